@@ -1,0 +1,53 @@
+"""Lanes (营销审批平台): the application factory."""
+import os
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.config import build_config
+from app.extensions import csrf, db, login_manager, migrate
+
+MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the app: settings from the environment and instance/, overridden
+    by ``test_config``; every subsystem registers itself."""
+    app = Flask(__name__, instance_path=os.environ.get("LANES_INSTANCE_PATH") or None, instance_relative_config=True)
+    app.config.from_mapping(build_config(app.instance_path))
+    if test_config:
+        app.config.from_mapping(test_config)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+
+    from app import api, cli, error_handlers, models, web  # noqa: F401  (models: tables for Alembic)
+
+    error_handlers.init_app(app)
+    api.init_app(app)
+    web.init_app(app)
+    cli.init_app(app)
+    return app
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """SQLite: enforce foreign keys; WAL lets readers work beside one writer.
+    The driver's own transaction handling is switched off (isolation_level
+    None) and BEGIN is emitted below, so savepoints and rollbacks are real."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+@event.listens_for(Engine, "begin")
+def _sqlite_begin(connection):
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,42 @@
+"""POST /auth/token and GET /me."""
+from flask_smorest import Blueprint
+from marshmallow import Schema, fields
+
+from app.api import current_user
+from app.services import accounts
+
+blp = Blueprint("api_auth", __name__, description="Authentication")
+
+
+class TokenRequestSchema(Schema):
+    username = fields.String(required=True)
+    password = fields.String(required=True, load_only=True)
+
+
+class TokenSchema(Schema):
+    token = fields.String(required=True)
+    expires_at = fields.DateTime(required=True)
+
+
+class MeSchema(Schema):
+    username = fields.String(required=True)
+    display_name = fields.String(required=True)
+    roles = fields.List(fields.String(), required=True)
+
+
+@blp.post("/auth/token")
+@blp.arguments(TokenRequestSchema)
+@blp.response(201, TokenSchema)
+def create_token(body):
+    """Exchange a username and password for a bearer token."""
+    token, expires_at = accounts.issue_token(body["username"], body["password"])
+    return {"token": token, "expires_at": expires_at}
+
+
+@blp.get("/me")
+@blp.response(200, MeSchema)
+@blp.doc(security=[{"bearerAuth": []}])
+def me():
+    """Who the token belongs to."""
+    user = current_user()
+    return {"username": user.username, "display_name": user.display_name, "roles": user.role_codes}

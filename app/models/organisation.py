@@ -1,0 +1,95 @@
+"""Users, roles and delegations: who works in Lanes and who may act for whom."""
+import enum
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, Column, Enum, ForeignKey, Integer, String, Table
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.types import UTCDateTime, utcnow
+
+
+class Level(enum.Enum):
+    """Seniority; approval rules (travel, expenses) route on it."""
+
+    staff = "staff"
+    manager = "manager"
+    department_head = "department_head"
+    director = "director"
+    general_manager = "general_manager"
+
+
+user_role = Table(
+    "user_role",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("user.id", ondelete="CASCADE"), primary_key=True),
+    Column("role_id", Integer, ForeignKey("role.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Role(db.Model):
+    __tablename__ = "role"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(128))
+    name_en: Mapped[str] = mapped_column(String(128))
+
+    def __repr__(self) -> str:
+        return f"<Role {self.code}>"
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(128))
+    password_hash: Mapped[str] = mapped_column(String(256))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    department: Mapped[str | None] = mapped_column(String(128))
+    region: Mapped[str | None] = mapped_column(String(64))
+    level: Mapped[Level] = mapped_column(Enum(Level, native_enum=False, length=32), default=Level.staff)
+    manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    manager: Mapped["User | None"] = relationship(remote_side=[id])
+    roles: Mapped[list[Role]] = relationship(secondary=user_role, lazy="selectin", order_by=Role.code)
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    @property
+    def role_codes(self) -> list[str]:
+        return [role.code for role in self.roles]
+
+    def has_role(self, code: str) -> bool:
+        return code in self.role_codes
+
+    def __repr__(self) -> str:
+        return f"<User {self.username}>"
+
+
+class Delegation(db.Model):
+    """The seed's 授权人: ``to_user`` acts for ``from_user`` between two dates,
+    for every process or only for ``process_keys``."""
+
+    __tablename__ = "delegation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    from_user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    to_user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), index=True)
+    valid_from: Mapped[object] = mapped_column(UTCDateTime)
+    valid_to: Mapped[object] = mapped_column(UTCDateTime)
+    process_keys: Mapped[list | None] = mapped_column(JSON)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    from_user: Mapped[User] = relationship(foreign_keys=[from_user_id])
+    to_user: Mapped[User] = relationship(foreign_keys=[to_user_id])
+
+    def covers(self, process_key: str | None, at) -> bool:
+        """True when this delegation is in force at ``at`` for ``process_key``."""
+        if not (self.valid_from <= at < self.valid_to):
+            return False
+        return not self.process_keys or process_key in self.process_keys

@@ -1,0 +1,2 @@
+"""Use cases. Each public function is one unit of work: it commits once, and
+nothing it calls commits."""

@@ -1,0 +1,129 @@
+"""Users, passwords and API tokens."""
+import hashlib
+import secrets
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app import clock
+from app.errors import AuthenticationFailed, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import ApiToken, Level, User
+from app.services.role_catalogue import ROLE_CODES, ensure_roles
+from app.services.unit_of_work import use_case
+
+# Checked against when the username is unknown, so a wrong username costs as
+# long as a wrong password and does not reveal which accounts exist.
+_DUMMY_HASH_CACHE: dict[str, str] = {}
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def _dummy_hash() -> str:
+    method = current_app.config["PASSWORD_HASH_METHOD"]
+    if method not in _DUMMY_HASH_CACHE:
+        _DUMMY_HASH_CACHE[method] = generate_password_hash(secrets.token_hex(8), method=method)
+    return _DUMMY_HASH_CACHE[method]
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(select(User).where(User.username == username))
+
+
+def authenticate(username: str, password: str) -> User:
+    """The active user with these credentials. Raises AuthenticationFailed."""
+    user = find_user(username or "")
+    if user is None:
+        check_password_hash(_dummy_hash(), password or "")
+        raise AuthenticationFailed("Wrong username or password.")
+    if not check_password_hash(user.password_hash, password or "") or not user.active:
+        raise AuthenticationFailed("Wrong username or password.")
+    return user
+
+
+def _token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@use_case
+def issue_token(username: str, password: str) -> tuple[str, object]:
+    """A new bearer token for these credentials: ``(token, expires_at)``.
+    Only the token's hash is stored. Raises AuthenticationFailed."""
+    user = authenticate(username, password)
+    raw = secrets.token_urlsafe(32)
+    expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
+    db.session.add(ApiToken(user=user, token_hash=_token_digest(raw), expires_at=expires_at, created_at=clock.now()))
+    return raw, expires_at
+
+
+def user_for_token(raw: str) -> User:
+    """The active user a bearer token belongs to. Raises AuthenticationFailed
+    for an unknown, forged or expired token."""
+    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(raw or "")))
+    if token is None or not token.user.active:
+        raise AuthenticationFailed("The token is not valid.")
+    if token.expires_at <= clock.now():
+        raise AuthenticationFailed("The token has expired.", code="token_expired")
+    return token.user
+
+
+def _validated_user_fields(username, password, roles, level) -> dict[str, list[str]]:
+    problems: dict[str, list[str]] = {}
+    if not username or len(username) > 64 or not username.replace("_", "").replace(".", "").replace("-", "").isalnum():
+        problems["username"] = ["Use 1–64 letters, digits, '.', '-' or '_'."]
+    elif find_user(username) is not None:
+        problems["username"] = [f"User {username!r} already exists."]
+    if not password or len(password) < 8:
+        problems["password"] = ["Use at least 8 characters."]
+    unknown = sorted(set(roles) - ROLE_CODES)
+    if unknown:
+        problems["role"] = [f"Unknown role {code!r}; known: {', '.join(sorted(ROLE_CODES))}." for code in unknown]
+    if level not in Level.__members__:
+        problems["level"] = [f"Unknown level {level!r}; known: {', '.join(Level.__members__)}."]
+    return problems
+
+
+@use_case
+def create_user(
+    username: str,
+    password: str,
+    *,
+    roles: list[str] = (),
+    display_name: str | None = None,
+    manager: str | None = None,
+    department: str | None = None,
+    region: str | None = None,
+    level: str = "staff",
+) -> User:
+    """Create an active user. Raises ValidationFailed naming each bad field,
+    NotFound for an unknown manager."""
+    problems = _validated_user_fields(username, password, roles, level)
+    if problems:
+        raise ValidationFailed.for_fields(problems)
+    manager_user = None
+    if manager:
+        manager_user = find_user(manager)
+        if manager_user is None:
+            raise NotFound(f"Manager {manager!r} does not exist.", details={"field": "manager"})
+    by_code = ensure_roles()
+    user = User(
+        username=username,
+        display_name=display_name or username,
+        password_hash=hash_password(password),
+        department=department,
+        region=region,
+        level=Level[level],
+        manager=manager_user,
+        roles=[by_code[code] for code in dict.fromkeys(roles)],
+    )
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def list_users() -> list[User]:
+    return list(db.session.scalars(select(User).order_by(User.username)))

@@ -1,0 +1,98 @@
+"""The demo organisation, built from the seed's staffing plan (营销编制):
+a marketing director under the general manager, the director's office, four
+sales-office clerks, five regions of four or five sales reps, and the
+departments the flows pass through. Every role in FLOWS.md is held, and
+every manager chain ends at the general manager."""
+from dataclasses import dataclass
+
+from app.extensions import db
+from app.models import Level, User
+from app.services.accounts import find_user, hash_password
+from app.services.role_catalogue import ensure_roles
+from app.services.unit_of_work import use_case
+
+DEMO_PASSWORD = "lanes-demo"
+
+REGIONS = [
+    ("east", "华东", "赵东来", ["钱立新", "孙海涛", "李文静", "周建国", "吴晓峰"]),
+    ("south", "华南", "郑南方", ["王志强", "冯丽娟", "陈家豪", "褚国栋"]),
+    ("north", "华北", "卫北辰", ["蒋红梅", "沈卫东", "韩雪松", "杨振华", "朱玉兰"]),
+    ("southwest", "西南", "秦西岭", ["尤明亮", "许晓燕", "何俊杰", "吕春生"]),
+    ("northeast", "东北", "施东旭", ["张立军", "孔祥瑞", "曹文华", "严雪梅"]),
+]
+
+
+@dataclass(frozen=True)
+class Person:
+    username: str
+    display_name: str
+    department: str
+    level: Level
+    manager: str | None
+    roles: tuple[str, ...] = ()
+    region: str | None = None
+
+
+SALES = "营销部"
+
+HEAD_OFFICE = [
+    Person("gm", "王总经理", "总经办", Level.general_manager, None, ("general_manager",)),
+    Person("director", "刘营销总监", SALES, Level.director, "gm", ("sales_director",)),
+    Person("secretary", "林秘书", SALES, Level.staff, "director", ("marketing",)),
+    Person("assistant", "高总监助理", SALES, Level.manager, "director", ("regional_manager",), "华东"),
+    Person("inspector", "黄区域督查", SALES, Level.manager, "director", ("statistician",)),
+    Person("service_mgr", "马服务部经理", SALES, Level.department_head, "director", ("service_desk",)),
+    Person("dispatcher", "邓调度", SALES, Level.staff, "service_mgr", ("dispatcher",)),
+    Person("service_desk", "谢客服", SALES, Level.staff, "service_mgr", ("service_desk",)),
+    Person("sales_admin", "项江蓉", SALES, Level.staff, "director", ("sales_admin",)),
+    Person("order_clerk", "彭云", SALES, Level.staff, "director", ("order_clerk",)),
+    Person("billing_clerk", "张梦琪", SALES, Level.staff, "director", ("billing_clerk",)),
+    Person("sales_admin2", "罗内勤", SALES, Level.staff, "director", ("sales_admin", "order_clerk")),
+    Person("marketing", "唐市场", SALES, Level.staff, "director", ("marketing",)),
+    Person("statistician", "钟统计", SALES, Level.staff, "director", ("statistician",)),
+    Person("finance", "田财务", "财务部", Level.department_head, "gm", ("finance",)),
+    Person("warehouse", "石仓管", "仓储部", Level.department_head, "gm", ("warehouse",)),
+    Person("driver", "龙司机", "仓储部", Level.staff, "warehouse", ("driver",)),
+    Person("quality", "潘质检", "质量部", Level.department_head, "gm", ("quality",)),
+    Person("auditor", "范审计", "审计部", Level.department_head, "gm", ("auditor",)),
+    Person("process_admin", "方流程管理员", "信息部", Level.staff, "gm", ("process_admin",)),
+]
+
+
+def demo_people() -> list[Person]:
+    """Everyone in the demo organisation, managers before their staff."""
+    people = list(HEAD_OFFICE)
+    for code, region, manager_name, reps in REGIONS:
+        manager = f"rm_{code}"
+        people.append(Person(manager, manager_name, SALES, Level.manager, "director", ("regional_manager",), region))
+        for number, name in enumerate(reps, start=1):
+            people.append(Person(f"rep_{code}{number}", name, SALES, Level.staff, manager, ("sales_rep",), region))
+    return people
+
+
+@use_case
+def load_demo_organisation() -> dict[str, int]:
+    """Create or bring up to date every demo person; idempotent.
+    Returns ``{"created": n, "updated": m}``. Passwords of existing users are
+    left as they are."""
+    roles = ensure_roles()
+    created = updated = 0
+    users: dict[str, User] = {}
+    for person in demo_people():
+        user = find_user(person.username)
+        if user is None:
+            user = User(username=person.username, password_hash=hash_password(DEMO_PASSWORD))
+            db.session.add(user)
+            created += 1
+        else:
+            updated += 1
+        user.display_name = person.display_name
+        user.department = person.department
+        user.level = person.level
+        user.region = person.region
+        user.active = True
+        user.manager = users[person.manager] if person.manager else None
+        user.roles = [roles[code] for code in person.roles]
+        users[person.username] = user
+    db.session.flush()
+    return {"created": created, "updated": updated}

@@ -1,0 +1,168 @@
+"""Test harness: one database per run, built by the migrations; every test in
+an outer transaction that is rolled back, so tests never see each other."""
+import os
+import re
+
+import flask_migrate
+import pytest
+import sqlalchemy as sa
+from flask_sqlalchemy.session import Session as FlaskSession
+
+from app import create_app
+from app.config import normalise_database_url
+from app.extensions import db
+
+TEST_SECRET = "test-secret-key"
+FAST_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of users
+
+
+def pytest_addoption(parser):
+    parser.addoption("--database-url", default=None, help="run against this database (PostgreSQL) instead of SQLite")
+
+
+def pytest_configure(config):
+    url = config.getoption("--database-url")
+    config.lanes_backend = "postgresql" if url else "sqlite"
+
+
+def pytest_report_header(config):
+    return f"lanes database: {config.lanes_backend}"
+
+
+def pytest_collection_modifyitems(config, items):
+    if config.lanes_backend == "postgresql":
+        return
+    skip = pytest.mark.skip(reason="runs in the PostgreSQL pass (make test with TEST_DATABASE_URL)")
+    for item in items:
+        if "postgresql_only" in item.keywords:
+            item.add_marker(skip)
+
+
+def _reset_postgresql(url: str) -> None:
+    engine = sa.create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
+            conn.execute(sa.text("CREATE SCHEMA public"))
+    except sa.exc.OperationalError as exc:
+        if os.environ.get("LANES_REQUIRE_POSTGRES"):
+            pytest.exit(f"PostgreSQL is required but unreachable at {url}: {exc}", returncode=1)
+        raise
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(request, tmp_path_factory):
+    given = request.config.getoption("--database-url")
+    if given:
+        url = normalise_database_url(given)
+        _reset_postgresql(url)
+        return url
+    return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "lanes-test.db")
+
+
+@pytest.fixture(scope="session")
+def _app(database_url, tmp_path_factory):
+    os.environ["LANES_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": TEST_SECRET,
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PASSWORD_HASH_METHOD": FAST_HASH,
+    })
+    with app.app_context():
+        flask_migrate.upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+class _ConnectionBoundSession(FlaskSession):
+    """Flask-SQLAlchemy picks an engine per table; in tests every session must
+    use the one connection that holds the test's outer transaction."""
+
+    def get_bind(self, *args, **kwargs):
+        return self.bind
+
+
+@pytest.fixture
+def app(_app):
+    """The app, with every session joined to one rolled-back transaction."""
+    with _app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    original = db.session
+    db.session = db._make_scoped_session({
+        "class_": _ConnectionBoundSession,
+        "bind": connection,
+        "join_transaction_mode": "create_savepoint",
+    })
+    try:
+        yield _app
+    finally:
+        db.session = original  # each app context already closed its own session
+        outer.rollback()
+        connection.close()
+
+
+@pytest.fixture
+def ctx(app):
+    """An app context for tests that call services directly."""
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def create_user(app):
+    """Factory: ``create_user("ann", roles=["sales_rep"], manager="bob")``."""
+    from app.services import accounts
+
+    def make(username, *, password="correct-horse", roles=(), **fields):
+        with app.app_context():
+            user = accounts.create_user(username, password, roles=list(roles), **fields)
+            return user.id
+
+    return make
+
+
+CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_FIELD.search(html)
+    assert match, "page has no CSRF token"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login(client):
+    """Sign ``client`` in through the real login form; returns the response."""
+
+    def sign_in(username, password="correct-horse"):
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+    return sign_in
+
+
+@pytest.fixture
+def api_token(client):
+    """Factory: a bearer token for a user, from POST /api/v1/auth/token."""
+
+    def issue(username, password="correct-horse"):
+        response = client.post("/api/v1/auth/token", json={"username": username, "password": password})
+        assert response.status_code == 201, response.get_json()
+        return response.get_json()["token"]
+
+    return issue
