@@ -1,0 +1,2 @@
+"""The sales ledger: master data, documents and postings (LEDGER.md).
+Importing the package registers its service-task actions."""

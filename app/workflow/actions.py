@@ -1,0 +1,90 @@
+"""The registry of named actions that service tasks call.
+
+A diagram's service task names an operation (``ledger.create_customer``);
+the code that runs it registers itself beside its own definition::
+
+    @action("ledger.create_customer")
+    def create_customer(call: ActionCall, *, name: str, region: str) -> dict:
+        ...
+        return {"customer_code": code}
+
+Actions work through ``db.session`` and only flush: the engine's command
+commits. They return JSON-serialisable dicts; the engine adds ``"ok": True``.
+A broken business rule raises ``BusinessRuleViolation``; the engine turns it
+into ``{"ok": False, "error": {"code", "message"}}`` so the diagram can route
+the case to a person. Any other exception puts the instance in error.
+
+This module does not import SpiffWorkflow, so the ledger can import it.
+"""
+from dataclasses import dataclass
+from typing import Any, Callable
+
+
+@dataclass(frozen=True)
+class ActionCall:
+    """Who and what asked for an action. ``idempotency_key`` is stable for
+    (instance, task, operation): an action that posts stores it, so a retried
+    or replayed step never posts twice."""
+
+    instance_id: int
+    task_id: str
+    element_id: str
+    operation: str
+    actor_id: int | None
+
+    @property
+    def idempotency_key(self) -> str:
+        return f"{self.instance_id}:{self.task_id}:{self.operation}"
+
+
+class BusinessRuleViolation(Exception):
+    """A rule of the business was broken (over credit, no price, ...)."""
+
+    def __init__(self, code: str, message: str, details: dict | None = None):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.details = details or {}
+
+
+class UnknownAction(LookupError):
+    pass
+
+
+_REGISTRY: dict[str, Callable[..., dict]] = {}
+
+
+def action(name: str):
+    """Register the decorated function as the action ``name``."""
+
+    def register(func: Callable[..., dict]) -> Callable[..., dict]:
+        if name in _REGISTRY and _REGISTRY[name] is not func:
+            raise ValueError(f"action {name!r} is registered twice")
+        _REGISTRY[name] = func
+        return func
+
+    return register
+
+
+def registered_actions() -> frozenset[str]:
+    _load_action_modules()
+    return frozenset(_REGISTRY)
+
+
+def run_action(call: ActionCall, params: dict[str, Any]) -> dict:
+    """Run the action for ``call.operation``; business rule violations come
+    back as ``{"ok": False, "error": ...}``. Raises UnknownAction."""
+    _load_action_modules()
+    func = _REGISTRY.get(call.operation)
+    if func is None:
+        raise UnknownAction(f"No action is registered as {call.operation!r}.")
+    try:
+        result = func(call, **params)
+    except BusinessRuleViolation as violation:
+        return {"ok": False, "error": {"code": violation.code, "message": violation.message, **violation.details}}
+    return {"ok": True, **(result or {})}
+
+
+def _load_action_modules() -> None:
+    """Import the packages whose modules register actions."""
+    import app.ledger  # noqa: F401
