@@ -1,7 +1,8 @@
 """Column types that behave the same on SQLite and PostgreSQL."""
 from datetime import datetime, timezone
+from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
 
@@ -30,3 +31,43 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(timezone.utc)
+
+
+class ScaledDecimal(TypeDecorator):
+    """An exact ``Decimal`` with ``scale`` places: NUMERIC on PostgreSQL; on
+    SQLite, which only has floats, an integer count of the smallest unit, so
+    comparisons and SUM stay exact on both."""
+
+    impl = Numeric
+    cache_ok = True
+
+    def __init__(self, scale: int = 2, precision: int = 18):
+        super().__init__()
+        self.scale = scale
+        self.precision = precision
+        self._unit = Decimal(1).scaleb(-scale)
+
+    def load_dialect_impl(self, dialect):
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(BigInteger())
+        return dialect.type_descriptor(Numeric(self.precision, self.scale, asdecimal=True))
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        exact = Decimal(value).quantize(self._unit, rounding=ROUND_HALF_UP)
+        if dialect.name == "sqlite":
+            return int(exact.scaleb(self.scale))
+        return exact
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if dialect.name == "sqlite":
+            return Decimal(int(value)).scaleb(-self.scale).quantize(self._unit)
+        return Decimal(value).quantize(self._unit)
+
+
+def Money():  # noqa: N802  (reads as a type in column definitions)
+    """Amounts in CNY: two places, half-up."""
+    return ScaledDecimal(2)

@@ -1,0 +1,51 @@
+"""One row per user task that is or was READY: what the task list reads."""
+import enum
+
+from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.organisation import User
+from app.models.process import ProcessInstance
+from app.models.types import UTCDateTime, utcnow
+
+
+class TaskStatus(enum.Enum):
+    ready = "ready"
+    completed = "completed"
+    cancelled = "cancelled"
+
+
+class HumanTask(db.Model):
+    __tablename__ = "human_task"
+    __table_args__ = (
+        Index("ix_human_task_status_role", "status", "candidate_role"),
+        Index("ix_human_task_status_assignee", "status", "assignee_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
+    task_guid: Mapped[str] = mapped_column(String(64), index=True)
+    element_id: Mapped[str] = mapped_column(String(255))
+    name: Mapped[str] = mapped_column(String(255))
+    documentation: Mapped[str | None] = mapped_column(Text)
+    lane: Mapped[str | None] = mapped_column(String(128))
+    candidate_role: Mapped[str | None] = mapped_column(String(64))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    delegated_from_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    form_key: Mapped[str | None] = mapped_column(String(255))
+    is_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    outcome: Mapped[str | None] = mapped_column(String(32))  # an approval's submitted decision
+    status: Mapped[TaskStatus] = mapped_column(Enum(TaskStatus, native_enum=False, length=16), default=TaskStatus.ready)
+    claimed_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    due_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    completed_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    on_behalf_of_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+
+    instance: Mapped[ProcessInstance] = relationship()
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    delegated_from: Mapped[User | None] = relationship(foreign_keys=[delegated_from_id])
+    completed_by: Mapped[User | None] = relationship(foreign_keys=[completed_by_id])
+    on_behalf_of: Mapped[User | None] = relationship(foreign_keys=[on_behalf_of_id])

@@ -1,0 +1,94 @@
+"""Deployed process versions and their running instances."""
+import enum
+
+from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.organisation import User
+from app.models.types import UTCDateTime, utcnow
+
+
+class DeployedFile(db.Model):
+    """Every distinct content of a BPMN, DMN or form file ever deployed. A
+    diagram deployed alone takes its forms and tables from the latest here."""
+
+    __tablename__ = "deployed_file"
+    __table_args__ = (UniqueConstraint("name", "content_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(255), index=True)
+    kind: Mapped[str] = mapped_column(String(16))  # bpmn | dmn | form
+    content_hash: Mapped[str] = mapped_column(String(64))
+    content: Mapped[str] = mapped_column(Text)
+    deployed_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+
+class ProcessDefinition(db.Model):
+    """One version of a process key: the exact files it was deployed with and
+    the engine's serialised spec, stored once and shared by its instances."""
+
+    __tablename__ = "process_definition"
+    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "content_hash"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(128), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(255))
+    content_hash: Mapped[str] = mapped_column(String(64))
+    bpmn_file: Mapped[str] = mapped_column(String(255))
+    files: Mapped[dict] = mapped_column(JSON)  # file name -> exact text
+    spec: Mapped[str] = mapped_column(Text)  # serialised process + subprocess specs
+    start_form: Mapped[str | None] = mapped_column(String(255))
+    user_tasks: Mapped[list] = mapped_column(JSON)  # [{element_id, name, lane, form, approval, due}]
+    timer_start: Mapped[dict | None] = mapped_column(JSON)
+    engine_version: Mapped[str] = mapped_column(String(32))
+    deployed_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+
+    deployed_by: Mapped[User | None] = relationship()
+
+    def form_schema(self, form_name: str | None) -> dict | None:
+        import json
+
+        if not form_name or form_name not in self.files:
+            return None
+        return json.loads(self.files[form_name])
+
+
+class InstanceStatus(enum.Enum):
+    running = "running"
+    completed = "completed"
+    cancelled = "cancelled"
+    error = "error"
+
+
+class ProcessInstance(db.Model):
+    __tablename__ = "process_instance"
+    __table_args__ = (Index("ix_process_instance_status_timer", "status", "next_timer_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    definition_id: Mapped[int] = mapped_column(ForeignKey("process_definition.id"), index=True)
+    process_key: Mapped[str] = mapped_column(String(128), index=True)
+    business_key: Mapped[str | None] = mapped_column(String(128), index=True)
+    status: Mapped[InstanceStatus] = mapped_column(
+        Enum(InstanceStatus, native_enum=False, length=16), default=InstanceStatus.running, index=True)
+    state: Mapped[str] = mapped_column(Text)  # the engine's serialised workflow, without its spec
+    data: Mapped[dict] = mapped_column(JSON, default=dict)  # the instance data after the last command
+    engine_version: Mapped[str] = mapped_column(String(32))
+    version: Mapped[int] = mapped_column(Integer, nullable=False)
+    started_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    started_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    ended_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    next_timer_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    error_message: Mapped[str | None] = mapped_column(Text)
+    error_task_id: Mapped[str | None] = mapped_column(String(64))
+    error_element_id: Mapped[str | None] = mapped_column(String(255))
+    audit_seq: Mapped[int] = mapped_column(Integer, default=0)
+    audit_head: Mapped[str] = mapped_column(String(64), default="")
+
+    definition: Mapped[ProcessDefinition] = relationship(lazy="joined")
+    started_by: Mapped[User] = relationship()
+
+    __mapper_args__ = {"version_id_col": version}
