@@ -2,8 +2,10 @@
 
 
 def init_app(app):
+    from app.cli.audit import audit
     from app.cli.demo import demo
+    from app.cli.processes import processes
     from app.cli.users import users
 
-    app.cli.add_command(users)
-    app.cli.add_command(demo)
+    for group in (users, demo, processes, audit):
+        app.cli.add_command(group)

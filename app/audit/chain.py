@@ -1,0 +1,79 @@
+"""Appending to a hash chain.
+
+Each event's hash is ``sha256(prev_hash + canonical JSON of the event)``;
+the first event's prev_hash is empty. An instance's chain head (last seq and
+hash) is kept on the instance row, which the command holds locked, so an
+append costs the same however long the history is."""
+import hashlib
+import json
+from datetime import date, datetime
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import AuditEvent
+
+HASHED_FIELDS = ("chain", "seq", "at", "kind", "element_id", "task_id", "actor", "on_behalf_of", "data")
+
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
+
+
+def canonical_json(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=_plain)
+
+
+def jsonable(value):
+    """``value`` as it will read back from a JSON column (Decimals as strings)."""
+    return json.loads(canonical_json(value))
+
+
+def event_hash(prev_hash: str, fields: dict) -> str:
+    body = {name: fields[name] for name in HASHED_FIELDS}
+    if isinstance(body["at"], datetime):
+        body["at"] = body["at"].isoformat()
+    return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
+
+
+def _append(chain: str, seq: int, prev_hash: str, *, kind: str, instance_id=None, element_id=None, task_id=None,
+            actor=None, on_behalf_of=None, data=None) -> AuditEvent:
+    fields = {
+        "chain": chain, "seq": seq, "at": clock.now(), "kind": kind, "element_id": element_id,
+        "task_id": task_id, "actor": actor, "on_behalf_of": on_behalf_of, "data": jsonable(data or {}),
+    }
+    event = AuditEvent(instance_id=instance_id, prev_hash=prev_hash, hash=event_hash(prev_hash, fields), **fields)
+    db.session.add(event)
+    return event
+
+
+def record_instance_event(instance, kind: str, **fields) -> AuditEvent:
+    """Append to the instance's chain (the caller holds the instance)."""
+    if instance.id is None:
+        db.session.flush()
+    seq = instance.audit_seq + 1
+    event = _append(f"instance:{instance.id}", seq, instance.audit_head, kind=kind, instance_id=instance.id, **fields)
+    instance.audit_seq = seq
+    instance.audit_head = event.hash
+    return event
+
+
+def record_chain_event(chain: str, kind: str, **fields) -> AuditEvent:
+    """Append to a chain that has no holder row (deploys of a process key)."""
+    last = db.session.execute(
+        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
+    ).first()
+    seq, prev = (last.seq + 1, last.hash) if last else (1, "")
+    return _append(chain, seq, prev, kind=kind, **fields)
+
+
+def chain_names() -> list[str]:
+    return list(db.session.scalars(select(AuditEvent.chain).group_by(AuditEvent.chain).order_by(func.min(AuditEvent.id))))

@@ -1,0 +1,53 @@
+"""Customer master data, as the flows create it."""
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.models import Customer, User
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+CHANNELS = ("direct", "dealer", "mail_order")
+_CODE_PREFIX = {"direct": "C", "dealer": "D", "mail_order": "M"}
+
+
+def _money(value, field: str) -> Decimal:
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"))
+    except (InvalidOperation, ValueError, TypeError):
+        raise BusinessRuleViolation("invalid_amount", f"{field} is not an amount: {value!r}")
+    if amount < 0:
+        raise BusinessRuleViolation("invalid_amount", f"{field} may not be negative.")
+    return amount
+
+
+@action("ledger.create_customer")
+def create_customer(call: ActionCall, *, name: str, region: str, channel: str = "dealer", province: str | None = None,
+                    credit_limit=0, payment_days=30, contract_number: str | None = None,
+                    salesperson: str | None = None, customer_class: str | None = None) -> dict:
+    """Create the customer file (flushes only). Idempotent per call. Breaks
+    the rule ``duplicate_customer`` when the name exists, ``invalid_amount``
+    for a bad credit limit."""
+    existing = db.session.scalar(select(Customer).where(Customer.source_key == call.idempotency_key))
+    if existing is not None:
+        return {"customer_code": existing.code, "customer_id": existing.id}
+    name = (name or "").strip()
+    if not name:
+        raise BusinessRuleViolation("missing_name", "A customer needs a name.")
+    if channel not in CHANNELS:
+        raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.")
+    if db.session.scalar(select(Customer.id).where(Customer.name == name)) is not None:
+        raise BusinessRuleViolation("duplicate_customer", f"A customer named {name} already exists.")
+    limit = _money(credit_limit, "credit_limit")
+    rep = db.session.scalar(select(User).where(User.username == salesperson)) if salesperson else None
+    prefix = _CODE_PREFIX[channel]
+    count = db.session.scalar(select(func.count()).select_from(Customer).where(Customer.channel == channel)) or 0
+    customer = Customer(
+        code=f"{prefix}{count + 1:05d}", name=name, customer_class=customer_class or channel, channel=channel,
+        region=region, province=province, salesperson=rep, payment_days=int(payment_days or 0), credit_limit=limit,
+        contract_number=contract_number, source_key=call.idempotency_key, created_at=clock.now(),
+    )
+    db.session.add(customer)
+    db.session.flush()
+    return {"customer_code": customer.code, "customer_id": customer.id}

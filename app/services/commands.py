@@ -1,0 +1,179 @@
+"""The one transaction of every instance command (DESIGN.md):
+
+lock the instance (``SELECT … FOR UPDATE`` on PostgreSQL; a version column on
+every backend) → load the workflow → apply the command → run engine steps
+(service tasks post through the same session) → save the state, the human
+task rows and the audit events → commit. A failure anywhere rolls all of it
+back; a stale or concurrent command gets 409 and changes nothing."""
+import functools
+import re
+from datetime import timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
+
+from app import clock
+from app.audit.chain import jsonable, record_instance_event
+from app.errors import Conflict, NotFound
+from app.extensions import db
+from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
+                        TaskStatus, User)
+from app.services.performers import performer_for
+from app.services.unit_of_work import use_case
+from app.workflow.actions import ActionCall, run_action
+from app.workflow.runtime import EngineFailure, Run
+
+_BUSY = ("database is locked", "could not serialize", "deadlock detected")
+
+
+def command(func):
+    """A use case on one instance: commits once; concurrency becomes 409."""
+    unit = use_case(func)
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return unit(*args, **kwargs)
+        except StaleDataError as exc:
+            raise Conflict("Someone else changed this instance at the same time; reload and try again.",
+                           code="stale_instance") from exc
+        except OperationalError as exc:
+            if any(sign in str(exc.orig) for sign in _BUSY):
+                raise Conflict("The instance is busy with another command; try again.", code="instance_busy") from exc
+            raise
+
+    return wrapper
+
+
+def lock_instance(instance_id: int) -> ProcessInstance:
+    """The instance, locked for this transaction. Raises NotFound."""
+    instance = db.session.scalar(
+        select(ProcessInstance).where(ProcessInstance.id == instance_id)
+        .with_for_update(of=ProcessInstance).execution_options(populate_existing=True)
+    )
+    if instance is None:
+        raise NotFound(f"Process instance {instance_id} does not exist.")
+    return instance
+
+
+class _ServiceCalls:
+    """Serves one command's service tasks: each call runs once per (instance,
+    task, operation), inside a savepoint, and is recorded with its result."""
+
+    def __init__(self, instance: ProcessInstance, actor: User | None):
+        self.instance = instance
+        self.actor = actor
+
+    def __call__(self, task: dict, operation: str, params: dict) -> dict:
+        params = jsonable(params)
+        recorded = db.session.scalar(select(ServiceCall).where(
+            ServiceCall.instance_id == self.instance.id, ServiceCall.task_guid == task["task_id"],
+            ServiceCall.operation == operation))
+        if recorded is not None:
+            return recorded.result
+        call = ActionCall(self.instance.id, task["task_id"], task["element_id"], operation,
+                          self.actor.id if self.actor else None)
+        with db.session.begin_nested():  # a failing action leaves no half-posted rows behind
+            result = jsonable(run_action(call, params))
+        db.session.add(ServiceCall(instance_id=self.instance.id, task_guid=task["task_id"], operation=operation,
+                                   params=params, result=result, called_at=clock.now()))
+        record_instance_event(self.instance, "service_call", element_id=task["element_id"], task_id=task["task_id"],
+                              actor=self.actor.username if self.actor else None,
+                              data={"operation": operation, "params": params, "result": result})
+        return result
+
+
+def open_run(instance: ProcessInstance, actor: User | None) -> Run:
+    definition = instance.definition
+    return Run.load(str(definition.id), definition.spec, instance.state, _ServiceCalls(instance, actor))
+
+
+def start_run(instance: ProcessInstance, actor: User | None, data: dict) -> Run:
+    definition = instance.definition
+    return Run.start(str(definition.id), definition.spec, data, _ServiceCalls(instance, actor))
+
+
+_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+
+
+def _due_at(due: str | None):
+    match = _DURATION.match((due or "").strip().upper())
+    if not due or not match or not any(match.groups()):
+        return None
+    days, hours, minutes = (int(part or 0) for part in match.groups())
+    return clock.now() + timedelta(days=days, hours=hours, minutes=minutes)
+
+
+def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
+    ready = {task.task_id: task for task in run.ready_tasks()}
+    open_rows = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready))
+    known = set()
+    for row in open_rows:
+        if row.task_guid in ready:
+            known.add(row.task_guid)
+        else:
+            row.status = TaskStatus.cancelled
+            row.completed_at = clock.now()
+    for task_id, task in ready.items():
+        if task_id in known:
+            continue
+        performer = performer_for(task.lane, instance.started_by, run.task_data(task_id), task.name)
+        row = HumanTask(
+            instance_id=instance.id, task_guid=task_id, element_id=task.element_id, name=task.name,
+            documentation=task.documentation, lane=task.lane, candidate_role=performer.role,
+            assignee_id=performer.user.id if performer.user else None, form_key=task.form,
+            is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), due_at=_due_at(task.due),
+        )
+        db.session.add(row)
+        record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
+                              data={"role": performer.role, "assignee": performer.user.username if performer.user else None})
+
+
+def _sync_subscriptions(instance: ProcessInstance, run: Run) -> None:
+    db.session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id))
+    if instance.status == InstanceStatus.running:
+        for name in sorted(run.awaited_messages()):
+            db.session.add(MessageSubscription(instance_id=instance.id, name=name))
+
+
+def finish(instance: ProcessInstance, run: Run, actor: User | None, failure: EngineFailure | None) -> None:
+    """Save what the command did: messages, state, status, human tasks, audit."""
+    username = actor.username if actor else None
+    for message in run.messages_out():
+        db.session.add(ProcessMessage(name=message["name"] or "", correlations=jsonable(message["correlations"]),
+                                      payload=message["event"], source_instance_id=instance.id, created_at=clock.now()))
+        record_instance_event(instance, "message_thrown", actor=username,
+                              data={"name": message["name"], "correlations": message["correlations"]})
+    if failure is not None:
+        instance.status = InstanceStatus.error
+        instance.error_message = failure.message
+        instance.error_task_id = failure.task_id
+        instance.error_element_id = failure.element_id
+        record_instance_event(instance, "error", element_id=failure.element_id, task_id=failure.task_id,
+                              actor=username, data={"message": failure.message})
+    elif run.completed and instance.status != InstanceStatus.cancelled:
+        instance.status = InstanceStatus.completed
+        instance.ended_at = clock.now()
+        record_instance_event(instance, "instance_completed", actor=username, data={})
+    elif instance.status == InstanceStatus.error:
+        instance.status = InstanceStatus.running
+    if failure is None:
+        instance.error_message = instance.error_task_id = instance.error_element_id = None
+    instance.state = run.dump()
+    instance.data = jsonable(run.data())
+    instance.next_timer_at = run.next_timer_due() if instance.status == InstanceStatus.running else None
+    if instance.status in (InstanceStatus.running, InstanceStatus.error):
+        _sync_human_tasks(instance, run)
+    else:
+        _close_open_tasks(instance)
+    _sync_subscriptions(instance, run)
+    db.session.flush()
+
+
+def _close_open_tasks(instance: ProcessInstance) -> None:
+    for row in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
+                                                          HumanTask.status == TaskStatus.ready)):
+        row.status = TaskStatus.cancelled
+        row.completed_at = clock.now()

@@ -1,0 +1,134 @@
+"""Deploying diagrams, tables and forms as new versions of process keys."""
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.audit.chain import record_chain_event
+from app.errors import LanesError
+from app.extensions import db
+from app.models import DeployedFile, ProcessDefinition, User
+from app.services.performers import LANE_NAMES
+from app.services.unit_of_work import use_case
+from app.workflow.actions import registered_actions
+from app.workflow.bundle import compile_bundle, content_hash, kind_of
+from app.workflow.problems import Problem
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_DIRS = (REPO_ROOT / "processes", REPO_ROOT / "forms")
+MAX_FILES = 200
+MAX_FILE_BYTES = 5 * 1024 * 1024
+
+
+class DeploymentRejected(LanesError):
+    status = 422
+    code = "invalid_deployment"
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"The deployment has {len(problems)} problem(s); nothing was saved.",
+                         details={"problems": [p.as_dict() for p in problems]})
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class Deployed:
+    key: str
+    version: int
+    created: bool
+
+
+def _stored_files() -> dict[str, str]:
+    """The latest deployed content of every DMN and form file, by name."""
+    latest = (select(DeployedFile.name, func.max(DeployedFile.id).label("id"))
+              .where(DeployedFile.kind.in_(("dmn", "form"))).group_by(DeployedFile.name).subquery())
+    rows = db.session.execute(select(DeployedFile.name, DeployedFile.content).join(latest, DeployedFile.id == latest.c.id))
+    return {name: content for name, content in rows}
+
+
+def _remember_files(files: dict[str, str], actor: User | None) -> None:
+    for name, text in files.items():
+        digest = content_hash(text)
+        exists = db.session.scalar(select(DeployedFile.id).where(DeployedFile.name == name, DeployedFile.content_hash == digest))
+        if exists is None:
+            db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=digest, content=text,
+                                        deployed_at=clock.now(), deployed_by_id=actor.id if actor else None))
+
+
+def _check_sizes(files: dict[str, bytes]) -> None:
+    problems = [Problem(name, None, None, f"The file is larger than {MAX_FILE_BYTES // 1024 // 1024} MiB.")
+                for name, raw in files.items() if len(raw) > MAX_FILE_BYTES]
+    if len(files) > MAX_FILES:
+        problems.append(Problem("(upload)", None, None, f"At most {MAX_FILES} files per deployment."))
+    if not files:
+        problems.append(Problem("(upload)", None, None, "No files to deploy."))
+    if problems:
+        raise DeploymentRejected(problems)
+
+
+@use_case
+def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]:
+    """Deploy BPMN, DMN and form files. Each executable process whose files
+    changed becomes a new version of its key; unchanged ones are reported
+    with ``created=False``. Raises DeploymentRejected listing every problem
+    (and saves nothing)."""
+    _check_sizes(files)
+    compiled, problems = compile_bundle(files, _stored_files(), lane_names=set(LANE_NAMES), actions=registered_actions())
+    if problems:
+        raise DeploymentRejected(problems)
+    uploaded_texts = {name: raw.decode("utf-8") for name, raw in files.items() if kind_of(name) in ("dmn", "form", "bpmn")}
+    _remember_files(uploaded_texts, actor)
+    results = []
+    for process in compiled:
+        results.append(_store_version(process, actor))
+    return results
+
+
+def _store_version(process, actor) -> Deployed:
+    digest = process.content_hash
+    latest = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == process.key)
+                               .order_by(ProcessDefinition.version.desc()).limit(1))
+    if latest is not None and latest.content_hash == digest:
+        return Deployed(process.key, latest.version, False)
+    version = (latest.version + 1) if latest else 1
+    definition = ProcessDefinition(
+        key=process.key, version=version, name=process.name, content_hash=digest, bpmn_file=process.bpmn_file,
+        files=process.files, spec=process.spec_json, start_form=process.start_form, user_tasks=process.user_tasks,
+        timer_start=process.timer_start, engine_version=process.engine_version, deployed_at=clock.now(),
+        deployed_by=actor,
+    )
+    db.session.add(definition)
+    db.session.flush()
+    record_chain_event(f"definition:{process.key}", "definition_deployed", actor=actor.username if actor else None,
+                       data={"version": version, "content_hash": digest, "files": sorted(process.files)})
+    return Deployed(process.key, version, True)
+
+
+def files_from_paths(paths: list[Path]) -> dict[str, bytes]:
+    """Read deployable files from files and folders (folders: every .bpmn,
+    .dmn and .json inside). Names are the bare file names."""
+    found: dict[str, bytes] = {}
+    for path in paths:
+        candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+        for candidate in candidates:
+            if kind_of(candidate.name):
+                found[candidate.name] = candidate.read_bytes()
+    return found
+
+
+def latest_definitions(all_versions: bool = False) -> list[ProcessDefinition]:
+    query = select(ProcessDefinition).order_by(ProcessDefinition.key, ProcessDefinition.version)
+    definitions = list(db.session.scalars(query))
+    if all_versions:
+        return definitions
+    latest: dict[str, ProcessDefinition] = {}
+    for definition in definitions:
+        latest[definition.key] = definition
+    return list(latest.values())
+
+
+def find_definition(key: str, version: int | None = None) -> ProcessDefinition | None:
+    query = select(ProcessDefinition).where(ProcessDefinition.key == key)
+    if version is not None:
+        query = query.where(ProcessDefinition.version == version)
+    return db.session.scalar(query.order_by(ProcessDefinition.version.desc()).limit(1))

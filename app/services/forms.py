@@ -1,0 +1,37 @@
+"""Validating submitted data against a task's JSON Schema form."""
+import json
+from decimal import Decimal
+
+import jsonschema
+
+from app.errors import ValidationFailed
+
+_FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+
+
+def _field_of(error) -> str:
+    if error.validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else ""
+        return ".".join([*map(str, error.absolute_path), missing]) if missing else "(form)"
+    if error.validator == "additionalProperties" and not error.absolute_path:
+        extras = [part for part in error.message.split("'")[1::2]]
+        return extras[0] if extras else "(form)"
+    return ".".join(map(str, error.absolute_path)) or "(form)"
+
+
+def validate_form(schema: dict | None, data, *, form_name: str | None = None) -> dict:
+    """``data`` if it satisfies ``schema`` (no schema: it must be an empty or
+    plain object). Raises ValidationFailed with every bad field."""
+    if not isinstance(data, dict):
+        raise ValidationFailed.for_fields({"data": ["Must be a JSON object."]})
+    if schema is None:
+        return data
+    fields: dict[str, list[str]] = {}
+    # Decimals on both sides: as floats, 19.99 is no multiple of 0.01.
+    exact_schema, exact_data = (json.loads(json.dumps(v), parse_float=Decimal) for v in (schema, data))
+    validator = jsonschema.Draft202012Validator(exact_schema, format_checker=_FORMATS)
+    for error in sorted(validator.iter_errors(exact_data), key=lambda e: list(map(str, e.absolute_path))):
+        fields.setdefault(_field_of(error), []).append(error.message)
+    if fields:
+        raise ValidationFailed(f"The form {form_name or ''} has invalid fields.".replace("  ", " "), details={"fields": fields})
+    return data

@@ -1,0 +1,92 @@
+"""Starting, cancelling and retrying process instances; reading them."""
+from sqlalchemy import select
+
+from app import clock
+from app.audit.chain import jsonable, record_instance_event
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import InstanceStatus, ProcessInstance, User
+from app.services.commands import command, finish, lock_instance, open_run, start_run
+from app.services.deployment import find_definition
+from app.services.forms import validate_form
+
+
+def requester_facts(user: User) -> dict:
+    """What a diagram may know about the person who started it."""
+    return {"username": user.username, "display_name": user.display_name, "level": user.level.value,
+            "department": user.department, "region": user.region}
+
+
+@command
+def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
+    """Start the latest version of ``process_key`` with start-form ``data``.
+    Raises ValidationFailed (unknown key, bad start data)."""
+    definition = find_definition(process_key) if isinstance(process_key, str) else None
+    if definition is None:
+        raise ValidationFailed.for_fields({"process_key": [f"No process {process_key!r} is deployed."]})
+    validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
+    full_data = {**data, "requester": requester_facts(actor)}
+    now = clock.now()
+    instance = ProcessInstance(
+        definition=definition, process_key=definition.key, business_key=business_key, status=InstanceStatus.running,
+        state="", data={}, engine_version=definition.engine_version, started_by=actor, started_at=now,
+    )
+    db.session.add(instance)
+    db.session.flush()
+    record_instance_event(instance, "instance_started", actor=actor.username,
+                          data={"process_key": definition.key, "version": definition.version,
+                                "business_key": business_key, "data": jsonable(full_data)})
+    run = start_run(instance, actor, full_data)
+    finish(instance, run, actor, run.advance())
+    return instance
+
+
+@command
+def cancel_instance(instance_id: int, actor: User, reason: str | None = None) -> ProcessInstance:
+    """Cancel a running (or failed) instance: its starter or a process admin.
+    Raises Forbidden, Conflict (already ended)."""
+    instance = lock_instance(instance_id)
+    if instance.started_by_id != actor.id and not actor.has_role("process_admin"):
+        raise Forbidden("Only the person who started the request or a process administrator may cancel it.")
+    if instance.status not in (InstanceStatus.running, InstanceStatus.error):
+        raise Conflict(f"The instance is already {instance.status.value}.", code="instance_ended")
+    run = open_run(instance, actor)
+    run.cancel()
+    instance.status = InstanceStatus.cancelled
+    instance.ended_at = clock.now()
+    record_instance_event(instance, "instance_cancelled", actor=actor.username, data={"reason": reason})
+    finish(instance, run, actor, None)
+    return instance
+
+
+@command
+def retry_instance(instance_id: int, actor: User) -> ProcessInstance:
+    """Run the failed task of an instance in error again (process admins).
+    Raises Forbidden, Conflict (not in error)."""
+    if not actor.has_role("process_admin"):
+        raise Forbidden("Only a process administrator may retry a failed instance.")
+    instance = lock_instance(instance_id)
+    if instance.status != InstanceStatus.error or not instance.error_task_id:
+        raise Conflict("The instance has no failed step to retry.", code="not_in_error")
+    run = open_run(instance, actor)
+    record_instance_event(instance, "retry", element_id=instance.error_element_id, task_id=instance.error_task_id,
+                          actor=actor.username, data={"previous_error": instance.error_message})
+    run.retry(instance.error_task_id)
+    instance.status = InstanceStatus.running
+    finish(instance, run, actor, run.advance())
+    return instance
+
+
+def get_instance(instance_id: int) -> ProcessInstance:
+    instance = db.session.get(ProcessInstance, instance_id)
+    if instance is None:
+        raise NotFound(f"Process instance {instance_id} does not exist.")
+    return instance
+
+
+def list_instances(**filters) -> list[ProcessInstance]:
+    query = select(ProcessInstance).order_by(ProcessInstance.id.desc())
+    for name in ("process_key", "status", "business_key", "started_by_id"):
+        if filters.get(name) is not None:
+            query = query.where(getattr(ProcessInstance, name) == filters[name])
+    return list(db.session.scalars(query))

@@ -1,0 +1,75 @@
+"""Who receives a human task: the lane names a role code (anyone holding it
+may claim the task) or a resolver (one person found at run time)."""
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from app.errors import LanesError
+from app.extensions import db
+from app.models import Customer, Level, Role, User, user_role
+from app.services.role_catalogue import ROLE_CODES
+
+_HEAD_LEVELS = {Level.department_head, Level.director, Level.general_manager}
+
+
+class NoPerformer(LanesError):
+    status = 422
+    code = "no_performer"
+
+
+@dataclass(frozen=True)
+class Performer:
+    role: str | None = None
+    user: User | None = None
+
+
+def _requester(starter: User, data: dict) -> User:
+    return starter
+
+
+def _manager_of_requester(starter: User, data: dict) -> User | None:
+    return starter.manager
+
+
+def _department_head_of_requester(starter: User, data: dict) -> User | None:
+    person = starter.manager
+    while person is not None and person.level not in _HEAD_LEVELS:
+        person = person.manager
+    return person
+
+
+def _regional_manager_of_customer(starter: User, data: dict) -> User | None:
+    code = data.get("customer_code")
+    customer = db.session.scalar(select(Customer).where(Customer.code == code)) if code else None
+    if customer is None:
+        return None
+    return db.session.scalar(
+        select(User).join(user_role).join(Role)
+        .where(Role.code == "regional_manager", User.region == customer.region, User.active.is_(True))
+        .order_by(User.id).limit(1)
+    )
+
+
+RESOLVERS = {
+    "@requester": _requester,
+    "@manager_of_requester": _manager_of_requester,
+    "@department_head_of_requester": _department_head_of_requester,
+    "@regional_manager_of_customer": _regional_manager_of_customer,
+}
+
+LANE_NAMES = frozenset(ROLE_CODES) | frozenset(RESOLVERS)
+
+
+def performer_for(lane: str | None, starter: User, data: dict, task_name: str) -> Performer:
+    """The role or person for a task in ``lane``. Raises NoPerformer when a
+    resolver finds nobody (e.g. the general manager has no manager)."""
+    if lane in ROLE_CODES:
+        return Performer(role=lane)
+    resolver = RESOLVERS.get(lane or "")
+    person = resolver(starter, data) if resolver else None
+    if person is None or not person.active:
+        raise NoPerformer(
+            f"Nobody can take the step '{task_name}': lane {lane!r} finds no active person for {starter.display_name}.",
+            details={"lane": lane, "task": task_name},
+        )
+    return Performer(user=person)

@@ -1,0 +1,174 @@
+"""What people do with human tasks: see, claim, release, delegate, complete."""
+from sqlalchemy import or_, select
+
+from app import clock
+from app.audit.chain import record_instance_event
+from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.extensions import db
+from app.models import Delegation, HumanTask, TaskStatus, User
+from app.services.accounts import find_user
+from app.services.commands import command, finish, lock_instance, open_run
+from app.services.forms import validate_form
+from app.workflow.runtime import TaskNotReady
+
+
+def _delegations_to(user: User, process_key: str | None = None) -> list[Delegation]:
+    now = clock.now()
+    rows = db.session.scalars(select(Delegation).where(
+        Delegation.to_user_id == user.id, Delegation.valid_from <= now, Delegation.valid_to > now))
+    return [d for d in rows if d.from_user.active and (process_key is None or d.covers(process_key, now))]
+
+
+def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
+    """May ``user`` act on ``task``, and on whose behalf (None: their own)."""
+    if task.assignee_id == user.id:
+        return True, task.delegated_from
+    if task.assignee_id is None and task.candidate_role and user.has_role(task.candidate_role):
+        return True, None
+    for delegation in _delegations_to(user, task.instance.process_key):
+        principal = delegation.from_user
+        if task.assignee_id == principal.id:
+            return True, principal
+        if task.assignee_id is None and task.candidate_role and principal.has_role(task.candidate_role):
+            return True, principal
+    return False, None
+
+
+def _locked_task(task_id: int) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.")
+    lock_instance(task.instance_id)
+    db.session.refresh(task)
+    if task.status != TaskStatus.ready:
+        raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")
+    return task
+
+
+def _may_act(user: User, task: HumanTask) -> User | None:
+    allowed, principal = acting_as(user, task)
+    if not allowed:
+        if task.assignee_id is not None and task.candidate_role and user.has_role(task.candidate_role):
+            raise Conflict(f"{task.assignee.display_name} has claimed this task.", code="claimed_by_other")
+        raise Forbidden("You are not a performer of this task.")
+    return principal
+
+
+def _check_segregation(task: HumanTask, actor: User, principal: User | None) -> None:
+    people = {actor.id} | ({principal.id} if principal else set())
+    if task.instance.started_by_id in people:
+        raise Forbidden("Segregation of duties: nobody approves their own request.", code="segregation_of_duties")
+    earlier = db.session.scalar(select(HumanTask.id).where(
+        HumanTask.instance_id == task.instance_id, HumanTask.is_approval.is_(True),
+        HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve",
+        HumanTask.element_id != task.element_id,
+        or_(HumanTask.completed_by_id.in_(people), HumanTask.on_behalf_of_id.in_(people))).limit(1))
+    if earlier is not None:
+        raise Forbidden("Segregation of duties: you already approved another step of this request.",
+                        code="segregation_of_duties")
+
+
+@command
+def claim_task(task_id: int, actor: User) -> HumanTask:
+    """Take a role task for yourself. Raises Forbidden, Conflict."""
+    task = _locked_task(task_id)
+    principal = _may_act(actor, task)
+    if task.assignee_id is None:
+        task.assignee_id = actor.id
+        task.delegated_from = principal
+        task.claimed_at = clock.now()
+        record_instance_event(task.instance, "task_claimed", element_id=task.element_id, task_id=task.task_guid,
+                              actor=actor.username, on_behalf_of=principal.username if principal else None, data={})
+    return task
+
+
+@command
+def release_task(task_id: int, actor: User) -> HumanTask:
+    """Give a claimed role task back to its role. Raises Forbidden, Conflict."""
+    task = _locked_task(task_id)
+    if task.assignee_id != actor.id:
+        raise Forbidden("Only the person holding a task can release it.")
+    if task.candidate_role is None:
+        raise Conflict("This task was given to you by its lane; delegate it instead of releasing it.",
+                       code="not_releasable")
+    task.assignee_id = None
+    task.delegated_from = None
+    task.claimed_at = None
+    record_instance_event(task.instance, "task_released", element_id=task.element_id, task_id=task.task_guid,
+                          actor=actor.username, data={})
+    return task
+
+
+@command
+def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
+    """Hand a task to another person, who then acts on your behalf.
+    Raises Forbidden, Conflict, ValidationFailed (unknown or inactive user)."""
+    task = _locked_task(task_id)
+    principal = _may_act(actor, task) or actor
+    target = find_user(to_username) if isinstance(to_username, str) else None
+    if target is None or not target.active:
+        raise ValidationFailed.for_fields({"to": [f"No active user {to_username!r}."]})
+    if target.id == actor.id:
+        raise ValidationFailed.for_fields({"to": ["You cannot delegate a task to yourself."]})
+    task.assignee_id = target.id
+    task.delegated_from = principal
+    task.claimed_at = clock.now()
+    record_instance_event(task.instance, "task_delegated", element_id=task.element_id, task_id=task.task_guid,
+                          actor=actor.username, on_behalf_of=principal.username,
+                          data={"to": target.username})
+    return task
+
+
+@command
+def complete_task(task_id: int, actor: User, data: dict):
+    """Submit a task's form. Raises Forbidden (not a performer, segregation
+    of duties), Conflict (already done, stale), ValidationFailed (bad fields)."""
+    task = _locked_task(task_id)
+    principal = _may_act(actor, task)
+    if task.is_approval:
+        _check_segregation(task, actor, principal)
+    instance = task.instance
+    validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key)
+    run = open_run(instance, actor)
+    try:
+        run.complete(task.task_guid, data)
+    except TaskNotReady as exc:
+        raise Conflict(str(exc), code="task_not_ready") from exc
+    now = clock.now()
+    task.status = TaskStatus.completed
+    task.completed_at = now
+    task.completed_by_id = actor.id
+    task.on_behalf_of = principal
+    task.outcome = str(data.get("decision"))[:32] if task.is_approval and data.get("decision") is not None else None
+    if task.assignee_id is None:
+        task.assignee_id = actor.id
+    record_instance_event(instance, "task_completed", element_id=task.element_id, task_id=task.task_guid,
+                          actor=actor.username, on_behalf_of=principal.username if principal else None, data=data)
+    finish(instance, run, actor, run.advance())
+    return instance
+
+
+def tasks_for(user: User, scope: str = "all") -> list[HumanTask]:
+    """READY tasks ``user`` may act on: assigned to them, claimable through
+    their roles, or theirs through a delegation. ``scope="mine"``: only
+    those assigned to or claimed by them."""
+    mine = HumanTask.assignee_id == user.id
+    if scope == "mine":
+        condition = mine
+    else:
+        parts = [mine, (HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(user.role_codes))]
+        for delegation in _delegations_to(user):
+            principal = delegation.from_user
+            parts.append(HumanTask.assignee_id == principal.id)
+            parts.append(HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(principal.role_codes))
+        condition = or_(*parts)
+    rows = db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.ready, condition)
+                              .order_by(HumanTask.created_at, HumanTask.id))
+    return [task for task in rows if scope == "mine" or acting_as(user, task)[0]]
+
+
+def get_task(task_id: int) -> HumanTask:
+    task = db.session.get(HumanTask, task_id)
+    if task is None:
+        raise NotFound(f"Task {task_id} does not exist.")
+    return task

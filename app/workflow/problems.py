@@ -1,0 +1,21 @@
+"""What deploy-time lint reports: one problem per finding, all at once."""
+from dataclasses import asdict, dataclass
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int | None
+    element_id: str | None
+    message: str
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+class InvalidDeployment(Exception):
+    """The files cannot be deployed; ``problems`` lists every reason."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(f"{len(problems)} problem(s) in the deployment")
+        self.problems = problems

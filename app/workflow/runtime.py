@@ -1,0 +1,200 @@
+"""The facade the services use: one loaded workflow, for one command.
+
+Nothing outside ``app/workflow`` sees a SpiffWorkflow object; callers get
+plain values (task ids as strings, dicts, datetimes)."""
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from uuid import UUID
+
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from app.workflow.engine import LanesScriptEngine, LanesWorkflow
+from app.workflow.pruning import prune
+from app.workflow.serialization import _serializer, dump_state, load_spec, load_state
+from app.workflow.xml_names import is_true
+
+
+@dataclass(frozen=True)
+class ReadyTask:
+    task_id: str
+    element_id: str
+    name: str
+    lane: str | None
+    form: str | None
+    approval: bool
+    due: str | None
+    documentation: str | None
+
+
+@dataclass(frozen=True)
+class EngineFailure:
+    """Why the engine stopped: the failing task and the real message."""
+
+    task_id: str | None
+    element_id: str | None
+    message: str
+
+
+class TaskNotReady(Exception):
+    pass
+
+
+class Run:
+    """A workflow loaded for one command. ``service_handler(task_info,
+    operation, params) -> dict`` serves its service tasks."""
+
+    def __init__(self, workflow, service_handler):
+        self._workflow = workflow
+        self._service_handler = service_handler
+        # Deserialised workflows come back with the default (unrestricted)
+        # engine: always set ours, after every load.
+        workflow.script_engine = LanesScriptEngine(self._serve)
+
+    @classmethod
+    def start(cls, cache_key: str, spec_json: str, data: dict, service_handler) -> "Run":
+        spec, subprocess_specs = load_spec(cache_key, spec_json)
+        workflow = LanesWorkflow(spec, subprocess_specs)
+        workflow.task_tree.data.update(data)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(data)
+        return cls(workflow, service_handler)
+
+    @classmethod
+    def load(cls, cache_key: str, spec_json: str, state_json: str, service_handler) -> "Run":
+        spec, subprocess_specs = load_spec(cache_key, spec_json)
+        return cls(load_state(state_json, spec, subprocess_specs), service_handler)
+
+    def _serve(self, task, operation, params):
+        info = {"task_id": str(task.id), "element_id": task.task_spec.bpmn_id or task.task_spec.name}
+        return self._service_handler(info, operation, params)
+
+    # -- engine steps -------------------------------------------------------
+    def advance(self) -> EngineFailure | None:
+        """Run every engine task that can run; a failure is returned, not raised."""
+        try:
+            self._workflow.do_engine_steps()
+        except (WorkflowTaskException, SpiffWorkflowException, WorkflowException) as exc:
+            return self._failure(exc)
+        return None
+
+    def _failure(self, exc) -> EngineFailure:
+        task = getattr(exc, "task", None)
+        errored = self._workflow.get_tasks(state=TaskState.ERROR)
+        if task is None and errored:
+            task = errored[0]
+        message = str(exc)
+        cause = getattr(exc, "exception", None)
+        if cause is not None and str(cause) not in message:
+            message = f"{message}: {cause}"
+        return EngineFailure(
+            str(task.id) if task is not None else None,
+            (task.task_spec.bpmn_id or task.task_spec.name) if task is not None else None,
+            message,
+        )
+
+    def _task(self, task_id: str):
+        try:
+            task = self._workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError, TypeError):
+            task = None
+        if task is None:
+            raise TaskNotReady(f"Task {task_id} is not part of this instance.")
+        return task
+
+    def ready_tasks(self) -> list[ReadyTask]:
+        ready = []
+        for task in self._workflow.get_tasks(state=TaskState.READY, manual=True):
+            spec = task.task_spec
+            props = (getattr(spec, "extensions", None) or {}).get("properties", {})
+            ready.append(ReadyTask(
+                task_id=str(task.id), element_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or spec.name,
+                lane=getattr(spec, "lane", None), form=props.get("formJsonSchemaFilename"),
+                approval=is_true(props.get("approval")), due=props.get("due"),
+                documentation=getattr(spec, "documentation", None),
+            ))
+        return ready
+
+    def task_data(self, task_id: str) -> dict:
+        return dict(self._task(task_id).data)
+
+    def complete(self, task_id: str, data: dict) -> None:
+        """Complete a READY human task with validated data. Raises TaskNotReady."""
+        task = self._task(task_id)
+        if task.state != TaskState.READY or not task.task_spec.manual:
+            raise TaskNotReady(f"Task {task_id} is not waiting for a person.")
+        task.data.update(data)
+        task.run()
+
+    def fire_timers(self) -> None:
+        self._workflow.refresh_timers()
+
+    def cancel(self) -> None:
+        self._workflow.cancel()
+
+    def retry(self, task_id: str) -> None:
+        """Reset a failed task so the next ``advance`` runs it again."""
+        task = self._task(task_id)
+        if task.state != TaskState.ERROR:
+            raise TaskNotReady(f"Task {task_id} has not failed.")
+        self._workflow.reset_from_task_id(task.id)
+
+    # -- messages and timers ----------------------------------------------------
+    def messages_out(self) -> list[dict]:
+        """Messages thrown for other instances (taken: the engine forgets them)."""
+        out = []
+        for event in self._workflow.get_events():
+            definition = event.event_definition
+            out.append({
+                "name": getattr(definition, "name", None),
+                "correlations": dict(event.correlations or {}),
+                "event": _serializer.registry.convert(event),
+            })
+        return out
+
+    def awaited_messages(self) -> set[str]:
+        """Names of the messages this instance is waiting for."""
+        return {e.name for e in self._workflow.waiting_events()
+                if e.event_type == MessageEventDefinition.__name__ and e.name}
+
+    @property
+    def correlations(self) -> dict:
+        return dict(self._workflow.correlations)
+
+    def deliver(self, serialized_event: dict) -> None:
+        self._workflow.send_event(_serializer.registry.restore(serialized_event))
+
+    def next_timer_due(self) -> datetime | None:
+        due = []
+        for event in self._workflow.waiting_events():
+            if "Timer" not in event.event_type or event.value is None:
+                continue
+            value = event.value["next"] if isinstance(event.value, dict) else event.value
+            try:
+                moment = datetime.fromisoformat(str(value))
+            except ValueError:
+                continue
+            due.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+        return min(due) if due else None
+
+    # -- state ----------------------------------------------------------------------
+    @property
+    def completed(self) -> bool:
+        return self._workflow.is_completed()
+
+    def errored_task_ids(self) -> list[str]:
+        return [str(t.id) for t in self._workflow.get_tasks(state=TaskState.ERROR)]
+
+    def data(self) -> dict:
+        """The instance data as of now: the workflow's once it has ended, else
+        the data of the task that ran last."""
+        if self.completed:
+            return dict(self._workflow.data)
+        last = self._workflow.last_task
+        return dict(last.data) if last is not None else dict(self._workflow.task_tree.data)
+
+    def dump(self) -> str:
+        prune(self._workflow)
+        return dump_state(self._workflow)
