@@ -166,3 +166,64 @@ def api_token(client):
         return response.get_json()["token"]
 
     return issue
+
+
+@pytest.fixture
+def org(ctx):
+    """The demo organisation, loaded; ``org("rm_east")`` is that User."""
+    from app.services.accounts import find_user
+    from app.services.demo_organisation import load_demo_organisation
+
+    load_demo_organisation()
+    return find_user
+
+
+@pytest.fixture
+def deployed(ctx):
+    """Every diagram, table and form of processes/ and forms/, deployed."""
+    from app.services import deployment
+
+    return deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
+
+
+class FlowDriver:
+    """Drives instances through the service layer, as people would."""
+
+    def __init__(self, find_user):
+        self.user = find_user
+
+    def start(self, key, data, as_user, business_key=None):
+        from app.services import instances
+
+        return instances.start_instance(key, data, self.user(as_user), business_key=business_key)
+
+    def ready(self, instance):
+        from app.extensions import db
+        from app.models import HumanTask, TaskStatus
+
+        return list(db.session.scalars(db.select(HumanTask).where(
+            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready).order_by(HumanTask.id)))
+
+    def ready_elements(self, instance):
+        return [task.element_id for task in self.ready(instance)]
+
+    def task(self, instance, element_id):
+        matching = [task for task in self.ready(instance) if task.element_id == element_id]
+        assert matching, f"{element_id} is not ready; ready: {self.ready_elements(instance)}"
+        return matching[0]
+
+    def complete(self, instance, element_id, as_user, data):
+        from app.services import tasks
+
+        return tasks.complete_task(self.task(instance, element_id).id, self.user(as_user), data)
+
+    def approve(self, instance, element_id, as_user, comment="同意"):
+        return self.complete(instance, element_id, as_user, {"decision": "approve", "comment": comment})
+
+    def reject(self, instance, element_id, as_user, comment="请补充说明"):
+        return self.complete(instance, element_id, as_user, {"decision": "reject", "comment": comment})
+
+
+@pytest.fixture
+def flow(org, deployed):
+    return FlowDriver(org)

@@ -1,0 +1,131 @@
+"""F13 dealer_onboarding through the service layer: every branch, every
+rule of the dealer_terms_authority table, and the customer it creates."""
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Customer, InstanceStatus
+
+PROSPECT = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
+            "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}
+EVALUATION = {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
+              "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"}
+TERMS = {"decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 3,
+         "payment_days": 30, "credit_limit": 300000}
+CONTRACT = {"contract_number": "HT-2026-118", "signed_date": "2026-11-28"}
+
+
+def _to_director(flow):
+    instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
+    flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    assert flow.task(instance, "Task_RegionalManagerReview").assignee.username == "rm_east"
+    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    assert flow.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
+    return instance
+
+
+def _customer(name=PROSPECT["company_name"]):
+    return db.session.scalar(select(Customer).where(Customer.name == name))
+
+
+def test_within_director_authority_creates_the_customer(flow):
+    instance = _to_director(flow)
+    flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
+    assert flow.ready_elements(instance) == ["Task_SignContract"]
+    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    assert instance.status is InstanceStatus.completed
+    customer = _customer()
+    assert customer.channel == "dealer" and customer.region == "华东" and customer.province == "浙江"
+    assert str(customer.credit_limit) == "300000.00" and customer.payment_days == 30
+    assert customer.salesperson.username == "rep_east2" and customer.contract_number == "HT-2026-118"
+    assert instance.data["customer_result"] == {"ok": True, "customer_code": customer.code, "customer_id": customer.id}
+
+
+@pytest.mark.parametrize("terms", [
+    {"special_discount_pct": 8},                           # discount beyond the director's authority
+    {"payment_days": 90},                                  # payment terms beyond it
+    {"credit_limit": 800000},                              # credit beyond it
+])
+def test_terms_beyond_the_director_need_the_gm(flow, terms):
+    instance = _to_director(flow)
+    flow.complete(instance, "Task_DirectorApproval", "director", {**TERMS, **terms})
+    assert flow.task(instance, "Task_GMApproval").candidate_role == "general_manager"
+    flow.approve(instance, "Task_GMApproval", "gm")
+    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    assert instance.status is InstanceStatus.completed and _customer() is not None
+
+
+def test_gm_rejects(flow):
+    instance = _to_director(flow)
+    flow.complete(instance, "Task_DirectorApproval", "director", {**TERMS, "special_discount_pct": 10})
+    flow.reject(instance, "Task_GMApproval", "gm", "折扣过高")
+    assert instance.status is InstanceStatus.completed and _customer() is None
+
+
+def test_director_rejects(flow):
+    instance = _to_director(flow)
+    flow.reject(instance, "Task_DirectorApproval", "director", "区域已有经销商")
+    assert instance.status is InstanceStatus.completed and _customer() is None
+    assert flow.ready(instance) == []
+
+
+def test_regional_manager_sends_the_evaluation_back(flow):
+    instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
+    flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    flow.reject(instance, "Task_RegionalManagerReview", "rm_east", "请补充仓储照片")
+    assert flow.ready_elements(instance) == ["Task_FillEvaluation"]
+    flow.complete(instance, "Task_FillEvaluation", "rep_east2", {**EVALUATION, "logistics_score": 5})
+    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    assert flow.ready_elements(instance) == ["Task_DirectorApproval"]
+
+
+def test_failed_customer_creation_goes_to_the_rep_who_fixes_and_retries(flow, ctx):
+    from app.services import accounts
+    from app.workflow.actions import ActionCall
+    from app.ledger.customers import create_customer
+
+    # a customer of that name exists already: the ledger refuses a duplicate
+    create_customer(ActionCall(0, "seed", "seed", "ledger.create_customer", None), name=PROSPECT["company_name"], region="华东")
+    assert accounts.find_user("rep_east2") is not None
+    instance = _to_director(flow)
+    flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
+    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    problem = flow.task(instance, "Task_ResolveCustomerProblem")
+    assert problem.assignee.username == "rep_east2"
+    assert instance.data["customer_result"]["error"]["code"] == "duplicate_customer"
+    flow.complete(instance, "Task_ResolveCustomerProblem", "rep_east2",
+                  {"company_name": "杭州华信商贸（二分公司）", "action": "retry"})
+    assert instance.status is InstanceStatus.completed
+    assert _customer("杭州华信商贸（二分公司）").channel == "dealer"
+
+
+def test_abandon_after_failed_customer_creation(flow, ctx):
+    from app.ledger.customers import create_customer
+    from app.workflow.actions import ActionCall
+
+    create_customer(ActionCall(0, "seed", "seed", "ledger.create_customer", None), name=PROSPECT["company_name"], region="华东")
+    instance = _to_director(flow)
+    flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
+    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    flow.complete(instance, "Task_ResolveCustomerProblem", "rep_east2",
+                  {"company_name": PROSPECT["company_name"], "action": "abandon"})
+    assert instance.status is InstanceStatus.completed
+    assert db.session.scalar(select(db.func.count()).select_from(Customer)) == 1
+
+
+def test_one_person_cannot_approve_two_steps(flow):
+    """The regional manager who re-checked may not also act as director."""
+    from app.errors import Forbidden
+    from app.models import Delegation
+    from app.services import tasks
+    from datetime import timedelta
+    from app import clock
+
+    instance = _to_director(flow)
+    db.session.add(Delegation(from_user=flow.user("director"), to_user=flow.user("rm_east"),
+                              valid_from=clock.now() - timedelta(days=1), valid_to=clock.now() + timedelta(days=1)))
+    db.session.commit()
+    task = flow.task(instance, "Task_DirectorApproval")
+    with pytest.raises(Forbidden) as caught:
+        tasks.complete_task(task.id, flow.user("rm_east"), TERMS)
+    assert caught.value.code == "segregation_of_duties"
