@@ -227,3 +227,48 @@ class FlowDriver:
 @pytest.fixture
 def flow(org, deployed):
     return FlowDriver(org)
+
+
+class FrozenClock:
+    def __init__(self, start):
+        self.now = start
+
+    def __call__(self):
+        return self.now
+
+    def advance(self, **delta):
+        from datetime import timedelta
+
+        self.now = self.now + timedelta(**delta)
+        return self.now
+
+
+@pytest.fixture
+def frozen_clock(app):
+    """The platform clock, stopped at 2026-12-01 09:00 UTC until moved."""
+    from datetime import datetime, timezone
+
+    from app import clock
+
+    controller = FrozenClock(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
+    clock.set_clock(app, controller)
+    yield controller
+    clock.set_clock(app, None)
+
+
+@pytest.fixture
+def committed_app(_app):
+    """The app with real commits (for tests of concurrency between
+    connections); every table is emptied afterwards."""
+    yield _app
+    with _app.app_context():
+        db.session.remove()
+        with db.engine.begin() as connection:
+            existing = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
+            tables = [table for table in reversed(db.metadata.sorted_tables) if table.name in existing]
+            if connection.dialect.name == "postgresql":
+                names = ", ".join(f'"{table.name}"' for table in tables)
+                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+            else:
+                for table in tables:
+                    connection.execute(table.delete())

@@ -21,7 +21,7 @@ from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessI
                         TaskStatus, User)
 from app.services.performers import performer_for
 from app.services.unit_of_work import use_case
-from app.workflow.actions import ActionCall, run_action
+from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
 from app.workflow.runtime import EngineFailure, Run
 
 _BUSY = ("database is locked", "could not serialize", "deadlock detected")
@@ -74,8 +74,11 @@ class _ServiceCalls:
             return recorded.result
         call = ActionCall(self.instance.id, task["task_id"], task["element_id"], operation,
                           self.actor.id if self.actor else None)
-        with db.session.begin_nested():  # a failing action leaves no half-posted rows behind
-            result = jsonable(run_action(call, params))
+        try:
+            with db.session.begin_nested():  # a failing action leaves no half-posted rows behind
+                result = jsonable(run_action(call, params))
+        except BusinessRuleViolation as violation:
+            result = jsonable(violation.as_result())
         db.session.add(ServiceCall(instance_id=self.instance.id, task_guid=task["task_id"], operation=operation,
                                    params=params, result=result, called_at=clock.now()))
         record_instance_event(self.instance, "service_call", element_id=task["element_id"], task_id=task["task_id"],
@@ -86,12 +89,12 @@ class _ServiceCalls:
 
 def open_run(instance: ProcessInstance, actor: User | None) -> Run:
     definition = instance.definition
-    return Run.load(str(definition.id), definition.spec, instance.state, _ServiceCalls(instance, actor))
+    return Run.load(f"{definition.key}:{definition.content_hash}", definition.spec, instance.state, _ServiceCalls(instance, actor))
 
 
 def start_run(instance: ProcessInstance, actor: User | None, data: dict) -> Run:
     definition = instance.definition
-    return Run.start(str(definition.id), definition.spec, data, _ServiceCalls(instance, actor))
+    return Run.start(f"{definition.key}:{definition.content_hash}", definition.spec, data, _ServiceCalls(instance, actor))
 
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")

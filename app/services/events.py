@@ -58,7 +58,7 @@ def deliver_message(message_id: int) -> int | None:
         if instance.status != InstanceStatus.running:
             continue
         run = open_run(instance, None)
-        if message.name not in run.awaited_messages() or not _correlates(message, run.correlations):
+        if message.name not in run.awaited_messages() or not _correlates(message, run.correlations_for(message.name)):
             continue
         record_instance_event(instance, "message_delivered", data={
             "name": message.name, "correlations": message.correlations, "message_id": message.id,

@@ -12,7 +12,8 @@ Actions work through ``db.session`` and only flush: the engine's command
 commits. They return JSON-serialisable dicts; the engine adds ``"ok": True``.
 A broken business rule raises ``BusinessRuleViolation``; the engine turns it
 into ``{"ok": False, "error": {"code", "message"}}`` so the diagram can route
-the case to a person. Any other exception puts the instance in error.
+the case to a person; whatever the action wrote before it raised is rolled
+back either way. Any other exception puts the instance in error.
 
 This module does not import SpiffWorkflow, so the ledger can import it.
 """
@@ -46,6 +47,10 @@ class BusinessRuleViolation(Exception):
         self.message = message
         self.details = details or {}
 
+    def as_result(self) -> dict:
+        """What the diagram sees: ``{"ok": False, "error": {...}}``."""
+        return {"ok": False, "error": {"code": self.code, "message": self.message, **self.details}}
+
 
 class UnknownAction(LookupError):
     pass
@@ -72,17 +77,15 @@ def registered_actions() -> frozenset[str]:
 
 
 def run_action(call: ActionCall, params: dict[str, Any]) -> dict:
-    """Run the action for ``call.operation``; business rule violations come
-    back as ``{"ok": False, "error": ...}``. Raises UnknownAction."""
+    """Run the action for ``call.operation``: its result with ``"ok": True``.
+    Raises UnknownAction, BusinessRuleViolation (the caller turns it into a
+    result once the action's partial work is rolled back), or whatever the
+    action raises."""
     _load_action_modules()
     func = _REGISTRY.get(call.operation)
     if func is None:
         raise UnknownAction(f"No action is registered as {call.operation!r}.")
-    try:
-        result = func(call, **params)
-    except BusinessRuleViolation as violation:
-        return {"ok": False, "error": {"code": violation.code, "message": violation.message, **violation.details}}
-    return {"ok": True, **(result or {})}
+    return {"ok": True, **(func(call, **params) or {})}
 
 
 def _load_action_modules() -> None:

@@ -35,7 +35,16 @@ class _ClockedDatetime(datetime):
         return current.astimezone(tz) if tz is not None else current.replace(tzinfo=None)
 
 
+class _ClockedDate(date):
+    @classmethod
+    def today(cls):
+        return clock.now().date()
+
+
 _timer_definitions.datetime = _ClockedDatetime
+# Diagrams that ask for "now" get the platform clock too, so a replay that
+# feeds the recorded times sees the same values.
+_CLOCKED_GLOBALS = {"datetime": _ClockedDatetime, "date": _ClockedDate}
 
 
 class _JsonValues(json.JSONEncoder):
@@ -60,7 +69,7 @@ class LanesScriptEngine(PythonScriptEngine):
     to ``service_handler(task, operation, params) -> dict``."""
 
     def __init__(self, service_handler=None):
-        super().__init__(environment=RestrictedEnvironment())
+        super().__init__(environment=RestrictedEnvironment(dict(_CLOCKED_GLOBALS)))
         self.service_handler = service_handler
 
     def call_service(self, task, operation_name=None, operation_params=None, **_kwargs):

@@ -159,9 +159,26 @@ class Run:
         return {e.name for e in self._workflow.waiting_events()
                 if e.event_type == MessageEventDefinition.__name__ and e.name}
 
-    @property
-    def correlations(self) -> dict:
-        return dict(self._workflow.correlations)
+    def correlations_for(self, name: str) -> dict:
+        """The correlation values this instance expects for message ``name``:
+        those it already holds, else what its waiting task's data gives for
+        the message's correlation properties (an order waits for the payment
+        of *its* order number)."""
+        expected = {}
+        for task in self._workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, MessageEventDefinition) or definition.name != name:
+                continue
+            for prop in definition.correlation_properties:
+                try:
+                    value = self._workflow.script_engine.environment.evaluate(prop.retrieval_expression, dict(task.data))
+                except Exception:  # the data does not hold this property: no constraint from it
+                    continue
+                for key in prop.correlation_keys:
+                    expected.setdefault(key, {})[prop.name] = value
+        for key, values in self._workflow.correlations.items():
+            expected.setdefault(key, {}).update(values)
+        return expected
 
     def deliver(self, serialized_event: dict) -> None:
         self._workflow.send_event(_serializer.registry.restore(serialized_event))
