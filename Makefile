@@ -28,6 +28,7 @@ db: setup
 
 demo: db
 	$(FLASK) demo load
+	$(FLASK) processes deploy
 
 run: demo
 	@echo ""

@@ -38,8 +38,10 @@ class ProcessDefinition(db.Model):
     name: Mapped[str] = mapped_column(String(255))
     content_hash: Mapped[str] = mapped_column(String(64))
     bpmn_file: Mapped[str] = mapped_column(String(255))
-    files: Mapped[dict] = mapped_column(JSON)  # file name -> exact text
-    spec: Mapped[str] = mapped_column(Text)  # serialised process + subprocess specs
+    # Large and read rarely (the parsed spec and forms are cached by content
+    # hash): loaded only when asked for.
+    files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> exact text
+    spec: Mapped[str] = mapped_column(Text, deferred=True)  # serialised process + subprocess specs
     start_form: Mapped[str | None] = mapped_column(String(255))
     user_tasks: Mapped[list] = mapped_column(JSON)  # [{element_id, name, lane, form, approval, due}]
     timer_start: Mapped[dict | None] = mapped_column(JSON)
@@ -49,12 +51,31 @@ class ProcessDefinition(db.Model):
 
     deployed_by: Mapped[User | None] = relationship()
 
-    def form_schema(self, form_name: str | None) -> dict | None:
-        import json
+    @property
+    def cache_key(self) -> str:
+        """Identifies this version's content (row ids are reused after rollbacks)."""
+        return f"{self.key}:{self.content_hash}"
 
-        if not form_name or form_name not in self.files:
+    def form_schema(self, form_name: str | None) -> dict | None:
+        """The parsed JSON Schema of one of this version's forms (cached)."""
+        if not form_name:
             return None
-        return json.loads(self.files[form_name])
+        return _form_schema(self, form_name)
+
+
+_FORM_CACHE: dict[tuple[str, str], dict | None] = {}
+
+
+def _form_schema(definition: "ProcessDefinition", form_name: str) -> dict | None:
+    import json
+
+    key = (definition.cache_key, form_name)
+    if key not in _FORM_CACHE:
+        text = definition.files.get(form_name)
+        if len(_FORM_CACHE) > 1024:
+            _FORM_CACHE.clear()
+        _FORM_CACHE[key] = json.loads(text) if text is not None else None
+    return _FORM_CACHE[key]
 
 
 class InstanceStatus(enum.Enum):

@@ -89,12 +89,12 @@ class _ServiceCalls:
 
 def open_run(instance: ProcessInstance, actor: User | None) -> Run:
     definition = instance.definition
-    return Run.load(f"{definition.key}:{definition.content_hash}", definition.spec, instance.state, _ServiceCalls(instance, actor))
+    return Run.load(definition.cache_key, lambda: definition.spec, instance.state, _ServiceCalls(instance, actor))
 
 
 def start_run(instance: ProcessInstance, actor: User | None, data: dict) -> Run:
     definition = instance.definition
-    return Run.start(f"{definition.key}:{definition.content_hash}", definition.spec, data, _ServiceCalls(instance, actor))
+    return Run.start(definition.cache_key, lambda: definition.spec, data, _ServiceCalls(instance, actor))
 
 
 _DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
@@ -114,6 +114,8 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
         HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready))
     known = set()
     for row in open_rows:
+        if row.status != TaskStatus.ready:  # changed by this command, not flushed yet
+            continue
         if row.task_guid in ready:
             known.add(row.task_guid)
         else:
@@ -122,27 +124,40 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
     for task_id, task in ready.items():
         if task_id in known:
             continue
-        performer = performer_for(task.lane, instance.started_by, run.task_data(task_id), task.name)
+        performer = performer_for(task.lane, instance, run.task_data(task_id), task.name)
         row = HumanTask(
             instance_id=instance.id, task_guid=task_id, element_id=task.element_id, name=task.name,
             documentation=task.documentation, lane=task.lane, candidate_role=performer.role,
-            assignee_id=performer.user.id if performer.user else None, form_key=task.form,
+            assignee_id=performer.user_id, form_key=task.form,
             is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), due_at=_due_at(task.due),
         )
         db.session.add(row)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
-                              data={"role": performer.role, "assignee": performer.user.username if performer.user else None})
+                              data={"role": performer.role, "assignee": performer.username})
 
 
 def _sync_subscriptions(instance: ProcessInstance, run: Run) -> None:
-    db.session.execute(delete(MessageSubscription).where(MessageSubscription.instance_id == instance.id))
-    if instance.status == InstanceStatus.running:
-        for name in sorted(run.awaited_messages()):
-            db.session.add(MessageSubscription(instance_id=instance.id, name=name))
+    wanted = run.awaited_messages() if instance.status == InstanceStatus.running else set()
+    if not wanted and not run.awaited_at_load:
+        return  # nothing was or is awaited: no rows to look at
+    held = set(db.session.scalars(select(MessageSubscription.name).where(MessageSubscription.instance_id == instance.id)))
+    if held - wanted:
+        db.session.execute(delete(MessageSubscription).where(
+            MessageSubscription.instance_id == instance.id, MessageSubscription.name.in_(held - wanted)
+        ).execution_options(synchronize_session=False))
+    for name in sorted(wanted - held):
+        db.session.add(MessageSubscription(instance_id=instance.id, name=name))
 
 
 def finish(instance: ProcessInstance, run: Run, actor: User | None, failure: EngineFailure | None) -> None:
-    """Save what the command did: messages, state, status, human tasks, audit."""
+    """Save what the command did: messages, state, status, human tasks, audit
+    (in one flush at the end)."""
+    with db.session.no_autoflush:
+        _finish(instance, run, actor, failure)
+    db.session.flush()
+
+
+def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: EngineFailure | None) -> None:
     username = actor.username if actor else None
     for message in run.messages_out():
         db.session.add(ProcessMessage(name=message["name"] or "", correlations=jsonable(message["correlations"]),
@@ -172,7 +187,6 @@ def finish(instance: ProcessInstance, run: Run, actor: User | None, failure: Eng
     else:
         _close_open_tasks(instance)
     _sync_subscriptions(instance, run)
-    db.session.flush()
 
 
 def _close_open_tasks(instance: ProcessInstance) -> None:

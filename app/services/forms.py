@@ -7,6 +7,21 @@ import jsonschema
 from app.errors import ValidationFailed
 
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+_VALIDATORS: dict[int, tuple[dict, jsonschema.Draft202012Validator]] = {}
+
+
+def _validator_for(schema: dict) -> jsonschema.Draft202012Validator:
+    """One validator per schema object (deployed forms are cached objects).
+    The cache holds the schema itself, so its id cannot be reused."""
+    cached = _VALIDATORS.get(id(schema))
+    if cached is None or cached[0] is not schema:
+        if len(_VALIDATORS) > 512:
+            _VALIDATORS.clear()
+        # Decimals, not floats: as a float, 19.99 is no multiple of 0.01.
+        exact = json.loads(json.dumps(schema), parse_float=Decimal)
+        cached = (schema, jsonschema.Draft202012Validator(exact, format_checker=_FORMATS))
+        _VALIDATORS[id(schema)] = cached
+    return cached[1]
 
 
 def _field_of(error) -> str:
@@ -27,9 +42,8 @@ def validate_form(schema: dict | None, data, *, form_name: str | None = None) ->
     if schema is None:
         return data
     fields: dict[str, list[str]] = {}
-    # Decimals on both sides: as floats, 19.99 is no multiple of 0.01.
-    exact_schema, exact_data = (json.loads(json.dumps(v), parse_float=Decimal) for v in (schema, data))
-    validator = jsonschema.Draft202012Validator(exact_schema, format_checker=_FORMATS)
+    exact_data = json.loads(json.dumps(data), parse_float=Decimal)
+    validator = _validator_for(schema)
     for error in sorted(validator.iter_errors(exact_data), key=lambda e: list(map(str, e.absolute_path))):
         fields.setdefault(_field_of(error), []).append(error.message)
     if fields:

@@ -20,7 +20,8 @@ class NoPerformer(LanesError):
 @dataclass(frozen=True)
 class Performer:
     role: str | None = None
-    user: User | None = None
+    user_id: int | None = None
+    username: str | None = None
 
 
 def _requester(starter: User, data: dict) -> User:
@@ -60,11 +61,13 @@ RESOLVERS = {
 LANE_NAMES = frozenset(ROLE_CODES) | frozenset(RESOLVERS)
 
 
-def performer_for(lane: str | None, starter: User, data: dict, task_name: str) -> Performer:
-    """The role or person for a task in ``lane``. Raises NoPerformer when a
-    resolver finds nobody (e.g. the general manager has no manager)."""
+def performer_for(lane: str | None, instance, data: dict, task_name: str) -> Performer:
+    """The role or person for a task in ``lane`` of ``instance``. Raises
+    NoPerformer when a resolver finds nobody (e.g. the general manager has
+    no manager)."""
     if lane in ROLE_CODES:
         return Performer(role=lane)
+    starter = instance.started_by
     resolver = RESOLVERS.get(lane or "")
     person = resolver(starter, data) if resolver else None
     if person is None or not person.active:
@@ -72,4 +75,4 @@ def performer_for(lane: str | None, starter: User, data: dict, task_name: str) -
             f"Nobody can take the step '{task_name}': lane {lane!r} finds no active person for {starter.display_name}.",
             details={"lane": lane, "task": task_name},
         )
-    return Performer(user=person)
+    return Performer(user_id=person.id, username=person.username)

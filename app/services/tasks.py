@@ -35,11 +35,13 @@ def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
 
 
 def _locked_task(task_id: int) -> HumanTask:
-    task = db.session.get(HumanTask, task_id)
-    if task is None:
+    """The task, read after its instance is locked (so its status is the
+    one every concurrent command will see). Raises NotFound, Conflict."""
+    instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
+    if instance_id is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    lock_instance(task.instance_id)
-    db.session.refresh(task)
+    lock_instance(instance_id)
+    task = db.session.get(HumanTask, task_id, populate_existing=True)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")
     return task

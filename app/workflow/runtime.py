@@ -52,9 +52,14 @@ class Run:
         # Deserialised workflows come back with the default (unrestricted)
         # engine: always set ours, after every load.
         workflow.script_engine = LanesScriptEngine(self._serve)
+        # What the instance waited for before this command, so that callers
+        # can skip bookkeeping when neither before nor after awaits anything.
+        self.awaited_at_load = self.awaited_messages()
 
     @classmethod
-    def start(cls, cache_key: str, spec_json: str, data: dict, service_handler) -> "Run":
+    def start(cls, cache_key: str, spec_json, data: dict, service_handler) -> "Run":
+        """A new workflow; ``spec_json`` (text, or a callable giving it) is read
+        only when the parsed spec is not cached under ``cache_key``."""
         spec, subprocess_specs = load_spec(cache_key, spec_json)
         workflow = LanesWorkflow(spec, subprocess_specs)
         workflow.task_tree.data.update(data)
@@ -63,7 +68,7 @@ class Run:
         return cls(workflow, service_handler)
 
     @classmethod
-    def load(cls, cache_key: str, spec_json: str, state_json: str, service_handler) -> "Run":
+    def load(cls, cache_key: str, spec_json, state_json: str, service_handler) -> "Run":
         spec, subprocess_specs = load_spec(cache_key, spec_json)
         return cls(load_state(state_json, spec, subprocess_specs), service_handler)
 

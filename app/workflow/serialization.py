@@ -58,13 +58,14 @@ _SPEC_CACHE: "OrderedDict[str, tuple]" = OrderedDict()
 _SPEC_CACHE_SIZE = 128
 
 
-def load_spec(cache_key: str, spec_json: str):
-    """``(spec, subprocess_specs)`` for a deployed version, parsed once."""
+def load_spec(cache_key: str, spec_json):
+    """``(spec, subprocess_specs)`` for a deployed version, parsed once.
+    ``spec_json`` may be a callable, called only when the cache misses."""
     cached = _SPEC_CACHE.get(cache_key)
     if cached is not None:
         _SPEC_CACHE.move_to_end(cache_key)
         return cached
-    raw = json.loads(spec_json)
+    raw = json.loads(spec_json() if callable(spec_json) else spec_json)
     registry = _serializer.registry
     loaded = (
         registry.restore(raw["spec"]),
