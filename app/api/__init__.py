@@ -1,17 +1,23 @@
-"""The JSON API under /api/v1: token auth on every call but the token request."""
+"""The JSON API under /api/v1: token auth on every call but the token request
+and the API's description; auditors may read everything and write nothing."""
 from flask import g, request
 from flask_smorest import Api
 
-from app.errors import AuthenticationFailed
+from app.api.schemas import ErrorSchema
+from app.errors import AuthenticationFailed, Forbidden, ValidationFailed
 from app.extensions import csrf
 from app.services import accounts
+from app.services.queries import is_read_only
 
 PREFIX = "/api/v1"
 # Reachable without a token: the token request itself and the API's description.
-PUBLIC_PATHS = {f"{PREFIX}/auth/token", f"{PREFIX}/openapi.json"}
+PUBLIC_PATHS = {f"{PREFIX}/auth/token", f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
+WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
 class LanesApi(Api):
+    ERROR_SCHEMA = ErrorSchema  # documented error responses show the body we actually send
+
     def _register_error_handlers(self):
         """The app has one error body for every error (app/error_handlers.py)."""
 
@@ -33,15 +39,30 @@ def _authenticate_bearer():
     if scheme.lower() != "bearer" or not raw.strip():
         raise AuthenticationFailed("Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/token.")
     g.api_user = accounts.user_for_token(raw.strip())
+    _refuse_unstorable_path()
+    _refuse_read_only_writes(g.api_user)
     return None
 
 
+def _refuse_unstorable_path():
+    # Path parameters bypass the schemas; PostgreSQL cannot compare text with NUL in it.
+    if "\x00" in request.path:
+        raise ValidationFailed.for_fields({"path": ["Must not contain NUL characters."]})
+
+
+def _refuse_read_only_writes(user):
+    if request.method in WRITE_METHODS and is_read_only(user):
+        raise Forbidden("Auditors can read everything and change nothing.", code="read_only")
+
+
 def init_app(app):
-    from app.api import auth
+    from app.api import auth, definitions, docs, instances, lookups, tasks
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
-    for blueprint in (auth.blp,):
+    api.spec.options["security"] = [{"bearerAuth": []}]  # every operation but the public ones (auth.py)
+    for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
+    app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

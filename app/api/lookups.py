@@ -1,0 +1,25 @@
+"""/lookups/{ref}: master data for form fields marked ``"x-ref"``."""
+from marshmallow import Schema, fields, validate
+
+from app.api.parsing import ApiBlueprint, Text
+from app.services import queries
+
+blp = ApiBlueprint("lookups", __name__, description="Master-data lookups for form fields")
+
+
+class LookupQuerySchema(Schema):
+    q = Text(load_default=None, validate=validate.Length(max=100),
+             metadata={"description": "part of the value or label, any case"})
+
+
+class OptionSchema(Schema):
+    value = fields.String(required=True)
+    label = fields.String(required=True)
+
+
+@blp.get("/lookups/<ref>")
+@blp.arguments(LookupQuerySchema, location="query")
+@blp.response(200, OptionSchema(many=True))
+def lookup(query, ref):
+    """Up to 20 options of ``ref`` (user, customer, role, region, ...) matching ``q``."""
+    return queries.lookup_values(ref, query["q"])

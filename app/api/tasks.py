@@ -1,0 +1,71 @@
+"""/tasks: the caller's work list and what they do with a task."""
+from marshmallow import Schema, fields, validate
+
+from app.api import current_user
+from app.api.parsing import ApiBlueprint, Text
+from app.api.schemas import MAX_ID, InstanceSchema, TaskDetailSchema, TaskSchema, instance_body, task_body
+from app.services import queries, tasks
+
+blp = ApiBlueprint("tasks", __name__, description="Human tasks")
+
+TASK = f"/tasks/<int(max={MAX_ID}):task_id>"
+
+
+class ListQuerySchema(Schema):
+    scope = fields.String(load_default="all", validate=validate.OneOf(["all", "mine"]),
+                          metadata={"description": "mine: only tasks assigned to or claimed by the caller"})
+
+
+class DelegateSchema(Schema):
+    to = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "username"})
+
+
+class CompleteSchema(Schema):
+    data = fields.Dict(required=True, metadata={"description": "the task form's data"})
+
+
+@blp.get("/tasks")
+@blp.arguments(ListQuerySchema, location="query")
+@blp.response(200, TaskSchema(many=True))
+def list_tasks(query):
+    """READY tasks the caller may act on: assigned, claimable through a role, or delegated."""
+    return [task_body(task) for task in tasks.tasks_for(current_user(), scope=query["scope"])]
+
+
+@blp.get(TASK)
+@blp.response(200, TaskDetailSchema)
+def get_task(task_id):
+    """A task with its JSON Schema form and the instance data the form shows."""
+    task = queries.visible_task(task_id, current_user())
+    instance = task.instance
+    return {**task_body(task), "form": instance.definition.form_schema(task.form_key), "context": instance.data or {}}
+
+
+@blp.post(TASK + "/claim")
+@blp.response(200, TaskSchema)
+def claim(task_id):
+    """Take a role task for yourself; 409 when someone else holds it."""
+    return task_body(tasks.claim_task(task_id, current_user()))
+
+
+@blp.post(TASK + "/release")
+@blp.response(200, TaskSchema)
+def release(task_id):
+    """Give a claimed task back to its role."""
+    return task_body(tasks.release_task(task_id, current_user()))
+
+
+@blp.post(TASK + "/delegate")
+@blp.arguments(DelegateSchema)
+@blp.response(200, TaskSchema)
+def delegate(body, task_id):
+    """Hand the task to another person, who then acts on your behalf."""
+    return task_body(tasks.delegate_task(task_id, current_user(), body["to"]))
+
+
+@blp.post(TASK + "/complete")
+@blp.arguments(CompleteSchema)
+@blp.response(200, InstanceSchema)
+def complete(body, task_id):
+    """Submit the task's form; returns the instance as it stands after."""
+    return instance_body(tasks.complete_task(task_id, current_user(), body["data"]))

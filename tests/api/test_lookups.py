@@ -1,0 +1,48 @@
+"""/lookups/{ref}: master data for "x-ref" form fields."""
+import pytest
+
+from app.services import queries
+from api.user_client import error_of
+
+
+def test_user_lookup_matches_username_or_display_name(api):
+    options = api("rep_east1").ok("get", "/lookups/user?q=RM_EA")
+    assert options == [{"value": "rm_east", "label": "赵东来 (rm_east)"}]
+    assert api("rep_east1").ok("get", "/lookups/user?q=赵东")[0]["value"] == "rm_east"
+    assert len(api("rep_east1").ok("get", "/lookups/user")) == queries.LOOKUP_LIMIT
+
+
+def test_lookup_wildcards_are_literal(api):
+    assert api("rep_east1").ok("get", "/lookups/user?q=%25") == []
+    assert api("rep_east1").ok("get", "/lookups/user?q=rm%5Fea")[0]["value"] == "rm_east"  # "_" is a character
+
+
+def test_region_role_and_customer_lookups(api, ctx, create_user):
+    create_user("hk_rep", region="港澳")
+    regions = [o["value"] for o in api("rep_east1").ok("get", "/lookups/region")]
+    assert regions[:5] == ["华东", "华南", "华北", "西南", "东北"] and "港澳" in regions
+    assert api("rep_east1").ok("get", "/lookups/region?q=华南") == [{"value": "华南", "label": "华南"}]
+    assert api("rep_east1").ok("get", "/lookups/role?q=auditor") == [{"value": "auditor", "label": "审计 (Auditor)"}]
+    assert api("rep_east1").ok("get", "/lookups/customer") == []
+
+
+def test_inactive_users_are_not_offered(api, ctx, org):
+    from app.extensions import db
+
+    org("rep_east5").active = False
+    db.session.commit()
+    assert api("rep_east1").ok("get", "/lookups/user?q=rep_east5") == []
+
+
+def test_registry_is_extensible(api, monkeypatch):
+    monkeypatch.setitem(queries.LOOKUPS, "material", lambda q, limit: [{"value": "M-1", "label": f"螺栓 {q}"}])
+    assert api("rep_east1").ok("get", "/lookups/material?q=x") == [{"value": "M-1", "label": "螺栓 x"}]
+
+
+def test_unknown_lookup_is_404(api):
+    error_of(api("rep_east1").get("/lookups/planets"), 404, "unknown_lookup")
+
+
+@pytest.mark.parametrize("query", ["q=" + "x" * 101, "q=a%00b"])
+def test_bad_lookup_queries_are_422(api, query):
+    assert "q" in error_of(api("rep_east1").get(f"/lookups/user?{query}"), 422)["details"]["fields"]
