@@ -31,6 +31,8 @@ def _dummy_hash() -> str:
 
 
 def find_user(username: str) -> User | None:
+    if not isinstance(username, str) or "\x00" in username:
+        return None  # PostgreSQL text cannot hold NUL: no such user
     return db.session.scalar(select(User).where(User.username == username))
 
 

@@ -10,6 +10,7 @@ from app.errors import LanesError
 from app.extensions import db
 from app.models import DeployedFile, ProcessDefinition, User
 from app.services.performers import LANE_NAMES
+from app.services.permissions import ensure_process_admin, storable_text
 from app.services.unit_of_work import use_case
 from app.workflow.actions import registered_actions
 from app.workflow.bundle import compile_bundle, content_hash, kind_of
@@ -71,7 +72,9 @@ def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]
     """Deploy BPMN, DMN and form files. Each executable process whose files
     changed becomes a new version of its key; unchanged ones are reported
     with ``created=False``. Raises DeploymentRejected listing every problem
-    (and saves nothing)."""
+    (and saves nothing); Forbidden unless ``actor`` is a process admin
+    (``None``: the trusted command line)."""
+    ensure_process_admin(actor, "deploy processes")
     _check_sizes(files)
     compiled, problems = compile_bundle(files, _stored_files(), lane_names=set(LANE_NAMES), actions=registered_actions())
     if problems:
@@ -128,6 +131,8 @@ def latest_definitions(all_versions: bool = False) -> list[ProcessDefinition]:
 
 
 def find_definition(key: str, version: int | None = None) -> ProcessDefinition | None:
+    if not storable_text(key):
+        return None
     query = select(ProcessDefinition).where(ProcessDefinition.key == key)
     if version is not None:
         query = query.where(ProcessDefinition.version == version)

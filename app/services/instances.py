@@ -9,6 +9,7 @@ from app.models import InstanceStatus, ProcessInstance, User
 from app.services.commands import command, finish, lock_instance, open_run, start_run
 from app.services.deployment import find_definition
 from app.services.forms import validate_form
+from app.services.permissions import ensure_may_change, ensure_process_admin, storable_text
 
 
 def requester_facts(user: User) -> dict:
@@ -20,7 +21,10 @@ def requester_facts(user: User) -> dict:
 @command
 def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
     """Start the latest version of ``process_key`` with start-form ``data``.
-    Raises ValidationFailed (unknown key, bad start data)."""
+    Raises ValidationFailed (unknown key, bad start data), Forbidden (auditors)."""
+    ensure_may_change(actor)
+    if business_key is not None and (not storable_text(business_key) or len(business_key) > 128):
+        raise ValidationFailed.for_fields({"business_key": ["Up to 128 characters of text."]})
     definition = find_definition(process_key) if isinstance(process_key, str) else None
     if definition is None:
         raise ValidationFailed.for_fields({"process_key": [f"No process {process_key!r} is deployed."]})
@@ -45,6 +49,7 @@ def start_instance(process_key: str, data: dict, actor: User, business_key: str 
 def cancel_instance(instance_id: int, actor: User, reason: str | None = None) -> ProcessInstance:
     """Cancel a running (or failed) instance: its starter or a process admin.
     Raises Forbidden, Conflict (already ended)."""
+    ensure_may_change(actor)
     instance = lock_instance(instance_id)
     if instance.started_by_id != actor.id and not actor.has_role("process_admin"):
         raise Forbidden("Only the person who started the request or a process administrator may cancel it.")
@@ -63,8 +68,7 @@ def cancel_instance(instance_id: int, actor: User, reason: str | None = None) ->
 def retry_instance(instance_id: int, actor: User) -> ProcessInstance:
     """Run the failed task of an instance in error again (process admins).
     Raises Forbidden, Conflict (not in error)."""
-    if not actor.has_role("process_admin"):
-        raise Forbidden("Only a process administrator may retry a failed instance.")
+    ensure_process_admin(actor, "retry a failed instance")
     instance = lock_instance(instance_id)
     if instance.status != InstanceStatus.error or not instance.error_task_id:
         raise Conflict("The instance has no failed step to retry.", code="not_in_error")

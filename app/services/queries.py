@@ -12,11 +12,11 @@ from app.models import AuditEvent, Customer, HumanTask, InstanceStatus, ProcessI
 from app.services.accounts import find_user
 from app.services.demo_organisation import REGIONS
 from app.services.instances import get_instance
+from app.services.permissions import READ_ONLY_ROLE
 from app.services.tasks import get_task, tasks_for
 
 # Roles that see every instance; auditors see but never change anything.
 SEE_ALL_ROLES = ("auditor", "process_admin")
-READ_ONLY_ROLE = "auditor"
 MAX_PER_PAGE = 100
 LOOKUP_LIMIT = 20
 

@@ -9,6 +9,7 @@ from app.models import Delegation, HumanTask, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.commands import command, finish, lock_instance, open_run
 from app.services.forms import validate_form
+from app.services.permissions import ensure_may_change
 from app.workflow.runtime import TaskNotReady
 
 
@@ -48,6 +49,7 @@ def _locked_task(task_id: int) -> HumanTask:
 
 
 def _may_act(user: User, task: HumanTask) -> User | None:
+    ensure_may_change(user)
     allowed, principal = acting_as(user, task)
     if not allowed:
         if task.assignee_id is not None and task.candidate_role and user.has_role(task.candidate_role):

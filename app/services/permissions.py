@@ -1,0 +1,23 @@
+"""Rules on who may change anything at all, shared by every use case."""
+from app.errors import Forbidden
+from app.models import User
+
+READ_ONLY_ROLE = "auditor"
+
+
+def ensure_may_change(actor: User | None) -> None:
+    """Auditors read everything and change nothing. Raises Forbidden."""
+    if actor is not None and actor.has_role(READ_ONLY_ROLE):
+        raise Forbidden("Auditors can read everything and change nothing.", code="read_only")
+
+
+def ensure_process_admin(actor: User | None, what: str) -> None:
+    """Only process administrators may ``what``; ``None`` is the trusted
+    command line. Raises Forbidden."""
+    if actor is not None and not actor.has_role("process_admin"):
+        raise Forbidden(f"Only a process administrator may {what}.")
+
+
+def storable_text(value) -> bool:
+    """PostgreSQL text cannot hold NUL; such input matches nothing."""
+    return isinstance(value, str) and "\x00" not in value
