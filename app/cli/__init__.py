@@ -4,8 +4,9 @@
 def init_app(app):
     from app.cli.audit import audit
     from app.cli.demo import demo
+    from app.cli.ledger import ledger
     from app.cli.processes import processes
     from app.cli.users import users
 
-    for group in (users, demo, processes, audit):
+    for group in (users, demo, processes, audit, ledger):
         app.cli.add_command(group)

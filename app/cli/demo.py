@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.services import demo_organisation
+from app.services import demo_master_data, demo_organisation
 
 
 @click.group(cls=AppGroup, help="Demo data.")
@@ -12,7 +12,10 @@ def demo():
 
 @demo.command("load")
 def load():
-    """Create or refresh the demo organisation (idempotent)."""
+    """Create or refresh the demo organisation and master data (idempotent)."""
     counts = demo_organisation.load_demo_organisation()
     click.echo(f"Demo organisation: {counts['created']} created, {counts['updated']} already there.")
     click.echo(f"Every demo user signs in with the password '{demo_organisation.DEMO_PASSWORD}'.")
+    data = demo_master_data.load_demo_master_data()
+    click.echo(f"Demo master data: {data['customers']} customers, {data['materials']} products, "
+               f"{data['price_items']} price items, {data['price_rules']} price rules.")

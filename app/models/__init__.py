@@ -1,13 +1,25 @@
 """All tables, imported here so Alembic and ``db.create_all`` see every one."""
 from app.models.api_token import ApiToken
 from app.models.audit import AuditEvent
-from app.models.customer import Customer
+from app.models.catalogue import CustomerClass, Material, MaterialClass
+from app.models.customer import Customer, CustomerCredit
 from app.models.human_task import HumanTask, TaskStatus
+from app.models.invoice import Invoice, InvoiceLine, Receivable
+from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
 from app.models.organisation import Delegation, Level, Role, User, user_role
+from app.models.posted import Posted, PostedRecordImmutable
+from app.models.pricing import PriceItem, PriceList, PriceRule
 from app.models.process import DeployedFile, InstanceStatus, ProcessDefinition, ProcessInstance
+from app.models.receipt import Allocation, Receipt
+from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderLine
+from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
-    "ApiToken", "AuditEvent", "Customer", "Delegation", "DeployedFile", "HumanTask", "InstanceStatus", "Level", "MessageSubscription",
-    "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Role", "ServiceCall", "TaskStatus", "User", "user_role",
+    "AccountingPeriod", "Allocation", "ApiToken", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
+    "CustomerCredit", "Delegation", "DeployedFile", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
+    "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
+    "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt",
+    "Receivable", "Role", "SalesOrder", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
+    "StockMovement", "TaskStatus", "User", "user_role",
 ]

@@ -1,11 +1,14 @@
 """Customers (master data). Created by the dealer onboarding flow and the demo."""
+from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.catalogue import CustomerClass
 from app.models.organisation import User
+from app.models.posted import Posted
 from app.models.types import Money, UTCDateTime, utcnow
 
 
@@ -15,15 +18,40 @@ class Customer(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(32), unique=True)
     name: Mapped[str] = mapped_column(String(255), unique=True)
-    customer_class: Mapped[str] = mapped_column(String(64))
+    customer_class: Mapped[str] = mapped_column(String(64))  # the label the onboarding flow gave; class_id is the tree node
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("customer_class.id"), index=True)
     channel: Mapped[str] = mapped_column(String(16))  # direct | dealer | mail_order
     region: Mapped[str] = mapped_column(String(64))
     province: Mapped[str | None] = mapped_column(String(64))
     salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     payment_days: Mapped[int] = mapped_column(Integer, default=30)
+    # The current credit limit and rating; every change is a CustomerCredit row.
     credit_limit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
+    credit_rating: Mapped[str | None] = mapped_column(String(8))
+    on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     contract_number: Mapped[str | None] = mapped_column(String(64))
     source_key: Mapped[str | None] = mapped_column(String(160), unique=True)  # idempotency key of the posting action
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     salesperson: Mapped[User | None] = relationship()
+    class_node: Mapped[CustomerClass | None] = relationship()
+
+
+class CustomerCredit(Posted, db.Model):
+    """One version of a customer's credit limit and rating (信用额度/等级),
+    valid from a date; never overwritten — a new decision is a new row."""
+
+    __tablename__ = "customer_credit"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    credit_limit: Mapped[Decimal] = mapped_column(Money())
+    rating: Mapped[str | None] = mapped_column(String(8))
+    valid_from: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()

@@ -47,6 +47,13 @@ class ScaledDecimal(TypeDecorator):
         self.precision = precision
         self._unit = Decimal(1).scaleb(-scale)
 
+    def __repr__(self) -> str:
+        # Alembic renders column types with repr(): without this the scale is
+        # lost and PostgreSQL gets NUMERIC(18,2) for an 8-place price column.
+        if self.precision == 18:
+            return f"ScaledDecimal(scale={self.scale})"
+        return f"ScaledDecimal(scale={self.scale}, precision={self.precision})"
+
     def load_dialect_impl(self, dialect):
         if dialect.name == "sqlite":
             return dialect.type_descriptor(BigInteger())

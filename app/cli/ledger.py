@@ -1,0 +1,53 @@
+"""flask ledger check|coverage"""
+import json
+from datetime import date
+
+import click
+from flask.cli import AppGroup
+
+from app.ledger import checks, pricing
+
+
+@click.group(cls=AppGroup, help="The sales ledger.")
+def ledger():
+    pass
+
+
+def _month(_ctx, _param, value):
+    if value is None:
+        return None
+    try:
+        checks._month_bounds(value)
+    except ValueError:
+        raise click.BadParameter("use YYYY-MM") from None
+    return value
+
+
+@ledger.command("check")
+@click.option("--month", callback=_month, help="YYYY-MM: narrow the per-month invariants to this month.")
+@click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
+def check(month, as_json):
+    """Check every invariant of LEDGER.md; exit status 1 when one fails."""
+    results = checks.run_all(month)
+    if as_json:
+        click.echo(json.dumps(results, ensure_ascii=False, indent=2))
+    else:
+        for result in results:
+            click.echo(f"{'ok  ' if result['ok'] else 'FAIL'} {result['name']}"
+                       + ("" if result["ok"] else f"  ({len(result['violations'])} violations)"))
+            for violation in result["violations"][:20]:
+                click.echo(f"       {json.dumps(violation, ensure_ascii=False)}")
+    if not all(result["ok"] for result in results):
+        raise SystemExit(1)
+
+
+@ledger.command("coverage")
+@click.option("--on", "on", default=None, help="ISO date (default today).")
+def coverage(on):
+    """List active (customer, saleable material) pairs without exactly one price."""
+    gaps = pricing.coverage_gaps(date.fromisoformat(on) if on else date.today())
+    for gap in gaps:
+        click.echo(f"{gap['customer']} × {gap['material']}: {gap['code']}")
+    click.echo(f"{len(gaps)} gaps.")
+    if gaps:
+        raise SystemExit(1)

@@ -1,0 +1,87 @@
+"""What is still open: receivables, advances, ordered-not-invoiced.
+Computed from the posted rows every time (never stored), so they cannot
+drift from the documents."""
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.ledger.money import ZERO, round_money
+from app.models import Allocation, Receipt, Receivable, SalesOrder, SalesOrderLine
+
+
+def _sum(stmt) -> Decimal:
+    value = db.session.scalar(stmt)
+    return Decimal(value) if value is not None else ZERO
+
+
+def allocated_to(receivable_id: int) -> Decimal:
+    """Sum of the allocations settling this (blue) receivable."""
+    return _sum(select(func.sum(Allocation.amount)).where(Allocation.receivable_id == receivable_id))
+
+
+def credited_from(receivable_id: int) -> Decimal:
+    """Sum this (red) receivable has offset against blue ones."""
+    return _sum(select(func.sum(Allocation.amount)).where(Allocation.credit_receivable_id == receivable_id))
+
+
+def outstanding(receivable: Receivable) -> Decimal:
+    """Amount − allocations: ≥ 0 for a blue receivable, ≤ 0 for a red one
+    (a red one's allocations count against it with the opposite sign)."""
+    return receivable.amount - allocated_to(receivable.id) + credited_from(receivable.id)
+
+
+def unallocated(receipt: Receipt) -> Decimal:
+    """The part of a receipt no allocation has used yet: the advance (预收)."""
+    return receipt.amount - _sum(select(func.sum(Allocation.amount)).where(Allocation.receipt_id == receipt.id))
+
+
+def open_receivables(customer_id: int) -> list[tuple[Receivable, Decimal]]:
+    """The customer's receivables with a non-zero outstanding amount, oldest
+    due date first: [(receivable, outstanding)]."""
+    rows = db.session.scalars(select(Receivable).where(Receivable.customer_id == customer_id)
+                              .order_by(Receivable.due_date, Receivable.id))
+    return [(r, o) for r in rows if (o := outstanding(r)) != 0]
+
+
+def customer_receivables_total(customer_id: int) -> Decimal:
+    """Sum of the customer's outstanding receivables (blue less red)."""
+    return sum((o for _, o in open_receivables(customer_id)), ZERO)
+
+
+def open_advances(customer_id: int) -> list[tuple[Receipt, Decimal]]:
+    """The customer's receipts with money left, oldest first: [(receipt, unallocated)]."""
+    rows = db.session.scalars(select(Receipt).where(Receipt.customer_id == customer_id)
+                              .order_by(Receipt.receipt_date, Receipt.id))
+    return [(r, u) for r in rows if (u := unallocated(r)) > 0]
+
+
+def customer_advances_total(customer_id: int) -> Decimal:
+    return sum((u for _, u in open_advances(customer_id)), ZERO)
+
+
+def line_open_qty(line: SalesOrderLine) -> Decimal:
+    """Ordered, not yet invoiced and not cancelled by a return: qty − returned
+    − net invoiced (a return first reduces the uninvoiced quantity)."""
+    return max(line.qty - line.qty_returned - line.qty_invoiced, Decimal(0))
+
+
+def ordered_not_invoiced(customer_id: int, *, extra_order_id: int | None = None) -> Decimal:
+    """Gross value of the open quantities of the customer's approved blue
+    orders (plus ``extra_order_id``, the order being checked)."""
+    status_ok = SalesOrder.status == "approved"
+    if extra_order_id is not None:
+        status_ok = status_ok | (SalesOrder.id == extra_order_id)
+    lines = db.session.scalars(select(SalesOrderLine).join(SalesOrder).where(
+        SalesOrder.customer_id == customer_id, SalesOrder.kind == "blue", status_ok))
+    total = ZERO
+    for line in lines:
+        if line.qty:
+            total += round_money(line.gross * line_open_qty(line) / line.qty)
+    return total
+
+
+def exposure(customer_id: int, *, extra_order_id: int | None = None) -> Decimal:
+    """Credit exposure = open receivables − unallocated advances + ordered-not-invoiced."""
+    return (customer_receivables_total(customer_id) - customer_advances_total(customer_id)
+            + ordered_not_invoiced(customer_id, extra_order_id=extra_order_id))

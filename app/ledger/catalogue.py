@@ -1,0 +1,65 @@
+"""Master data lookups: customers, materials and their class trees."""
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Customer, CustomerClass, Material, MaterialClass, User
+from app.workflow.actions import BusinessRuleViolation
+
+
+def customer_by_code(code: str) -> Customer:
+    """The customer with ``code``. Raises BusinessRuleViolation ``unknown_customer``."""
+    customer = db.session.scalar(select(Customer).where(Customer.code == code))
+    if customer is None:
+        raise BusinessRuleViolation("unknown_customer", f"No customer has the code {code!r}.")
+    return customer
+
+
+def material_by_code(code: str) -> Material:
+    """The material with ``code``. Raises BusinessRuleViolation ``unknown_material``."""
+    material = db.session.scalar(select(Material).where(Material.code == code))
+    if material is None:
+        raise BusinessRuleViolation("unknown_material", f"No material has the code {code!r}.")
+    return material
+
+
+def user_by_username(username: str | None) -> User | None:
+    """The user named ``username`` (None for None). Raises BusinessRuleViolation ``unknown_user``."""
+    if not username:
+        return None
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise BusinessRuleViolation("unknown_user", f"No user is called {username!r}.")
+    return user
+
+
+def class_chain(model, class_id: int | None) -> list[int]:
+    """``class_id`` and its ancestors, nearest first (a tree of CustomerClass
+    or MaterialClass). Raises ValueError on a cycle."""
+    parents = dict(db.session.execute(select(model.id, model.parent_id)).all())
+    chain: list[int] = []
+    while class_id is not None:
+        if class_id in chain:
+            raise ValueError(f"{model.__tablename__} tree has a cycle at {class_id}")
+        chain.append(class_id)
+        class_id = parents.get(class_id)
+    return chain
+
+
+def ensure_customer_class(code: str, name: str, parent_code: str | None = None) -> CustomerClass:
+    """The customer class ``code``, created under ``parent_code`` if missing (flushes)."""
+    return _ensure_class(CustomerClass, code, name, parent_code)
+
+
+def ensure_material_class(code: str, name: str, parent_code: str | None = None) -> MaterialClass:
+    """The material class ``code``, created under ``parent_code`` if missing (flushes)."""
+    return _ensure_class(MaterialClass, code, name, parent_code)
+
+
+def _ensure_class(model, code, name, parent_code):
+    node = db.session.scalar(select(model).where(model.code == code))
+    if node is None:
+        parent = db.session.scalar(select(model).where(model.code == parent_code)) if parent_code else None
+        node = model(code=code, name=name, parent=parent)
+        db.session.add(node)
+        db.session.flush()
+    return node

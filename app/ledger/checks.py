@@ -1,0 +1,205 @@
+"""The invariants of LEDGER.md as functions. Each returns
+{"name", "ok", "violations": [...]}; the tests run them after every step and
+``flask ledger check`` runs them for the monthly reconciliation."""
+from collections import defaultdict
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.ledger import journal
+from app.ledger.pricing import rule_problems
+from app.models import (
+    Allocation, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderLine, ShippingLine,
+    ShippingNote, StockMovement,
+)
+
+ZERO = Decimal("0")
+
+
+def _result(name: str, violations: list) -> dict:
+    return {"name": name, "ok": not violations, "violations": violations}
+
+
+def _month_bounds(month: str) -> tuple[date, date]:
+    year, mon = (int(part) for part in month.split("-"))
+    start = date(year, mon, 1)
+    return start, date(year + mon // 12, mon % 12 + 1, 1)
+
+
+def _sums(stmt) -> dict:
+    return {key: (value if value is not None else ZERO) for key, value in db.session.execute(stmt).all()}
+
+
+def entries_balance(month: str | None = None) -> dict:
+    """1. Every source document's entries balance: debits = credits."""
+    stmt = select(LedgerEntry.source_type, LedgerEntry.source_id, func.sum(LedgerEntry.debit), func.sum(LedgerEntry.credit)) \
+        .group_by(LedgerEntry.source_type, LedgerEntry.source_id)
+    if month:
+        start, end = _month_bounds(month)
+        stmt = stmt.where(LedgerEntry.posting_date >= start, LedgerEntry.posting_date < end)
+    violations = [{"source": f"{kind} {ident}", "debit": str(d), "credit": str(c)}
+                  for kind, ident, d, c in db.session.execute(stmt) if d != c]
+    return _result("entries_balance", violations)
+
+
+def _allocation_totals():
+    settled = _sums(select(Allocation.receivable_id, func.sum(Allocation.amount)).group_by(Allocation.receivable_id))
+    offset = _sums(select(Allocation.credit_receivable_id, func.sum(Allocation.amount))
+                   .where(Allocation.credit_receivable_id.is_not(None)).group_by(Allocation.credit_receivable_id))
+    return settled, offset
+
+
+def invoice_outstanding() -> dict:
+    """2. Per invoice: outstanding = gross − allocations, ≥ 0 blue, ≤ 0 red
+    (and its receivable equals its gross)."""
+    settled, offset = _allocation_totals()
+    violations = []
+    rows = db.session.execute(select(Receivable.id, Receivable.amount, Invoice.number, Invoice.kind, Invoice.gross)
+                              .join(Invoice, Receivable.invoice_id == Invoice.id))
+    for rid, amount, number, kind, gross in rows:
+        left = amount - settled.get(rid, ZERO) + offset.get(rid, ZERO)
+        if amount != gross or (kind == "blue" and not ZERO <= left <= gross) or (kind == "red" and not gross <= left <= ZERO):
+            violations.append({"invoice": number, "kind": kind, "gross": str(gross), "outstanding": str(left)})
+    return _result("invoice_outstanding", violations)
+
+
+def receipt_allocations() -> dict:
+    """3. Per receipt: amount = allocations + unallocated, unallocated ≥ 0,
+    every allocation within the receipt's customer."""
+    used = _sums(select(Allocation.receipt_id, func.sum(Allocation.amount))
+                 .where(Allocation.receipt_id.is_not(None)).group_by(Allocation.receipt_id))
+    violations = [{"receipt": number, "amount": str(amount), "allocated": str(used.get(rid, ZERO))}
+                  for rid, number, amount in db.session.execute(select(Receipt.id, Receipt.number, Receipt.amount))
+                  if not ZERO <= used.get(rid, ZERO) <= amount]
+    crossed = db.session.execute(select(Allocation.id).join(Receipt, Allocation.receipt_id == Receipt.id)
+                                 .where(Receipt.customer_id != Allocation.customer_id)).scalars().all()
+    violations += [{"allocation": ident, "problem": "receipt of another customer"} for ident in crossed]
+    return _result("receipt_allocations", violations)
+
+
+def customer_balances() -> dict:
+    """4. Per customer: open receivables − unallocated advances = ledger
+    balance (receivables 1122 + advances 2203)."""
+    settled, offset = _allocation_totals()
+    subledger: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for rid, customer_id, amount in db.session.execute(select(Receivable.id, Receivable.customer_id, Receivable.amount)):
+        subledger[customer_id] += amount - settled.get(rid, ZERO) + offset.get(rid, ZERO)
+    used = _sums(select(Allocation.receipt_id, func.sum(Allocation.amount))
+                 .where(Allocation.receipt_id.is_not(None)).group_by(Allocation.receipt_id))
+    for rid, customer_id, amount in db.session.execute(select(Receipt.id, Receipt.customer_id, Receipt.amount)):
+        subledger[customer_id] -= amount - used.get(rid, ZERO)
+    ledger = _sums(select(LedgerEntry.customer_id, func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit))
+                   .where(LedgerEntry.account.in_([journal.RECEIVABLES, journal.ADVANCES]))
+                   .group_by(LedgerEntry.customer_id))
+    violations = [{"customer_id": cid, "documents": str(subledger.get(cid, ZERO)), "ledger": str(ledger.get(cid, ZERO))}
+                  for cid in sorted(set(subledger) | set(ledger), key=lambda c: c or 0)
+                  if subledger.get(cid, ZERO) != ledger.get(cid, ZERO)]
+    return _result("customer_balances", violations)
+
+
+def order_line_quantities() -> dict:
+    """5. Per order line: returned ≤ delivered ≤ ordered; invoiced ≤
+    delivered − returned; each running total equals its documents."""
+    delivered = _sums(select(StockMovement.order_line_id, -func.sum(StockMovement.qty))
+                      .where(StockMovement.kind == "outbound").group_by(StockMovement.order_line_id))
+    returned = _sums(select(SalesOrderLine.original_line_id, -func.sum(SalesOrderLine.qty))
+                     .where(SalesOrderLine.original_line_id.is_not(None)).group_by(SalesOrderLine.original_line_id))
+    invoiced = _sums(select(InvoiceLine.order_line_id, func.sum(InvoiceLine.qty)).group_by(InvoiceLine.order_line_id))
+    violations = []
+    lines = db.session.execute(select(SalesOrderLine, SalesOrder.number).join(SalesOrder).where(SalesOrder.kind == "blue"))
+    for line, number in lines:
+        ok = (ZERO <= line.qty_returned <= line.qty_delivered <= line.qty
+              and ZERO <= line.qty_invoiced <= line.qty_delivered - line.qty_returned
+              and line.qty_delivered == delivered.get(line.id, ZERO) and line.qty_returned == returned.get(line.id, ZERO)
+              and line.qty_invoiced == invoiced.get(line.id, ZERO))
+        if not ok:
+            violations.append({"order": number, "line_no": line.line_no, "ordered": str(line.qty),
+                               "delivered": str(line.qty_delivered), "returned": str(line.qty_returned),
+                               "invoiced": str(line.qty_invoiced)})
+    return _result("order_line_quantities", violations)
+
+
+def shipments_match_stock(month: str | None = None) -> dict:
+    """6. Per posted shipment line: quantity = −(its stock movements); per
+    month and material: shipped = sales outbound."""
+    moved = _sums(select(StockMovement.shipping_line_id, -func.sum(StockMovement.qty))
+                  .where(StockMovement.shipping_line_id.is_not(None)).group_by(StockMovement.shipping_line_id))
+    violations = [{"shipping_note": number, "line_no": line_no, "qty": str(qty), "moved": str(moved.get(lid, ZERO))}
+                  for lid, number, line_no, qty in db.session.execute(
+                      select(ShippingLine.id, ShippingNote.number, ShippingLine.line_no, ShippingLine.qty)
+                      .join(ShippingNote).where(ShippingNote.status == "posted"))
+                  if qty != moved.get(lid, ZERO)]
+    shipped: dict = defaultdict(lambda: ZERO)
+    for day, material_id, qty in db.session.execute(select(ShippingNote.posted_date, ShippingLine.material_id, ShippingLine.qty)
+                                                    .join(ShippingNote).where(ShippingNote.status == "posted")):
+        shipped[(journal.period_of(day), material_id)] += qty
+    outbound: dict = defaultdict(lambda: ZERO)
+    for day, material_id, qty in db.session.execute(select(StockMovement.movement_date, StockMovement.material_id, StockMovement.qty)
+                                                    .where(StockMovement.kind == "outbound")):
+        outbound[(journal.period_of(day), material_id)] -= qty
+    for key in sorted(set(shipped) | set(outbound)):
+        if (month is None or key[0] == month) and shipped[key] != outbound[key]:
+            violations.append({"month": key[0], "material_id": key[1], "shipped": str(shipped[key]), "outbound": str(outbound[key])})
+    return _result("shipments_match_stock", violations)
+
+
+def revenue_and_receivables(month: str | None = None) -> dict:
+    """7. Per month: invoiced revenue (blue − red, net of VAT) = the ledger's
+    revenue movement; the documents' receivables = the ledger's 1122."""
+    invoiced: dict = defaultdict(lambda: ZERO)
+    for day, net in db.session.execute(select(Invoice.invoice_date, Invoice.net)):
+        invoiced[journal.period_of(day)] += net
+    booked: dict = defaultdict(lambda: ZERO)
+    for day, debit, credit in db.session.execute(select(LedgerEntry.posting_date, LedgerEntry.debit, LedgerEntry.credit)
+                                                 .where(LedgerEntry.account == journal.REVENUE)):
+        booked[journal.period_of(day)] += credit - debit
+    violations = [{"month": m, "invoiced": str(invoiced[m]), "ledger": str(booked[m])}
+                  for m in sorted(set(invoiced) | set(booked)) if (month is None or m == month) and invoiced[m] != booked[m]]
+    settled, offset = _allocation_totals()
+    documents = sum((amount - settled.get(rid, ZERO) + offset.get(rid, ZERO)
+                     for rid, amount in db.session.execute(select(Receivable.id, Receivable.amount))), ZERO)
+    ledger = db.session.scalar(select(func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit))
+                               .where(LedgerEntry.account == journal.RECEIVABLES)) or ZERO
+    if documents != ledger:
+        violations.append({"receivables": str(documents), "ledger_1122": str(ledger)})
+    return _result("revenue_and_receivables", violations)
+
+
+def employee_advances() -> dict:
+    """8. Per employee advance: paid = claimed + returned + outstanding.
+    Employee advances are not modelled yet, so there is nothing to break."""
+    return _result("employee_advances", [])
+
+
+def order_line_prices() -> dict:
+    """9. Every blue order line has a price item valid on the order date (or
+    an approved manual price); every red line references its original."""
+    violations = []
+    rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date)
+                              .join(SalesOrder).outerjoin(PriceItem, SalesOrderLine.price_item_id == PriceItem.id))
+    for line, number, kind, on in rows:
+        if kind == "red":
+            ok = line.original_line_id is not None
+        elif line.price_override_by_id is not None:
+            ok = True
+        else:
+            item = line.price_item
+            ok = (item is not None and item.valid_from <= on and (item.valid_to is None or on < item.valid_to)
+                  and item.unit_price == line.unit_price)
+        if not ok:
+            violations.append({"order": number, "line_no": line.line_no})
+    return _result("order_line_prices", violations)
+
+
+def price_rules() -> dict:
+    """Configuration: no tied rules, the NC class rule holds."""
+    return _result("price_rules", rule_problems())
+
+
+def run_all(month: str | None = None) -> list[dict]:
+    """Every invariant; ``month`` (YYYY-MM) narrows the per-month ones."""
+    return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
+            order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month), employee_advances(),
+            order_line_prices(), price_rules()]

@@ -1,0 +1,206 @@
+"""Receipts and write-off (回款核销, LEDGER.md rules 1–5).
+
+A receipt posts Dr bank / Cr advances (2203) in full; an allocation moves the
+settled part Dr 2203 / Cr receivables (1122). So the unallocated part of a
+receipt is, by construction, the customer's advance (预收)."""
+from datetime import date as date_type
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.ledger import journal
+from app.ledger.balances import open_advances, open_receivables, unallocated
+from app.ledger.catalogue import customer_by_code, user_by_username
+from app.ledger.journal import Line, next_number, post
+from app.ledger.money import money_str, round_money
+from app.ledger.orders import parse_date
+from app.models import Allocation, Customer, Receipt, Receivable
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+
+def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, bank_reference: str | None = None,
+                 invoice_reference: str | None = None, contract_reference: str | None = None, kind: str = "receipt") -> Receipt:
+    """Record money received (flushes) and post Dr 1002 / Cr 2203. Raises
+    BusinessRuleViolation ``invalid_amount``, ``period_closed``."""
+    amount = round_money(amount)
+    if amount <= 0:
+        raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.")
+    journal.ensure_open(on)
+    receipt = Receipt(number=next_number(Receipt, "RC", on), customer=customer, amount=amount, receipt_date=on,
+                      bank_reference=bank_reference, invoice_reference=invoice_reference,
+                      contract_reference=contract_reference, salesperson_id=customer.salesperson_id, kind=kind,
+                      source_key=source_key, created_at=clock.now())
+    db.session.add(receipt)
+    db.session.flush()
+    dims = dict(customer_id=customer.id, salesperson_id=customer.salesperson_id, region=customer.region)
+    post("receipt", receipt.id, on, [Line(journal.BANK, "D", amount, **dims), Line(journal.ADVANCES, "C", amount, **dims)],
+         memo=f"receipt {receipt.number} {bank_reference or ''}".strip())
+    return receipt
+
+
+def _allocate(receivable: Receivable, amount: Decimal, *, on: date_type, source_key: str, seq: int,
+              receipt: Receipt | None = None, credit: Receivable | None = None) -> Allocation:
+    allocation = Allocation(customer_id=receivable.customer_id, receivable=receivable, receipt=receipt, credit_receivable=credit,
+                            salesperson_id=receivable.salesperson_id, amount=amount, allocation_date=on,
+                            source_key=source_key, seq=seq, created_at=clock.now())
+    db.session.add(allocation)
+    db.session.flush()
+    dims = dict(customer_id=receivable.customer_id, salesperson_id=receivable.salesperson_id, region=receivable.region)
+    if credit is not None:  # red against blue: both sides are receivables, the pair stays traceable
+        lines = [Line(journal.RECEIVABLES, "D", amount, **dims), Line(journal.RECEIVABLES, "C", amount, **dims)]
+    else:
+        lines = [Line(journal.ADVANCES, "D", amount, **dims), Line(journal.RECEIVABLES, "C", amount, **dims)]
+    post("allocation", allocation.id, on, lines, memo=f"write-off {receivable.invoice.number}")
+    return allocation
+
+
+def offset_red_receivables(customer: Customer, *, on: date_type, source_key: str, seq: int = 0,
+                           prefer: Receivable | None = None) -> list[Allocation]:
+    """Rule 5: the customer's open red receivables offset its open blue ones
+    (``prefer``, usually the red one's original, first; then oldest due date)
+    (flushes). Returns the allocations made; a red remainder stays as credit."""
+    made = []
+    reds = [(r, o) for r, o in open_receivables(customer.id) if o < 0]
+    for red, red_open in reds:
+        blues = [(r, o) for r, o in open_receivables(customer.id) if o > 0]
+        blues.sort(key=lambda pair: (pair[0] is not prefer, pair[0].due_date, pair[0].id))
+        for blue, blue_open in blues:
+            if red_open >= 0:
+                break
+            amount = min(blue_open, -red_open)
+            seq += 1
+            made.append(_allocate(blue, amount, on=on, source_key=source_key, seq=seq, credit=red))
+            red_open += amount
+    return made
+
+
+def allocate(customer: Customer, *, on: date_type, source_key: str, receipts: list[Receipt] | None = None,
+             invoice_numbers: list[str] | None = None, salesperson_id: int | None = None) -> list[Allocation]:
+    """Write off (flushes): first red receivables against blue (rule 5), then
+    ``receipts`` (default: every receipt of the customer with money left,
+    oldest first) against the customer's open blue receivables (rule 1),
+    explicit invoice references first (given, or the receipt's own), then
+    oldest due date (rule 2), never beyond what is outstanding (rule 3);
+    what is left stays as advance (rule 4). Raises BusinessRuleViolation
+    ``wrong_customer``, ``period_closed``."""
+    journal.ensure_open(on)
+    made = offset_red_receivables(customer, on=on, source_key=source_key)
+    seq = len(made)
+    sources = [(r, unallocated(r)) for r in receipts] if receipts is not None else open_advances(customer.id)
+    for receipt, left in sources:
+        if receipt.customer_id != customer.id:
+            raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.")
+        references = list(invoice_numbers or []) + ([receipt.invoice_reference] if receipt.invoice_reference else [])
+        blues = [(r, o) for r, o in open_receivables(customer.id) if o > 0
+                 and (salesperson_id is None or r.salesperson_id == salesperson_id)
+                 and (not receipt.contract_reference or r.contract_number == receipt.contract_reference
+                      or r.invoice.number in references)]
+        blues.sort(key=lambda pair: (pair[0].invoice.number not in references, pair[0].due_date, pair[0].id))
+        for blue, blue_open in blues:
+            if left <= 0:
+                break
+            amount = min(left, blue_open)
+            seq += 1
+            made.append(_allocate(blue, amount, on=on, source_key=source_key, seq=seq, receipt=receipt))
+            left -= amount
+    return made
+
+
+def reverse_allocation(allocation: Allocation, *, on: date_type, source_key: str) -> Allocation:
+    """Undo a write-off: a new allocation of the negative amount that
+    references the original, and reversing entries dated ``on`` (flushes).
+    Raises BusinessRuleViolation ``already_reversed``, ``period_closed``."""
+    if allocation.reverses_id is not None or db.session.scalar(
+            select(Allocation.id).where(Allocation.reverses_id == allocation.id)) is not None:
+        raise BusinessRuleViolation("already_reversed", f"Allocation {allocation.id} is a reversal or already reversed.")
+    journal.ensure_open(on)
+    reversal = Allocation(customer_id=allocation.customer_id, receivable_id=allocation.receivable_id,
+                          receipt_id=allocation.receipt_id, credit_receivable_id=allocation.credit_receivable_id,
+                          salesperson_id=allocation.salesperson_id, amount=-allocation.amount, allocation_date=on,
+                          reverses_id=allocation.id, source_key=source_key, seq=1, created_at=clock.now())
+    db.session.add(reversal)
+    db.session.flush()
+    journal.reverse("allocation", allocation.id, "allocation", reversal.id, on)
+    return reversal
+
+
+def _receipt_result(receipt: Receipt) -> dict:
+    return {"receipt_no": receipt.number, "customer": receipt.customer.code, "amount": money_str(receipt.amount),
+            "unallocated": money_str(unallocated(receipt))}
+
+
+def _allocations_result(made: list[Allocation]) -> dict:
+    return {"allocations": [{"allocation_id": a.id, "invoice_no": a.receivable.invoice.number, "amount": money_str(a.amount),
+                             "source": a.receipt.number if a.receipt else a.credit_receivable.invoice.number} for a in made],
+            "allocated": money_str(sum((a.amount for a in made), Decimal("0")))}
+
+
+@action("ledger.record_receipt")
+def record_receipt(call: ActionCall, *, customer: str, amount, date: str | None = None, bank_reference: str | None = None,
+                   invoice_reference: str | None = None, contract_reference: str | None = None) -> dict:
+    """F02/F05: money in from ``customer``; held as advance until allocated.
+    Result {"receipt_no", "customer", "amount", "unallocated"}. Idempotent
+    per call. Raises ``unknown_customer``, ``invalid_amount``, ``period_closed``."""
+    receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
+    if receipt is None:
+        receipt = make_receipt(customer_by_code(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
+                               bank_reference=bank_reference, invoice_reference=invoice_reference,
+                               contract_reference=contract_reference)
+    return _receipt_result(receipt)
+
+
+@action("ledger.record_advance")
+def record_advance(call: ActionCall, *, customer: str, amount, date: str | None = None,
+                   bank_reference: str | None = None) -> dict:
+    """F02/F05: money received before goods (预收), kept whole as advance.
+    Result {"receipt_no", "customer", "amount", "unallocated", "advance_total"}.
+    Idempotent per call. Raises ``unknown_customer``, ``invalid_amount``."""
+    receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
+    if receipt is None:
+        receipt = make_receipt(customer_by_code(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
+                               bank_reference=bank_reference, kind="advance")
+    advances = sum((u for _, u in open_advances(receipt.customer_id)), Decimal("0"))
+    return {**_receipt_result(receipt), "advance_total": money_str(advances)}
+
+
+@action("ledger.allocate_receipt")
+def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: str | None = None,
+                     invoices: list | None = None, salesperson: str | None = None, date: str | None = None) -> dict:
+    """F05: write off ``receipt`` (or every open advance of ``customer``)
+    against open invoices, ``invoices`` (numbers) first, then oldest due.
+    Result {"allocations": [{"allocation_id", "invoice_no", "amount",
+    "source"}], "allocated", "advance_left"}. Idempotent per call. Raises
+    ``unknown_receipt``, ``unknown_customer``, ``period_closed``."""
+    made = list(db.session.scalars(select(Allocation).where(Allocation.source_key == call.idempotency_key)
+                                   .order_by(Allocation.seq)))
+    if made:
+        buyer = db.session.get(Customer, made[0].customer_id)
+    else:
+        chosen = None
+        if receipt:
+            chosen = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
+            if chosen is None:
+                raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+        buyer = chosen.customer if chosen else customer_by_code(customer)
+        rep = user_by_username(salesperson)
+        made = allocate(buyer, on=parse_date(date), source_key=call.idempotency_key,
+                        receipts=[chosen] if chosen else None, invoice_numbers=invoices,
+                        salesperson_id=rep.id if rep else None)
+    advances = sum((u for _, u in open_advances(buyer.id)), Decimal("0"))
+    return {**_allocations_result(made), "advance_left": money_str(advances)}
+
+
+@action("ledger.reverse_allocation")
+def reverse_allocation_action(call: ActionCall, *, allocation_id: int, date: str | None = None) -> dict:
+    """Undo one write-off. Result {"allocation_id", "reverses", "amount"}.
+    Idempotent per call. Raises ``unknown_allocation``, ``already_reversed``,
+    ``period_closed``."""
+    reversal = db.session.scalar(select(Allocation).where(Allocation.source_key == call.idempotency_key))
+    if reversal is None:
+        original = db.session.get(Allocation, int(allocation_id))
+        if original is None:
+            raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.")
+        reversal = reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
+    return {"allocation_id": reversal.id, "reverses": reversal.reverses_id, "amount": money_str(reversal.amount)}

@@ -1,0 +1,116 @@
+"""Credit control (LEDGER.md "Credit control") and the credit history."""
+from datetime import date as date_type
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app import clock
+from app.extensions import db
+from app.ledger.balances import exposure
+from app.ledger.catalogue import customer_by_code, user_by_username
+from app.ledger.journal import today
+from app.ledger.money import money_str, round_money
+from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+# The excess over the limit a sales director may release alone; above it the
+# general manager decides (FLOWS.md F12, LEDGER.md "Credit control").
+DIRECTOR_OVERRIDE_AUTHORITY = Decimal("200000.00")
+
+
+def credit_position(customer: Customer, *, order: SalesOrder | None = None) -> dict:
+    """{"exposure", "limit", "over"} for ``customer``, counting ``order`` as
+    if approved. A customer on hold is always over."""
+    current = exposure(customer.id, extra_order_id=order.id if order is not None else None)
+    return {"exposure": current, "limit": customer.credit_limit,
+            "over": customer.on_hold or current > customer.credit_limit}
+
+
+def has_override(order: SalesOrder) -> bool:
+    return db.session.scalar(select(CreditOverride.id).where(CreditOverride.order_id == order.id).limit(1)) is not None
+
+
+def require_credit_for_shipment(order: SalesOrder) -> None:
+    """The second check, at shipment release. Raises BusinessRuleViolation
+    ``order_on_hold`` (held, not released) or ``credit_hold`` (now over the
+    limit, and no override approved for this order)."""
+    if order.status == "held":
+        raise BusinessRuleViolation("order_on_hold", f"Order {order.number} is held for credit: {order.hold_reason}.")
+    position = credit_position(order.customer, order=order)
+    if position["over"] and not has_override(order):
+        raise BusinessRuleViolation("credit_hold", f"Customer {order.customer.code} is over its credit limit.",
+                                    {"exposure": money_str(position["exposure"]), "credit_limit": money_str(position["limit"])})
+
+
+def release_hold(order: SalesOrder, approver, reason: str | None, source_key: str) -> CreditOverride:
+    """Record the approval that releases a held order and approve it (flushes).
+    Raises BusinessRuleViolation ``not_authorised`` (not a sales director, or
+    a director beyond DIRECTOR_OVERRIDE_AUTHORITY: the GM's call)."""
+    position = credit_position(order.customer, order=order)
+    excess = position["exposure"] - position["limit"]
+    if approver.has_role("general_manager"):
+        role = "general_manager"
+    elif approver.has_role("sales_director") and excess <= DIRECTOR_OVERRIDE_AUTHORITY:
+        role = "sales_director"
+    else:
+        raise BusinessRuleViolation("not_authorised", f"{approver.username} may not release a hold {money_str(excess)} over the limit.")
+    override = CreditOverride(order=order, approved_by=approver, approver_role=role, exposure=position["exposure"],
+                              credit_limit=position["limit"], reason=reason, source_key=source_key, created_at=clock.now())
+    db.session.add(override)
+    order.status = "approved"
+    db.session.flush()
+    return override
+
+
+def set_credit(customer: Customer, *, credit_limit, rating: str | None, valid_from: date_type, reason: str | None,
+               decided_by_id: int | None, source_key: str) -> CustomerCredit:
+    """Add a version of the customer's credit limit and rating and make it
+    current (flushes). Raises BusinessRuleViolation ``invalid_amount``."""
+    limit = round_money(credit_limit)
+    if limit < 0:
+        raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.")
+    record = CustomerCredit(customer=customer, credit_limit=limit, rating=rating, valid_from=valid_from, reason=reason,
+                            decided_by_id=decided_by_id, source_key=source_key, created_at=clock.now())
+    db.session.add(record)
+    customer.credit_limit, customer.credit_rating = limit, rating
+    db.session.flush()
+    return record
+
+
+@action("ledger.set_credit")
+def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: str | None = None,
+                      valid_from: str | None = None, reason: str | None = None, on_hold: bool | None = None) -> dict:
+    """F12: a new credit limit/rating (and optionally the hold flag) for
+    ``customer``. Result {"customer", "credit_limit", "rating", "credit_id"}.
+    Idempotent per call. Raises ``unknown_customer``, ``invalid_amount``."""
+    existing = db.session.scalar(select(CustomerCredit).where(CustomerCredit.source_key == call.idempotency_key))
+    if existing is None:
+        buyer = customer_by_code(customer)
+        existing = set_credit(buyer, credit_limit=credit_limit, rating=rating,
+                              valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
+                              reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
+        if on_hold is not None:
+            buyer.on_hold = bool(on_hold)
+            db.session.flush()
+    return {"customer": existing.customer.code, "credit_limit": money_str(existing.credit_limit),
+            "rating": existing.rating, "credit_id": existing.id}
+
+
+@action("ledger.release_credit_hold")
+def release_credit_hold(call: ActionCall, *, order: str, approver: str, reason: str | None = None) -> dict:
+    """Release the held ``order`` on the approval of ``approver`` (username).
+    Result {"order_no", "status", "override_id", "exposure", "credit_limit"}.
+    Idempotent per call. Raises ``unknown_order``, ``not_held``, ``not_authorised``."""
+    override = db.session.scalar(select(CreditOverride).where(CreditOverride.source_key == call.idempotency_key))
+    if override is None:
+        held = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order))
+        if held is None:
+            raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.")
+        if held.status != "held":
+            raise BusinessRuleViolation("not_held", f"Order {order} is not held.")
+        approving = user_by_username(approver)
+        if approving is None:
+            raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.")
+        override = release_hold(held, approving, reason, call.idempotency_key)
+    return {"order_no": override.order.number, "status": override.order.status, "override_id": override.id,
+            "exposure": money_str(override.exposure), "credit_limit": money_str(override.credit_limit)}

@@ -1,0 +1,209 @@
+"""Price matching (LEDGER.md "Price matching"): rules pick a price list,
+the list's items give the price; configuration errors are caught when rules
+and items are saved, never guessed at order time."""
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import or_, select
+
+from app.extensions import db
+from app.ledger.catalogue import class_chain, customer_by_code, material_by_code
+from app.ledger.journal import today
+from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
+from app.models import Customer, CustomerClass, Material, MaterialClass, PriceItem, PriceList, PriceRule
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+
+@dataclass(frozen=True)
+class Price:
+    """A resolved price and where it came from (frozen on the order line)."""
+
+    unit_price: Decimal
+    tax_inclusive: bool
+    price_list: PriceList
+    item: PriceItem
+    rule: PriceRule
+
+
+def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
+    return (b_to is None or a_from < b_to) and (a_to is None or b_from < a_to)
+
+
+def _valid_on(model, day: date):
+    return [model.valid_from <= day, or_(model.valid_to.is_(None), model.valid_to > day)]
+
+
+def rule_problems(candidate: PriceRule | None = None) -> list[dict]:
+    """Configuration errors among the active rules (plus ``candidate``):
+    ties (same targets, same priority, overlapping validity) and breaches of
+    the NC rule (a material class mapped to two customer classes in
+    overlapping validity). Each problem: {"code", "message", "rule_ids"}."""
+    rules = list(db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True)).order_by(PriceRule.id)))
+    if candidate is not None and candidate not in rules:
+        rules.append(candidate)
+    problems = []
+    for i, a in enumerate(rules):
+        for b in rules[i + 1:]:
+            if not _overlaps(a.valid_from, a.valid_to, b.valid_from, b.valid_to):
+                continue
+            same_targets = ((a.customer_id, a.customer_class_id, a.material_id, a.material_class_id)
+                            == (b.customer_id, b.customer_class_id, b.material_id, b.material_class_id))
+            if same_targets and a.priority == b.priority:
+                problems.append({"code": "price_rule_tie", "rule_ids": [a.id, b.id],
+                                 "message": "Two rules with the same customer, material and priority overlap in time."})
+            elif (a.material_class_id is not None and a.material_class_id == b.material_class_id
+                  and a.customer_class_id is not None and b.customer_class_id is not None
+                  and a.customer_class_id != b.customer_class_id):
+                problems.append({"code": "nc_class_rule", "rule_ids": [a.id, b.id],
+                                 "message": "A material class may map to only one customer class (NC rule)."})
+    return problems
+
+
+def add_price_rule(*, price_list: PriceList, customer: Customer | None = None, customer_class: CustomerClass | None = None,
+                   material: Material | None = None, material_class: MaterialClass | None = None,
+                   priority: int = 100, valid_from: date, valid_to: date | None = None) -> PriceRule:
+    """Save a matching rule after checking it against the active ones (flushes).
+    Raises BusinessRuleViolation ``price_rule_target`` (not exactly one
+    customer/class and one material/class), ``price_rule_tie`` or
+    ``nc_class_rule``. Posts nothing."""
+    if (customer is None) == (customer_class is None) or (material is None) == (material_class is None):
+        raise BusinessRuleViolation("price_rule_target", "A rule names one customer or customer class, and one material or material class.")
+    if price_list.id is None:
+        db.session.flush()
+    # ids, not relationships: the checks compare ids before the rule is flushed
+    rule = PriceRule(price_list_id=price_list.id, customer_id=customer.id if customer else None,
+                     customer_class_id=customer_class.id if customer_class else None,
+                     material_id=material.id if material else None,
+                     material_class_id=material_class.id if material_class else None,
+                     priority=priority, valid_from=valid_from, valid_to=valid_to, active=True)
+    with db.session.no_autoflush:
+        problems = [p for p in rule_problems(rule) if None in p["rule_ids"]]
+    if problems:
+        raise BusinessRuleViolation(problems[0]["code"], problems[0]["message"], {"conflicts_with": [i for i in problems[0]["rule_ids"] if i]})
+    db.session.add(rule)
+    db.session.flush()
+    return rule
+
+
+def add_price_item(*, price_list: PriceList, unit_price, valid_from: date, valid_to: date | None = None,
+                   material: Material | None = None, material_class: MaterialClass | None = None,
+                   unit: str | None = None, min_qty=0) -> PriceItem:
+    """Save a price item (flushes). Raises BusinessRuleViolation
+    ``price_item_target`` or ``price_item_overlap`` (same list, target, unit
+    and min qty valid at the same time: which price would apply?)."""
+    if (material is None) == (material_class is None):
+        raise BusinessRuleViolation("price_item_target", "A price item names one material or one material class.")
+    unit = unit or (material.unit if material else None)
+    if not unit:
+        raise BusinessRuleViolation("price_item_target", "A class price item needs its unit.")
+    price, min_qty = round_price(unit_price), to_decimal(min_qty, "min_qty")
+    if price < 0:
+        raise BusinessRuleViolation("invalid_price", "A price may not be negative.")
+    target = PriceItem.material_id == material.id if material else PriceItem.material_class_id == material_class.id
+    same = db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == price_list.id, PriceItem.unit == unit, target))
+    for other in same:
+        if other.min_qty == min_qty and _overlaps(valid_from, valid_to, other.valid_from, other.valid_to):
+            raise BusinessRuleViolation("price_item_overlap", "An item for the same material, unit and quantity break is valid then.",
+                                        {"conflicts_with": [other.id]})
+    item = PriceItem(price_list=price_list, material=material, material_class=material_class, unit=unit, min_qty=min_qty,
+                     unit_price=price, valid_from=valid_from, valid_to=valid_to)
+    db.session.add(item)
+    db.session.flush()
+    return item
+
+
+def apply_price_adjustment(item: PriceItem, new_price, effective: date) -> PriceItem:
+    """Close ``item`` the day before ``effective`` (valid_to = effective) and
+    insert its successor at ``new_price`` (flushes). Raises
+    BusinessRuleViolation ``invalid_adjustment`` when ``effective`` is not
+    inside the item's validity. Posts nothing."""
+    if effective <= item.valid_from or (item.valid_to is not None and effective >= item.valid_to):
+        raise BusinessRuleViolation("invalid_adjustment", "The effective date must fall inside the current item's validity.")
+    old_to, item.valid_to = item.valid_to, effective
+    db.session.flush()
+    return add_price_item(price_list=item.price_list, material=item.material, material_class=item.material_class,
+                          unit=item.unit, min_qty=item.min_qty, unit_price=new_price, valid_from=effective, valid_to=old_to)
+
+
+def _rank(distance_chain: list[int], rule_id_value, class_value, own_id) -> int | None:
+    """0 for a rule on the object itself, 1 + depth for one on a class in its chain."""
+    if rule_id_value is not None:
+        return 0 if rule_id_value == own_id else None
+    return distance_chain.index(class_value) + 1 if class_value in distance_chain else None
+
+
+def resolve_price(customer: Customer, material: Material, on: date, qty) -> Price:
+    """The price for (customer, material, date, qty): the most specific valid
+    rule (customer before class, material before class, then lower priority)
+    picks the list; its most specific item with the highest min qty ≤ qty
+    gives the price. Raises BusinessRuleViolation ``no_price`` or
+    ``price_rule_tie``."""
+    qty = abs(to_decimal(qty, "qty"))
+    customer_chain = class_chain(CustomerClass, customer.class_id)
+    material_chain = class_chain(MaterialClass, material.class_id)
+    candidates = []
+    for rule in db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True), *_valid_on(PriceRule, on))):
+        c = _rank(customer_chain, rule.customer_id, rule.customer_class_id, customer.id)
+        m = _rank(material_chain, rule.material_id, rule.material_class_id, material.id)
+        if c is not None and m is not None:
+            candidates.append(((c, m, rule.priority), rule))
+    if not candidates:
+        raise BusinessRuleViolation("no_price", f"No price rule covers {customer.code} × {material.code} on {on}.",
+                                    {"customer": customer.code, "material": material.code})
+    candidates.sort(key=lambda pair: (pair[0], pair[1].id))
+    if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
+        raise BusinessRuleViolation("price_rule_tie", "Two price rules tie; fix the configuration.",
+                                    {"rule_ids": [candidates[0][1].id, candidates[1][1].id]})
+    rule = candidates[0][1]
+    items = []
+    for item in db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == rule.price_list_id,
+                                                           PriceItem.unit == material.unit, *_valid_on(PriceItem, on))):
+        m = _rank(material_chain, item.material_id, item.material_class_id, material.id)
+        if m is not None and item.min_qty <= qty:
+            items.append(((m, -item.min_qty), item))
+    if not items:
+        raise BusinessRuleViolation("no_price", f"Price list {rule.price_list.code} has no price for {material.code} on {on}.",
+                                    {"customer": customer.code, "material": material.code, "price_list": rule.price_list.code})
+    items.sort(key=lambda pair: (pair[0], pair[1].id))
+    item = items[0][1]
+    return Price(unit_price=item.unit_price, tax_inclusive=rule.price_list.tax_inclusive, price_list=rule.price_list,
+                 item=item, rule=rule)
+
+
+def coverage_gaps(on: date) -> list[dict]:
+    """Every active (customer, saleable material) pair that does not resolve
+    to exactly one price on ``on``: [{"customer", "material", "code"}]."""
+    gaps = []
+    materials = list(db.session.scalars(select(Material).where(Material.saleable.is_(True)).order_by(Material.code)))
+    for customer in db.session.scalars(select(Customer).where(Customer.active.is_(True)).order_by(Customer.code)):
+        for material in materials:
+            try:
+                resolve_price(customer, material, on, 1)
+            except BusinessRuleViolation as problem:
+                gaps.append({"customer": customer.code, "material": material.code, "code": problem.code})
+    return gaps
+
+
+@action("ledger.quote")
+def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = None) -> dict:
+    """Price the lines [{"material", "qty"}] for ``customer`` on ``date``
+    (ISO; default today) without saving anything. Result: {"lines": [{material,
+    qty, unit_price, tax_inclusive, tax_rate, net, tax, gross}], "net", "tax",
+    "gross"} as strings. Raises BusinessRuleViolation ``no_price``,
+    ``unknown_customer``, ``unknown_material``, ``invalid_quantity``."""
+    from datetime import date as date_type
+
+    on = date_type.fromisoformat(date) if date else today()
+    buyer = customer_by_code(customer)
+    priced, totals = [], [Decimal("0.00")] * 3
+    for entry in lines or []:
+        material = material_by_code(entry["material"])
+        qty = exact_qty(entry["qty"], material.qty_scale)
+        price = resolve_price(buyer, material, on, qty)
+        amounts = line_amounts(qty, price.unit_price, material.tax_rate, tax_inclusive=price.tax_inclusive)
+        priced.append({"material": material.code, "qty": qty_str(qty, material.qty_scale), "unit_price": str(price.unit_price),
+                       "tax_inclusive": price.tax_inclusive, "tax_rate": str(material.tax_rate),
+                       "net": money_str(amounts.net), "tax": money_str(amounts.tax), "gross": money_str(amounts.gross)})
+        totals = [totals[0] + amounts.net, totals[1] + amounts.tax, totals[2] + amounts.gross]
+    return {"lines": priced, "net": money_str(totals[0]), "tax": money_str(totals[1]), "gross": money_str(totals[2])}

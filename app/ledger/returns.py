@@ -1,0 +1,140 @@
+"""Returns (退货, LEDGER.md "Returns"): a red order referencing the original
+lines, a red outbound at the original cost, and — for what was already
+invoiced — red invoices whose red receivables offset the originals."""
+from datetime import date as date_type
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.ledger import journal
+from app.ledger.balances import outstanding
+from app.ledger.collections import offset_red_receivables
+from app.ledger.invoicing import make_red_invoices
+from app.ledger.journal import Line, next_number, post
+from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, round_money, round_price
+from app.ledger.orders import line_by_no, order_by_number, parse_date
+from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+
+def returned_into(movement_id: int) -> Decimal:
+    """How much has come back against one outbound movement."""
+    value = db.session.scalar(select(func.sum(StockMovement.qty)).where(StockMovement.original_movement_id == movement_id))
+    return Decimal(value) if value is not None else Decimal(0)
+
+
+def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_key: str, seq: int) -> list[StockMovement]:
+    """Bring ``qty`` back into the batches it left from, latest first, at
+    their original cost."""
+    outbound = db.session.scalars(select(StockMovement).where(
+        StockMovement.order_line_id == line.id, StockMovement.kind == "outbound").order_by(StockMovement.id.desc())).all()
+    made = []
+    for original in outbound:
+        take = min(qty, -original.qty - returned_into(original.id))
+        if take <= 0:
+            continue
+        seq += 1
+        movement = StockMovement(kind="red_outbound", material_id=original.material_id, qty=take, unit_cost=original.unit_cost,
+                                 batch_no=original.batch_no, movement_date=on, order_line_id=line.id,
+                                 original_movement_id=original.id, source_key=source_key, seq=seq, created_at=clock.now())
+        db.session.add(movement)
+        made.append(movement)
+        qty -= take
+        if qty <= 0:
+            break
+    if qty > 0:
+        raise ValueError(f"outbound movements of order line {line.id} do not cover the return")
+    db.session.flush()
+    return made
+
+
+def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, source_key: str, reason: str | None = None) -> SalesOrder:
+    """Return goods of a blue ``order`` (flushes). Each line {"line_no",
+    "qty", optional "unit_price"} becomes a red line (negative qty) that
+    references the original; qty ≤ delivered − already returned; the price
+    may not exceed the original. The uninvoiced part of a line's delivery is
+    returned first (it only reduces what is delivered); the rest gets red
+    invoices → red receivables, which offset the original's if open, else
+    stay as customer credit. Stock comes back at the original cost and batch
+    (Dr 1405 / Cr 6401). Raises BusinessRuleViolation ``red_order``,
+    ``empty_return``, ``invalid_quantity``, ``return_exceeds_delivered``,
+    ``return_price_too_high``, ``period_closed``."""
+    if order.kind != "blue":
+        raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
+    if not lines:
+        raise BusinessRuleViolation("empty_return", "A return needs at least one line.")
+    journal.ensure_open(on)
+    plan = []
+    for entry in lines:
+        original = line_by_no(order, entry["line_no"])
+        qty = exact_qty(entry["qty"], original.material.qty_scale)
+        price = round_price(entry["unit_price"]) if entry.get("unit_price") is not None else original.unit_price
+        if qty <= 0:
+            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.")
+        if qty > original.qty_delivered - original.qty_returned:
+            raise BusinessRuleViolation("return_exceeds_delivered",
+                                        f"Line {original.line_no}: {qty} exceeds delivered − returned "
+                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no})
+        if price > original.unit_price or price < 0:
+            raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
+                                        f"the original {original.unit_price}.", {"line_no": original.line_no})
+        plan.append((original, qty, price))
+    red_lines = []
+    for number, (original, qty, price) in enumerate(plan, start=1):
+        amounts = line_amounts(-qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)
+        red_lines.append(SalesOrderLine(line_no=number, material_id=original.material_id, unit=original.unit, qty=-qty,
+                                        unit_price=price, tax_inclusive=original.tax_inclusive, tax_rate=original.tax_rate,
+                                        net=amounts.net, tax=amounts.tax, gross=amounts.gross, original_line=original,
+                                        price_item_id=original.price_item_id, price_rule_id=original.price_rule_id,
+                                        price_override_by_id=original.price_override_by_id))
+    totals = document_totals(red_lines)
+    red = SalesOrder(number=next_number(SalesOrder, "SR", on), kind="red", original_order_id=order.id, customer_id=order.customer_id,
+                     salesperson_id=order.salesperson_id, region=order.region, contract_number=order.contract_number,
+                     order_date=on, status="approved", hold_reason=reason, net=totals.net, tax=totals.tax, gross=totals.gross,
+                     source_key=source_key, created_at=clock.now(), lines=red_lines)
+    db.session.add(red)
+    db.session.flush()
+    movements, red_receivables = [], []
+    for original, qty, price in plan:
+        uninvoiced = max(original.qty_delivered - original.qty_returned - original.qty_invoiced, Decimal(0))
+        from_invoiced = qty - min(qty, uninvoiced)
+        movements += _red_outbound(original, qty, on=on, source_key=source_key, seq=len(movements))
+        original.qty_returned = original.qty_returned + qty
+        if from_invoiced > 0:
+            for invoice in make_red_invoices(original, from_invoiced, price, on=on, source_key=f"{source_key}#{original.line_no}"):
+                red_receivables.append(db.session.scalar(select(Receivable).where(Receivable.invoice_id == invoice.id)))
+            original.qty_invoiced = original.qty_invoiced - from_invoiced
+    db.session.flush()
+    post("red_order", red.id, on, [
+        line for m in movements for line in (
+            Line(journal.INVENTORY, "D", round_money(m.qty * m.unit_cost), material_class_id=m.material.class_id),
+            Line(journal.COST_OF_SALES, "C", round_money(m.qty * m.unit_cost), order.customer_id, order.salesperson_id,
+                 order.region, m.material.class_id))
+    ], memo=f"return {red.number}")
+    seq = 0
+    for receivable in red_receivables:
+        original_invoice = db.session.get(Invoice, receivable.invoice.original_invoice_id)
+        prefer = db.session.scalar(select(Receivable).where(Receivable.invoice_id == original_invoice.id))
+        seq += len(offset_red_receivables(order.customer, on=on, source_key=f"{source_key}#offset", seq=seq, prefer=prefer))
+    return red
+
+
+@action("ledger.post_return")
+def post_return(call: ActionCall, *, order: str, lines: list, date: str | None = None, reason: str | None = None) -> dict:
+    """F03: return goods of ``order`` (``lines`` [{"line_no", "qty",
+    optional "unit_price"}]). Result {"return_order_no", "net", "tax", "gross",
+    "red_invoices": [{"invoice_no", "gross"}], "customer_credit"}. Idempotent
+    per call. Raises ``return_exceeds_delivered``, ``return_price_too_high``,
+    ``invalid_quantity``, ``period_closed``."""
+    red = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
+    if red is None:
+        red = post_return_for(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+    invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{call.idempotency_key}#", autoescape=True))
+                                  .order_by(Invoice.id)).all()
+    credit = sum((-outstanding(r) for r in db.session.scalars(select(Receivable).where(
+        Receivable.invoice_id.in_([i.id for i in invoices])))), Decimal("0"))
+    return {"return_order_no": red.number, "net": money_str(red.net), "tax": money_str(red.tax), "gross": money_str(red.gross),
+            "red_invoices": [{"invoice_no": i.number, "gross": money_str(i.gross)} for i in invoices],
+            "customer_credit": money_str(credit)}

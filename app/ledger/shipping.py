@@ -1,0 +1,183 @@
+"""Shipping notes, outbound stock movements with batches, the shipment ledger."""
+from datetime import date as date_type
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.ledger import journal
+from app.ledger.credit import require_credit_for_shipment
+from app.ledger.journal import Line, next_number, post
+from app.ledger.money import exact_qty, qty_str, round_money
+from app.ledger.orders import line_by_no, order_by_number, parse_date
+from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+
+def batch_stock(material_id: int) -> list[tuple[str, Decimal]]:
+    """Batches of a material with stock on hand, oldest first: [(batch, qty)]."""
+    rows = db.session.execute(
+        select(StockMovement.batch_no, func.sum(StockMovement.qty), func.min(StockMovement.id))
+        .where(StockMovement.material_id == material_id).group_by(StockMovement.batch_no)
+        .order_by(func.min(StockMovement.id))).all()
+    return [(batch, total) for batch, total, _ in rows if total is not None and total > 0]
+
+
+def on_hand(material_id: int) -> Decimal:
+    """Stock on hand of a material (sum of its movements)."""
+    return sum((qty for _, qty in batch_stock(material_id)), Decimal(0))
+
+
+def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
+    """Opening stock of a batch at standard cost (flushes); idempotent per
+    ``source_key``. Posts nothing: the opening balance comes from the
+    finance system's own take-on."""
+    existing = db.session.scalar(select(StockMovement).where(StockMovement.source_key == source_key))
+    if existing is not None:
+        return existing
+    movement = StockMovement(kind="opening", material=material, qty=exact_qty(qty, material.qty_scale),
+                             unit_cost=material.standard_cost, batch_no=batch_no, movement_date=on,
+                             source_key=source_key, seq=1, created_at=clock.now())
+    db.session.add(movement)
+    db.session.flush()
+    return movement
+
+
+def pending_qty(order_line_id: int) -> Decimal:
+    """Quantity on draft shipping notes, not yet out of the warehouse."""
+    value = db.session.scalar(select(func.sum(ShippingLine.qty)).join(ShippingNote).where(
+        ShippingLine.order_line_id == order_line_id, ShippingNote.status == "draft"))
+    return Decimal(value) if value is not None else Decimal(0)
+
+
+def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_type, source_key: str) -> ShippingNote:
+    """A draft shipping note for ``order`` (flushes): ``lines`` [{"line_no",
+    "qty"}], default everything not yet delivered or on another note. Raises
+    BusinessRuleViolation ``order_on_hold``, ``credit_hold`` (second credit
+    check), ``red_order``, ``over_delivery``, ``nothing_to_ship``."""
+    if order.kind != "blue":
+        raise BusinessRuleViolation("red_order", "A red order is executed by its return, not shipped.")
+    require_credit_for_shipment(order)
+    wanted = []
+    if lines:
+        for entry in lines:
+            line = line_by_no(order, entry["line_no"])
+            wanted.append((line, exact_qty(entry["qty"], line.material.qty_scale)))
+    else:
+        wanted = [(line, line.qty - line.qty_delivered - pending_qty(line.id)) for line in order.lines]
+    wanted = [(line, qty) for line, qty in wanted if qty != 0]
+    if not wanted:
+        raise BusinessRuleViolation("nothing_to_ship", f"Order {order.number} has nothing left to ship.")
+    for line, qty in wanted:
+        if qty < 0 or qty > line.qty - line.qty_delivered - pending_qty(line.id):
+            raise BusinessRuleViolation("over_delivery", f"Line {line.line_no}: {qty} exceeds what is left to ship.",
+                                        {"line_no": line.line_no})
+    note = ShippingNote(number=next_number(ShippingNote, "SN", on), order=order, customer_id=order.customer_id, ship_date=on,
+                        status="draft", source_key=source_key, created_at=clock.now(),
+                        lines=[ShippingLine(line_no=i, order_line=line, material_id=line.material_id, qty=qty)
+                               for i, (line, qty) in enumerate(wanted, start=1)])
+    db.session.add(note)
+    db.session.flush()
+    return note
+
+
+def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> list[StockMovement]:
+    """Post a draft note: take each line's quantity out of stock, oldest batch
+    first, at standard cost; add it to the order lines' delivered qty; post
+    Dr cost of sales / Cr inventory (flushes). Raises BusinessRuleViolation
+    ``already_posted``, ``insufficient_stock``, ``period_closed``,
+    ``over_delivery``."""
+    if note.status != "draft":
+        raise BusinessRuleViolation("already_posted", f"Shipping note {note.number} is already out of the warehouse.")
+    journal.ensure_open(on)
+    movements, seq = [], 0
+    for sline in note.lines:
+        order_line = sline.order_line
+        if order_line.qty_delivered + sline.qty > order_line.qty:
+            raise BusinessRuleViolation("over_delivery", f"Line {order_line.line_no} would deliver more than ordered.")
+        needed = sline.qty
+        for batch, available in batch_stock(sline.material_id):
+            take = min(available, needed)
+            if take <= 0:
+                break
+            seq += 1
+            movement = StockMovement(kind="outbound", material_id=sline.material_id, qty=-take,
+                                     unit_cost=order_line.material.standard_cost, batch_no=batch, movement_date=on,
+                                     shipping_line_id=sline.id, order_line_id=order_line.id, source_key=source_key,
+                                     seq=seq, created_at=clock.now())
+            db.session.add(movement)  # now, so the next line of the same material sees this batch taken
+            movements.append(movement)
+            needed -= take
+        if needed > 0:
+            raise BusinessRuleViolation("insufficient_stock", f"Not enough {order_line.material.code} in stock.",
+                                        {"material": order_line.material.code, "missing": str(needed)})
+        order_line.qty_delivered = order_line.qty_delivered + sline.qty
+    note.status, note.posted_date, note.posted_key = "posted", on, source_key
+    db.session.flush()
+    order = note.order
+    post("shipping_note", note.id, on, [
+        line for m in movements for line in (
+            Line(journal.COST_OF_SALES, "D", round_money(-m.qty * m.unit_cost), order.customer_id, order.salesperson_id,
+                 order.region, m.material.class_id),
+            Line(journal.INVENTORY, "C", round_money(-m.qty * m.unit_cost), None, None, None, m.material.class_id))
+    ], memo=f"outbound {note.number}")
+    return movements
+
+
+def note_by_number(number: str) -> ShippingNote:
+    """Raises BusinessRuleViolation ``unknown_shipping_note``."""
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == number))
+    if note is None:
+        raise BusinessRuleViolation("unknown_shipping_note", f"No shipping note is numbered {number!r}.")
+    return note
+
+
+def _note_result(note: ShippingNote) -> dict:
+    return {"shipping_note_no": note.number, "order_no": note.order.number, "status": note.status,
+            "lines": [{"line_no": line.line_no, "order_line_no": line.order_line.line_no,
+                       "material": line.material.code, "qty": qty_str(line.qty, line.material.qty_scale)} for line in note.lines]}
+
+
+@action("ledger.create_shipping_note")
+def create_shipping_note(call: ActionCall, *, order: str, lines: list | None = None, date: str | None = None) -> dict:
+    """F01: a draft shipping note for ``order`` (``lines`` [{"line_no",
+    "qty"}], default all that is left). Result {"shipping_note_no",
+    "order_no", "status", "lines"}. Idempotent per call. Raises
+    ``order_on_hold``, ``credit_hold``, ``over_delivery``, ``nothing_to_ship``."""
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == call.idempotency_key))
+    if note is None:
+        note = make_shipping_note(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key)
+    return _note_result(note)
+
+
+@action("ledger.post_outbound")
+def post_outbound(call: ActionCall, *, shipping_note: str, date: str | None = None) -> dict:
+    """F01: the goods of ``shipping_note`` leave stock (batches FIFO).
+    Result {"shipping_note_no", "status", "movements": [{"material",
+    "batch_no", "qty"}]}. Idempotent per call. Raises ``already_posted``,
+    ``insufficient_stock``, ``period_closed``."""
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.posted_key == call.idempotency_key))
+    if note is None:
+        note = note_by_number(shipping_note)
+        post_outbound_for(note, on=parse_date(date), source_key=call.idempotency_key)
+    movements = db.session.scalars(select(StockMovement).where(StockMovement.source_key == note.posted_key)
+                                   .order_by(StockMovement.seq))
+    return {"shipping_note_no": note.number, "status": note.status,
+            "movements": [{"material": m.material.code, "batch_no": m.batch_no, "qty": qty_str(-m.qty, m.material.qty_scale)} for m in movements]}
+
+
+@action("ledger.register_shipment")
+def register_shipment(call: ActionCall, *, shipping_note: str, tracking_number: str | None = None) -> dict:
+    """F01/F02: enter a posted note in the shipment ledger (and the courier's
+    tracking number). Result {"shipping_note_no", "registered_at"}.
+    Idempotent: registering again keeps the first time. Raises
+    ``not_shipped``."""
+    note = note_by_number(shipping_note)
+    if note.status != "posted":
+        raise BusinessRuleViolation("not_shipped", f"Shipping note {note.number} has not left the warehouse.")
+    if note.registered_at is None:
+        note.registered_at = clock.now()
+        note.tracking_number = tracking_number
+        db.session.flush()
+    return {"shipping_note_no": note.number, "registered_at": note.registered_at.isoformat()}

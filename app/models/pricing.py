@@ -1,0 +1,78 @@
+"""Price lists, price items and matching rules (LEDGER.md "Price matching").
+Versioned by validity dates: a change closes the old row's validity and adds
+a new one, so an order's frozen price can always be traced."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.catalogue import CustomerClass, Material, MaterialClass
+from app.models.customer import Customer
+from app.models.types import ScaledDecimal, UTCDateTime, utcnow
+
+
+class PriceList(db.Model):
+    __tablename__ = "price_list"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    currency: Mapped[str] = mapped_column(String(3), default="CNY")
+    tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=True)  # Chinese price lists quote 含税单价
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PriceItem(db.Model):
+    """A price for a material (or every material of a class) in a unit, from
+    a minimum quantity, valid from/to (to exclusive; None = open)."""
+
+    __tablename__ = "price_item"
+    __table_args__ = (
+        CheckConstraint("(material_id IS NULL) <> (material_class_id IS NULL)", name="material_or_class"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_list.id"), index=True)
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("material.id"), index=True)
+    material_class_id: Mapped[int | None] = mapped_column(ForeignKey("material_class.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(16))
+    min_qty: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    unit_price: Mapped[Decimal] = mapped_column(ScaledDecimal(8))
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    price_list: Mapped[PriceList] = relationship()
+    material: Mapped[Material | None] = relationship()
+    material_class: Mapped[MaterialClass | None] = relationship()
+
+
+class PriceRule(db.Model):
+    """Matching rule: (customer or customer class) × (material or material
+    class) → price list. Lower ``priority`` wins among equally specific rules."""
+
+    __tablename__ = "price_rule"
+    __table_args__ = (
+        CheckConstraint("(customer_id IS NULL) <> (customer_class_id IS NULL)", name="customer_or_class"),
+        CheckConstraint("(material_id IS NULL) <> (material_class_id IS NULL)", name="material_or_class"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int | None] = mapped_column(ForeignKey("customer.id"), index=True)
+    customer_class_id: Mapped[int | None] = mapped_column(ForeignKey("customer_class.id"), index=True)
+    material_id: Mapped[int | None] = mapped_column(ForeignKey("material.id"), index=True)
+    material_class_id: Mapped[int | None] = mapped_column(ForeignKey("material_class.id"), index=True)
+    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_list.id"), index=True)
+    priority: Mapped[int] = mapped_column(Integer, default=100)
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    price_list: Mapped[PriceList] = relationship()
+    customer: Mapped[Customer | None] = relationship()
+    customer_class: Mapped[CustomerClass | None] = relationship()
+    material: Mapped[Material | None] = relationship()
+    material_class: Mapped[MaterialClass | None] = relationship()

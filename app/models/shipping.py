@@ -1,0 +1,86 @@
+"""Shipping notes (发货单) and stock movements (出入库)."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint, inspect
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.models.catalogue import Material
+from app.models.customer import Customer
+from app.models.posted import Posted
+from app.models.sales_order import SalesOrder, SalesOrderLine
+from app.models.types import ScaledDecimal, UTCDateTime, utcnow
+
+
+class ShippingNote(Posted, db.Model):
+    """A draft until its goods leave the warehouse (``post_outbound``), then
+    posted and frozen except for the shipment-ledger registration."""
+
+    __tablename__ = "shipping_note"
+    __mutable_columns__ = frozenset({"registered_at", "tracking_number"})
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), index=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    ship_date: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | posted
+    posted_date: Mapped[date | None] = mapped_column(Date, index=True)
+    posted_key: Mapped[str | None] = mapped_column(String(160), unique=True)
+    registered_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    tracking_number: Mapped[str | None] = mapped_column(String(64))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[SalesOrder] = relationship()
+    customer: Mapped[Customer] = relationship()
+    lines: Mapped[list["ShippingLine"]] = relationship(back_populates="note", order_by="ShippingLine.line_no")
+
+    def _was_posted(self) -> bool:
+        history = inspect(self).attrs.status.history
+        before = history.deleted[0] if history.deleted else self.status
+        return before == "posted"
+
+
+class ShippingLine(Posted, db.Model):
+    __tablename__ = "shipping_line"
+    __table_args__ = (UniqueConstraint("note_id", "line_no"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(ForeignKey("shipping_note.id"), index=True)
+    line_no: Mapped[int] = mapped_column(Integer)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("sales_order_line.id"), index=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id"))
+    qty: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+
+    note: Mapped[ShippingNote] = relationship(back_populates="lines")
+    order_line: Mapped[SalesOrderLine] = relationship()
+    material: Mapped[Material] = relationship()
+
+    def _was_posted(self) -> bool:
+        return self.note is not None and self.note._was_posted()
+
+
+class StockMovement(Posted, db.Model):
+    """Signed stock change: negative out (sales outbound), positive in
+    (opening stock, red outbound for a return, at the original cost)."""
+
+    __tablename__ = "stock_movement"
+    __table_args__ = (UniqueConstraint("source_key", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # opening | outbound | red_outbound
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id"), index=True)
+    qty: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    unit_cost: Mapped[Decimal] = mapped_column(ScaledDecimal(8))
+    batch_no: Mapped[str] = mapped_column(String(64), index=True)
+    movement_date: Mapped[date] = mapped_column(Date, index=True)
+    shipping_line_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_line.id"), index=True)
+    order_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_line.id"), index=True)
+    original_movement_id: Mapped[int | None] = mapped_column(ForeignKey("stock_movement.id"))
+    source_key: Mapped[str] = mapped_column(String(160))
+    seq: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    material: Mapped[Material] = relationship()

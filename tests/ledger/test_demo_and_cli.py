@@ -1,0 +1,48 @@
+"""The demo master data and ``flask ledger check``."""
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.ledger import checks, pricing
+from app.models import Customer, Material, PriceItem, StockMovement
+from app.services.demo_master_data import load_demo_master_data
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_demo_master_data_is_complete_consistent_and_idempotent(org):
+    first = load_demo_master_data()
+    customers = db.session.scalars(select(Customer)).all()
+    assert len(customers) >= 30 and _count(Material) >= 40
+    assert set(Counter(c.region for c in customers)) == {"华东", "华南", "华北", "西南", "东北"}
+    assert {c.channel for c in customers} == {"dealer", "direct", "mail_order"}
+    for customer in customers:  # each region's customers are served by a rep of that region
+        assert customer.salesperson.username.startswith("rep_") and customer.salesperson.region == customer.region
+        assert customer.class_id is not None
+    assert all(m.spec and m.unit for m in db.session.scalars(select(Material)))
+    assert pricing.rule_problems() == []
+    assert pricing.coverage_gaps(date(2026, 11, 2)) == []
+    assert _count(StockMovement) == 2 * _count(Material)
+    before = {model: _count(model) for model in (Customer, Material, PriceItem, StockMovement)}
+    assert load_demo_master_data() == first
+    assert {model: _count(model) for model in before} == before
+    assert all(result["ok"] for result in checks.run_all())
+
+
+def test_ledger_check_command_reports_and_fails_on_a_violation(world, sell, cli):
+    sell("D00001", [("P100", 2)])
+    result = cli.invoke(args=["ledger", "check", "--month", "2026-11"])
+    assert result.exit_code == 0, result.output
+    assert "ok   entries_balance" in result.output
+    from app.models import LedgerEntry
+
+    db.session.add(LedgerEntry(source_type="import", source_id=7, account="1122", debit=1, credit=0,
+                               posting_date=date(2026, 11, 3)))
+    db.session.flush()
+    result = cli.invoke(args=["ledger", "check"])
+    assert result.exit_code == 1 and "FAIL entries_balance" in result.output
+    assert cli.invoke(args=["ledger", "check", "--month", "11-2026"]).exit_code == 2

@@ -1,0 +1,47 @@
+"""A retried or replayed step posts once: the same call twice gives the same
+result and writes nothing the second time."""
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import (
+    Allocation, CreditOverride, CustomerCredit, Invoice, LedgerEntry, Receipt, SalesOrder, ShippingNote, StockMovement,
+)
+from ledger.harness import new_call
+
+TABLES = (SalesOrder, ShippingNote, StockMovement, Invoice, Receipt, Allocation, LedgerEntry, CustomerCredit, CreditOverride)
+
+
+def _counts():
+    return {model.__name__: db.session.scalar(select(func.count()).select_from(model)) for model in TABLES}
+
+
+def _twice(act, operation, **params):
+    call = new_call(operation)
+    first = act(operation, call=call, **params)
+    before = _counts()
+    second = act(operation, call=call, **params)
+    assert second == first
+    assert _counts() == before
+    return first
+
+
+def test_every_posting_action_posts_once_per_call(world, act):
+    order = _twice(act, "ledger.create_sales_order", customer="D00002", lines=[{"material": "P100", "qty": 9}], date="2026-11-03")
+    _twice(act, "ledger.release_credit_hold", order=order["order_no"], approver="director_test")
+    note = _twice(act, "ledger.create_shipping_note", order=order["order_no"], date="2026-11-03")
+    _twice(act, "ledger.post_outbound", shipping_note=note["shipping_note_no"], date="2026-11-03")
+    _twice(act, "ledger.register_shipment", shipping_note=note["shipping_note_no"], tracking_number="SF123")
+    _twice(act, "ledger.issue_invoice", order=order["order_no"], date="2026-11-04")
+    receipt = _twice(act, "ledger.record_receipt", customer="D00002", amount="500", date="2026-11-05")
+    made = _twice(act, "ledger.allocate_receipt", receipt=receipt["receipt_no"], date="2026-11-05")
+    _twice(act, "ledger.reverse_allocation", allocation_id=made["allocations"][0]["allocation_id"], date="2026-11-05")
+    _twice(act, "ledger.record_advance", customer="D00002", amount="50", date="2026-11-05")
+    _twice(act, "ledger.post_return", order=order["order_no"], lines=[{"line_no": 1, "qty": 2}], date="2026-11-06")
+    _twice(act, "ledger.set_credit", customer="D00002", credit_limit="8000", rating="A")
+    _twice(act, "ledger.close_period", month="2026-09")
+
+
+def test_a_new_call_posts_again(world, act):
+    act("ledger.record_receipt", customer="D00002", amount="10", date="2026-11-05")
+    act("ledger.record_receipt", customer="D00002", amount="10", date="2026-11-05")
+    assert db.session.scalar(select(func.count()).select_from(Receipt)) == 2
