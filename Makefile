@@ -6,7 +6,9 @@ FLASK  := $(BIN)/flask --app wsgi
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 
-.PHONY: run test setup setup-dev db demo clean
+VENDOR := app/web/static/vendor
+
+.PHONY: run test setup setup-dev assets translations db demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,8 +22,27 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-setup: $(VENV)/.installed
-setup-dev: $(VENV)/.installed-dev
+setup: $(VENV)/.installed assets
+setup-dev: $(VENV)/.installed-dev assets
+
+# bpmn-js from the npm registry, exactly as package-lock.json pins it, copied
+# into the git-ignored app/web/static/vendor/ (pages load nothing from a CDN).
+$(VENDOR)/.built: package.json package-lock.json app/web/assets/copy_vendor.mjs
+	npm ci --no-audit --no-fund --loglevel=error
+	npm run --silent build
+	touch $@
+
+assets: $(VENDOR)/.built
+
+# After changing user-facing text: extract it, merge it into the catalogues,
+# translate the new entries in app/translations/*/LC_MESSAGES/messages.po,
+# then run this again to compile. The .mo files are committed so that a
+# plain checkout serves Chinese pages without a build step; a test checks
+# that they match their .po.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k lazy_gettext --no-location --sort-output -o app/translations/messages.pot app
+	$(BIN)/pybabel update -i app/translations/messages.pot -d app/translations --ignore-obsolete --no-wrap
+	$(BIN)/pybabel compile -d app/translations --statistics
 
 db: setup
 	$(FLASK) db upgrade
@@ -52,4 +73,4 @@ test: setup-dev
 	fi
 
 clean:
-	rm -rf $(VENV) .pytest_cache .hypothesis
+	rm -rf $(VENV) .pytest_cache .hypothesis node_modules $(VENDOR) test-artifacts

@@ -1,9 +1,13 @@
 """Server-rendered pages for employees, analysts and auditors."""
-from flask import Blueprint
+from flask import Blueprint, request
+from flask_babel import gettext
+from flask_login import current_user
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db, login_manager
 
-bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/static")
+# Not /static: the app's own (empty) static route would shadow it.
+bp = Blueprint("web", __name__, template_folder="templates", static_folder="static", static_url_path="/assets")
 
 
 @login_manager.user_loader
@@ -15,9 +19,31 @@ def _load_user(user_id: str):
     return db.session.get(User, int(user_id))
 
 
-def init_app(app):
-    from app.web import auth, home  # noqa: F401  (their routes attach to bp)
+@bp.app_context_processor
+def _navigation():
+    """Task counts for the header, on every signed-in page (not the API)."""
+    if request.path.startswith("/api/") or not current_user or not current_user.is_authenticated:
+        return {"nav_counts": None}
+    from app.services.inbox import task_counts
 
+    try:
+        return {"nav_counts": task_counts(current_user)}
+    except SQLAlchemyError:  # an error page after a failed query still renders
+        db.session.rollback()
+        return {"nav_counts": None}
+
+
+def init_app(app):
+    from app import i18n
+    from app.web import auth, inbox, language, lookups, my_requests, start, task_page  # noqa: F401  (routes attach to bp)
+
+    from app import clock
+    from app.web.form_fields import is_attachment, is_money, option_title, options_of
+
+    i18n.init_app(app)
+    app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
+                                 option_title=option_title, options_of=options_of)
     login_manager.login_view = "web.login"
-    login_manager.login_message = "请先登录。"
+    login_manager.login_message = "Please sign in first."
+    login_manager.localize_callback = gettext
     app.register_blueprint(bp)

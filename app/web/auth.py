@@ -2,6 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
@@ -13,8 +14,8 @@ from app.web import bp
 
 
 class LoginForm(FlaskForm):
-    username = StringField("用户名", validators=[DataRequired(), Length(max=64)])
-    password = PasswordField("密码", validators=[DataRequired(), Length(max=256)])
+    username = StringField(lazy_gettext("Username"), validators=[DataRequired(), Length(max=64)])
+    password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=256)])
 
 
 def _safe_next(target: str | None) -> str:
@@ -46,5 +47,5 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("已退出登录。")
+    flash(gettext("You have signed out."))
     return redirect(url_for("web.login"))

@@ -1,0 +1,252 @@
+"""Read-only views for the web task list: the inbox and its counts, "my
+requests", and what a task or instance page shows (the request's data, the
+steps done so far, the timeline and the diagram marks).
+
+Nothing here writes; the commands live in tasks.py and instances.py."""
+from dataclasses import dataclass, field
+
+from sqlalchemy import or_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.errors import Forbidden
+from app.extensions import db
+from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, TaskStatus, User
+from app.services.queries import may_see_instance, visible_instance
+from app.services.tasks import acting_as, get_task, tasks_for
+
+BOXES = ("mine", "claimable", "delegated")
+MAX_REQUESTS = 200
+
+
+@dataclass(frozen=True)
+class InboxRow:
+    task: HumanTask
+    box: str  # mine | claimable | delegated
+    on_behalf_of: User | None  # whose task it is when it came through a delegation
+    overdue: bool
+
+
+@dataclass
+class Inbox:
+    rows: list[InboxRow]
+    counts: dict[str, int]
+    processes: list[tuple[str, str]]  # (key, name) of the processes in the inbox
+    roles: dict[str, tuple[str, str]]  # role code -> (Chinese name, English name)
+
+
+def _preload(tasks: list[HumanTask]) -> None:
+    """Load the tasks' instances and starters in two queries, not 2N."""
+    ids = {task.instance_id for task in tasks}
+    if ids:
+        list(db.session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))
+                                .options(selectinload(ProcessInstance.started_by))))
+
+
+def _rows(user: User) -> list[InboxRow]:
+    tasks = tasks_for(user)
+    _preload(tasks)
+    now = clock.now()
+    rows = []
+    for task in tasks:
+        _, principal = acting_as(user, task)
+        if principal is not None:
+            box = "delegated"
+        elif task.assignee_id == user.id:
+            box = "mine"
+        else:
+            box = "claimable"
+        rows.append(InboxRow(task, box, principal, bool(task.due_at and task.due_at < now)))
+    return rows
+
+
+def _count(rows: list[InboxRow]) -> dict[str, int]:
+    counts = {box: 0 for box in BOXES}
+    for row in rows:
+        counts[row.box] += 1
+    counts["all"] = len(rows)
+    counts["overdue"] = sum(row.overdue for row in rows)
+    return counts
+
+
+def task_counts(user: User) -> dict[str, int]:
+    """How many READY tasks ``user`` may act on, per box, plus all and overdue."""
+    return _count(_rows(user))
+
+
+def _matches(row: InboxRow, needle: str) -> bool:
+    instance = row.task.instance
+    texts = (instance.business_key, instance.definition.name, instance.process_key, row.task.name,
+             instance.started_by.display_name, instance.started_by.username, f"#{instance.id}")
+    return any(needle in (text or "").lower() for text in texts)
+
+
+def inbox_for(user: User, box: str = "all", q: str | None = None, process_key: str | None = None,
+              overdue: bool = False) -> Inbox:
+    """The tasks ``user`` may act on, filtered by box (mine, claimable,
+    delegated, all), a search text (business key, process, step, starter),
+    a process key and overdue-ness; overdue and soonest due first, then oldest."""
+    rows = _rows(user)
+    counts = _count(rows)
+    processes = sorted({(r.task.instance.process_key, r.task.instance.definition.name) for r in rows})
+    needle = (q or "").strip().lower()
+    chosen = [row for row in rows
+              if (box not in BOXES or row.box == box)
+              and (not process_key or row.task.instance.process_key == process_key)
+              and (not overdue or row.overdue)
+              and (not needle or _matches(row, needle))]
+    far = clock.now().replace(year=9999)
+    chosen.sort(key=lambda row: (row.task.due_at or far, row.task.created_at, row.task.id))
+    return Inbox(chosen, counts, processes, role_names())
+
+
+@dataclass(frozen=True)
+class StepDone:
+    name: str
+    element_id: str
+    actor: str  # display name
+    on_behalf_of: str | None
+    at: object
+    decision: str | None
+    comment: str | None
+
+
+@dataclass
+class RequestRow:
+    instance: ProcessInstance
+    current_steps: list[str]
+    started_by_me: bool
+
+
+def _current_steps(instance_ids: list[int]) -> dict[int, list[str]]:
+    steps: dict[int, list[str]] = {}
+    if instance_ids:
+        rows = db.session.execute(select(HumanTask.instance_id, HumanTask.name).where(
+            HumanTask.instance_id.in_(instance_ids), HumanTask.status == TaskStatus.ready).order_by(HumanTask.id))
+        for instance_id, name in rows:
+            steps.setdefault(instance_id, []).append(name)
+    return steps
+
+
+def my_requests(user: User, status: str | None = None, q: str | None = None) -> list[RequestRow]:
+    """Instances ``user`` started or acted in (claimed, delegated, completed
+    a step), newest first, with their current steps. ``status`` is an
+    InstanceStatus name (others are ignored); ``q`` searches the business
+    key, the process name and the instance number."""
+    acted = select(AuditEvent.instance_id).where(
+        AuditEvent.instance_id.is_not(None), AuditEvent.actor.is_not(None),
+        or_(AuditEvent.actor == user.username, AuditEvent.on_behalf_of == user.username))
+    query = (select(ProcessInstance).where(or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(acted)))
+             .options(selectinload(ProcessInstance.started_by)).order_by(ProcessInstance.id.desc()))
+    if status in InstanceStatus.__members__:
+        query = query.where(ProcessInstance.status == InstanceStatus[status])
+    instances = list(db.session.scalars(query.limit(MAX_REQUESTS)))
+    needle = (q or "").strip().lower().lstrip("#")
+    if needle:
+        instances = [i for i in instances if needle in (i.business_key or "").lower()
+                     or needle in i.definition.name.lower() or needle in i.process_key or needle == str(i.id)]
+    steps = _current_steps([i.id for i in instances])
+    return [RequestRow(i, steps.get(i.id, []), i.started_by_id == user.id) for i in instances]
+
+
+def _events(instance: ProcessInstance) -> list[AuditEvent]:
+    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.chain == f"instance:{instance.id}")
+                                   .order_by(AuditEvent.seq)))
+
+
+def _display_names(usernames: set[str]) -> dict[str, str]:
+    names = {u for u in usernames if u}
+    if not names:
+        return {}
+    return dict(db.session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
+
+
+def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict[str, str]) -> list[StepDone]:
+    task_names = {t["element_id"]: t.get("name") or t["element_id"] for t in instance.definition.user_tasks or []}
+    steps = []
+    for event in events:
+        if event.kind != "task_completed":
+            continue
+        data = event.data or {}
+        steps.append(StepDone(task_names.get(event.element_id, event.element_id), event.element_id,
+                              names.get(event.actor, event.actor), names.get(event.on_behalf_of) if event.on_behalf_of else None,
+                              event.at, data.get("decision"), data.get("comment") or data.get("resolution_note")))
+    return steps
+
+
+def _request_data(instance: ProcessInstance) -> dict:
+    """The request as its requester described it: the start form's fields,
+    with the values they have now (a revision may have changed them)."""
+    schema = instance.definition.form_schema(instance.definition.start_form) or {}
+    data = instance.data or {}
+    return {key: data[key] for key in (schema.get("properties") or {}) if key in data}
+
+
+def _diagram_marks(instance: ProcessInstance, events: list[AuditEvent], ready: list[HumanTask]) -> dict:
+    """Element ids for the diagram: ``arrivals`` in order (repeats kept, so a
+    loop shows), ``done`` and ``active`` (the READY human tasks), ``failed``."""
+    arrivals, done = [], []
+    for event in events:
+        if event.element_id and event.kind in ("task_ready", "service_call"):
+            arrivals.append(event.element_id)
+        if event.element_id and event.kind in ("task_completed", "service_call"):
+            done.append(event.element_id)
+    return {"arrivals": arrivals, "done": sorted(set(done)), "active": sorted({t.element_id for t in ready}),
+            "failed": [instance.error_element_id] if instance.status == InstanceStatus.error and instance.error_element_id else [],
+            "ended": instance.status == InstanceStatus.completed}
+
+
+@dataclass
+class InstancePage:
+    instance: ProcessInstance
+    request_data: dict
+    start_schema: dict | None
+    steps: list[StepDone]
+    ready: list[HumanTask]
+    events: list[AuditEvent]
+    names: dict[str, str]
+    marks: dict = field(default_factory=dict)
+
+
+def _ready_tasks(instance: ProcessInstance) -> list[HumanTask]:
+    return list(db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready).order_by(HumanTask.id)))
+
+
+def _page(instance: ProcessInstance) -> InstancePage:
+    events = _events(instance)
+    names = _display_names({e.actor for e in events} | {e.on_behalf_of for e in events}
+                           | {(e.data or {}).get("to") for e in events if e.kind == "task_delegated"})
+    ready = _ready_tasks(instance)
+    return InstancePage(instance, _request_data(instance), instance.definition.form_schema(instance.definition.start_form),
+                        _steps_done(instance, events, names), ready, events, names,
+                        _diagram_marks(instance, events, ready))
+
+
+def instance_page(instance_id: int, user: User) -> InstancePage:
+    """Everything the instance page shows. Raises NotFound, Forbidden."""
+    return _page(visible_instance(instance_id, user))
+
+
+@dataclass
+class TaskPage:
+    task: HumanTask
+    may_act: bool
+    on_behalf_of: User | None
+    about: InstancePage
+
+
+def task_page(task_id: int, user: User) -> TaskPage:
+    """A task with its request's data and history, and whether ``user`` may
+    complete it now. Raises NotFound, Forbidden (neither a performer nor
+    someone who may see the instance)."""
+    task = get_task(task_id)
+    allowed, principal = acting_as(user, task) if task.status == TaskStatus.ready else (False, None)
+    if not allowed and not may_see_instance(user, task.instance):
+        raise Forbidden(f"You may not see task {task_id}.")
+    return TaskPage(task, allowed, principal, _page(task.instance))
+
+
+def role_names() -> dict[str, tuple[str, str]]:
+    """Role code -> (Chinese name, English name)."""
+    return {role.code: (role.name_zh, role.name_en) for role in db.session.scalars(select(Role))}

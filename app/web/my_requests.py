@@ -1,0 +1,53 @@
+"""My requests, the instance page (diagram, steps, timeline), the diagram's
+XML for the viewer, and downloads of a request's attachments."""
+from flask import Response, abort, render_template, request, send_file
+from flask_login import current_user, login_required
+
+from app.models import InstanceStatus
+from app.services import inbox as inbox_service
+from app.services.queries import visible_instance
+from app.web import bp
+from app.web.attachments import path_of, referenced
+
+STATUSES = [status.name for status in InstanceStatus]
+
+
+@bp.get("/requests")
+@login_required
+def my_requests():
+    status = request.args.get("status") or None
+    status = status if status in STATUSES else None
+    query = (request.args.get("q") or "").strip()[:100]
+    rows = inbox_service.my_requests(current_user, status=status, q=query)
+    return render_template("requests.html", rows=rows, status=status, q=query, statuses=STATUSES)
+
+
+@bp.get("/instances/<int:instance_id>")
+@login_required
+def instance(instance_id: int):
+    page = inbox_service.instance_page(instance_id, current_user)
+    return render_template("instance.html", about=page, instance=page.instance)
+
+
+@bp.get("/instances/<int:instance_id>/diagram.bpmn")
+@login_required
+def diagram(instance_id: int):
+    definition = visible_instance(instance_id, current_user).definition
+    xml = definition.files.get(definition.bpmn_file) or ""
+    response = Response(xml, mimetype="application/xml")
+    response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/instances/<int:instance_id>/attachments/<sha256>")
+@login_required
+def attachment(instance_id: int, sha256: str):
+    """Only files this instance's data refers to, for people who may see it."""
+    found = visible_instance(instance_id, current_user)
+    ref = referenced(found.data or {}, sha256)
+    path = path_of(sha256) if ref else None
+    if path is None:
+        abort(404)
+    return send_file(path, mimetype=ref.get("type") or "application/octet-stream", as_attachment=True,
+                     download_name=ref.get("name") or sha256)

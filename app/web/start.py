@@ -1,0 +1,67 @@
+"""Start a process: the catalogue of deployed processes by area, and each
+one's start form."""
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from app.errors import Forbidden, ValidationFailed
+from app.services import deployment, instances
+from app.web import bp
+from app.web.attachments import AttachmentStore
+from app.web.catalogue_areas import group_by_area
+from app.web.field_messages import error_text, readable_fields
+from app.web.form_fields import build_fields, form_errors
+from app.web.form_input import parse_form
+
+BUSINESS_KEY_MAX = 128
+
+
+@bp.get("/start")
+@login_required
+def catalogue():
+    areas = group_by_area(deployment.latest_definitions())
+    return render_template("catalogue.html", areas=areas)
+
+
+def _definition(key: str):
+    definition = deployment.find_definition(key)
+    if definition is None:
+        abort(404)
+    return definition
+
+
+def _render(definition, values: dict, business_key: str = "", errors: dict | None = None, status: int = 200,
+            problem: str | None = None):
+    schema = definition.form_schema(definition.start_form)
+    errors = readable_fields(errors or {})
+    fields = build_fields(schema, values, errors)
+    return render_template("start.html", definition=definition, schema=schema, fields=fields,
+                           business_key=business_key, business_key_errors=errors.get("business_key", []),
+                           loose_errors=[m for m in form_errors(errors, fields)
+                                         if m not in errors.get("business_key", [])],
+                           problem=problem), status
+
+
+@bp.get("/start/<key>")
+@login_required
+def start_form(key: str):
+    return _render(_definition(key), {})
+
+
+@bp.post("/start/<key>")
+@login_required
+def start(key: str):
+    definition = _definition(key)
+    business_key = (request.form.get("business_key") or "").strip()[:BUSINESS_KEY_MAX + 1]
+    data: dict = {}
+    try:
+        data = parse_form(definition.form_schema(definition.start_form), request.form, request.files, AttachmentStore())
+        instance = instances.start_instance(key, data, current_user, business_key=business_key or None)
+    except ValidationFailed as exc:
+        return _render(definition, data or request.form.to_dict(), business_key, exc.details.get("fields") or {},
+                       422, error_text(exc.code))
+    except Forbidden as exc:
+        return _render(definition, data, business_key, None, 403, error_text(exc.code, exc.message))
+    flash(gettext("Submitted: %(process)s %(key)s.", process=definition.name,
+                  key=instance.business_key or f"#{instance.id}"))
+    return redirect(url_for("web.instance", instance_id=instance.id))

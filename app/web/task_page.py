@@ -1,0 +1,64 @@
+"""The task page: what the request is about, its history, and the task's
+form; submitting it completes the task."""
+from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user, login_required
+
+from app.errors import Conflict, Forbidden, ValidationFailed
+from app.services import inbox as inbox_service
+from app.services import tasks
+from app.web import bp
+from app.web.attachments import AttachmentStore
+from app.web.field_messages import error_text, readable_fields
+from app.web.form_fields import build_fields, form_errors
+from app.web.form_input import parse_form
+
+# Fields a requester typed are shown again in a later form of the same
+# request (a revision starts from the current values); what a reviewer
+# decided last time is not.
+NEVER_PREFILLED = ("decision", "comment", "action")
+
+
+def _prefill(page: inbox_service.TaskPage, schema: dict | None) -> dict:
+    data = page.task.instance.data or {}
+    keys = (schema or {}).get("properties") or {}
+    return {key: data[key] for key in keys if key in data and key not in NEVER_PREFILLED}
+
+
+def _render(page, values: dict, errors: dict | None = None, status: int = 200, problem: str | None = None):
+    schema = page.task.instance.definition.form_schema(page.task.form_key)
+    errors = readable_fields(errors or {})
+    fields = build_fields(schema, values, errors, show_hints=False)
+    return render_template("task.html", page=page, about=page.about, schema=schema, fields=fields,
+                           loose_errors=form_errors(errors, fields), problem=problem), status
+
+
+@bp.get("/tasks/<int:task_id>")
+@login_required
+def task(task_id: int):
+    page = inbox_service.task_page(task_id, current_user)
+    schema = page.task.instance.definition.form_schema(page.task.form_key)
+    return _render(page, _prefill(page, schema))
+
+
+@bp.post("/tasks/<int:task_id>")
+@login_required
+def complete(task_id: int):
+    page = inbox_service.task_page(task_id, current_user)
+    schema = page.task.instance.definition.form_schema(page.task.form_key)
+    data: dict = {}
+    try:
+        data = parse_form(schema, request.form, request.files, AttachmentStore())
+        tasks.complete_task(task_id, current_user, data)
+    except ValidationFailed as exc:
+        return _render(page, data or request.form.to_dict(), exc.details.get("fields") or {}, 422,
+                       error_text(exc.code))
+    except Forbidden as exc:
+        return _render(page, data, None, 403, error_text(exc.code, exc.message))
+    except Conflict as exc:
+        flash(error_text(exc.code, exc.message), "error")
+        return redirect(url_for("web.home"))
+    flash(gettext("Done: %(step)s (%(process)s %(key)s).", step=page.task.name,
+                  process=page.task.instance.definition.name,
+                  key=page.task.instance.business_key or f"#{page.task.instance.id}"))
+    return redirect(url_for("web.home"))
