@@ -33,6 +33,18 @@ def build_config(instance_path: str) -> dict:
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", "12")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
+        # Working calendar for task due dates; e-mail for notifications.
+        "BUSINESS_TIMEZONE": os.environ.get("BUSINESS_TIMEZONE", "Asia/Shanghai"),
+        "BUSINESS_HOURS": os.environ.get("BUSINESS_HOURS", "09:00-18:00"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER"),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USE_TLS": os.environ.get("MAIL_USE_TLS", "").lower() in ("1", "true", "yes"),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "lanes@localhost"),
+        "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "5")),
+        # Fault injection for crash-recovery tests: a worker sleeps inside a job.
+        "WORKER_FAULT_PAUSE_SECONDS": float(os.environ.get("WORKER_FAULT_PAUSE_SECONDS", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -7,6 +7,8 @@ def init_app(app):
     from app.cli.ledger import ledger
     from app.cli.processes import processes
     from app.cli.users import users
+    from app.cli.worker import worker_command
 
     for group in (users, demo, processes, audit, ledger):
         app.cli.add_command(group)
+    app.cli.add_command(worker_command)

@@ -7,6 +7,7 @@ from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable
 from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
+from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.organisation import Delegation, Level, Role, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
 from app.models.pricing import PriceItem, PriceList, PriceRule
@@ -17,9 +18,9 @@ from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
     "AccountingPeriod", "Allocation", "ApiToken", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
-    "CustomerCredit", "Delegation", "DeployedFile", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
+    "CustomerCredit", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
     "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
-    "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt",
+    "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Role", "SalesOrder", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
 ]

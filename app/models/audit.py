@@ -19,8 +19,8 @@ class AuditEvent(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     element_id: Mapped[str | None] = mapped_column(String(255))
     task_id: Mapped[str | None] = mapped_column(String(64))
-    actor: Mapped[str | None] = mapped_column(String(64))
-    on_behalf_of: Mapped[str | None] = mapped_column(String(64))
+    actor: Mapped[str | None] = mapped_column(String(64), index=True)  # "requests I acted in"
+    on_behalf_of: Mapped[str | None] = mapped_column(String(64), index=True)
     data: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))

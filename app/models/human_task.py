@@ -21,6 +21,8 @@ class HumanTask(db.Model):
     __table_args__ = (
         Index("ix_human_task_status_role", "status", "candidate_role"),
         Index("ix_human_task_status_assignee", "status", "assignee_id"),
+        Index("ix_human_task_status_remind", "status", "remind_at"),
+        Index("ix_human_task_status_due", "status", "due_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +41,11 @@ class HumanTask(db.Model):
     status: Mapped[TaskStatus] = mapped_column(Enum(TaskStatus, native_enum=False, length=16), default=TaskStatus.ready)
     claimed_at: Mapped[object | None] = mapped_column(UTCDateTime)
     due_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    remind_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    reminded_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    escalated_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    # False when a boundary timer on the task escalates it (the diagram decides)
+    default_escalation: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     completed_at: Mapped[object | None] = mapped_column(UTCDateTime)
     completed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))

@@ -6,8 +6,6 @@ every backend) → load the workflow → apply the command → run engine steps
 task rows and the audit events → commit. A failure anywhere rolls all of it
 back; a stale or concurrent command gets 409 and changes nothing."""
 import functools
-import re
-from datetime import timedelta
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
@@ -19,7 +17,9 @@ from app.errors import Conflict, NotFound
 from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
+from app.services.notifications import notify, role_holders
 from app.services.performers import performer_for
+from app.services.working_calendar import current_calendar
 from app.services.unit_of_work import use_case
 from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
 from app.workflow.runtime import EngineFailure, Run
@@ -97,15 +97,26 @@ def start_run(instance: ProcessInstance, actor: User | None, data: dict) -> Run:
     return Run.start(definition.cache_key, lambda: definition.spec, data, _ServiceCalls(instance, actor))
 
 
-_DURATION = re.compile(r"^P(?:(\d+)D)?(?:T(?:(\d+)H)?(?:(\d+)M)?)?$")
+def _deadlines(task) -> dict:
+    """Due date, reminder time and escalation rule of a new human task: a
+    boundary timer on it decides, else its ``due`` property counted in
+    working time (reminder at three quarters of it), else none."""
+    if task.timer_due is not None:
+        return {"due_at": task.timer_due, "remind_at": None, "default_escalation": False}
+    calendar = current_calendar()
+    work = calendar.parse(task.due)
+    if work is None:
+        return {"due_at": None, "remind_at": None, "default_escalation": True}
+    now = clock.now()
+    return {"due_at": calendar.add(now, work), "remind_at": calendar.add(now, work * 3 / 4), "default_escalation": True}
 
 
-def _due_at(due: str | None):
-    match = _DURATION.match((due or "").strip().upper())
-    if not due or not match or not any(match.groups()):
-        return None
-    days, hours, minutes = (int(part or 0) for part in match.groups())
-    return clock.now() + timedelta(days=days, hours=hours, minutes=minutes)
+def _announce(instance: ProcessInstance, row: HumanTask, performer) -> None:
+    process = instance.definition.name
+    if performer.user_id is not None:
+        notify([db.session.get(User, performer.user_id)], "task_assigned", process=process, task=row, instance=instance)
+    elif performer.role:
+        notify(role_holders(performer.role), "task_available", process=process, task=row, instance=instance)
 
 
 def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
@@ -129,9 +140,11 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
             instance_id=instance.id, task_guid=task_id, element_id=task.element_id, name=task.name,
             documentation=task.documentation, lane=task.lane, candidate_role=performer.role,
             assignee_id=performer.user_id, form_key=task.form,
-            is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), due_at=_due_at(task.due),
+            is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), **_deadlines(task),
         )
         db.session.add(row)
+        db.session.flush()  # the row's id goes into the notification's link
+        _announce(instance, row, performer)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
                               data={"role": performer.role, "assignee": performer.username})
 
@@ -175,6 +188,7 @@ def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: En
         instance.status = InstanceStatus.completed
         instance.ended_at = clock.now()
         record_instance_event(instance, "instance_completed", actor=username, data={})
+        notify([instance.started_by], "instance_completed", process=instance.definition.name, instance=instance)
     elif instance.status == InstanceStatus.error:
         instance.status = InstanceStatus.running
     if failure is None:

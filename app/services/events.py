@@ -1,8 +1,13 @@
 """Timers and messages: the outside world's clock and other instances.
 
-Each fired timer and each delivered message is its own transaction, so one
-failing instance never holds back the others."""
-from sqlalchemy import select
+Each job takes one due item with ``FOR UPDATE SKIP LOCKED`` (PostgreSQL;
+SQLite runs one worker) and does it in its own transaction, so several
+workers never do the same item twice, a crashed worker's item is taken up
+again by another, and one failing instance never holds back the others."""
+import logging
+
+from flask import current_app
+from sqlalchemy import exists, select
 
 from app import clock
 from app.audit.chain import record_instance_event
@@ -10,31 +15,66 @@ from app.extensions import db
 from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage
 from app.services.commands import command, finish, lock_instance, open_run
 
+log = logging.getLogger(__name__)
 
-def due_timer_instances(now=None) -> list[int]:
-    now = now or clock.now()
-    return list(db.session.scalars(select(ProcessInstance.id).where(
-        ProcessInstance.status == InstanceStatus.running, ProcessInstance.next_timer_at <= now)
-        .order_by(ProcessInstance.next_timer_at)))
+
+def take_one(query):
+    """The first row id of ``query``, locked; rows other workers hold are skipped."""
+    return db.session.scalar(query.limit(1).with_for_update(skip_locked=True))
+
+
+def pause_for_fault_injection() -> None:
+    """Tests of crash recovery stop a worker here, inside a job's transaction."""
+    seconds = current_app.config.get("WORKER_FAULT_PAUSE_SECONDS", 0)
+    if seconds:
+        import time
+
+        time.sleep(seconds)
+
+
+def _isolated(instance, work) -> None:
+    """Run ``work``; if it fails, undo it and put the instance in error
+    instead, so the job does not come back forever."""
+    try:
+        with db.session.begin_nested():
+            work()
+    except Exception as exc:  # recorded on the instance, shown to admins, retried by them
+        log.exception("job failed for instance %s", instance.id)
+        db.session.refresh(instance)
+        instance.status = InstanceStatus.error
+        instance.error_message = f"{type(exc).__name__}: {exc}"
+        instance.next_timer_at = None
+        record_instance_event(instance, "error", data={"message": instance.error_message})
 
 
 @command
-def fire_timers(instance_id: int) -> bool:
-    """Run the due timers of one instance; False when nothing was due any more."""
+def fire_next_due_timer(now=None) -> int | None:
+    """Fire the timers of the most overdue instance; its id, or None."""
+    now = now or clock.now()
+    instance_id = take_one(select(ProcessInstance.id).where(
+        ProcessInstance.status == InstanceStatus.running, ProcessInstance.next_timer_at <= now)
+        .order_by(ProcessInstance.next_timer_at, ProcessInstance.id))
+    if instance_id is None:
+        return None
     instance = lock_instance(instance_id)
-    now = clock.now()
-    if instance.status != InstanceStatus.running or instance.next_timer_at is None or instance.next_timer_at > now:
-        return False
-    run = open_run(instance, None)
-    record_instance_event(instance, "timer_fired", data={"due_at": instance.next_timer_at.isoformat()})
-    run.fire_timers()
-    finish(instance, run, None, run.advance())
-    return True
+
+    def work():
+        run = open_run(instance, None)
+        record_instance_event(instance, "timer_fired", data={"due_at": instance.next_timer_at.isoformat()})
+        run.fire_timers()
+        finish(instance, run, None, run.advance())
+        pause_for_fault_injection()
+
+    _isolated(instance, work)
+    return instance_id
 
 
 def fire_due_timers(now=None) -> int:
-    """Fire every due timer; returns how many instances moved."""
-    return sum(1 for instance_id in due_timer_instances(now) if fire_timers(instance_id))
+    """Fire every due timer, one instance per transaction; how many fired."""
+    fired = 0
+    while fire_next_due_timer(now) is not None:
+        fired += 1
+    return fired
 
 
 def _correlates(message: ProcessMessage, correlations: dict) -> bool:
@@ -42,13 +82,7 @@ def _correlates(message: ProcessMessage, correlations: dict) -> bool:
                if key in correlations)
 
 
-@command
-def deliver_message(message_id: int) -> int | None:
-    """Deliver one pending message to the first waiting instance whose
-    correlation matches; returns that instance's id, or None."""
-    message = db.session.get(ProcessMessage, message_id)
-    if message is None or message.delivered_at is not None:
-        return None
+def _deliver(message: ProcessMessage) -> int | None:
     candidates = db.session.scalars(select(MessageSubscription.instance_id).where(
         MessageSubscription.name == message.name).order_by(MessageSubscription.instance_id))
     for instance_id in list(candidates):
@@ -71,8 +105,33 @@ def deliver_message(message_id: int) -> int | None:
     return None
 
 
+@command
+def deliver_message(message_id: int) -> int | None:
+    """Deliver one pending message to the first waiting instance whose
+    correlation matches; returns that instance's id, or None."""
+    message = db.session.get(ProcessMessage, message_id)
+    if message is None or message.delivered_at is not None:
+        return None
+    return _deliver(message)
+
+
+@command
+def deliver_next_message(after_id: int = 0) -> int | None:
+    """Deliver the oldest pending message (after ``after_id``) that has a
+    possible receiver; returns its id, or None when there is none."""
+    message_id = take_one(select(ProcessMessage.id).where(
+        ProcessMessage.delivered_at.is_(None), ProcessMessage.id > after_id,
+        exists().where(MessageSubscription.name == ProcessMessage.name)).order_by(ProcessMessage.id))
+    if message_id is None:
+        return None
+    _deliver(db.session.get(ProcessMessage, message_id))
+    return message_id
+
+
 def deliver_pending_messages() -> int:
     """Deliver every message that has a waiting receiver; returns how many."""
-    pending = list(db.session.scalars(select(ProcessMessage.id).where(ProcessMessage.delivered_at.is_(None))
-                                      .order_by(ProcessMessage.id)))
-    return sum(1 for message_id in pending if deliver_message(message_id) is not None)
+    delivered, last = 0, 0
+    while (message_id := deliver_next_message(last)) is not None:
+        last = message_id
+        delivered += db.session.get(ProcessMessage, message_id).delivered_at is not None
+    return delivered

@@ -9,6 +9,7 @@ from app.models import Delegation, HumanTask, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.commands import command, finish, lock_instance, open_run
 from app.services.forms import validate_form
+from app.services.notifications import notify
 from app.services.permissions import ensure_may_change
 from app.workflow.runtime import TaskNotReady
 
@@ -83,6 +84,9 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         task.claimed_at = clock.now()
         record_instance_event(task.instance, "task_claimed", element_id=task.element_id, task_id=task.task_guid,
                               actor=actor.username, on_behalf_of=principal.username if principal else None, data={})
+        if principal is not None:
+            notify([principal], "task_claimed_for_you", process=task.instance.definition.name, task=task,
+                   instance=task.instance, actor=actor.display_name)
     return task
 
 
@@ -120,6 +124,8 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
     record_instance_event(task.instance, "task_delegated", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username,
                           data={"to": target.username})
+    notify([target], "task_delegated", process=task.instance.definition.name, task=task, instance=task.instance,
+           actor=actor.display_name)
     return task
 
 
@@ -148,6 +154,9 @@ def complete_task(task_id: int, actor: User, data: dict):
         task.assignee_id = actor.id
     record_instance_event(instance, "task_completed", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username if principal else None, data=data)
+    if task.outcome == "reject" and instance.started_by_id != actor.id:
+        notify([instance.started_by], "request_rejected", process=instance.definition.name, task=task,
+               instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))
     finish(instance, run, actor, run.advance())
     return instance
 

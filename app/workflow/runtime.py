@@ -27,6 +27,7 @@ class ReadyTask:
     approval: bool
     due: str | None
     documentation: str | None
+    timer_due: datetime | None = None  # a boundary timer on the task fires then
 
 
 @dataclass(frozen=True)
@@ -40,6 +41,31 @@ class EngineFailure:
 
 class TaskNotReady(Exception):
     pass
+
+
+def _as_moment(value) -> datetime | None:
+    value = value["next"] if isinstance(value, dict) else value
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _boundary_timer_due(task) -> datetime | None:
+    """When the earliest timer attached to ``task`` fires, if any."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    moments = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        if sibling is task or sibling.state != TaskState.WAITING or "Timer" not in type(definition).__name__:
+            continue
+        moment = _as_moment(sibling._get_internal_data("event_value"))
+        if moment is not None:
+            moments.append(moment)
+    return min(moments) if moments else None
 
 
 class Run:
@@ -118,7 +144,7 @@ class Run:
                 task_id=str(task.id), element_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or spec.name,
                 lane=getattr(spec, "lane", None), form=props.get("formJsonSchemaFilename"),
                 approval=is_true(props.get("approval")), due=props.get("due"),
-                documentation=getattr(spec, "documentation", None),
+                documentation=getattr(spec, "documentation", None), timer_due=_boundary_timer_due(task),
             ))
         return ready
 
@@ -193,12 +219,9 @@ class Run:
         for event in self._workflow.waiting_events():
             if "Timer" not in event.event_type or event.value is None:
                 continue
-            value = event.value["next"] if isinstance(event.value, dict) else event.value
-            try:
-                moment = datetime.fromisoformat(str(value))
-            except ValueError:
-                continue
-            due.append(moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc))
+            moment = _as_moment(event.value)
+            if moment is not None:
+                due.append(moment)
         return min(due) if due else None
 
     # -- state ----------------------------------------------------------------------

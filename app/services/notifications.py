@@ -1,0 +1,87 @@
+"""The notification outbox: rows written in the command's own transaction,
+shown in the app at once, and e-mailed by the worker after the commit."""
+from sqlalchemy import func, select, update
+
+from app import clock
+from app.extensions import db
+from app.models import EmailState, Notification, NotificationPreference, Role, User, user_role
+from app.services.unit_of_work import use_case
+
+MAX_ROLE_RECIPIENTS = 50
+
+SUBJECTS = {
+    "task_assigned": "待办：{task}（{process}）",
+    "task_available": "可领取：{task}（{process}）",
+    "task_delegated": "{actor} 将「{task}」转交给您",
+    "task_claimed_for_you": "{actor} 代您领取了「{task}」",
+    "request_rejected": "您的申请被驳回：{process}",
+    "instance_completed": "已办结：{process}",
+    "task_reminder": "提醒：「{task}」即将到期",
+    "task_overdue": "已超期：{task}（{assignee}）",
+}
+
+
+def _email_state(user: User, kind: str, mail_configured: bool) -> EmailState:
+    if not mail_configured or not user.email:
+        return EmailState.skipped
+    preference = db.session.get(NotificationPreference, user.id)
+    if preference is not None and (not preference.email_enabled or kind in (preference.muted_kinds or [])):
+        return EmailState.skipped
+    return EmailState.pending
+
+
+def notify(users, kind: str, *, process: str = "", task=None, instance=None, actor: str = "", assignee: str = "",
+           body: str = "") -> int:
+    """Queue ``kind`` for each of ``users`` (flush only; the caller's use
+    case commits). Returns how many were queued."""
+    from flask import current_app
+
+    mail_configured = bool(current_app.config.get("MAIL_SERVER"))
+    task_name = task.name if task is not None else ""
+    subject = SUBJECTS[kind].format(task=task_name, process=process, actor=actor, assignee=assignee)
+    link = f"/tasks/{task.id}" if task is not None and task.id else (f"/instances/{instance.id}" if instance else None)
+    count = 0
+    for user in {u.id: u for u in users if u is not None and u.active}.values():
+        db.session.add(Notification(
+            user_id=user.id, kind=kind, subject=subject[:255], body=body or subject, link=link,
+            instance_id=instance.id if instance is not None else None,
+            task_id=task.id if task is not None else None, created_at=clock.now(),
+            email_state=_email_state(user, kind, mail_configured), email_attempts=0,
+        ))
+        count += 1
+    return count
+
+
+def role_holders(role_code: str) -> list[User]:
+    return list(db.session.scalars(
+        select(User).join(user_role).join(Role).where(Role.code == role_code, User.active.is_(True))
+        .order_by(User.id).limit(MAX_ROLE_RECIPIENTS)))
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def recent(user: User, limit: int = 30) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(Notification.user_id == user.id)
+                                   .order_by(Notification.id.desc()).limit(limit)))
+
+
+@use_case
+def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
+    """Mark some (or all) of the user's notifications read; returns how many."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_ids is not None:
+        query = query.where(Notification.id.in_(notification_ids))
+    return db.session.execute(query.values(read_at=clock.now()).execution_options(synchronize_session=False)).rowcount
+
+
+@use_case
+def set_preference(user: User, *, email_enabled: bool, muted_kinds: list[str] = ()) -> NotificationPreference:
+    """Store the user's e-mail choices (unknown kinds are ignored)."""
+    preference = db.session.get(NotificationPreference, user.id) or NotificationPreference(user_id=user.id)
+    preference.email_enabled = bool(email_enabled)
+    preference.muted_kinds = sorted(set(muted_kinds) & set(SUBJECTS))
+    db.session.add(preference)
+    return preference
