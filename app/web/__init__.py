@@ -25,9 +25,10 @@ def _navigation():
     if request.path.startswith("/api/") or not current_user or not current_user.is_authenticated:
         return {"nav_counts": None}
     from app.services.inbox import task_counts
+    from app.services.notifications import unread_count
 
     try:
-        return {"nav_counts": task_counts(current_user)}
+        return {"nav_counts": task_counts(current_user), "unread_notifications": unread_count(current_user)}
     except SQLAlchemyError:  # an error page after a failed query still renders
         db.session.rollback()
         return {"nav_counts": None}
@@ -35,7 +36,7 @@ def _navigation():
 
 def init_app(app):
     from app import i18n
-    from app.web import auth, inbox, language, lookups, my_requests, start, task_page  # noqa: F401  (routes attach to bp)
+    from app.web import auth, inbox, language, lookups, my_requests, notifications, start, task_page  # noqa: F401  (routes attach to bp)
 
     from app import clock
     from app.web.form_fields import is_attachment, is_money, option_title, options_of

@@ -1,0 +1,40 @@
+"""The bell, notification preferences and the managers' overdue page."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import HumanTask, NotificationPreference
+from conftest import csrf_token_from
+
+TRIP = {"purpose": "拜访", "destination": "苏州", "start_date": "2026-12-01", "end_date": "2026-12-02",
+        "transport": "火车", "estimated_cost": 300}
+
+
+def test_bell_counts_unread_and_marks_them_read(flow, client, login):
+    flow.start("travel_request", TRIP, "rep_east1")
+    login("rm_east", "lanes-demo")
+    page = client.get("/notifications").get_data(as_text=True)
+    assert "待办" in page and 'class="count">1<' in page
+    token = csrf_token_from(page)
+    assert client.post("/notifications/read").status_code == 400  # CSRF
+    client.post("/notifications/read", data={"csrf_token": token})
+    assert 'class="count">1<' not in client.get("/notifications").get_data(as_text=True)
+
+
+def test_email_preference_is_saved(flow, client, login):
+    login("rm_east", "lanes-demo")
+    token = csrf_token_from(client.get("/notifications").get_data(as_text=True))
+    client.post("/notifications/preferences", data={"csrf_token": token})
+    assert db.session.get(NotificationPreference, flow.user("rm_east").id).email_enabled is False
+
+
+def test_overdue_page_lists_the_team_s_late_tasks(flow, client, login):
+    instance = flow.start("travel_request", TRIP, "rep_east1")
+    task = db.session.scalar(select(HumanTask).where(HumanTask.instance_id == instance.id))
+    task.due_at = task.created_at - timedelta(hours=1)
+    db.session.commit()
+    login("director", "lanes-demo")  # rm_east reports to the director
+    page = client.get("/overdue").get_data(as_text=True)
+    assert "直接主管审批" in page or task.name in page
+    assert client.get("/notifications").status_code == 200
