@@ -53,10 +53,12 @@ demo: db
 
 run: demo
 	@echo ""
-	@echo "Lanes is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "Lanes is starting on http://$(HOST):$(PORT)/  (Ctrl+C stops it and its worker)"
 	@echo "Demo logins, password 'lanes-demo': director, gm, sales_admin, order_clerk, billing_clerk,"
 	@echo "  finance, rm_east, rep_east1, warehouse, auditor, process_admin (full list: README.md)"
 	@echo ""
+	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(FLASK) worker & worker=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
