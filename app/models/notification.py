@@ -31,7 +31,6 @@ class Notification(db.Model):
     kind: Mapped[str] = mapped_column(String(32))
     subject: Mapped[str] = mapped_column(String(255))
     body: Mapped[str] = mapped_column(Text)
-    link: Mapped[str | None] = mapped_column(String(255))
     instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"))
     task_id: Mapped[int | None] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
@@ -43,6 +42,17 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
+    # Relationships, not bare ids: a notification about a task created in the
+    # same command gets the task's id when the command flushes, once.
+    task: Mapped["HumanTask | None"] = relationship()  # noqa: F821
+    instance: Mapped["ProcessInstance | None"] = relationship()  # noqa: F821
+
+    @property
+    def link(self) -> str | None:
+        """Where the web UI opens it."""
+        if self.task_id:
+            return f"/tasks/{self.task_id}"
+        return f"/instances/{self.instance_id}" if self.instance_id else None
 
 
 class NotificationPreference(db.Model):

@@ -143,7 +143,6 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
             is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), **_deadlines(task),
         )
         db.session.add(row)
-        db.session.flush()  # the row's id goes into the notification's link
         _announce(instance, row, performer)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
                               data={"role": performer.role, "assignee": performer.username})

@@ -39,13 +39,11 @@ def notify(users, kind: str, *, process: str = "", task=None, instance=None, act
     mail_configured = bool(current_app.config.get("MAIL_SERVER"))
     task_name = task.name if task is not None else ""
     subject = SUBJECTS[kind].format(task=task_name, process=process, actor=actor, assignee=assignee)
-    link = f"/tasks/{task.id}" if task is not None and task.id else (f"/instances/{instance.id}" if instance else None)
     count = 0
     for user in {u.id: u for u in users if u is not None and u.active}.values():
         db.session.add(Notification(
-            user_id=user.id, kind=kind, subject=subject[:255], body=body or subject, link=link,
-            instance_id=instance.id if instance is not None else None,
-            task_id=task.id if task is not None else None, created_at=clock.now(),
+            user_id=user.id, kind=kind, subject=subject[:255], body=body or subject,
+            instance=instance, task=task, created_at=clock.now(),
             email_state=_email_state(user, kind, mail_configured), email_attempts=0,
         ))
         count += 1

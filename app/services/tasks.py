@@ -5,9 +5,9 @@ from app import clock
 from app.audit.chain import record_instance_event
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Delegation, HumanTask, TaskStatus, User
+from app.models import Delegation, HumanTask, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
-from app.services.commands import command, finish, lock_instance, open_run
+from app.services.commands import command, finish, open_run
 from app.services.forms import validate_form
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change
@@ -39,10 +39,12 @@ def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
 def _locked_task(task_id: int) -> HumanTask:
     """The task, read after its instance is locked (so its status is the
     one every concurrent command will see). Raises NotFound, Conflict."""
-    instance_id = db.session.scalar(select(HumanTask.instance_id).where(HumanTask.id == task_id))
-    if instance_id is None:
+    instance = db.session.scalar(
+        select(ProcessInstance).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+        .where(HumanTask.id == task_id).with_for_update(of=ProcessInstance)
+        .execution_options(populate_existing=True))
+    if instance is None:
         raise NotFound(f"Task {task_id} does not exist.")
-    lock_instance(instance_id)
     task = db.session.get(HumanTask, task_id, populate_existing=True)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")

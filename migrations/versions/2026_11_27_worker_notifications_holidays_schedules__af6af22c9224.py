@@ -49,7 +49,6 @@ def upgrade():
     sa.Column('kind', sa.String(length=32), nullable=False),
     sa.Column('subject', sa.String(length=255), nullable=False),
     sa.Column('body', sa.Text(), nullable=False),
-    sa.Column('link', sa.String(length=255), nullable=True),
     sa.Column('instance_id', sa.Integer(), nullable=True),
     sa.Column('task_id', sa.Integer(), nullable=True),
     sa.Column('created_at', app.models.types.UTCDateTime(), nullable=False),
