@@ -51,3 +51,19 @@ def coverage(on):
     click.echo(f"{len(gaps)} gaps.")
     if gaps:
         raise SystemExit(1)
+
+
+@ledger.command("demo-month")
+@click.option("--month", callback=_month, default="2026-11", show_default=True, help="YYYY-MM, an open month.")
+def demo_month(month):
+    """Post a scripted month of business on the demo data and reconcile it
+    (run ``flask demo load`` first; running it again posts nothing new)."""
+    from app.services.demo_month import run_demo_month
+
+    result = run_demo_month(month)
+    click.echo(f"orders {', '.join(result['orders'])}; invoices {', '.join(result['invoices'])}; "
+               f"receipts {', '.join(result['receipts'])}")
+    failed = [c["name"] for c in result["checks"] if not c["ok"]]
+    click.echo("reconciliation ok" if not failed else f"reconciliation FAILED: {', '.join(failed)}")
+    if failed:
+        raise SystemExit(1)

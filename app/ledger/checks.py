@@ -11,7 +11,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.pricing import rule_problems
 from app.models import (
-    Allocation, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderLine, ShippingLine,
+    Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderLine, ShippingLine,
     ShippingNote, StockMovement,
 )
 
@@ -168,9 +168,40 @@ def revenue_and_receivables(month: str | None = None) -> dict:
 
 
 def employee_advances() -> dict:
-    """8. Per employee advance: paid = claimed + returned + outstanding.
-    Employee advances are not modelled yet, so there is nothing to break."""
-    return _result("employee_advances", [])
+    """8. Per employee advance: paid = claimed against it + returned +
+    outstanding, outstanding ≥ 0; per employee: the advances outstanding =
+    the ledger's 1221, and what claims and assessments owe less
+    reimbursements = the ledger's 2241."""
+    settled = _sums(select(ExpenseClaim.advance_id, func.sum(ExpenseClaim.applied + ExpenseClaim.returned))
+                    .where(ExpenseClaim.advance_id.is_not(None)).group_by(ExpenseClaim.advance_id))
+    violations = []
+    outstanding: dict = defaultdict(lambda: ZERO)
+    for aid, number, employee_id, paid in db.session.execute(
+            select(EmployeeAdvance.id, EmployeeAdvance.number, EmployeeAdvance.employee_id, EmployeeAdvance.amount)):
+        left = paid - settled.get(aid, ZERO)
+        outstanding[employee_id] += left
+        if left < 0:
+            violations.append({"advance": number, "paid": str(paid), "settled": str(settled.get(aid, ZERO))})
+    for claim_no, claimed, applied, payable in db.session.execute(
+            select(ExpenseClaim.number, ExpenseClaim.claimed, ExpenseClaim.applied, ExpenseClaim.payable)):
+        if claimed != applied + payable or applied < 0 or payable < 0:
+            violations.append({"claim": claim_no, "claimed": str(claimed), "applied": str(applied), "payable": str(payable)})
+    owed: dict = defaultdict(lambda: ZERO)
+    for employee_id, amount in db.session.execute(select(ExpenseClaim.employee_id, ExpenseClaim.payable)):
+        owed[employee_id] += amount
+    for employee_id, amount in db.session.execute(select(CollectionAssessment.salesperson_id, CollectionAssessment.amount)):
+        owed[employee_id] += amount
+    for employee_id, amount in db.session.execute(select(Reimbursement.employee_id, Reimbursement.amount)):
+        owed[employee_id] -= amount
+    for account, documents, sign in ((journal.EMPLOYEE_ADVANCES, outstanding, 1), (journal.OWED_TO_EMPLOYEES, owed, -1)):
+        booked = _sums(select(LedgerEntry.salesperson_id, func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit))
+                       .where(LedgerEntry.account == account).group_by(LedgerEntry.salesperson_id))
+        for employee_id in sorted(set(documents) | set(booked), key=lambda e: e or 0):
+            if documents.get(employee_id, ZERO) != sign * booked.get(employee_id, ZERO):
+                violations.append({"account": account, "employee_id": employee_id,
+                                   "documents": str(documents.get(employee_id, ZERO)),
+                                   "ledger": str(sign * booked.get(employee_id, ZERO))})
+    return _result("employee_advances", violations)
 
 
 def order_line_prices() -> dict:

@@ -11,7 +11,7 @@ from app.ledger import journal
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number, parse_date
-from app.models import Invoice, InvoiceLine, Receivable, SalesOrder, SalesOrderLine
+from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -137,3 +137,26 @@ def issue_invoice(call: ActionCall, *, order: str, lines: list | None = None, da
     if invoice is None:
         invoice = make_invoice(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key)
     return invoice_result(invoice)
+
+
+@action("ledger.recognize_revenue")
+def recognize_revenue(call: ActionCall, *, invoice: str, date: str | None = None) -> dict:
+    """F04: the issued ``invoice`` (its number) is entered into the books.
+    Its revenue and VAT were posted when it was issued, so this records the
+    confirmation (who, when) and posts nothing; confirming an invoice again
+    returns the first record. Result {"invoice_no", "kind", "net", "tax",
+    "gross", "due_date", "recognized_on", "revenue_entries"}. Raises
+    ``unknown_invoice``."""
+    found = db.session.scalar(select(Invoice).where(Invoice.number == invoice))
+    if found is None:
+        raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.")
+    record = db.session.scalar(select(RevenueRecognition).where(RevenueRecognition.invoice_id == found.id))
+    if record is None:
+        record = RevenueRecognition(invoice=found, recognized_on=parse_date(date), recognized_by_id=call.actor_id,
+                                    source_key=call.idempotency_key, created_at=clock.now())
+        db.session.add(record)
+        db.session.flush()
+    booked = db.session.scalar(select(func.sum(LedgerEntry.credit - LedgerEntry.debit)).where(
+        LedgerEntry.source_type == "invoice", LedgerEntry.source_id == found.id, LedgerEntry.account == journal.REVENUE))
+    return {**invoice_result(found), "recognized_on": record.recognized_on.isoformat(),
+            "revenue_entries": money_str(booked if booked is not None else 0)}

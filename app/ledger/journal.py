@@ -2,7 +2,10 @@
 
 Accounts (中国企业会计准则 chart): 1002 bank, 1122 receivables, 2203
 advances from customers (预收), 6001 revenue, 222101 output VAT (销项税额),
-1405 finished goods, 6401 cost of sales.
+1405 finished goods, 6401 cost of sales, 1221 other receivables (employee
+advances, 备用金), 2241 other payables (owed to employees), 6601 selling
+expenses (销售费用). Entries about an employee carry them in the
+``salesperson_id`` dimension.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -24,6 +27,9 @@ REVENUE = "6001"
 OUTPUT_VAT = "222101"
 INVENTORY = "1405"
 COST_OF_SALES = "6401"
+EMPLOYEE_ADVANCES = "1221"
+OWED_TO_EMPLOYEES = "2241"
+SELLING_EXPENSES = "6601"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.ledger.contracts import check_order_against_contract
 from app.ledger.catalogue import customer_by_code, material_by_code, user_by_username
 from app.ledger.credit import credit_position
 from app.ledger.journal import next_number, today
@@ -48,6 +49,7 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     Over the credit limit (or the customer on hold) the order is saved
     "held". Posts nothing to the ledger (an order is a commitment, not a
     transaction). Raises BusinessRuleViolation ``empty_order``,
+    ``contract_customer``, ``contract_expired``, ``contract_cap_exceeded``,
     ``invalid_quantity``, ``no_price``, ``unknown_material``."""
     if not lines:
         raise BusinessRuleViolation("empty_order", "An order needs at least one line.")
@@ -72,6 +74,7 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
             tax_rate=material.tax_rate, net=amounts.net, tax=amounts.tax, gross=amounts.gross, price_item=item, price_rule=rule,
             price_override_by_id=approver.id if approver else None))
     totals = document_totals(built)
+    check_order_against_contract(customer, contract_number, totals.gross, on)
     order = SalesOrder(number=next_number(SalesOrder, "SO", on), kind="blue", customer=customer,
                        salesperson_id=customer.salesperson_id, region=customer.region, contract_number=contract_number,
                        order_date=on, status="approved", net=totals.net, tax=totals.tax, gross=totals.gross,

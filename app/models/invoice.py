@@ -83,3 +83,20 @@ class Receivable(Posted, db.Model):
 
     invoice: Mapped[Invoice] = relationship()
     customer: Mapped[Customer] = relationship()
+
+
+class RevenueRecognition(Posted, db.Model):
+    """The invoice entered into the books (发票录入, F04's last step): who
+    confirmed it and when. Revenue itself was posted when the invoice was
+    issued, so this records the confirmation and posts nothing."""
+
+    __tablename__ = "revenue_recognition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invoice_id: Mapped[int] = mapped_column(ForeignKey("invoice.id"), unique=True)
+    recognized_on: Mapped[date] = mapped_column(Date)
+    recognized_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    invoice: Mapped[Invoice] = relationship()

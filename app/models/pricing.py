@@ -76,3 +76,28 @@ class PriceRule(db.Model):
     customer_class: Mapped[CustomerClass | None] = relationship()
     material: Mapped[Material | None] = relationship()
     material_class: Mapped[MaterialClass | None] = relationship()
+
+
+class PriceAdjustment(db.Model):
+    """A price adjustment sheet (价格调整单): old → new price of one item from
+    an effective date, and who approved it. Approving closes the old item
+    (valid_to = effective date) and inserts ``new_item``; the sheet is the
+    approval record, so it never changes afterwards."""
+
+    __tablename__ = "price_adjustment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[str] = mapped_column(String(32), unique=True)
+    old_item_id: Mapped[int] = mapped_column(ForeignKey("price_item.id"), index=True)
+    new_item_id: Mapped[int] = mapped_column(ForeignKey("price_item.id"), unique=True)
+    old_price: Mapped[Decimal] = mapped_column(ScaledDecimal(8))
+    new_price: Mapped[Decimal] = mapped_column(ScaledDecimal(8))
+    effective_date: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str | None] = mapped_column(String(255))
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
+    approved_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    old_item: Mapped[PriceItem] = relationship(foreign_keys=[old_item_id])
+    new_item: Mapped[PriceItem] = relationship(foreign_keys=[new_item_id])

@@ -8,7 +8,7 @@ from sqlalchemy import func, or_, select
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Customer, HumanTask, InstanceStatus, ProcessInstance, Role, User
+from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, User
 from app.services.accounts import find_user
 from app.services.demo_organisation import REGIONS
 from app.services.instances import get_instance
@@ -118,7 +118,7 @@ def instance_history(instance_id: int, user: User) -> list[AuditEvent]:
 
 
 # Master-data lookups: ref -> function(q, limit) -> [{"value", "label"}].
-# Other packages (the ledger's materials) add theirs with @lookup("material").
+# The ledger's customers and materials register theirs in app/services/ledger_queries.py.
 LOOKUPS: dict = {}
 
 
@@ -147,15 +147,6 @@ def _users(q: str | None, limit: int) -> list[dict]:
         or_(func.lower(User.username).like(pattern, escape="\\"), func.lower(User.display_name).like(pattern, escape="\\")))
         .order_by(User.username).limit(limit))
     return [{"value": user.username, "label": f"{user.display_name} ({user.username})"} for user in rows]
-
-
-@lookup("customer")
-def _customers(q: str | None, limit: int) -> list[dict]:
-    pattern = _like(q)
-    rows = db.session.scalars(select(Customer).where(
-        or_(func.lower(Customer.code).like(pattern, escape="\\"), func.lower(Customer.name).like(pattern, escape="\\")))
-        .order_by(Customer.code).limit(limit))
-    return [{"value": customer.code, "label": customer.name} for customer in rows]
 
 
 @lookup("role")

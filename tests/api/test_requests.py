@@ -8,7 +8,8 @@ from api.samples import TRIP
 from api.user_client import PREFIX, error_of
 
 PUBLIC = {("post", "/api/v1/auth/token")}
-SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user"}
+SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",
+                 "kind": "invoice", "number": "IV202611-0001"}
 
 
 def _operations(client):

@@ -1,0 +1,197 @@
+"""Salesperson assessments: the collection assessment (回款考核, F08) and the
+quarterly performance score (绩效考核, F09)."""
+from datetime import date as date_type
+from decimal import ROUND_HALF_UP, Decimal
+
+from sqlalchemy import func, select
+
+from app import clock
+from app.extensions import db
+from app.ledger import journal
+from app.ledger.catalogue import class_chain, user_by_username
+from app.ledger.checks import _month_bounds
+from app.ledger.journal import Line, next_number, post
+from app.ledger.money import ZERO, line_amounts, money_str, round_money
+from app.ledger.orders import parse_date
+from app.models import (
+    Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
+    User,
+)
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+
+
+def month_bounds(month: str) -> tuple[date_type, date_type]:
+    """[first day, first day of the next month). Raises BusinessRuleViolation ``invalid_month``."""
+    try:
+        return _month_bounds(month)
+    except (ValueError, TypeError, AttributeError):
+        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}") from None
+
+
+def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
+    """"2026-Q4" → [2026-10-01, 2027-01-01). Raises BusinessRuleViolation ``invalid_quarter``."""
+    try:
+        year, q = str(quarter).upper().split("-Q")
+        year, q = int(year), int(q)
+        if not 1 <= q <= 4:
+            raise ValueError
+    except ValueError:
+        raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}") from None
+    return date_type(year, 3 * q - 2, 1), (date_type(year + 1, 1, 1) if q == 4 else date_type(year, 3 * q + 1, 1))
+
+
+def _base_price(price_list: PriceList, line, on: date_type) -> Decimal | None:
+    chain = class_chain(MaterialClass, line.material.class_id)
+    best = None
+    for item in db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == price_list.id,
+                                                           PriceItem.unit == line.material.unit, PriceItem.valid_from <= on)):
+        if item.valid_to is not None and item.valid_to <= on or item.min_qty > abs(line.qty):
+            continue
+        rank = 0 if item.material_id == line.material_id else (chain.index(item.material_class_id) + 1
+                                                                if item.material_class_id in chain else None)
+        if rank is not None and (best is None or (rank, -item.min_qty) < best[0]):
+            best = ((rank, -item.min_qty), item.unit_price)
+    return best[1] if best else None
+
+
+def price_difference(invoice: Invoice, price_list: PriceList) -> Decimal:
+    """Net of VAT: what ``invoice`` sold above (or below, negative) the base
+    list's prices on its date. Lines the base list does not price count 0."""
+    total = ZERO
+    for line in invoice.lines:
+        base = _base_price(price_list, line, invoice.invoice_date)
+        if base is not None:
+            total += line.net - line_amounts(line.qty, base, line.tax_rate, tax_inclusive=price_list.tax_inclusive).net
+    return total
+
+
+def assessable_allocations(salesperson: User, month: str) -> list[Allocation]:
+    """Cash write-offs of ``month`` attributed to ``salesperson`` that no
+    assessment has used and nobody reversed."""
+    start, end = month_bounds(month)
+    reversed_ids = select(Allocation.reverses_id).where(Allocation.reverses_id.is_not(None))
+    assessed = select(AssessmentLine.allocation_id)
+    return list(db.session.scalars(select(Allocation).where(
+        Allocation.salesperson_id == salesperson.id, Allocation.receipt_id.is_not(None), Allocation.reverses_id.is_(None),
+        Allocation.allocation_date >= start, Allocation.allocation_date < end, Allocation.id.not_in(reversed_ids),
+        Allocation.id.not_in(assessed)).order_by(Allocation.id)))
+
+
+def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: date_type,
+                    source_key: str) -> CollectionAssessment | None:
+    """Charge the collection price difference of ``month``'s write-offs to
+    ``salesperson`` (flushes): each allocation's share of its invoice's
+    difference from ``base_list``; posts Dr 6601 / Cr 2241 (negative when
+    the rep sold below the base). None when nothing was collected. Raises
+    BusinessRuleViolation ``invalid_month``, ``period_closed``."""
+    allocations = assessable_allocations(salesperson, month)
+    if not allocations:
+        return None
+    journal.ensure_open(on)
+    lines, differences = [], {}
+    for allocation in allocations:
+        invoice = allocation.receivable.invoice
+        if invoice.id not in differences:
+            differences[invoice.id] = price_difference(invoice, base_list)
+        share = round_money(differences[invoice.id] * allocation.amount / invoice.gross) if invoice.gross else ZERO
+        lines.append(AssessmentLine(allocation=allocation, invoice_id=invoice.id, collected=allocation.amount, difference=share))
+    amount = sum((line.difference for line in lines), ZERO)
+    assessment = CollectionAssessment(number=next_number(CollectionAssessment, "CA", on), salesperson=salesperson, month=month,
+                                      base_price_list=base_list.code, amount=amount, posting_date=on, source_key=source_key,
+                                      created_at=clock.now(), lines=lines)
+    db.session.add(assessment)
+    db.session.flush()
+    post("collection_assessment", assessment.id, on, [
+        Line(journal.SELLING_EXPENSES, "D", amount, salesperson_id=salesperson.id, region=salesperson.region),
+        Line(journal.OWED_TO_EMPLOYEES, "C", amount, salesperson_id=salesperson.id, region=salesperson.region),
+    ], memo=f"collection assessment {assessment.number} {month}")
+    return assessment
+
+
+@action("ledger.charge_assessment")
+def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
+                      date: str | None = None) -> dict:
+    """F08: the month's collection price difference, after tax, charged to
+    ``salesperson`` as an expense owed to them. Result {"assessment_no"
+    (None when nothing was collected), "salesperson", "month", "amount",
+    "allocations": [{"allocation_id", "invoice_no", "collected",
+    "difference"}]}. Idempotent per call. Raises ``unknown_user``,
+    ``invalid_month``, ``unknown_price_list``, ``period_closed``."""
+    assessment = db.session.scalar(select(CollectionAssessment).where(CollectionAssessment.source_key == call.idempotency_key))
+    if assessment is None:
+        rep = user_by_username(salesperson)
+        if rep is None:
+            raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
+        base = db.session.scalar(select(PriceList).where(PriceList.code == base_price_list))
+        if base is None:
+            raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {base_price_list!r}.")
+        month_bounds(month)
+        assessment = make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key)
+        if assessment is None:
+            return {"assessment_no": None, "salesperson": rep.username, "month": month, "amount": "0.00", "allocations": []}
+    return {"assessment_no": assessment.number, "salesperson": assessment.salesperson.username, "month": assessment.month,
+            "amount": money_str(assessment.amount),
+            "allocations": [{"allocation_id": line.allocation_id, "invoice_no": line.allocation.receivable.invoice.number,
+                             "collected": money_str(line.collected), "difference": money_str(line.difference)}
+                            for line in assessment.lines]}
+
+
+def quarter_figures(quarter: str) -> dict[int, dict]:
+    """Per salesperson id: invoiced (gross, blue less red), returned (red
+    gross, positive) and collected (cash write-offs, net of reversals)."""
+    start, end = quarter_bounds(quarter)
+    figures: dict[int, dict] = {}
+
+    def row(rep_id):
+        return figures.setdefault(rep_id, {"invoiced": ZERO, "returned": ZERO, "collected": ZERO})
+
+    for rep_id, kind, gross in db.session.execute(select(Invoice.salesperson_id, Invoice.kind, func.sum(Invoice.gross))
+                                                  .where(Invoice.invoice_date >= start, Invoice.invoice_date < end,
+                                                         Invoice.salesperson_id.is_not(None))
+                                                  .group_by(Invoice.salesperson_id, Invoice.kind)):
+        row(rep_id)["invoiced"] += gross
+        if kind == "red":
+            row(rep_id)["returned"] -= gross
+    for rep_id, amount in db.session.execute(select(Allocation.salesperson_id, func.sum(Allocation.amount))
+                                             .where(Allocation.allocation_date >= start, Allocation.allocation_date < end,
+                                                    Allocation.receipt_id.is_not(None), Allocation.salesperson_id.is_not(None))
+                                             .group_by(Allocation.salesperson_id)):
+        row(rep_id)["collected"] += amount
+    return figures
+
+
+def score(invoiced: Decimal, returned: Decimal, collected: Decimal) -> tuple[Decimal, Decimal]:
+    """The rule of the quarterly assessment (季度绩效考核细则): collection
+    rate = collected / invoiced (capped at 1); score = 100 × collection rate
+    − 100 × returned / (invoiced + returned), never below 0."""
+    rate = min(collected / invoiced, Decimal(1)) if invoiced > 0 else Decimal(0)
+    sold = invoiced + returned
+    penalty = returned / sold if sold > 0 else Decimal(0)
+    points = max(Decimal(100) * rate - Decimal(100) * penalty, Decimal(0))
+    return (rate.quantize(Decimal("0.0001"), rounding=ROUND_HALF_UP),
+            points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+@action("ledger.score_performance")
+def score_performance(call: ActionCall, *, quarter: str) -> dict:
+    """F09: score every salesperson with business in ``quarter`` (YYYY-Qn)
+    and record the scores. Result {"quarter", "scores": [{"salesperson",
+    "invoiced", "returned", "collected", "collection_rate", "score"}]}.
+    Idempotent per call. Posts no entries. Raises ``invalid_quarter``."""
+    rows = list(db.session.scalars(select(PerformanceScore).where(PerformanceScore.source_key == call.idempotency_key)
+                                   .order_by(PerformanceScore.seq)))
+    if not rows:
+        quarter_bounds(quarter)
+        figures = quarter_figures(quarter)
+        reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(figures)))}
+        for seq, rep_id in enumerate(sorted(figures, key=lambda i: reps[i].username), start=1):
+            f = figures[rep_id]
+            rate, points = score(f["invoiced"], f["returned"], f["collected"])
+            rows.append(PerformanceScore(quarter=quarter.upper(), salesperson_id=rep_id, invoiced=f["invoiced"],
+                                         returned=f["returned"], collected=f["collected"], collection_rate=rate, score=points,
+                                         source_key=call.idempotency_key, seq=seq, created_at=clock.now()))
+        db.session.add_all(rows)
+        db.session.flush()
+    return {"quarter": quarter.upper(), "scores": [
+        {"salesperson": r.salesperson.username, "invoiced": money_str(r.invoiced), "returned": money_str(r.returned),
+         "collected": money_str(r.collected), "collection_rate": str(r.collection_rate), "score": str(r.score)} for r in rows]}

@@ -1,0 +1,182 @@
+"""The ledger's read side for the API: checks, customer statements, one
+document with its lines and entries, and the customer/material lookups.
+Reads only; the ledger's rules stay in app/ledger."""
+from decimal import Decimal
+
+from sqlalchemy import func, or_, select
+
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.ledger import checks
+from app.ledger.balances import open_advances, outstanding, unallocated
+from app.ledger.money import ZERO, money_str
+from app.models import (
+    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
+    PriceAdjustment, Receipt, Receivable, Reimbursement, SalesOrder, ShippingNote, User,
+)
+from app.services.queries import _like, lookup
+
+READER_ROLES = ("auditor", "finance", "sales_admin", "sales_director", "general_manager", "process_admin")
+
+
+def require_ledger_reader(user: User) -> None:
+    """Raises Forbidden unless ``user`` holds one of READER_ROLES."""
+    if not any(user.has_role(code) for code in READER_ROLES):
+        raise Forbidden(f"Reading the ledger needs one of the roles {', '.join(READER_ROLES)}.")
+
+
+def run_checks(month: str | None) -> list[dict]:
+    """Every invariant of LEDGER.md, narrowed to ``month`` (YYYY-MM) where it applies."""
+    return checks.run_all(month)
+
+
+def _text(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def customer_statement(code: str) -> dict:
+    """A customer's invoices (with what is outstanding), receipts (with what
+    is unallocated), allocations and balance (open receivables − advances,
+    and the ledger's own figure). Raises NotFound."""
+    customer = db.session.scalar(select(Customer).where(Customer.code == code))
+    if customer is None:
+        raise NotFound(f"No customer has the code {code!r}.", code="unknown_customer")
+    receivables = db.session.scalars(select(Receivable).where(Receivable.customer_id == customer.id)
+                                     .order_by(Receivable.posting_date, Receivable.id)).all()
+    receipts = db.session.scalars(select(Receipt).where(Receipt.customer_id == customer.id)
+                                  .order_by(Receipt.receipt_date, Receipt.id)).all()
+    allocations = db.session.scalars(select(Allocation).where(Allocation.customer_id == customer.id)
+                                     .order_by(Allocation.id)).all()
+    open_total = sum((outstanding(r) for r in receivables), ZERO)
+    advances = sum((u for _, u in open_advances(customer.id)), ZERO)
+    ledger = db.session.scalar(select(func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit)).where(
+        LedgerEntry.customer_id == customer.id, LedgerEntry.account.in_(("1122", "2203")))) or ZERO
+    return {
+        "customer": {"code": customer.code, "name": customer.name, "region": customer.region,
+                     "credit_limit": money_str(customer.credit_limit)},
+        "documents": [{"kind": "invoice", "number": r.invoice.number, "invoice_kind": r.invoice.kind,
+                       "date": r.posting_date.isoformat(), "due_date": r.due_date.isoformat(), "amount": money_str(r.amount),
+                       "outstanding": money_str(outstanding(r))} for r in receivables]
+        + [{"kind": "receipt", "number": r.number, "date": r.receipt_date.isoformat(), "amount": money_str(r.amount),
+            "unallocated": money_str(unallocated(r)), "bank_reference": r.bank_reference} for r in receipts],
+        "allocations": [{"id": a.id, "date": a.allocation_date.isoformat(), "invoice": a.receivable.invoice.number,
+                         "source": a.receipt.number if a.receipt else a.credit_receivable.invoice.number,
+                         "amount": money_str(a.amount), "reverses": a.reverses_id} for a in allocations],
+        "balance": {"open_receivables": money_str(open_total), "advances": money_str(advances),
+                    "balance": money_str(open_total - advances), "ledger": money_str(ledger)},
+    }
+
+
+def _columns(row, *names) -> dict:
+    return {name: _text(getattr(row, name)) for name in names}
+
+
+def _order(o: SalesOrder) -> dict:
+    return {**_columns(o, "number", "kind", "status", "order_date", "region", "contract_number", "net", "tax", "gross"),
+            "customer": o.customer.code,
+            "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross", "qty_delivered",
+                                  "qty_invoiced", "qty_returned"), "material": line.material.code} for line in o.lines]}
+
+
+def _note(n: ShippingNote) -> dict:
+    return {**_columns(n, "number", "status", "ship_date", "posted_date", "tracking_number"), "order": n.order.number,
+            "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": _text(line.qty)} for line in n.lines]}
+
+
+def _invoice(i: Invoice) -> dict:
+    return {**_columns(i, "number", "kind", "invoice_date", "due_date", "net", "tax", "gross"), "customer": i.customer.code,
+            "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross"),
+                       "material": line.material.code} for line in i.lines]}
+
+
+def _receipt(r: Receipt) -> dict:
+    return {**_columns(r, "number", "kind", "receipt_date", "amount", "bank_reference"), "customer": r.customer.code,
+            "unallocated": money_str(unallocated(r))}
+
+
+def _advance(a: EmployeeAdvance) -> dict:
+    return {**_columns(a, "number", "advance_date", "amount", "purpose"), "employee": a.employee.username}
+
+
+def _claim(c: ExpenseClaim) -> dict:
+    return {**_columns(c, "number", "claim_date", "claimed", "applied", "returned", "payable"),
+            "employee": c.employee.username, "advance": c.advance.number if c.advance else None,
+            "lines": [{"line_no": line.line_no, "category": line.category, "amount": _text(line.amount)} for line in c.lines]}
+
+
+def _reimbursement(r: Reimbursement) -> dict:
+    return {**_columns(r, "number", "pay_date", "amount", "claim_id", "assessment_id"), "employee": r.employee.username}
+
+
+def _assessment(a: CollectionAssessment) -> dict:
+    return {**_columns(a, "number", "month", "base_price_list", "amount", "posting_date"),
+            "salesperson": a.salesperson.username,
+            "lines": [{"allocation_id": line.allocation_id, "collected": _text(line.collected),
+                       "difference": _text(line.difference)} for line in a.lines]}
+
+
+def _contract(c: Contract) -> dict:
+    return {**_columns(c, "number", "amount_cap", "price_terms", "payment_terms", "payment_days", "valid_from", "valid_to"),
+            "customer": c.customer.code,
+            "attachments": [{"name": a.name, "type": a.content_type, "size": a.size, "sha256": a.sha256} for a in c.attachments]}
+
+
+def _adjustment(p: PriceAdjustment) -> dict:
+    return {**_columns(p, "number", "old_price", "new_price", "effective_date", "reason", "old_item_id", "new_item_id"),
+            "approved_by": db.session.get(User, p.approved_by_id).username}
+
+
+# kind in the URL → (model, the source_type of its ledger entries, render)
+DOCUMENT_KINDS = {
+    "sales_order": (SalesOrder, None, _order),
+    "shipping_note": (ShippingNote, "shipping_note", _note),
+    "invoice": (Invoice, "invoice", _invoice),
+    "receipt": (Receipt, "receipt", _receipt),
+    "employee_advance": (EmployeeAdvance, "employee_advance", _advance),
+    "expense_claim": (ExpenseClaim, "expense_claim", _claim),
+    "reimbursement": (Reimbursement, "reimbursement", _reimbursement),
+    "collection_assessment": (CollectionAssessment, "collection_assessment", _assessment),
+    "contract": (Contract, None, _contract),
+    "price_adjustment": (PriceAdjustment, None, _adjustment),
+}
+
+
+def document(kind: str, number: str) -> dict:
+    """One document by kind and number, with its ledger entries. Raises
+    NotFound (``unknown_document_kind``, ``unknown_document``)."""
+    if kind not in DOCUMENT_KINDS:
+        raise NotFound(f"No document kind {kind!r}; known: {', '.join(sorted(DOCUMENT_KINDS))}.", code="unknown_document_kind")
+    model, source_type, render = DOCUMENT_KINDS[kind]
+    found = db.session.scalar(select(model).where(model.number == number))
+    if found is None:
+        raise NotFound(f"No {kind} is numbered {number!r}.", code="unknown_document")
+    entries = []
+    if source_type is not None:
+        entries = [{**_columns(e, "account", "debit", "credit", "posting_date", "memo", "reverses_entry_id"), "id": e.id}
+                   for e in db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == source_type,
+                                                                         LedgerEntry.source_id == found.id)
+                                               .order_by(LedgerEntry.id))]
+    return {"kind": kind, "document": render(found), "entries": entries}
+
+
+@lookup("customer")
+def _customers(q: str | None, limit: int) -> list[dict]:
+    pattern = _like(q)
+    rows = db.session.scalars(select(Customer).where(
+        or_(func.lower(Customer.code).like(pattern, escape="\\"), func.lower(Customer.name).like(pattern, escape="\\")))
+        .order_by(Customer.code).limit(limit))
+    return [{"value": c.code, "label": f"{c.name} ({c.code})"} for c in rows]
+
+
+@lookup("material")
+def _materials(q: str | None, limit: int) -> list[dict]:
+    pattern = _like(q)
+    rows = db.session.scalars(select(Material).where(
+        or_(func.lower(Material.code).like(pattern, escape="\\"), func.lower(Material.name).like(pattern, escape="\\"),
+            func.lower(Material.spec).like(pattern, escape="\\")))
+        .order_by(Material.code).limit(limit))
+    return [{"value": m.code, "label": f"{m.name} ({m.code})"} for m in rows]

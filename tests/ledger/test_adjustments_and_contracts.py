@@ -1,0 +1,91 @@
+"""Price adjustment sheets (F16) and contracts as master data."""
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Contract, PriceAdjustment, PriceItem
+from app.workflow.actions import BusinessRuleViolation
+from ledger.harness import all_invariants_hold, new_call
+
+SHA = "a" * 64
+
+
+def test_approving_an_adjustment_closes_the_old_item_and_inserts_the_new(world, act):
+    before = act("ledger.create_sales_order", customer="D00002", lines=[{"material": "V10", "qty": 1}], date="2026-11-30")
+    call = new_call("ledger.apply_price_adjustment")
+    params = dict(price_list="STD", material="V10", new_price="21.5", effective_date="2026-12-01",
+                  approved_by="director_test", reason="原材料涨价")
+    sheet = act("ledger.apply_price_adjustment", call=call, **params)
+    assert act("ledger.apply_price_adjustment", call=call, **params) == sheet  # replayed: one sheet
+    assert (sheet["old_price"], sheet["new_price"], sheet["effective_date"], sheet["approved_by"]) == \
+        ("20.00500000", "21.50000000", "2026-12-01", "director_test")
+    old, new = db.session.get(PriceItem, sheet["old_item_id"]), db.session.get(PriceItem, sheet["new_item_id"])
+    assert (old.valid_to, new.valid_from, new.valid_to) == (date(2026, 12, 1), date(2026, 12, 1), None)
+    assert db.session.scalar(select(PriceAdjustment.reason)) == "原材料涨价"
+    quote = lambda day: act("ledger.quote", customer="D00002", lines=[{"material": "V10", "qty": 1}], date=day)  # noqa: E731
+    assert quote("2026-11-30")["lines"][0]["unit_price"] == "20.00500000"
+    assert quote("2026-12-01")["lines"][0]["unit_price"] == "21.50000000"
+    assert before["lines"][0]["unit_price"] == "20.00500000"
+    assert all_invariants_hold()  # the November order still has a price valid on its date
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"effective_date": "2025-06-01"}, "no_price_item"),
+    ({"effective_date": "2026-01-01"}, "invalid_adjustment"),  # the item's own first day: nothing to close
+    ({"material": "NOPE"}, "unknown_material"),
+    ({"price_list": "NOPE"}, "unknown_price_list"),
+    ({"approved_by": "nobody"}, "unknown_user"),
+    ({"new_price": "-1"}, "invalid_price"),
+])
+def test_adjustments_that_break_a_rule(world, act, params, code):
+    base = dict(price_list="STD", material="V10", new_price="21", effective_date="2026-12-01", approved_by="director_test")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.apply_price_adjustment", **{**base, **params})
+    assert raised.value.code == code
+
+
+def _contract(act, **extra):
+    params = dict(customer="D00001", number="HT-2026-001", amount_cap="5000", valid_from="2026-11-01", valid_to="2027-11-01",
+                  price_terms="按经销商协议价", payment_terms="月结30天", payment_days=30,
+                  attachments=[{"name": "合同扫描件.pdf", "type": "application/pdf", "size": 183422, "sha256": SHA}])
+    return act("ledger.register_contract", **{**params, **extra})
+
+
+def test_contract_is_master_data_and_orders_stay_within_it(world, act):
+    contract = _contract(act)
+    assert contract["attachments"] == [{"name": "合同扫描件.pdf", "type": "application/pdf", "size": 183422, "sha256": SHA}]
+    assert contract["used"] == "0.00" and contract["customer"] == "D00001"
+    line = [{"material": "P200", "qty": 4}]  # 4520.00
+    act("ledger.create_sales_order", customer="D00001", lines=line, date="2026-11-03", contract_number="HT-2026-001")
+    for customer, day, code in [("D00001", "2026-11-04", "contract_cap_exceeded"),
+                                ("D00002", "2026-11-04", "contract_customer"),
+                                ("D00001", "2027-11-01", "contract_expired")]:
+        with pytest.raises(BusinessRuleViolation) as raised:
+            act("ledger.create_sales_order", customer=customer, lines=[{"material": "P200", "qty": 1}], date=day,
+                contract_number="HT-2026-001")
+        assert raised.value.code == code
+    # an unregistered (paper) contract number passes
+    act("ledger.create_sales_order", customer="D00001", lines=line, date="2026-11-04", contract_number="纸质-88")
+    assert db.session.scalar(select(Contract.amount_cap)) == 5000
+
+
+@pytest.mark.parametrize("extra, code", [
+    ({"attachments": [{"name": "x.pdf", "type": "application/pdf", "size": 1, "sha256": "xyz"}]}, "invalid_attachment"),
+    ({"attachments": [{"name": "x.pdf", "type": "application/pdf", "size": "1", "sha256": SHA}]}, "invalid_attachment"),
+    ({"amount_cap": "0"}, "invalid_amount"),
+    ({"valid_to": "2026-10-01"}, "invalid_validity"),
+    ({"customer": "NOPE"}, "unknown_customer"),
+])
+def test_contracts_that_break_a_rule(world, act, extra, code):
+    with pytest.raises(BusinessRuleViolation) as raised:
+        _contract(act, **extra)
+    assert raised.value.code == code
+
+
+def test_a_contract_number_is_registered_once(world, act):
+    _contract(act)
+    with pytest.raises(BusinessRuleViolation) as raised:
+        _contract(act)
+    assert raised.value.code == "duplicate_contract"
