@@ -45,28 +45,33 @@ def event_hash(prev_hash: str, fields: dict) -> str:
 
 
 def _append(chain: str, seq: int, prev_hash: str, *, kind: str, instance_id=None, element_id=None, task_id=None,
-            actor=None, on_behalf_of=None, data=None) -> AuditEvent:
+            actor=None, on_behalf_of=None, data=None) -> str:
+    """Insert one event at once, through the transaction's connection: the
+    log is append-only, so it needs none of the ORM's change tracking.
+    Returns the event's hash."""
     fields = {
         "chain": chain, "seq": seq, "at": clock.now(), "kind": kind, "element_id": element_id,
         "task_id": task_id, "actor": actor, "on_behalf_of": on_behalf_of, "data": jsonable(data or {}),
     }
-    event = AuditEvent(instance_id=instance_id, prev_hash=prev_hash, hash=event_hash(prev_hash, fields), **fields)
-    db.session.add(event)
-    return event
+    digest = event_hash(prev_hash, fields)
+    db.session.connection().execute(AuditEvent.__table__.insert(),
+                                    {**fields, "instance_id": instance_id, "prev_hash": prev_hash, "hash": digest})
+    return digest
 
 
-def record_instance_event(instance, kind: str, **fields) -> AuditEvent:
-    """Append to the instance's chain (the caller holds the instance)."""
+def record_instance_event(instance, kind: str, **fields) -> str:
+    """Append to the instance's chain (the caller holds the instance);
+    returns the new event's hash."""
     if instance.id is None:
         db.session.flush()
     seq = instance.audit_seq + 1
-    event = _append(f"instance:{instance.id}", seq, instance.audit_head, kind=kind, instance_id=instance.id, **fields)
+    digest = _append(f"instance:{instance.id}", seq, instance.audit_head, kind=kind, instance_id=instance.id, **fields)
     instance.audit_seq = seq
-    instance.audit_head = event.hash
-    return event
+    instance.audit_head = digest
+    return digest
 
 
-def record_chain_event(chain: str, kind: str, **fields) -> AuditEvent:
+def record_chain_event(chain: str, kind: str, **fields) -> str:
     """Append to a chain that has no holder row (deploys of a process key)."""
     last = db.session.execute(
         select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)

@@ -42,8 +42,6 @@ class Notification(db.Model):
     last_error: Mapped[str | None] = mapped_column(Text)
 
     user: Mapped[User] = relationship()
-    # Relationships, not bare ids: a notification about a task created in the
-    # same command gets the task's id when the command flushes, once.
     task: Mapped["HumanTask | None"] = relationship()  # noqa: F821
     instance: Mapped["ProcessInstance | None"] = relationship()  # noqa: F821
 

@@ -6,6 +6,7 @@ every backend) → load the workflow → apply the command → run engine steps
 task rows and the audit events → commit. A failure anywhere rolls all of it
 back; a stale or concurrent command gets 409 and changes nothing."""
 import functools
+from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
@@ -103,6 +104,8 @@ def _deadlines(task) -> dict:
     working time (reminder at three quarters of it), else none."""
     if task.timer_due is not None:
         return {"due_at": task.timer_due, "remind_at": None, "default_escalation": False}
+    if not task.due:
+        return {"due_at": None, "remind_at": None, "default_escalation": True}
     calendar = current_calendar()
     work = calendar.parse(task.due)
     if work is None:
@@ -111,7 +114,15 @@ def _deadlines(task) -> dict:
     return {"due_at": calendar.add(now, work), "remind_at": calendar.add(now, work * 3 / 4), "default_escalation": True}
 
 
-def _announce(instance: ProcessInstance, row: HumanTask, performer) -> None:
+@dataclass(frozen=True)
+class TaskRef:
+    """Enough of a human task to tell people about it."""
+
+    id: int
+    name: str
+
+
+def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
     process = instance.definition.name
     if performer.user_id is not None:
         notify([db.session.get(User, performer.user_id)], "task_assigned", process=process, task=row, instance=instance)
@@ -120,30 +131,34 @@ def _announce(instance: ProcessInstance, row: HumanTask, performer) -> None:
 
 
 def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
+    """One row per READY human task. The rows open before this command are
+    exactly the tasks that were READY when it loaded the workflow (both are
+    saved in the same transaction), so only the difference touches the table."""
     ready = {task.task_id: task for task in run.ready_tasks()}
-    open_rows = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready))
-    known = set()
-    for row in open_rows:
-        if row.status != TaskStatus.ready:  # changed by this command, not flushed yet
-            continue
-        if row.task_guid in ready:
-            known.add(row.task_guid)
-        else:
-            row.status = TaskStatus.cancelled
-            row.completed_at = clock.now()
+    gone = run.ready_at_load - set(ready)
+    if gone:
+        for row in db.session.scalars(select(HumanTask).where(
+                HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(gone),
+                HumanTask.status == TaskStatus.ready)):
+            if row.status == TaskStatus.ready:  # not completed by this very command
+                row.status = TaskStatus.cancelled
+                row.completed_at = clock.now()
+    known = run.ready_at_load & set(ready)
     for task_id, task in ready.items():
         if task_id in known:
             continue
         performer = performer_for(task.lane, instance, run.task_data(task_id), task.name)
-        row = HumanTask(
-            instance_id=instance.id, task_guid=task_id, element_id=task.element_id, name=task.name,
-            documentation=task.documentation, lane=task.lane, candidate_role=performer.role,
-            assignee_id=performer.user_id, form_key=task.form,
-            is_approval=task.approval, status=TaskStatus.ready, created_at=clock.now(), **_deadlines(task),
-        )
-        db.session.add(row)
-        _announce(instance, row, performer)
+        # Inserted at once (not through the ORM's unit of work): nothing in the
+        # command reads the new row back, and its id goes into the notification.
+        row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
+            "instance_id": instance.id, "task_guid": task_id, "element_id": task.element_id, "name": task.name,
+            "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
+            "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
+            "is_approval": task.approval, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
+            "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
+            "reminded_at": None, "escalated_at": None, **_deadlines(task),
+        }).scalar_one()
+        _announce(instance, TaskRef(row_id, task.name), performer)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
                               data={"role": performer.role, "assignee": performer.username})
 

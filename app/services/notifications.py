@@ -32,22 +32,23 @@ def _email_state(user: User, kind: str, mail_configured: bool) -> EmailState:
 
 def notify(users, kind: str, *, process: str = "", task=None, instance=None, actor: str = "", assignee: str = "",
            body: str = "") -> int:
-    """Queue ``kind`` for each of ``users`` (flush only; the caller's use
-    case commits). Returns how many were queued."""
+    """Queue ``kind`` for each of ``users`` in the caller's transaction (its
+    use case commits). ``task`` and ``instance`` need ids. Returns how many
+    were queued."""
     from flask import current_app
 
     mail_configured = bool(current_app.config.get("MAIL_SERVER"))
     task_name = task.name if task is not None else ""
     subject = SUBJECTS[kind].format(task=task_name, process=process, actor=actor, assignee=assignee)
-    count = 0
-    for user in {u.id: u for u in users if u is not None and u.active}.values():
-        db.session.add(Notification(
-            user_id=user.id, kind=kind, subject=subject[:255], body=body or subject,
-            instance=instance, task=task, created_at=clock.now(),
-            email_state=_email_state(user, kind, mail_configured), email_attempts=0,
-        ))
-        count += 1
-    return count
+    rows = [{
+        "user_id": user.id, "kind": kind, "subject": subject[:255], "body": body or subject,
+        "instance_id": instance.id if instance is not None else None, "task_id": task.id if task is not None else None,
+        "created_at": clock.now(), "read_at": None, "email_state": _email_state(user, kind, mail_configured),
+        "email_attempts": 0, "next_attempt_at": None, "email_sent_at": None, "last_error": None,
+    } for user in {u.id: u for u in users if u is not None and u.active}.values()]
+    if rows:  # an append-only outbox: written at once, without the ORM's change tracking
+        db.session.connection().execute(Notification.__table__.insert(), rows)
+    return len(rows)
 
 
 def role_holders(role_code: str) -> list[User]:

@@ -81,6 +81,7 @@ class Run:
         # What the instance waited for before this command, so that callers
         # can skip bookkeeping when neither before nor after awaits anything.
         self.awaited_at_load = self.awaited_messages()
+        self.ready_at_load = {task.task_id for task in self.ready_tasks()}
 
     @classmethod
     def start(cls, cache_key: str, spec_json, data: dict, service_handler) -> "Run":
