@@ -106,16 +106,6 @@ def _deliver(message: ProcessMessage) -> int | None:
 
 
 @command
-def deliver_message(message_id: int) -> int | None:
-    """Deliver one pending message to the first waiting instance whose
-    correlation matches; returns that instance's id, or None."""
-    message = db.session.get(ProcessMessage, message_id)
-    if message is None or message.delivered_at is not None:
-        return None
-    return _deliver(message)
-
-
-@command
 def deliver_next_message(after_id: int = 0) -> int | None:
     """Deliver the oldest pending message (after ``after_id``) that has a
     possible receiver; returns its id, or None when there is none."""

@@ -1,5 +1,4 @@
 """Starting, cancelling and retrying process instances; reading them."""
-from sqlalchemy import select
 
 from app import clock
 from app.audit.chain import jsonable, record_instance_event
@@ -87,10 +86,3 @@ def get_instance(instance_id: int) -> ProcessInstance:
         raise NotFound(f"Process instance {instance_id} does not exist.")
     return instance
 
-
-def list_instances(**filters) -> list[ProcessInstance]:
-    query = select(ProcessInstance).order_by(ProcessInstance.id.desc())
-    for name in ("process_key", "status", "business_key", "started_by_id"):
-        if filters.get(name) is not None:
-            query = query.where(getattr(ProcessInstance, name) == filters[name])
-    return list(db.session.scalars(query))

@@ -60,10 +60,6 @@ def to_json(value) -> str:
     return json.dumps(value, cls=_JsonValues, ensure_ascii=False)
 
 
-class ServiceCallFailed(Exception):
-    """A service task's action raised; the instance goes to error."""
-
-
 class LanesScriptEngine(PythonScriptEngine):
     """Every expression runs in the restricted environment; service tasks go
     to ``service_handler(task, operation, params) -> dict``."""

@@ -12,10 +12,3 @@ class Problem:
     def as_dict(self) -> dict:
         return asdict(self)
 
-
-class InvalidDeployment(Exception):
-    """The files cannot be deployed; ``problems`` lists every reason."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__(f"{len(problems)} problem(s) in the deployment")
-        self.problems = problems

@@ -3,6 +3,7 @@ lists and rules, three customers, opening stock; and ``act(...)``, which
 runs a registered action the way a service task does."""
 from datetime import date
 from decimal import Decimal
+from types import SimpleNamespace
 
 import pytest
 
@@ -83,14 +84,10 @@ def world(ctx):
         shipping.receive_opening_stock(material, 1000, f"B2610-{material.code}", date(2026, 10, 31), f"opening:{material.code}")
         shipping.receive_opening_stock(material, 500, f"B2611-{material.code}", date(2026, 11, 1), f"opening2:{material.code}")
 
-    class World:
-        pass
-
-    w = World()
-    w.__dict__.update(rep=rep, director=director, gm=gm, dealer=dealer, provincial=provincial, direct=direct, pumps=pumps,
-                      small_pumps=small_pumps, valves=valves, p100=p100, p200=p200, v10=v10, standard=standard, key=key,
-                      c1=c1, c2=c2, c3=c3, start=start)
-    return w
+    return SimpleNamespace(rep=rep, director=director, gm=gm, dealer=dealer, provincial=provincial, direct=direct,
+                           pumps=pumps, small_pumps=small_pumps, valves=valves, p100=p100, p200=p200, v10=v10,
+                           standard=standard, key=key,
+                           c1=c1, c2=c2, c3=c3, start=start)
 
 
 @pytest.fixture
