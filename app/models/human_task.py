@@ -37,6 +37,10 @@ class HumanTask(db.Model):
     delegated_from_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     form_key: Mapped[str | None] = mapped_column(String(255))
     is_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Segregation of duties holds within a stage: one person may approve the
+    # contract and, later, the shipping note of the same request, but not
+    # two steps of one stage (``approvalStage`` property; none = one stage).
+    approval_stage: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(32))  # an approval's submitted decision
     status: Mapped[TaskStatus] = mapped_column(Enum(TaskStatus, native_enum=False, length=16), default=TaskStatus.ready)
     claimed_at: Mapped[object | None] = mapped_column(UTCDateTime)

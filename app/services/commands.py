@@ -154,7 +154,7 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
             "instance_id": instance.id, "task_guid": task_id, "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
             "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
-            "is_approval": task.approval, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
+            "is_approval": task.approval, "approval_stage": task.approval_stage, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
             "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
             "reminded_at": None, "escalated_at": None, **_deadlines(task),
         }).scalar_one()

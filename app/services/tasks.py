@@ -61,6 +61,10 @@ def _may_act(user: User, task: HumanTask) -> User | None:
     return principal
 
 
+def _same_stage(stage: str | None):
+    return HumanTask.approval_stage.is_(None) if stage is None else HumanTask.approval_stage == stage
+
+
 def _check_segregation(task: HumanTask, actor: User, principal: User | None) -> None:
     people = {actor.id} | ({principal.id} if principal else set())
     if task.instance.started_by_id in people:
@@ -68,7 +72,7 @@ def _check_segregation(task: HumanTask, actor: User, principal: User | None) -> 
     earlier = db.session.scalar(select(HumanTask.id).where(
         HumanTask.instance_id == task.instance_id, HumanTask.is_approval.is_(True),
         HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve",
-        HumanTask.element_id != task.element_id,
+        HumanTask.element_id != task.element_id, _same_stage(task.approval_stage),
         or_(HumanTask.completed_by_id.in_(people), HumanTask.on_behalf_of_id.in_(people))).limit(1))
     if earlier is not None:
         raise Forbidden("Segregation of duties: you already approved another step of this request.",

@@ -25,6 +25,7 @@ class ReadyTask:
     lane: str | None
     form: str | None
     approval: bool
+    approval_stage: str | None
     due: str | None
     documentation: str | None
     timer_due: datetime | None = None  # a boundary timer on the task fires then
@@ -144,7 +145,8 @@ class Run:
             ready.append(ReadyTask(
                 task_id=str(task.id), element_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or spec.name,
                 lane=getattr(spec, "lane", None), form=props.get("formJsonSchemaFilename"),
-                approval=is_true(props.get("approval")), due=props.get("due"),
+                approval=is_true(props.get("approval")),
+                approval_stage=(props.get("approvalStage") or "").strip() or None, due=props.get("due"),
                 documentation=getattr(spec, "documentation", None), timer_due=_boundary_timer_due(task),
             ))
         return ready
