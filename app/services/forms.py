@@ -5,6 +5,7 @@ from decimal import Decimal
 import jsonschema
 
 from app.errors import ValidationFailed
+from app.services.attachments import check_references
 
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
 _VALIDATORS: dict[int, tuple[dict, jsonschema.Draft202012Validator]] = {}
@@ -36,7 +37,8 @@ def _field_of(error) -> str:
 
 def validate_form(schema: dict | None, data, *, form_name: str | None = None) -> dict:
     """``data`` if it satisfies ``schema`` (no schema: it must be an empty or
-    plain object). Raises ValidationFailed with every bad field."""
+    plain object) and every attachment it names is stored. Raises
+    ValidationFailed with every bad field."""
     if not isinstance(data, dict):
         raise ValidationFailed.for_fields({"data": ["Must be a JSON object."]})
     if schema is None:
@@ -48,4 +50,5 @@ def validate_form(schema: dict | None, data, *, form_name: str | None = None) ->
         fields.setdefault(_field_of(error), []).append(error.message)
     if fields:
         raise ValidationFailed(f"The form {form_name or ''} has invalid fields.".replace("  ", " "), details={"fields": fields})
+    check_references(schema, data)
     return data

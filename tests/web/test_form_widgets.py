@@ -76,7 +76,7 @@ def test_attachment_type_and_size_limits(probe, monkeypatch):
                       {"receipt": (b"MZ", "tool.exe", "application/octet-stream")})
     assert response.status_code == 422
     assert "不接受此文件类型" in field_error(response.get_data(as_text=True), "f-receipt")
-    monkeypatch.setattr("app.web.attachments.MAX_ATTACHMENT_BYTES", 10)
+    monkeypatch.setattr("app.services.attachments.MAX_ATTACHMENT_BYTES", 10)
     response = _start(probe, {"subject": "样品", "lines-0-item": "阀门", "lines-0-qty": "1", "lines-0-unit_price": "1"},
                       {"receipt": (PDF, "big.pdf", "application/pdf")})
     assert response.status_code == 422
