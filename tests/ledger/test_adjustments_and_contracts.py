@@ -89,3 +89,73 @@ def test_a_contract_number_is_registered_once(world, act):
     with pytest.raises(BusinessRuleViolation) as raised:
         _contract(act)
     assert raised.value.code == "duplicate_contract"
+
+
+def test_an_amendment_is_a_new_version_and_orders_follow_the_version_of_their_date(world, act):
+    _contract(act)  # cap 5000 from 2026-11-01 to 2027-11-01
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 4}], date="2026-11-03",
+        contract_number="HT-2026-001")  # 4520.00 used
+    call = new_call("ledger.amend_contract")
+    params = dict(contract="HT-2026-001", valid_from="2026-12-01", amount_cap="20000", payment_days=45, reason="追加数量")
+    amended = act("ledger.amend_contract", call=call, **params)
+    assert act("ledger.amend_contract", call=call, **params) == amended  # replayed: one version
+    assert (amended["version"], amended["amount_cap"], amended["payment_days"], amended["valid_to"]) == \
+        (2, "20000.00", 45, "2027-11-01")
+    assert [(v["version"], v["kind"], v["amount_cap"]) for v in amended["versions"]] == \
+        [(1, "sign", "5000.00"), (2, "amend", "20000.00")]
+    assert amended["price_terms"] == "按经销商协议价"  # carried over
+    # version 1 itself is untouched; an order before the amendment's date still meets the old cap
+    assert db.session.scalar(select(Contract.amount_cap)) == 5000
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-11-30",
+            contract_number="HT-2026-001")
+    assert raised.value.code == "contract_cap_exceeded"
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 10}], date="2026-12-01",
+        contract_number="HT-2026-001")
+    assert all_invariants_hold()
+
+
+def test_closing_a_contract_is_a_record_and_stops_later_orders(world, act):
+    _contract(act)
+    closed = act("ledger.close_contract", contract="HT-2026-001", date="2026-12-15", reason="客户终止合作")
+    assert closed["status"] == "closed" and closed["valid_to"] == "2026-12-15" and closed["versions"][-1]["kind"] == "close"
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-12-14",
+        contract_number="HT-2026-001")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-12-15",
+            contract_number="HT-2026-001")
+    assert raised.value.code == "contract_closed"
+    for operation, params in [("ledger.amend_contract", {"valid_from": "2027-01-01", "amount_cap": "9000"}),
+                              ("ledger.close_contract", {"date": "2027-01-01", "reason": "再次关闭"})]:
+        with pytest.raises(BusinessRuleViolation) as raised:
+            act(operation, contract="HT-2026-001", **params)
+        assert raised.value.code == "contract_closed"
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"contract": "NOPE"}, "unknown_contract"),
+    ({"valid_from": "2026-10-31"}, "invalid_validity"),                     # before version 1 took effect
+    ({"valid_to": "2026-12-01"}, "invalid_validity"),                       # ends when it starts
+    ({"amount_cap": "0"}, "invalid_amount"),
+    ({"amount_cap": "4000"}, "contract_cap_below_used"),                    # 4520.00 already ordered
+    ({"valid_from": "2026-13-01"}, "invalid_date"),
+])
+def test_amendments_that_break_a_rule(world, act, params, code):
+    _contract(act)
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 4}], date="2026-11-03",
+        contract_number="HT-2026-001")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.amend_contract", **{"contract": "HT-2026-001", "valid_from": "2026-12-01", **params})
+    assert raised.value.code == code
+
+
+def test_contract_versions_are_never_changed(world, act):
+    from app.models import ContractAmendment, PostedRecordImmutable
+
+    _contract(act)
+    act("ledger.amend_contract", contract="HT-2026-001", valid_from="2026-12-01", amount_cap="8000")
+    amendment = db.session.scalar(select(ContractAmendment))
+    amendment.amount_cap = 1
+    with pytest.raises(PostedRecordImmutable):
+        db.session.flush()
+    db.session.rollback()
