@@ -140,7 +140,7 @@ def _next_version(contract: Contract, on: date_type) -> Terms:
         raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {latest.valid_from}.")
     if on < latest.valid_from:
         raise BusinessRuleViolation("invalid_validity", f"A new version of {contract.number} starts on or after "
-                                    f"{latest.valid_from}, when version {latest.version} took effect.")
+                                    f"{latest.valid_from}, when version {latest.version} took effect.", {"field": "valid_from"})
     return latest
 
 
