@@ -181,3 +181,22 @@ def test_the_monthly_check_counts_red_receipts(world, act):
     receipt = act("ledger.record_receipt", customer="D00001", amount="100", date="2026-11-10")
     act("ledger.reverse_receipt", receipt=receipt["receipt_no"], reason="错录", date="2026-11-11")
     assert all_invariants_hold()
+
+
+def test_a_contract_reference_limits_the_write_off_to_that_contracts_invoices(world, act):
+    """Rule 1: where finance's list gives the contract, the receipt settles
+    that contract's invoices only (the collection assessment needs it)."""
+    act("ledger.register_contract", customer="D00001", number="HT-WO-1", amount_cap="100000", valid_from="2026-11-01")
+    invoices = {}
+    for contract, day in ((None, "2026-11-01"), ("HT-WO-1", "2026-11-02")):
+        order = act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date=day,
+                    contract_number=contract)
+        note = act("ledger.create_shipping_note", order=order["order_no"], date=day)
+        act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date=day)
+        invoices[contract] = act("ledger.issue_invoice", order=order["order_no"], date=day)["invoice_no"]
+    receipt = act("ledger.record_receipt", customer="D00001", amount="2000", date="2026-11-10", contract_reference="HT-WO-1")
+    result = act("ledger.allocate_receipt", receipt=receipt["receipt_no"], date="2026-11-10")
+    assert [(a["invoice_no"], a["amount"]) for a in result["allocations"]] == [(invoices["HT-WO-1"], "1130.00")]
+    assert _open(invoices[None]) == D("1130.00")  # older, but another contract's
+    assert result["advance_left"] == "870.00"
+    assert all_invariants_hold()
