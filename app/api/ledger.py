@@ -1,14 +1,16 @@
 """/ledger: the ledger's checks, customer statements and documents, read by
-finance, sales administration, management, auditors and process admins."""
+finance, sales administration, management, auditors and process admins; and
+the writes finance does outside the flows (receipts, their reversal,
+contracts), each one committed use case."""
 import functools
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api import current_user
 from app.api.parsing import ApiBlueprint, Text
-from app.services import ledger_queries
+from app.services import ledger_commands, ledger_queries
 
-blp = ApiBlueprint("ledger", __name__, description="The sales ledger (read only)")
+blp = ApiBlueprint("ledger", __name__, description="The sales ledger")
 
 MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
 
@@ -73,7 +75,175 @@ def statement(code):
 @readers_only
 @blp.response(200, DocumentSchema)
 def document(kind, number):
-    """One document (sales_order, shipping_note, invoice, receipt, employee_advance,
-    expense_claim, reimbursement, collection_assessment, contract, price_adjustment)
-    with its ledger entries."""
+    """One document (sales_order, shipping_note, invoice, receipt, receipt_reversal,
+    employee_advance, expense_claim, reimbursement, collection_assessment, contract,
+    price_adjustment, price_adjustment_sheet) with its ledger entries."""
     return ledger_queries.document(kind, number)
+
+
+# --- writes: finance's work outside the flows (app/services/ledger_commands.py) -----------------------------------
+
+class Amount(fields.Field):
+    """Money: a JSON number or numeric string with at most two places, read
+    through its decimal text (never a binary float)."""
+
+    def __init__(self, *, positive: bool = True, **kwargs):
+        super().__init__(**kwargs)
+        self.positive = positive
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        from decimal import Decimal, InvalidOperation
+
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+            raise ValidationError("Must be an amount.")
+        try:
+            amount = Decimal(str(value).strip())
+        except InvalidOperation:
+            raise ValidationError("Must be an amount.") from None
+        if not amount.is_finite() or amount.as_tuple().exponent < -2 or abs(amount) >= Decimal("1e15"):
+            raise ValidationError("Must be an amount with at most two decimal places.")
+        if self.positive and amount <= 0:
+            raise ValidationError("Must be positive.")
+        return amount
+
+
+class ReceiptInSchema(Schema):
+    customer = Text(required=True, validate=validate.Length(min=1, max=32), metadata={"description": "customer code"})
+    amount = Amount(required=True)
+    date = fields.Date(load_default=None, metadata={"description": "receipt date (default today)"})
+    bank_reference = Text(load_default=None, validate=validate.Length(max=64))
+    invoice_reference = Text(load_default=None, validate=validate.Length(max=32),
+                             metadata={"description": "an invoice number: written off first (rule 2)"})
+    contract_reference = Text(load_default=None, validate=validate.Length(max=64))
+    allocate = fields.Boolean(load_default=False, metadata={"description": "write off against open invoices at once"})
+
+
+class ReversalInSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=255))
+    date = fields.Date(load_default=None, metadata={"description": "date of the red receipt (default today)"})
+
+
+class AttachmentSchema(Schema):
+    name = Text(required=True, validate=validate.Length(min=1, max=255))
+    type = Text(required=True, validate=validate.Length(min=1, max=128))
+    size = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
+    sha256 = Text(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
+
+
+class ContractInSchema(Schema):
+    customer = Text(required=True, validate=validate.Length(min=1, max=32))
+    number = Text(required=True, validate=validate.Length(min=1, max=64))
+    amount_cap = Amount(required=True)
+    valid_from = fields.Date(required=True)
+    valid_to = fields.Date(load_default=None, metadata={"description": "exclusive; none = open"})
+    price_terms = Text(load_default=None, validate=validate.Length(max=255))
+    payment_terms = Text(load_default=None, validate=validate.Length(max=255))
+    payment_days = fields.Integer(load_default=30, strict=True, validate=validate.Range(min=0, max=3650))
+    attachments = fields.List(fields.Nested(AttachmentSchema), load_default=None)
+
+
+class AmendmentInSchema(Schema):
+    valid_from = fields.Date(required=True, metadata={"description": "the new version applies from this date"})
+    valid_to = fields.Date(load_default=None, metadata={"description": "default: the previous version's"})
+    amount_cap = Amount(load_default=None)
+    price_terms = Text(load_default=None, validate=validate.Length(max=255))
+    payment_terms = Text(load_default=None, validate=validate.Length(max=255))
+    payment_days = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0, max=3650))
+    reason = Text(load_default=None, validate=validate.Length(max=255))
+
+
+class ClosureInSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=255))
+    date = fields.Date(load_default=None, metadata={"description": "no orders from this date on (default today)"})
+
+
+class ReceiptOutSchema(Schema):
+    receipt_no = fields.String(required=True)
+    customer = fields.String(required=True)
+    amount = fields.String(required=True)
+    unallocated = fields.String(required=True, metadata={"description": "what stays as advance (预收)"})
+    allocations = fields.List(fields.Dict(), metadata={"description": "with allocate: the write-offs made"})
+
+
+class ReversalOutSchema(Schema):
+    reversal_no = fields.String(required=True)
+    receipt_no = fields.String(required=True)
+    customer = fields.String(required=True)
+    amount = fields.String(required=True, metadata={"description": "negative: the red receipt"})
+    date = fields.String(required=True)
+    reason = fields.String(required=True)
+    reversed_allocations = fields.List(fields.Dict(), required=True)
+
+
+class ContractOutSchema(Schema):
+    contract_no = fields.String(required=True)
+    customer = fields.String(required=True)
+    amount_cap = fields.String(required=True, metadata={"description": "the latest version's"})
+    used = fields.String(required=True)
+    price_terms = fields.String(allow_none=True)
+    payment_terms = fields.String(allow_none=True)
+    payment_days = fields.Integer()
+    valid_from = fields.String(required=True)
+    valid_to = fields.String(allow_none=True)
+    version = fields.Integer(required=True)
+    status = fields.String(required=True, metadata={"description": "active | closed"})
+    versions = fields.List(fields.Dict(), required=True)
+    attachments = fields.List(fields.Dict(), required=True)
+
+
+RECEIPT_NO = "<string(maxlength=32):number>"
+CONTRACT_NO = "<string(maxlength=64):number>"
+
+
+def _key():
+    """The client's Idempotency-Key header: a retried request posts once."""
+    from flask import request
+
+    from app.errors import ValidationFailed
+
+    key = request.headers.get("Idempotency-Key")
+    if key is not None and not (0 < len(key) <= 64 and key.isascii() and key.isprintable()):
+        raise ValidationFailed.for_fields({"Idempotency-Key": ["Use 1–64 printable ASCII characters."]})
+    return key
+
+
+@blp.post("/ledger/receipts")
+@blp.arguments(ReceiptInSchema)
+@blp.response(201, ReceiptOutSchema)
+def record_receipt(body):
+    """Record money received (finance). ``allocate``: write it off at once;
+    what is left stays as the customer's advance."""
+    return ledger_commands.record_receipt(current_user(), body, _key())
+
+
+@blp.post(f"/ledger/receipts/{RECEIPT_NO}/reversal")
+@blp.arguments(ReversalInSchema)
+@blp.response(201, ReversalOutSchema)
+def reverse_receipt(body, number):
+    """Reverse a receipt entered by mistake (finance): its write-offs are
+    undone and a red receipt cancels it."""
+    return ledger_commands.reverse_receipt(current_user(), number, body, _key())
+
+
+@blp.post("/ledger/contracts")
+@blp.arguments(ContractInSchema)
+@blp.response(201, ContractOutSchema)
+def register_contract(body):
+    """Register a signed contract (finance, sales_admin)."""
+    return ledger_commands.register_contract(current_user(), body, _key())
+
+
+@blp.post(f"/ledger/contracts/{CONTRACT_NO}/amendments")
+@blp.arguments(AmendmentInSchema)
+@blp.response(201, ContractOutSchema)
+def amend_contract(body, number):
+    """Amend a contract: a new version from ``valid_from`` (finance, sales_admin)."""
+    return ledger_commands.amend_contract(current_user(), number, body, _key())
+
+
+@blp.post(f"/ledger/contracts/{CONTRACT_NO}/closure")
+@blp.arguments(ClosureInSchema)
+@blp.response(201, ContractOutSchema)
+def close_contract(body, number):
+    """Close a contract from ``date`` (finance, sales_admin)."""
+    return ledger_commands.close_contract(current_user(), number, body, _key())

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger.money import ZERO, round_money
-from app.models import Allocation, Receipt, Receivable, SalesOrder, SalesOrderLine
+from app.models import Allocation, Receipt, ReceiptReversal, Receivable, SalesOrder, SalesOrderLine
 
 
 def _sum(stmt) -> Decimal:
@@ -31,9 +31,36 @@ def outstanding(receivable: Receivable) -> Decimal:
     return receivable.amount - allocated_to(receivable.id) + credited_from(receivable.id)
 
 
+def reversed_part(receipt_id: int) -> Decimal:
+    """What a red receipt cancelled of this receipt (its whole amount, or 0)."""
+    return -_sum(select(func.sum(ReceiptReversal.amount)).where(ReceiptReversal.receipt_id == receipt_id))
+
+
 def unallocated(receipt: Receipt) -> Decimal:
-    """The part of a receipt no allocation has used yet: the advance (预收)."""
-    return receipt.amount - _sum(select(func.sum(Allocation.amount)).where(Allocation.receipt_id == receipt.id))
+    """The part of a receipt no allocation has used yet and no red receipt
+    cancelled: the advance (预收)."""
+    used = _sum(select(func.sum(Allocation.amount)).where(Allocation.receipt_id == receipt.id))
+    return receipt.amount - used - reversed_part(receipt.id)
+
+
+def receipt_used_totals() -> dict[int, Decimal]:
+    """Per receipt id: allocations + the part a red receipt cancelled, i.e.
+    amount − unallocated. Invariants 3 and 4 compare receipts with this (a
+    reversed receipt has nothing unallocated: its red receipt used it)."""
+    totals: dict[int, Decimal] = {}
+    for rid, amount in db.session.execute(select(Allocation.receipt_id, func.sum(Allocation.amount))
+                                          .where(Allocation.receipt_id.is_not(None)).group_by(Allocation.receipt_id)):
+        totals[rid] = Decimal(amount)
+    for rid, amount in db.session.execute(select(ReceiptReversal.receipt_id, ReceiptReversal.amount)):
+        totals[rid] = totals.get(rid, ZERO) - amount
+    return totals
+
+
+def live_allocations(receipt_id: int) -> list[Allocation]:
+    """The receipt's allocations that are neither reversals nor reversed, oldest first."""
+    rows = db.session.scalars(select(Allocation).where(Allocation.receipt_id == receipt_id).order_by(Allocation.id)).all()
+    undone = {a.reverses_id for a in rows if a.reverses_id is not None}
+    return [a for a in rows if a.reverses_id is None and a.id not in undone]
 
 
 def open_receivables(customer_id: int) -> list[tuple[Receivable, Decimal]]:

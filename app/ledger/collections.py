@@ -11,12 +11,12 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
-from app.ledger.balances import open_advances, open_receivables, unallocated
+from app.ledger.balances import live_allocations, open_advances, open_receivables, unallocated
 from app.ledger.catalogue import customer_by_code, user_by_username
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import money_str, round_money
 from app.ledger.orders import parse_date
-from app.models import Allocation, Customer, Receipt, Receivable
+from app.models import Allocation, Customer, Receipt, ReceiptReversal, Receivable
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -108,7 +108,7 @@ def allocate(customer: Customer, *, on: date_type, source_key: str, receipts: li
     return made
 
 
-def reverse_allocation(allocation: Allocation, *, on: date_type, source_key: str) -> Allocation:
+def reverse_allocation(allocation: Allocation, *, on: date_type, source_key: str, seq: int = 1) -> Allocation:
     """Undo a write-off: a new allocation of the negative amount that
     references the original, and reversing entries dated ``on`` (flushes).
     Raises BusinessRuleViolation ``already_reversed``, ``period_closed``."""
@@ -119,11 +119,45 @@ def reverse_allocation(allocation: Allocation, *, on: date_type, source_key: str
     reversal = Allocation(customer_id=allocation.customer_id, receivable_id=allocation.receivable_id,
                           receipt_id=allocation.receipt_id, credit_receivable_id=allocation.credit_receivable_id,
                           salesperson_id=allocation.salesperson_id, amount=-allocation.amount, allocation_date=on,
-                          reverses_id=allocation.id, source_key=source_key, seq=1, created_at=clock.now())
+                          reverses_id=allocation.id, source_key=source_key, seq=seq, created_at=clock.now())
     db.session.add(reversal)
     db.session.flush()
     journal.reverse("allocation", allocation.id, "allocation", reversal.id, on)
     return reversal
+
+
+def reverse_receipt(receipt: Receipt, *, on: date_type, reason: str, source_key: str,
+                    reversed_by_id: int | None = None) -> ReceiptReversal:
+    """Cancel a receipt entered by mistake (flushes): each of its live
+    allocations is undone by a reversing allocation (the invoices it paid
+    reopen), then a red receipt of the negative amount reverses its entries
+    (Dr 1002 / Cr 2203, negated) in the open period of ``on``. Nothing posted
+    is changed. Raises BusinessRuleViolation ``missing_reason``,
+    ``already_reversed``, ``period_closed``."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise BusinessRuleViolation("missing_reason", "Say why the receipt is reversed.")
+    if db.session.scalar(select(ReceiptReversal.id).where(ReceiptReversal.receipt_id == receipt.id)) is not None:
+        raise BusinessRuleViolation("already_reversed", f"Receipt {receipt.number} is already reversed.")
+    journal.ensure_open(on)
+    for seq, allocation in enumerate(reversed(live_allocations(receipt.id)), start=1):
+        reverse_allocation(allocation, on=on, source_key=f"{source_key}#allocations", seq=seq)
+    red = ReceiptReversal(number=next_number(ReceiptReversal, "RR", on), receipt=receipt, customer_id=receipt.customer_id,
+                          amount=-receipt.amount, reversal_date=on, reason=reason[:255], reversed_by_id=reversed_by_id,
+                          source_key=source_key, created_at=clock.now())
+    db.session.add(red)
+    db.session.flush()
+    journal.reverse("receipt", receipt.id, "receipt_reversal", red.id, on)
+    return red
+
+
+def reversal_result(red: ReceiptReversal) -> dict:
+    undone = db.session.scalars(select(Allocation).where(Allocation.source_key == f"{red.source_key}#allocations")
+                                .order_by(Allocation.seq)).all()
+    return {"reversal_no": red.number, "receipt_no": red.receipt.number, "customer": red.receipt.customer.code,
+            "amount": money_str(red.amount), "date": red.reversal_date.isoformat(), "reason": red.reason,
+            "reversed_allocations": [{"allocation_id": a.id, "reverses": a.reverses_id, "invoice_no": a.receivable.invoice.number,
+                                      "amount": money_str(a.amount)} for a in undone]}
 
 
 def _receipt_result(receipt: Receipt) -> dict:
@@ -204,3 +238,22 @@ def reverse_allocation_action(call: ActionCall, *, allocation_id: int, date: str
             raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.")
         reversal = reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
     return {"allocation_id": reversal.id, "reverses": reversal.reverses_id, "amount": money_str(reversal.amount)}
+
+
+@action("ledger.reverse_receipt")
+def reverse_receipt_action(call: ActionCall, *, receipt: str, reason: str, date: str | None = None) -> dict:
+    """Reverse the receipt numbered ``receipt`` (entered by mistake) with a
+    red receipt dated ``date`` (default today), undoing its allocations
+    first. Result {"reversal_no", "receipt_no", "customer", "amount",
+    "date", "reason", "reversed_allocations": [{"allocation_id", "reverses",
+    "invoice_no", "amount"}]}. Idempotent per call. Raises
+    ``unknown_receipt``, ``missing_reason``, ``already_reversed``,
+    ``period_closed``, ``invalid_date``."""
+    red = db.session.scalar(select(ReceiptReversal).where(ReceiptReversal.source_key == call.idempotency_key))
+    if red is None:
+        original = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
+        if original is None:
+            raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+        red = reverse_receipt(original, on=parse_date(date), reason=reason, source_key=call.idempotency_key,
+                              reversed_by_id=call.actor_id)
+    return reversal_result(red)

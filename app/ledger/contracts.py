@@ -1,6 +1,13 @@
 """Sales contracts (销售合同) as master data: the customer, an amount cap,
-price and payment terms, validity, and references to the signed files."""
+price and payment terms, validity, and references to the signed files.
+
+Versioned like the customer's credit history: the registered contract is
+version 1; an amendment adds version 2, 3, … with its own validity, and a
+closing record ends the contract. A later version ends the one before at
+its ``valid_from`` — nothing is updated. An order is checked against the
+version valid on its date."""
 import re
+from dataclasses import dataclass
 from datetime import date as date_type
 from decimal import Decimal
 
@@ -10,7 +17,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.catalogue import customer_by_code
 from app.ledger.money import ZERO, money_str, round_money
-from app.models import Contract, ContractAttachment, Customer, SalesOrder
+from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -57,31 +64,153 @@ def contract_used(contract: Contract) -> Decimal:
     return Decimal(value) if value is not None else ZERO
 
 
+@dataclass(frozen=True)
+class Terms:
+    """One version of a contract: ``kind`` "sign" (version 1), "amend" or
+    "close"; valid from ``valid_from`` until ``valid_to`` (exclusive) or the
+    next version's ``valid_from``, whichever comes first."""
+
+    version: int
+    kind: str
+    amount_cap: Decimal
+    price_terms: str | None
+    payment_terms: str | None
+    payment_days: int
+    valid_from: date_type
+    valid_to: date_type | None
+    reason: str | None
+
+
+def versions(contract: Contract) -> list[Terms]:
+    """Every version, oldest first."""
+    first = Terms(1, "sign", contract.amount_cap, contract.price_terms, contract.payment_terms, contract.payment_days,
+                  contract.valid_from, contract.valid_to, None)
+    later = db.session.scalars(select(ContractAmendment).where(ContractAmendment.contract_id == contract.id)
+                               .order_by(ContractAmendment.seq)).all()
+    return [first] + [Terms(a.seq, a.kind, a.amount_cap, a.price_terms, a.payment_terms, a.payment_days, a.valid_from,
+                            a.valid_to, a.reason) for a in later]
+
+
+def terms_on(contract: Contract, day: date_type) -> Terms | None:
+    """The version in force on ``day`` (a "close" version once closed), or
+    None before the contract starts. Ignores ``valid_to``: see ``check``."""
+    current = None
+    for terms in versions(contract):  # valid_from never decreases from one version to the next
+        if terms.valid_from <= day:
+            current = terms
+    return current
+
+
+def contract_by_number(number: str) -> Contract:
+    """Raises BusinessRuleViolation ``unknown_contract``."""
+    contract = db.session.scalar(select(Contract).where(Contract.number == (number or "").strip()))
+    if contract is None:
+        raise BusinessRuleViolation("unknown_contract", f"No contract is numbered {number!r}.")
+    return contract
+
+
 def check_order_against_contract(customer: Customer, contract_number: str | None, gross: Decimal, on: date_type) -> None:
     """When an order names a registered contract: it must be the customer's,
-    valid on ``on``, and the order must fit under the cap. Unregistered
-    numbers pass (older contracts live on paper). Raises
-    BusinessRuleViolation ``contract_customer``, ``contract_expired``,
+    in force on ``on`` (the version valid that day, not closed), and the
+    order must fit under that version's cap. Unregistered numbers pass
+    (older contracts live on paper). Raises BusinessRuleViolation
+    ``contract_customer``, ``contract_expired``, ``contract_closed``,
     ``contract_cap_exceeded``."""
     contract = db.session.scalar(select(Contract).where(Contract.number == contract_number)) if contract_number else None
     if contract is None:
         return
     if contract.customer_id != customer.id:
         raise BusinessRuleViolation("contract_customer", f"Contract {contract.number} belongs to another customer.")
-    if on < contract.valid_from or (contract.valid_to is not None and on >= contract.valid_to):
+    terms = terms_on(contract, on)
+    if terms is not None and terms.kind == "close":
+        raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {terms.valid_from}.")
+    if terms is None or (terms.valid_to is not None and on >= terms.valid_to):
         raise BusinessRuleViolation("contract_expired", f"Contract {contract.number} is not valid on {on}.")
-    left = contract.amount_cap - contract_used(contract)
+    left = terms.amount_cap - contract_used(contract)
     if gross > left:
         raise BusinessRuleViolation("contract_cap_exceeded", f"Contract {contract.number} has {money_str(left)} left.",
                                     {"left": money_str(left)})
 
 
+def _next_version(contract: Contract, on: date_type) -> Terms:
+    """The latest version, after checking a new one may start on ``on``.
+    Raises BusinessRuleViolation ``contract_closed``, ``invalid_validity``."""
+    latest = versions(contract)[-1]
+    if latest.kind == "close":
+        raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {latest.valid_from}.")
+    if on < latest.valid_from:
+        raise BusinessRuleViolation("invalid_validity", f"A new version of {contract.number} starts on or after "
+                                    f"{latest.valid_from}, when version {latest.version} took effect.", {"field": "valid_from"})
+    return latest
+
+
+def amend_contract(contract: Contract, *, valid_from: date_type, valid_to: date_type | None = None, amount_cap=None,
+                   price_terms: str | None = None, payment_terms: str | None = None, payment_days: int | None = None,
+                   reason: str | None, decided_by_id: int | None, source_key: str) -> ContractAmendment:
+    """Add the next version (flushes); what is not given is carried over
+    from the latest one (``valid_to`` too). Raises BusinessRuleViolation
+    ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
+    ``contract_cap_below_used`` (a cap under what orders already use)."""
+    latest = _next_version(contract, valid_from)
+    cap = round_money(amount_cap) if amount_cap is not None else latest.amount_cap
+    if cap <= 0:
+        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.")
+    used = contract_used(contract)
+    if cap < used:
+        raise BusinessRuleViolation("contract_cap_below_used", f"Orders already use {money_str(used)} of {contract.number}.",
+                                    {"used": money_str(used)})
+    valid_to = valid_to if valid_to is not None else latest.valid_to
+    if valid_to is not None and valid_to <= valid_from:
+        raise BusinessRuleViolation("invalid_validity", "A contract version must end after it starts.")
+    amendment = ContractAmendment(
+        contract_id=contract.id, seq=latest.version + 1, kind="amend", amount_cap=cap,
+        price_terms=price_terms if price_terms is not None else latest.price_terms,
+        payment_terms=payment_terms if payment_terms is not None else latest.payment_terms,
+        payment_days=int(payment_days) if payment_days is not None else latest.payment_days,
+        valid_from=valid_from, valid_to=valid_to, reason=reason, decided_by_id=decided_by_id, source_key=source_key,
+        created_at=clock.now())
+    db.session.add(amendment)
+    db.session.flush()
+    return amendment
+
+
+def close_contract(contract: Contract, *, on: date_type, reason: str | None, decided_by_id: int | None,
+                   source_key: str) -> ContractAmendment:
+    """Record that the contract ends on ``on`` (flushes): no order dated
+    ``on`` or later may name it. Raises BusinessRuleViolation
+    ``contract_closed``, ``invalid_validity``, ``missing_reason``."""
+    if not (reason or "").strip():
+        raise BusinessRuleViolation("missing_reason", "Say why the contract is closed.")
+    latest = _next_version(contract, on)
+    closing = ContractAmendment(contract_id=contract.id, seq=latest.version + 1, kind="close", amount_cap=latest.amount_cap,
+                                price_terms=latest.price_terms, payment_terms=latest.payment_terms,
+                                payment_days=latest.payment_days, valid_from=on, valid_to=None, reason=reason.strip()[:255],
+                                decided_by_id=decided_by_id, source_key=source_key, created_at=clock.now())
+    db.session.add(closing)
+    db.session.flush()
+    return closing
+
+
+def _terms_json(terms: Terms) -> dict:
+    return {"version": terms.version, "kind": terms.kind, "amount_cap": money_str(terms.amount_cap),
+            "price_terms": terms.price_terms, "payment_terms": terms.payment_terms, "payment_days": terms.payment_days,
+            "valid_from": terms.valid_from.isoformat(), "valid_to": terms.valid_to.isoformat() if terms.valid_to else None,
+            "reason": terms.reason}
+
+
 def contract_result(contract: Contract) -> dict:
-    return {"contract_no": contract.number, "customer": contract.customer.code, "amount_cap": money_str(contract.amount_cap),
-            "used": money_str(contract_used(contract)), "price_terms": contract.price_terms,
-            "payment_terms": contract.payment_terms, "payment_days": contract.payment_days,
+    """The latest version's terms at the top level, every version under
+    "versions", and "status" (active | closed)."""
+    history = versions(contract)
+    latest = history[-1]
+    end = latest.valid_from if latest.kind == "close" else latest.valid_to
+    return {"contract_no": contract.number, "customer": contract.customer.code, "amount_cap": money_str(latest.amount_cap),
+            "used": money_str(contract_used(contract)), "price_terms": latest.price_terms,
+            "payment_terms": latest.payment_terms, "payment_days": latest.payment_days,
             "valid_from": contract.valid_from.isoformat(),
-            "valid_to": contract.valid_to.isoformat() if contract.valid_to else None,
+            "valid_to": end.isoformat() if end else None,
+            "version": latest.version, "status": "closed" if latest.kind == "close" else "active",
+            "versions": [_terms_json(t) for t in history],
             "attachments": [{"name": a.name, "type": a.content_type, "size": a.size, "sha256": a.sha256}
                             for a in contract.attachments]}
 
@@ -104,3 +233,39 @@ def register_contract(call: ActionCall, *, customer: str, number: str, amount_ca
                                  payment_terms=payment_terms, payment_days=int(payment_days or 0),
                                  attachments=attachments or [], signed_by_id=call.actor_id, source_key=call.idempotency_key)
     return contract_result(contract)
+
+
+@action("ledger.amend_contract")
+def amend_contract_action(call: ActionCall, *, contract: str, valid_from: str, valid_to: str | None = None,
+                          amount_cap=None, price_terms: str | None = None, payment_terms: str | None = None,
+                          payment_days=None, reason: str | None = None) -> dict:
+    """F13/F14: the approved amendment of ``contract`` from ``valid_from``
+    (a new version; omitted terms carry over). Result see
+    ``contract_result``. Idempotent per call. Raises ``unknown_contract``,
+    ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
+    ``contract_cap_below_used``, ``invalid_date``."""
+    from app.ledger.orders import parse_date
+
+    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
+    if done is None:
+        done = amend_contract(contract_by_number(contract), valid_from=parse_date(valid_from, "valid_from"),
+                              valid_to=parse_date(valid_to, "valid_to") if valid_to else None, amount_cap=amount_cap,
+                              price_terms=price_terms, payment_terms=payment_terms,
+                              payment_days=int(payment_days) if payment_days not in (None, "") else None,
+                              reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
+    return contract_result(done.contract)
+
+
+@action("ledger.close_contract")
+def close_contract_action(call: ActionCall, *, contract: str, reason: str, date: str | None = None) -> dict:
+    """Close ``contract`` from ``date`` (default today). Result see
+    ``contract_result`` (status "closed"). Idempotent per call. Raises
+    ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
+    ``missing_reason``, ``invalid_date``."""
+    from app.ledger.orders import parse_date
+
+    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
+    if done is None:
+        done = close_contract(contract_by_number(contract), on=parse_date(date), reason=reason,
+                              decided_by_id=call.actor_id, source_key=call.idempotency_key)
+    return contract_result(done.contract)

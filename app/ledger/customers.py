@@ -1,10 +1,11 @@
 """Customer master data, as the flows create it."""
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
+from app.ledger.journal import take_number
 from app.models import Customer, CustomerClass, CustomerCredit, User
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -23,9 +24,11 @@ def _money(value, field: str) -> Decimal:
 
 
 def next_customer_code(channel: str) -> str:
-    """The next free code for a channel: D00001 (dealer), C… (direct), M… (mail order)."""
-    count = db.session.scalar(select(func.count()).select_from(Customer).where(Customer.channel == channel)) or 0
-    return f"{_CODE_PREFIX[channel]}{count + 1:05d}"
+    """The next free code for a channel: D00001 (dealer), C… (direct), M…
+    (mail order), from the channel's counter (``journal.take_number``: no
+    duplicate under concurrency, no reuse)."""
+    prefix = _CODE_PREFIX[channel]
+    return f"{prefix}{take_number(f'customer:{prefix}', '', Customer.code, prefix, 5):05d}"
 
 
 @action("ledger.create_customer")

@@ -17,7 +17,7 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.ledger.money import ZERO
-from app.models import AccountingPeriod, LedgerEntry
+from app.models import AccountingPeriod, DocumentCounter, LedgerEntry
 from app.workflow.actions import BusinessRuleViolation
 
 BANK = "1002"
@@ -105,12 +105,48 @@ def reverse(source_type: str, source_id: int, reversal_type: str, reversal_id: i
     return entries
 
 
+def _highest_suffix(column, stem: str, width: int) -> int:
+    """The largest number already stored after ``stem`` (0 when none): longer
+    numbers first, so 10000 sorts above 9999."""
+    found = db.session.scalar(select(column).where(column.like(f"{stem}%"), func.length(column) >= len(stem) + width)
+                              .order_by(func.length(column).desc(), column.desc()).limit(1))
+    suffix = found[len(stem):] if found else ""
+    return int(suffix) if suffix.isdigit() else 0
+
+
+def take_number(series: str, period: str, column, stem: str, width: int) -> int:
+    """The next value of counter (``series``, ``period``), taken inside the
+    caller's transaction (flushes nothing else).
+
+    One atomic upsert: insert the counter, or bump it if it exists. On
+    PostgreSQL the bumped row stays locked until the caller commits or rolls
+    back, so a concurrent writer waits on it and then gets the next value:
+    no duplicate, no unique-constraint failure, no retry loop. On SQLite the
+    upsert is a write, so it runs under the database's single writer lock.
+    A rolled-back transaction gives its number back (numbers stay gap-free,
+    which a database SEQUENCE would not). The value is never below the
+    highest number already stored + 1, so a fresh counter continues an
+    existing series and a number written some other way is never reissued."""
+    table = DocumentCounter.__table__
+    if db.session.get_bind().dialect.name == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+        larger = func.greatest
+    else:
+        from sqlalchemy.dialects.sqlite import insert
+        larger = func.max  # SQLite's two-argument max() is a scalar function
+    floor = _highest_suffix(column, stem, width) + 1
+    stmt = insert(table).values(series=series, period=period, last_value=floor)
+    stmt = stmt.on_conflict_do_update(index_elements=[table.c.series, table.c.period],
+                                      set_={"last_value": larger(table.c.last_value + 1, stmt.excluded.last_value)})
+    return db.session.execute(stmt.returning(table.c.last_value)).scalar_one()
+
+
 def next_number(model, prefix: str, day: date) -> str:
-    """The next document number, e.g. ``SO202611-0007``. Numbers are unique
-    by constraint; under concurrency the loser's transaction fails and retries."""
+    """The next document number of ``prefix`` in ``day``'s month, e.g.
+    ``SO202611-0007``, from the counter (``take_number``): unique and
+    gap-free even when two transactions number documents at once."""
     stem = f"{prefix}{day.year:04d}{day.month:02d}-"
-    count = db.session.scalar(select(func.count()).select_from(model).where(model.number.like(f"{stem}%"))) or 0
-    return f"{stem}{count + 1:04d}"
+    return f"{stem}{take_number(prefix, period_of(day), model.number, stem, 4):04d}"
 
 
 def close_period(period: str, closed_by_id: int | None = None) -> AccountingPeriod:

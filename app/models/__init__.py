@@ -4,23 +4,28 @@ from app.models.assessment import AssessmentLine, CollectionAssessment, Performa
 from app.models.audit import AuditEvent
 from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
+from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
 from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
+from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.organisation import Delegation, Level, Role, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
 from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule
+from app.models.price_adjustment_sheet import PriceAdjustmentSheet, PriceAdjustmentSheetLine
 from app.models.process import DeployedFile, InstanceStatus, ProcessDefinition, ProcessInstance
 from app.models.receipt import Allocation, Receipt
+from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderLine
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
-    "AssessmentLine", "CollectionAssessment", "Contract", "ContractAttachment", "EmployeeAdvance", "ExpenseClaim",
+    "AssessmentLine", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
+    "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
     "CustomerCredit", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",

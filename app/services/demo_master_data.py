@@ -1,16 +1,18 @@
 """Demo master data for the ledger: customer and material class trees, 35
 customers across the five regions (each served by a rep of its region),
 48 products, two price lists with class rules and customer-specific prices,
-and opening stock. Idempotent: everything is found by its code first."""
+opening stock, and signed contracts (with an amount cap) for each region's
+provincial dealer and key direct customer. Idempotent: everything is found
+by its code first."""
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger import catalogue, pricing, shipping
+from app.ledger import catalogue, contracts, pricing, shipping
 from app.ledger.customers import next_customer_code
-from app.models import Customer, CustomerCredit, Material, PriceItem, PriceList, PriceRule, User
+from app.models import Contract, Customer, CustomerCredit, Material, PriceItem, PriceList, PriceRule, User
 from app.services.demo_organisation import REGIONS
 from app.services.unit_of_work import use_case
 
@@ -138,6 +140,31 @@ def _ensure_prices(customers, materials) -> None:
                     pricing.add_price_rule(price_list=dealer, customer=customer, material_class=node, valid_from=VALID_FROM)
 
 
+# customer class → (amount cap, price terms, payment terms) of its demo contract
+DEMO_CONTRACTS = {
+    "DEALER_PROV": (Decimal("2000000"), "按经销商协议价（不含税）执行", "月结30天，电汇"),
+    "DIRECT_KA": (Decimal("3000000"), "按标准价九五折执行", "货到验收后45天内付款"),
+}
+
+
+def _ensure_contracts(customers) -> int:
+    """One signed 2026 contract per provincial dealer and key direct customer,
+    numbered HT-DEMO-<customer code>."""
+    made = 0
+    for customer in customers:
+        if customer.customer_class not in DEMO_CONTRACTS:
+            continue
+        number = f"HT-DEMO-{customer.code}"
+        if db.session.scalar(select(Contract.id).where(Contract.number == number)) is not None:
+            continue
+        cap, price_terms, payment_terms = DEMO_CONTRACTS[customer.customer_class]
+        contracts.make_contract(customer, number, cap, valid_from=VALID_FROM, valid_to=date(2027, 1, 1),
+                                price_terms=price_terms, payment_terms=payment_terms, payment_days=customer.payment_days,
+                                attachments=[], signed_by_id=customer.salesperson_id, source_key=f"demo:contract:{number}")
+        made += 1
+    return made
+
+
 def _ensure_stock(materials) -> int:
     received = 0
     for material in materials:
@@ -159,6 +186,8 @@ def load_demo_master_data() -> dict[str, int]:
     materials = _ensure_materials()
     _ensure_prices(customers, materials)
     _ensure_stock(materials)
+    _ensure_contracts(customers)
     return {"customers": len(customers), "materials": len(materials),
+            "contracts": db.session.scalar(select(func.count()).select_from(Contract)),
             "price_items": db.session.scalar(select(func.count()).select_from(PriceItem)),
             "price_rules": db.session.scalar(select(func.count()).select_from(PriceRule))}

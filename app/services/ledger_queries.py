@@ -12,7 +12,8 @@ from app.ledger.balances import open_advances, outstanding, unallocated
 from app.ledger.money import ZERO, money_str
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
-    PriceAdjustment, Receipt, Receivable, Reimbursement, SalesOrder, ShippingNote, User,
+    PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, ShippingNote,
+    User,
 )
 from app.services.queries import _like, lookup
 
@@ -51,6 +52,8 @@ def customer_statement(code: str) -> dict:
                                   .order_by(Receipt.receipt_date, Receipt.id)).all()
     allocations = db.session.scalars(select(Allocation).where(Allocation.customer_id == customer.id)
                                      .order_by(Allocation.id)).all()
+    reds = db.session.scalars(select(ReceiptReversal).where(ReceiptReversal.customer_id == customer.id)
+                              .order_by(ReceiptReversal.reversal_date, ReceiptReversal.id)).all()
     open_total = sum((outstanding(r) for r in receivables), ZERO)
     advances = sum((u for _, u in open_advances(customer.id)), ZERO)
     ledger = db.session.scalar(select(func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit)).where(
@@ -62,7 +65,9 @@ def customer_statement(code: str) -> dict:
                        "date": r.posting_date.isoformat(), "due_date": r.due_date.isoformat(), "amount": money_str(r.amount),
                        "outstanding": money_str(outstanding(r))} for r in receivables]
         + [{"kind": "receipt", "number": r.number, "date": r.receipt_date.isoformat(), "amount": money_str(r.amount),
-            "unallocated": money_str(unallocated(r)), "bank_reference": r.bank_reference} for r in receipts],
+            "unallocated": money_str(unallocated(r)), "bank_reference": r.bank_reference} for r in receipts]
+        + [{"kind": "receipt_reversal", "number": r.number, "date": r.reversal_date.isoformat(), "amount": money_str(r.amount),
+            "reverses": r.receipt.number, "reason": r.reason} for r in reds],
         "allocations": [{"id": a.id, "date": a.allocation_date.isoformat(), "invoice": a.receivable.invoice.number,
                          "source": a.receipt.number if a.receipt else a.credit_receivable.invoice.number,
                          "amount": money_str(a.amount), "reverses": a.reverses_id} for a in allocations],
@@ -120,9 +125,21 @@ def _assessment(a: CollectionAssessment) -> dict:
 
 
 def _contract(c: Contract) -> dict:
+    from app.ledger.contracts import contract_result
+
     return {**_columns(c, "number", "amount_cap", "price_terms", "payment_terms", "payment_days", "valid_from", "valid_to"),
-            "customer": c.customer.code,
-            "attachments": [{"name": a.name, "type": a.content_type, "size": a.size, "sha256": a.sha256} for a in c.attachments]}
+            **contract_result(c), "customer": c.customer.code}
+
+
+def _red_receipt(r: ReceiptReversal) -> dict:
+    return {**_columns(r, "number", "reversal_date", "amount", "reason"), "receipt": r.receipt.number,
+            "customer": r.receipt.customer.code}
+
+
+def _sheet(p: PriceAdjustmentSheet) -> dict:
+    from app.ledger.adjustments import sheet_result
+
+    return {"number": p.number, **sheet_result(p)}
 
 
 def _adjustment(p: PriceAdjustment) -> dict:
@@ -136,12 +153,14 @@ DOCUMENT_KINDS = {
     "shipping_note": (ShippingNote, "shipping_note", _note),
     "invoice": (Invoice, "invoice", _invoice),
     "receipt": (Receipt, "receipt", _receipt),
+    "receipt_reversal": (ReceiptReversal, "receipt_reversal", _red_receipt),
     "employee_advance": (EmployeeAdvance, "employee_advance", _advance),
     "expense_claim": (ExpenseClaim, "expense_claim", _claim),
     "reimbursement": (Reimbursement, "reimbursement", _reimbursement),
     "collection_assessment": (CollectionAssessment, "collection_assessment", _assessment),
     "contract": (Contract, None, _contract),
     "price_adjustment": (PriceAdjustment, None, _adjustment),
+    "price_adjustment_sheet": (PriceAdjustmentSheet, None, _sheet),
 }
 
 

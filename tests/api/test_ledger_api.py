@@ -101,3 +101,145 @@ def test_customer_and_material_lookups(as_user, business):
     materials = as_user("rep_east1").ok("get", "/lookups/material?q=pcf00")
     assert materials[0] == {"value": "PCF001", "label": "单级离心泵 (PCF001)"} and len(materials) == 8
     assert as_user("rep_east1").ok("get", "/lookups/material?q=IS80-65")[0]["value"] == "PCF005"
+
+
+# --- writes -----------------------------------------------------------------------------------------------------
+
+SHA = "b" * 64
+
+
+def _statement_doc(client, number):
+    body = client.ok("get", "/ledger/customers/D00001/statement")
+    return next(d for d in body["documents"] if d["number"] == number)
+
+
+def test_finance_records_a_receipt_and_writes_it_off(as_user, business):
+    finance = as_user("finance")
+    invoice = business["invoice"]["invoice_no"]
+    left = _statement_doc(finance, invoice)["outstanding"]
+    body = finance.ok("post", "/ledger/receipts", 201, json={
+        "customer": "D00001", "amount": 500.1, "date": "2026-11-20", "bank_reference": "工行回单-0098",
+        "invoice_reference": invoice, "allocate": True})
+    assert body["amount"] == "500.10" and body["customer"] == "D00001"
+    assert [(a["invoice_no"], a["amount"]) for a in body["allocations"]] == [(invoice, "500.10")]
+    from decimal import Decimal
+
+    assert _statement_doc(finance, invoice)["outstanding"] == str(Decimal(left) - Decimal("500.10"))
+    assert as_user("auditor").ok("get", "/ledger/checks?month=2026-11")["checks"][0]["ok"]
+
+
+def test_a_retried_receipt_with_the_same_idempotency_key_posts_once(as_user, business):
+    finance = as_user("finance")
+    payload = {"customer": "D00001", "amount": "88", "date": "2026-11-21"}
+    headers = {**finance.headers, "Idempotency-Key": "bank-line-4711"}
+    first = finance.client.post(PREFIX + "/ledger/receipts", json=payload, headers=headers)
+    again = finance.client.post(PREFIX + "/ledger/receipts", json=payload, headers=headers)
+    assert first.status_code == again.status_code == 201
+    assert first.get_json()["receipt_no"] == again.get_json()["receipt_no"]
+    receipts = [d for d in finance.ok("get", "/ledger/customers/D00001/statement")["documents"] if d["kind"] == "receipt"]
+    assert len(receipts) == 2  # the fixture's and this one
+
+
+@pytest.mark.parametrize("username, code", [("auditor", "read_only"), ("sales_admin", "forbidden"),
+                                            ("rep_east1", "forbidden")])
+def test_only_finance_handles_money(as_user, business, username, code):
+    user = as_user(username)
+    error_of(user.post("/ledger/receipts", json={"customer": "D00001", "amount": 1}), 403, code)
+    error_of(user.post(f"/ledger/receipts/{business['receipt']['receipt_no']}/reversal", json={"reason": "x"}), 403, code)
+
+
+@pytest.mark.parametrize("payload, field", [
+    ({"amount": 1}, "customer"),
+    ({"customer": "D00001"}, "amount"),
+    ({"customer": "D00001", "amount": "12.345"}, "amount"),
+    ({"customer": "D00001", "amount": -5}, "amount"),
+    ({"customer": "D00001", "amount": "abc"}, "amount"),
+    ({"customer": "D00001", "amount": True}, "amount"),
+    ({"customer": "D00001", "amount": 1, "date": "2026-02-30"}, "date"),
+    ({"customer": "NOPE", "amount": 1}, "customer"),
+    ({"customer": "D00001\x00", "amount": 1}, "customer"),
+])
+def test_a_bad_receipt_is_422_naming_the_field(as_user, business, payload, field):
+    error = error_of(as_user("finance").post("/ledger/receipts", json=payload), 422)
+    assert field in error["details"]["fields"], error
+
+
+def test_a_receipt_into_a_closed_period_is_422_on_the_date(as_user, business):
+    from app.ledger.journal import close_period
+
+    close_period("2026-10")
+    db.session.commit()
+    error = error_of(as_user("finance").post("/ledger/receipts", json={"customer": "D00001", "amount": 1, "date": "2026-10-31"}),
+                     422, "period_closed")
+    assert "date" in error["details"]["fields"]
+
+
+def test_finance_reverses_a_mistaken_receipt(as_user, business):
+    finance = as_user("finance")
+    number, invoice = business["receipt"]["receipt_no"], business["invoice"]["invoice_no"]
+    before = _statement_doc(finance, invoice)["outstanding"]
+    body = finance.ok("post", f"/ledger/receipts/{number}/reversal", 201, json={"reason": "重复入账", "date": "2026-11-25"})
+    assert body["amount"] == "-1000.00" and body["receipt_no"] == number
+    assert [a["amount"] for a in body["reversed_allocations"]] == ["-1000.00"]
+    from decimal import Decimal
+
+    assert _statement_doc(finance, invoice)["outstanding"] == str(Decimal(before) + 1000)
+    red = finance.ok("get", f"/ledger/documents/receipt_reversal/{body['reversal_no']}")
+    assert red["document"]["receipt"] == number and {e["reverses_entry_id"] is not None for e in red["entries"]} == {True}
+    assert _statement_doc(finance, body["reversal_no"])["kind"] == "receipt_reversal"
+    error_of(finance.post(f"/ledger/receipts/{number}/reversal", json={"reason": "again"}), 409, "already_reversed")
+    error_of(finance.post("/ledger/receipts/RC209901-0009/reversal", json={"reason": "x"}), 404, "unknown_receipt")
+    assert "reason" in error_of(finance.post(f"/ledger/receipts/{number}/reversal", json={}), 422)["details"]["fields"]
+    assert "reason" in error_of(finance.post(f"/ledger/receipts/{number}/reversal", json={"reason": "   "}),
+                                422, "missing_reason")["details"]["fields"]
+
+
+CONTRACT = {"customer": "D00001", "number": "HT-API-001", "amount_cap": "50000", "valid_from": "2026-11-01",
+            "valid_to": "2027-11-01", "price_terms": "按协议价", "payment_terms": "月结30天", "payment_days": 30,
+            "attachments": [{"name": "合同.pdf", "type": "application/pdf", "size": 1024, "sha256": SHA}]}
+
+
+@pytest.mark.parametrize("username", ["sales_admin", "finance"])
+def test_contracts_are_registered_amended_and_closed(as_user, business, username):
+    user = as_user(username)
+    made = user.ok("post", "/ledger/contracts", 201, json=CONTRACT)
+    assert (made["contract_no"], made["version"], made["status"], made["amount_cap"]) == ("HT-API-001", 1, "active", "50000.00")
+    amended = user.ok("post", "/ledger/contracts/HT-API-001/amendments", 201,
+                      json={"valid_from": "2026-12-01", "amount_cap": 80000, "reason": "追加"})
+    assert (amended["version"], amended["amount_cap"], amended["valid_to"]) == (2, "80000.00", "2027-11-01")
+    closed = user.ok("post", "/ledger/contracts/HT-API-001/closure", 201, json={"date": "2027-03-01", "reason": "终止"})
+    assert closed["status"] == "closed" and [v["kind"] for v in closed["versions"]] == ["sign", "amend", "close"]
+    document = user.ok("get", "/ledger/documents/contract/HT-API-001")["document"]
+    assert document["status"] == "closed" and len(document["versions"]) == 3
+    error_of(user.post("/ledger/contracts/HT-API-001/amendments", json={"valid_from": "2027-04-01"}), 409, "contract_closed")
+
+
+@pytest.mark.parametrize("username, code", [("auditor", "read_only"), ("rep_east1", "forbidden"), ("director", "forbidden")])
+def test_contracts_need_finance_or_sales_admin(as_user, business, username, code):
+    error_of(as_user(username).post("/ledger/contracts", json=CONTRACT), 403, code)
+    error_of(as_user(username).post("/ledger/contracts/HT-DEMO-D00001/closure", json={"reason": "x"}), 403, code)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"amount_cap": 0}, "amount_cap"),
+    ({"amount_cap": "1.001"}, "amount_cap"),
+    ({"valid_from": "2026-11-31"}, "valid_from"),
+    ({"valid_to": "2026-10-01"}, "valid_to"),
+    ({"customer": "NOPE"}, "customer"),
+    ({"payment_days": "30"}, "payment_days"),
+    ({"attachments": [{"name": "x.pdf", "type": "application/pdf", "size": 1, "sha256": "xyz"}]}, "attachments"),
+    ({"number": ""}, "number"),
+])
+def test_a_bad_contract_is_422_naming_the_field(as_user, business, change, field):
+    error = error_of(as_user("sales_admin").post("/ledger/contracts", json={**CONTRACT, **change}), 422)
+    assert field in error["details"]["fields"], error
+
+
+def test_contract_conflicts_and_unknowns(as_user, business):
+    admin = as_user("sales_admin")
+    admin.ok("post", "/ledger/contracts", 201, json=CONTRACT)
+    error_of(admin.post("/ledger/contracts", json=CONTRACT), 409, "duplicate_contract")
+    error_of(admin.post("/ledger/contracts/NOPE/amendments", json={"valid_from": "2026-12-01"}), 404, "unknown_contract")
+    error = error_of(admin.post("/ledger/contracts/HT-API-001/amendments", json={"valid_from": "2026-10-01"}), 422,
+                     "invalid_validity")
+    assert "valid_from" in error["details"]["fields"]

@@ -89,3 +89,177 @@ def test_a_contract_number_is_registered_once(world, act):
     with pytest.raises(BusinessRuleViolation) as raised:
         _contract(act)
     assert raised.value.code == "duplicate_contract"
+
+
+def test_an_amendment_is_a_new_version_and_orders_follow_the_version_of_their_date(world, act):
+    _contract(act)  # cap 5000 from 2026-11-01 to 2027-11-01
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 4}], date="2026-11-03",
+        contract_number="HT-2026-001")  # 4520.00 used
+    call = new_call("ledger.amend_contract")
+    params = dict(contract="HT-2026-001", valid_from="2026-12-01", amount_cap="20000", payment_days=45, reason="追加数量")
+    amended = act("ledger.amend_contract", call=call, **params)
+    assert act("ledger.amend_contract", call=call, **params) == amended  # replayed: one version
+    assert (amended["version"], amended["amount_cap"], amended["payment_days"], amended["valid_to"]) == \
+        (2, "20000.00", 45, "2027-11-01")
+    assert [(v["version"], v["kind"], v["amount_cap"]) for v in amended["versions"]] == \
+        [(1, "sign", "5000.00"), (2, "amend", "20000.00")]
+    assert amended["price_terms"] == "按经销商协议价"  # carried over
+    # version 1 itself is untouched; an order before the amendment's date still meets the old cap
+    assert db.session.scalar(select(Contract.amount_cap)) == 5000
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-11-30",
+            contract_number="HT-2026-001")
+    assert raised.value.code == "contract_cap_exceeded"
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 10}], date="2026-12-01",
+        contract_number="HT-2026-001")
+    assert all_invariants_hold()
+
+
+def test_closing_a_contract_is_a_record_and_stops_later_orders(world, act):
+    _contract(act)
+    closed = act("ledger.close_contract", contract="HT-2026-001", date="2026-12-15", reason="客户终止合作")
+    assert closed["status"] == "closed" and closed["valid_to"] == "2026-12-15" and closed["versions"][-1]["kind"] == "close"
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-12-14",
+        contract_number="HT-2026-001")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 1}], date="2026-12-15",
+            contract_number="HT-2026-001")
+    assert raised.value.code == "contract_closed"
+    for operation, params in [("ledger.amend_contract", {"valid_from": "2027-01-01", "amount_cap": "9000"}),
+                              ("ledger.close_contract", {"date": "2027-01-01", "reason": "再次关闭"})]:
+        with pytest.raises(BusinessRuleViolation) as raised:
+            act(operation, contract="HT-2026-001", **params)
+        assert raised.value.code == "contract_closed"
+
+
+@pytest.mark.parametrize("params, code", [
+    ({"contract": "NOPE"}, "unknown_contract"),
+    ({"valid_from": "2026-10-31"}, "invalid_validity"),                     # before version 1 took effect
+    ({"valid_to": "2026-12-01"}, "invalid_validity"),                       # ends when it starts
+    ({"amount_cap": "0"}, "invalid_amount"),
+    ({"amount_cap": "4000"}, "contract_cap_below_used"),                    # 4520.00 already ordered
+    ({"valid_from": "2026-13-01"}, "invalid_date"),
+])
+def test_amendments_that_break_a_rule(world, act, params, code):
+    _contract(act)
+    act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P200", "qty": 4}], date="2026-11-03",
+        contract_number="HT-2026-001")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.amend_contract", **{"contract": "HT-2026-001", "valid_from": "2026-12-01", **params})
+    assert raised.value.code == code
+
+
+def test_contract_versions_are_never_changed(world, act):
+    from app.models import ContractAmendment, PostedRecordImmutable
+
+    _contract(act)
+    act("ledger.amend_contract", contract="HT-2026-001", valid_from="2026-12-01", amount_cap="8000")
+    amendment = db.session.scalar(select(ContractAmendment))
+    amendment.amount_cap = 1
+    with pytest.raises(PostedRecordImmutable):
+        db.session.flush()
+    db.session.rollback()
+
+
+def _quote(act, customer, material, day):
+    return act("ledger.quote", customer=customer, lines=[{"material": material, "qty": 1}], date=day)["lines"][0]["unit_price"]
+
+
+def _draft(act, *, actor_id=None, lines=None, effective="2026-12-01"):
+    lines = lines or [{"material": "V10", "new_price": "21.5"},
+                      {"material_class": "PUMP", "unit": "台", "new_price": "1200"}]
+    call = new_call("ledger.draft_price_adjustment", actor_id=actor_id)
+    return act("ledger.draft_price_adjustment", call=call, price_list="STD", effective_date=effective, lines=lines,
+               reason="年度调价")
+
+
+def test_a_sheet_is_a_draft_until_approved_then_closes_material_and_class_items(world, act):
+    from app.models import PostedRecordImmutable, PriceAdjustmentSheet
+
+    draft = _draft(act)
+    assert draft["status"] == "draft" and draft["sheet_no"].startswith("PS202612-")
+    assert [(line["material"], line["material_class"], line["old_price"], line["new_item_id"]) for line in draft["lines"]] == \
+        [("V10", None, "20.00500000", None), (None, "PUMP", "1130.00000000", None)]
+    assert _quote(act, "D00002", "P200", "2026-12-01") == "1130.00000000"  # a draft changes nothing
+    call = new_call("ledger.decide_price_adjustment")
+    approved = act("ledger.decide_price_adjustment", call=call, sheet=draft["sheet_no"], decision="approve",
+                   approved_by="director_test")
+    assert act("ledger.decide_price_adjustment", call=call, sheet=draft["sheet_no"], decision="approve",
+               approved_by="director_test") == approved  # replayed: approved once
+    assert approved["status"] == "approved" and approved["decided_by"] == "director_test"
+    assert all(line["adjustment_no"].startswith("PA202612-") and line["new_item_id"] for line in approved["lines"])
+    for line in approved["lines"]:
+        old, new = db.session.get(PriceItem, line["old_item_id"]), db.session.get(PriceItem, line["new_item_id"])
+        assert (old.valid_to, new.valid_from, new.material_class_id) == (date(2026, 12, 1), date(2026, 12, 1), old.material_class_id)
+    assert _quote(act, "D00002", "P200", "2026-11-30") == "1130.00000000"   # the class item, before
+    assert _quote(act, "D00002", "P200", "2026-12-01") == "1200.00000000"   # and from the effective date
+    assert _quote(act, "D00002", "V10", "2026-12-01") == "21.50000000"
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.decide_price_adjustment", sheet=draft["sheet_no"], decision="reject")
+    assert raised.value.code == "not_draft"
+    sheet = db.session.scalar(select(PriceAdjustmentSheet))
+    sheet.reason = "改"
+    with pytest.raises(PostedRecordImmutable):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_rejected_sheet_is_cancelled_and_changes_no_price(world, act):
+    draft = _draft(act)
+    rejected = act("ledger.decide_price_adjustment", sheet=draft["sheet_no"], decision="reject", approved_by="director_test")
+    assert rejected["status"] == "cancelled"
+    assert _quote(act, "D00002", "V10", "2026-12-01") == "20.00500000"
+    assert db.session.scalar(select(PriceAdjustment.id)) is None
+
+
+def test_nobody_approves_their_own_sheet(world, act):
+    draft = _draft(act, actor_id=world.director.id)
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.decide_price_adjustment", sheet=draft["sheet_no"], decision="approve", approved_by="director_test")
+    assert raised.value.code == "own_sheet"
+
+
+def test_a_sheet_drafted_before_another_was_approved_is_stale(world, act):
+    first, second = _draft(act), _draft(act, lines=[{"material": "V10", "new_price": "22"}])
+    act("ledger.decide_price_adjustment", sheet=first["sheet_no"], decision="approve", approved_by="director_test")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.decide_price_adjustment", sheet=second["sheet_no"], decision="approve", approved_by="director_test")
+    assert raised.value.code == "stale_adjustment"
+
+
+def test_approval_checks_the_nc_rule_of_the_active_rules(world, act):
+    """A rule saved around the checks (e.g. imported) maps VALVE to a second
+    customer class: no sheet is approved into that configuration."""
+    from app.models import PriceRule
+
+    draft = _draft(act)
+    db.session.add(PriceRule(price_list_id=world.standard.id, customer_class_id=world.direct.id,
+                             material_class_id=world.valves.id, priority=50, valid_from=date(2026, 1, 1), active=True))
+    db.session.flush()
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.decide_price_adjustment", sheet=draft["sheet_no"], decision="approve", approved_by="director_test")
+    assert raised.value.code == "nc_class_rule"
+    assert _quote(act, "D00002", "V10", "2026-12-01") == "20.00500000"
+
+
+def test_an_item_that_priced_a_later_order_is_not_closed_behind_it(world, act):
+    act("ledger.create_sales_order", customer="D00002", lines=[{"material": "V10", "qty": 1}], date="2026-12-05")
+    draft = _draft(act, lines=[{"material": "V10", "new_price": "22"}])
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.decide_price_adjustment", sheet=draft["sheet_no"], decision="approve", approved_by="director_test")
+    assert raised.value.code == "orders_priced_after_effective_date"
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("lines, code", [
+    ([], "empty_sheet"),
+    ([{"material": "V10", "new_price": "1"}, {"material": "V10", "new_price": "2"}], "duplicate_line"),
+    ([{"material": "V10", "new_price": "-1"}], "invalid_price"),
+    ([{"material_class": "NOPE", "unit": "台", "new_price": "1"}], "unknown_material_class"),
+    ([{"material_class": "VALVE", "unit": "台", "new_price": "1"}], "no_price_item"),
+    ([{"material": "V10", "material_class": "PUMP", "new_price": "1"}], "price_item_target"),
+])
+def test_sheets_that_break_a_rule(world, act, lines, code):
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.draft_price_adjustment", price_list="STD", effective_date="2026-12-01", lines=lines)
+    assert raised.value.code == code

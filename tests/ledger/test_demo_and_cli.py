@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger import checks, pricing
-from app.models import Customer, Material, PriceItem, StockMovement
+from app.models import Contract, Customer, Material, PriceItem, StockMovement
 from app.services.demo_master_data import load_demo_master_data
 
 
@@ -27,10 +27,31 @@ def test_demo_master_data_is_complete_consistent_and_idempotent(org):
     assert pricing.rule_problems() == []
     assert pricing.coverage_gaps(date(2026, 11, 2)) == []
     assert _count(StockMovement) == 2 * _count(Material)
-    before = {model: _count(model) for model in (Customer, Material, PriceItem, StockMovement)}
+    signed = db.session.scalars(select(Contract)).all()
+    assert first["contracts"] == len(signed) == 10  # a provincial dealer and a key direct customer per region
+    assert {c.customer.customer_class for c in signed} == {"DEALER_PROV", "DIRECT_KA"}
+    assert all(c.number == f"HT-DEMO-{c.customer.code}" and c.amount_cap > 0 for c in signed)
+    before = {model: _count(model) for model in (Customer, Material, PriceItem, StockMovement, Contract)}
     assert load_demo_master_data() == first
     assert {model: _count(model) for model in before} == before
     assert all(result["ok"] for result in checks.run_all())
+
+
+def test_a_demo_order_naming_its_contract_is_checked_against_the_cap(org, act):
+    import pytest
+
+    from app.workflow.actions import BusinessRuleViolation
+
+    load_demo_master_data()
+    dealer = db.session.scalar(select(Contract).join(Customer).where(Customer.customer_class == "DEALER_PROV"))
+    code, number = dealer.customer.code, dealer.number
+    order = act("ledger.create_sales_order", customer=code, lines=[{"material": "PCF001", "qty": 2}], date="2026-11-03",
+                contract_number=number)
+    assert order["order_no"].startswith("SO202611-")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_sales_order", customer=code, lines=[{"material": "PMS006", "qty": 300}], date="2026-11-03",
+            contract_number=number)
+    assert raised.value.code == "contract_cap_exceeded"
 
 
 def test_ledger_check_command_reports_and_fails_on_a_violation(world, sell, cli):

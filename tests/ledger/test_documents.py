@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import checks
 from app.models import (
-    Invoice, LedgerEntry, PostedRecordImmutable, Receivable, SalesOrderLine, ShippingNote, StockMovement,
+    Invoice, LedgerEntry, PostedRecordImmutable, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement,
 )
 from app.workflow.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold
@@ -179,3 +179,18 @@ def test_reconcile_reports_a_difference(world, act, sell):
     assert report["ok"] is False
     assert {d["name"] for d in report["differences"]} == {"entries_balance", "revenue_and_receivables"}
     assert not checks.entries_balance("2026-11")["ok"]
+
+
+def test_an_exchange_is_a_return_plus_a_new_order(world, act, sell):
+    """LEDGER.md "Returns": no exchange document — the wrong goods go back on
+    a red order that references the original line, the right ones go out on
+    a new blue order; each keeps its own price, stock and receivable trail."""
+    order_no, invoice_no = sell("D00002", [("P100", 2)])  # 2 × 113.00
+    back = act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-08", reason="换货")
+    new_no, new_invoice = sell("D00002", [("V10", "10.5")], day="2026-11-08")
+    red = db.session.scalar(select(SalesOrder).where(SalesOrder.number == back["return_order_no"]))
+    original = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order_no))
+    assert red.kind == "red" and red.lines[0].original_line_id == original.lines[0].id and red.lines[0].qty == -2
+    assert original.lines[0].qty_returned == 2 and new_no != order_no and new_invoice != invoice_no
+    assert [r["gross"] for r in back["red_invoices"]] == ["-226.00"]
+    assert all_invariants_hold()

@@ -1,5 +1,6 @@
 """A retried or replayed step posts once: the same call twice gives the same
 result and writes nothing the second time."""
+import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
@@ -45,3 +46,30 @@ def test_a_new_call_posts_again(world, act):
     act("ledger.record_receipt", customer="D00002", amount="10", date="2026-11-05")
     act("ledger.record_receipt", customer="D00002", amount="10", date="2026-11-05")
     assert db.session.scalar(select(func.count()).select_from(Receipt)) == 2
+
+
+def test_a_posting_is_saved_or_lost_with_the_step_that_caused_it(world, act):
+    """Actions flush and never commit: when the unit of work that ran the
+    step fails after the posting, the posting is rolled back with it."""
+    from app.models import LedgerEntry, Receipt
+    from app.services.unit_of_work import use_case
+
+    db.session.commit()  # the world is saved before the step (the test's outer transaction still ends in a rollback)
+
+    @use_case
+    def step_that_fails_after_posting():
+        act("ledger.record_receipt", customer="D00001", amount="100", date="2026-11-10")
+        assert db.session.scalar(select(func.count()).select_from(Receipt)) == 1  # posted in this transaction
+        raise RuntimeError("the workflow step failed after the posting")
+
+    with pytest.raises(RuntimeError):
+        step_that_fails_after_posting()
+    assert db.session.scalar(select(func.count()).select_from(Receipt)) == 0
+    assert db.session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.source_type == "receipt")) == 0
+
+    @use_case
+    def step_that_succeeds():
+        return act("ledger.record_receipt", customer="D00001", amount="100", date="2026-11-10")
+
+    step_that_succeeds()
+    assert db.session.scalar(select(func.count()).select_from(Receipt)) == 1

@@ -79,3 +79,18 @@ def test_quantities_may_not_have_more_places_than_the_unit():
     assert raised.value.code == "invalid_quantity"
     with pytest.raises(BusinessRuleViolation):
         to_decimal("abc")
+
+
+def test_documents_keep_currency_and_rate_columns(world, act, sell):
+    """Everything is CNY today; the columns are there for when it is not."""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models import Invoice, PriceList, Receipt, SalesOrder
+
+    _, invoice_no = sell("D00001", [("P100", 1)])
+    act("ledger.record_receipt", customer="D00001", amount="10", date="2026-11-10")
+    order, invoice = db.session.scalar(select(SalesOrder)), db.session.scalar(select(Invoice))
+    assert (order.currency, order.exchange_rate, invoice.currency, invoice.exchange_rate) == ("CNY", 1, "CNY", 1)
+    assert db.session.scalar(select(Receipt.currency)) == "CNY"
+    assert {p.currency for p in db.session.scalars(select(PriceList))} == {"CNY"}
