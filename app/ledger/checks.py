@@ -167,6 +167,58 @@ def revenue_and_receivables(month: str | None = None) -> dict:
     return _result("revenue_and_receivables", violations)
 
 
+def invoices_match_ledger(month: str | None = None) -> dict:
+    """7, line by line: every invoice (of ``month``) has one receivable of
+    its gross, and its own entries book that gross to receivables 1122, its
+    net to revenue 6001 and its tax to output VAT 222101."""
+    stmt = select(Invoice.id, Invoice.number, Invoice.net, Invoice.tax, Invoice.gross)
+    if month:
+        start, end = _month_bounds(month)
+        stmt = stmt.where(Invoice.invoice_date >= start, Invoice.invoice_date < end)
+    invoices = db.session.execute(stmt).all()
+    ids = [row[0] for row in invoices]
+    receivables: dict = defaultdict(list)
+    booked: dict = defaultdict(lambda: ZERO)
+    if ids:
+        for invoice_id, amount in db.session.execute(select(Receivable.invoice_id, Receivable.amount)
+                                                     .where(Receivable.invoice_id.in_(ids))):
+            receivables[invoice_id].append(amount)
+        for invoice_id, account, debit, credit in db.session.execute(
+                select(LedgerEntry.source_id, LedgerEntry.account, func.sum(LedgerEntry.debit), func.sum(LedgerEntry.credit))
+                .where(LedgerEntry.source_type == "invoice", LedgerEntry.source_id.in_(ids))
+                .group_by(LedgerEntry.source_id, LedgerEntry.account)):
+            booked[(invoice_id, account)] = debit - credit
+    violations = []
+    for invoice_id, number, net, tax, gross in invoices:
+        expected = {journal.RECEIVABLES: gross, journal.REVENUE: -net, journal.OUTPUT_VAT: -tax}
+        found = {account: booked[(invoice_id, account)] for account in expected}
+        if receivables[invoice_id] != [gross] or found != expected:
+            violations.append({"invoice": number, "gross": str(gross), "receivables": [str(a) for a in receivables[invoice_id]],
+                               "ledger_1122": str(found[journal.RECEIVABLES]), "ledger_6001": str(-found[journal.REVENUE]),
+                               "ledger_222101": str(-found[journal.OUTPUT_VAT])})
+    return _result("invoices_match_ledger", violations)
+
+
+def month_figures(month: str) -> dict:
+    """What the month's reconciliation compared, for the people who confirm
+    it: shipping lines and outbound quantity, invoiced revenue and the
+    ledger's revenue movement (amounts as strings)."""
+    start, end = _month_bounds(month)
+    shipped = db.session.execute(select(func.count(ShippingLine.id), func.sum(ShippingLine.qty)).join(ShippingNote).where(
+        ShippingNote.status == "posted", ShippingNote.posted_date >= start, ShippingNote.posted_date < end)).one()
+    outbound = db.session.scalar(select(-func.sum(StockMovement.qty)).where(
+        StockMovement.kind == "outbound", StockMovement.movement_date >= start, StockMovement.movement_date < end))
+    invoiced = db.session.execute(select(func.count(Invoice.id), func.sum(Invoice.net)).where(
+        Invoice.invoice_date >= start, Invoice.invoice_date < end)).one()
+    revenue = db.session.scalar(select(func.sum(LedgerEntry.credit) - func.sum(LedgerEntry.debit)).where(
+        LedgerEntry.account == journal.REVENUE, LedgerEntry.posting_date >= start, LedgerEntry.posting_date < end))
+    def qty(value):
+        return f"{Decimal(value or 0).normalize():f}"
+
+    return {"shipping_lines": shipped[0], "shipped_qty": qty(shipped[1]), "outbound_qty": qty(outbound),
+            "invoices": invoiced[0], "invoiced_net": str(invoiced[1] or ZERO), "ledger_revenue": str(revenue or ZERO)}
+
+
 def employee_advances() -> dict:
     """8. Per employee advance: paid = claimed against it + returned +
     outstanding, outstanding ≥ 0; per employee: the advances outstanding =
@@ -232,5 +284,6 @@ def price_rules() -> dict:
 def run_all(month: str | None = None) -> list[dict]:
     """Every invariant; ``month`` (YYYY-MM) narrows the per-month ones."""
     return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
-            order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month), employee_advances(),
+            order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
+            invoices_match_ledger(month), employee_advances(),
             order_line_prices(), price_rules()]

@@ -1,40 +1,100 @@
-"""Month end: reconciliation (F06) and closing the period."""
+"""Month end: which month a monthly flow works on, the reconciliation (F06)
+and closing the period.
+
+A month is "YYYY-MM". An empty month means the month before today in the
+business timezone: the monthly flows start by timer on the 1st (01:00 in
+Shanghai, still the last day of the month in UTC) and then work on the month
+that has just ended, so "today" must be the business date, not the UTC one.
+"""
+import re
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from flask import current_app
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.ledger import checks, journal
 from app.models import AccountingPeriod
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
-
-def _month(value: str | None) -> str:
-    if not value:
-        return journal.period_of(journal.today())
-    try:
-        checks._month_bounds(value)
-    except (ValueError, TypeError):
-        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {value!r}") from None
-    return value
+_MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
-@action("ledger.reconcile")
-def reconcile(call: ActionCall, *, month: str | None = None) -> dict:
-    """F06: run every invariant for ``month`` (YYYY-MM, default the current
-    one). Result {"month", "ok", "differences": [{"name", "violations"}]}.
-    Saves nothing, so it is naturally idempotent. Raises ``invalid_month``."""
-    month = _month(month)
-    failed = [{"name": r["name"], "violations": r["violations"]} for r in checks.run_all(month) if not r["ok"]]
-    return {"month": month, "ok": not failed, "differences": failed}
+def business_today() -> date:
+    """Today in the business timezone (``BUSINESS_TIMEZONE``), from the app's clock."""
+    zone = ZoneInfo(current_app.config.get("BUSINESS_TIMEZONE", "Asia/Shanghai"))
+    return clock.now().astimezone(zone).date()
 
 
-@action("ledger.close_period")
-def close_period(call: ActionCall, *, month: str) -> dict:
-    """F06: close ``month``; afterwards nothing may be posted into it.
-    Result {"month", "status"}. Idempotent. Raises ``invalid_month``."""
-    row = journal.close_period(_month(month), call.actor_id)
-    return {"month": row.period, "status": row.status}
+def previous_month(day: date) -> str:
+    """The calendar month before the one ``day`` falls in."""
+    return f"{day.year - 1:04d}-12" if day.month == 1 else f"{day.year:04d}-{day.month - 1:02d}"
+
+
+def month_or_previous(value: str | None) -> str:
+    """``value`` checked, or the month before business today when empty.
+    Raises BusinessRuleViolation ``invalid_month``."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return previous_month(business_today())
+    if not isinstance(value, str) or not _MONTH.fullmatch(value.strip()):
+        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {value!r}")
+    return value.strip()
 
 
 def period_status(month: str) -> str:
     """"open" or "closed"."""
     return db.session.scalar(select(AccountingPeriod.status).where(AccountingPeriod.period == month)) or "open"
+
+
+def _refuse_future(month: str, today: date) -> None:
+    if month > journal.period_of(today):
+        raise BusinessRuleViolation("future_month", f"{month} has not begun yet (today is {today.isoformat()}).",
+                                    {"month": month})
+
+
+@action("ledger.resolve_month")
+def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool = False) -> dict:
+    """F06/F07 first step: the month the instance works on, fixed once so a
+    flow that runs for days keeps its month. Empty ``month``: the month
+    before business today (the timer start). Result {"month", "status",
+    "ended"}. Saves nothing. Raises ``invalid_month``, ``future_month``;
+    with ``closing`` also ``period_not_ended`` (the month is still running)
+    and ``period_closed`` (it was closed already)."""
+    month, today = month_or_previous(month), business_today()
+    _refuse_future(month, today)
+    ended, status = month < journal.period_of(today), period_status(month)
+    if closing and not ended:
+        raise BusinessRuleViolation("period_not_ended", f"{month} has not ended yet; a month is closed after its last day.",
+                                    {"month": month})
+    if closing and status == "closed":
+        raise BusinessRuleViolation("period_closed", f"Accounting period {month} is already closed.", {"month": month})
+    return {"month": month, "status": status, "ended": ended}
+
+
+@action("ledger.reconcile")
+def reconcile(call: ActionCall, *, month: str | None = None) -> dict:
+    """F06: compare, line by line, the sales system with stock and finance
+    for ``month`` (empty: the previous month): every shipping line against
+    its outbound movements and shipments against outbound per material;
+    every invoice against its receivable and ledger entries and revenue
+    against the ledger per month; and every other invariant. Result
+    {"month", "balanced", "differences": [{"name", "violations"}],
+    "figures"}. Saves nothing, so it is naturally idempotent. Raises
+    ``invalid_month``."""
+    month = month_or_previous(month)
+    failed = [{"name": r["name"], "violations": r["violations"]} for r in checks.run_all(month) if not r["ok"]]
+    return {"month": month, "balanced": not failed, "differences": failed, "figures": checks.month_figures(month)}
+
+
+@action("ledger.close_period")
+def close_period(call: ActionCall, *, month: str | None = None) -> dict:
+    """F06: close ``month`` (empty: the previous month); afterwards nothing
+    may be posted with a date inside it. Result {"month", "status",
+    "closed_at"}. Idempotent: closing a closed month keeps the first close.
+    Raises ``invalid_month``, ``future_month``."""
+    month = month_or_previous(month)
+    _refuse_future(month, business_today())
+    row = journal.close_period(month, call.actor_id)
+    return {"month": row.period, "status": row.status, "closed_at": row.closed_at.isoformat()}

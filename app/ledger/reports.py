@@ -6,10 +6,11 @@ from datetime import date as date_type
 from sqlalchemy import select
 
 from app.extensions import db
+from app.ledger import journal, periods
 from app.ledger.assessment import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
 from app.models import Customer, Invoice, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
-from app.workflow.actions import ActionCall, action
+from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 MEASURES = ("shipped", "invoiced", "received")
 
@@ -74,9 +75,13 @@ def monthly_report(month: str) -> dict:
 
 
 @action("ledger.build_monthly_report")
-def build_monthly_report(call: ActionCall, *, month: str) -> dict:
+def build_monthly_report(call: ActionCall, *, month: str | None = None) -> dict:
     """F07: the month and year-to-date report of shipments, invoices and
-    receipts by salesperson, customer and region (see ``monthly_report``).
-    Saves nothing, so it is naturally idempotent. Raises ``invalid_month``."""
+    receipts by salesperson, customer and region (see ``monthly_report``);
+    empty ``month``: the month before business today. Saves nothing, so it
+    is naturally idempotent. Raises ``invalid_month``, ``future_month``."""
+    month = periods.month_or_previous(month)
+    if month > journal.period_of(periods.business_today()):
+        raise BusinessRuleViolation("future_month", f"{month} has not begun yet.", {"month": month})
     return monthly_report(month)
 

@@ -134,10 +134,19 @@ def plan_schedules() -> int:
     return changed
 
 
+def _start_defaults(definition: ProcessDefinition) -> dict:
+    """The start form as nobody filled it: each field's ``default``. A timer
+    start has no person to fill the form; a field with a default (the
+    monthly flows' empty month = "the month just ended") tells the diagram."""
+    schema = definition.form_schema(definition.start_form) or {}
+    return {name: field["default"] for name, field in schema.get("properties", {}).items() if "default" in field}
+
+
 @use_case
 def start_next_scheduled() -> str | None:
     """Start one process whose scheduled time has come, as the system
-    account; plan its next start. Returns the process key, or None."""
+    account, with its start form's defaults; plan its next start. Returns
+    the process key, or None."""
     from app.services.instances import start_instance
 
     now = clock.now()
@@ -153,7 +162,7 @@ def start_next_scheduled() -> str | None:
     if definition is not None:
         try:
             with db.session.begin_nested():
-                instance = start_instance(key, {}, system_user(), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}")
+                instance = start_instance(key, _start_defaults(definition), system_user(), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}")
             schedule.last_started_at, schedule.last_instance_id = now, instance.id
         except Exception:  # a start that cannot run must not block the schedule: log it and go on
             log.exception("scheduled start of %s failed", key)

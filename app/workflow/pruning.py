@@ -35,7 +35,11 @@ def _common_ancestor(tasks):
 def prune(workflow) -> int:
     """Drop finished tasks not needed any more; returns how many went."""
     root = workflow.task_tree
-    live = [task for task in workflow.tasks.values() if not task.has_state(_DONE)]
+    # SpiffWorkflow 3.2 can leave predicted tasks detached from the tree (the
+    # branch of a timer start event that was not taken, when both start
+    # events lead into one merge gateway); they can never run: not live.
+    live = [task for task in workflow.tasks.values()
+            if not task.has_state(_DONE) and _path_to_root(task)[0] is root]
     if not live:
         return 0
     common = _common_ancestor(live)

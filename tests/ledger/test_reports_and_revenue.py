@@ -1,9 +1,14 @@
-"""The monthly report (F07) and revenue recognition (F04's last step)."""
+"""The monthly report (F07), the month a monthly flow works on, the
+per-invoice reconciliation (F06) and revenue recognition (F04's last step)."""
+from datetime import datetime, timezone
+from decimal import Decimal
+
 import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import LedgerEntry, RevenueRecognition
+from app.ledger import checks, periods
+from app.models import Invoice, LedgerEntry, RevenueRecognition
 from app.workflow.actions import BusinessRuleViolation
 from ledger.harness import new_call
 
@@ -46,3 +51,54 @@ def test_recognize_revenue_records_the_entry_once_and_posts_nothing(world, act, 
     with pytest.raises(BusinessRuleViolation) as raised:
         act("ledger.recognize_revenue", invoice="IV209901-0001")
     assert raised.value.code == "unknown_invoice"
+
+
+# --- which month: the monthly flows' first step ------------------------------------------------------------------
+
+@pytest.mark.parametrize("now, expected", [
+    (datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc), "2026-12"),   # 1 January 01:00 in Shanghai: the timer start
+    (datetime(2026, 12, 31, 15, 59, tzinfo=timezone.utc), "2026-11"),  # still 31 December in Shanghai
+    (datetime(2027, 3, 15, 2, 0, tzinfo=timezone.utc), "2027-02"),
+])
+def test_an_empty_month_is_the_one_before_today_in_business_time(world, act, frozen_clock, now, expected):
+    frozen_clock.now = now
+    assert periods.month_or_previous("") == periods.month_or_previous(None) == expected
+    assert act("ledger.build_monthly_report", month="")["month"] == expected
+    assert act("ledger.reconcile", month="")["month"] == expected
+    assert act("ledger.resolve_month", month="")["month"] == expected
+
+
+def test_resolve_month_refuses_what_cannot_be_reported_or_closed(world, act, frozen_clock):
+    frozen_clock.now = datetime(2026, 12, 10, 4, 0, tzinfo=timezone.utc)
+    assert act("ledger.resolve_month", month="2026-12") == {"ok": True, "month": "2026-12", "status": "open", "ended": False}
+    assert act("ledger.resolve_month", month="2026-11", closing=True)["ended"] is True
+    act("ledger.close_period", month="2026-10")
+    assert act("ledger.resolve_month", month="2026-10")["status"] == "closed"  # a report of a closed month is fine
+    for month, closing, code in [("2027-01", False, "future_month"), ("2026-12", True, "period_not_ended"),
+                                 ("2026-10", True, "period_closed"), ("2026-1", False, "invalid_month"),
+                                 ("2026-13", True, "invalid_month")]:
+        with pytest.raises(BusinessRuleViolation) as refused:
+            act("ledger.resolve_month", month=month, closing=closing)
+        assert refused.value.code == code, month
+    with pytest.raises(BusinessRuleViolation) as refused:
+        act("ledger.build_monthly_report", month="2027-01")
+    assert refused.value.code == "future_month"
+
+
+def test_reconcile_checks_every_invoice_against_its_ledger_entries(world, act, sell):
+    _, invoice_no = sell("D00001", [("P200", 1)])
+    assert act("ledger.reconcile", month="2026-11")["balanced"] is True
+    invoice = db.session.scalar(select(Invoice).where(Invoice.number == invoice_no))
+    # a revenue entry booked against the invoice by hand, with its VAT moved to keep it balanced
+    db.session.add_all([
+        LedgerEntry(source_type="invoice", source_id=invoice.id, account="6001", debit=Decimal("0"), credit=Decimal("10"),
+                    posting_date=invoice.invoice_date),
+        LedgerEntry(source_type="invoice", source_id=invoice.id, account="222101", debit=Decimal("10"), credit=Decimal("0"),
+                    posting_date=invoice.invoice_date)])
+    db.session.flush()
+    result = act("ledger.reconcile", month="2026-11")
+    failed = {d["name"]: d["violations"] for d in result["differences"]}
+    assert set(failed) == {"invoices_match_ledger", "revenue_and_receivables"}
+    assert failed["invoices_match_ledger"] == [{"invoice": invoice_no, "gross": "1130.00", "receivables": ["1130.00"],
+                                                "ledger_1122": "1130.00", "ledger_6001": "1010.00", "ledger_222101": "120.00"}]
+    assert checks.invoices_match_ledger("2026-12")["ok"]
