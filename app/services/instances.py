@@ -18,16 +18,22 @@ def requester_facts(user: User) -> dict:
 
 
 @command
-def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
+def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None, *,
+                   scheduled: bool = False) -> ProcessInstance:
     """Start the latest version of ``process_key`` with start-form ``data``.
-    Raises ValidationFailed (unknown key, bad start data), Forbidden (auditors)."""
+    A ``scheduled`` start (the timer start event) carries no data, so the hand
+    start event's form does not apply to it. Raises ValidationFailed (unknown
+    key, bad start data), Forbidden (auditors)."""
     ensure_may_change(actor)
     if business_key is not None and (not storable_text(business_key) or len(business_key) > 128):
         raise ValidationFailed.for_fields({"business_key": ["Up to 128 characters of text."]})
     definition = find_definition(process_key) if isinstance(process_key, str) else None
     if definition is None:
         raise ValidationFailed.for_fields({"process_key": [f"No process {process_key!r} is deployed."]})
-    validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
+    if scheduled and data:
+        raise ValidationFailed.for_fields({"data": ["A scheduled start carries no data."]})
+    if not scheduled:
+        validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
     full_data = {**data, "requester": requester_facts(actor)}
     now = clock.now()
     instance = ProcessInstance(

@@ -153,7 +153,8 @@ def start_next_scheduled() -> str | None:
     if definition is not None:
         try:
             with db.session.begin_nested():
-                instance = start_instance(key, {}, system_user(), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}")
+                instance = start_instance(key, {}, system_user(), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}",
+                                          scheduled=True)
             schedule.last_started_at, schedule.last_instance_id = now, instance.id
         except Exception:  # a start that cannot run must not block the schedule: log it and go on
             log.exception("scheduled start of %s failed", key)
