@@ -1,8 +1,21 @@
 """Salesperson assessments: the collection assessment (回款考核, F08) and the
-quarterly performance score (绩效考核, F09)."""
+quarterly performance score (绩效考核, F09).
+
+The collection assessment (seed §八.1: 将回款差价按扣税后的金额,以费用的形式,
+考核到业务员名下) charges each salesperson, as a selling expense owed to them,
+the price difference of what they collected: per invoice, its net (after
+VAT) amount less the same lines at the base price list's net prices, shared
+over the write-offs in proportion to the cash collected. Selling above the
+base gives a positive amount the salesperson later draws against receipts
+(贴票报销); selling below gives a negative amount: a recovery (Dr 2241 /
+Cr 6601) that stands as what the salesperson owes and is offset against
+their next assessment payout (``expenses.make_reimbursement``), never an error.
+"""
 from datetime import date as date_type
 from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
@@ -38,6 +51,19 @@ def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
     except ValueError:
         raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}") from None
     return date_type(year, 3 * q - 2, 1), (date_type(year + 1, 1, 1) if q == 4 else date_type(year, 3 * q + 1, 1))
+
+
+def business_today() -> date_type:
+    """Today in the business time zone (a quarter-end timer fires at 01:00
+    in Shanghai, still the day before in UTC)."""
+    zone = ZoneInfo(current_app.config.get("BUSINESS_TIMEZONE", "Asia/Shanghai"))
+    return clock.now().astimezone(zone).date()
+
+
+def previous_quarter(today: date_type) -> str:
+    """The quarter that ended before ``today``'s: 2027-01-01 → "2026-Q4"."""
+    current = (today.month - 1) // 3 + 1
+    return f"{today.year - 1}-Q4" if current == 1 else f"{today.year}-Q{current - 1}"
 
 
 def _base_price(price_list: PriceList, line, on: date_type) -> Decimal | None:
@@ -77,17 +103,9 @@ def assessable_allocations(salesperson: User, month: str) -> list[Allocation]:
         Allocation.id.not_in(assessed)).order_by(Allocation.id)))
 
 
-def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: date_type,
-                    source_key: str) -> CollectionAssessment | None:
-    """Charge the collection price difference of ``month``'s write-offs to
-    ``salesperson`` (flushes): each allocation's share of its invoice's
-    difference from ``base_list``; posts Dr 6601 / Cr 2241 (negative when
-    the rep sold below the base). None when nothing was collected. Raises
-    BusinessRuleViolation ``invalid_month``, ``period_closed``."""
-    allocations = assessable_allocations(salesperson, month)
-    if not allocations:
-        return None
-    journal.ensure_open(on)
+def assessment_lines(allocations: list[Allocation], base_list: PriceList) -> list[AssessmentLine]:
+    """Each allocation's share of its invoice's price difference from
+    ``base_list``, in proportion to the cash it collected (unsaved lines)."""
     lines, differences = [], {}
     for allocation in allocations:
         invoice = allocation.receivable.invoice
@@ -95,45 +113,109 @@ def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: 
             differences[invoice.id] = price_difference(invoice, base_list)
         share = round_money(differences[invoice.id] * allocation.amount / invoice.gross) if invoice.gross else ZERO
         lines.append(AssessmentLine(allocation=allocation, invoice_id=invoice.id, collected=allocation.amount, difference=share))
+    return lines
+
+
+def _approved_only(allocations: list[Allocation], approved: list | None) -> list[Allocation]:
+    """The allocations the reviewers approved, when they named them (write-offs
+    made since the review wait for the next assessment). Raises
+    ``assessment_changed`` when an approved one is no longer assessable
+    (reversed, or assessed by another instance since)."""
+    if approved is None:
+        return allocations
+    wanted = {int(i) for i in approved}
+    kept = [a for a in allocations if a.id in wanted]
+    if len(kept) != len(wanted):
+        raise BusinessRuleViolation("assessment_changed", "Some approved write-offs were reversed or assessed since the "
+                                    "review; assess the period again.",
+                                    {"missing": sorted(wanted - {a.id for a in kept})})
+    return kept
+
+
+def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: date_type, source_key: str,
+                    approved: list | None = None) -> CollectionAssessment | None:
+    """Charge the collection price difference of ``month``'s write-offs
+    (only the ``approved`` allocation ids, when given) to ``salesperson``
+    (flushes). A positive amount posts Dr 6601 / Cr 2241 (owed to the
+    salesperson); a negative one is a recovery, Dr 2241 / Cr 6601 (owed by
+    them). None when nothing was collected. Raises BusinessRuleViolation
+    ``invalid_month``, ``assessment_changed``, ``period_closed``."""
+    allocations = _approved_only(assessable_allocations(salesperson, month), approved)
+    if not allocations:
+        return None
+    journal.ensure_open(on)
+    lines = assessment_lines(allocations, base_list)
     amount = sum((line.difference for line in lines), ZERO)
     assessment = CollectionAssessment(number=next_number(CollectionAssessment, "CA", on), salesperson=salesperson, month=month,
                                       base_price_list=base_list.code, amount=amount, posting_date=on, source_key=source_key,
                                       created_at=clock.now(), lines=lines)
     db.session.add(assessment)
     db.session.flush()
+    expense, owed = ("D", "C") if amount >= 0 else ("C", "D")
     post("collection_assessment", assessment.id, on, [
-        Line(journal.SELLING_EXPENSES, "D", amount, salesperson_id=salesperson.id, region=salesperson.region),
-        Line(journal.OWED_TO_EMPLOYEES, "C", amount, salesperson_id=salesperson.id, region=salesperson.region),
-    ], memo=f"collection assessment {assessment.number} {month}")
+        Line(journal.SELLING_EXPENSES, expense, abs(amount), salesperson_id=salesperson.id, region=salesperson.region),
+        Line(journal.OWED_TO_EMPLOYEES, owed, abs(amount), salesperson_id=salesperson.id, region=salesperson.region),
+    ], memo=f"collection {'assessment' if amount >= 0 else 'recovery'} {assessment.number} {month}")
     return assessment
+
+
+def _assessment_inputs(salesperson: str, month: str, base_price_list: str) -> tuple[User, PriceList]:
+    rep = user_by_username(salesperson)
+    if rep is None:
+        raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
+    base = db.session.scalar(select(PriceList).where(PriceList.code == base_price_list))
+    if base is None:
+        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {base_price_list!r}.")
+    month_bounds(month)
+    return rep, base
+
+
+def _line_result(line: AssessmentLine) -> dict:
+    return {"allocation_id": line.allocation.id, "invoice_no": line.allocation.receivable.invoice.number,
+            "collected": money_str(line.collected), "difference": money_str(line.difference)}
+
+
+@action("ledger.preview_assessment")
+def preview_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD") -> dict:
+    """F08: what ``charge_assessment`` would charge, for the reviewers; posts
+    nothing. Result {"salesperson", "month", "base_price_list", "amount",
+    "kind" ("payout", "recovery" or "none"), "allocation_ids",
+    "allocations": [{"allocation_id", "invoice_no", "collected",
+    "difference"}]}. Raises ``unknown_user``, ``invalid_month``, ``unknown_price_list``."""
+    rep, base = _assessment_inputs(salesperson, month, base_price_list)
+    lines = assessment_lines(assessable_allocations(rep, month), base)
+    for line in lines:  # computed, never saved: keep them out of the session
+        if line in db.session:
+            db.session.expunge(line)
+    amount = sum((line.difference for line in lines), ZERO)
+    return {"salesperson": rep.username, "month": month, "base_price_list": base.code, "amount": money_str(amount),
+            "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
+            "allocation_ids": [line.allocation.id for line in lines], "allocations": [_line_result(line) for line in lines]}
 
 
 @action("ledger.charge_assessment")
 def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
-                      date: str | None = None) -> dict:
+                      allocations: list | None = None, date: str | None = None) -> dict:
     """F08: the month's collection price difference, after tax, charged to
-    ``salesperson`` as an expense owed to them. Result {"assessment_no"
-    (None when nothing was collected), "salesperson", "month", "amount",
+    ``salesperson``: positive, an expense owed to them; negative, a recovery
+    owed by them. ``allocations`` (ids, from ``preview_assessment``) limits
+    the charge to what was approved. Result {"assessment_no" (None when
+    nothing was collected), "salesperson", "month", "amount", "kind",
     "allocations": [{"allocation_id", "invoice_no", "collected",
     "difference"}]}. Idempotent per call. Raises ``unknown_user``,
-    ``invalid_month``, ``unknown_price_list``, ``period_closed``."""
+    ``invalid_month``, ``unknown_price_list``, ``assessment_changed``, ``period_closed``."""
     assessment = db.session.scalar(select(CollectionAssessment).where(CollectionAssessment.source_key == call.idempotency_key))
     if assessment is None:
-        rep = user_by_username(salesperson)
-        if rep is None:
-            raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
-        base = db.session.scalar(select(PriceList).where(PriceList.code == base_price_list))
-        if base is None:
-            raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {base_price_list!r}.")
-        month_bounds(month)
-        assessment = make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key)
+        rep, base = _assessment_inputs(salesperson, month, base_price_list)
+        assessment = make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key,
+                                     approved=allocations)
         if assessment is None:
-            return {"assessment_no": None, "salesperson": rep.username, "month": month, "amount": "0.00", "allocations": []}
+            return {"assessment_no": None, "salesperson": rep.username, "month": month, "amount": "0.00", "kind": "none",
+                    "allocations": []}
+    amount = assessment.amount
     return {"assessment_no": assessment.number, "salesperson": assessment.salesperson.username, "month": assessment.month,
-            "amount": money_str(assessment.amount),
-            "allocations": [{"allocation_id": line.allocation_id, "invoice_no": line.allocation.receivable.invoice.number,
-                             "collected": money_str(line.collected), "difference": money_str(line.difference)}
-                            for line in assessment.lines]}
+            "amount": money_str(amount), "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
+            "allocations": [_line_result(line) for line in assessment.lines]}
 
 
 def quarter_figures(quarter: str) -> dict[int, dict]:
@@ -161,9 +243,11 @@ def quarter_figures(quarter: str) -> dict[int, dict]:
 
 
 def score(invoiced: Decimal, returned: Decimal, collected: Decimal) -> tuple[Decimal, Decimal]:
-    """The rule of the quarterly assessment (季度绩效考核细则): collection
-    rate = collected / invoiced (capped at 1); score = 100 × collection rate
-    − 100 × returned / (invoiced + returned), never below 0."""
+    """The rule of the quarterly assessment (季度绩效考核细则; the seed names
+    the rules but not their content, so these are ours): collection rate =
+    collected / invoiced (capped at 1); score = 100 × collection rate − 100 ×
+    returned / (invoiced + returned), never below 0. Collection counts because
+    §八 assesses 回款; returns count against because they undo sales."""
     rate = min(collected / invoiced, Decimal(1)) if invoiced > 0 else Decimal(0)
     sold = invoiced + returned
     penalty = returned / sold if sold > 0 else Decimal(0)
@@ -172,15 +256,30 @@ def score(invoiced: Decimal, returned: Decimal, collected: Decimal) -> tuple[Dec
             points.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
+# Grade bands for the director's reward and penalty proposal (严格奖惩): the
+# lowest score of each grade, best first.
+GRADES = ((Decimal(90), "A"), (Decimal(75), "B"), (Decimal(60), "C"), (Decimal(0), "D"))
+
+
+def grade(points: Decimal) -> str:
+    """A (≥ 90, rewarded), B (≥ 75), C (≥ 60), D (below 60, penalised)."""
+    return next(letter for floor, letter in GRADES if points >= floor)
+
+
 @action("ledger.score_performance")
-def score_performance(call: ActionCall, *, quarter: str) -> dict:
-    """F09: score every salesperson with business in ``quarter`` (YYYY-Qn)
-    and record the scores. Result {"quarter", "scores": [{"salesperson",
-    "invoiced", "returned", "collected", "collection_rate", "score"}]}.
-    Idempotent per call. Posts no entries. Raises ``invalid_quarter``."""
+def score_performance(call: ActionCall, *, quarter: str | None = None) -> dict:
+    """F09: score every salesperson with business in ``quarter`` (YYYY-Qn;
+    empty: the quarter that ended before today in business time, which is
+    what the quarter-end timer start asks for) and record the scores. Result
+    {"quarter", "scores": [{"salesperson", "invoiced", "returned",
+    "collected", "collection_rate", "score", "grade"}]}. Idempotent per
+    call. Posts no entries. Raises ``invalid_quarter``."""
     rows = list(db.session.scalars(select(PerformanceScore).where(PerformanceScore.source_key == call.idempotency_key)
                                    .order_by(PerformanceScore.seq)))
-    if not rows:
+    if rows:
+        quarter = rows[0].quarter
+    else:
+        quarter = str(quarter or "").strip() or previous_quarter(business_today())
         quarter_bounds(quarter)
         figures = quarter_figures(quarter)
         reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(figures)))}
@@ -194,4 +293,5 @@ def score_performance(call: ActionCall, *, quarter: str) -> dict:
         db.session.flush()
     return {"quarter": quarter.upper(), "scores": [
         {"salesperson": r.salesperson.username, "invoiced": money_str(r.invoiced), "returned": money_str(r.returned),
-         "collected": money_str(r.collected), "collection_rate": str(r.collection_rate), "score": str(r.score)} for r in rows]}
+         "collected": money_str(r.collected), "collection_rate": str(r.collection_rate), "score": str(r.score),
+         "grade": grade(r.score)} for r in rows]}

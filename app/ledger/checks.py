@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger import journal
+from app.ledger import balances, journal
 from app.ledger.pricing import rule_problems
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderLine, ShippingLine,
@@ -68,8 +68,7 @@ def invoice_outstanding() -> dict:
 def receipt_allocations() -> dict:
     """3. Per receipt: amount = allocations + unallocated, unallocated ≥ 0,
     every allocation within the receipt's customer."""
-    used = _sums(select(Allocation.receipt_id, func.sum(Allocation.amount))
-                 .where(Allocation.receipt_id.is_not(None)).group_by(Allocation.receipt_id))
+    used = balances.receipt_used_totals()  # allocations and what a red receipt cancelled
     violations = [{"receipt": number, "amount": str(amount), "allocated": str(used.get(rid, ZERO))}
                   for rid, number, amount in db.session.execute(select(Receipt.id, Receipt.number, Receipt.amount))
                   if not ZERO <= used.get(rid, ZERO) <= amount]
@@ -86,8 +85,7 @@ def customer_balances() -> dict:
     subledger: dict[int, Decimal] = defaultdict(lambda: ZERO)
     for rid, customer_id, amount in db.session.execute(select(Receivable.id, Receivable.customer_id, Receivable.amount)):
         subledger[customer_id] += amount - settled.get(rid, ZERO) + offset.get(rid, ZERO)
-    used = _sums(select(Allocation.receipt_id, func.sum(Allocation.amount))
-                 .where(Allocation.receipt_id.is_not(None)).group_by(Allocation.receipt_id))
+    used = balances.receipt_used_totals()  # allocations and what a red receipt cancelled
     for rid, customer_id, amount in db.session.execute(select(Receipt.id, Receipt.customer_id, Receipt.amount)):
         subledger[customer_id] -= amount - used.get(rid, ZERO)
     ledger = _sums(select(LedgerEntry.customer_id, func.sum(LedgerEntry.debit) - func.sum(LedgerEntry.credit))

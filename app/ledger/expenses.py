@@ -64,10 +64,11 @@ def make_advance(employee: User, amount, purpose: str, *, on: date_type, source_
 
 
 def make_claim(advance: EmployeeAdvance | None, employee: User, claim_lines: list[dict], returned=0, *, on: date_type,
-               source_key: str) -> ExpenseClaim:
+               source_key: str, close: bool = False) -> ExpenseClaim:
     """An expense claim (flushes): its lines [{"category", "amount"}] settle
     ``advance`` first; the rest becomes owed to the employee; ``returned``
-    cash closes (part of) what is left of the advance. Posts Dr 6601, Dr 1002
+    cash closes (part of) what is left of the advance (``close``: all of
+    it, whatever ``returned`` says). Posts Dr 6601, Dr 1002
     (returned) / Cr 1221, Cr 2241. Raises BusinessRuleViolation
     ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``."""
     if not claim_lines:
@@ -82,6 +83,8 @@ def make_claim(advance: EmployeeAdvance | None, employee: User, claim_lines: lis
     returned = round_money(returned or 0)
     left = advance_outstanding(advance) if advance is not None else ZERO
     applied = min(claimed, left)
+    if close:
+        returned = left - applied
     if returned < 0 or returned > left - applied:
         raise BusinessRuleViolation("over_return", f"At most {money_str(left - applied)} of the advance is left to return.",
                                     {"returnable": money_str(left - applied)})
@@ -104,16 +107,33 @@ def reimbursed(*, claim_id: int | None = None, assessment_id: int | None = None)
     return _sum(select(func.sum(Reimbursement.amount)).where(column == (claim_id if claim_id is not None else assessment_id)))
 
 
+def assessments_owed(salesperson_id: int) -> Decimal:
+    """What a salesperson's collection assessments owe them net of what was
+    paid: payouts less recoveries (negative assessments) less reimbursements."""
+    charged = _sum(select(func.sum(CollectionAssessment.amount)).where(CollectionAssessment.salesperson_id == salesperson_id))
+    paid = _sum(select(func.sum(Reimbursement.amount)).where(Reimbursement.employee_id == salesperson_id,
+                                                             Reimbursement.assessment_id.is_not(None)))
+    return charged - paid
+
+
+def assessment_due(assessment: CollectionAssessment) -> Decimal:
+    """What may still be paid on ``assessment``: its own rest, less any
+    recovery the salesperson still owes from earlier assessments (offset)."""
+    own = assessment.amount - reimbursed(assessment_id=assessment.id)
+    return max(min(own, assessments_owed(assessment.salesperson_id)), ZERO)
+
+
 def make_reimbursement(*, claim: ExpenseClaim | None = None, assessment: CollectionAssessment | None = None, amount=None,
                        on: date_type, source_key: str) -> Reimbursement:
     """Pay the employee what a claim or an assessment still owes them
-    (``amount``, default all of it) (flushes); posts Dr 2241 / Cr 1002.
-    Raises BusinessRuleViolation ``nothing_to_pay``, ``over_payment``,
+    (``amount``, default all of it) (flushes); posts Dr 2241 / Cr 1002. An
+    assessment's payout is first reduced by recoveries the salesperson still
+    owes. Raises BusinessRuleViolation ``nothing_to_pay``, ``over_payment``,
     ``invalid_amount``, ``period_closed``."""
     if claim is not None:
         due, employee_id = claim.payable - reimbursed(claim_id=claim.id), claim.employee_id
     else:
-        due, employee_id = assessment.amount - reimbursed(assessment_id=assessment.id), assessment.salesperson_id
+        due, employee_id = assessment_due(assessment), assessment.salesperson_id
     if due <= 0:
         raise BusinessRuleViolation("nothing_to_pay", "Nothing is owed on this document.")
     amount = due if amount is None else _positive(amount, "amount")
@@ -155,16 +175,20 @@ def pay_advance(call: ActionCall, *, employee: str, amount, purpose: str, date: 
 
 
 @action("ledger.settle_advance")
-def settle_advance(call: ActionCall, *, advance: str, claim_lines: list, returned=None, date: str | None = None) -> dict:
+def settle_advance(call: ActionCall, *, advance: str, claim_lines: list, returned=None, close: bool = False,
+                   date: str | None = None) -> dict:
     """F10: the claim against ``advance`` (its number): ``claim_lines``
-    [{"category", "amount"}], ``returned`` cash. Result {"claim_no",
-    "advance_no", "claimed", "applied", "returned", "payable",
+    [{"category", "amount"}], ``returned`` cash; ``close`` settles the
+    advance for good: what the claim does not use comes back as returned
+    cash (a claim above the advance leaves the difference payable). Result
+    {"claim_no", "advance_no", "claimed", "applied", "returned", "payable",
     "outstanding"}. Idempotent per call. Raises ``unknown_employee_advance``,
     ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``."""
     claim = db.session.scalar(select(ExpenseClaim).where(ExpenseClaim.source_key == call.idempotency_key))
     if claim is None:
         found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance")
-        claim = make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key)
+        claim = make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
+                           close=close)
     return {"claim_no": claim.number, "advance_no": claim.advance.number, "claimed": money_str(claim.claimed),
             "applied": money_str(claim.applied), "returned": money_str(claim.returned), "payable": money_str(claim.payable),
             "outstanding": money_str(advance_outstanding(claim.advance))}
@@ -190,6 +214,6 @@ def pay_reimbursement(call: ActionCall, *, claim: str | None = None, assessment:
     if payment.claim_id is not None:
         still = db.session.get(ExpenseClaim, payment.claim_id).payable - reimbursed(claim_id=payment.claim_id)
     else:
-        still = db.session.get(CollectionAssessment, payment.assessment_id).amount - reimbursed(assessment_id=payment.assessment_id)
+        still = assessment_due(db.session.get(CollectionAssessment, payment.assessment_id))
     return {"reimbursement_no": payment.number, "employee": payment.employee.username, "amount": money_str(payment.amount),
             "still_due": money_str(still)}

@@ -51,11 +51,19 @@ def _regional_manager_of_customer(starter: User, data: dict) -> User | None:
     )
 
 
+def _salesperson(starter: User, data: dict) -> User | None:
+    """The salesperson the instance is about (data ``salesperson``, a
+    username), e.g. the rep whose collection assessment is paid out."""
+    username = data.get("salesperson")
+    return db.session.scalar(select(User).where(User.username == username)) if isinstance(username, str) else None
+
+
 RESOLVERS = {
     "@requester": _requester,
     "@manager_of_requester": _manager_of_requester,
     "@department_head_of_requester": _department_head_of_requester,
     "@regional_manager_of_customer": _regional_manager_of_customer,
+    "@salesperson": _salesperson,
 }
 
 LANE_NAMES = frozenset(ROLE_CODES) | frozenset(RESOLVERS)

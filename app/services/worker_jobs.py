@@ -151,7 +151,7 @@ def start_next_scheduled() -> str | None:
 
     now = clock.now()
     key = take_one(select(ScheduledStart.process_key).where(ScheduledStart.next_due_at <= now)
-                   .order_by(ScheduledStart.next_due_at))
+                   .order_by(ScheduledStart.next_due_at, ScheduledStart.process_key))
     if key is None:
         return None
     schedule = db.session.get(ScheduledStart, key)

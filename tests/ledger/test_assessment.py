@@ -2,10 +2,10 @@
 from decimal import Decimal
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import AssessmentLine, CollectionAssessment
+from app.models import AssessmentLine, CollectionAssessment, LedgerEntry
 from app.workflow.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold
 
@@ -49,7 +49,81 @@ def test_selling_below_the_base_charges_a_negative_amount_and_reversed_allocatio
         act("ledger.pay_reimbursement", assessment=result["assessment_no"])
     assert raised.value.code == "nothing_to_pay"
     assert db.session.scalar(select(AssessmentLine.difference)) == D("-45.00")
+    assert result["kind"] == "recovery"
+    # a recovery is owed by the salesperson: Dr 2241 / Cr 6601, never a negative debit
+    entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == "collection_assessment")).all()
+    assert sorted((e.account, e.debit, e.credit) for e in entries) == [("2241", D("45.00"), D("0")),
+                                                                      ("6601", D("0"), D("45.00"))]
     assert all_invariants_hold()
+
+
+def test_a_recovery_is_offset_against_the_next_payout(world, act, sell):
+    _collect(act, sell, "1079.15", lines=(("P100", 10),))  # −45.00 (sold below the standard list)
+    recovery = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", date="2026-11-30")
+    _collect(act, sell, "1130", day="2026-12-03")  # P200 1000.00 net vs KEY 900: +100.00
+    payout = act("ledger.charge_assessment", salesperson="rep_test", month="2026-12", base_price_list="KEY",
+                 date="2026-12-31")
+    assert (recovery["amount"], payout["amount"], payout["kind"]) == ("-45.00", "100.00", "payout")
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.pay_reimbursement", assessment=payout["assessment_no"], amount="60", date="2026-12-31")
+    assert raised.value.code == "over_payment" and raised.value.details == {"due": "55.00"}
+    paid = act("ledger.pay_reimbursement", assessment=payout["assessment_no"], date="2026-12-31")
+    assert (paid["amount"], paid["still_due"]) == ("55.00", "0.00")
+    owed = db.session.scalar(select(func.sum(LedgerEntry.credit) - func.sum(LedgerEntry.debit))
+                             .where(LedgerEntry.account == "2241", LedgerEntry.salesperson_id == world.rep.id))
+    assert owed == 0
+    assert all_invariants_hold()
+
+
+def test_preview_posts_nothing_and_the_charge_keeps_to_the_approved_write_offs(world, act, sell):
+    _, made = _collect(act, sell, "565")
+    preview = act("ledger.preview_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY")
+    approved = made["allocations"][0]["allocation_id"]
+    assert (preview["amount"], preview["kind"], preview["allocation_ids"]) == ("50.00", "payout", [approved])
+    assert db.session.scalar(select(func.count()).select_from(CollectionAssessment)) == 0
+    assert db.session.scalar(select(func.count()).select_from(AssessmentLine)) == 0
+    _collect(act, sell, "565", day="2026-11-06")  # a later write-off waits for the next assessment
+    charged = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY",
+                  allocations=[approved], date="2026-11-30")
+    assert charged["amount"] == "50.00" and [a["allocation_id"] for a in charged["allocations"]] == [approved]
+    with pytest.raises(BusinessRuleViolation) as raised:  # already assessed
+        act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY",
+            allocations=[approved], date="2026-11-30")
+    assert raised.value.code == "assessment_changed" and raised.value.details == {"missing": [approved]}
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("today, quarter", [("2027-01-01", "2026-Q4"), ("2026-12-31", "2026-Q3"),
+                                            ("2026-04-01", "2026-Q1"), ("2026-09-30", "2026-Q2")])
+def test_previous_quarter(today, quarter):
+    from datetime import date
+
+    from app.ledger.assessment import previous_quarter
+
+    assert previous_quarter(date.fromisoformat(today)) == quarter
+
+
+def test_an_empty_quarter_is_the_one_that_ended_in_business_time(world, act, sell, app):
+    from datetime import datetime, timezone
+
+    from app import clock
+
+    sell("D00001", [("P200", 1)])
+    # 2027-01-01 01:00 in Shanghai is still 2026-12-31 in UTC: the quarter that ended is Q4
+    clock.set_clock(app, lambda: datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc))
+    try:
+        result = act("ledger.score_performance", quarter="")
+    finally:
+        clock.set_clock(app, None)
+    assert result["quarter"] == "2026-Q4" and [s["grade"] for s in result["scores"]] == ["D"]
+
+
+@pytest.mark.parametrize("points, letter", [("100", "A"), ("90", "A"), ("89.99", "B"), ("75", "B"), ("60", "C"),
+                                            ("59.99", "D"), ("0", "D")])
+def test_grades(points, letter):
+    from app.ledger.assessment import grade
+
+    assert grade(D(points)) == letter
 
 
 @pytest.mark.parametrize("params, code", [
@@ -71,7 +145,7 @@ def test_quarterly_score_from_invoices_returns_and_collections(world, act, sell)
     result = act("ledger.score_performance", quarter="2026-q4")
     assert result == {"ok": True, "quarter": "2026-Q4", "scores": [{
         "salesperson": "rep_test", "invoiced": "1130.00", "returned": "1130.00", "collected": "565.00",
-        "collection_rate": "0.5000", "score": "0.00"}]}  # 50 points for collection, −50 for returning half
+        "collection_rate": "0.5000", "score": "0.00", "grade": "D"}]}  # 50 points for collection, −50 for returning half
     assert act("ledger.score_performance", quarter="2026-Q3")["scores"] == []
     with pytest.raises(BusinessRuleViolation) as raised:
         act("ledger.score_performance", quarter="2026-Q5")

@@ -42,6 +42,21 @@ def test_advance_claim_return_and_reimbursement(world, act):
     assert all_invariants_hold("2026-11")
 
 
+@pytest.mark.parametrize("lines, applied, returned, payable", [
+    ([{"category": "展位费", "amount": "600"}], "600.00", "400.00", "0.00"),                                 # below: rest back
+    ([{"category": "展位费", "amount": "600"}, {"category": "餐费", "amount": "700.5"}], "1000.00", "0.00", "300.50"),
+    ([{"category": "展位费", "amount": "1000"}], "1000.00", "0.00", "0.00"),
+])
+def test_closing_a_claim_settles_the_advance_for_good(world, act, lines, applied, returned, payable):
+    advance = act("ledger.pay_advance", employee="rep_test", amount="1000", purpose="推广", date="2026-11-03")
+    claim = act("ledger.settle_advance", advance=advance["advance_no"], claim_lines=lines, returned="1", close=True,
+                date="2026-11-20")
+    assert (claim["applied"], claim["returned"], claim["payable"], claim["outstanding"]) == (applied, returned, payable,
+                                                                                             "0.00")
+    assert _balance("1221", world.rep.id) == 0 and _balance("2241", world.rep.id) == -D(payable)
+    assert all_invariants_hold()
+
+
 @pytest.mark.parametrize("params, code", [
     ({"claim_lines": [{"category": "差旅费", "amount": "100"}], "returned": "950"}, "over_return"),
     ({"claim_lines": []}, "empty_claim"),

@@ -1,0 +1,258 @@
+"""F10 promotion_expense through the service layer with the real diagram:
+application and its approvals (every rule of promotion_authority), the
+advance, the claim with the flow sheet and receipts and its approvals
+(every rule of promotion_claim_authority), the settlement (claim below,
+equal to and above the advance), every rejection and refused posting, and
+the ledger records and invariant 8 after each."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import EmployeeAdvance, ExpenseClaim, InstanceStatus, LedgerEntry, Reimbursement
+from app.workflow import actions
+from ledger.harness import all_invariants_hold
+
+D = Decimal
+DEALER = "浙江泵阀总经销有限公司"
+
+
+@pytest.fixture
+def application(customer_code):
+    def build(expense_type="exhibition", amount=5000, **extra):
+        return {"expense_type": expense_type, "amount": amount, "customer": customer_code(DEALER),
+                "purpose": "杭州泵阀展会展位及资料", **extra}
+
+    return build
+
+
+def _claim(*amounts):
+    from app.services.attachments import save_bytes
+
+    return {"customer_paid_date": "2026-12-01",
+            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"product flow sheet 2026-12"),
+            "claim_lines": [{"category": "展位费", "amount": amount,
+                             "receipt": save_bytes(f"invoice-{n}.pdf", "application/pdf", f"invoice {n} {amount}".encode())}
+                            for n, amount in enumerate(amounts, start=1)]}
+
+
+def _approve_application(sales, instance, manager="rm_east", gm=False):
+    sales.approve(instance, "Task_RegionalManagerReview", manager)
+    sales.approve(instance, "Task_DirectorReview", "director")
+    if gm:
+        sales.approve(instance, "Task_GMApplicationApproval", "gm")
+
+
+def _approve_claim(sales, instance, gm=False):
+    sales.approve(instance, "Task_VerifyFlowSheet", "sales_admin")
+    sales.approve(instance, "Task_CheckReceipts", "finance")
+    sales.approve(instance, "Task_DirectorClaimReview", "director")
+    if gm:
+        sales.approve(instance, "Task_GMClaimApproval", "gm")
+
+
+def _count(model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def _entries(source_type):
+    rows = db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == source_type)).all()
+    return sorted((e.account, e.debit, e.credit) for e in rows)
+
+
+def _refuse_once(monkeypatch, operation, code="period_closed"):
+    original = actions._REGISTRY[operation]
+    calls = []
+
+    def refuse(call, **params):
+        calls.append(params)
+        if len(calls) == 1:
+            raise actions.BusinessRuleViolation(code, "The ledger is busy closing the period.")
+        return original(call, **params)
+
+    monkeypatch.setitem(actions._REGISTRY, operation, refuse)
+    return calls
+
+
+def test_claim_below_the_advance_returns_the_rest(sales, application):
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    review = sales.task(instance, "Task_RegionalManagerReview")
+    assert review.assignee.username == "rm_east" and review.approval_stage == "first_review"
+    _approve_application(sales, instance)
+    assert instance.data["gm_approval_required"] is False  # rule CampaignWithinLimit
+    assert instance.data["advance"]["amount"] == "5000.00" and instance.data["advance"]["employee"] == "rep_east1"
+    assert sales.task(instance, "Task_SubmitClaim").assignee.username == "rep_east1"
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(3200, 800))
+    assert sales.task(instance, "Task_VerifyFlowSheet").approval_stage == "claim"
+    _approve_claim(sales, instance)
+    assert instance.data["gm_claim_approval_required"] is False  # rule ClaimWithinApproved
+    assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
+    settlement = instance.data["settlement"]
+    assert (settlement["claimed"], settlement["applied"], settlement["returned"], settlement["payable"],
+            settlement["outstanding"]) == ("4000.00", "4000.00", "1000.00", "0.00", "0.00")
+    [advance] = db.session.scalars(select(EmployeeAdvance)).all()
+    [claim] = db.session.scalars(select(ExpenseClaim)).all()
+    assert (advance.employee.username, advance.amount, advance.purpose) == ("rep_east1", D("5000.00"), "杭州泵阀展会展位及资料")
+    assert (claim.advance_id, claim.claimed, claim.applied, claim.returned, claim.payable) == \
+        (advance.id, D("4000.00"), D("4000.00"), D("1000.00"), D("0.00"))
+    assert [(line.category, line.amount) for line in claim.lines] == [("展位费", D("3200.00")), ("展位费", D("800.00"))]
+    assert advance.amount == claim.claimed + claim.returned + D("0.00")  # invariant 8, nothing outstanding
+    assert _count(Reimbursement) == 0
+    assert _entries("employee_advance") == [("1002", D("0"), D("5000.00")), ("1221", D("5000.00"), D("0"))]
+    assert _entries("expense_claim") == [("1002", D("1000.00"), D("0")), ("1221", D("0"), D("5000.00")),
+                                         ("6601", D("4000.00"), D("0"))]
+    assert all_invariants_hold()
+
+
+def test_claim_above_the_advance_is_approved_by_the_gm_and_the_difference_paid(sales, application):
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(4000, 1600.5))
+    _approve_claim(sales, instance, gm=True)
+    assert instance.data["gm_claim_approval_required"] is True  # rule ClaimAboveApproved
+    assert instance.status is InstanceStatus.completed
+    assert (instance.data["settlement"]["payable"], instance.data["payment"]["amount"]) == ("600.50", "600.50")
+    [claim] = db.session.scalars(select(ExpenseClaim)).all()
+    assert (claim.claimed, claim.applied, claim.returned, claim.payable) == (D("5600.50"), D("5000.00"), D("0.00"),
+                                                                             D("600.50"))
+    [payment] = db.session.scalars(select(Reimbursement)).all()
+    assert (payment.claim_id, payment.amount, payment.employee.username) == (claim.id, D("600.50"), "rep_east1")
+    assert _entries("expense_claim") == [("1221", D("0"), D("5000.00")), ("2241", D("0"), D("600.50")),
+                                         ("6601", D("5600.50"), D("0"))]
+    assert _entries("reimbursement") == [("1002", D("0"), D("600.50")), ("2241", D("600.50"), D("0"))]
+    assert all_invariants_hold()
+
+
+def test_the_gm_approves_both_stages_of_a_large_campaign(sales, application):
+    instance = sales.start("promotion_expense", application(amount=25000), "rep_east1")
+    _approve_application(sales, instance, gm=True)
+    assert instance.data["gm_approval_required"] is True  # rule CampaignAboveLimit
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(25000))
+    _approve_claim(sales, instance, gm=True)
+    assert instance.data["gm_claim_approval_required"] is True  # rule GMApprovedApplication
+    assert instance.status is InstanceStatus.completed
+    assert (instance.data["settlement"]["returned"], instance.data["settlement"]["payable"]) == ("0.00", "0.00")
+    assert _count(EmployeeAdvance) == 1 and _count(ExpenseClaim) == 1 and _count(Reimbursement) == 0
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("rule, expense_type, amount, starter, manager, gm", [
+    ("CampaignAboveLimit", "advertising", 20000.01, "rep_east1", "rm_east", True),
+    ("CampaignWithinLimit", "promotion_meeting", 20000, "rep_east1", "rm_east", False),
+    ("EntertainmentAboveLimit", "entertainment", 5000.01, "rep_east1", "rm_east", True),
+    ("EntertainmentWithinLimit", "entertainment", 5000, "rep_east1", "rm_east", False),
+    ("StaffTravelAboveLimit", "travel", 3000.01, "rep_east1", "rm_east", True),
+    ("StaffTravelWithinLimit", "travel", 3000, "rep_east1", "rm_east", False),
+    ("ManagerTravelAboveLimit", "travel", 8000.01, "rm_east", "director", True),
+    ("ManagerTravelWithinLimit", "travel", 8000, "rm_east", "director", False),
+])
+def test_application_authority_rules(sales, application, rule, expense_type, amount, starter, manager, gm):
+    instance = sales.start("promotion_expense", application(expense_type, amount), starter)
+    _approve_application(sales, instance, manager=manager)
+    assert instance.data["gm_approval_required"] is gm, rule
+    if gm:
+        sales.approve(instance, "Task_GMApplicationApproval", "gm")
+    assert sales.task(instance, "Task_SubmitClaim").assignee.username == starter
+    assert db.session.scalar(select(EmployeeAdvance.amount)) == D(str(amount))
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("rejected_at, user", [
+    ("Task_RegionalManagerReview", "rm_east"), ("Task_DirectorReview", "director"), ("Task_GMApplicationApproval", "gm"),
+])
+def test_a_rejected_application_is_withdrawn(sales, application, rejected_at, user):
+    instance = sales.start("promotion_expense", application(amount=30000), "rep_east1")
+    approvals = ["Task_RegionalManagerReview", "Task_DirectorReview", "Task_GMApplicationApproval"]
+    for element, approver in zip(approvals[:approvals.index(rejected_at)], ["rm_east", "director"]):
+        sales.approve(instance, element, approver)
+    sales.reject(instance, rejected_at, user, "预算过高")
+    assert sales.task(instance, "Task_ReviseApplication").assignee.username == "rep_east1"
+    sales.complete(instance, "Task_ReviseApplication", "rep_east1", application(amount=30000, action="withdraw"))
+    assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
+    assert _count(EmployeeAdvance) == 0 and _entries("employee_advance") == []
+    assert all_invariants_hold()
+
+
+def test_a_rejected_application_is_revised_and_resubmitted(sales, application):
+    instance = sales.start("promotion_expense", application(amount=30000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.reject(instance, "Task_GMApplicationApproval", "gm", "压缩到两万以内")
+    sales.complete(instance, "Task_ReviseApplication", "rep_east1", application(amount=18000, action="resubmit"))
+    _approve_application(sales, instance)
+    assert instance.data["gm_approval_required"] is False
+    assert instance.data["advance"]["amount"] == "18000.00" and _count(EmployeeAdvance) == 1
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("rejected_at", ["Task_VerifyFlowSheet", "Task_CheckReceipts", "Task_DirectorClaimReview",
+                                         "Task_GMClaimApproval"])
+def test_a_rejected_claim_goes_back_to_the_rep(sales, application, rejected_at):
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5200))  # above the advance: the GM approves
+    chain = [("Task_VerifyFlowSheet", "sales_admin"), ("Task_CheckReceipts", "finance"), ("Task_DirectorClaimReview", "director"),
+             ("Task_GMClaimApproval", "gm")]
+    users = dict(chain)
+    for element, user in chain[:[e for e, _ in chain].index(rejected_at)]:
+        sales.approve(instance, element, user)
+    sales.reject(instance, rejected_at, users[rejected_at], "流向单与回款客户不符")
+    assert sales.task(instance, "Task_SubmitClaim").assignee.username == "rep_east1"
+    assert _count(ExpenseClaim) == 0  # nothing is booked before the approvals
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(4800))
+    _approve_claim(sales, instance)
+    assert instance.status is InstanceStatus.completed and instance.data["settlement"]["returned"] == "200.00"
+    assert all_invariants_hold()
+
+
+def test_a_refused_advance_is_cancelled_by_finance(sales, act, application):
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    act("ledger.close_period", month="2026-12")
+    _approve_application(sales, instance)
+    assert instance.data["advance"]["error"]["code"] == "period_closed"
+    assert sales.task(instance, "Task_ResolveAdvanceProblem").candidate_role == "finance"
+    sales.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "cancel"})
+    assert instance.status is InstanceStatus.completed and _count(EmployeeAdvance) == 0
+    assert all_invariants_hold()
+
+
+def test_a_refused_advance_is_retried(sales, application, monkeypatch):
+    calls = _refuse_once(monkeypatch, "ledger.pay_advance")
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
+    assert instance.data["advance"]["ok"] and len(calls) == 2 and _count(EmployeeAdvance) == 1
+    assert sales.task(instance, "Task_SubmitClaim").assignee.username == "rep_east1"
+
+
+@pytest.mark.parametrize("action", ["retry", "revise_claim"])
+def test_a_refused_settlement_is_retried_or_returned_to_the_rep(sales, application, monkeypatch, action):
+    calls = _refuse_once(monkeypatch, "ledger.settle_advance")
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5000))
+    _approve_claim(sales, instance)
+    assert instance.data["settlement"]["error"]["code"] == "period_closed" and _count(ExpenseClaim) == 0
+    sales.complete(instance, "Task_ResolveSettlementProblem", "finance", {"action": action})
+    if action == "revise_claim":
+        sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(4999.99))
+        _approve_claim(sales, instance)
+    assert instance.status is InstanceStatus.completed and len(calls) == 2 and _count(ExpenseClaim) == 1
+    assert calls[1]["close"] is True and calls[1]["advance"] == instance.data["advance"]["advance_no"]
+    assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("action, paid", [("retry", 1), ("pay_later", 0)])
+def test_a_refused_payout_is_retried_or_left_owed(sales, application, monkeypatch, action, paid):
+    _refuse_once(monkeypatch, "ledger.pay_reimbursement")
+    instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5300))
+    _approve_claim(sales, instance, gm=True)
+    assert instance.data["payment"]["error"]["code"] == "period_closed"
+    sales.complete(instance, "Task_ResolvePayoutProblem", "finance", {"action": action})
+    assert instance.status is InstanceStatus.completed and _count(Reimbursement) == paid
+    owed = db.session.scalar(select(func.sum(LedgerEntry.credit) - func.sum(LedgerEntry.debit))
+                             .where(LedgerEntry.account == "2241"))
+    assert owed == (D("0") if paid else D("300.00"))
+    assert all_invariants_hold()
