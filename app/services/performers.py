@@ -40,15 +40,21 @@ def _department_head_of_requester(starter: User, data: dict) -> User | None:
 
 
 def _regional_manager_of_customer(starter: User, data: dict) -> User | None:
-    code = data.get("customer_code")
-    customer = db.session.scalar(select(Customer).where(Customer.code == code)) if code else None
+    """The regional manager over the customer (data ``customer_code`` or
+    ``customer``): the one who manages its salesperson, else the region's
+    first (a region may have two, e.g. the director's assistant)."""
+    code = data.get("customer_code") or data.get("customer")
+    customer = db.session.scalar(select(Customer).where(Customer.code == code)) if isinstance(code, str) else None
     if customer is None:
         return None
-    return db.session.scalar(
+    managers = db.session.scalars(
         select(User).join(user_role).join(Role)
         .where(Role.code == "regional_manager", User.region == customer.region, User.active.is_(True))
-        .order_by(User.id).limit(1)
-    )
+        .order_by(User.id)
+    ).all()
+    salesperson = customer.salesperson
+    own = [m for m in managers if salesperson is not None and salesperson.manager_id == m.id]
+    return (own or managers or [None])[0]
 
 
 def _salesperson(starter: User, data: dict) -> User | None:
