@@ -273,3 +273,59 @@ def test_goods_short_in_the_warehouse_go_back_to_the_warehouse(sales, order_requ
     sales.complete(instance, "Task_PickGoods", "warehouse", PICK)
     assert instance.data["outbound_result"]["ok"]
     assert sales.ready_elements(instance) == ["Task_IssueInvoice"]
+
+
+def test_very_large_order_gets_fifteen_days(sales, order_request):
+    instance = sales.start("mail_order", order_request([{"material": "MTR008", "qty": 50}]), REP)  # 2104.06 × 50 at the 50+ price
+    assert instance.data["quote_result"]["gross"] == "105203.00"
+    assert instance.data["payment_days"] == 15 and instance.data["order_review_required"] is True
+    sales.approve(instance, "Task_OrderReview", "sales_admin")
+    assert instance.data["payment_due"] == "2026-12-16T09:00:00+00:00"
+
+
+RETRIES = [  # the refused action, the person it goes to, what they submit to try again
+    ("ledger.create_shipping_note", "Task_ResolveShippingProblem", "billing_clerk", {"action": "retry", "resolution_note": "已处理"}),
+    ("ledger.post_outbound", "Task_PickGoods", "warehouse", PICK),
+    ("ledger.issue_invoice", "Task_IssueInvoice", "billing_clerk", INVOICE),
+    ("ledger.allocate_receipt", "Task_ResolveWriteOff", "sales_admin", {"action": "retry"}),
+    ("ledger.register_shipment", "Task_BookCourier", REP, COURIER),
+]
+
+
+@pytest.mark.parametrize("operation, person_task, person, retry", RETRIES, ids=[r[0] for r in RETRIES])
+def test_every_refused_step_goes_to_a_person_and_is_retried(sales, order_request, refuse_once, operation, person_task, person, retry):
+    calls = refuse_once(operation)
+    instance = sales.start("mail_order", order_request(), REP)
+    _take_order_and_inform(sales, instance)
+    sales.complete(instance, "Task_ConfirmPayment", "finance", _payment(2215))
+    seen = []
+
+    def retry_where_refused():
+        if len(calls) == 1 and person_task in sales.ready_elements(instance):  # the person read the reason
+            seen.append(instance.data)
+            sales.complete(instance, person_task, person, retry)
+
+    for element, who, data in (("Task_PickGoods", "warehouse", PICK), ("Task_IssueInvoice", "billing_clerk", INVOICE),
+                               ("Task_BookCourier", REP, COURIER)):
+        retry_where_refused()
+        sales.complete(instance, element, who, data)
+    retry_where_refused()
+    assert len(seen) == 1
+    assert instance.status is InstanceStatus.completed and len(calls) == 2
+    assert [i.gross for i in db.session.scalars(select(Invoice))] == [Decimal("2215.00")]
+    assert _count(Allocation) == 1 and _count(ShippingNote) == 1
+    assert all_invariants_hold()
+
+
+def test_a_refused_cancellation_goes_to_finance(sales, act, order_request, frozen_clock):
+    instance = sales.start("mail_order", order_request(), REP)
+    _take_order_and_inform(sales, instance)
+    act("ledger.cancel_sales_order", order=instance.data["order_result"]["order_no"], reason="客户电话取消")  # by hand, first
+    frozen_clock.advance(days=8)
+    assert events.fire_due_timers() == 1
+    db.session.refresh(instance)
+    assert instance.data["cancel_result"]["error"]["code"] == "already_cancelled"
+    assert sales.task(instance, "Task_ResolveCancellation").candidate_role == "finance"
+    sales.complete(instance, "Task_ResolveCancellation", "finance", {"resolution_note": "订单已由业务员取消，无款项"})
+    assert instance.status is InstanceStatus.completed and _count(SalesOrderCancellation) == 1
+    assert all_invariants_hold()

@@ -241,3 +241,46 @@ def test_proof_naming_a_file_that_was_never_stored_is_refused(sales, customer_co
     with pytest.raises(ValidationFailed):
         sales.start("return_exchange", request_for(order_no, proof=[]), REP)  # at least one proof
     assert db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.kind == "red")) == 0
+
+
+def test_refused_replacement_goes_to_the_supervisor_who_retries(sales, invoiced_order, request_for, refuse_once):
+    calls = refuse_once("ledger.create_replacement")
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    assert instance.data["replacement_result"]["error"]["code"] == "period_closed"
+    assert sales.task(instance, "Task_ResolveReplacementProblem").candidate_role == "sales_admin"
+    sales.complete(instance, "Task_ResolveReplacementProblem", "sales_admin", {"action": "retry"})
+    assert len(calls) == 2 and instance.data["replacement_result"]["ok"]
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "已换新件"})
+    assert instance.status is InstanceStatus.completed and len(_reds()) == 1
+    assert _count(SalesOrder, SalesOrder.kind == "blue") == 2
+    assert all_invariants_hold()
+
+
+def test_replacement_that_cannot_leave_goes_back_to_the_warehouse(sales, invoiced_order, request_for, refuse_once):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    calls = refuse_once("ledger.post_outbound")  # after the original shipment
+    instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    received = {"received_on": "2026-12-03", "condition_note": "待补货"}
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    assert instance.data["outbound_result"]["error"]["code"] == "period_closed"
+    assert sales.ready_elements(instance) == ["Task_WarehouseExecute"]
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    assert instance.status is InstanceStatus.completed and len(calls) == 2
+    assert all_invariants_hold()
+
+
+def test_refused_posting_retried_by_the_supervisor(sales, invoiced_order, request_for, refuse_once):
+    calls = refuse_once("ledger.post_return")
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "retry"})
+    _reduce_and_execute(sales, instance)
+    assert len(calls) == 2 and [r.gross for r in _reds()] == [D("-980.00")]
+    assert all_invariants_hold()
