@@ -11,7 +11,7 @@ from app.extensions import db
 from app.ledger import balances, journal
 from app.ledger.pricing import rule_problems
 from app.models import (
-    Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderLine, ShippingLine,
+    Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
     ShippingNote, StockMovement,
 )
 
@@ -274,6 +274,20 @@ def order_line_prices() -> dict:
     return _result("order_line_prices", violations)
 
 
+def order_cancellations() -> dict:
+    """Cancelled orders: exactly the blue orders with a cancellation record,
+    and nothing delivered or invoiced from them (the way back after delivery
+    is a return)."""
+    recorded = set(db.session.scalars(select(SalesOrderCancellation.order_id)))
+    violations = []
+    for order in db.session.scalars(select(SalesOrder).where(
+            (SalesOrder.status == "cancelled") | SalesOrder.id.in_(recorded))):
+        if order.status != "cancelled" or order.id not in recorded or order.kind != "blue" or any(
+                line.qty_delivered or line.qty_invoiced for line in order.lines):
+            violations.append({"order": order.number, "status": order.status, "recorded": order.id in recorded})
+    return _result("order_cancellations", violations)
+
+
 def price_rules() -> dict:
     """Configuration: no tied rules, the NC class rule holds."""
     return _result("price_rules", rule_problems())
@@ -284,4 +298,4 @@ def run_all(month: str | None = None) -> list[dict]:
     return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
             order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
             invoices_match_ledger(month), employee_advances(),
-            order_line_prices(), price_rules()]
+            order_line_prices(), order_cancellations(), price_rules()]

@@ -1,4 +1,6 @@
-"""Sales orders: priced by the matching rules, VAT per line, credit checked."""
+"""Sales orders: priced by the matching rules, VAT per line, credit checked;
+a prepaid (mail) order released once the money is in; an undelivered order
+cancelled by a record."""
 from datetime import date as date_type
 
 from sqlalchemy import select
@@ -9,9 +11,10 @@ from app.ledger.contracts import check_order_against_contract
 from app.ledger.catalogue import customer_by_code, material_by_code, user_by_username
 from app.ledger.credit import credit_position
 from app.ledger.journal import next_number, today
-from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
+from app.ledger.balances import customer_advances_total
+from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
 from app.ledger.pricing import resolve_price
-from app.models import Customer, SalesOrder, SalesOrderLine
+from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -116,3 +119,80 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
         order = create_order(customer_by_code(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
                              contract_number=contract_number, created_by_id=call.actor_id)
     return order_result(order)
+
+
+def release_prepaid(order: SalesOrder) -> bool:
+    """Credit control again for a held order whose customer has paid
+    (LEDGER.md: mail-order customers pay first, so they pass once the receipt
+    is in): approve it when its exposure is now within the limit (flushes).
+    No override record: nobody makes an exception, the rule simply passes.
+    Returns whether the order is approved. Raises BusinessRuleViolation
+    ``order_cancelled``."""
+    if order.status == "cancelled":
+        raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
+    if order.status == "held" and not credit_position(order.customer, order=order)["over"]:
+        order.status = "approved"
+        db.session.flush()
+    return order.status != "held"
+
+
+@action("ledger.release_prepaid_order")
+def release_prepaid_order(call: ActionCall, *, order: str) -> dict:
+    """F02: after a receipt, approve the held prepaid ``order`` if the
+    customer's money now covers it. Result {"order_no", "status", "released",
+    "gross", "advance", "shortfall"}: ``shortfall`` is what is still missing
+    (0.00 once released). Safe to repeat. Raises ``unknown_order``,
+    ``order_cancelled``."""
+    found = order_by_number(order)
+    released = release_prepaid(found)
+    position = credit_position(found.customer, order=found)
+    shortfall = ZERO if released else max(position["exposure"] - position["limit"], ZERO)
+    return {"order_no": found.number, "status": found.status, "released": released, "gross": money_str(found.gross),
+            "advance": money_str(customer_advances_total(found.customer_id)), "shortfall": money_str(shortfall)}
+
+
+def cancel_order(order: SalesOrder, *, reason: str, on: date_type, source_key: str,
+                 cancelled_by_id: int | None = None) -> SalesOrderCancellation:
+    """Cancel an order nothing has left the warehouse for (flushes): a
+    SalesOrderCancellation record, and the order's status "cancelled" so it
+    no longer counts as ordered-not-invoiced. Its lines stay as they were;
+    nothing is posted (an order never posted anything). Money the customer
+    paid stays an advance (预收) to refund or use later. Raises
+    BusinessRuleViolation ``red_order``, ``already_cancelled``,
+    ``order_closed``, ``order_delivered`` (a return is the way back then),
+    ``shipping_pending`` (a draft shipping note names it)."""
+    if order.kind != "blue":
+        raise BusinessRuleViolation("red_order", "A red order (a return) cannot be cancelled.")
+    if order.status == "cancelled":
+        raise BusinessRuleViolation("already_cancelled", f"Order {order.number} is already cancelled.")
+    if order.status == "closed":
+        raise BusinessRuleViolation("order_closed", f"Order {order.number} is closed.")
+    if any(line.qty_delivered or line.qty_invoiced for line in order.lines):
+        raise BusinessRuleViolation("order_delivered", f"Goods of order {order.number} have left the warehouse; post a return.")
+    pending = db.session.scalar(select(ShippingNote.number).join(ShippingLine).join(SalesOrderLine).where(
+        SalesOrderLine.order_id == order.id, ShippingNote.status == "draft").limit(1))
+    if pending is not None:
+        raise BusinessRuleViolation("shipping_pending", f"Shipping note {pending} of order {order.number} is still open.")
+    record = SalesOrderCancellation(order=order, previous_status=order.status, reason=reason[:255], cancelled_on=on,
+                                    cancelled_by_id=cancelled_by_id, source_key=source_key, created_at=clock.now())
+    db.session.add(record)
+    order.status = "cancelled"
+    db.session.flush()
+    return record
+
+
+@action("ledger.cancel_sales_order")
+def cancel_sales_order(call: ActionCall, *, order: str, reason: str, date: str | None = None) -> dict:
+    """F02: cancel ``order`` (e.g. unpaid when the payment window ran out).
+    Result {"order_no", "status", "previous_status", "cancelled_on",
+    "reason", "advance"}: ``advance`` is what the customer has paid and not
+    used, now theirs to claim. Idempotent per call. Raises ``unknown_order``,
+    ``already_cancelled``, ``order_closed``, ``order_delivered``,
+    ``shipping_pending``, ``red_order``."""
+    record = db.session.scalar(select(SalesOrderCancellation).where(SalesOrderCancellation.source_key == call.idempotency_key))
+    if record is None:
+        record = cancel_order(order_by_number(order), reason=reason, on=parse_date(date), source_key=call.idempotency_key,
+                              cancelled_by_id=call.actor_id)
+    return {"order_no": record.order.number, "status": record.order.status, "previous_status": record.previous_status,
+            "cancelled_on": record.cancelled_on.isoformat(), "reason": record.reason,
+            "advance": money_str(customer_advances_total(record.order.customer_id))}

@@ -13,9 +13,10 @@ from app.ledger.balances import outstanding
 from app.ledger.collections import offset_red_receivables
 from app.ledger.invoicing import make_red_invoices
 from app.ledger.journal import Line, next_number, post
-from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, round_money, round_price
-from app.ledger.orders import line_by_no, order_by_number, parse_date
-from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
+from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
+from app.ledger.orders import create_order, line_by_no, order_by_number, parse_date
+from app.ledger.shipping import make_shipping_note
+from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -50,6 +51,37 @@ def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_k
     return made
 
 
+def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLine, Decimal, Decimal]]:
+    """Check a return of a blue ``order`` without posting anything: each
+    line {"line_no", "qty", optional "unit_price"} → (original line, qty,
+    price). qty ≤ delivered − already returned; the price may not exceed the
+    original (default: the original). Raises BusinessRuleViolation
+    ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
+    ``return_exceeds_delivered``, ``return_price_too_high``."""
+    if order.kind != "blue":
+        raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
+    if not lines:
+        raise BusinessRuleViolation("empty_return", "A return needs at least one line.")
+    plan = []
+    wanted: dict[int, Decimal] = {}
+    for entry in lines:
+        original = line_by_no(order, entry["line_no"])
+        qty = exact_qty(entry["qty"], original.material.qty_scale)
+        price = round_price(entry["unit_price"]) if entry.get("unit_price") is not None else original.unit_price
+        if qty <= 0:
+            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.")
+        wanted[original.id] = wanted.get(original.id, Decimal(0)) + qty  # the same line twice counts once
+        if wanted[original.id] > original.qty_delivered - original.qty_returned:
+            raise BusinessRuleViolation("return_exceeds_delivered",
+                                        f"Line {original.line_no}: {wanted[original.id]} exceeds delivered − returned "
+                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no})
+        if price > original.unit_price or price < 0:
+            raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
+                                        f"the original {original.unit_price}.", {"line_no": original.line_no})
+        plan.append((original, qty, price))
+    return plan
+
+
 def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, source_key: str, reason: str | None = None) -> SalesOrder:
     """Return goods of a blue ``order`` (flushes). Each line {"line_no",
     "qty", optional "unit_price"} becomes a red line (negative qty) that
@@ -61,26 +93,8 @@ def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, sour
     (Dr 1405 / Cr 6401). Raises BusinessRuleViolation ``red_order``,
     ``empty_return``, ``invalid_quantity``, ``return_exceeds_delivered``,
     ``return_price_too_high``, ``period_closed``."""
-    if order.kind != "blue":
-        raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
-    if not lines:
-        raise BusinessRuleViolation("empty_return", "A return needs at least one line.")
     journal.ensure_open(on)
-    plan = []
-    for entry in lines:
-        original = line_by_no(order, entry["line_no"])
-        qty = exact_qty(entry["qty"], original.material.qty_scale)
-        price = round_price(entry["unit_price"]) if entry.get("unit_price") is not None else original.unit_price
-        if qty <= 0:
-            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.")
-        if qty > original.qty_delivered - original.qty_returned:
-            raise BusinessRuleViolation("return_exceeds_delivered",
-                                        f"Line {original.line_no}: {qty} exceeds delivered − returned "
-                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no})
-        if price > original.unit_price or price < 0:
-            raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
-                                        f"the original {original.unit_price}.", {"line_no": original.line_no})
-        plan.append((original, qty, price))
+    plan = plan_return(order, lines)
     red_lines = []
     for number, (original, qty, price) in enumerate(plan, start=1):
         amounts = line_amounts(-qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)
@@ -138,3 +152,49 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
     return {"return_order_no": red.number, "net": money_str(red.net), "tax": money_str(red.tax), "gross": money_str(red.gross),
             "red_invoices": [{"invoice_no": i.number, "gross": money_str(i.gross)} for i in invoices],
             "customer_credit": money_str(credit)}
+
+
+@action("ledger.check_return")
+def check_return(call: ActionCall, *, order: str, lines: list, customer: str | None = None) -> dict:
+    """F03: check a return or exchange request before anyone reviews it, and
+    price it; posts nothing. Result {"order_no", "customer", "net", "tax",
+    "gross", "lines": [{"line_no", "material", "qty", "unit_price",
+    "gross"}]}, amounts positive (what the customer gets back). Raises
+    ``unknown_order``, ``wrong_customer`` (the order is another customer's),
+    ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
+    ``return_exceeds_delivered``, ``return_price_too_high``."""
+    found = order_by_number(order)
+    if customer and found.customer.code != customer:
+        raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.")
+    priced = []
+    for original, qty, price in plan_return(found, lines):
+        priced.append((original, qty, price, line_amounts(qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)))
+    totals = document_totals([amounts for *_, amounts in priced])
+    return {"order_no": found.number, "customer": found.customer.code, "net": money_str(totals.net),
+            "tax": money_str(totals.tax), "gross": money_str(totals.gross),
+            "lines": [{"line_no": original.line_no, "material": original.material.code,
+                       "qty": qty_str(qty, original.material.qty_scale), "unit_price": str(price),
+                       "gross": money_str(amounts.gross)} for original, qty, price, amounts in priced]}
+
+
+@action("ledger.create_replacement")
+def create_replacement(call: ActionCall, *, order: str, lines: list, date: str | None = None) -> dict:
+    """F03 exchange (换货 = a return plus a new order, LEDGER.md): a new blue
+    order for the same materials and quantities as the returned ``lines``
+    [{"line_no", "qty"}] of ``order``, priced by the matching rules on
+    ``date``, and its draft shipping note for the warehouse. Result
+    {"order_no", "gross", "shipping_note_no"}. Idempotent per call. Raises
+    ``unknown_order``, ``unknown_line``, ``no_price``, ``credit_hold`` (the
+    replacement would be held: nothing is saved), ``order_on_hold``."""
+    existing = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
+    if existing is None:
+        original = order_by_number(order)
+        on = parse_date(date)
+        wanted = [{"material": line_by_no(original, entry["line_no"]).material.code, "qty": entry["qty"]} for entry in lines]
+        existing = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
+                                contract_number=original.contract_number, created_by_id=call.actor_id)
+        if existing.status == "held":
+            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {existing.hold_reason}.")
+        make_shipping_note(existing, None, on=on, source_key=f"{call.idempotency_key}#note")
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == f"{call.idempotency_key}#note"))
+    return {"order_no": existing.number, "gross": money_str(existing.gross), "shipping_note_no": note.number}

@@ -55,9 +55,11 @@ def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_
     """A draft shipping note for ``order`` (flushes): ``lines`` [{"line_no",
     "qty"}], default everything not yet delivered or on another note. Raises
     BusinessRuleViolation ``order_on_hold``, ``credit_hold`` (second credit
-    check), ``red_order``, ``over_delivery``, ``nothing_to_ship``."""
+    check), ``red_order``, ``order_cancelled``, ``over_delivery``, ``nothing_to_ship``."""
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "A red order is executed by its return, not shipped.")
+    if order.status == "cancelled":
+        raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
     require_credit_for_shipment(order)
     wanted = []
     if lines:

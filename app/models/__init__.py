@@ -20,7 +20,7 @@ from app.models.price_adjustment_sheet import PriceAdjustmentSheet, PriceAdjustm
 from app.models.process import DeployedFile, InstanceStatus, ProcessDefinition, ProcessInstance
 from app.models.receipt import Allocation, Receipt
 from app.models.receipt_reversal import ReceiptReversal
-from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderLine
+from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
@@ -31,6 +31,6 @@ __all__ = [
     "CustomerCredit", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
     "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
-    "Receivable", "Role", "SalesOrder", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
+    "Receivable", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
 ]

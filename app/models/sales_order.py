@@ -1,4 +1,4 @@
-"""Sales orders (销售订单), their lines and credit overrides."""
+"""Sales orders (销售订单), their lines, credit overrides and cancellations."""
 from datetime import date
 from decimal import Decimal
 
@@ -13,13 +13,14 @@ from app.models.posted import Posted
 from app.models.pricing import PriceItem, PriceRule
 from app.models.types import Money, ScaledDecimal, UTCDateTime, utcnow
 
-ORDER_STATUSES = ("held", "approved", "closed")
+ORDER_STATUSES = ("held", "approved", "closed", "cancelled")
 
 
 class SalesOrder(Posted, db.Model):
     """A blue order, or a red one (kind "red": a return) referencing its
     original. The commercial content never changes once saved; only the
-    workflow ``status`` (held → approved → closed) moves."""
+    workflow ``status`` (held → approved → closed, or → cancelled with its
+    SalesOrderCancellation record) moves."""
 
     __tablename__ = "sales_order"
     __mutable_columns__ = frozenset({"status", "hold_reason"})
@@ -105,3 +106,24 @@ class CreditOverride(Posted, db.Model):
 
     order: Mapped[SalesOrder] = relationship()
     approved_by: Mapped[User] = relationship()
+
+
+class SalesOrderCancellation(Posted, db.Model):
+    """The record that cancels an order nothing was delivered from (e.g. a
+    mail order left unpaid): who or what cancelled it, when and why. The
+    order keeps every line; only its status says "cancelled", so exposure
+    and reports leave it out while the history stays."""
+
+    __tablename__ = "sales_order_cancellation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), unique=True)
+    previous_status: Mapped[str] = mapped_column(String(16))
+    reason: Mapped[str] = mapped_column(String(255))
+    cancelled_on: Mapped[date] = mapped_column(Date)
+    cancelled_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    order: Mapped[SalesOrder] = relationship()
+    cancelled_by: Mapped[User | None] = relationship()

@@ -53,6 +53,12 @@ def _as_moment(value) -> datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
 
 
+def _is_timer(definition_name: str) -> bool:
+    """SpiffWorkflow's timer definitions: Duration*Timer*, Cycle*Timer* and
+    TimeDate (a timeDate timer's class name has no "Timer" in it)."""
+    return "Timer" in definition_name or definition_name == "TimeDateEventDefinition"
+
+
 def _boundary_timer_due(task) -> datetime | None:
     """When the earliest timer attached to ``task`` fires, if any."""
     parent = task.parent
@@ -61,7 +67,7 @@ def _boundary_timer_due(task) -> datetime | None:
     moments = []
     for sibling in parent.children:
         definition = getattr(sibling.task_spec, "event_definition", None)
-        if sibling is task or sibling.state != TaskState.WAITING or "Timer" not in type(definition).__name__:
+        if sibling is task or sibling.state != TaskState.WAITING or not _is_timer(type(definition).__name__):
             continue
         moment = _as_moment(sibling._get_internal_data("event_value"))
         if moment is not None:
@@ -220,7 +226,7 @@ class Run:
     def next_timer_due(self) -> datetime | None:
         due = []
         for event in self._workflow.waiting_events():
-            if "Timer" not in event.event_type or event.value is None:
+            if not _is_timer(event.event_type) or event.value is None:
                 continue
             moment = _as_moment(event.value)
             if moment is not None:

@@ -55,3 +55,24 @@ def shipped_order(act):
         return order["order_no"]
 
     return make
+
+
+@pytest.fixture
+def refuse_once(monkeypatch):
+    """``refuse_once("ledger.x")``: the action answers a business-rule refusal the first time, then works."""
+    from app.workflow import actions
+
+    def install(operation):
+        original = actions._REGISTRY[operation]
+        calls = []
+
+        def refusing(call, **params):
+            calls.append(params)
+            if len(calls) == 1:
+                raise actions.BusinessRuleViolation("period_closed", "December is being closed; try again later.")
+            return original(call, **params)
+
+        monkeypatch.setitem(actions._REGISTRY, operation, refusing)
+        return calls
+
+    return install

@@ -99,3 +99,53 @@ def test_stock_comes_back_to_its_batch_at_the_original_cost(world, act, sell):
     act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 250}], date="2026-11-05")
     back = db.session.scalars(select(StockMovement).where(StockMovement.kind == "red_outbound").order_by(StockMovement.seq)).all()
     assert [(m.batch_no, m.qty, m.unit_cost) for m in back] == [("B2611-P100", D(200), D(60)), ("B2610-P100", D(50), D(60))]
+
+
+def test_check_return_prices_the_request_and_posts_nothing(world, act, sell):
+    order_no, _ = sell("D00001", [("P100", 10)])
+    result = act("ledger.check_return", order=order_no, customer="D00001", lines=[{"line_no": 1, "qty": 3}])
+    assert (result["net"], result["tax"], result["gross"]) == ("286.50", "37.25", "323.75")  # the red invoice's amounts, positive
+    assert result["lines"] == [{"line_no": 1, "material": "P100", "qty": "3", "unit_price": "95.50000000", "gross": "323.75"}]
+    assert db.session.scalar(select(SalesOrder).where(SalesOrder.kind == "red")) is None
+    assert _line(order_no).qty_returned == D(0)
+
+
+@pytest.mark.parametrize("lines, code", [
+    ([{"line_no": 1, "qty": 11}], "return_exceeds_delivered"),
+    ([{"line_no": 1, "qty": 6}, {"line_no": 1, "qty": 5}], "return_exceeds_delivered"),  # the same line twice adds up
+    ([{"line_no": 1, "qty": 1, "unit_price": "95.51"}], "return_price_too_high"),
+    ([{"line_no": 2, "qty": 1}], "unknown_line"),
+    ([], "empty_return"),
+])
+def test_check_return_refuses_what_post_return_would(world, act, sell, lines, code):
+    order_no, _ = sell("D00001", [("P100", 10)])
+    for operation in ("ledger.check_return", "ledger.post_return"):
+        with pytest.raises(BusinessRuleViolation) as raised:
+            act(operation, order=order_no, lines=lines)
+        assert raised.value.code == code, operation
+
+
+def test_check_return_refuses_another_customers_order(world, act, sell):
+    order_no, _ = sell("D00001", [("P100", 10)])
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.check_return", order=order_no, customer="C00001", lines=[{"line_no": 1, "qty": 1}])
+    assert raised.value.code == "wrong_customer"
+
+
+def test_replacement_is_a_new_order_with_its_shipping_note(world, act, sell):
+    order_no, _ = sell("D00001", [("P100", 10)])
+    act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05")
+    result = act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05")
+    replacement = db.session.scalar(select(SalesOrder).where(SalesOrder.number == result["order_no"]))
+    assert replacement.kind == "blue" and replacement.status == "approved" and result["gross"] == "215.83"
+    assert [(line.material.code, line.qty) for line in replacement.lines] == [("P100", D(2))]
+    shipped = act("ledger.post_outbound", shipping_note=result["shipping_note_no"], date="2026-11-05")
+    assert [m["qty"] for m in shipped["movements"]] == ["2"]
+    assert all_invariants_hold()
+
+
+def test_replacement_over_the_credit_limit_is_refused_and_leaves_nothing(world, act, sell):
+    order_no, _ = sell("D00002", [("P100", 8)], invoice=False)  # 904.00 of a 1000.00 limit
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 1}], date="2026-11-05")
+    assert raised.value.code == "credit_hold"

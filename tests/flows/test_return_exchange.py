@@ -1,0 +1,286 @@
+"""F03 return_exchange through the service layer with the real diagram: a
+return before and after invoicing, an exchange, every rejection, the
+ledger's refusals (over-return, price above the original, a return posted
+meanwhile), the general manager's review by the decision table, and proof
+attachments; the red documents posted and the ledger invariants after each."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.ledger.balances import outstanding
+from app.models import Invoice, InstanceStatus, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
+from ledger.harness import all_invariants_hold
+
+DEALER = "浙江泵阀总经销有限公司"  # 华东, served by rep_east1
+REP = "rep_east1"
+D = Decimal
+
+
+@pytest.fixture
+def proof(app):
+    from app.services.attachments import save_bytes
+
+    return [save_bytes("破损照片.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"crack on the pump casing"),
+            save_bytes("客户退货函.pdf", "application/pdf", b"%PDF-1.4 return letter")]
+
+
+@pytest.fixture
+def request_for(customer_code, proof):
+    def build(order_no, lines=({"line_no": 1, "qty": 1},), kind="return", reason="quality_defect", **extra):
+        return {"customer": customer_code(DEALER), "order_no": order_no, "kind": kind, "reason": reason,
+                "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": list(lines), "proof": proof, **extra}
+
+    return build
+
+
+@pytest.fixture
+def invoiced_order(act, customer_code, shipped_order):
+    def make(lines):
+        order_no = shipped_order(customer_code(DEALER), lines)
+        return order_no, act("ledger.issue_invoice", order=order_no)["invoice_no"]
+
+    return make
+
+
+def _approve_up_to_director(sales, instance):
+    review = sales.task(instance, "Task_SalesReview")
+    assert review.candidate_role == "order_clerk" and review.is_approval
+    sales.approve(instance, "Task_SalesReview", "order_clerk")
+    assert sales.task(instance, "Task_QualityInspection").candidate_role == "quality"
+    sales.approve(instance, "Task_QualityInspection", "quality", "复验确认轴承缺陷")
+    assert sales.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
+    sales.approve(instance, "Task_DirectorApproval", "director")
+
+
+def _reduce_and_execute(sales, instance):
+    assert sales.task(instance, "Task_ReduceAccount").candidate_role == "sales_admin"
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    assert sales.task(instance, "Task_WarehouseExecute").candidate_role == "warehouse"
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "外包装完好"})
+    assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
+
+
+def _line(order_no, line_no=1):
+    return db.session.scalar(select(SalesOrderLine).join(SalesOrder).where(SalesOrder.number == order_no,
+                                                                           SalesOrderLine.line_no == line_no))
+
+
+def _reds():
+    return list(db.session.scalars(select(SalesOrder).where(SalesOrder.kind == "red")))
+
+
+def _count(model, *where):
+    return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer_code, shipped_order, request_for):
+    order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no), REP)
+    assert instance.data["check_result"]["gross"] == "980.00"
+    _approve_up_to_director(sales, instance)
+    assert instance.data["gm_review_required"] is False  # the company's fault, within the director's authority
+    _reduce_and_execute(sales, instance)
+
+    [red] = _reds()
+    assert (red.gross, red.order_date.isoformat()) == (D("-980.00"), "2026-12-02")
+    assert [(line.qty, line.original_line.order.number) for line in red.lines] == [(D(-1), order_no)]
+    assert instance.data["return_result"]["red_invoices"] == [] and _count(Invoice) == 0
+    back = db.session.scalars(select(StockMovement).where(StockMovement.kind == "red_outbound")).all()
+    assert [(m.qty, m.batch_no) for m in back] == [(D(1), "B2512-MTR001")]
+    line = _line(order_no)
+    assert (line.qty_delivered, line.qty_returned, line.qty_invoiced) == (D(2), D(1), D(0))
+    assert all_invariants_hold()
+
+
+def test_return_after_invoicing_posts_a_red_invoice_that_offsets_the_original(sales, invoiced_order, request_for):
+    order_no, invoice_no = invoiced_order([("MTR001", 2)])  # 1960.00 invoiced
+    instance = sales.start("return_exchange", request_for(order_no), REP)
+    _approve_up_to_director(sales, instance)
+    _reduce_and_execute(sales, instance)
+
+    result = instance.data["return_result"]
+    [red_invoice] = db.session.scalars(select(Invoice).where(Invoice.kind == "red"))
+    blue = db.session.scalar(select(Invoice).where(Invoice.number == invoice_no))
+    assert result["red_invoices"] == [{"invoice_no": red_invoice.number, "gross": "-980.00"}]
+    assert red_invoice.original_invoice_id == blue.id and (red_invoice.net + red_invoice.tax) == D("-980.00")
+    blue_receivable = db.session.scalar(select(Receivable).where(Receivable.invoice_id == blue.id))
+    assert outstanding(blue_receivable) == D("980.00") and result["customer_credit"] == "0.00"
+    line = _line(order_no)
+    assert (line.qty_returned, line.qty_invoiced) == (D(1), D(1))
+    assert all_invariants_hold()
+
+
+def test_exchange_returns_the_goods_and_ships_a_replacement(sales, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR001", 2), ("PRT001", 3)])
+    instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 2, "qty": 2}], kind="exchange"), REP)
+    assert instance.data["check_result"]["gross"] == "170.00"
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    replacement = instance.data["replacement_result"]
+    assert replacement["ok"] and replacement["gross"] == "170.00"
+    warehouse = sales.task(instance, "Task_WarehouseExecute")
+    assert warehouse.candidate_role == "warehouse"
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "已换新件"})
+    assert instance.status is InstanceStatus.completed
+    assert [m["qty"] for m in instance.data["outbound_result"]["movements"]] == ["2"]
+
+    [red] = _reds()
+    assert red.gross == D("-170.00")
+    new = db.session.scalar(select(SalesOrder).where(SalesOrder.number == replacement["order_no"]))
+    assert new.kind == "blue" and [(line.material.code, line.qty, line.qty_delivered) for line in new.lines] == [("PRT001", D(2), D(2))]
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == replacement["shipping_note_no"]))
+    assert note.status == "posted" and note.order_id == new.id
+    assert [i.gross for i in db.session.scalars(select(Invoice).where(Invoice.kind == "red"))] == [D("-170.00")]
+    assert all_invariants_hold()
+
+
+def test_customer_reason_needs_the_general_manager(sales, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no, reason="customer_change"), REP)
+    _approve_up_to_director(sales, instance)
+    assert instance.data["gm_review_required"] is True
+    review = sales.task(instance, "Task_GMReview")
+    assert review.candidate_role == "general_manager" and review.is_approval
+    sales.approve(instance, "Task_GMReview", "gm")
+    _reduce_and_execute(sales, instance)
+    assert [r.gross for r in _reds()] == [D("-980.00")]
+    assert all_invariants_hold()
+
+
+def test_large_return_of_a_defect_needs_the_general_manager(sales, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR008", 12)])  # 980 × 2.26 = 2214.80 each: 26577.60, above 20,000
+    instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 12}]), REP)
+    assert instance.data["check_result"]["gross"] == "26577.60"
+    _approve_up_to_director(sales, instance)
+    assert sales.ready_elements(instance) == ["Task_GMReview"]
+    sales.approve(instance, "Task_GMReview", "gm")
+    _reduce_and_execute(sales, instance)
+    assert all_invariants_hold()
+
+
+REJECTIONS = [
+    ("Task_SalesReview", "order_clerk", []),
+    ("Task_QualityInspection", "quality", ["Task_SalesReview"]),
+    ("Task_DirectorApproval", "director", ["Task_SalesReview", "Task_QualityInspection"]),
+    ("Task_GMReview", "gm", ["Task_SalesReview", "Task_QualityInspection", "Task_DirectorApproval"]),
+]
+APPROVERS = {"Task_SalesReview": "order_clerk", "Task_QualityInspection": "quality", "Task_DirectorApproval": "director"}
+
+
+@pytest.mark.parametrize("step, approver, before", REJECTIONS, ids=[r[0] for r in REJECTIONS])
+def test_each_rejection_goes_back_to_the_applicant_who_withdraws(sales, invoiced_order, request_for, step, approver, before):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    request = request_for(order_no, reason="overstock")  # the customer's reason: the GM reviews too
+    instance = sales.start("return_exchange", request, REP)
+    for earlier in before:
+        sales.approve(instance, earlier, APPROVERS[earlier])
+    sales.reject(instance, step, approver, "证明材料不足")
+    revise = sales.task(instance, "Task_ReviseReturn")
+    assert revise.assignee.username == REP and instance.data["comment"] == "证明材料不足"
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request, "action": "withdraw"})
+    assert instance.status is InstanceStatus.completed and _reds() == []
+    assert all_invariants_hold()
+
+
+def test_rejected_request_is_revised_and_resubmitted(sales, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no), REP)
+    sales.approve(instance, "Task_SalesReview", "order_clerk")
+    sales.reject(instance, "Task_QualityInspection", "quality", "复验未发现缺陷，请补充照片")
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
+    _approve_up_to_director(sales, instance)
+    _reduce_and_execute(sales, instance)
+    assert [r.gross for r in _reds()] == [D("-980.00")]
+    assert all_invariants_hold()
+
+
+def test_over_return_is_refused_at_once_and_corrected(sales, customer_code, shipped_order, request_for):
+    order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 3}]), REP)
+    assert instance.data["check_result"]["error"]["code"] == "return_exceeds_delivered"
+    assert sales.ready_elements(instance) == ["Task_ReviseReturn"]
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no, [{"line_no": 1, "qty": 2}]), "action": "resubmit"})
+    assert instance.data["check_result"]["gross"] == "1960.00"
+    assert sales.ready_elements(instance) == ["Task_SalesReview"] and _reds() == []
+
+
+def test_price_above_the_original_is_refused(sales, customer_code, shipped_order, request_for):
+    order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
+    lines = [{"line_no": 1, "qty": 1, "unit_price": 980.01}]
+    instance = sales.start("return_exchange", request_for(order_no, lines), REP)
+    assert instance.data["check_result"]["error"]["code"] == "return_price_too_high"
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no, lines), "action": "withdraw"})
+    assert instance.status is InstanceStatus.completed and _reds() == []
+
+
+def test_goods_returned_meanwhile_go_to_the_supervisor_then_back_to_the_applicant(sales, act, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 2}]), REP)
+    _approve_up_to_director(sales, instance)
+    act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 1}])  # another return got there first
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    assert instance.data["return_result"]["error"]["code"] == "return_exceeds_delivered"
+    assert sales.task(instance, "Task_ResolveReturnProblem").candidate_role == "sales_admin"
+    sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "return", "resolution_note": "已部分退货"})
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
+    _approve_up_to_director(sales, instance)
+    _reduce_and_execute(sales, instance)
+    assert sorted(r.gross for r in _reds()) == [D("-980.00"), D("-980.00")] and _line(order_no).qty_returned == D(2)
+    assert all_invariants_hold()
+
+
+def test_proof_naming_a_file_that_was_never_stored_is_refused(sales, customer_code, shipped_order, request_for):
+    order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
+    forged = {"name": "伪造.pdf", "type": "application/pdf", "size": 10, "sha256": "0" * 64}
+    with pytest.raises(ValidationFailed) as refused:
+        sales.start("return_exchange", request_for(order_no, proof=[forged]), REP)
+    assert refused.value.status == 422 and "proof.0" in refused.value.details["fields"]
+    with pytest.raises(ValidationFailed):
+        sales.start("return_exchange", request_for(order_no, proof=[]), REP)  # at least one proof
+    assert db.session.scalar(select(func.count()).select_from(SalesOrder).where(SalesOrder.kind == "red")) == 0
+
+
+def test_refused_replacement_goes_to_the_supervisor_who_retries(sales, invoiced_order, request_for, refuse_once):
+    calls = refuse_once("ledger.create_replacement")
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    assert instance.data["replacement_result"]["error"]["code"] == "period_closed"
+    assert sales.task(instance, "Task_ResolveReplacementProblem").candidate_role == "sales_admin"
+    sales.complete(instance, "Task_ResolveReplacementProblem", "sales_admin", {"action": "retry"})
+    assert len(calls) == 2 and instance.data["replacement_result"]["ok"]
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "已换新件"})
+    assert instance.status is InstanceStatus.completed and len(_reds()) == 1
+    assert _count(SalesOrder, SalesOrder.kind == "blue") == 2
+    assert all_invariants_hold()
+
+
+def test_replacement_that_cannot_leave_goes_back_to_the_warehouse(sales, invoiced_order, request_for, refuse_once):
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    calls = refuse_once("ledger.post_outbound")  # after the original shipment
+    instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    received = {"received_on": "2026-12-03", "condition_note": "待补货"}
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    assert instance.data["outbound_result"]["error"]["code"] == "period_closed"
+    assert sales.ready_elements(instance) == ["Task_WarehouseExecute"]
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    assert instance.status is InstanceStatus.completed and len(calls) == 2
+    assert all_invariants_hold()
+
+
+def test_refused_posting_retried_by_the_supervisor(sales, invoiced_order, request_for, refuse_once):
+    calls = refuse_once("ledger.post_return")
+    order_no, _ = invoiced_order([("MTR001", 2)])
+    instance = sales.start("return_exchange", request_for(order_no), REP)
+    _approve_up_to_director(sales, instance)
+    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "retry"})
+    _reduce_and_execute(sales, instance)
+    assert len(calls) == 2 and [r.gross for r in _reds()] == [D("-980.00")]
+    assert all_invariants_hold()
