@@ -96,9 +96,17 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
             "rating": existing.rating, "credit_id": existing.id}
 
 
+def _actor(call: ActionCall):
+    from app.models import User
+
+    return db.session.get(User, call.actor_id) if call.actor_id is not None else None
+
+
 @action("ledger.release_credit_hold")
-def release_credit_hold(call: ActionCall, *, order: str, approver: str, reason: str | None = None) -> dict:
-    """Release the held ``order`` on the approval of ``approver`` (username).
+def release_credit_hold(call: ActionCall, *, order: str, approver: str | None = None, reason: str | None = None) -> dict:
+    """Release the held ``order`` on the approval of ``approver`` (username;
+    in a diagram leave it out: the person whose step ran the action is the
+    approver, so nobody can name a more senior one in a form).
     Result {"order_no", "status", "override_id", "exposure", "credit_limit"}.
     Idempotent per call. Raises ``unknown_order``, ``not_held``, ``not_authorised``."""
     override = db.session.scalar(select(CreditOverride).where(CreditOverride.source_key == call.idempotency_key))
@@ -108,7 +116,7 @@ def release_credit_hold(call: ActionCall, *, order: str, approver: str, reason: 
             raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.")
         if held.status != "held":
             raise BusinessRuleViolation("not_held", f"Order {order} is not held.")
-        approving = user_by_username(approver)
+        approving = user_by_username(approver) if approver else _actor(call)
         if approving is None:
             raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.")
         override = release_hold(held, approving, reason, call.idempotency_key)

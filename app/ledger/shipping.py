@@ -9,7 +9,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.credit import require_credit_for_shipment
 from app.ledger.journal import Line, next_number, post
-from app.ledger.money import exact_qty, qty_str, round_money
+from app.ledger.money import exact_qty, money_str, qty_str, round_money
 from app.ledger.orders import line_by_no, order_by_number, parse_date
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
@@ -183,3 +183,116 @@ def register_shipment(call: ActionCall, *, shipping_note: str, tracking_number: 
         note.tracking_number = tracking_number
         db.session.flush()
     return {"shipping_note_no": note.number, "registered_at": note.registered_at.isoformat()}
+
+
+def cancel_unshipped(order: SalesOrder) -> list[ShippingNote]:
+    """Close an order nothing of which has left the warehouse, and void its
+    draft shipping notes (flushes); the voided notes. Closing releases the
+    credit exposure and the contract cap the order took. Posts nothing: an
+    order and a draft note are commitments, not transactions. Raises
+    BusinessRuleViolation ``red_order``, ``already_shipped``."""
+    if order.kind != "blue":
+        raise BusinessRuleViolation("red_order", "A red order is undone by its own reversal, not cancelled.")
+    if any(line.qty_delivered != 0 for line in order.lines):
+        raise BusinessRuleViolation("already_shipped", f"Goods of order {order.number} have left the warehouse; "
+                                                       "take them back with a return.")
+    drafts = list(db.session.scalars(select(ShippingNote).where(ShippingNote.order_id == order.id,
+                                                                ShippingNote.status == "draft")))
+    for note in drafts:
+        note.status = "void"
+    order.status = "closed"
+    db.session.flush()
+    return drafts
+
+
+@action("ledger.cancel_unshipped_order")
+def cancel_unshipped_order(call: ActionCall, *, order: str) -> dict:
+    """F01/F14: a rejected, held or abandoned order is closed before anything
+    ships; its draft shipping notes are voided. Result {"order_no",
+    "status", "voided_notes"}. Idempotent: a closed order stays closed.
+    Raises ``unknown_order``, ``red_order``, ``already_shipped``."""
+    found = order_by_number(order)
+    voided = [] if found.status == "closed" else cancel_unshipped(found)
+    return {"order_no": found.number, "status": found.status, "voided_notes": [note.number for note in voided]}
+
+
+def _batch_key(material: str, batch_no: str) -> tuple[str, str]:
+    return str(material or "").strip(), str(batch_no or "").strip()
+
+
+@action("ledger.check_traceability")
+def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -> dict:
+    """F01 发货追溯上传: the batches the billing clerk uploaded to the
+    traceability platform ([{"material", "batch_no", "qty"}]) must be exactly
+    the batches that left the warehouse on ``shipping_note``. Posts nothing.
+    Result {"shipping_note_no", "batches"}. Raises ``unknown_shipping_note``,
+    ``not_shipped``, ``batch_mismatch`` (with the batches shipped)."""
+    note = note_by_number(shipping_note)
+    if note.status != "posted":
+        raise BusinessRuleViolation("not_shipped", f"Shipping note {note.number} has not left the warehouse.")
+    shipped: dict[tuple[str, str], Decimal] = {}
+    scale: dict[str, int] = {}
+    for movement in db.session.scalars(select(StockMovement).where(StockMovement.source_key == note.posted_key)):
+        key = (movement.material.code, movement.batch_no)
+        shipped[key] = shipped.get(key, Decimal(0)) - movement.qty
+        scale[movement.material.code] = movement.material.qty_scale
+    reported: dict[tuple[str, str], Decimal] = {}
+    for entry in batches or []:
+        key = _batch_key(entry.get("material"), entry.get("batch_no"))
+        try:
+            qty = exact_qty(entry.get("qty"), scale.get(key[0], 4))
+        except BusinessRuleViolation:
+            qty = None
+        reported[key] = reported.get(key, Decimal(0)) + (qty if qty is not None else Decimal("-1"))
+    expected = [{"material": m, "batch_no": b, "qty": qty_str(q, scale[m])} for (m, b), q in sorted(shipped.items())]
+    if reported != shipped:
+        raise BusinessRuleViolation("batch_mismatch", f"The uploaded batches differ from what shipping note "
+                                                      f"{note.number} took out of stock.", {"shipped": expected})
+    return {"shipping_note_no": note.number, "batches": expected}
+
+
+def approver_of_record(instance_id: int, steps: list[str]):
+    """The person who last approved one of the ``steps`` (element ids) of
+    the instance, from the task records (not from a form, which anyone
+    could fill in); None when nobody did."""
+    from app.models import HumanTask, TaskStatus, User
+
+    task = db.session.scalar(select(HumanTask).where(
+        HumanTask.instance_id == instance_id, HumanTask.element_id.in_(list(steps or [])),
+        HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve")
+        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1))
+    return db.session.get(User, task.completed_by_id) if task is not None else None
+
+
+@action("ledger.issue_delivery_note")
+def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: str, lines: list,
+                        price_approved_in: list, date: str | None = None) -> dict:
+    """F14 出货: the customer-confirmed delivery note (交货单) becomes a
+    sales order at the agreed unit prices, approved by whoever last approved
+    one of the steps ``price_approved_in`` of this instance, and a draft
+    shipping note for all of it. ``lines`` [{"material", "qty",
+    "unit_price"}] (tax-inclusive). The order names the delivery note as its
+    contract. Over the credit limit nothing is saved. Posts nothing (the
+    outbound posts). Result {"order_no", "shipping_note_no", "net", "tax",
+    "gross"}. Idempotent per call. Raises ``price_not_approved``,
+    ``credit_hold``, ``unknown_customer``, ``unknown_material``,
+    ``invalid_quantity``, ``empty_order``."""
+    from app.ledger.catalogue import customer_by_code
+    from app.ledger.orders import create_order
+
+    order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
+    if order is None:
+        approver = approver_of_record(call.instance_id, price_approved_in)
+        if approver is None:
+            raise BusinessRuleViolation("price_not_approved", "Nobody has approved the prices of this delivery note.")
+        priced = [{"material": line.get("material"), "qty": line.get("qty"), "unit_price": line.get("unit_price"),
+                   "price_approved_by": approver.username, "tax_inclusive": True} for line in lines or []]
+        on = parse_date(date)
+        order = create_order(customer_by_code(customer), priced, on=on, source_key=call.idempotency_key,
+                             contract_number=delivery_note_no, created_by_id=call.actor_id)
+        if order.status == "held":  # the savepoint of the call rolls the order back
+            raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {order.hold_reason}.")
+        make_shipping_note(order, None, on=on, source_key=f"{call.idempotency_key}:note")
+    note = db.session.scalar(select(ShippingNote).where(ShippingNote.order_id == order.id).order_by(ShippingNote.id))
+    return {"order_no": order.number, "shipping_note_no": note.number, "net": money_str(order.net),
+            "tax": money_str(order.tax), "gross": money_str(order.gross)}

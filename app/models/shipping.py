@@ -25,7 +25,7 @@ class ShippingNote(Posted, db.Model):
     order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), index=True)
     customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
     ship_date: Mapped[date] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | posted
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft | posted | void (cancelled draft)
     posted_date: Mapped[date | None] = mapped_column(Date, index=True)
     posted_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     registered_at: Mapped[object | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,327 @@
+"""F14 shipment_approval through the service layer with the real diagram:
+the customer's confirmation by signed fax and by message, the reminder
+timer, every rule of shipment_approval_authority, every rejection and
+every refusal of the ledger; the documents each path leaves and the ledger
+invariants after it."""
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import InstanceStatus, LedgerEntry, Material, SalesOrder, ShippingNote, StockMovement
+from app.services import events
+from app.services.attachments import save_bytes
+from ledger.harness import all_invariants_hold
+
+DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
+MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0
+REP = "rep_east1"
+NOTE_NO = "JH20261201001"
+
+# The customer portal is outside this project: in the tests a one-step
+# process stands in for it and throws the confirmation the portal would send.
+PORTAL = """<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_PortalProbe" targetNamespace="http://bpmn.io/schema/bpmn">
+  <bpmn:collaboration id="Collaboration_PortalProbe">
+    <bpmn:participant id="Participant_PortalProbe" processRef="portal_probe" />
+    <bpmn:correlationKey name="delivery_note"><bpmn:correlationPropertyRef>delivery_note_no</bpmn:correlationPropertyRef></bpmn:correlationKey>
+  </bpmn:collaboration>
+  <bpmn:message id="Message_ShipmentConfirmed" name="shipment_confirmed" />
+  <bpmn:correlationProperty id="delivery_note_no" name="delivery_note_no">
+    <bpmn:correlationPropertyRetrievalExpression messageRef="Message_ShipmentConfirmed">
+      <bpmn:formalExpression>delivery_note_no</bpmn:formalExpression>
+    </bpmn:correlationPropertyRetrievalExpression>
+  </bpmn:correlationProperty>
+  <bpmn:process id="portal_probe" name="客户门户样例" isExecutable="true">
+    <bpmn:startEvent id="StartEvent_Portal"><bpmn:outgoing>Flow_ToThrow</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:intermediateThrowEvent id="Throw_Confirmed" name="客户确认交货单">
+      <bpmn:incoming>Flow_ToThrow</bpmn:incoming><bpmn:outgoing>Flow_Thrown</bpmn:outgoing>
+      <bpmn:messageEventDefinition id="ThrowDefinition_Confirmed" messageRef="Message_ShipmentConfirmed">
+        <bpmn:extensionElements><spiffworkflow:messagePayload>{"delivery_note_no": delivery_note_no, "confirmed_by": confirmed_by}</spiffworkflow:messagePayload></bpmn:extensionElements>
+      </bpmn:messageEventDefinition>
+    </bpmn:intermediateThrowEvent>
+    <bpmn:endEvent id="EndEvent_Portal"><bpmn:incoming>Flow_Thrown</bpmn:incoming></bpmn:endEvent>
+    <bpmn:sequenceFlow id="Flow_ToThrow" sourceRef="StartEvent_Portal" targetRef="Throw_Confirmed" />
+    <bpmn:sequenceFlow id="Flow_Thrown" sourceRef="Throw_Confirmed" targetRef="EndEvent_Portal" />
+  </bpmn:process>
+</bpmn:definitions>"""
+
+
+@pytest.fixture
+def request_for(customer_code):
+    def build(customer=DEALER):
+        return {"customer": customer_code(customer), "request_channel": "phone", "requested_items": "YE3 电机两台",
+                "requested_date": "2026-12-08"}
+
+    return build
+
+
+def delivery_note(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), total=None, settlement="monthly_30", number=NOTE_NO,
+                  action="submit"):
+    rows = [{"material": m, "spec": s, "qty": q, "unit_price": p, "amount": round(q * p, 2)} for m, s, q, p in lines]
+    return {"delivery_note_no": number, "lines": rows, "total_amount": total if total is not None else sum(r["amount"] for r in rows),
+            "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck",
+            "acceptance_terms": "到货开箱验收", "settlement_terms": settlement, "note_action": action}
+
+
+STOCK = {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"}
+
+
+def _orders():
+    return list(db.session.scalars(select(SalesOrder).order_by(SalesOrder.id)))
+
+
+def _notes():
+    return list(db.session.scalars(select(ShippingNote).order_by(ShippingNote.id)))
+
+
+def to_confirmation(sales, request_for, *, customer=DEALER, note=None, gm=False):
+    """Start, fill the note, arrange stock, approve: the instance waits for the customer."""
+    instance = sales.start("shipment_approval", request_for(customer), REP)
+    fill = sales.task(instance, "Task_FillDeliveryNote")
+    assert fill.assignee.username == REP
+    sales.complete(instance, "Task_FillDeliveryNote", REP, note or delivery_note())
+    assert sales.task(instance, "Task_StockArrangement").candidate_role == "dispatcher"
+    sales.complete(instance, "Task_StockArrangement", "dispatcher", STOCK)
+    approval = sales.task(instance, "Task_DirectorApproval")
+    assert approval.candidate_role == "sales_director" and approval.approval_stage == "price"
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    if gm:
+        sales.approve(instance, "Task_GMApproval", "gm")
+    assert sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+    return instance
+
+
+def upload_fax(sales, instance):
+    fax = save_bytes("signed-fax.pdf", "application/pdf", b"%PDF-1.4 signed delivery note")
+    sales.complete(instance, "Task_UploadSignedFax", REP, {"signed_fax": fax, "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
+
+
+def issue(sales, instance):
+    sales.complete(instance, "Task_IssueShipment", "billing_clerk",
+                   {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"})
+
+
+def deliver(sales, instance):
+    sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8 signed proof of delivery")
+    sales.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof})
+    sales.complete(instance, "Task_NotifyBranchAndCustomer", "billing_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
+
+
+def assert_delivered(instance, *, gross, approver, lines):
+    """One order at the approved prices, its note posted from the oldest batches, cost of sales posted."""
+    assert instance.status is InstanceStatus.completed
+    [order] = _orders()
+    assert order.gross == Decimal(gross) and order.contract_number == NOTE_NO and order.status == "approved"
+    assert {line.price_override_by_id for line in order.lines} == {approver}
+    [note] = _notes()
+    assert note.status == "posted" and instance.data["issue_result"]["shipping_note_no"] == note.number
+    moves = list(db.session.scalars(select(StockMovement).where(StockMovement.kind == "outbound").order_by(StockMovement.seq)))
+    assert [(m.material.code, m.batch_no, -m.qty) for m in moves] == [(c, f"B2512-{c}", Decimal(q)) for c, q in lines]
+    entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == "shipping_note")).all()
+    cost = sum((-m.qty * m.unit_cost).quantize(Decimal("0.01")) for m in moves)
+    assert len(entries) == 2 * len(lines) and sum(e.debit for e in entries) == sum(e.credit for e in entries) == cost
+    assert db.session.scalar(select(func.count()).select_from(LedgerEntry).where(LedgerEntry.source_type != "shipping_note")) == 0
+    assert all_invariants_hold()
+
+
+# --- the customer's confirmation --------------------------------------------------------------------------
+
+def test_signed_fax_path_ships_at_the_approved_price(sales, request_for):
+    instance = to_confirmation(sales, request_for)
+    assert instance.data["gm_approval_required"] is False
+    upload_fax(sales, instance)
+    assert sales.task(instance, "Task_IssueShipment").candidate_role == "billing_clerk"
+    issue(sales, instance)
+    assert sales.task(instance, "Task_PickUp").candidate_role == "driver"
+    deliver(sales, instance)
+    # 950.00 × 2, the agreed price (the list says 980.00), approved by the director
+    assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
+    assert [line.unit_price for line in _orders()[0].lines] == [Decimal("950")]
+
+
+@pytest.fixture
+def portal(sales):
+    from app.services.deployment import deploy
+
+    deploy({"portal_probe.bpmn": PORTAL.encode()})
+
+    def confirm(number):
+        return sales.start("portal_probe", {"delivery_note_no": number, "confirmed_by": "王强（客户门户）"}, "service_desk")
+
+    return confirm
+
+
+def test_message_path_confirms_the_instance_with_that_delivery_note(sales, request_for, portal):
+    other = to_confirmation(sales, request_for, note=delivery_note(number="JH20261201999"))
+    instance = to_confirmation(sales, request_for)
+    portal(NOTE_NO)
+    assert events.deliver_pending_messages() == 1
+    db.session.refresh(instance), db.session.refresh(other)
+    assert sales.ready_elements(instance) == ["Task_IssueShipment"]
+    assert instance.data["customer_confirmation"] == {"delivery_note_no": NOTE_NO, "confirmed_by": "王强（客户门户）"}
+    assert sales.ready_elements(other) == ["Task_UploadSignedFax"]  # another note: still waiting
+    issue(sales, instance)
+    deliver(sales, instance)
+    assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
+    assert events.deliver_pending_messages() == 0
+
+
+def test_timer_reminds_the_representative_who_waits_again(sales, request_for, frozen_clock):
+    instance = to_confirmation(sales, request_for)
+    frozen_clock.advance(days=2, hours=23)
+    assert events.fire_due_timers() == 0
+    # Just past the due time: the engine fires strictly after it (see the report on the worker's "<=")
+    frozen_clock.advance(hours=1, minutes=1)
+    assert events.fire_due_timers() == 1
+    db.session.refresh(instance)
+    chase = sales.task(instance, "Task_ChaseConfirmation")
+    assert chase.assignee.username == REP
+    sales.complete(instance, "Task_ChaseConfirmation", REP, {"chase_action": "wait", "chase_note": "客户采购经理出差，周五回传"})
+    assert sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+    assert instance.next_timer_at == frozen_clock.now.replace(day=7)  # a fresh three days
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    deliver(sales, instance)
+    assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
+
+
+@pytest.mark.parametrize("chase_action,expected", [("revise", ["Task_FillDeliveryNote"]), ("cancel", [])])
+def test_timer_reminder_revises_or_cancels(sales, request_for, frozen_clock, chase_action, expected):
+    instance = to_confirmation(sales, request_for)
+    frozen_clock.advance(days=3, minutes=1)
+    assert events.fire_due_timers() == 1
+    db.session.refresh(instance)
+    sales.complete(instance, "Task_ChaseConfirmation", REP, {"chase_action": chase_action, "chase_note": "客户未回复"})
+    assert sales.ready_elements(instance) == expected
+    assert (instance.status is InstanceStatus.completed) == (chase_action == "cancel")
+    assert instance.next_timer_at is None and _orders() == [] and _notes() == []
+    assert all_invariants_hold()
+
+
+# --- approval authority -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("total,settlement,gm", [
+    (200000.0, "monthly_30", False),  # WithinDirectorAuthority, at the limit
+    (200000.01, "credit_60", True),  # AmountAboveDirectorAuthority
+    (1900.0, "credit_90", True),  # SpecialSettlementTerms
+    (1900.0, "acceptance_bill", True),
+    (1900.0, "consignment", True),
+])
+def test_authority_table_decides_whether_the_general_manager_approves(sales, request_for, total, settlement, gm):
+    instance = to_confirmation(sales, request_for, note=delivery_note(total=total, settlement=settlement), gm=gm)
+    assert instance.data["gm_approval_required"] is gm
+    assert _orders() == [] and all_invariants_hold()
+
+
+def test_price_approved_by_the_general_manager_is_the_one_on_the_order(sales, request_for):
+    instance = to_confirmation(sales, request_for, note=delivery_note(settlement="credit_90"), gm=True)
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    deliver(sales, instance)
+    assert_delivered(instance, gross="1900.00", approver=sales.user("gm").id, lines=[("MTR001", 2)])
+
+
+def test_the_directors_delegate_approves(sales, request_for):
+    from app.services import tasks
+
+    instance = sales.start("shipment_approval", request_for(), REP)
+    sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note())
+    sales.complete(instance, "Task_StockArrangement", "dispatcher", STOCK)
+    tasks.delegate_task(sales.task(instance, "Task_DirectorApproval").id, sales.user("director"), "assistant")
+    sales.approve(instance, "Task_DirectorApproval", "assistant")
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    deliver(sales, instance)
+    assert_delivered(instance, gross="1900.00", approver=sales.user("assistant").id, lines=[("MTR001", 2)])
+
+
+# --- rejections -------------------------------------------------------------------------------------------
+
+def test_unavailable_stock_goes_back_and_the_revised_note_is_approved(sales, request_for):
+    instance = sales.start("shipment_approval", request_for(), REP)
+    sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note())
+    sales.complete(instance, "Task_StockArrangement", "dispatcher",
+                   {"stock_status": "unavailable", "planned_ship_date": "2027-01-10", "stock_note": "1.1kW 停产，建议 1.5kW"})
+    assert sales.task(instance, "Task_FillDeliveryNote").assignee.username == REP
+    assert instance.data["stock_note"] == "1.1kW 停产，建议 1.5kW"
+    sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note(lines=[("MTR002", "YE3-90S-2 1.5kW", 2, 1150.0)]))
+    sales.complete(instance, "Task_StockArrangement", "dispatcher", STOCK)
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    deliver(sales, instance)
+    assert_delivered(instance, gross="2300.00", approver=sales.user("director").id, lines=[("MTR002", 2)])
+
+
+@pytest.mark.parametrize("rejecter", ["director", "gm"])
+def test_rejected_note_goes_back_and_is_withdrawn(sales, request_for, rejecter):
+    instance = sales.start("shipment_approval", request_for(), REP)
+    sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note(settlement="acceptance_bill"))
+    sales.complete(instance, "Task_StockArrangement", "dispatcher", STOCK)
+    if rejecter == "director":
+        sales.reject(instance, "Task_DirectorApproval", "director", "单价低于授权底价")
+    else:
+        sales.approve(instance, "Task_DirectorApproval", "director")
+        sales.reject(instance, "Task_GMApproval", "gm", "不接受承兑汇票")
+    assert sales.task(instance, "Task_FillDeliveryNote").assignee.username == REP and instance.data["comment"]
+    sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note(action="withdraw"))
+    assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
+    assert _orders() == [] and all_invariants_hold()
+
+
+# --- refusals of the ledger ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("action", ["retry", "return"])
+def test_over_credit_goes_to_the_shipping_clerk_and_saves_nothing(sales, act, request_for, customer_code, action):
+    instance = to_confirmation(sales, request_for, customer=MAIL)
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    assert sales.task(instance, "Task_ResolveIssueProblem").candidate_role == "billing_clerk"
+    assert instance.data["issue_result"]["error"]["code"] == "credit_hold"
+    assert _orders() == [] and _notes() == []
+    if action == "retry":
+        act("ledger.set_credit", customer=customer_code(MAIL), credit_limit="5000", reason="款已到")
+        sales.complete(instance, "Task_ResolveIssueProblem", "billing_clerk", {"action": "retry", "resolution_note": "客户已付款"})
+        issue(sales, instance)
+        deliver(sales, instance)
+        assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
+    else:
+        sales.complete(instance, "Task_ResolveIssueProblem", "billing_clerk", {"action": "return"})
+        assert sales.ready_elements(instance) == ["Task_FillDeliveryNote"]
+        sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note(action="withdraw"))
+        assert instance.status is InstanceStatus.completed and _orders() == []
+        assert all_invariants_hold()
+
+
+@pytest.mark.parametrize("action", ["retry", "cancel"])
+def test_not_enough_stock_at_pickup_goes_to_the_shipping_clerk(sales, request_for, action):
+    from datetime import date
+
+    from app.ledger.shipping import receive_opening_stock
+
+    note = delivery_note(lines=[("PRT001", "108-16", 1200, 80.0)])  # 1,000 in stock
+    instance = to_confirmation(sales, request_for, note=note)
+    upload_fax(sales, instance)
+    issue(sales, instance)
+    sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    assert sales.task(instance, "Task_ResolvePickupProblem").candidate_role == "billing_clerk"
+    assert instance.data["outbound_result"]["error"]["code"] == "insufficient_stock"
+    [order] = _orders()
+    assert order.gross == Decimal("96000.00")
+    if action == "retry":
+        material = db.session.scalar(select(Material).where(Material.code == "PRT001"))
+        receive_opening_stock(material, 500, "B2612-PRT001", date(2026, 12, 2), "test:receipt:B2612")
+        sales.complete(instance, "Task_ResolvePickupProblem", "billing_clerk", {"action": "retry"})
+        sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+        moves = db.session.scalars(select(StockMovement).where(StockMovement.kind == "outbound").order_by(StockMovement.seq))
+        assert [(m.batch_no, -m.qty) for m in moves] == [("B2512-PRT001", 400), ("B2601-PRT001", 600), ("B2612-PRT001", 200)]
+        assert sales.ready_elements(instance) == ["Task_CustomerSigns"] and _notes()[0].status == "posted"
+    else:
+        sales.complete(instance, "Task_ResolvePickupProblem", "billing_clerk", {"action": "cancel"})
+        assert instance.status is InstanceStatus.completed
+        assert order.status == "closed" and [n.status for n in _notes()] == ["void"]
+        assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
+    assert all_invariants_hold()
