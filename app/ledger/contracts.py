@@ -58,9 +58,9 @@ def make_contract(customer: Customer, number: str, amount_cap, *, valid_from: da
 
 def contract_used(contract: Contract) -> Decimal:
     """Gross of the orders that name the contract (held ones too: they
-    are commitments; cancelled ones, status "closed", not), less red ones."""
+    are commitments; cancelled ones not), less red ones."""
     value = db.session.scalar(select(func.sum(SalesOrder.gross)).where(
-        SalesOrder.contract_number == contract.number, SalesOrder.status != "closed"))
+        SalesOrder.contract_number == contract.number, SalesOrder.status != "cancelled"))
     return Decimal(value) if value is not None else ZERO
 
 

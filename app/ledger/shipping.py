@@ -10,7 +10,7 @@ from app.ledger import journal
 from app.ledger.credit import require_credit_for_shipment
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
-from app.ledger.orders import line_by_no, order_by_number, parse_date
+from app.ledger.orders import cancel_order, line_by_no, order_by_number, parse_date
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -185,12 +185,14 @@ def register_shipment(call: ActionCall, *, shipping_note: str, tracking_number: 
     return {"shipping_note_no": note.number, "registered_at": note.registered_at.isoformat()}
 
 
-def cancel_unshipped(order: SalesOrder) -> list[ShippingNote]:
-    """Close an order nothing of which has left the warehouse, and void its
-    draft shipping notes (flushes); the voided notes. Closing releases the
-    credit exposure and the contract cap the order took. Posts nothing: an
-    order and a draft note are commitments, not transactions. Raises
-    BusinessRuleViolation ``red_order``, ``already_shipped``."""
+def cancel_unshipped(order: SalesOrder, *, reason: str, source_key: str, actor_id: int | None = None) -> list[ShippingNote]:
+    """Cancel an order nothing of which has left the warehouse (flushes):
+    its draft shipping notes are voided, then the order is cancelled by a
+    cancellation record (``orders.cancel_order``), which releases the credit
+    exposure and the contract cap it took. Posts nothing: an order and a
+    draft note are commitments, not transactions. Returns the voided notes.
+    Raises BusinessRuleViolation ``red_order``, ``already_shipped`` and those
+    of ``cancel_order``."""
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "A red order is undone by its own reversal, not cancelled.")
     if any(line.qty_delivered != 0 for line in order.lines):
@@ -200,19 +202,20 @@ def cancel_unshipped(order: SalesOrder) -> list[ShippingNote]:
                                                                 ShippingNote.status == "draft")))
     for note in drafts:
         note.status = "void"
-    order.status = "closed"
     db.session.flush()
+    cancel_order(order, reason=reason, on=journal.today(), source_key=source_key, cancelled_by_id=actor_id)
     return drafts
 
 
 @action("ledger.cancel_unshipped_order")
-def cancel_unshipped_order(call: ActionCall, *, order: str) -> dict:
-    """F01/F14: a rejected, held or abandoned order is closed before anything
-    ships; its draft shipping notes are voided. Result {"order_no",
-    "status", "voided_notes"}. Idempotent: a closed order stays closed.
-    Raises ``unknown_order``, ``red_order``, ``already_shipped``."""
+def cancel_unshipped_order(call: ActionCall, *, order: str, reason: str | None = None) -> dict:
+    """F01/F14: a rejected, held or abandoned order is cancelled before
+    anything ships; its draft shipping notes are voided. Result {"order_no",
+    "status", "voided_notes"}. Idempotent: a cancelled order stays cancelled.
+    Raises ``unknown_order``, ``red_order``, ``already_shipped``, ``order_closed``."""
     found = order_by_number(order)
-    voided = [] if found.status == "closed" else cancel_unshipped(found)
+    voided = [] if found.status == "cancelled" else cancel_unshipped(
+        found, reason=reason or "未发货取消（审批退回或放弃）", source_key=call.idempotency_key, actor_id=call.actor_id)
     return {"order_no": found.number, "status": found.status, "voided_notes": [note.number for note in voided]}
 
 

@@ -322,6 +322,6 @@ def test_not_enough_stock_at_pickup_goes_to_the_shipping_clerk(sales, request_fo
     else:
         sales.complete(instance, "Task_ResolvePickupProblem", "billing_clerk", {"action": "cancel"})
         assert instance.status is InstanceStatus.completed
-        assert order.status == "closed" and [n.status for n in _notes()] == ["void"]
+        assert order.status == "cancelled" and [n.status for n in _notes()] == ["void"]
         assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
     assert all_invariants_hold()
