@@ -257,3 +257,51 @@ def test_switching_language_is_remembered_and_works_on_a_phone(person, live_serv
     phone.goto(live_server + "/start/travel_request")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     shot(phone, "start-zh-375px")
+
+
+PROCESSES = Path(__file__).resolve().parents[2] / "processes"
+_DRAWN = ("participant", "lane", "startEvent", "endEvent", "userTask", "serviceTask", "scriptTask", "manualTask",
+          "businessRuleTask", "sendTask", "receiveTask", "exclusiveGateway", "parallelGateway", "inclusiveGateway",
+          "eventBasedGateway", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "subProcess",
+          "callActivity")
+_RENDER = """async (xml) => {
+  const viewer = new BpmnJS({container: '#canvas'});
+  const {warnings} = await viewer.importXML(xml);
+  viewer.get('canvas').zoom('fit-viewport');
+  const registry = viewer.get('elementRegistry');
+  const shapes = registry.filter(e => e.type !== 'label' && !e.waypoints && e.type !== 'bpmn:Process'
+                                      && e.type !== 'bpmn:Collaboration');
+  const overlaps = [];
+  const nodes = shapes.filter(e => e.type !== 'bpmn:Lane' && e.type !== 'bpmn:Participant' && !e.host);
+  for (let i = 0; i < nodes.length; i++) for (let j = i + 1; j < nodes.length; j++) {
+    const a = nodes[i], b = nodes[j];
+    if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height && b.y < a.y + a.height)
+      overlaps.push(a.id + '/' + b.id);
+  }
+  return {warnings: warnings.map(w => w.message), shapes: shapes.length,
+          edges: registry.filter(e => !!e.waypoints).length, overlaps};
+}"""
+
+
+@pytest.mark.parametrize("diagram", sorted(p.name for p in PROCESSES.glob("*.bpmn")))
+def test_every_diagram_opens_in_the_viewer_without_warnings(browser, live_server, diagram):
+    """What an analyst sees in bpmn.io: every node, lane and flow drawn from
+    the diagram interchange, nothing imported with a warning, no two nodes
+    on top of each other. A picture of each goes to test-artifacts/."""
+    from lxml import etree
+
+    xml = (PROCESSES / diagram).read_text(encoding="utf-8")
+    tree = etree.fromstring(xml.encode())
+    ns = {"bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL", "di": "http://www.omg.org/spec/BPMN/20100524/DI"}
+    flows = len(tree.findall(".//bpmn:sequenceFlow", ns))
+    nodes = sum(len(tree.findall(f".//bpmn:{kind}", ns)) for kind in _DRAWN)
+    context = browser.new_context(viewport={"width": 1800, "height": 900})
+    page = context.new_page()
+    page.set_content('<div id="canvas" style="width:1800px;height:900px"></div>')
+    page.add_script_tag(url=live_server + "/assets/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js")
+    rendered = page.evaluate(_RENDER, xml)
+    page.screenshot(path=str(SCREENSHOTS / f"diagram-{diagram.removesuffix('.bpmn')}.png"))
+    context.close()
+    assert rendered["warnings"] == []
+    assert rendered["edges"] >= flows and rendered["shapes"] == nodes
+    assert rendered["overlaps"] == []
