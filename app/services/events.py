@@ -49,10 +49,13 @@ def _isolated(instance, work) -> None:
 
 @command
 def fire_next_due_timer(now=None) -> int | None:
-    """Fire the timers of the most overdue instance; its id, or None."""
+    """Fire the timers of the most overdue instance; its id, or None.
+    Strictly overdue: the engine fires a timer only once its moment has
+    passed, so an instance taken at the very moment would fire nothing and
+    be taken again and again."""
     now = now or clock.now()
     instance_id = take_one(select(ProcessInstance.id).where(
-        ProcessInstance.status == InstanceStatus.running, ProcessInstance.next_timer_at <= now)
+        ProcessInstance.status == InstanceStatus.running, ProcessInstance.next_timer_at < now)
         .order_by(ProcessInstance.next_timer_at, ProcessInstance.id))
     if instance_id is None:
         return None

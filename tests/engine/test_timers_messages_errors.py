@@ -46,7 +46,9 @@ def test_boundary_timer_fires_once_at_its_time(probes, frozen_clock):
     assert instance.next_timer_at == start.replace(day=3)  # 48 hours later
     frozen_clock.advance(hours=47, minutes=59)
     assert events.fire_due_timers() == 0
-    frozen_clock.advance(minutes=2)
+    frozen_clock.advance(minutes=1)  # the very moment: the engine fires only once it has passed
+    assert events.fire_due_timers() == 0
+    frozen_clock.advance(seconds=1)
     assert events.fire_due_timers() == 1
     db.session.refresh(instance)
     assert instance.status is InstanceStatus.completed and instance.next_timer_at is None
