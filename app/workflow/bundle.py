@@ -30,7 +30,7 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-@dataclass
+@dataclass(frozen=True)
 class CompiledProcess:
     key: str
     name: str
@@ -123,9 +123,39 @@ def read_bundle(uploaded: dict[str, bytes], stored: dict[str, str]) -> _Bundle:
     return bundle
 
 
+_COMPILED: dict[str, tuple[list[CompiledProcess], list[Problem]]] = {}
+_COMPILED_MAX = 16
+
+
+def _bundle_key(uploaded: dict[str, bytes], stored: dict[str, str], lane_names: set[str], actions: frozenset) -> str:
+    digest = hashlib.sha256()
+    for part in (sorted(lane_names), sorted(actions)):
+        digest.update(json.dumps(part).encode())
+    for label, files in (("u", uploaded), ("s", {k: v.encode("utf-8") for k, v in stored.items()})):
+        for name in sorted(files):
+            digest.update(f"{label}:{name}:{len(files[name])}:".encode())
+            digest.update(files[name])
+    return digest.hexdigest()
+
+
 def compile_bundle(uploaded: dict[str, bytes], stored: dict[str, str], *, lane_names: set[str],
                    actions: frozenset) -> tuple[list[CompiledProcess], list[Problem]]:
-    """The processes of the uploaded BPMN files, or the problems that stop them."""
+    """The processes of the uploaded BPMN files, or the problems that stop
+    them. The same files against the same lanes and operations compile the
+    same way, so the last few results are kept by content: deploying an
+    unchanged set again (``make run``, every test) costs a hash, not the
+    1–2 s of parsing, linting and schema checks."""
+    key = _bundle_key(uploaded, stored, lane_names, actions)
+    if key not in _COMPILED:
+        if len(_COMPILED) >= _COMPILED_MAX:
+            _COMPILED.pop(next(iter(_COMPILED)))
+        _COMPILED[key] = _compile_bundle(uploaded, stored, lane_names=lane_names, actions=actions)
+    compiled, problems = _COMPILED[key]
+    return list(compiled), list(problems)
+
+
+def _compile_bundle(uploaded: dict[str, bytes], stored: dict[str, str], *, lane_names: set[str],
+                    actions: frozenset) -> tuple[list[CompiledProcess], list[Problem]]:
     bundle = read_bundle(uploaded, stored)
     for name, tree in bundle.bpmn.items():
         bundle.problems.extend(lint_bpmn(tree, name, lane_names=lane_names, actions=actions,
