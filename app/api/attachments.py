@@ -6,6 +6,7 @@ from marshmallow import Schema, fields
 
 from app.api import current_user
 from app.api.parsing import ApiBlueprint
+from app.api.schemas import MAX_ID
 from app.errors import NotFound, ValidationFailed
 from app.services import attachments
 from app.services.queries import visible_instance
@@ -37,7 +38,7 @@ def upload(files):
         raise ValidationFailed.for_fields({"file": [str(refused)]}) from None
 
 
-@blp.get("/process-instances/<int:instance_id>/attachments/<sha256>")
+@blp.get(f"/process-instances/<int(max={MAX_ID}):instance_id>/attachments/<sha256>")
 @blp.response(200, description="The file, as a download")
 def download(instance_id: int, sha256: str):
     """A file this instance's data refers to (404 for any other)."""

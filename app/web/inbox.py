@@ -44,19 +44,19 @@ def _act(action, success: str):
     return _back()
 
 
-@bp.post("/tasks/<int:task_id>/claim")
+@bp.post("/tasks/<int(max=2147483647):task_id>/claim")
 @login_required
 def claim(task_id: int):
     return _act(lambda: tasks.claim_task(task_id, current_user), gettext("The task is now yours."))
 
 
-@bp.post("/tasks/<int:task_id>/release")
+@bp.post("/tasks/<int(max=2147483647):task_id>/release")
 @login_required
 def release(task_id: int):
     return _act(lambda: tasks.release_task(task_id, current_user), gettext("The task is back with its role."))
 
 
-@bp.post("/tasks/<int:task_id>/delegate")
+@bp.post("/tasks/<int(max=2147483647):task_id>/delegate")
 @login_required
 def delegate(task_id: int):
     to = (request.form.get("to") or "").strip()[:64]

@@ -22,14 +22,14 @@ def my_requests():
     return render_template("requests.html", rows=rows, status=status, q=query, statuses=STATUSES)
 
 
-@bp.get("/instances/<int:instance_id>")
+@bp.get("/instances/<int(max=2147483647):instance_id>")
 @login_required
 def instance(instance_id: int):
     page = inbox_service.instance_page(instance_id, current_user)
     return render_template("instance.html", about=page, instance=page.instance)
 
 
-@bp.get("/instances/<int:instance_id>/diagram.bpmn")
+@bp.get("/instances/<int(max=2147483647):instance_id>/diagram.bpmn")
 @login_required
 def diagram(instance_id: int):
     definition = visible_instance(instance_id, current_user).definition
@@ -40,7 +40,7 @@ def diagram(instance_id: int):
     return response
 
 
-@bp.get("/instances/<int:instance_id>/attachments/<sha256>")
+@bp.get("/instances/<int(max=2147483647):instance_id>/attachments/<sha256>")
 @login_required
 def attachment(instance_id: int, sha256: str):
     """Only files this instance's data refers to, for people who may see it."""

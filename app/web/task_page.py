@@ -33,7 +33,7 @@ def _render(page, values: dict, errors: dict | None = None, status: int = 200, p
                            loose_errors=form_errors(errors, fields), problem=problem), status
 
 
-@bp.get("/tasks/<int:task_id>")
+@bp.get("/tasks/<int(max=2147483647):task_id>")
 @login_required
 def task(task_id: int):
     page = inbox_service.task_page(task_id, current_user)
@@ -41,7 +41,7 @@ def task(task_id: int):
     return _render(page, _prefill(page, schema))
 
 
-@bp.post("/tasks/<int:task_id>")
+@bp.post("/tasks/<int(max=2147483647):task_id>")
 @login_required
 def complete(task_id: int):
     page = inbox_service.task_page(task_id, current_user)

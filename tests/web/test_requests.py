@@ -60,3 +60,12 @@ def test_outsiders_cannot_see_the_instance_or_its_diagram(web, trip):
     assert outsider.get(f"/instances/{trip}/diagram.bpmn").status_code == 403
     assert outsider.get("/instances/999999").status_code == 404
     assert web("auditor").get(f"/instances/{trip}").status_code == 200  # auditors read everything
+
+
+def test_ids_past_the_database_range_are_not_found(web, trip):
+    """A 20-digit id in the address is a readable 404, never a database error."""
+    user = web("rep_east1")
+    huge = "9" * 20
+    for url in (f"/instances/{huge}", f"/instances/{huge}/diagram.bpmn", f"/tasks/{huge}",
+                f"/instances/{huge}/attachments/{'0' * 64}"):
+        assert user.client.get(url).status_code == 404, url
