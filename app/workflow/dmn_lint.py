@@ -22,7 +22,10 @@ def cell_expression(variable: str, cell: str) -> str:
         ast.parse(cell, mode="eval")
         return f"({variable}) == ({cell})"
     except SyntaxError:
-        return f"{variable} {cell}"
+        return f"{variable}{cell}"  # as the engine does: no space between input and cell
+
+
+_WORD_OPERATOR = re.compile(r"^(not\s+in|in|is)\b")
 
 
 def _children(element, name):
@@ -78,7 +81,10 @@ def _lint_table(table, add) -> None:
             add(rule, f"The rule has {len(cells)} input entries for {len(inputs)} inputs.")
             return
         for number, cell in enumerate(cells):
-            if cell is not None:
+            if cell is not None and _WORD_OPERATOR.match(cell):
+                add(rule, f"Cell {cell!r} starts with an operator word; the engine joins it to the input without a "
+                          f"space, so it never matches. Write '? {cell}'.")
+            elif cell is not None:
                 for problem in check_expression(cell_expression(f"input_{number}", cell)):
                     add(rule, f"Cell {cell!r} is not allowed: {problem}")
         for entry in _children(rule, "outputEntry"):

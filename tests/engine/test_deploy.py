@@ -153,6 +153,15 @@ def test_dmn_rules_overlapping_under_unique(ctx):
     assert deploy({"overlap.dmn": first_policy.encode()}) == []
 
 
+def test_dmn_cell_starting_with_an_operator_word_is_refused(ctx):
+    """The engine glues the input and the cell together: ``amount`` + ``in (1, 2)``
+    is ``amountin (1, 2)``, which never matches; ``? in (1, 2)`` does."""
+    word = OVERLAPPING_DMN.replace('hitPolicy="UNIQUE"', 'hitPolicy="FIRST"').replace("&lt; 1000", "in (1, 2)")
+    problems = _rejected({"overlap.dmn": word.encode()})
+    assert [p.element_id for p in problems] == ["Rule_Small"] and "? in (1, 2)" in problems[0].message
+    assert deploy({"overlap.dmn": word.replace("in (1, 2)", "? in (1, 2)").encode()}) == []
+
+
 def test_cli_deploy_and_list(cli, tmp_path):
     (tmp_path / "probe.bpmn").write_text(PROBE.replace("ledger.create_customer", "ledger.nope"))
     (tmp_path / "probe_form.json").write_bytes(FORM)
