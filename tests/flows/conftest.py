@@ -59,17 +59,19 @@ def shipped_order(act):
 
 @pytest.fixture
 def refuse_once(monkeypatch):
-    """``refuse_once("ledger.x")``: the action answers a business-rule refusal the first time, then works."""
+    """``refuse_once("ledger.x", code, message)``: the action answers a
+    business-rule refusal the first time, then works; returns the list of
+    the parameters it was called with."""
     from app.workflow import actions
 
-    def install(operation):
+    def install(operation, code="period_closed", message="December is being closed; try again later."):
         original = actions._REGISTRY[operation]
         calls = []
 
         def refusing(call, **params):
             calls.append(params)
             if len(calls) == 1:
-                raise actions.BusinessRuleViolation("period_closed", "December is being closed; try again later.")
+                raise actions.BusinessRuleViolation(code, message)
             return original(call, **params)
 
         monkeypatch.setitem(actions._REGISTRY, operation, refusing)

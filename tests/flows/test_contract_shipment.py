@@ -416,19 +416,8 @@ def test_traceability_batches_that_do_not_match_go_back_to_the_billing_clerk(sal
     assert_shipped(instance, [("MTR001", 2), ("PRT001", 3)])
 
 
-def test_refused_shipment_registration_goes_back_to_the_order_clerk(sales, contract, monkeypatch):
-    from app.workflow import actions
-
-    original = actions._REGISTRY["ledger.register_shipment"]
-    calls = []
-
-    def refuse_once(call, **params):
-        calls.append(params)
-        if len(calls) == 1:
-            raise actions.BusinessRuleViolation("not_shipped", "The outbound is still being posted; try again.")
-        return original(call, **params)
-
-    monkeypatch.setitem(actions._REGISTRY, "ledger.register_shipment", refuse_once)
+def test_refused_shipment_registration_goes_back_to_the_order_clerk(sales, contract, refuse_once):
+    refuse_once("ledger.register_shipment", "not_shipped", "The outbound is still being posted; try again.")
     instance = sales.start("contract_shipment", contract(), REP)
     _to_traceability(sales, instance)
     assert sales.ready_elements(instance) == ["Task_RegisterShipment"]

@@ -128,19 +128,8 @@ def test_invoicing_twice_is_refused_the_second_time(sales, customer_code, shippe
     assert len(_invoices()) == 1 and all_invariants_hold()
 
 
-def test_refused_entry_goes_back_to_the_supervisor(sales, customer_code, shipped_order, request_for, monkeypatch):
-    from app.workflow import actions
-
-    original = actions._REGISTRY["ledger.recognize_revenue"]
-    calls = []
-
-    def refuse_once(call, **params):
-        calls.append(params)
-        if len(calls) == 1:
-            raise actions.BusinessRuleViolation("period_closed", "December is being closed; try again later.")
-        return original(call, **params)
-
-    monkeypatch.setitem(actions._REGISTRY, "ledger.recognize_revenue", refuse_once)
+def test_refused_entry_goes_back_to_the_supervisor(sales, customer_code, shipped_order, request_for, refuse_once):
+    refuse_once("ledger.recognize_revenue")
     order_no = shipped_order(customer_code(DEALER), [("MTR001", 1)])
     instance = sales.start("invoice_request", request_for(order_no), "rep_east1")
     sales.approve(instance, "Task_CheckShipped", "sales_admin")

@@ -180,20 +180,8 @@ def test_close_period_refuses_a_future_month(act):
 
 
 @pytest.fixture
-def refuse_close_once(monkeypatch):
-    from app.workflow import actions
-
-    original = actions._REGISTRY["ledger.close_period"]
-    calls = []
-
-    def refuse_once(call, **params):
-        calls.append(params)
-        if len(calls) == 1:
-            raise actions.BusinessRuleViolation("period_locked", "The general ledger is running its own month end.")
-        return original(call, **params)
-
-    monkeypatch.setitem(actions._REGISTRY, "ledger.close_period", refuse_once)
-    return calls
+def refuse_close_once(refuse_once):
+    return refuse_once("ledger.close_period", "period_locked", "The general ledger is running its own month end.")
 
 
 def test_a_refused_close_goes_to_finance_who_retries(sales, november_business, refuse_close_once):

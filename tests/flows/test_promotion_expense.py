@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EmployeeAdvance, ExpenseClaim, InstanceStatus, LedgerEntry, Reimbursement
-from app.workflow import actions
 from ledger.harness import all_invariants_hold
 
 D = Decimal
@@ -59,20 +58,6 @@ def _count(model):
 def _entries(source_type):
     rows = db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == source_type)).all()
     return sorted((e.account, e.debit, e.credit) for e in rows)
-
-
-def _refuse_once(monkeypatch, operation, code="period_closed"):
-    original = actions._REGISTRY[operation]
-    calls = []
-
-    def refuse(call, **params):
-        calls.append(params)
-        if len(calls) == 1:
-            raise actions.BusinessRuleViolation(code, "The ledger is busy closing the period.")
-        return original(call, **params)
-
-    monkeypatch.setitem(actions._REGISTRY, operation, refuse)
-    return calls
 
 
 def test_claim_below_the_advance_returns_the_rest(sales, application):
@@ -216,8 +201,8 @@ def test_a_refused_advance_is_cancelled_by_finance(sales, act, application):
     assert all_invariants_hold()
 
 
-def test_a_refused_advance_is_retried(sales, application, monkeypatch):
-    calls = _refuse_once(monkeypatch, "ledger.pay_advance")
+def test_a_refused_advance_is_retried(sales, application, refuse_once):
+    calls = refuse_once("ledger.pay_advance")
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
     sales.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
@@ -226,8 +211,8 @@ def test_a_refused_advance_is_retried(sales, application, monkeypatch):
 
 
 @pytest.mark.parametrize("action", ["retry", "revise_claim"])
-def test_a_refused_settlement_is_retried_or_returned_to_the_rep(sales, application, monkeypatch, action):
-    calls = _refuse_once(monkeypatch, "ledger.settle_advance")
+def test_a_refused_settlement_is_retried_or_returned_to_the_rep(sales, application, refuse_once, action):
+    calls = refuse_once("ledger.settle_advance")
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5000))
@@ -243,8 +228,8 @@ def test_a_refused_settlement_is_retried_or_returned_to_the_rep(sales, applicati
 
 
 @pytest.mark.parametrize("action, paid", [("retry", 1), ("pay_later", 0)])
-def test_a_refused_payout_is_retried_or_left_owed(sales, application, monkeypatch, action, paid):
-    _refuse_once(monkeypatch, "ledger.pay_reimbursement")
+def test_a_refused_payout_is_retried_or_left_owed(sales, application, refuse_once, action, paid):
+    refuse_once("ledger.pay_reimbursement")
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5300))

@@ -140,19 +140,8 @@ def test_allocation_in_a_closed_period_goes_to_the_supervisor_and_stays_an_advan
     assert all_invariants_hold()
 
 
-def test_refused_allocation_is_retried(sales, invoiced, handover, monkeypatch):
-    from app.workflow import actions
-
-    original = actions._REGISTRY["ledger.allocate_receipt"]
-    calls = []
-
-    def refuse_once(call, **params):
-        calls.append(params)
-        if len(calls) == 1:
-            raise actions.BusinessRuleViolation("period_closed", "The period is being closed.")
-        return original(call, **params)
-
-    monkeypatch.setitem(actions._REGISTRY, "ledger.allocate_receipt", refuse_once)
+def test_refused_allocation_is_retried(sales, invoiced, handover, refuse_once):
+    calls = refuse_once("ledger.allocate_receipt", "period_closed", "The period is being closed.")
     invoice_no = invoiced([("MTR001", 1)])
     instance = sales.start("receipt_writeoff", handover(980), "finance")
     sales.approve(instance, "Task_ReviewWriteOff", "sales_admin")
