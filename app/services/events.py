@@ -12,8 +12,12 @@ from sqlalchemy import exists, select
 from app import clock
 from app.audit.chain import record_instance_event
 from app.extensions import db
-from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage
+from app.errors import Forbidden
+from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, User
 from app.services.commands import command, finish, lock_instance, open_run
+from app.services.permissions import ensure_may_change
+from app.services.unit_of_work import use_case
+from app.workflow.runtime import external_message
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +85,9 @@ def fire_due_timers(now=None) -> int:
 
 
 def _correlates(message: ProcessMessage, correlations: dict) -> bool:
+    if message.source_instance_id is None:
+        # From outside: it must name every key the receiver waits on, with the same values.
+        return all((message.correlations or {}).get(key) == value for key, value in correlations.items())
     return all(correlations.get(key) == value for key, value in (message.correlations or {}).items()
                if key in correlations)
 
@@ -119,6 +126,23 @@ def deliver_next_message(after_id: int = 0) -> int | None:
         return None
     _deliver(db.session.get(ProcessMessage, message_id))
     return message_id
+
+
+@use_case
+def receive_message(actor: User, name: str, correlations: dict, payload: dict) -> ProcessMessage:
+    """A message from outside (the customer portal confirming a delivery
+    note): stored, and delivered at once to the running instance that waits
+    for it with these correlation values; otherwise it stays pending for the
+    worker. Only the ``integration`` role sends. Raises Forbidden."""
+    ensure_may_change(actor)
+    if not actor.has_role("integration"):
+        raise Forbidden("Only integration accounts send messages to instances.", code="not_integration")
+    message = ProcessMessage(name=name, correlations=correlations, payload=external_message(name, correlations, payload),
+                             source_instance_id=None, created_at=clock.now())
+    db.session.add(message)
+    db.session.flush()
+    _deliver(message)
+    return message
 
 
 def deliver_pending_messages() -> int:

@@ -22,6 +22,7 @@ ROLES: list[tuple[str, str, str]] = [
     ("service_desk", "客服专员", "Service desk"),
     ("auditor", "审计", "Auditor"),
     ("process_admin", "流程管理员", "Process administrator"),
+    ("integration", "系统接口", "Integration (portal, EDI): sends messages to waiting instances"),
 ]
 
 ROLE_CODES = frozenset(code for code, _, _ in ROLES)

@@ -8,6 +8,8 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util.event import BpmnEvent
+from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
 from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
@@ -252,3 +254,11 @@ class Run:
     def dump(self) -> str:
         prune(self._workflow)
         return dump_state(self._workflow)
+
+
+def external_message(name: str, correlations: dict, payload: dict) -> dict:
+    """A message from outside any instance (a customer portal, EDI), in the
+    form the engine stores thrown messages: ``correlations`` maps each
+    correlation key to its properties, e.g. {"delivery_note":
+    {"delivery_note_no": "JH20261201001"}}."""
+    return _serializer.registry.convert(BpmnEvent(SpiffMessageEventDefinition(name), payload, correlations))

@@ -19,35 +19,6 @@ MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit
 REP = "rep_east1"
 NOTE_NO = "JH20261201001"
 
-# The customer portal is outside this project: in the tests a one-step
-# process stands in for it and throws the confirmation the portal would send.
-PORTAL = """<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_PortalProbe" targetNamespace="http://bpmn.io/schema/bpmn">
-  <bpmn:collaboration id="Collaboration_PortalProbe">
-    <bpmn:participant id="Participant_PortalProbe" processRef="portal_probe" />
-    <bpmn:correlationKey name="delivery_note"><bpmn:correlationPropertyRef>delivery_note_no</bpmn:correlationPropertyRef></bpmn:correlationKey>
-  </bpmn:collaboration>
-  <bpmn:message id="Message_ShipmentConfirmed" name="shipment_confirmed" />
-  <bpmn:correlationProperty id="delivery_note_no" name="delivery_note_no">
-    <bpmn:correlationPropertyRetrievalExpression messageRef="Message_ShipmentConfirmed">
-      <bpmn:formalExpression>delivery_note_no</bpmn:formalExpression>
-    </bpmn:correlationPropertyRetrievalExpression>
-  </bpmn:correlationProperty>
-  <bpmn:process id="portal_probe" name="客户门户样例" isExecutable="true">
-    <bpmn:startEvent id="StartEvent_Portal"><bpmn:outgoing>Flow_ToThrow</bpmn:outgoing></bpmn:startEvent>
-    <bpmn:intermediateThrowEvent id="Throw_Confirmed" name="客户确认交货单">
-      <bpmn:incoming>Flow_ToThrow</bpmn:incoming><bpmn:outgoing>Flow_Thrown</bpmn:outgoing>
-      <bpmn:messageEventDefinition id="ThrowDefinition_Confirmed" messageRef="Message_ShipmentConfirmed">
-        <bpmn:extensionElements><spiffworkflow:messagePayload>{"delivery_note_no": delivery_note_no, "confirmed_by": confirmed_by}</spiffworkflow:messagePayload></bpmn:extensionElements>
-      </bpmn:messageEventDefinition>
-    </bpmn:intermediateThrowEvent>
-    <bpmn:endEvent id="EndEvent_Portal"><bpmn:incoming>Flow_Thrown</bpmn:incoming></bpmn:endEvent>
-    <bpmn:sequenceFlow id="Flow_ToThrow" sourceRef="StartEvent_Portal" targetRef="Throw_Confirmed" />
-    <bpmn:sequenceFlow id="Flow_Thrown" sourceRef="Throw_Confirmed" targetRef="EndEvent_Portal" />
-  </bpmn:process>
-</bpmn:definitions>"""
-
-
 @pytest.fixture
 def request_for(customer_code):
     def build(customer=DEALER):
@@ -143,13 +114,14 @@ def test_signed_fax_path_ships_at_the_approved_price(sales, request_for):
 
 
 @pytest.fixture
-def portal(sales):
-    from app.services.deployment import deploy
+def portal(client):
+    """The customer portal's integration account, confirming through the API."""
+    token = client.post("/api/v1/auth/token", json={"username": "portal", "password": "lanes-demo"}).get_json()["token"]
 
-    deploy({"portal_probe.bpmn": PORTAL.encode()})
-
-    def confirm(number):
-        return sales.start("portal_probe", {"delivery_note_no": number, "confirmed_by": "王强（客户门户）"}, "service_desk")
+    def confirm(number, **extra):
+        body = {"name": "shipment_confirmed", "correlations": {"delivery_note": {"delivery_note_no": number}},
+                "payload": {"delivery_note_no": number, "confirmed_by": "王强（客户门户）"}, **extra}
+        return client.post("/api/v1/messages", json=body, headers={"Authorization": f"Bearer {token}"})
 
     return confirm
 
@@ -157,8 +129,9 @@ def portal(sales):
 def test_message_path_confirms_the_instance_with_that_delivery_note(sales, request_for, portal):
     other = to_confirmation(sales, request_for, note=delivery_note(number="JH20261201999"))
     instance = to_confirmation(sales, request_for)
-    portal(NOTE_NO)
-    assert events.deliver_pending_messages() == 1
+    response = portal(NOTE_NO)
+    assert response.status_code == 202, response.get_json()
+    assert response.get_json()["delivered_to"] == instance.id
     db.session.refresh(instance), db.session.refresh(other)
     assert sales.ready_elements(instance) == ["Task_IssueShipment"]
     assert instance.data["customer_confirmation"] == {"delivery_note_no": NOTE_NO, "confirmed_by": "王强（客户门户）"}
@@ -167,6 +140,28 @@ def test_message_path_confirms_the_instance_with_that_delivery_note(sales, reque
     deliver(sales, instance)
     assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
     assert events.deliver_pending_messages() == 0
+
+
+def test_a_confirmation_nobody_waits_for_stays_pending(sales, request_for, portal):
+    instance = to_confirmation(sales, request_for)
+    unknown = portal("JH20269999999")
+    assert unknown.status_code == 202 and unknown.get_json()["delivered_to"] is None
+    wrong_key = portal(NOTE_NO, correlations={"order": {"delivery_note_no": NOTE_NO}})
+    assert wrong_key.get_json()["delivered_to"] is None  # a key the instance does not wait on matches nothing
+    db.session.refresh(instance)
+    assert sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+
+
+def test_only_integration_accounts_send_messages(sales, client):
+    token = client.post("/api/v1/auth/token", json={"username": "rep_east1", "password": "lanes-demo"}).get_json()["token"]
+    response = client.post("/api/v1/messages", headers={"Authorization": f"Bearer {token}"},
+                           json={"name": "shipment_confirmed", "correlations": {"delivery_note": {"delivery_note_no": NOTE_NO}}})
+    assert response.status_code == 403 and response.get_json()["error"]["code"] == "not_integration"
+
+
+def test_a_malformed_message_names_the_field(sales, portal):
+    response = portal(NOTE_NO, correlations={"delivery_note": {"delivery_note_no": {"nested": 1}}})
+    assert response.status_code == 422 and "correlations" in response.get_json()["error"]["details"]["fields"]
 
 
 def test_timer_reminds_the_representative_who_waits_again(sales, request_for, frozen_clock):
