@@ -103,7 +103,8 @@ def _widget(key: str, schema: dict, top_level: bool) -> str:
         return "checkbox"
     if kind == "array":
         items = schema.get("items") or {}
-        return "lines" if items.get("type") == "object" else "list"
+        # files are a list of file inputs, not a table of their name/type/size/sha256
+        return "lines" if items.get("type") == "object" and not is_attachment(items) else "list"
     if kind == "object" and schema.get("properties"):
         return "group"
     return "text"

@@ -91,7 +91,7 @@ def parse_value(schema: dict, form: MultiDict, files: MultiDict, name: str, stor
         items = schema.get("items") or {}
         values = []
         for index in _indices(form, files, name + "-"):
-            if items.get("type") == "object":
+            if items.get("type") == "object" and not is_attachment(items):
                 row = _object(items.get("properties") or {}, form, files, f"{name}-{index}-", store)
                 if any(v not in (None, False) for v in row.values()):
                     values.append(row)

@@ -63,6 +63,17 @@ def test_rows_booleans_and_an_attachment_are_converted(probe, app):
     assert "发票.pdf" in probe.page(f"/instances/{instance.id}")
 
 
+def test_a_list_of_files_is_a_list_of_file_inputs(probe):
+    page = probe.page("/start/web_probe")
+    assert 'type="file"' in page and 'name="proofs-__index__"' in page and 'name="proofs-0-name"' not in page
+    data = {"subject": "退货凭证", "lines-0-item": "阀门", "lines-0-qty": "1", "lines-0-unit_price": "10"}
+    response = _start(probe, data, {"proofs-0": (PDF, "照片.pdf", "application/pdf"),
+                                    "proofs-2": (b"second file", "说明.txt", "text/plain")})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    instance = db.session.scalar(db.select(ProcessInstance).where(ProcessInstance.process_key == "web_probe"))
+    assert [(ref["name"], ref["size"]) for ref in instance.data["proofs"]] == [("照片.pdf", len(PDF)), ("说明.txt", 11)]
+
+
 def test_unchecked_box_is_false_and_row_errors_sit_in_their_cell(probe):
     response = _start(probe, {"subject": "样品", "lines-0-item": "阀门", "lines-0-qty": "0", "lines-0-unit_price": "1.001"})
     assert response.status_code == 422
