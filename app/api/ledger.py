@@ -1,7 +1,7 @@
 """/ledger: the ledger's checks, customer statements and documents, read by
 finance, sales administration, management, auditors and process admins; and
 the writes finance does outside the flows (receipts, their reversal,
-contracts), each one committed use case."""
+contracts, changes of a customer's file), each one committed use case."""
 import functools
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -37,6 +37,13 @@ class StatementSchema(Schema):
     balance = fields.Dict(required=True, metadata={"description": "open_receivables, advances, balance, ledger"})
 
 
+class CustomerHistorySchema(Schema):
+    customer = fields.String(required=True)
+    name = fields.String(required=True)
+    current = fields.Integer(allow_none=True, metadata={"description": "the version number effective today"})
+    versions = fields.List(fields.Dict(), required=True, metadata={"description": "oldest first, numbered from 1"})
+
+
 class DocumentSchema(Schema):
     kind = fields.String(required=True)
     document = fields.Dict(required=True)
@@ -69,6 +76,15 @@ def checks(query):
 def statement(code):
     """A customer's documents, allocations and balance."""
     return ledger_queries.customer_statement(code)
+
+
+@blp.get("/ledger/customers/<code>/history")
+@readers_only
+@blp.response(200, CustomerHistorySchema)
+def customer_history(code):
+    """The versions of a customer's file (class, region, channel, salesperson,
+    payment days, hold, active), oldest first; ``current`` is today's."""
+    return ledger_queries.customer_history(code)
 
 
 @blp.get("/ledger/documents/<kind>/<number>")
@@ -157,6 +173,40 @@ class ClosureInSchema(Schema):
     date = fields.Date(load_default=None, metadata={"description": "no orders from this date on (default today)"})
 
 
+class CustomerChangeInSchema(Schema):
+    reason = Text(required=True, validate=validate.Length(min=1, max=255))
+    valid_from = fields.Date(load_default=None, metadata={"description": "the version applies from this date (default today)"})
+    customer_class = Text(load_default=None, validate=validate.Length(min=1, max=64),
+                          metadata={"description": "code of a customer class (tree node)"})
+    region = Text(load_default=None, validate=validate.Length(min=1, max=64))
+    province = Text(load_default=None, validate=validate.Length(max=64))
+    channel = Text(load_default=None, validate=validate.OneOf(("direct", "dealer", "mail_order")))
+    salesperson = Text(load_default=None, validate=validate.Length(min=1, max=64),
+                       metadata={"description": "username of an active sales representative"})
+    payment_days = fields.Integer(load_default=None, strict=True, validate=validate.Range(min=0, max=3650))
+    on_hold = fields.Boolean(load_default=None)
+    active = fields.Boolean(load_default=None)
+
+
+class CustomerVersionOutSchema(Schema):
+    customer = fields.String(required=True)
+    version_id = fields.Integer(required=True)
+    version = fields.Integer(required=True, metadata={"description": "1 = the opening version"})
+    valid_from = fields.String(required=True)
+    effective = fields.Boolean(required=True, metadata={"description": "false: dated in the future, not yet current"})
+    current = fields.Boolean(required=True, metadata={"description": "the version effective today"})
+    customer_class = fields.String(required=True)
+    channel = fields.String(required=True)
+    region = fields.String(required=True)
+    province = fields.String(allow_none=True)
+    salesperson = fields.String(allow_none=True)
+    payment_days = fields.Integer(required=True)
+    on_hold = fields.Boolean(required=True)
+    active = fields.Boolean(required=True)
+    reason = fields.String(required=True)
+    decided_by = fields.String(allow_none=True)
+
+
 class ReceiptOutSchema(Schema):
     receipt_no = fields.String(required=True)
     customer = fields.String(required=True)
@@ -192,6 +242,7 @@ class ContractOutSchema(Schema):
 
 
 RECEIPT_NO = "<string(maxlength=32):number>"
+CUSTOMER_CODE = "<string(maxlength=32):code>"
 CONTRACT_NO = "<string(maxlength=64):number>"
 
 
@@ -247,3 +298,13 @@ def amend_contract(body, number):
 def close_contract(body, number):
     """Close a contract from ``date`` (finance, sales_admin)."""
     return ledger_commands.close_contract(current_user(), number, body, _key())
+
+
+@blp.post(f"/ledger/customers/{CUSTOMER_CODE}/changes")
+@blp.arguments(CustomerChangeInSchema)
+@blp.response(201, CustomerVersionOutSchema)
+def change_customer(body, code):
+    """Change a customer's file (finance, sales_admin, statistician): a new
+    version from ``valid_from`` with the fields given, the others carried
+    over; the history keeps every earlier version."""
+    return ledger_commands.change_customer(current_user(), code, body, _key())

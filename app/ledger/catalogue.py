@@ -7,10 +7,15 @@ from app.workflow.actions import BusinessRuleViolation
 
 
 def customer_by_code(code: str) -> Customer:
-    """The customer with ``code``. Raises BusinessRuleViolation ``unknown_customer``."""
+    """The customer with ``code``, its snapshot showing today's version of
+    its file (a future-dated change becomes current here). Raises
+    BusinessRuleViolation ``unknown_customer``."""
+    from app.ledger.customers import refresh_snapshot  # customers uses this module
+
     customer = db.session.scalar(select(Customer).where(Customer.code == code))
     if customer is None:
         raise BusinessRuleViolation("unknown_customer", f"No customer has the code {code!r}.")
+    refresh_snapshot(customer)
     return customer
 
 

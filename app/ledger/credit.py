@@ -8,6 +8,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.balances import exposure
 from app.ledger.catalogue import customer_by_code, user_by_username
+from app.ledger.customers import add_version, latest_version, refresh_snapshot
 from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
 from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder
@@ -82,16 +83,20 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
                       valid_from: str | None = None, reason: str | None = None, on_hold: bool | None = None) -> dict:
     """F12: a new credit limit/rating (and optionally the hold flag) for
     ``customer``. Result {"customer", "credit_limit", "rating", "credit_id"}.
-    Idempotent per call. Raises ``unknown_customer``, ``invalid_amount``."""
+    A hold is a change of the customer file: a new profile version from the
+    same day (none when the flag is already so). Idempotent per call. Raises
+    ``unknown_customer``, ``invalid_amount``, ``version_out_of_order``."""
     existing = db.session.scalar(select(CustomerCredit).where(CustomerCredit.source_key == call.idempotency_key))
     if existing is None:
         buyer = customer_by_code(customer)
         existing = set_credit(buyer, credit_limit=credit_limit, rating=rating,
                               valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
                               reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
-        if on_hold is not None:
-            buyer.on_hold = bool(on_hold)
-            db.session.flush()
+        latest = latest_version(buyer)
+        if on_hold is not None and (latest is None or latest.on_hold != bool(on_hold)):
+            add_version(buyer, {"on_hold": bool(on_hold)}, valid_from=existing.valid_from,
+                        reason=reason or ("credit hold" if on_hold else "credit hold lifted"),
+                        decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#profile")
     return {"customer": existing.customer.code, "credit_limit": money_str(existing.credit_limit),
             "rating": existing.rating, "credit_id": existing.id}
 

@@ -5,7 +5,7 @@ from app.models.audit import AuditEvent
 from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
-from app.models.customer import Customer, CustomerCredit
+from app.models.customer import Customer, CustomerCredit, CustomerProfile
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -28,7 +28,7 @@ __all__ = [
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
-    "CustomerCredit", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
+    "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
     "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",

@@ -55,3 +55,35 @@ class CustomerCredit(Posted, db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     customer: Mapped[Customer] = relationship()
+
+
+class CustomerProfile(Posted, db.Model):
+    """One version of a customer's master data (客户档案): class, region,
+    channel, salesperson, payment terms and the hold flag, valid from a date
+    until the next version's ``valid_from``. Never overwritten — a change is
+    a new row (LEDGER.md "Master data"). The ``Customer`` row carries the
+    version effective today as a snapshot for the documents that copy it;
+    ``app.ledger.customers.customer_as_of`` reads any other day."""
+
+    __tablename__ = "customer_profile"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("customer.id"), index=True)
+    valid_from: Mapped[date] = mapped_column(Date)
+    customer_class: Mapped[str] = mapped_column(String(64))
+    class_id: Mapped[int | None] = mapped_column(ForeignKey("customer_class.id"))
+    channel: Mapped[str] = mapped_column(String(16))
+    region: Mapped[str] = mapped_column(String(64))
+    province: Mapped[str | None] = mapped_column(String(64))
+    salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    payment_days: Mapped[int] = mapped_column(Integer)
+    on_hold: Mapped[bool] = mapped_column(Boolean)
+    active: Mapped[bool] = mapped_column(Boolean)
+    reason: Mapped[str] = mapped_column(String(255))
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    customer: Mapped[Customer] = relationship()
+    salesperson: Mapped[User | None] = relationship(foreign_keys=[salesperson_id])
+    class_node: Mapped[CustomerClass | None] = relationship()

@@ -1,6 +1,7 @@
 """The ledger's write side for the API: what a finance user does outside the
 flows — record a receipt (optionally writing it off at once), reverse a
-mistaken receipt, register, amend and close a contract.
+mistaken receipt, register, amend and close a contract, change a customer's
+file.
 
 Each is one use case (one commit) that runs the same registered ledger
 action a service task runs, so the rules and the idempotency are the
@@ -18,16 +19,21 @@ from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
 
 MONEY_ROLES = ("finance",)                      # cash is finance's: sales may not record or cancel it
 CONTRACT_ROLES = ("finance", "sales_admin")     # sales administration keeps the contract file
+CUSTOMER_FILE_ROLES = ("finance", "sales_admin", "statistician")  # who keeps the customer file (客户档案)
 
 # rule code → the request field it is about (422); codes not listed are 409 (state) unless in NOT_FOUND
 FIELD_OF = {
     "unknown_customer": "customer", "invalid_amount": "amount", "period_closed": "date", "invalid_date": "date",
     "missing_reason": "reason", "unknown_salesperson": "salesperson", "missing_number": "number",
     "invalid_attachment": "attachments", "invalid_validity": "valid_to", "contract_cap_below_used": "amount_cap",
+    "version_out_of_order": "valid_from", "unknown_class": "customer_class", "unknown_region": "region",
+    "invalid_channel": "channel", "not_a_sales_rep": "salesperson", "invalid_payment_days": "payment_days",
+    "no_change": "_schema",
 }
 NOT_FOUND = {"unknown_receipt", "unknown_contract"}
 AMOUNT_FIELDS = {"ledger.register_contract": "amount_cap", "ledger.amend_contract": "amount_cap"}
-DATE_FIELDS = {"ledger.register_contract": "valid_from", "ledger.amend_contract": "valid_from"}
+DATE_FIELDS = {"ledger.register_contract": "valid_from", "ledger.amend_contract": "valid_from",
+               "ledger.change_customer": "valid_from"}
 
 
 def require_role(actor: User, roles: tuple[str, ...], what: str) -> None:
@@ -119,3 +125,18 @@ def close_contract(actor: User, number: str, data: dict, key: str | None = None)
     require_role(actor, CONTRACT_ROLES, "close contracts")
     return _run(actor, "ledger.close_contract", {"contract": number, "reason": data["reason"],
                                                   "date": _iso(data.get("date"))}, key)
+
+
+@use_case
+def change_customer(actor: User, code: str, data: dict, key: str | None = None) -> dict:
+    """A new version of customer ``code``'s file from ``valid_from`` (finance,
+    sales administration, the statistician). 404 for an unknown customer."""
+    require_role(actor, CUSTOMER_FILE_ROLES, "change customer files")
+    try:
+        return _run(actor, "ledger.change_customer", {"customer": code, **{name: data.get(name) for name in (
+            "reason", "customer_class", "region", "province", "channel", "salesperson", "payment_days", "on_hold",
+            "active")}, "valid_from": _iso(data.get("valid_from"))}, key)
+    except ValidationFailed as failed:
+        if failed.code == "unknown_customer":
+            raise NotFound(failed.message, code="unknown_customer") from None
+        raise

@@ -39,6 +39,17 @@ def _text(value):
     return value
 
 
+def customer_history(code: str) -> dict:
+    """The versions of a customer's file (客户档案), oldest first, and which
+    one is effective today. Raises NotFound."""
+    from app.ledger.customers import customer_history as history
+
+    customer = db.session.scalar(select(Customer).where(Customer.code == code))
+    if customer is None:
+        raise NotFound(f"No customer has the code {code!r}.", code="unknown_customer")
+    return history(customer)
+
+
 def customer_statement(code: str) -> dict:
     """A customer's invoices (with what is outstanding), receipts (with what
     is unallocated), allocations and balance (open receivables − advances,

@@ -243,3 +243,53 @@ def test_contract_conflicts_and_unknowns(as_user, business):
     error = error_of(admin.post("/ledger/contracts/HT-API-001/amendments", json={"valid_from": "2026-10-01"}), 422,
                      "invalid_validity")
     assert "valid_from" in error["details"]["fields"]
+
+
+# --- the customer file: versions, never changed in place -------------------------------------------------------------
+
+@pytest.mark.parametrize("username", ["finance", "sales_admin", "statistician"])
+def test_the_customer_file_changes_by_versions(as_user, business, username):
+    user = as_user(username)
+    made = user.ok("post", "/ledger/customers/D00001/changes", 201,
+                   json={"payment_days": 75, "on_hold": True, "reason": "回款慢"})
+    assert (made["version"], made["payment_days"], made["on_hold"], made["effective"], made["decided_by"]) == (
+        2, 75, True, True, username)
+    later = user.ok("post", "/ledger/customers/D00001/changes", 201,
+                    json={"on_hold": False, "valid_from": "2099-01-01", "reason": "到期解除"})
+    assert (later["version"], later["effective"], later["current"]) == (3, False, False)
+    history = as_user("auditor").ok("get", "/ledger/customers/D00001/history")
+    assert [(v["version"], v["on_hold"], v["current"]) for v in history["versions"]] == [
+        (1, False, False), (2, True, True), (3, False, False)]
+    assert history["current"] == 2 and history["versions"][0]["payment_days"] != 75
+
+
+@pytest.mark.parametrize("username, code", [("auditor", "read_only"), ("rep_east1", "forbidden"), ("director", "forbidden")])
+def test_customer_changes_need_the_keepers_of_the_file(as_user, business, username, code):
+    error_of(as_user(username).post("/ledger/customers/D00001/changes", json={"region": "华北", "reason": "x"}), 403, code)
+
+
+@pytest.mark.parametrize("change, field", [
+    ({"reason": ""}, "reason"),
+    ({"region": "火星"}, "region"),
+    ({"customer_class": "NO_SUCH"}, "customer_class"),
+    ({"channel": "web"}, "channel"),
+    ({"salesperson": "director"}, "salesperson"),
+    ({"salesperson": "nobody"}, "salesperson"),
+    ({"payment_days": -1}, "payment_days"),
+    ({"valid_from": "2026-02-30"}, "valid_from"),
+    ({"valid_from": "2000-01-01"}, "valid_from"),
+    ({"on_hold": "maybe"}, "on_hold"),
+    ({}, "_schema"),
+])
+def test_a_bad_customer_change_is_422_naming_the_field(as_user, business, change, field):
+    body = {"payment_days": 31, "reason": "调整", **change} if field not in ("_schema",) else {"reason": "无变化"}
+    if field in ("region", "customer_class", "channel", "salesperson", "on_hold"):
+        body.pop("payment_days")
+    error = error_of(as_user("finance").post("/ledger/customers/D00001/changes", json=body), 422)
+    assert field in error["details"]["fields"], error
+
+
+def test_an_unknown_customer_is_404(as_user, business):
+    finance = as_user("finance")
+    error_of(finance.post("/ledger/customers/NOPE/changes", json={"region": "华北", "reason": "x"}), 404, "unknown_customer")
+    error_of(finance.get("/ledger/customers/NOPE/history"), 404, "unknown_customer")
