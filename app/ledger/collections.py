@@ -13,6 +13,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.balances import live_allocations, open_advances, open_receivables, unallocated
 from app.ledger.catalogue import customer_by_code, user_by_username
+from app.ledger.customers import attribution
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import money_str, round_money
 from app.ledger.orders import parse_date
@@ -28,13 +29,14 @@ def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, 
     if amount <= 0:
         raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.")
     journal.ensure_open(on)
+    salesperson_id, region = attribution(customer, on)
     receipt = Receipt(number=next_number(Receipt, "RC", on), customer=customer, amount=amount, receipt_date=on,
                       bank_reference=bank_reference, invoice_reference=invoice_reference,
-                      contract_reference=contract_reference, salesperson_id=customer.salesperson_id, kind=kind,
+                      contract_reference=contract_reference, salesperson_id=salesperson_id, kind=kind,
                       source_key=source_key, created_at=clock.now())
     db.session.add(receipt)
     db.session.flush()
-    dims = dict(customer_id=customer.id, salesperson_id=customer.salesperson_id, region=customer.region)
+    dims = dict(customer_id=customer.id, salesperson_id=salesperson_id, region=region)
     post("receipt", receipt.id, on, [Line(journal.BANK, "D", amount, **dims), Line(journal.ADVANCES, "C", amount, **dims)],
          memo=f"receipt {receipt.number} {bank_reference or ''}".strip())
     return receipt

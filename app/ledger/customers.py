@@ -117,6 +117,14 @@ def customer_as_of(customer: Customer, day: date_type) -> CustomerProfile | None
                              .order_by(CustomerProfile.valid_from.desc(), CustomerProfile.id.desc()).limit(1))
 
 
+def attribution(customer: Customer, day: date_type) -> tuple[int | None, str]:
+    """(salesperson id, region) a document dated ``day`` is attributed to:
+    the version valid that day, so a back-dated order after a change of
+    salesperson still counts for the one who served the customer then."""
+    version = customer_as_of(customer, day)
+    return (version.salesperson_id, version.region) if version is not None else (customer.salesperson_id, customer.region)
+
+
 def refresh_snapshot(customer: Customer, day: date_type | None = None) -> CustomerProfile | None:
     """Make the ``Customer`` row show the version effective on ``day``
     (default today); only differing columns are written, so a look-up that

@@ -10,6 +10,7 @@ from app.extensions import db
 from app.ledger.contracts import check_order_against_contract
 from app.ledger.catalogue import customer_by_code, material_by_code, user_by_username
 from app.ledger.credit import credit_position
+from app.ledger.customers import attribution
 from app.ledger.journal import next_number, today
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
@@ -78,8 +79,9 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
             price_override_by_id=approver.id if approver else None))
     totals = document_totals(built)
     check_order_against_contract(customer, contract_number, totals.gross, on)
+    salesperson_id, region = attribution(customer, on)
     order = SalesOrder(number=next_number(SalesOrder, "SO", on), kind="blue", customer=customer,
-                       salesperson_id=customer.salesperson_id, region=customer.region, contract_number=contract_number,
+                       salesperson_id=salesperson_id, region=region, contract_number=contract_number,
                        order_date=on, status="approved", net=totals.net, tax=totals.tax, gross=totals.gross,
                        source_key=source_key, created_by_id=created_by_id, created_at=clock.now(), lines=built)
     db.session.add(order)

@@ -81,6 +81,15 @@ def test_as_of_reads_on_both_sides_of_valid_from(world, act, east_rep2, frozen_c
     rep_of = {o.number: o.salesperson_id for o in db.session.scalars(select(SalesOrder))}
     assert (rep_of[order["order_no"]], rep_of[later["order_no"]]) == (world.rep.id, east_rep2.id)
     assert c1.salesperson_id == east_rep2.id
+    # a document dated before the change still counts for the one who served the customer then
+    back_dated = act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P100", "qty": 1}],
+                     date="2026-12-10")
+    receipt = act("ledger.record_receipt", customer="D00001", amount="100", date="2026-12-10")
+    from app.models import Receipt
+
+    assert db.session.scalar(select(SalesOrder.salesperson_id).where(SalesOrder.number == back_dated["order_no"])) \
+        == world.rep.id
+    assert db.session.scalar(select(Receipt.salesperson_id).where(Receipt.number == receipt["receipt_no"])) == world.rep.id
 
 
 def test_a_hold_goes_through_a_version_and_holds_orders(world, act, frozen_clock):
