@@ -16,7 +16,7 @@ from app.ledger.periods import period_status
 from app.models import (EmployeeAdvance, ExpenseClaim, Invoice, InstanceStatus, Receipt, SalesOrder, SalesOrderLine,
                         ShippingLine, ShippingNote)
 from app.services.attachments import save_bytes
-from flows.test_contract_shipment import approve_contract, make_order, ship_after_order_review
+from flows.contract_shipment_steps import approve_contract, make_order, ship_after_order_review
 from ledger.harness import all_invariants_hold
 
 D = Decimal
