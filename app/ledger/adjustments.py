@@ -11,32 +11,16 @@ from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
-from app.ledger.catalogue import material_by_code, user_by_username
+from app.ledger.catalogue import material_by_code, material_class_by_code, price_list_by_code, user_by_username
 from app.ledger.journal import next_number
 from app.ledger.money import round_price, to_decimal
 from app.ledger.orders import parse_date
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
 from app.models import (
-    MaterialClass, PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, PriceList, SalesOrder,
+    PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, SalesOrder,
     SalesOrderLine, User,
 )
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
-
-
-def price_list_by_code(code: str) -> PriceList:
-    """Raises BusinessRuleViolation ``unknown_price_list``."""
-    plist = db.session.scalar(select(PriceList).where(PriceList.code == code))
-    if plist is None:
-        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {code!r}.")
-    return plist
-
-
-def material_class_by_code(code: str) -> MaterialClass:
-    """Raises BusinessRuleViolation ``unknown_material_class``."""
-    node = db.session.scalar(select(MaterialClass).where(MaterialClass.code == code))
-    if node is None:
-        raise BusinessRuleViolation("unknown_material_class", f"No material class has the code {code!r}.")
-    return node
 
 
 def find_item(price_list: str, material: str | None, on: date_type, min_qty=0, *, material_class: str | None = None,

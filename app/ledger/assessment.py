@@ -13,15 +13,13 @@ their next assessment payout (``expenses.make_reimbursement``), never an error.
 """
 from datetime import date as date_type
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
 from app.ledger import journal
-from app.ledger.catalogue import class_chain, user_by_username
+from app.ledger.catalogue import class_chain, price_list_by_code, user_by_username
 from app.ledger.checks import _month_bounds
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, line_amounts, money_str, round_money
@@ -51,13 +49,6 @@ def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
     except ValueError:
         raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}") from None
     return date_type(year, 3 * q - 2, 1), (date_type(year + 1, 1, 1) if q == 4 else date_type(year, 3 * q + 1, 1))
-
-
-def business_today() -> date_type:
-    """Today in the business time zone (a quarter-end timer fires at 01:00
-    in Shanghai, still the day before in UTC)."""
-    zone = ZoneInfo(current_app.config.get("BUSINESS_TIMEZONE", "Asia/Shanghai"))
-    return clock.now().astimezone(zone).date()
 
 
 def previous_quarter(today: date_type) -> str:
@@ -163,9 +154,7 @@ def _assessment_inputs(salesperson: str, month: str, base_price_list: str) -> tu
     rep = user_by_username(salesperson)
     if rep is None:
         raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
-    base = db.session.scalar(select(PriceList).where(PriceList.code == base_price_list))
-    if base is None:
-        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {base_price_list!r}.")
+    base = price_list_by_code(base_price_list)
     month_bounds(month)
     return rep, base
 
@@ -279,7 +268,7 @@ def score_performance(call: ActionCall, *, quarter: str | None = None) -> dict:
     if rows:
         quarter = rows[0].quarter
     else:
-        quarter = str(quarter or "").strip() or previous_quarter(business_today())
+        quarter = str(quarter or "").strip() or previous_quarter(journal.today())
         quarter_bounds(quarter)
         figures = quarter_figures(quarter)
         reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(figures)))}

@@ -1,8 +1,8 @@
-"""Master data lookups: customers, materials and their class trees."""
+"""Master data lookups: customers, materials, price lists and their class trees."""
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, CustomerClass, Material, MaterialClass, User
+from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, User
 from app.workflow.actions import BusinessRuleViolation
 
 
@@ -25,6 +25,22 @@ def material_by_code(code: str) -> Material:
     if material is None:
         raise BusinessRuleViolation("unknown_material", f"No material has the code {code!r}.")
     return material
+
+
+def price_list_by_code(code: str) -> PriceList:
+    """Raises BusinessRuleViolation ``unknown_price_list``."""
+    plist = db.session.scalar(select(PriceList).where(PriceList.code == code))
+    if plist is None:
+        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {code!r}.")
+    return plist
+
+
+def material_class_by_code(code: str) -> MaterialClass:
+    """Raises BusinessRuleViolation ``unknown_material_class``."""
+    node = db.session.scalar(select(MaterialClass).where(MaterialClass.code == code))
+    if node is None:
+        raise BusinessRuleViolation("unknown_material_class", f"No material class has the code {code!r}.")
+    return node
 
 
 def user_by_username(username: str | None) -> User | None:

@@ -8,7 +8,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.balances import exposure
 from app.ledger.catalogue import customer_by_code, user_by_username
-from app.ledger.customers import add_version, latest_version, refresh_snapshot
+from app.ledger.customers import add_version, latest_version
 from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
 from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder

@@ -8,24 +8,15 @@ that has just ended, so "today" must be the business date, not the UTC one.
 """
 import re
 from datetime import date
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
-from app import clock
 from app.extensions import db
 from app.ledger import checks, journal
 from app.models import AccountingPeriod
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def business_today() -> date:
-    """Today in the business timezone (``BUSINESS_TIMEZONE``), from the app's clock."""
-    zone = ZoneInfo(current_app.config.get("BUSINESS_TIMEZONE", "Asia/Shanghai"))
-    return clock.now().astimezone(zone).date()
 
 
 def previous_month(day: date) -> str:
@@ -37,7 +28,7 @@ def month_or_previous(value: str | None) -> str:
     """``value`` checked, or the month before business today when empty.
     Raises BusinessRuleViolation ``invalid_month``."""
     if value is None or (isinstance(value, str) and not value.strip()):
-        return previous_month(business_today())
+        return previous_month(journal.today())
     if not isinstance(value, str) or not _MONTH.fullmatch(value.strip()):
         raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {value!r}")
     return value.strip()
@@ -62,7 +53,7 @@ def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool =
     "ended"}. Saves nothing. Raises ``invalid_month``, ``future_month``;
     with ``closing`` also ``period_not_ended`` (the month is still running)
     and ``period_closed`` (it was closed already)."""
-    month, today = month_or_previous(month), business_today()
+    month, today = month_or_previous(month), journal.today()
     _refuse_future(month, today)
     ended, status = month < journal.period_of(today), period_status(month)
     if closing and not ended:
@@ -95,6 +86,6 @@ def close_period(call: ActionCall, *, month: str | None = None) -> dict:
     "closed_at"}. Idempotent: closing a closed month keeps the first close.
     Raises ``invalid_month``, ``future_month``."""
     month = month_or_previous(month)
-    _refuse_future(month, business_today())
+    _refuse_future(month, journal.today())
     row = journal.close_period(month, call.actor_id)
     return {"month": row.period, "status": row.status, "closed_at": row.closed_at.isoformat()}

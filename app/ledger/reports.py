@@ -81,7 +81,7 @@ def build_monthly_report(call: ActionCall, *, month: str | None = None) -> dict:
     empty ``month``: the month before business today. Saves nothing, so it
     is naturally idempotent. Raises ``invalid_month``, ``future_month``."""
     month = periods.month_or_previous(month)
-    if month > journal.period_of(periods.business_today()):
+    if month > journal.period_of(journal.today()):
         raise BusinessRuleViolation("future_month", f"{month} has not begun yet.", {"month": month})
     return monthly_report(month)
 

@@ -194,3 +194,16 @@ def test_an_exchange_is_a_return_plus_a_new_order(world, act, sell):
     assert original.lines[0].qty_returned == 2 and new_no != order_no and new_invoice != invoice_no
     assert [r["gross"] for r in back["red_invoices"]] == ["-226.00"]
     assert all_invariants_hold()
+
+
+def test_an_undated_document_takes_the_business_date_not_the_utc_one(world, act, frozen_clock):
+    """01:00 on 1 January in Shanghai is still 31 December in UTC: money
+    recorded then belongs to January (and its month), as the office sees it."""
+    from datetime import datetime, timezone
+
+    from app.models import Receipt
+
+    frozen_clock.now = datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)
+    receipt = act("ledger.record_receipt", customer="D00001", amount="100")
+    recorded = db.session.scalar(select(Receipt).where(Receipt.number == receipt["receipt_no"]))
+    assert str(recorded.receipt_date) == "2027-01-01" and receipt["receipt_no"].startswith("RC202701-")
