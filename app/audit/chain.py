@@ -10,10 +10,12 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import func, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from app import clock
 from app.extensions import db
-from app.models import AuditEvent
+from app.models import AuditChainHead, AuditEvent
 
 HASHED_FIELDS = ("chain", "seq", "at", "kind", "element_id", "task_id", "actor", "on_behalf_of", "data")
 
@@ -72,12 +74,24 @@ def record_instance_event(instance, kind: str, **fields) -> str:
 
 
 def record_chain_event(chain: str, kind: str, **fields) -> str:
-    """Append to a chain that has no holder row (deploys of a process key)."""
-    last = db.session.execute(
-        select(AuditEvent.seq, AuditEvent.hash).where(AuditEvent.chain == chain).order_by(AuditEvent.seq.desc()).limit(1)
-    ).first()
-    seq, prev = (last.seq + 1, last.hash) if last else (1, "")
-    return _append(chain, seq, prev, kind=kind, **fields)
+    """Append to a chain that has no holder row (deploys of a process key,
+    the ledger writes from outside the flows). Its head row is locked for
+    the rest of the transaction, so concurrent writers queue instead of
+    taking the same sequence number."""
+    head = _locked_head(chain)
+    digest = _append(chain, head.seq + 1, head.hash, kind=kind, **fields)
+    head.seq, head.hash = head.seq + 1, digest
+    return digest
+
+
+def _locked_head(chain: str) -> AuditChainHead:
+    """The chain's head row, created at sequence 0 when new, locked."""
+    table = AuditChainHead.__table__
+    dialect = db.session.get_bind().dialect.name
+    insert = {"postgresql": postgresql_insert, "sqlite": sqlite_insert}[dialect](table)
+    db.session.execute(insert.values(chain=chain, seq=0, hash="").on_conflict_do_nothing(index_elements=["chain"]))
+    return db.session.scalar(select(AuditChainHead).where(AuditChainHead.chain == chain).with_for_update()
+                             .execution_options(populate_existing=True))
 
 
 def chain_names() -> list[str]:

@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.audit.chain import event_hash
 from app.extensions import db
-from app.models import AuditEvent, ProcessInstance
+from app.models import AuditChainHead, AuditEvent, ProcessInstance
 
 
 @dataclass(frozen=True)
@@ -31,11 +31,26 @@ def verify_chain(chain: str) -> ChainVerdict:
         if event_hash(prev_hash, fields) != event.hash:
             return ChainVerdict(chain, count, False, event.seq, "its content does not match its hash (edited)")
         prev_hash, expected_seq = event.hash, expected_seq + 1
+    holder = _head_holder(chain)
+    if holder is not None and (holder.audit_seq != count or holder.audit_head != prev_hash):
+        return ChainVerdict(chain, count, False, count + 1,
+                            f"the chain's head records {holder.audit_seq} events, the log has {count}: events were removed")
+    return ChainVerdict(chain, count, True)
+
+
+@dataclass(frozen=True)
+class _Head:
+    audit_seq: int
+    audit_head: str
+
+
+def _head_holder(chain: str) -> _Head | None:
+    """Where the chain's head is kept: on its instance, or in its head row."""
     if chain.startswith("instance:"):
         instance = db.session.get(ProcessInstance, int(chain.split(":", 1)[1]))
-        if instance is not None and (instance.audit_seq != count or instance.audit_head != prev_hash):
-            return ChainVerdict(chain, count, False, count + 1, f"the instance records {instance.audit_seq} events, the log has {count}: events were removed")
-    return ChainVerdict(chain, count, True)
+        return _Head(instance.audit_seq, instance.audit_head) if instance is not None else None
+    head = db.session.get(AuditChainHead, chain)
+    return _Head(head.seq, head.hash) if head is not None else None
 
 
 def instance_chain(instance_id: int) -> str:

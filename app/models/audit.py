@@ -1,5 +1,5 @@
 """The append-only, hash-chained event log: one chain per instance, one per
-process key for its deploys."""
+process key for its deploys, one for the ledger writes made outside the flows."""
 from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,4 +23,16 @@ class AuditEvent(db.Model):
     on_behalf_of: Mapped[str | None] = mapped_column(String(64), index=True)
     data: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditChainHead(db.Model):
+    """The last event of a chain that has no row of its own to hold it (an
+    instance's head is on the instance). Appending locks this row, so two
+    writers never take the same sequence number, and the verifier compares
+    it with the log: an event removed from the end is seen."""
+    __tablename__ = "audit_chain_head"
+
+    chain: Mapped[str] = mapped_column(String(160), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer)
     hash: Mapped[str] = mapped_column(String(64))

@@ -11,11 +11,16 @@ business rule becomes 422 naming the field, 404 for an unknown document in
 the path, or 409 when the document's state forbids it."""
 import uuid
 
+from app.audit.chain import record_chain_event
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import User
 from app.services.permissions import ensure_may_change
 from app.services.unit_of_work import use_case
 from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
+
+# Every accepted write is appended to this hash chain with its actor, request
+# and result, in the write's own transaction: a refused write leaves nothing.
+LEDGER_CHAIN = "ledger"
 
 MONEY_ROLES = ("finance",)                      # cash is finance's: sales may not record or cancel it
 CONTRACT_ROLES = ("finance", "sales_admin")     # sales administration keeps the contract file
@@ -68,6 +73,8 @@ def _run(actor: User, operation: str, params: dict, key: str | None) -> dict:
                                    details={"fields": {field: [violation.message]}, **violation.details}) from None
         raise Conflict(violation.message, code=violation.code, details=violation.details) from None
     result.pop("ok", None)
+    record_chain_event(LEDGER_CHAIN, "ledger_write", actor=actor.username,
+                       data={"operation": operation, "params": params, "result": result, "idempotency_key": key})
     return result
 
 
