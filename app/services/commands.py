@@ -218,7 +218,11 @@ def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: En
 
 
 def _close_open_tasks(instance: ProcessInstance) -> None:
+    """Cancel the tasks still open when the instance ends. The query runs
+    before this command's changes are flushed, so it also returns the task
+    the command has just completed: that one keeps its status."""
     for row in db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id,
                                                           HumanTask.status == TaskStatus.ready)):
-        row.status = TaskStatus.cancelled
-        row.completed_at = clock.now()
+        if row.status == TaskStatus.ready:
+            row.status = TaskStatus.cancelled
+            row.completed_at = clock.now()
