@@ -11,6 +11,7 @@ from SpiffWorkflow.version import __version__ as ENGINE_VERSION
 
 from app.workflow.dmn_lint import lint_dmn
 from app.workflow.lint import lint_bpmn
+from app.workflow.lint_shows import task_shows
 from app.workflow.problems import Problem
 from app.workflow.serialization import dump_spec
 from app.workflow.xml_names import BPMN, DMN_NAMESPACES, HUMAN_TASK_TAGS, NS, documentation, is_true, lanes_by_node, spiff_properties, tag
@@ -225,6 +226,7 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
             "element_id": task.get("id"), "name": task.get("name") or task.get("id"), "lane": lanes.get(task.get("id")),
             "form": props.get("formJsonSchemaFilename"), "approval": is_true(props.get("approval")),
             "due": props.get("due"), "documentation": documentation(task),
+            "shows": task_shows(task),  # what the person working on it reads first
         })
     forms = {t["form"] for t in user_tasks if t["form"]} | ({start_form} if start_form else set())
     files = {name: bundle.texts[name]}

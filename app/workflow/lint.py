@@ -1,6 +1,7 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
 from app.workflow.sandbox import check_expression
 from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, lanes_by_node, spiff_properties, tag
@@ -43,6 +44,7 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
             out.add(process, "A process needs an id (its process key).")
             continue
         _lint_process(process, out, lane_names, actions, forms, decisions)
+        lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
     return out.problems
 
 

@@ -16,6 +16,7 @@ def _approval(element: str, stage: str | None, incoming: str, outgoing: str) -> 
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="formJsonSchemaFilename" value="approval.json" />
         <spiffworkflow:property name="approval" value="true" />{stage_property}
+        <spiffworkflow:property name="shows" value="comment" />
       </spiffworkflow:properties></bpmn:extensionElements>
       <bpmn:incoming>{incoming}</bpmn:incoming><bpmn:outgoing>{outgoing}</bpmn:outgoing>
     </bpmn:userTask>"""
