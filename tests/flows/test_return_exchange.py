@@ -45,7 +45,7 @@ def invoiced_order(act, customer_code, shipped_order):
     return make
 
 
-def _approve_up_to_director(sales, instance):
+def _approve_through_gm(sales, instance):
     review = sales.task(instance, "Task_SalesReview")
     assert review.candidate_role == "order_clerk" and review.is_approval
     sales.approve(instance, "Task_SalesReview", "order_clerk")
@@ -53,6 +53,10 @@ def _approve_up_to_director(sales, instance):
     sales.approve(instance, "Task_QualityInspection", "quality", "复验确认轴承缺陷")
     assert sales.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
     sales.approve(instance, "Task_DirectorApproval", "director")
+    # Seed section 3: 销售总监(审批)→总经理(审核), whatever the amount or the reason
+    review = sales.task(instance, "Task_GMReview")
+    assert review.candidate_role == "general_manager" and review.is_approval and sales.ready_elements(instance) == ["Task_GMReview"]
+    sales.approve(instance, "Task_GMReview", "gm")
 
 
 def _reduce_and_execute(sales, instance):
@@ -80,8 +84,8 @@ def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer
     order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no), REP)
     assert instance.data["check_result"]["gross"] == "980.00"
-    _approve_up_to_director(sales, instance)
-    assert instance.data["gm_review_required"] is False  # the company's fault, within the director's authority
+    _approve_through_gm(sales, instance)
+    assert "gm_review_required" not in instance.data  # 980.00, the company's fault: the GM reviewed it all the same
     _reduce_and_execute(sales, instance)
 
     [red] = _reds()
@@ -98,7 +102,7 @@ def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer
 def test_return_after_invoicing_posts_a_red_invoice_that_offsets_the_original(sales, invoiced_order, request_for):
     order_no, invoice_no = invoiced_order([("MTR001", 2)])  # 1960.00 invoiced
     instance = sales.start("return_exchange", request_for(order_no), REP)
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     _reduce_and_execute(sales, instance)
 
     result = instance.data["return_result"]
@@ -117,7 +121,7 @@ def test_exchange_returns_the_goods_and_ships_a_replacement(sales, invoiced_orde
     order_no, _ = invoiced_order([("MTR001", 2), ("PRT001", 3)])
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 2, "qty": 2}], kind="exchange"), REP)
     assert instance.data["check_result"]["gross"] == "170.00"
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     replacement = instance.data["replacement_result"]
     assert replacement["ok"] and replacement["gross"] == "170.00"
@@ -137,26 +141,20 @@ def test_exchange_returns_the_goods_and_ships_a_replacement(sales, invoiced_orde
     assert all_invariants_hold()
 
 
-def test_customer_reason_needs_the_general_manager(sales, invoiced_order, request_for):
+def test_customer_reason_is_reviewed_by_the_general_manager(sales, invoiced_order, request_for):
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, reason="customer_change"), REP)
-    _approve_up_to_director(sales, instance)
-    assert instance.data["gm_review_required"] is True
-    review = sales.task(instance, "Task_GMReview")
-    assert review.candidate_role == "general_manager" and review.is_approval
-    sales.approve(instance, "Task_GMReview", "gm")
+    _approve_through_gm(sales, instance)
     _reduce_and_execute(sales, instance)
     assert [r.gross for r in _reds()] == [D("-980.00")]
     assert all_invariants_hold()
 
 
-def test_large_return_of_a_defect_needs_the_general_manager(sales, invoiced_order, request_for):
-    order_no, _ = invoiced_order([("MTR008", 12)])  # 980 × 2.26 = 2214.80 each: 26577.60, above 20,000
+def test_large_return_of_a_defect_is_reviewed_by_the_general_manager(sales, invoiced_order, request_for):
+    order_no, _ = invoiced_order([("MTR008", 12)])  # 980 × 2.26 = 2214.80 each: 26577.60
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 12}]), REP)
     assert instance.data["check_result"]["gross"] == "26577.60"
-    _approve_up_to_director(sales, instance)
-    assert sales.ready_elements(instance) == ["Task_GMReview"]
-    sales.approve(instance, "Task_GMReview", "gm")
+    _approve_through_gm(sales, instance)
     _reduce_and_execute(sales, instance)
     assert all_invariants_hold()
 
@@ -173,7 +171,7 @@ APPROVERS = {"Task_SalesReview": "order_clerk", "Task_QualityInspection": "quali
 @pytest.mark.parametrize("step, approver, before", REJECTIONS, ids=[r[0] for r in REJECTIONS])
 def test_each_rejection_goes_back_to_the_applicant_who_withdraws(sales, invoiced_order, request_for, step, approver, before):
     order_no, _ = invoiced_order([("MTR001", 2)])
-    request = request_for(order_no, reason="overstock")  # the customer's reason: the GM reviews too
+    request = request_for(order_no)  # 980.00 for a defect: small, and still up to the GM
     instance = sales.start("return_exchange", request, REP)
     for earlier in before:
         sales.approve(instance, earlier, APPROVERS[earlier])
@@ -191,7 +189,7 @@ def test_rejected_request_is_revised_and_resubmitted(sales, invoiced_order, requ
     sales.approve(instance, "Task_SalesReview", "order_clerk")
     sales.reject(instance, "Task_QualityInspection", "quality", "复验未发现缺陷，请补充照片")
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     _reduce_and_execute(sales, instance)
     assert [r.gross for r in _reds()] == [D("-980.00")]
     assert all_invariants_hold()
@@ -219,14 +217,14 @@ def test_price_above_the_original_is_refused(sales, customer_code, shipped_order
 def test_goods_returned_meanwhile_go_to_the_supervisor_then_back_to_the_applicant(sales, act, invoiced_order, request_for):
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 2}]), REP)
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 1}])  # another return got there first
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     assert instance.data["return_result"]["error"]["code"] == "return_exceeds_delivered"
     assert sales.task(instance, "Task_ResolveReturnProblem").candidate_role == "sales_admin"
     sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "return", "resolution_note": "已部分退货"})
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     _reduce_and_execute(sales, instance)
     assert sorted(r.gross for r in _reds()) == [D("-980.00"), D("-980.00")] and _line(order_no).qty_returned == D(2)
     assert all_invariants_hold()
@@ -247,7 +245,7 @@ def test_refused_replacement_goes_to_the_supervisor_who_retries(sales, invoiced_
     calls = refuse_once("ledger.create_replacement")
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     assert instance.data["replacement_result"]["error"]["code"] == "period_closed"
     assert sales.task(instance, "Task_ResolveReplacementProblem").candidate_role == "sales_admin"
@@ -263,7 +261,7 @@ def test_replacement_that_cannot_leave_goes_back_to_the_warehouse(sales, invoice
     order_no, _ = invoiced_order([("MTR001", 2)])
     calls = refuse_once("ledger.post_outbound")  # after the original shipment
     instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     received = {"received_on": "2026-12-03", "condition_note": "待补货"}
     sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
@@ -278,7 +276,7 @@ def test_refused_posting_retried_by_the_supervisor(sales, invoiced_order, reques
     calls = refuse_once("ledger.post_return")
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no), REP)
-    _approve_up_to_director(sales, instance)
+    _approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "retry"})
     _reduce_and_execute(sales, instance)
