@@ -73,7 +73,7 @@ def _invoiced(sales, dealer: str, order_no: str) -> None:
 
 
 def _one_pump_returned(sales, dealer: str, order_no: str) -> None:
-    """F03: one pump of the invoiced order comes back (a defect, within the director's authority)."""
+    """F03: one pump of the invoiced order comes back (a defect; the GM reviews every return)."""
     instance = sales.start("return_exchange", {
         "customer": dealer, "order_no": order_no, "kind": "return", "reason": "quality_defect",
         "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
@@ -81,6 +81,7 @@ def _one_pump_returned(sales, dealer: str, order_no: str) -> None:
     sales.approve(instance, "Task_SalesReview", "order_clerk")
     sales.approve(instance, "Task_QualityInspection", "quality", "复验确认轴承缺陷")
     sales.approve(instance, "Task_DirectorApproval", "director")
+    sales.approve(instance, "Task_GMReview", "gm")
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-10"})
     sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-11", "condition_note": "已入库"})
     assert instance.status is InstanceStatus.completed
@@ -102,12 +103,13 @@ def _promotion_advance_settled(sales, dealer: str) -> dict:
                                                  "purpose": "杭州泵阀展会展位及资料"}, "rep_east1")
     sales.approve(instance, "Task_RegionalManagerReview", "rm_east")
     sales.approve(instance, "Task_DirectorReview", "director")
+    sales.approve(instance, "Task_GMApplicationApproval", "gm")
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", {
         "customer_paid_date": "2026-12-15", "flow_sheet": _pdf("flow-sheet.pdf"),
         "claim_lines": [{"category": "展位费", "amount": amount, "receipt": _pdf(f"fapiao-{amount}.pdf")}
                         for amount in (3200, 800)]})
     for step, person in (("Task_VerifyFlowSheet", "sales_admin"), ("Task_CheckReceipts", "finance"),
-                         ("Task_DirectorClaimReview", "director")):
+                         ("Task_DirectorClaimReview", "director"), ("Task_GMClaimApproval", "gm")):
         sales.approve(instance, step, person)
     assert instance.status is InstanceStatus.completed
     return instance.data["settlement"]

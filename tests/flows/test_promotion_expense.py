@@ -1,7 +1,8 @@
 """F10 promotion_expense through the service layer with the real diagram:
-application and its approvals (every rule of promotion_authority), the
-advance, the claim with the flow sheet and receipts and its approvals
-(every rule of promotion_claim_authority), the settlement (claim below,
+application and its approvals (the general manager's for every type and
+amount, seed 9.1), the advance, the claim with the flow sheet and receipts
+and its approvals (the general manager's again, within the advance or
+not), the settlement (claim below,
 equal to and above the advance), every rejection and refused posting, and
 the ledger records and invariant 8 after each."""
 from decimal import Decimal
@@ -36,19 +37,25 @@ def _claim(*amounts):
                             for n, amount in enumerate(amounts, start=1)]}
 
 
-def _approve_application(sales, instance, manager="rm_east", gm=False):
+def _gm_approves(sales, instance, element, stage):
+    # Seed 9.1: 销售总监审核→总经理审批, and again for the claim: never left to a threshold
+    task = sales.task(instance, element)
+    assert (task.candidate_role, task.approval_stage, task.is_approval) == ("general_manager", stage, True)
+    assert sales.ready_elements(instance) == [element]
+    sales.approve(instance, element, "gm")
+
+
+def _approve_application(sales, instance, manager="rm_east"):
     sales.approve(instance, "Task_RegionalManagerReview", manager)
     sales.approve(instance, "Task_DirectorReview", "director")
-    if gm:
-        sales.approve(instance, "Task_GMApplicationApproval", "gm")
+    _gm_approves(sales, instance, "Task_GMApplicationApproval", "application")
 
 
-def _approve_claim(sales, instance, gm=False):
+def _approve_claim(sales, instance):
     sales.approve(instance, "Task_VerifyFlowSheet", "sales_admin")
     sales.approve(instance, "Task_CheckReceipts", "finance")
     sales.approve(instance, "Task_DirectorClaimReview", "director")
-    if gm:
-        sales.approve(instance, "Task_GMClaimApproval", "gm")
+    _gm_approves(sales, instance, "Task_GMClaimApproval", "claim")
 
 
 def _count(model):
@@ -64,14 +71,14 @@ def test_claim_below_the_advance_returns_the_rest(sales, application):
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     review = sales.task(instance, "Task_RegionalManagerReview")
     assert review.assignee.username == "rm_east" and review.approval_stage == "first_review"
-    _approve_application(sales, instance)
-    assert instance.data["gm_approval_required"] is False  # rule CampaignWithinLimit
+    _approve_application(sales, instance)  # 5,000.00: the general manager all the same
+    assert "gm_approval_required" not in instance.data
     assert instance.data["advance"]["amount"] == "5000.00" and instance.data["advance"]["employee"] == "rep_east1"
     assert sales.task(instance, "Task_SubmitClaim").assignee.username == "rep_east1"
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(3200, 800))
     assert sales.task(instance, "Task_VerifyFlowSheet").approval_stage == "claim"
-    _approve_claim(sales, instance)
-    assert instance.data["gm_claim_approval_required"] is False  # rule ClaimWithinApproved
+    _approve_claim(sales, instance)  # within the advance: the general manager all the same
+    assert "gm_claim_approval_required" not in instance.data
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     settlement = instance.data["settlement"]
     assert (settlement["claimed"], settlement["applied"], settlement["returned"], settlement["payable"],
@@ -94,8 +101,7 @@ def test_claim_above_the_advance_is_approved_by_the_gm_and_the_difference_paid(s
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(4000, 1600.5))
-    _approve_claim(sales, instance, gm=True)
-    assert instance.data["gm_claim_approval_required"] is True  # rule ClaimAboveApproved
+    _approve_claim(sales, instance)
     assert instance.status is InstanceStatus.completed
     assert (instance.data["settlement"]["payable"], instance.data["payment"]["amount"]) == ("600.50", "600.50")
     [claim] = db.session.scalars(select(ExpenseClaim)).all()
@@ -111,33 +117,27 @@ def test_claim_above_the_advance_is_approved_by_the_gm_and_the_difference_paid(s
 
 def test_the_gm_approves_both_stages_of_a_large_campaign(sales, application):
     instance = sales.start("promotion_expense", application(amount=25000), "rep_east1")
-    _approve_application(sales, instance, gm=True)
-    assert instance.data["gm_approval_required"] is True  # rule CampaignAboveLimit
+    _approve_application(sales, instance)
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(25000))
-    _approve_claim(sales, instance, gm=True)
-    assert instance.data["gm_claim_approval_required"] is True  # rule GMApprovedApplication
+    _approve_claim(sales, instance)
     assert instance.status is InstanceStatus.completed
     assert (instance.data["settlement"]["returned"], instance.data["settlement"]["payable"]) == ("0.00", "0.00")
     assert _count(EmployeeAdvance) == 1 and _count(ExpenseClaim) == 1 and _count(Reimbursement) == 0
     assert all_invariants_hold()
 
 
-@pytest.mark.parametrize("rule, expense_type, amount, starter, manager, gm", [
-    ("CampaignAboveLimit", "advertising", 20000.01, "rep_east1", "rm_east", True),
-    ("CampaignWithinLimit", "promotion_meeting", 20000, "rep_east1", "rm_east", False),
-    ("EntertainmentAboveLimit", "entertainment", 5000.01, "rep_east1", "rm_east", True),
-    ("EntertainmentWithinLimit", "entertainment", 5000, "rep_east1", "rm_east", False),
-    ("StaffTravelAboveLimit", "travel", 3000.01, "rep_east1", "rm_east", True),
-    ("StaffTravelWithinLimit", "travel", 3000, "rep_east1", "rm_east", False),
-    ("ManagerTravelAboveLimit", "travel", 8000.01, "rm_east", "director", True),
-    ("ManagerTravelWithinLimit", "travel", 8000, "rm_east", "director", False),
+@pytest.mark.parametrize("expense_type, amount, starter, manager", [
+    ("advertising", 20000.01, "rep_east1", "rm_east"),
+    ("promotion_meeting", 20000, "rep_east1", "rm_east"),
+    ("entertainment", 5000.01, "rep_east1", "rm_east"),
+    ("entertainment", 100, "rep_east1", "rm_east"),
+    ("travel", 3000, "rep_east1", "rm_east"),
+    ("travel", 8000, "rm_east", "director"),
+    ("exhibition", 0.01, "rep_east1", "rm_east"),
 ])
-def test_application_authority_rules(sales, application, rule, expense_type, amount, starter, manager, gm):
+def test_every_application_goes_to_the_general_manager(sales, application, expense_type, amount, starter, manager):
     instance = sales.start("promotion_expense", application(expense_type, amount), starter)
     _approve_application(sales, instance, manager=manager)
-    assert instance.data["gm_approval_required"] is gm, rule
-    if gm:
-        sales.approve(instance, "Task_GMApplicationApproval", "gm")
     assert sales.task(instance, "Task_SubmitClaim").assignee.username == starter
     assert db.session.scalar(select(EmployeeAdvance.amount)) == D(str(amount))
     assert all_invariants_hold()
@@ -147,13 +147,13 @@ def test_application_authority_rules(sales, application, rule, expense_type, amo
     ("Task_RegionalManagerReview", "rm_east"), ("Task_DirectorReview", "director"), ("Task_GMApplicationApproval", "gm"),
 ])
 def test_a_rejected_application_is_withdrawn(sales, application, rejected_at, user):
-    instance = sales.start("promotion_expense", application(amount=30000), "rep_east1")
+    instance = sales.start("promotion_expense", application(amount=3000), "rep_east1")  # small: the GM still decides
     approvals = ["Task_RegionalManagerReview", "Task_DirectorReview", "Task_GMApplicationApproval"]
     for element, approver in zip(approvals[:approvals.index(rejected_at)], ["rm_east", "director"]):
         sales.approve(instance, element, approver)
     sales.reject(instance, rejected_at, user, "预算过高")
     assert sales.task(instance, "Task_ReviseApplication").assignee.username == "rep_east1"
-    sales.complete(instance, "Task_ReviseApplication", "rep_east1", application(amount=30000, action="withdraw"))
+    sales.complete(instance, "Task_ReviseApplication", "rep_east1", application(amount=3000, action="withdraw"))
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     assert _count(EmployeeAdvance) == 0 and _entries("employee_advance") == []
     assert all_invariants_hold()
@@ -161,11 +161,11 @@ def test_a_rejected_application_is_withdrawn(sales, application, rejected_at, us
 
 def test_a_rejected_application_is_revised_and_resubmitted(sales, application):
     instance = sales.start("promotion_expense", application(amount=30000), "rep_east1")
-    _approve_application(sales, instance)
+    sales.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    sales.approve(instance, "Task_DirectorReview", "director")
     sales.reject(instance, "Task_GMApplicationApproval", "gm", "压缩到两万以内")
     sales.complete(instance, "Task_ReviseApplication", "rep_east1", application(amount=18000, action="resubmit"))
     _approve_application(sales, instance)
-    assert instance.data["gm_approval_required"] is False
     assert instance.data["advance"]["amount"] == "18000.00" and _count(EmployeeAdvance) == 1
     assert all_invariants_hold()
 
@@ -175,7 +175,7 @@ def test_a_rejected_application_is_revised_and_resubmitted(sales, application):
 def test_a_rejected_claim_goes_back_to_the_rep(sales, application, rejected_at):
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
-    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5200))  # above the advance: the GM approves
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(1200))  # within the advance: the GM still decides
     chain = [("Task_VerifyFlowSheet", "sales_admin"), ("Task_CheckReceipts", "finance"), ("Task_DirectorClaimReview", "director"),
              ("Task_GMClaimApproval", "gm")]
     users = dict(chain)
@@ -233,7 +233,7 @@ def test_a_refused_payout_is_retried_or_left_owed(sales, application, refuse_onc
     instance = sales.start("promotion_expense", application(amount=5000), "rep_east1")
     _approve_application(sales, instance)
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(5300))
-    _approve_claim(sales, instance, gm=True)
+    _approve_claim(sales, instance)
     assert instance.data["payment"]["error"]["code"] == "period_closed"
     sales.complete(instance, "Task_ResolvePayoutProblem", "finance", {"action": action})
     assert instance.status is InstanceStatus.completed and _count(Reimbursement) == paid
