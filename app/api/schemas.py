@@ -42,9 +42,18 @@ class TaskSchema(Schema):
     outcome = fields.String(allow_none=True)
 
 
+class ShownItemSchema(Schema):
+    key = fields.String(required=True, metadata={"description": "the declared key (or dotted path) of the instance data"})
+    title = fields.String(required=True)
+    value = fields.Raw(required=True, allow_none=True, metadata={"description": "the instance data at that key now"})
+    document = fields.Dict(metadata={"description": "for 'key:kind': the ledger document {kind, number, facts, lines, totals}"})
+
+
 class TaskDetailSchema(TaskSchema):
     form = fields.Dict(required=True, allow_none=True, metadata={"description": "the task's JSON Schema form"})
     context = fields.Dict(required=True, metadata={"description": "the instance data the form shows"})
+    shows = fields.List(fields.Nested(ShownItemSchema), required=True,
+                        metadata={"description": "what the diagram declares the performer reads first, resolved now"})
 
 
 class InstanceErrorSchema(Schema):

@@ -4,7 +4,7 @@ from marshmallow import Schema, fields, validate
 from app.api import current_user
 from app.api.parsing import ApiBlueprint, Text
 from app.api.schemas import MAX_ID, InstanceSchema, TaskDetailSchema, TaskSchema, instance_body, task_body
-from app.services import queries, tasks
+from app.services import queries, task_view, tasks
 
 blp = ApiBlueprint("tasks", __name__, description="Human tasks")
 
@@ -35,10 +35,13 @@ def list_tasks(query):
 @blp.get(TASK)
 @blp.response(200, TaskDetailSchema)
 def get_task(task_id):
-    """A task with its JSON Schema form and the instance data the form shows."""
+    """A task with its JSON Schema form, the instance data the form shows, and
+    what its diagram says the performer reads first (``shows``: documents
+    read from the ledger with their lines and totals)."""
     task = queries.visible_task(task_id, current_user())
     instance = task.instance
-    return {**task_body(task), "form": instance.definition.form_schema(task.form_key), "context": instance.data or {}}
+    return {**task_body(task), "form": instance.definition.form_schema(task.form_key), "context": instance.data or {},
+            "shows": [item.as_json() for item in task_view.shown_items(task)]}
 
 
 @blp.post(TASK + "/claim")

@@ -12,7 +12,9 @@ from app import clock
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, TaskStatus, User
+from app.services.attachments import referenced
 from app.services.queries import may_see_instance, visible_instance
+from app.services.task_view import Shown, shown_items, step_data
 from app.services.tasks import acting_as, get_task, tasks_for
 
 BOXES = ("mine", "claimable", "delegated")
@@ -109,6 +111,7 @@ class StepDone:
     at: object
     decision: str | None
     comment: str | None
+    data: dict = field(default_factory=dict)  # display tree of what the step submitted (task_view.step_data)
 
 
 @dataclass
@@ -162,7 +165,8 @@ def _display_names(usernames: set[str]) -> dict[str, str]:
 
 
 def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict[str, str]) -> list[StepDone]:
-    task_names = {t["element_id"]: t.get("name") or t["element_id"] for t in instance.definition.user_tasks or []}
+    tasks = {t["element_id"]: t for t in instance.definition.user_tasks or []}
+    task_names = {element: t.get("name") or element for element, t in tasks.items()}
     steps = []
     for event in events:
         if event.kind != "task_completed":
@@ -170,7 +174,8 @@ def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict
         data = event.data or {}
         steps.append(StepDone(task_names.get(event.element_id, event.element_id), event.element_id,
                               names.get(event.actor, event.actor), names.get(event.on_behalf_of) if event.on_behalf_of else None,
-                              event.at, data.get("decision"), data.get("comment") or data.get("resolution_note")))
+                              event.at, data.get("decision"), data.get("comment") or data.get("resolution_note"),
+                              step_data(instance, (tasks.get(event.element_id) or {}).get("form"), data)))
     return steps
 
 
@@ -234,6 +239,7 @@ class TaskPage:
     may_act: bool
     on_behalf_of: User | None
     about: InstancePage
+    shows: list[Shown] = field(default_factory=list)  # what the diagram says the performer reads first
 
 
 def task_page(task_id: int, user: User) -> TaskPage:
@@ -244,7 +250,20 @@ def task_page(task_id: int, user: User) -> TaskPage:
     allowed, principal = acting_as(user, task) if task.status == TaskStatus.ready else (False, None)
     if not allowed and not may_see_instance(user, task.instance):
         raise Forbidden(f"You may not see task {task_id}.")
-    return TaskPage(task, allowed, principal, _page(task.instance))
+    return TaskPage(task, allowed, principal, _page(task.instance), shown_items(task))
+
+
+def instance_attachment(instance_id: int, user: User, sha256: str) -> dict | None:
+    """The reference of a file this instance's data holds now, or that one of
+    its steps submitted (a revision may have replaced it since), or None.
+    Raises NotFound, Forbidden (not someone who may see the instance)."""
+    instance = visible_instance(instance_id, user)
+    found = referenced(instance.data or {}, sha256)
+    if found is None:
+        submitted = db.session.scalars(select(AuditEvent.data).where(
+            AuditEvent.chain == f"instance:{instance.id}", AuditEvent.kind.in_(("instance_started", "task_completed"))))
+        found = next((ref for ref in (referenced(data or {}, sha256) for data in submitted) if ref), None)
+    return found
 
 
 def role_names() -> dict[str, tuple[str, str]]:

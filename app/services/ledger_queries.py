@@ -210,3 +210,46 @@ def _materials(q: str | None, limit: int) -> list[dict]:
             func.lower(Material.spec).like(pattern, escape="\\")))
         .order_by(Material.code).limit(limit))
     return [{"value": m.code, "label": f"{m.name} ({m.code})"} for m in rows]
+
+
+def _contract_terms(number: str | None) -> dict:
+    """The terms of the contract an order was made under, for reading beside it."""
+    contract = db.session.scalar(select(Contract).where(Contract.number == number)) if number else None
+    if contract is None:
+        return {}
+    terms = _contract(contract)
+    return {"contract_amount_cap": terms["amount_cap"], "contract_used": terms["used"], "price_terms": terms["price_terms"],
+            "payment_terms": terms["payment_terms"], "payment_days": terms["payment_days"]}
+
+
+def document_for_reader(kind: str, number: str) -> dict | None:
+    """One document as a person deciding on it reads it: ``{"kind",
+    "number", "facts": {...}, "lines": [...], "totals": {...}}`` — its
+    header (the customer by name, a sales order's contract cap and terms),
+    its lines with each material's name, spec and unit, and its net, tax and
+    gross. None when ``kind`` is unknown or no document has that number.
+    Reads only."""
+    if kind not in DOCUMENT_KINDS or not isinstance(number, str) or not number:
+        return None
+    model, _, render = DOCUMENT_KINDS[kind]
+    found = db.session.scalar(select(model).where(model.number == number))
+    if found is None:
+        return None
+    facts = render(found)
+    lines = facts.pop("lines", None) or []
+    totals = {key: facts.pop(key) for key in ("net", "tax", "gross") if key in facts}
+    customer = getattr(found, "customer", None)
+    if customer is not None:
+        facts["customer"] = f"{customer.name} ({customer.code})"
+    if kind == "sales_order":
+        facts.update(_contract_terms(found.contract_number))
+    if kind == "contract":
+        for noisy in ("versions", "attachments", "contract_no"):
+            facts.pop(noisy, None)
+    codes = {line["material"] for line in lines if line.get("material")}
+    materials = {m.code: m for m in db.session.scalars(select(Material).where(Material.code.in_(codes)))} if codes else {}
+    for line in lines:
+        material = materials.get(line.get("material"))
+        if material is not None:
+            line.update(material_name=material.name, spec=material.spec, unit=material.unit)
+    return {"kind": kind, "number": number, "facts": facts, "lines": lines, "totals": totals}

@@ -7,7 +7,7 @@ from app.models import InstanceStatus
 from app.services import inbox as inbox_service
 from app.services.queries import visible_instance
 from app.web import bp
-from app.web.attachments import path_of, referenced
+from app.web.attachments import path_of
 
 STATUSES = [status.name for status in InstanceStatus]
 
@@ -43,9 +43,8 @@ def diagram(instance_id: int):
 @bp.get("/instances/<int(max=2147483647):instance_id>/attachments/<sha256>")
 @login_required
 def attachment(instance_id: int, sha256: str):
-    """Only files this instance's data refers to, for people who may see it."""
-    found = visible_instance(instance_id, current_user)
-    ref = referenced(found.data or {}, sha256)
+    """Only files this instance's data or its steps refer to, for people who may see it."""
+    ref = inbox_service.instance_attachment(instance_id, current_user, sha256)
     path = path_of(sha256) if ref else None
     if path is None:
         abort(404)

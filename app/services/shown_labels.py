@@ -1,0 +1,65 @@
+"""The glossary of what tasks show: titles for the fields of ledger
+documents and service results, which no form titles (forms title what a
+person types; these are what the ledger wrote), and which of them are money,
+prices, rates or quantities. Chinese, like the forms' own titles."""
+
+DOCUMENT_TITLES = {
+    "sales_order": "销售订单", "shipping_note": "出货单", "invoice": "发票", "receipt": "回款",
+    "contract": "合同", "employee_advance": "借支单", "expense_claim": "报销单", "reimbursement": "报销付款",
+    "collection_assessment": "回款考核单",
+}
+
+LABELS = {
+    # documents and their lines
+    "number": "单号", "kind": "类型", "status": "状态", "order_date": "订单日期", "region": "大区", "customer": "客户",
+    "salesperson": "业务员", "contract_number": "合同号", "hold_reason": "暂停原因",
+    "contract_amount_cap": "合同金额上限", "contract_used": "合同已用金额", "amount_cap": "合同金额上限", "used": "已用金额",
+    "price_terms": "价格条款", "payment_terms": "付款条件", "payment_days": "账期（天）", "valid_from": "生效日期",
+    "valid_to": "截止日期", "version": "版本", "line_no": "行号", "material": "物料编码", "material_name": "品名",
+    "spec": "规格", "unit": "单位", "qty": "数量", "unit_price": "单价", "tax_rate": "税率", "net": "不含税金额",
+    "tax": "税额", "gross": "价税合计", "qty_delivered": "已发货", "qty_invoiced": "已开票", "qty_returned": "已退货",
+    "ship_date": "发货日期", "posted_date": "过账日期", "tracking_number": "运单号", "order": "销售订单",
+    "invoice_kind": "发票类型", "invoice_date": "开票日期", "due_date": "到期日", "receipt_date": "收款日期",
+    "amount": "金额", "bank_reference": "银行流水号", "unallocated": "未核销金额", "advance_date": "借支日期",
+    "purpose": "用途", "employee": "员工", "claim_date": "报销日期", "claimed": "报销金额", "applied": "冲借支金额",
+    "returned": "退回金额", "payable": "应付金额", "category": "类别", "pay_date": "付款日期", "claim_id": "报销单",
+    "assessment_id": "考核单", "month": "月份", "base_price_list": "基准价目表", "allocation_id": "核销记录",
+    "collected": "回款金额", "difference": "回款差价", "posting_date": "记账日期", "advance": "借支单",
+    # service results
+    "order_no": "订单号", "shipping_note_no": "出货单号", "invoice_no": "发票号", "receipt_no": "回款单号",
+    "contract_no": "合同号", "advance_no": "借支单号", "claim_no": "报销单号", "reimbursement_no": "报销付款单号",
+    "assessment_no": "考核单号", "return_order_no": "红字订单号", "held": "信用暂停", "exposure": "信用占用",
+    "credit_limit": "信用额度", "shortfall": "差额", "advance_total": "预收余额", "advance_left": "剩余预收",
+    "allocations": "核销明细", "batches": "批号", "batch_no": "批号", "movements": "出库明细", "lines": "明细",
+    "totals": "合计", "ytd": "本年累计", "shipped": "发货额", "invoiced": "开票额", "received": "回款额",
+    "key": "编码", "name": "名称", "by_salesperson": "按业务员", "by_customer": "按客户", "by_region": "按大区",
+    "balanced": "对帐平衡", "differences": "差异", "figures": "对帐数据", "violations": "差异明细",
+    "quarter": "季度", "scores": "评分", "collection_rate": "回款率", "score": "得分", "grade": "等级",
+    "error": "问题", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
+    "registered_at": "登记时间", "closed_at": "结帐时间", "ended": "已结束",
+    "order_result": "销售订单", "note_result": "出货单", "contract_result": "合同", "invoice_result": "发票",
+    "receipt_result": "回款", "shipping_result": "发货单", "issue_result": "订单与出货单", "return_result": "退货红字订单",
+    "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
+    "report": "月度报表", "reconciliation": "对帐结果", "quote_result": "报价", "check_result": "退货校验",
+    "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
+}
+
+# What a person does not need to read: the engine's success flag and lists of internal ids.
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id"}
+
+MONEY_KEYS = {
+    "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
+    "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
+    "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall",
+}
+PRICE_KEYS = {"unit_price", "old_price", "new_price"}
+RATE_KEYS = {"tax_rate"}
+QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned"}
+
+# Codes the ledger stores, as a reader says them.
+_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无"}
+VALUE_LABELS = {
+    "kind": _KINDS, "invoice_kind": _KINDS,
+    "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
+               "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
+}

@@ -1,0 +1,264 @@
+"""What a task shows its performer, read-only, before they act: the items its
+diagram declares (``shows``, see app/workflow/lint_shows.py), resolved
+against the instance's data and the ledger.
+
+Each item becomes a ``Shown``: its key, a title (from the schema of the form
+that wrote the key, else the platform's glossary of ledger fields), the raw
+value, the ledger document when the item names one, and a display tree
+(``node``) the web page renders without knowing the flow:
+
+    {"kind": "text" | "money" | "price" | "date" | "bool" | "file" | "empty"}
+    {"kind": "facts", "items": [{"key", "title", "node"}]}
+    {"kind": "table", "columns": [{"key", "title", "money"}], "rows": [[node]], "totals": [node | None] | None}
+    {"kind": "list", "items": [node]}
+    {"kind": "document", "doc_kind", "title", "number", "facts", "lines", "totals"}  (facts/lines/totals are nodes)
+    {"kind": "missing"}  (declared, not recorded yet)
+"""
+import re
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from app.models import HumanTask, ProcessInstance
+from app.services import ledger_queries
+from app.services.shown_labels import DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS, VALUE_LABELS
+from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS
+
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+@dataclass(frozen=True)
+class Shown:
+    key: str
+    title: str
+    value: object
+    document: dict | None
+    node: dict
+
+    def as_json(self) -> dict:
+        """The item as the API returns it."""
+        body = {"key": self.key, "title": self.title, "value": self.value}
+        if self.document is not None:
+            body["document"] = self.document
+        return body
+
+
+def _forms_of(instance: ProcessInstance) -> list[dict]:
+    """The schemas of the forms that write this instance's data: the start form first, then the tasks'."""
+    definition = instance.definition
+    names = [definition.start_form] + [task.get("form") for task in definition.user_tasks or []]
+    seen, schemas = set(), []
+    for name in names:
+        if name and name not in seen:
+            seen.add(name)
+            schema = definition.form_schema(name)
+            if isinstance(schema, dict):
+                schemas.append(schema)
+    return schemas
+
+
+def field_schema(schemas: list[dict], path: list[str]) -> dict:
+    """The schema of ``path`` in the first form that lets a person write it,
+    else the first that shows it read-only, else {}."""
+    found: list[tuple[bool, dict]] = []
+    for schema in schemas:
+        current = schema
+        for part in path:
+            current = ((current or {}).get("properties") or {}).get(part)
+            if not isinstance(current, dict):
+                break
+        else:
+            found.append((bool(current.get("readOnly")), current))
+    found.sort(key=lambda pair: pair[0])
+    return found[0][1] if found else {}
+
+
+def _number_text(value, *, places: int | None = None) -> str:
+    try:
+        amount = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    if places is not None:
+        return f"{amount:.{places}f}"
+    text = format(amount.normalize(), "f")
+    return text
+
+
+def _price_text(value) -> str:
+    """A unit price keeps its significant decimals (prices have 8), at least two."""
+    try:
+        amount = Decimal(str(value)).normalize()
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{amount:.2f}" if -amount.as_tuple().exponent <= 2 else format(amount, "f")
+
+
+def _scalar(key: str, value, schema: dict) -> dict:
+    if value is None or value == "":
+        return {"kind": "empty"}
+    if isinstance(value, bool) or schema.get("type") == "boolean":
+        return {"kind": "bool", "value": bool(value)}
+    options = _option_title(schema, value)
+    if options is not None:
+        return {"kind": "text", "text": options}
+    if not schema and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
+        return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}
+    if schema.get("format") == "date" or (not schema and key.endswith("date") and _ISO_DATE.match(str(value))):
+        return {"kind": "date", "value": str(value)}
+    if _is_money(schema) or (not schema.get("type") and key in MONEY_KEYS):
+        return {"kind": "money", "value": _number_text(value, places=2)}
+    if not schema.get("type") and key in PRICE_KEYS:
+        return {"kind": "price", "value": _price_text(value)}
+    if not schema.get("type") and key in RATE_KEYS:
+        return {"kind": "text", "text": f"{_number_text(Decimal(str(value)) * 100)}%"}
+    if not schema.get("type") and key in QTY_KEYS:
+        return {"kind": "text", "text": _number_text(value)}
+    return {"kind": "text", "text": str(value)}
+
+
+def _is_money(schema: dict) -> bool:
+    return schema.get("type") == "number" and (
+        schema.get("multipleOf") in (0.01, "0.01") or "元" in (schema.get("title") or "") or schema.get("x-money") is True)
+
+
+def _option_title(schema: dict, value) -> str | None:
+    for option in schema.get("oneOf") or []:
+        if isinstance(option, dict) and "const" in option and str(option["const"]) == str(value):
+            return option.get("title") or str(value)
+    return None
+
+
+def _is_file(schema: dict, value) -> bool:
+    return isinstance(value, dict) and (schema.get("format") == "attachment" or schema.get("x-attachment") is True
+                                        or set(value) >= {"name", "sha256", "size"})
+
+
+def _title(key: str, schema: dict) -> str:
+    return schema.get("title") or LABELS.get(key) or key
+
+
+def describe(key: str, value, schema: dict | None = None) -> dict:
+    """The display tree of ``value`` (see the module's docstring), titled
+    from ``schema`` where it has titles, else from the glossary."""
+    schema = schema or {}
+    if _is_file(schema, value):
+        return {"kind": "file", "name": str(value.get("name") or ""), "size": value.get("size"),
+                "sha256": str(value.get("sha256") or "")}
+    if isinstance(value, dict):
+        return _facts(value, schema.get("properties") or {})
+    if isinstance(value, list):
+        items_schema = schema.get("items") if isinstance(schema.get("items"), dict) else {}
+        if value and all(isinstance(row, dict) for row in value) and not _is_file(items_schema, value[0]):
+            return _table(value, items_schema.get("properties") or {})
+        return {"kind": "list", "items": [describe(key, item, items_schema) for item in value]}
+    return _scalar(key, value, schema)
+
+
+def _facts(value: dict, properties: dict) -> dict:
+    if value.get("ok") is False and isinstance(value.get("error"), dict):
+        return {"kind": "facts", "items": [{"key": "error", "title": LABELS["error"],
+                                            "node": {"kind": "text", "text": str(value["error"].get("message") or "")}}]}
+    keys = [k for k in properties if k in value] + [k for k in value if k not in properties and k not in HIDDEN_KEYS]
+    return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}),
+                                        "node": describe(k, value[k], properties.get(k))} for k in keys]}
+
+
+_COLUMN_ORDER = ("line_no", "material", "material_name", "spec", "unit", "qty", "unit_price", "tax_rate", "net", "tax",
+                 "gross", "amount")
+
+
+def _summable(key: str, title: str) -> bool:
+    """Amounts add up; unit prices do not."""
+    return key not in PRICE_KEYS and "单价" not in title and "price" not in key
+
+
+def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> dict:
+    keys = [k for k in properties if any(k in row for row in rows)]
+    extra = []
+    for row in rows:
+        extra += [k for k in row if k not in properties and k not in HIDDEN_KEYS and k not in extra]
+    extra.sort(key=lambda k: _COLUMN_ORDER.index(k) if k in _COLUMN_ORDER else len(_COLUMN_ORDER))
+    keys += extra
+    columns = []
+    for k in keys:
+        sample = describe(k, next((row[k] for row in rows if row.get(k) not in (None, "")), None), properties.get(k))
+        columns.append({"key": k, "title": _title(k, properties.get(k) or {}), "money": sample["kind"] == "money"})
+    body = [[describe(k, row.get(k), properties.get(k)) for k in keys] for row in rows]
+    totals = None
+    if with_totals and len(rows) > 1 and any(c["money"] and _summable(c["key"], c["title"]) for c in columns):
+        totals = [_column_total(rows, c["key"]) if c["money"] and _summable(c["key"], c["title"]) else None for c in columns]
+    return {"kind": "table", "columns": columns, "rows": body, "totals": totals}
+
+
+def _column_total(rows: list[dict], key: str) -> dict:
+    total = Decimal("0")
+    for row in rows:
+        try:
+            total += Decimal(str(row.get(key) or 0))
+        except InvalidOperation:
+            continue
+    return {"kind": "money", "value": f"{total:.2f}"}
+
+
+def _document_node(kind: str, document: dict) -> dict:
+    return {"kind": "document", "doc_kind": kind, "title": DOCUMENT_TITLES.get(kind, kind), "number": document["number"],
+            "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}),
+            "lines": _table(document["lines"], {}, with_totals=False) if document["lines"] else None,
+            "totals": _facts(document["totals"], {}) if document["totals"] else None}
+
+
+def _at(data: dict, path: list[str]):
+    value = data
+    for part in path:
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def _number_of(kind: str, value) -> str | None:
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, dict):
+        number = value.get(DOCUMENT_NUMBER_FIELDS[kind])
+        return number if isinstance(number, str) else None
+    return None
+
+
+def shown_items(task: HumanTask) -> list[Shown]:
+    """The items ``task``'s diagram declares it shows, resolved against its
+    instance's data now, each document read from the ledger. Declarations
+    of definitions deployed before ``shows`` existed give nothing. Raises
+    nothing: an absent value is ``missing``, an unknown number shows as text."""
+    instance = task.instance
+    declared = next((t.get("shows") or [] for t in instance.definition.user_tasks or []
+                     if t.get("element_id") == task.element_id), [])
+    data, schemas = instance.data or {}, _forms_of(instance)
+    items = []
+    for item in declared:
+        path, kind = list(item["path"]), item.get("kind")
+        schema = field_schema(schemas, path)
+        value = _at(data, path)
+        document = ledger_queries.document_for_reader(kind, _number_of(kind, value)) if kind else None
+        if document is not None:
+            node = _document_node(kind, document)
+            title = f"{DOCUMENT_TITLES.get(kind, kind)} {document['number']}"
+        else:
+            node = {"kind": "missing"} if value is None else describe(path[-1], value, schema)
+            title = DOCUMENT_TITLES.get(kind, kind) if kind else _title(path[-1], schema)
+        items.append(Shown(item["key"], title, value, document, node))
+    return items
+
+
+# What the steps list already shows beside each step (its decision and comment).
+_SHOWN_WITH_THE_STEP = ("decision", "comment", "resolution_note")
+
+
+def step_data(instance: ProcessInstance, form: str | None, data: dict) -> dict:
+    """The display tree (facts) of what a completed step submitted, titled
+    from the step's own form; empty when it submitted nothing beyond its
+    decision and comment."""
+    schema = instance.definition.form_schema(form) or {}
+    shown = {key: value for key, value in (data or {}).items() if key not in _SHOWN_WITH_THE_STEP}
+    if not shown:
+        return {}
+    return _facts(shown, schema.get("properties") or {})

@@ -1,0 +1,235 @@
+"""What an approver sees (``shows``): every approval page shows, read-only
+and in its own ``section.card.shows[data-shows=KEY]``, the business object it
+decides on — the ledger's document with lines, prices and totals, a report's
+figures, the files earlier steps uploaded — through the real diagrams and
+the real pages; the API returns the same items; the instance page shows
+what every step submitted."""
+import re
+
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import Customer
+from flows.contract_shipment_steps import REP, approve_contract, make_note, make_order
+from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
+from web.conftest import ready_task_id
+
+@pytest.fixture
+def sales(web, flow):
+    """The demo organisation and master data, the real diagrams, signed-in users."""
+    from app.services.demo_master_data import load_demo_master_data
+
+    load_demo_master_data()
+    return flow
+
+
+@pytest.fixture
+def customer_code(sales):
+    def find(name):
+        return db.session.scalar(select(Customer.code).where(Customer.name == name))
+
+    return find
+
+
+def section(html: str, key: str) -> str:
+    """The inner HTML of the ``shows`` section for ``key`` (asserts there is exactly one)."""
+    found = re.findall(rf'<section class="card shows" data-shows="{re.escape(key)}">(.*?)</section>', html, re.S)
+    assert len(found) == 1, (key, re.findall(r'data-shows="([^"]+)"', html))
+    return found[0]
+
+
+def text(fragment: str) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", fragment)).strip()
+
+
+def task_page(web, username, instance, element_id) -> str:
+    html = web(username).page(f"/tasks/{ready_task_id(instance.id, element_id)}")
+    with open(f"/tmp/e_html/{instance.process_key}-{element_id}.html", "w") as out:
+        out.write(html)
+    return html
+
+
+def test_f01_order_review_shows_the_order_against_the_contract(sales, web, contract):
+    instance = sales.start("contract_shipment", contract(), REP)
+    approve_contract(sales, instance)
+    make_order(sales, instance)
+    html = task_page(web, "sales_admin", instance, "Task_OrderReview")
+    order = text(section(html, "order_result"))
+    assert order.startswith("销售订单 SO")
+    assert "三相异步电机" in order and "YE3-80M2-2 1.1kW" in order and "¥980.00" in order and "¥85.00" in order
+    assert "价税合计 ¥2,215.00" in order  # the order's total …
+    assert "合同金额上限 ¥100,000.00" in order and "付款条件 货到30天付款" in order  # … against the contract's cap and terms
+    assert "contract.pdf" in section(html, "contract_file")
+
+
+F14_NOTE = {"delivery_note_no": "JH20261201001", "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号",
+            "transport_mode": "own_truck", "acceptance_terms": "到货开箱验收", "settlement_terms": "monthly_30",
+            "lines": [{"material": "MTR001", "spec": "YE3-80M2-2 1.1kW", "qty": 2, "unit_price": 950.0},
+                      {"material": "PRT001", "spec": "108-16", "qty": 4, "unit_price": 80.4}],
+            "note_action": "submit"}  # line amounts and the total are the server's (form_figures)
+
+
+def test_f14_dispatcher_director_billing_and_driver_see_the_goods_prices_terms_and_address(sales, web, customer_code):
+    from app.services.attachments import save_bytes
+
+    instance = sales.start("shipment_approval", {"customer": customer_code("浙江泵阀总经销有限公司"), "request_channel": "phone",
+                                                 "requested_items": "YE3 电机两台", "requested_date": "2026-12-08"}, REP)
+    sales.complete(instance, "Task_FillDeliveryNote", REP, F14_NOTE)
+    dispatcher = task_page(web, "dispatcher", instance, "Task_StockArrangement")
+    assert "YE3-80M2-2 1.1kW" in text(section(dispatcher, "lines")) and "江南大道 88 号" in section(dispatcher, "delivery_place")
+    sales.complete(instance, "Task_StockArrangement", "dispatcher",
+                   {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"})
+    director = task_page(web, "director", instance, "Task_DirectorApproval")
+    lines = text(section(director, "lines"))
+    assert "MTR001" in lines and "¥950.00" in lines and "¥1,900.00" in lines and "¥80.40" in lines
+    assert "¥2,221.60" in lines  # the lines add up, and the declared total is beside them
+    assert "¥2,221.60" in text(section(director, "total_amount"))
+    assert text(section(director, "settlement_terms")) == "结算方式 月结30天"  # the option's title, not its code
+    assert "到货开箱验收" in section(director, "acceptance_terms") and "成品库现货" in section(director, "stock_note")
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    fax = save_bytes("signed-fax.pdf", "application/pdf", b"%PDF-1.4 signed delivery note")
+    sales.complete(instance, "Task_UploadSignedFax", REP, {"signed_fax": fax, "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
+    billing = task_page(web, "billing_clerk", instance, "Task_IssueShipment")
+    assert "signed-fax.pdf" in section(billing, "signed_fax") and "江南大道 88 号" in section(billing, "delivery_place")
+    sales.complete(instance, "Task_IssueShipment", "billing_clerk",
+                   {"ship_date": "2026-12-03", "carrier": "自有车辆", "vehicle_plate": "浙A12345"})
+    driver = task_page(web, "driver", instance, "Task_PickUp")
+    note = text(section(driver, "issue_result"))
+    assert note.startswith("出货单 ") and "三相异步电机" in note and "机械密封" in note
+    assert "江南大道 88 号" in section(driver, "delivery_place") and "浙A12345" in section(driver, "vehicle_plate")
+
+
+def test_f01_driver_sees_the_shipping_note_lines_and_the_delivery_address(sales, web, contract):
+    instance = sales.start("contract_shipment", contract(), REP)
+    approve_contract(sales, instance)
+    make_order(sales, instance)
+    sales.approve(instance, "Task_OrderReview", "sales_admin")
+    make_note(sales, instance)
+    review = task_page(web, "sales_admin", instance, "Task_ShippingNoteReview")
+    assert "三相异步电机" in text(section(review, "note_result")) and "¥2,215.00" in text(section(review, "order_result"))
+    sales.approve(instance, "Task_ShippingNoteReview", "sales_admin")
+    sales.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 3})
+    from app.services.attachments import save_bytes
+
+    sales.complete(instance, "Task_AttachQCCertificate", "order_clerk", {
+        "certificate_no": "QC-2612-031", "qc_certificate": save_bytes("qc.pdf", "application/pdf", b"%PDF-1.4 qc")})
+    warehouse = task_page(web, "warehouse", instance, "Task_PickGoods")
+    assert "机械密封" in text(section(warehouse, "note_result")) and "江南大道 88 号" in section(warehouse, "delivery_address")
+    sales.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+    driver = task_page(web, "driver", instance, "Task_DeliverGoods")
+    note = text(section(driver, "note_result"))
+    assert "MTR001" in note and "三相异步电机" in note and "PRT001" in note
+    assert "杭州市滨江区江南大道 88 号" in text(section(driver, "delivery_address"))
+    assert "qc.pdf" in section(driver, "qc_certificate")
+
+
+def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
+    from app.workflow.actions import run_action
+    from ledger.harness import new_call
+
+    order = run_action(new_call("ledger.create_sales_order"), {
+        "customer": customer_code("浙江泵阀总经销有限公司"), "lines": [{"material": "MTR001", "qty": 2}], "date": "2026-11-05"})
+    note = run_action(new_call("ledger.create_shipping_note"), {"order": order["order_no"], "date": "2026-11-05"})
+    run_action(new_call("ledger.post_outbound"), {"shipping_note": note["shipping_note_no"], "date": "2026-11-05"})
+    instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
+    html = task_page(web, "sales_admin", instance, "Task_ReviewReport")
+    report = section(html, "report")
+    assert "发货额" in report and "¥1,960.00" in report and "浙江泵阀总经销有限公司" in report and "华东" in report
+
+
+def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, customer_code):
+    from app.workflow.actions import run_action
+    from ledger.harness import new_call
+
+    def act(operation, **params):
+        return run_action(new_call(operation), params)
+
+    code = customer_code("江苏机电设备经销部")  # buys at the standard list; served by rep_east2
+    order = act("ledger.create_sales_order", customer=code, lines=[{"material": "MTR001", "qty": 1}])
+    note = act("ledger.create_shipping_note", order=order["order_no"])
+    act("ledger.post_outbound", shipping_note=note["shipping_note_no"])
+    invoice = act("ledger.issue_invoice", order=order["order_no"])
+    receipt = act("ledger.record_receipt", customer=code, amount=invoice["gross"])
+    act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
+    instance = sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"},
+                           "sales_admin")
+    html = task_page(web, "finance", instance, "Task_FinanceReview")
+    preview = text(section(html, "assessment_preview"))
+    assert invoice["invoice_no"] in preview and "¥980.00" in preview and "¥130.09" in preview
+
+
+def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, customer_code):
+    from app.services.attachments import save_bytes
+
+    instance = sales.start("promotion_expense", {"expense_type": "exhibition", "amount": 5000, "purpose": "杭州泵阀展会展位",
+                                                 "customer": customer_code("浙江泵阀总经销有限公司")}, "rep_east1")
+    manager = task_page(web, "rm_east", instance, "Task_RegionalManagerReview")
+    assert "¥5,000.00" in section(manager, "amount") and "杭州泵阀展会展位" in section(manager, "purpose")
+    sales.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    sales.approve(instance, "Task_DirectorReview", "director")
+    if "Task_GMApplicationApproval" in sales.ready_elements(instance):
+        sales.approve(instance, "Task_GMApplicationApproval", "gm")
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", {
+        "customer_paid_date": "2026-12-01", "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"flow sheet"),
+        "claim_lines": [{"category": "展位费", "amount": 3200,
+                         "receipt": save_bytes("invoice-1.pdf", "application/pdf", b"invoice 1")}]})
+    html = task_page(web, "sales_admin", instance, "Task_VerifyFlowSheet")
+    assert "flow-sheet.pdf</a>" in section(html, "flow_sheet")
+    claim = section(html, "claim_lines")
+    assert "invoice-1.pdf</a>" in claim and "¥3,200.00" in text(claim) and "展位费" in claim
+    assert "借支单" in section(html, "advance") and "¥5,000.00" in text(section(html, "advance"))
+    link = re.search(r'href="(/instances/\d+/attachments/[0-9a-f]{64})">flow-sheet.pdf', html).group(1)
+    download = web("sales_admin").get(link)
+    download.close()
+    assert download.status_code == 200
+
+
+def test_f13_the_regional_manager_sees_the_evaluation(sales, web):
+    prospect = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
+                "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}
+    instance = sales.start("dealer_onboarding", prospect, "rep_east2")
+    sales.complete(instance, "Task_FillEvaluation", "rep_east2", {
+        "visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
+        "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"})
+    html = task_page(web, "rm_east", instance, "Task_RegionalManagerReview")
+    assert "网络覆盖浙江全省" in section(html, "overall_comment") and "5" in text(section(html, "sales_network_score"))
+    assert "杭州华信商贸有限公司" in section(html, "company_name")
+    assert text(section(html, "total_score")) != ""
+
+
+def test_the_api_returns_the_same_items_with_the_ledger_document(sales, client, api_token, contract):
+    instance = sales.start("contract_shipment", contract(), REP)
+    approve_contract(sales, instance)
+    make_order(sales, instance)
+    task_id = ready_task_id(instance.id, "Task_OrderReview")
+    body = client.get(f"/api/v1/tasks/{task_id}", headers={"Authorization": f"Bearer {api_token('sales_admin', 'lanes-demo')}"}
+                      ).get_json()
+    shows = {item["key"]: item for item in body["shows"]}
+    assert list(shows) == ["order_result", "contract_file"]
+    document = shows["order_result"]["document"]
+    assert document["kind"] == "sales_order" and document["totals"]["gross"] == "2215.00"
+    assert document["facts"]["contract_amount_cap"] == "100000.00"
+    assert [(line["material"], line["material_name"], line["qty"], line["unit_price"]) for line in document["lines"]] == [
+        ("MTR001", "三相异步电机", "2.0000", "980.00000000"), ("PRT001", "机械密封", "3.0000", "85.00000000")]
+    assert shows["contract_file"]["value"]["name"] == "contract.pdf"
+
+
+def test_the_instance_page_shows_every_steps_data_and_files(sales, web, contract):
+    from app.services.attachments import save_bytes
+
+    instance = sales.start("contract_shipment", contract(), REP)
+    sales.reject(instance, "Task_ContractReview", "sales_admin", "请附盖章版")
+    first_scan = instance.data["contract_file"]
+    stamped = save_bytes("contract-stamped.pdf", "application/pdf", b"%PDF-1.4 stamped contract")
+    sales.complete(instance, "Task_ReviseContract", REP, {**contract(payment_days=45), "contract_file": stamped, "action": "resubmit"})
+    page = web(REP).page(f"/instances/{instance.id}")
+    steps = re.findall(r'<div class="step-data" data-step="Task_ReviseContract">(.*?)</div>\s*</li>', page, re.S)
+    assert len(steps) == 1 and "contract-stamped.pdf</a>" in steps[0] and "45" in text(steps[0])
+    assert "账期" in steps[0]  # titled from the revision form, not the key
+    # the file the revision replaced is still the request's history: listed and downloadable
+    old = web(REP).get(f"/instances/{instance.id}/attachments/{first_scan['sha256']}")
+    content = old.get_data()
+    old.close()
+    assert old.status_code == 200 and content == b"%PDF-1.4 signed contract"
+    assert web("rep_south1").get(f"/instances/{instance.id}/attachments/{first_scan['sha256']}").status_code in (403, 404)
