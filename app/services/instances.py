@@ -7,6 +7,7 @@ from app.extensions import db
 from app.models import InstanceStatus, ProcessInstance, User
 from app.services.commands import command, finish, lock_instance, open_run, start_run
 from app.services.deployment import find_definition
+from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.permissions import ensure_may_change, ensure_process_admin, storable_text
 
@@ -28,6 +29,7 @@ def start_instance(process_key: str, data: dict, actor: User, business_key: str 
     if definition is None:
         raise ValidationFailed.for_fields({"process_key": [f"No process {process_key!r} is deployed."]})
     validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
+    data = with_computed_figures(definition.form_schema(definition.start_form), data)  # figures decide, not typing
     full_data = {**data, "requester": requester_facts(actor)}
     now = clock.now()
     instance = ProcessInstance(

@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import Delegation, HumanTask, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.commands import command, finish, open_run
+from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change
@@ -145,6 +146,7 @@ def complete_task(task_id: int, actor: User, data: dict):
         _check_segregation(task, actor, principal)
     instance = task.instance
     validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key)
+    data = with_computed_figures(instance.definition.form_schema(task.form_key), data)  # figures decide, not typing
     run = open_run(instance, actor)
     try:
         run.complete(task.task_guid, data)

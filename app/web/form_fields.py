@@ -25,6 +25,8 @@ error paths are the dotted paths the validator reports (``lines.0.qty``).
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.services.form_figures import preview_formula
+
 BUTTON_FIELDS = ("decision", "action")
 MAX_BUTTONS = 3
 TEXTAREA_OVER = 200
@@ -124,8 +126,9 @@ def _attrs(widget: str, schema: dict) -> dict:
                 attrs[attr] = schema[key]
     if widget == "lookup":
         attrs["data-lookup"] = schema["x-ref"]
-    if schema.get("x-formula"):
-        attrs["data-formula"] = schema["x-formula"]
+    formula = schema.get("x-formula") or preview_formula(schema)  # x-computed: the browser previews, the server computes
+    if formula:
+        attrs["data-formula"] = formula
         attrs["readonly"] = True
     return attrs
 

@@ -67,8 +67,15 @@
     });
   });
 
-  // Line items: add and remove rows, keep formulas and totals current.
+  // Line items: add and remove rows, keep formulas and totals current. A
+  // computed amount here is a preview: the server computes the figure it keeps.
   function number(value) { var n = parseFloat(String(value).replace(/[,\s¥]/g, "")); return isNaN(n) ? null : n; }
+
+  // Half up to the fen like the server (四舍五入); toFixed alone would turn 1.005 into "1.00".
+  function fen(value) {
+    var sign = value < 0 ? -1 : 1;
+    return sign * Math.round(Number((Math.abs(value) * 100).toPrecision(15))) / 100;
+  }
 
   function recompute(fieldset) {
     Array.prototype.forEach.call(fieldset.querySelectorAll("tbody tr"), function (row) {
@@ -79,7 +86,7 @@
           var n = cell ? number(cell.value) : null;
           if (n === null) { complete = false; } else { product *= n; }
         });
-        out.value = complete ? product.toFixed(2) : "";
+        out.value = complete ? fen(product).toFixed(2) : "";
       });
     });
     Array.prototype.forEach.call(fieldset.querySelectorAll("tfoot [data-total]"), function (cell) {
@@ -87,8 +94,9 @@
       if (!key) { return; }
       var sum = 0;
       Array.prototype.forEach.call(fieldset.querySelectorAll('tbody [data-column="' + key + '"] input'), function (input) {
-        sum += number(input.value) || 0;
+        sum += fen(number(input.value) || 0);
       });
+      sum = fen(sum);
       cell.textContent = "¥" + sum.toLocaleString(document.documentElement.lang, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
     });
   }
