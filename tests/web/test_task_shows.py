@@ -233,3 +233,19 @@ def test_the_instance_page_shows_every_steps_data_and_files(sales, web, contract
     old.close()
     assert old.status_code == 200 and content == b"%PDF-1.4 signed contract"
     assert web("rep_south1").get(f"/instances/{instance.id}/attachments/{first_scan['sha256']}").status_code in (403, 404)
+
+
+def test_the_order_shown_is_the_ledgers_not_the_figures_in_the_instance_data(sales, web, contract):
+    """Attack: the figures a service task left in the instance data (or a
+    field someone managed to write there) say the order is cheap; the page
+    reads the order itself from the ledger, so the reviewer sees its real
+    lines and total."""
+    instance = sales.start("contract_shipment", contract(), REP)
+    approve_contract(sales, instance)
+    make_order(sales, instance)
+    instance.data = {**instance.data, "order_result": {**instance.data["order_result"], "gross": "1.00",
+                                                       "lines": [{"material": "MTR001", "qty": 1, "unit_price": "0.01"}]}}
+    db.session.flush()
+    order = text(section(task_page(web, "sales_admin", instance, "Task_OrderReview"), "order_result"))
+    assert "价税合计 ¥2,215.00" in order and "¥980.00" in order
+    assert "¥1.00" not in order and "¥0.01" not in order
