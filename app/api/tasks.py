@@ -20,6 +20,12 @@ class DelegateSchema(Schema):
     to = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "username"})
 
 
+class ReassignSchema(Schema):
+    to = Text(required=True, validate=validate.Length(min=1, max=64), metadata={"description": "username"})
+    reason = Text(required=True, validate=validate.Length(min=1, max=500),
+                  metadata={"description": "why the task changes hands (recorded in the audit log)"})
+
+
 class CompleteSchema(Schema):
     data = fields.Dict(required=True, metadata={"description": "the task form's data"})
 
@@ -64,6 +70,14 @@ def release(task_id):
 def delegate(body, task_id):
     """Hand the task to another person, who then acts on your behalf."""
     return task_body(tasks.delegate_task(task_id, current_user(), body["to"]))
+
+
+@blp.post(TASK + "/reassign")
+@blp.arguments(ReassignSchema)
+@blp.response(200, TaskSchema)
+def reassign(body, task_id):
+    """Process administrators: give a ready task (stuck or not) to another eligible person, with a reason."""
+    return task_body(tasks.reassign_task(task_id, current_user(), body["to"], body["reason"]))
 
 
 @blp.post(TASK + "/complete")

@@ -1,7 +1,7 @@
 """One row per user task that is or was READY: what the task list reads."""
 import enum
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -42,6 +42,11 @@ class HumanTask(db.Model):
     # two steps of one stage (``approvalStage`` property; none = one stage).
     approval_stage: Mapped[str | None] = mapped_column(String(64))
     outcome: Mapped[str | None] = mapped_column(String(32))  # an approval's submitted decision
+    # User ids the current holding passed through, in order: the holder who
+    # first delegated it, then each delegate (a reassignment starts afresh).
+    # Segregation of duties counts every one of them, so a chain through the
+    # requester cannot approve (segregation.py).
+    delegation_chain: Mapped[list | None] = mapped_column(JSON, default=list)
     status: Mapped[TaskStatus] = mapped_column(Enum(TaskStatus, native_enum=False, length=16), default=TaskStatus.ready)
     claimed_at: Mapped[object | None] = mapped_column(UTCDateTime)
     due_at: Mapped[object | None] = mapped_column(UTCDateTime)

@@ -147,7 +147,7 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
     for task_id, task in ready.items():
         if task_id in known:
             continue
-        performer = performer_for(task.lane, instance, run.task_data(task_id), task.name)
+        performer = performer_for(task.lane, instance, run.task_data(task_id), task.name, step=task)
         # Inserted at once (not through the ORM's unit of work): nothing in the
         # command reads the new row back, and its id goes into the notification.
         row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {

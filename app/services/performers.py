@@ -1,5 +1,10 @@
 """Who receives a human task: the lane names a role code (anyone holding it
-may claim the task) or a resolver (one person found at run time)."""
+may claim the task) or a resolver (one person found at run time).
+
+No approval can hang: an approval step never goes to someone segregation of
+duties bars (segregation.py) or who cannot hold a task. A resolved person who
+may not act passes it up their manager chain; a role with no eligible holder
+left passes it to the nearest eligible manager above its holders."""
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -8,6 +13,7 @@ from app.errors import LanesError
 from app.extensions import db
 from app.models import Customer, Level, Role, User, user_role
 from app.services.role_catalogue import ROLE_CODES
+from app.services.segregation import barred_people, may_hold_tasks
 
 _HEAD_LEVELS = {Level.department_head, Level.director, Level.general_manager}
 
@@ -75,18 +81,68 @@ RESOLVERS = {
 LANE_NAMES = frozenset(ROLE_CODES) | frozenset(RESOLVERS)
 
 
-def performer_for(lane: str | None, instance, data: dict, task_name: str) -> Performer:
-    """The role or person for a task in ``lane`` of ``instance``. Raises
-    NoPerformer when a resolver finds nobody (e.g. the general manager has
-    no manager)."""
+def _eligible(person: User | None, barred: dict[int, str]) -> bool:
+    return may_hold_tasks(person) and person.id not in barred
+
+
+def _up_from(person: User | None, barred: dict[int, str]) -> User | None:
+    """``person`` if eligible, else the first eligible manager above them."""
+    seen: set[int] = set()
+    while person is not None and person.id not in seen:
+        if _eligible(person, barred):
+            return person
+        seen.add(person.id)
+        person = person.manager
+    return None
+
+
+def _role_holders(role: str) -> list[User]:
+    return list(db.session.scalars(select(User).join(user_role).join(Role)
+                                   .where(Role.code == role, User.active.is_(True)).order_by(User.id)))
+
+
+def _above_role(role: str, barred: dict[int, str]) -> User | None:
+    """Whom an approval for ``role`` goes to when no holder may take it: the
+    first eligible manager above its holders (in order of their accounts),
+    else the general manager."""
+    for holder in _role_holders(role):
+        person = _up_from(holder.manager, barred)
+        if person is not None:
+            return person
+    return next((gm for gm in _role_holders("general_manager") if _eligible(gm, barred)), None)
+
+
+def performer_for(lane: str | None, instance, data: dict, task_name: str, step=None) -> Performer:
+    """The role or person for a task in ``lane`` of ``instance``; ``step``
+    (the ready task: ``element_id``, ``approval``, ``approval_stage``) makes
+    an approval obey segregation of duties without ever hanging:
+
+    - a role lane stays a role task while one active holder may act on it;
+      when none may (all barred: the requester, the document's maker, an
+      approver of another step of the stage), it goes to the first eligible
+      manager above the holders, else the general manager;
+    - a resolver lane whose person may not act (already approved another step
+      of the stage, e.g. ``@department_head_of_requester`` when the direct
+      manager is the department head; the requester; inactive) goes to that
+      person's manager, and up the chain until someone may.
+
+    Raises NoPerformer when nobody is found: a resolver finds no one (e.g. the
+    general manager has no manager), or everyone up to the top is barred."""
+    approval = step is not None and step.approval
+    barred = barred_people(instance, step.element_id, step.approval_stage) if approval else {}
     if lane in ROLE_CODES:
-        return Performer(role=lane)
-    starter = instance.started_by
-    resolver = RESOLVERS.get(lane or "")
-    person = resolver(starter, data) if resolver else None
+        if not approval or any(_eligible(holder, barred) for holder in _role_holders(lane)):
+            return Performer(role=lane)
+        person = _above_role(lane, barred)
+    else:
+        resolver = RESOLVERS.get(lane or "")
+        person = resolver(instance.started_by, data) if resolver else None
+        if approval:
+            person = _up_from(person, barred)
     if person is None or not person.active:
         raise NoPerformer(
-            f"Nobody can take the step '{task_name}': lane {lane!r} finds no active person for {starter.display_name}.",
+            f"Nobody can take the step '{task_name}': lane {lane!r} finds no active person "
+            f"for {instance.started_by.display_name}.",
             details={"lane": lane, "task": task_name},
         )
     return Performer(user_id=person.id, username=person.username)

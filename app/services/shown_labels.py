@@ -15,7 +15,7 @@ LABELS = {
     "salesperson": "业务员", "contract_number": "合同号", "hold_reason": "暂停原因",
     "contract_amount_cap": "合同金额上限", "contract_used": "合同已用金额", "amount_cap": "合同金额上限", "used": "已用金额",
     "price_terms": "价格条款", "payment_terms": "付款条件", "payment_days": "账期（天）", "valid_from": "生效日期",
-    "valid_to": "截止日期", "version": "版本", "line_no": "行号", "material": "物料编码", "material_name": "品名",
+    "valid_to": "截止日期", "version": "版本", "line_no": "行号", "material": "物料", "material_name": "品名",
     "spec": "规格", "unit": "单位", "qty": "数量", "unit_price": "单价", "tax_rate": "税率", "net": "不含税金额",
     "tax": "税额", "gross": "价税合计", "qty_delivered": "已发货", "qty_invoiced": "已开票", "qty_returned": "已退货",
     "ship_date": "发货日期", "posted_date": "过账日期", "tracking_number": "运单号", "order": "销售订单",

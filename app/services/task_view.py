@@ -153,13 +153,35 @@ def describe(key: str, value, schema: dict | None = None) -> dict:
     return _scalar(key, value, schema)
 
 
+def _is_record(value) -> bool:
+    """A dict of plain values (a row of figures: {"shipped": …, "invoiced": …})."""
+    return isinstance(value, dict) and bool(value) and all(not isinstance(v, (dict, list)) for v in value.values())
+
+
 def _facts(value: dict, properties: dict) -> dict:
     if value.get("ok") is False and isinstance(value.get("error"), dict):
         return {"kind": "facts", "items": [{"key": "error", "title": LABELS["error"],
                                             "node": {"kind": "text", "text": str(value["error"].get("message") or "")}}]}
-    keys = [k for k in properties if k in value] + [k for k in value if k not in properties and k not in HIDDEN_KEYS]
+    extra = [k for k in value if k not in properties and k not in HIDDEN_KEYS]
+    extra.sort(key=lambda k: isinstance(value[k], (dict, list)))  # plain facts first, then nested figures
+    keys = [k for k in properties if k in value] + extra
     return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}),
-                                        "node": describe(k, value[k], properties.get(k))} for k in keys]}
+                                        "node": _figures(value[k]) if not properties.get(k) and _is_grid(value[k])
+                                        else describe(k, value[k], properties.get(k))} for k in keys]}
+
+
+def _is_grid(value) -> bool:
+    """Rows of the same figures by name ({"month": {...}, "ytd": {...}}): read best as a table."""
+    return isinstance(value, dict) and len(value) > 1 and all(_is_record(v) for v in value.values())
+
+
+def _figures(grid: dict) -> dict:
+    measures = list(dict.fromkeys(k for row in grid.values() for k in row))
+    columns = [{"key": "", "title": "", "money": False}] + [
+        {"key": m, "title": LABELS.get(m, m), "money": m in MONEY_KEYS} for m in measures]
+    rows = [[{"kind": "text", "text": LABELS.get(name, name)}] + [describe(m, row.get(m)) for m in measures]
+            for name, row in grid.items()]
+    return {"kind": "table", "columns": columns, "rows": rows, "totals": None}
 
 
 _COLUMN_ORDER = ("line_no", "material", "material_name", "spec", "unit", "qty", "unit_price", "tax_rate", "net", "tax",
@@ -171,38 +193,80 @@ def _summable(key: str, title: str) -> bool:
     return key not in PRICE_KEYS and "单价" not in title and "price" not in key
 
 
-def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> dict:
+def _columns(rows: list[dict], properties: dict) -> list[tuple[tuple[str, ...], str, dict]]:
+    """(path, title, schema) of each column; a column of records (a row's
+    month and year-to-date figures) becomes one column per figure."""
     keys = [k for k in properties if any(k in row for row in rows)]
     extra = []
     for row in rows:
         extra += [k for k in row if k not in properties and k not in HIDDEN_KEYS and k not in extra]
     extra.sort(key=lambda k: _COLUMN_ORDER.index(k) if k in _COLUMN_ORDER else len(_COLUMN_ORDER))
-    keys += extra
     columns = []
-    for k in keys:
-        sample = describe(k, next((row[k] for row in rows if row.get(k) not in (None, "")), None), properties.get(k))
-        columns.append({"key": k, "title": _title(k, properties.get(k) or {}), "money": sample["kind"] == "money"})
-    body = [[describe(k, row.get(k), properties.get(k)) for k in keys] for row in rows]
+    for k in keys + extra:
+        values = [row[k] for row in rows if row.get(k) is not None]
+        if not properties.get(k) and values and all(_is_record(v) for v in values):
+            subs = list(dict.fromkeys(sub for v in values for sub in v))
+            columns += [((k, sub), f"{_title(k, {})} {LABELS.get(sub, sub)}", {}) for sub in subs]
+        else:
+            columns.append(((k,), _title(k, properties.get(k) or {}), properties.get(k) or {}))
+    return columns
+
+
+def _cell(row: dict, path: tuple[str, ...]):
+    value = row.get(path[0])
+    return value.get(path[1]) if len(path) > 1 and isinstance(value, dict) else value
+
+
+def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> dict:
+    specs = _columns(rows, properties)
+    if not with_totals:  # a document's lines: quantities not yet delivered, invoiced or returned say nothing
+        specs = [s for s in specs if not (s[0][-1] in QTY_KEYS and s[0][-1] != "qty"
+                                          and all(not _nonzero(_cell(row, s[0])) for row in rows))]
+    columns = []
+    for path, title, schema in specs:
+        sample = describe(path[-1], next((_cell(row, path) for row in rows if _cell(row, path) not in (None, "")), None), schema)
+        columns.append({"key": ".".join(path), "title": title, "money": sample["kind"] == "money",
+                        "sum": sample["kind"] == "money" and _summable(path[-1], title)})
+    body = [[describe(path[-1], _cell(row, path), schema) for path, _, schema in specs] for row in rows]
     totals = None
-    if with_totals and len(rows) > 1 and any(c["money"] and _summable(c["key"], c["title"]) for c in columns):
-        totals = [_column_total(rows, c["key"]) if c["money"] and _summable(c["key"], c["title"]) else None for c in columns]
+    if with_totals and len(rows) > 1 and any(c["sum"] for c in columns):
+        totals = [_column_total(rows, path) if c["sum"] else None for (path, _, _), c in zip(specs, columns)]
     return {"kind": "table", "columns": columns, "rows": body, "totals": totals}
 
 
-def _column_total(rows: list[dict], key: str) -> dict:
+def _nonzero(value) -> bool:
+    try:
+        return Decimal(str(value)) != 0
+    except (InvalidOperation, ValueError):
+        return value not in (None, "")
+
+
+def _column_total(rows: list[dict], path: tuple[str, ...]) -> dict:
     total = Decimal("0")
     for row in rows:
         try:
-            total += Decimal(str(row.get(key) or 0))
+            total += Decimal(str(_cell(row, path) or 0))
         except InvalidOperation:
             continue
     return {"kind": "money", "value": f"{total:.2f}"}
 
 
+def _reader_line(line: dict) -> dict:
+    """A document line as a reader scans it: the material by name and code in
+    one cell, the quantity with its unit, no line number."""
+    shown = {k: v for k, v in line.items() if k not in ("line_no", "material_name", "unit")}
+    if line.get("material_name"):
+        shown["material"] = f"{line['material_name']}（{line.get('material')}）"
+    if line.get("unit") and line.get("qty") is not None:
+        shown["qty"] = f"{_number_text(line['qty'])} {line['unit']}"
+    return shown
+
+
 def _document_node(kind: str, document: dict) -> dict:
     return {"kind": "document", "doc_kind": kind, "title": DOCUMENT_TITLES.get(kind, kind), "number": document["number"],
             "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}),
-            "lines": _table(document["lines"], {}, with_totals=False) if document["lines"] else None,
+            "lines": _table([_reader_line(line) for line in document["lines"]], {}, with_totals=False)
+            if document["lines"] else None,
             "totals": _facts(document["totals"], {}) if document["totals"] else None}
 
 

@@ -1,4 +1,6 @@
-"""What people do with human tasks: see, claim, release, delegate, complete."""
+"""What people do with human tasks: see, claim, release, delegate, complete,
+and (process administrators) reassign. Who may not act on an approval task is
+decided in segregation.py; every command here asks it."""
 from sqlalchemy import or_, select
 
 from app import clock
@@ -11,7 +13,9 @@ from app.services.commands import command, finish, open_run
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.notifications import notify
-from app.services.permissions import ensure_may_change
+from app.services.permissions import ensure_may_change, ensure_process_admin
+from app.services.segregation import (barred_for_task, barred_for_tasks, ensure_may_act, involved, may_hold_tasks,
+                                      refusal)
 from app.workflow.runtime import TaskNotReady
 
 
@@ -19,7 +23,10 @@ def _delegations_to(user: User, process_key: str | None = None) -> list[Delegati
     now = clock.now()
     rows = db.session.scalars(select(Delegation).where(
         Delegation.to_user_id == user.id, Delegation.valid_from <= now, Delegation.valid_to > now))
-    return [d for d in rows if d.from_user.active and (process_key is None or d.covers(process_key, now))]
+    # A standing delegation to someone who may hold no task (an auditor, an
+    # integration account) grants nothing, whatever its dates say.
+    return [d for d in rows if d.from_user.active and may_hold_tasks(d.to_user)
+            and (process_key is None or d.covers(process_key, now))]
 
 
 def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
@@ -53,31 +60,43 @@ def _locked_task(task_id: int) -> HumanTask:
 
 
 def _may_act(user: User, task: HumanTask) -> User | None:
+    """Whom ``user`` acts for on ``task`` (None: themselves), once segregation
+    of duties is satisfied. Raises Forbidden, Conflict."""
     ensure_may_change(user)
+    if not may_hold_tasks(user):
+        raise Forbidden("Integration accounts send messages; they do not work on tasks.", code="not_a_person")
     allowed, principal = acting_as(user, task)
     if not allowed:
         if task.assignee_id is not None and task.candidate_role and user.has_role(task.candidate_role):
             raise Conflict(f"{task.assignee.display_name} has claimed this task.", code="claimed_by_other")
         raise Forbidden("You are not a performer of this task.")
+    ensure_may_act(task, user, principal)
     return principal
 
 
-def _same_stage(stage: str | None):
-    return HumanTask.approval_stage.is_(None) if stage is None else HumanTask.approval_stage == stage
+def _chain(*people: int | None, start: list | None = None) -> list[int]:
+    """``start`` extended by those of ``people`` not in it yet, in order."""
+    chain = list(start or ())
+    for person in people:
+        if person is not None and person not in chain:
+            chain.append(person)
+    return chain
 
 
-def _check_segregation(task: HumanTask, actor: User, principal: User | None) -> None:
-    people = {actor.id} | ({principal.id} if principal else set())
-    if task.instance.started_by_id in people:
-        raise Forbidden("Segregation of duties: nobody approves their own request.", code="segregation_of_duties")
-    earlier = db.session.scalar(select(HumanTask.id).where(
-        HumanTask.instance_id == task.instance_id, HumanTask.is_approval.is_(True),
-        HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve",
-        HumanTask.element_id != task.element_id, _same_stage(task.approval_stage),
-        or_(HumanTask.completed_by_id.in_(people), HumanTask.on_behalf_of_id.in_(people))).limit(1))
-    if earlier is not None:
-        raise Forbidden("Segregation of duties: you already approved another step of this request.",
-                        code="segregation_of_duties")
+def _eligible_target(task: HumanTask, to_username) -> User:
+    """The person ``task`` may be handed to. Raises ValidationFailed (no such
+    active person, or one who may hold no task), Forbidden (segregation)."""
+    target = find_user(to_username) if isinstance(to_username, str) else None
+    if target is None or not target.active:
+        raise ValidationFailed.for_fields({"to": [f"No active user {to_username!r}."]})
+    if not may_hold_tasks(target):
+        raise ValidationFailed.for_fields({"to": [f"{target.display_name} reads or integrates; they cannot hold a task."]})
+    if task.is_approval:
+        problem = refusal(barred_for_task(task), [target.id], target, you=f"{target.display_name} is")
+        if problem is not None:
+            problem.details["fields"] = {"to": [problem.message]}
+            raise problem
+    return target
 
 
 @command
@@ -89,6 +108,8 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         task.assignee_id = actor.id
         task.delegated_from = principal
         task.claimed_at = clock.now()
+        # claimed through a standing delegation: both count from now on
+        task.delegation_chain = _chain(principal.id, actor.id) if principal is not None else []
         record_instance_event(task.instance, "task_claimed", element_id=task.element_id, task_id=task.task_guid,
                               actor=actor.username, on_behalf_of=principal.username if principal else None, data={})
         if principal is not None:
@@ -109,6 +130,7 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     task.assignee_id = None
     task.delegated_from = None
     task.claimed_at = None
+    task.delegation_chain = []
     record_instance_event(task.instance, "task_released", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, data={})
     return task
@@ -116,15 +138,17 @@ def release_task(task_id: int, actor: User) -> HumanTask:
 
 @command
 def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
-    """Hand a task to another person, who then acts on your behalf.
-    Raises Forbidden, Conflict, ValidationFailed (unknown or inactive user)."""
+    """Hand a task to another person, who then acts on your behalf. The
+    delegator must be able to approve it themselves (with everyone the task
+    passed through), and so must the delegate; the chain grows by one.
+    Raises Forbidden (not a performer, segregation of duties), Conflict,
+    ValidationFailed (unknown, inactive, read-only or integration user)."""
     task = _locked_task(task_id)
     principal = _may_act(actor, task) or actor
-    target = find_user(to_username) if isinstance(to_username, str) else None
-    if target is None or not target.active:
-        raise ValidationFailed.for_fields({"to": [f"No active user {to_username!r}."]})
+    target = _eligible_target(task, to_username)
     if target.id == actor.id:
         raise ValidationFailed.for_fields({"to": ["You cannot delegate a task to yourself."]})
+    task.delegation_chain = _chain(task.assignee_id, principal.id, actor.id, target.id, start=task.delegation_chain)
     task.assignee_id = target.id
     task.delegated_from = principal
     task.claimed_at = clock.now()
@@ -142,8 +166,6 @@ def complete_task(task_id: int, actor: User, data: dict):
     of duties), Conflict (already done, stale), ValidationFailed (bad fields)."""
     task = _locked_task(task_id)
     principal = _may_act(actor, task)
-    if task.is_approval:
-        _check_segregation(task, actor, principal)
     instance = task.instance
     validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key)
     data = with_computed_figures(instance.definition.form_schema(task.form_key), data)  # figures decide, not typing
@@ -160,6 +182,9 @@ def complete_task(task_id: int, actor: User, data: dict):
     task.outcome = str(data.get("decision"))[:32] if task.is_approval and data.get("decision") is not None else None
     if task.assignee_id is None:
         task.assignee_id = actor.id
+    # The next steps' performers are chosen in this command, and whoever just
+    # did this one may be barred from them (performers.py reads the table).
+    db.session.flush()
     record_instance_event(instance, "task_completed", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username if principal else None, data=data)
     if task.outcome == "reject" and instance.started_by_id != actor.id:
@@ -169,10 +194,49 @@ def complete_task(task_id: int, actor: User, data: dict):
     return instance
 
 
+def _usernames(user_ids) -> list[str]:
+    people = (db.session.get(User, user_id) for user_id in user_ids or ())
+    return [person.username for person in people if person is not None]
+
+
+@command
+def reassign_task(task_id: int, actor: User, to_username: str, reason: str) -> HumanTask:
+    """A process administrator gives a READY task (stuck or not) to another
+    eligible person, who then holds it on their own account; the delegation
+    chain starts afresh with them, and the audit event keeps the reason, the
+    former holder and the former chain. Raises Forbidden (not a process
+    administrator; the target is barred by segregation of duties),
+    ValidationFailed (no reason; unknown, inactive, read-only or integration
+    target), NotFound, Conflict."""
+    ensure_may_change(actor)
+    ensure_process_admin(actor, "reassign a task")
+    reason = reason.strip() if isinstance(reason, str) else ""
+    if not reason:
+        raise ValidationFailed.for_fields({"reason": ["Say why the task is reassigned."]})
+    task = _locked_task(task_id)
+    target = _eligible_target(task, to_username)
+    former = {"assignee": task.assignee.username if task.assignee else None,
+              "delegated_from": task.delegated_from.username if task.delegated_from else None,
+              "chain": _usernames(task.delegation_chain)}
+    task.assignee_id = target.id
+    task.delegated_from = None
+    task.delegation_chain = []
+    task.claimed_at = clock.now()
+    record_instance_event(task.instance, "task_reassigned", element_id=task.element_id, task_id=task.task_guid,
+                          actor=actor.username if actor else None,
+                          data={"to": target.username, "reason": reason, "former": former})
+    notify([target], "task_assigned", process=task.instance.definition.name, task=task, instance=task.instance)
+    return task
+
+
 def tasks_for(user: User, scope: str = "all") -> list[HumanTask]:
     """READY tasks ``user`` may act on: assigned to them, claimable through
-    their roles, or theirs through a delegation. ``scope="mine"``: only
+    their roles, or theirs through a delegation, less the approvals
+    segregation of duties bars them from (nobody is offered a task they
+    would be refused). ``scope="mine"``: only
     those assigned to or claimed by them."""
+    if not may_hold_tasks(user):
+        return []  # auditors read and integration accounts send messages: no work list
     mine = HumanTask.assignee_id == user.id
     if scope == "mine":
         condition = mine
@@ -183,9 +247,19 @@ def tasks_for(user: User, scope: str = "all") -> list[HumanTask]:
             parts.append(HumanTask.assignee_id == principal.id)
             parts.append(HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(principal.role_codes))
         condition = or_(*parts)
-    rows = db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.ready, condition)
-                              .order_by(HumanTask.created_at, HumanTask.id))
-    return [task for task in rows if scope == "mine" or acting_as(user, task)[0]]
+    rows = list(db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.ready, condition)
+                                   .order_by(HumanTask.created_at, HumanTask.id)))
+    barred = barred_for_tasks(rows)
+    out = []
+    for task in rows:
+        allowed, principal = acting_as(user, task)
+        if scope != "mine" and not allowed:
+            continue
+        # not offered to someone segregation of duties would refuse
+        if task.id in barred and refusal(barred[task.id], involved(task, user, principal), user) is not None:
+            continue
+        out.append(task)
+    return out
 
 
 def get_task(task_id: int) -> HumanTask:

@@ -11,6 +11,7 @@ from SpiffWorkflow.version import __version__ as ENGINE_VERSION
 
 from app.workflow.dmn_lint import lint_dmn
 from app.workflow.lint import lint_bpmn
+from app.workflow.lint_makers import task_makers
 from app.workflow.lint_shows import task_shows
 from app.workflow.problems import Problem
 from app.workflow.serialization import dump_spec
@@ -228,6 +229,7 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
             "due": props.get("due"), "documentation": documentation(task),
             "shows": task_shows(task),  # what the person working on it reads first
         })
+            "makers": task_makers(task),  # whose document it checks (maker and checker)
     forms = {t["form"] for t in user_tasks if t["form"]} | ({start_form} if start_form else set())
     files = {name: bundle.texts[name]}
     files.update({f: bundle.texts[f] for f in sorted(forms)})

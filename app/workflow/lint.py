@@ -3,6 +3,7 @@
 service operators. DMN tables are checked in ``dmn_lint``."""
 from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
+from app.workflow.lint_makers import lint_makers
 from app.workflow.sandbox import check_expression
 from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, lanes_by_node, spiff_properties, tag
 
@@ -45,6 +46,8 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
             continue
         _lint_process(process, out, lane_names, actions, forms, decisions)
         lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
+        lint_makers(process, out)  # maker and checker: lint_makers.py
+        lint_start_events(process, out, lane_names)  # who may start it: lint_start.py
     return out.problems
 
 
