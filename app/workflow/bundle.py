@@ -228,8 +228,8 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
             "form": props.get("formJsonSchemaFilename"), "approval": is_true(props.get("approval")),
             "due": props.get("due"), "documentation": documentation(task),
             "shows": task_shows(task),  # what the person working on it reads first
-        })
             "makers": task_makers(task),  # whose document it checks (maker and checker)
+        })
     forms = {t["form"] for t in user_tasks if t["form"]} | ({start_form} if start_form else set())
     files = {name: bundle.texts[name]}
     files.update({f: bundle.texts[f] for f in sorted(forms)})

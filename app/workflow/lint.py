@@ -47,7 +47,6 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
         _lint_process(process, out, lane_names, actions, forms, decisions)
         lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
         lint_makers(process, out)  # maker and checker: lint_makers.py
-        lint_start_events(process, out, lane_names)  # who may start it: lint_start.py
     return out.problems
 
 
