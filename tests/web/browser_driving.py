@@ -1,0 +1,340 @@
+"""Driving the sales flows in chromium: a live server over the demo
+organisation, master data and every diagram (its own SQLite file, real
+commits, the clock frozen on 2026-12-01), one headless chromium, and what a
+person does on the pages (sign in, open a task from the inbox, take a
+picture of the page).
+
+Test modules import the fixtures (``live_app``, ``live_server``,
+``browser``, ``person``, and ``world``: a flow driver that opens each task's
+page in chromium the first time the task is READY). Browser tests run in the SQLite pass; without
+/usr/bin/chromium they skip unless LANES_REQUIRE_BROWSER is set (CI)."""
+import os
+import re
+import socket
+import threading
+from datetime import datetime, timezone
+from pathlib import Path
+
+import flask_migrate
+import pytest
+from werkzeug.serving import make_server
+
+from app import clock, create_app
+from app.extensions import db
+from conftest import FlowDriver, FrozenClock
+
+CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+PASSWORD = "lanes-demo"
+TIMEOUT_MS = 30_000  # two cores shared with the rest of the suite
+FROZEN_AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # the flow tests' business date
+
+
+def _unavailable(reason: str):
+    if os.environ.get("LANES_REQUIRE_BROWSER"):
+        pytest.fail(f"LANES_REQUIRE_BROWSER is set but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def live_app(request, tmp_path_factory):
+    """The app over its own SQLite file: migrated, the demo organisation and
+    master data loaded, processes/ deployed, the clock frozen."""
+    if request.config.lanes_backend == "postgresql":
+        pytest.skip("browser tests use their own SQLite server; they run in the SQLite pass")
+    from app.services import deployment
+    from app.services.demo_master_data import load_demo_master_data
+    from app.services.demo_organisation import load_demo_organisation
+
+    folder = tmp_path_factory.mktemp("live")
+    app = create_app({"TESTING": False, "SECRET_KEY": "browser-test-secret",
+                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lanes.db'}",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENTS_DIR": str(folder / "attachments")})
+    clock.set_clock(app, FrozenClock(FROZEN_AT))  # app.extensions["lanes_clock"].advance(days=3) moves it
+    with app.app_context():
+        flask_migrate.upgrade()
+        load_demo_organisation()
+        load_demo_master_data()
+        deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app):
+    """``live_app`` on 127.0.0.1:<free port>, serving from a thread."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{port}"
+    server.shutdown()
+    thread.join(5)
+    server.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser(live_server):
+    if not Path(CHROMIUM).is_file():
+        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def person(browser, live_server):
+    """Factory: ``person("rm_east")`` is a page signed in as that demo user,
+    in its own browser context (one per user, kept for the module).
+    JavaScript errors on any page fail the test that caused them."""
+    pages: dict = {}
+    errors: list[str] = []
+
+    def signed_in(username):
+        if username in pages:
+            return pages[username]
+        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        context.set_default_timeout(TIMEOUT_MS)
+        page = context.new_page()
+        page.on("pageerror", lambda error: errors.append(f"{username} on {page.url}: {error}"))
+        page.goto(live_server + "/login")
+        page.get_by_label("用户名").fill(username)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        page.wait_for_url(live_server + "/")
+        pages[username] = page
+        return page
+
+    signed_in.errors = errors
+    yield signed_in
+    for page in pages.values():
+        page.context.close()
+
+
+def shot(page, folder: str, name: str) -> None:
+    """A full-page picture into test-artifacts/<folder>/ (not committed)."""
+    target = ARTIFACTS / folder
+    target.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(target / f"{name}.png"), full_page=True)
+
+
+def open_task(page, base: str, reference: str, task_name: str):
+    """From the inbox, open the task ``task_name`` of request ``reference``."""
+    page.goto(base + "/")
+    row = page.locator("li.task", has_text=reference).filter(has=page.get_by_role("link", name=task_name, exact=True))
+    row.get_by_role("link", name="办理").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    assert page.locator("h1").inner_text() == task_name
+
+
+def submit(page, base: str, button: str, done: str):
+    """Click ``button``; the inbox confirms step ``done``."""
+    from playwright.sync_api import TimeoutError as Timeout
+
+    try:
+        with page.expect_navigation():
+            page.get_by_role("button", name=button, exact=True).click()
+    except Timeout:  # stopped in the page: say what it says, not only that it stayed
+        invalid = page.evaluate("""() => Array.from(document.querySelectorAll("form[data-lanes-form] [name]"))
+            .filter(e => e.willValidate && !e.checkValidity()).map(e => e.name + ": " + e.validationMessage)""")
+        raise AssertionError(f"{done}: not sent: {page.locator('.error:visible').all_inner_texts()} {invalid}") from None
+    if page.url != base + "/":  # refused by the server
+        raise AssertionError(f"{done}: refused: {page.locator('.error:visible, .flash').all_inner_texts()}")
+    assert f"已办理：{done}" in page.inner_text(".flash"), page.inner_text("main")
+
+
+def labelled(page, label: str):
+    """The input labelled exactly ``label`` (a required field's label ends
+    with an asterisk)."""
+    return page.get_by_label(re.compile(rf"^{re.escape(label)}(\s*\*)?$"))
+
+
+def cell(page, lines: str, row: int, column: str):
+    """The input in column ``column`` of row ``row`` (from 0) of the table
+    of lines ``lines`` (a row added in the page is labelled without its
+    number, so it is found by place)."""
+    return page.locator(f'[data-lines="{lines}"] tbody tr').nth(row).locator(
+        f'[data-column="{column}"] input, [data-column="{column}"] select')
+
+
+def lookup(page, label, typed: str) -> str:
+    """Type into a master-data field (its label, or the input itself), wait
+    for the type-ahead, and take the code of the first suggestion (as a
+    person picks from the list)."""
+    field = labelled(page, label) if isinstance(label, str) else label
+    field.fill(typed)
+    # the list is refilled on focus and again after typing: wait for a suggestion that matches
+    code = page.wait_for_function("""([id, typed]) => {
+        const hit = Array.from(document.getElementById(id).options)
+            .find(o => o.value.includes(typed) || o.label.includes(typed));
+        return hit ? hit.value : null;
+    }""", arg=[field.get_attribute("list"), typed]).json_value()
+    field.fill(code)
+    return code
+
+
+def text_of(page, selector: str) -> str:
+    """The visible text of ``selector`` with runs of white space made one."""
+    return re.sub(r"\s+", " ", page.inner_text(selector))
+
+
+def shown(page, key: str) -> str:
+    """The text of the section showing instance-data ``key`` (a task's ``shows``)."""
+    return text_of(page, f'section.card.shows[data-shows="{key}"]')
+
+
+# --- every task page, reached through the real flows -------------------------------------------------------
+
+def declared_tasks() -> dict:
+    """(process key, element id) → the user task's description, for the
+    latest deployed version of every process (a new task is covered as soon
+    as it is deployed)."""
+    from app.services import deployment
+
+    return {(d.key, t["element_id"]): t for d in deployment.latest_definitions() for t in d.user_tasks or []}
+
+
+def shown_keys(description: dict) -> list[str]:
+    """The instance-data keys the task declares it shows (its ``shows``)."""
+    return [item["key"] for item in description.get("shows") or []]
+
+
+def _role_users(role: str) -> list[str]:
+    from app.models import Role, User
+
+    return list(db.session.scalars(db.select(User.username).join(User.roles).where(
+        Role.code == role, User.active.is_(True)).order_by(User.username)))
+
+
+class TaskPageChecker:
+    """Opens a READY task's page in chromium as someone who may work on it
+    and checks it renders its form and every item it declares it shows."""
+
+    def __init__(self, person, base: str, declared: dict):
+        self.person, self.base, self.declared = person, base, declared
+        self.seen: dict = {}  # (key, element id) → the username that opened it
+
+    def check(self, task) -> None:
+        key = (task.instance.process_key, task.element_id)
+        if key in self.seen:
+            return
+        description = self.declared[key]
+        db.session.commit()  # nothing of the driver's held open while the server reads
+        users = [task.assignee.username] if task.assignee else _role_users(task.candidate_role)
+        refused = []
+        for username in users:  # segregation of duties may stop some of the role: the next one works on it
+            page = self.person(username)
+            response = page.goto(f"{self.base}/tasks/{task.id}")
+            assert response.status == 200, (key, username, response.status)
+            body = page.inner_text("main")
+            assert "Traceback" not in body and page.locator(".flash.error").count() == 0, (key, body[:500])
+            assert page.locator("h1").inner_text() == description["name"], key
+            if page.locator("form[data-lanes-form]").count() == 1:
+                break
+            refused.append(username)
+        else:
+            raise AssertionError(f"{key}: nobody of {users} may work on it ({refused})")
+        for shown in shown_keys(description):
+            section = page.locator(f'section.card.shows[data-shows="{shown}"]')
+            assert section.count() == 1, f"{key}: no section shows {shown!r}"
+            heading = section.locator("h2, h3").first
+            content = section.inner_text().replace(heading.inner_text() if heading.count() else "", "", 1)
+            assert content.strip(), f"{key}: the section for {shown!r} is empty"
+        shot(page, "every-task", f"{key[0]}-{key[1]}")
+        self.seen[key] = username
+
+
+# who approves for each role when a path only needs the approval done
+APPROVERS = {"sales_director": "director", "general_manager": "gm", "sales_admin": "sales_admin", "finance": "finance",
+             "quality": "quality", "order_clerk": "order_clerk", "regional_manager": "rm_east"}
+
+
+class VisitingDriver(FlowDriver):
+    """The flow driver, opening the page of each task the first time it is READY."""
+
+    def __init__(self, find_user, checker):
+        super().__init__(find_user)
+        self.checker = checker
+
+    def look(self, instance):
+        db.session.refresh(instance)
+        for task in self.ready(instance):
+            self.checker.check(task)
+        return instance
+
+    def start(self, key, data, as_user, business_key=None):
+        return self.look(super().start(key, data, as_user, business_key))
+
+    def approve_until(self, instance, element_id, limit=8):
+        """Approve whatever approval is READY until ``element_id`` is: the
+        path does not depend on how many approval stages a diagram has."""
+        for _ in range(limit):
+            ready = self.ready(instance)
+            if any(task.element_id == element_id for task in ready):
+                return instance
+            approvals = [task for task in ready if task.is_approval]
+            assert approvals, f"{element_id} not reached; ready: {[task.element_id for task in ready]}"
+            task = approvals[0]
+            self.approve(instance, task.element_id, task.assignee.username if task.assignee else APPROVERS[task.candidate_role])
+        raise AssertionError(f"{element_id} not reached after {limit} approvals")
+
+    def complete(self, instance, element_id, as_user, data):
+        result = super().complete(instance, element_id, as_user, data)
+        self.look(instance)
+        return result
+
+
+@pytest.fixture
+def world(live_app, live_server, person, monkeypatch):
+    """The driver, the ledger, refusals and the clock of the live app."""
+    from app.services.accounts import find_user
+    from app.workflow import actions
+    from app.workflow.actions import run_action
+    from ledger.harness import new_call
+
+    with live_app.app_context():
+        driver = VisitingDriver(find_user, TaskPageChecker(person, live_server, declared_tasks()))
+        actions._load_action_modules()
+
+        def act(operation, **params):
+            result = run_action(new_call(operation), params)
+            db.session.commit()
+            return result
+
+        def refuse_once(operation, code="period_closed", message="The period is being closed; try again later."):
+            original = actions._REGISTRY[operation]
+            calls = []
+
+            def refusing(call, **params):
+                calls.append(params)
+                if len(calls) == 1:
+                    raise actions.BusinessRuleViolation(code, message)
+                return original(call, **params)
+
+            monkeypatch.setitem(actions._REGISTRY, operation, refusing)
+
+        def customer(name):
+            from app.models import Customer
+
+            return db.session.scalar(db.select(Customer.code).where(Customer.name == name))
+
+        def attachment(name, content=b"%PDF-1.4 scan"):
+            from app.services.attachments import save_bytes
+
+            kind = "image/jpeg" if name.endswith(".jpg") else "application/pdf"
+            return save_bytes(name, kind, content)
+
+        driver.act, driver.refuse_once, driver.customer, driver.attachment = act, refuse_once, customer, attachment
+        driver.clock = live_app.extensions["lanes_clock"]
+        yield driver

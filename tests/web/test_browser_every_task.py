@@ -1,0 +1,384 @@
+"""Every user task of every deployed diagram, opened in chromium as someone
+who may work on it: the page renders (200, no error, its form) and shows
+every item the task declares in ``shows``, each non-empty.
+
+The instances are driven through the service layer along the real flows
+with valid data (the steps of tests/flows/); a task on a refusal branch is
+reached by having the ledger action before it refuse once, as the flow
+tests' ``refuse_once`` does. Each task's page is opened the first time the
+task is READY, so one instance covers every step it passes; the tasks are
+enumerated from the deployed definitions, so a new task fails this test
+until a path reaches it."""
+from datetime import date
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from app.extensions import db
+from web.browser_driving import browser, live_app, live_server, person, world  # noqa: F401  (fixtures)
+
+DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
+MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0, rep_east2
+CITY_DEALER = "江苏机电设备经销部"  # rep_east2
+
+
+def shipped_order(world, customer, lines, *, invoice=False):
+    order = world.act("ledger.create_sales_order", customer=world.customer(customer),
+                      lines=[{"material": m, "qty": q} for m, q in lines])
+    note = world.act("ledger.create_shipping_note", order=order["order_no"])
+    world.act("ledger.post_outbound", shipping_note=note["shipping_note_no"])
+    if invoice:
+        world.act("ledger.issue_invoice", order=order["order_no"])
+    return order["order_no"]
+
+
+# --- F01 contract_shipment ---------------------------------------------------------------------------------
+
+def contract_shipment(w):
+    numbers = iter(range(1, 100))
+
+    def contract(customer=DEALER, lines=(("MTR001", 2), ("PRT001", 3)), amount=100000.0):
+        return {"customer": w.customer(customer), "contract_no": f"HT-EVERY-{next(numbers)}", "contract_amount": amount,
+                "payment_days": 30, "price_terms": "执行公司标准价", "payment_terms": "货到30天付款",
+                "valid_from": "2026-11-01", "valid_to": "2027-11-01", "lines": [{"material": m, "qty": q} for m, q in lines],
+                "contract_file": w.attachment("contract.pdf")}
+
+    def to_order(instance):
+        w.approve_until(instance, "Task_MakeOrder")
+        w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
+
+    def to_picking(instance):
+        to_order(instance)
+        w.approve_until(instance, "Task_MakeShippingNote")
+        w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
+            "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+        w.approve_until(instance, "Task_PrintShippingNote")
+        w.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 1})
+        w.complete(instance, "Task_AttachQCCertificate", "order_clerk",
+                   {"certificate_no": "QC-2612-031", "qc_certificate": w.attachment("qc.pdf")})
+        w.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+
+    instance = w.start("contract_shipment", contract(amount=800000.0), "rep_east1")  # above the director: the GM
+    w.approve_until(instance, "Task_GMApproval")
+    w.reject(instance, "Task_GMApproval", "gm", "金额过大，分批签订")  # → Task_ReviseContract
+
+    instance = w.start("contract_shipment", contract(), "rep_east1")
+    to_order(instance)
+    w.reject(instance, "Task_OrderReview", "sales_admin2", "客户只要电机")  # → Task_ReviseOrder
+    w.complete(instance, "Task_ReviseOrder", "rep_east1", {"lines": [{"material": "MTR001", "qty": 2}], "order_action": "remake"})
+    w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
+    w.approve_until(instance, "Task_MakeShippingNote")
+    w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+    w.approve_until(instance, "Task_PrintShippingNote")
+    w.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 3})
+    w.complete(instance, "Task_AttachQCCertificate", "order_clerk",
+               {"certificate_no": "QC-2612-031", "qc_certificate": w.attachment("qc.pdf")})
+    w.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+    w.complete(instance, "Task_DeliverGoods", "driver", {"delivered_date": "2026-12-03", "receiver_name": "王强",
+                                                         "delivery_receipt": w.attachment("receipt.jpg", b"\xff\xd8 receipt")})
+    w.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})  # → Task_UploadTraceability
+
+    # PMS006 8,835.00 × 30 over a credit limit of 0, beyond the director's authority
+    instance = w.start("contract_shipment", contract(MAIL, [("PMS006", 30)], 300000.0), "rep_east1")
+    to_order(instance)  # → Task_CreditHoldDecision
+    w.complete(instance, "Task_CreditHoldDecision", "director", {"credit_action": "release", "reason": "重点项目"})
+
+    to_order(w.start("contract_shipment", contract(amount=1000.0), "rep_east1"))  # cap exceeded → Task_ResolveOrderProblem
+
+    w.refuse_once("ledger.create_shipping_note")
+    instance = w.start("contract_shipment", contract(), "rep_east1")
+    to_order(instance)
+    w.approve_until(instance, "Task_MakeShippingNote")
+    w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+
+    w.refuse_once("ledger.post_outbound")
+    to_picking(w.start("contract_shipment", contract(), "rep_east1"))  # → Task_ResolveOutboundProblem
+
+
+# --- F02 mail_order ----------------------------------------------------------------------------------------
+
+MAIL_PICK = {"picked_on": "2026-12-04", "packages": 2}
+MAIL_INVOICE = {"invoice_date": "2026-12-04", "tax_invoice_number": "No.36021187"}
+
+
+def mail_order(w):
+    def order(lines=(("MTR001", 2), ("PRT001", 3))):  # 980.00 × 2 + 85.00 × 3 = 2215.00
+        return {"customer": w.customer(MAIL), "lines": [{"material": m, "qty": q} for m, q in lines],
+                "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号",
+                            "postcode": "330096"}}
+
+    def paid(instance):
+        w.complete(instance, "Task_InformCustomer", "rep_east2", {"informed_via": "phone"})
+        w.complete(instance, "Task_ConfirmPayment", "finance",
+                   {"amount": float(instance.data["order_result"]["gross"]), "receipt_date": "2026-12-03",
+                    "bank_reference": f"ICBC-0791-{instance.id:04d}"})
+
+    instance = w.start("mail_order", order([("PMS001", 5)]), "rep_east2")  # 23,250.00: the supervisor reviews
+    w.reject(instance, "Task_OrderReview", "sales_admin", "客户信息不全，请核实")  # → Task_ReviseOrder
+
+    instance = w.start("mail_order", order(), "rep_east2")
+    paid(instance)
+    w.complete(instance, "Task_PickGoods", "warehouse", MAIL_PICK)
+    w.complete(instance, "Task_IssueInvoice", "billing_clerk", MAIL_INVOICE)  # → Task_BookCourier
+
+    w.refuse_once("ledger.create_sales_order")
+    w.start("mail_order", order(), "rep_east2")  # → Task_ResolveOrderProblem
+
+    w.refuse_once("ledger.create_shipping_note")
+    paid(w.start("mail_order", order(), "rep_east2"))  # → Task_ResolveShippingProblem
+
+    w.refuse_once("ledger.allocate_receipt")
+    instance = w.start("mail_order", order(), "rep_east2")
+    paid(instance)
+    w.complete(instance, "Task_PickGoods", "warehouse", MAIL_PICK)
+    w.complete(instance, "Task_IssueInvoice", "billing_clerk", MAIL_INVOICE)  # → Task_ResolveWriteOff
+
+
+def mail_order_unpaid(w):
+    """Last: it moves the clock past the payment window."""
+    from app.services import events
+
+    instance = w.start("mail_order", {"customer": w.customer(MAIL), "lines": [{"material": "MTR001", "qty": 1}],
+                                      "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
+                                                  "address": "江西省南昌市青山湖区民营科技园 18 号", "postcode": "330096"}},
+                       "rep_east2")
+    w.complete(instance, "Task_InformCustomer", "rep_east2", {"informed_via": "phone"})
+    w.refuse_once("ledger.cancel_sales_order")
+    w.clock.advance(days=8)
+    assert events.fire_due_timers() >= 1
+    db.session.commit()
+    w.look(instance)  # → Task_ResolveCancellation
+
+
+# --- F03 return_exchange -----------------------------------------------------------------------------------
+
+def return_exchange(w):
+    def request(order_no, kind="return"):
+        return {"customer": w.customer(DEALER), "order_no": order_no, "kind": kind, "reason": "quality_defect",
+                "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
+                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8 crack"), w.attachment("客户退货函.pdf")]}
+
+    def through_gm(instance):
+        w.approve_until(instance, "Task_ReduceAccount")
+
+    instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
+    through_gm(instance)
+    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_WarehouseExecute
+
+    instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
+    w.reject(instance, "Task_SalesReview", "order_clerk", "证明材料不足")  # → Task_ReviseReturn
+
+    w.refuse_once("ledger.post_return")
+    instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
+    through_gm(instance)
+    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReturnProblem
+
+    w.refuse_once("ledger.create_replacement")
+    order_no = shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)
+    instance = w.start("return_exchange", request(order_no, "exchange"), "rep_east1")
+    through_gm(instance)
+    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReplacementProblem
+
+
+# --- F04 invoice_request, F05 receipt_writeoff -------------------------------------------------------------
+
+def invoice_request(w):
+    def request(order_no):
+        return {"customer": w.customer(DEALER), "order_no": order_no, "invoice_type": "special_vat"}
+
+    instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 2)])), "rep_east1")
+    w.approve_until(instance, "Task_IssueInvoice")
+    w.complete(instance, "Task_IssueInvoice", "billing_clerk",
+               {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418832"})  # → Task_EnterInvoice
+
+    instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 1)])), "rep_east1")
+    w.reject(instance, "Task_CheckShipped", "sales_admin", "订单号有误，请核对")  # → Task_ReviseRequest
+
+    w.refuse_once("ledger.issue_invoice")
+    instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 1)])), "rep_east1")
+    w.approve_until(instance, "Task_IssueInvoice")
+    w.complete(instance, "Task_IssueInvoice", "billing_clerk",
+               {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418833"})  # → Task_ResolveInvoiceProblem
+
+
+def receipt_writeoff(w):
+    def handover(amount, reference):
+        return {"customer": w.customer(DEALER), "amount": amount, "bank_reference": reference,
+                "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}
+
+    instance = w.start("receipt_writeoff", handover(3000, "ICBC-20261201-0042"), "finance")
+    w.reject(instance, "Task_ReviewWriteOff", "sales_admin", "款项性质不明")  # → Task_ReviseWriteOff
+
+    w.refuse_once("ledger.record_receipt")
+    w.start("receipt_writeoff", handover(980, "ICBC-20261201-0043"), "finance")  # → Task_ResolveReceiptProblem
+
+    w.refuse_once("ledger.allocate_receipt")
+    instance = w.start("receipt_writeoff", handover(500, "ICBC-20261201-0044"), "finance")
+    w.approve_until(instance, "Task_ResolveAllocationProblem")
+
+
+# --- F06 monthly_reconciliation, F07 monthly_report, F09 performance_review --------------------------------
+
+def month_end(w):
+    from app.models import Material, StockMovement
+
+    w.refuse_once("ledger.close_period", "period_locked", "The general ledger is running its own month end.")
+    instance = w.start("monthly_reconciliation", {"month": "2026-11"}, "sales_admin")  # balanced: finance confirms
+    w.approve_until(instance, "Task_ResolveClosingProblem")
+    w.start("monthly_reconciliation", {"month": "2027-01"}, "sales_admin")  # not ended → Task_ResolvePeriodProblem
+
+    instance = w.start("monthly_report", {"month": "2026-11"}, "sales_admin")
+    w.reject(instance, "Task_ReviewReport", "sales_admin2", "请补开11月发票后重新编制")  # → Task_CorrectReport
+    w.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "补开11月发票"})
+    w.approve(instance, "Task_ReviewReport", "sales_admin2")  # → Task_AcknowledgeReport
+    w.start("monthly_report", {"month": "2027-01"}, "sales_admin")  # → Task_ResolvePeriodProblem
+
+    # a stock issue the warehouse posted without a shipping note: the difference to investigate
+    material = db.session.scalar(select(Material).where(Material.code == "MTR001"))
+    db.session.add(StockMovement(kind="outbound", material_id=material.id, qty=Decimal("-1"), unit_cost=material.standard_cost,
+                                 batch_no="MTR001-OPEN", movement_date=date(2026, 11, 15), source_key="warehouse:manual:1", seq=1))
+    db.session.commit()
+    w.start("monthly_reconciliation", {"month": "2026-11"}, "sales_admin")  # → Task_InvestigateDifferences
+
+    instance = w.start("performance_review", {"quarter": "2026-Q4"}, "sales_admin")
+    w.complete(instance, "Task_ProposeRewards", "director", {"adjustments": [
+        {"salesperson": "rep_east2", "kind": "penalty", "amount": 500, "reason": "回款率低"}], "summary": "华东回款偏慢"})
+    w.approve_until(instance, "Task_GMApproval")
+
+
+# --- F08 promotion_expense, F10 collection_assessment ------------------------------------------------------
+
+def promotion_expense(w):
+    def application(amount):
+        return {"expense_type": "exhibition", "amount": amount, "customer": w.customer(DEALER), "purpose": "杭州泵阀展会展位及资料"}
+
+    def claim(*amounts):
+        return {"customer_paid_date": "2026-12-01", "flow_sheet": w.attachment("flow-sheet.pdf"),
+                "claim_lines": [{"category": "展位费", "amount": amount, "receipt": w.attachment(f"invoice-{n}.pdf")}
+                                for n, amount in enumerate(amounts, start=1)]}
+
+    instance = w.start("promotion_expense", application(30000), "rep_east1")
+    w.approve_until(instance, "Task_GMApplicationApproval")
+    w.reject(instance, "Task_GMApplicationApproval", "gm", "压缩到两万以内")  # → Task_ReviseApplication
+
+    w.refuse_once("ledger.pay_advance")
+    w.refuse_once("ledger.settle_advance")
+    instance = w.start("promotion_expense", application(5000), "rep_east1")
+    w.approve_until(instance, "Task_ResolveAdvanceProblem")
+    w.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
+    w.complete(instance, "Task_SubmitClaim", "rep_east1", claim(4000, 1300))  # above the advance: the GM approves
+    w.refuse_once("ledger.pay_reimbursement")
+    w.approve_until(instance, "Task_ResolveSettlementProblem")
+    w.complete(instance, "Task_ResolveSettlementProblem", "finance", {"action": "retry"})  # → Task_ResolvePayoutProblem
+
+
+def collection_assessment(w):
+    code = w.customer(CITY_DEALER)
+    invoice = w.act("ledger.issue_invoice", order=shipped_order(w, CITY_DEALER, [("MTR001", 16)]))
+    receipt = w.act("ledger.record_receipt", customer=code, amount=invoice["gross"])
+    w.act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
+    start = {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"}
+
+    rejected = w.start("collection_assessment", start, "sales_admin")
+    w.reject(rejected, "Task_FinanceReview", "finance", "应以标准价为基准")  # → Task_ResolveAssessmentProblem
+
+    instance = w.start("collection_assessment", start, "sales_admin")
+    w.approve_until(instance, "Task_SubmitReceipts")
+    w.complete(instance, "Task_SubmitReceipts", "rep_east2", {"receipts": [
+        {"category": "差旅费", "amount": 1500, "description": "回款考核贴票", "receipt": w.attachment("receipt-1.pdf")}]})
+    w.refuse_once("ledger.pay_reimbursement")
+    w.approve_until(instance, "Task_HandleReimbursementProblem")
+
+
+# --- F11 dealer_onboarding, F12 shipment_approval, travel_request ------------------------------------------
+
+def dealer_onboarding(w):
+    instance = w.start("dealer_onboarding", {
+        "company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
+        "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}, "rep_east2")
+    w.complete(instance, "Task_FillEvaluation", "rep_east2", {
+        "visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
+        "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"})
+    w.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    w.complete(instance, "Task_DirectorApproval", "director", {
+        "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
+        "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
+    w.approve_until(instance, "Task_SignContract")
+    w.refuse_once("ledger.create_customer", "duplicate_customer", "A customer of that name exists.")
+    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28"})
+
+
+def shipment_approval(w, *, chase=False):
+    from app.services import events
+
+    numbers = iter(range(1, 100))
+
+    def to_confirmation(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30"):
+        rows = [{"material": m, "spec": s, "qty": q, "unit_price": p} for m, s, q, p in lines]  # amounts: the server's
+        instance = w.start("shipment_approval", {"customer": w.customer(DEALER), "request_channel": "phone",
+                                                 "requested_items": "YE3 电机两台", "requested_date": "2026-12-08"}, "rep_east1")
+        w.complete(instance, "Task_FillDeliveryNote", "rep_east1", {
+            "delivery_note_no": f"JH2026120{chase:d}{next(numbers):03d}", "lines": rows, "delivery_date": "2026-12-08",
+            "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck", "acceptance_terms": "到货开箱验收",
+            "settlement_terms": settlement, "note_action": "submit"})
+        w.complete(instance, "Task_StockArrangement", "dispatcher",
+                   {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"})
+        return w.approve_until(instance, "Task_UploadSignedFax")
+
+    if chase:  # last: it moves the clock past the three days the customer has to confirm
+        instance = to_confirmation()
+        w.clock.advance(days=3, minutes=1)
+        assert events.fire_due_timers() >= 1
+        db.session.commit()
+        w.look(instance)  # → Task_ChaseConfirmation
+        return
+
+    def issue(instance):
+        w.complete(instance, "Task_UploadSignedFax", "rep_east1", {
+            "signed_fax": w.attachment("signed-fax.pdf"), "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
+        w.complete(instance, "Task_IssueShipment", "billing_clerk",
+                   {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"})
+
+    instance = to_confirmation(settlement="acceptance_bill")  # an acceptance bill: the GM approves too
+    issue(instance)
+    w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    w.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03",
+                                                          "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8 pod")})
+
+    w.refuse_once("ledger.issue_delivery_note")
+    issue(to_confirmation())  # → Task_ResolveIssueProblem
+
+    w.refuse_once("ledger.post_outbound")
+    instance = to_confirmation()
+    issue(instance)
+    w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})  # → Task_ResolvePickupProblem
+
+
+def travel_request(w):
+    trip = {"purpose": "拜访华东客户", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
+            "transport": "火车", "estimated_cost": 2500}
+    instance = w.start("travel_request", trip, "rep_east1")
+    w.reject(instance, "Task_ManagerApproval", "rm_east", "预算太高")
+    w.complete(instance, "Task_ReviseRequest", "rep_east1", {**trip, "estimated_cost": 1800, "action": "resubmit"})
+    w.approve(instance, "Task_ManagerApproval", "rm_east")  # → Task_DepartmentHeadApproval
+
+
+# Tasks no path above reaches yet, each with the reason; the test fails when one is reached (then remove it).
+EXPECTED_GAPS: set = set()
+
+SCENARIOS = [contract_shipment, mail_order, return_exchange, invoice_request, receipt_writeoff, month_end,
+             promotion_expense, collection_assessment, dealer_onboarding, shipment_approval, travel_request,
+             # these move the clock: last
+             mail_order_unpaid, lambda w: shipment_approval(w, chase=True)]
+
+
+def test_every_user_task_page_renders_and_shows_what_it_declares(world, person):
+    for scenario in SCENARIOS:
+        scenario(world)
+    declared = set(world.checker.declared)
+    missing = declared - set(world.checker.seen) - EXPECTED_GAPS
+    assert not missing, f"no path reached these tasks: {sorted(missing)}"
+    assert not (EXPECTED_GAPS & set(world.checker.seen)), "reached now: remove from EXPECTED_GAPS"
+    assert not person.errors, person.errors
