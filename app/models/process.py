@@ -45,6 +45,9 @@ class ProcessDefinition(db.Model):
     start_form: Mapped[str | None] = mapped_column(String(255))
     user_tasks: Mapped[list] = mapped_column(JSON)  # [{element_id, name, lane, form, approval, due}]
     timer_start: Mapped[dict | None] = mapped_column(JSON)
+    # The role codes its diagram lets start it by hand (startRoles on the
+    # none start event); empty: only its timer starts it.
+    start_roles: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
     engine_version: Mapped[str] = mapped_column(String(32))
     deployed_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))

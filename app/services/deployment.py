@@ -97,13 +97,15 @@ def _store_version(process, actor) -> Deployed:
     definition = ProcessDefinition(
         key=process.key, version=version, name=process.name, content_hash=digest, bpmn_file=process.bpmn_file,
         files=process.files, spec=process.spec_json, start_form=process.start_form, user_tasks=process.user_tasks,
-        timer_start=process.timer_start, engine_version=process.engine_version, deployed_at=clock.now(),
+        timer_start=process.timer_start, start_roles=list(process.start_roles),
+        engine_version=process.engine_version, deployed_at=clock.now(),
         deployed_by=actor,
     )
     db.session.add(definition)
     db.session.flush()
     record_chain_event(f"definition:{process.key}", "definition_deployed", actor=actor.username if actor else None,
-                       data={"version": version, "content_hash": digest, "files": sorted(process.files)})
+                       data={"version": version, "content_hash": digest, "files": sorted(process.files),
+                             "start_roles": list(process.start_roles)})
     return Deployed(process.key, version, True)
 
 

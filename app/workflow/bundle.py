@@ -13,6 +13,7 @@ from app.workflow.dmn_lint import lint_dmn
 from app.workflow.lint import lint_bpmn
 from app.workflow.lint_makers import task_makers
 from app.workflow.lint_shows import task_shows
+from app.workflow.lint_start import process_start_roles
 from app.workflow.problems import Problem
 from app.workflow.serialization import dump_spec
 from app.workflow.xml_names import BPMN, DMN_NAMESPACES, HUMAN_TASK_TAGS, NS, documentation, is_true, lanes_by_node, spiff_properties, tag
@@ -42,6 +43,7 @@ class CompiledProcess:
     start_form: str | None
     user_tasks: list[dict]
     timer_start: dict | None
+    start_roles: tuple[str, ...] = ()  # who may start it by hand (lint_start.py)
     engine_version: str = ENGINE_VERSION
 
     @property
@@ -237,5 +239,5 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
     return CompiledProcess(
         key=process.get("id"), name=process.get("name") or process.get("id"), bpmn_file=name, files=files,
         spec_json=dump_spec(spec, subprocess_specs), start_form=start_form, user_tasks=user_tasks,
-        timer_start=timer_start,
+        timer_start=timer_start, start_roles=tuple(process_start_roles(process)),
     )

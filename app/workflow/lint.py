@@ -1,6 +1,7 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.lint_start import lint_start_events
 from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
 from app.workflow.lint_makers import lint_makers
@@ -47,6 +48,7 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
         _lint_process(process, out, lane_names, actions, forms, decisions)
         lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
         lint_makers(process, out)  # maker and checker: lint_makers.py
+        lint_start_events(process, out, lane_names)  # who may start it: lint_start.py
     return out.problems
 
 

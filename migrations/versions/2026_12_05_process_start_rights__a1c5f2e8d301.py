@@ -16,8 +16,12 @@ depends_on = None
 
 
 def upgrade():
-    pass
+    # Versions deployed before this change declared nobody: they start for
+    # nobody until their diagram is deployed again with its startRoles.
+    with op.batch_alter_table('process_definition') as batch_op:
+        batch_op.add_column(sa.Column('start_roles', sa.JSON(), nullable=False, server_default='[]'))
 
 
 def downgrade():
-    pass
+    with op.batch_alter_table('process_definition') as batch_op:
+        batch_op.drop_column('start_roles')

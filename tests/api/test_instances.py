@@ -23,7 +23,9 @@ FLAKY_BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_ApiFlaky" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="api_flaky" name="接口重试样例" isExecutable="true">
-    <bpmn:startEvent id="StartEvent_Flaky"><bpmn:outgoing>Flow_ToPost</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="StartEvent_Flaky"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="startRoles" value="order_clerk" />
+    </spiffworkflow:properties></bpmn:extensionElements><bpmn:outgoing>Flow_ToPost</bpmn:outgoing></bpmn:startEvent>
     <bpmn:serviceTask id="Task_Post" name="记账">
       <bpmn:extensionElements>
         <spiffworkflow:serviceTaskOperator id="test.api_flaky_posting" resultVariable="posting">

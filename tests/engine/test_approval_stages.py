@@ -34,7 +34,9 @@ def _diagram() -> bytes:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_Stages" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="stage_probe" name="分段审批样例" isExecutable="true">
     <bpmn:laneSet id="LaneSet_Stages"><bpmn:lane id="Lane_Admin" name="sales_admin">{refs}</bpmn:lane></bpmn:laneSet>
-    <bpmn:startEvent id="StartEvent_Stages"><bpmn:outgoing>{flows[0]}</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="StartEvent_Stages"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="startRoles" value="sales_rep" />
+    </spiffworkflow:properties></bpmn:extensionElements><bpmn:outgoing>{flows[0]}</bpmn:outgoing></bpmn:startEvent>
     {"".join(tasks)}
     <bpmn:endEvent id="EndEvent_Stages"><bpmn:incoming>{flows[-1]}</bpmn:incoming></bpmn:endEvent>
     {"".join(sequence)}

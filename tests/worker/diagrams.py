@@ -9,7 +9,9 @@ SLA_PROBE = """<?xml version="1.0" encoding="UTF-8"?>
         <bpmn:flowNodeRef>EndEvent_Sla</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="StartEvent_Sla"><bpmn:outgoing>Flow_ToReview</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="StartEvent_Sla"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="startRoles" value="sales_rep" />
+    </spiffworkflow:properties></bpmn:extensionElements><bpmn:outgoing>Flow_ToReview</bpmn:outgoing></bpmn:startEvent>
     <bpmn:userTask id="Task_Review" name="审核">
       <bpmn:extensionElements><spiffworkflow:properties>
         <spiffworkflow:property name="formJsonSchemaFilename" value="sla_form.json" />
@@ -32,7 +34,9 @@ MONTHLY_PROBE = """<?xml version="1.0" encoding="UTF-8"?>
         <bpmn:flowNodeRef>Task_Check</bpmn:flowNodeRef><bpmn:flowNodeRef>EndEvent_Monthly</bpmn:flowNodeRef>
       </bpmn:lane>
     </bpmn:laneSet>
-    <bpmn:startEvent id="StartEvent_ByHand"><bpmn:outgoing>Flow_ByHand</bpmn:outgoing></bpmn:startEvent>
+    <bpmn:startEvent id="StartEvent_ByHand"><bpmn:extensionElements><spiffworkflow:properties>
+      <spiffworkflow:property name="startRoles" value="sales_admin" />
+    </spiffworkflow:properties></bpmn:extensionElements><bpmn:outgoing>Flow_ByHand</bpmn:outgoing></bpmn:startEvent>
     <bpmn:startEvent id="StartEvent_Monthly"><bpmn:outgoing>Flow_Monthly</bpmn:outgoing>
       <bpmn:timerEventDefinition id="TimerDefinition_Monthly"><bpmn:timeCycle>"R/2026-01-01T01:00:00+08:00/P1M"</bpmn:timeCycle></bpmn:timerEventDefinition>
     </bpmn:startEvent>
