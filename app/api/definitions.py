@@ -8,13 +8,15 @@ from app.api.access import require_role
 from app.api.parsing import ApiBlueprint
 from app.api.schemas import MAX_ID
 from app.errors import NotFound
-from app.services import deployment
+from app.services import deployment, instances
 
 blp = ApiBlueprint("process-definitions", __name__, description="Deployed process definitions")
 
 
 class ListQuerySchema(Schema):
     all = fields.Boolean(load_default=False, metadata={"description": "every version, not only the latest"})
+    startable = fields.Boolean(load_default=False,
+                               metadata={"description": "only the latest versions the caller may start (the start catalogue)"})
 
 
 class VersionQuerySchema(Schema):
@@ -28,6 +30,8 @@ class DefinitionSchema(Schema):
     name = fields.String(required=True)
     deployed_at = fields.DateTime(required=True)
     deployed_by = fields.String(required=True, allow_none=True, metadata={"description": "username; null when deployed from the command line"})
+    may_start = fields.Boolean(required=True, metadata={"description": "whether the caller may start this version: "
+                                                                       "one of their roles is in its startRoles"})
 
 
 class DeployFilesSchema(Schema):
@@ -58,6 +62,10 @@ class DefinitionDetailSchema(Schema):
     name = fields.String(required=True)
     deployed_at = fields.DateTime(required=True)
     deployed_by = fields.String(required=True, allow_none=True)
+    may_start = fields.Boolean(required=True)
+    start_roles = fields.List(fields.String(), required=True,
+                              metadata={"description": "the role codes its diagram lets start it by hand; "
+                                                       "empty: only its timer starts it"})
     start_form = fields.Dict(required=True, allow_none=True, metadata={"description": "JSON Schema of the start data"})
     start_form_key = fields.String(required=True, allow_none=True)
     user_tasks = fields.List(fields.Nested(UserTaskSchema), required=True)
@@ -66,7 +74,8 @@ class DefinitionDetailSchema(Schema):
 def _summary(definition) -> dict:
     return {"key": definition.key, "version": definition.version, "name": definition.name,
             "deployed_at": definition.deployed_at,
-            "deployed_by": definition.deployed_by.username if definition.deployed_by else None}
+            "deployed_by": definition.deployed_by.username if definition.deployed_by else None,
+            "may_start": instances.may_start(definition, current_user())}
 
 
 def _found(key: str, version: int | None):
@@ -81,7 +90,10 @@ def _found(key: str, version: int | None):
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, DefinitionSchema(many=True))
 def list_definitions(query):
-    """The latest version of every process key (``?all=true``: every version)."""
+    """The latest version of every process key (``?all=true``: every version;
+    ``?startable=true``: only what the caller may start)."""
+    if query["startable"]:
+        return [_summary(d) for d in instances.startable_definitions(current_user())]
     return [_summary(d) for d in deployment.latest_definitions(all_versions=query["all"])]
 
 
@@ -104,7 +116,8 @@ def get_definition(query, key):
     """A version's start form and user tasks, with their JSON Schema forms."""
     definition = _found(key, query.get("version"))
     return {
-        **_summary(definition), "start_form": definition.form_schema(definition.start_form),
+        **_summary(definition), "start_roles": list(definition.start_roles or ()),
+        "start_form": definition.form_schema(definition.start_form),
         "start_form_key": definition.start_form,
         "user_tasks": [{"element_id": t["element_id"], "name": t["name"], "role": t.get("lane"),
                         "form": definition.form_schema(t.get("form")), "form_key": t.get("form"),

@@ -1,15 +1,19 @@
 """Starting, cancelling and retrying process instances; reading them."""
+import secrets
 
 from app import clock
 from app.audit.chain import jsonable, record_instance_event
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, ProcessInstance, User
+from app.models import InstanceStatus, ProcessDefinition, ProcessInstance, User
+from app.services.accounts import find_user, hash_password
 from app.services.commands import command, finish, lock_instance, open_run, start_run
-from app.services.deployment import find_definition
+from app.services.deployment import find_definition, latest_definitions
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
-from app.services.permissions import ensure_may_change, ensure_process_admin, storable_text
+from app.services.permissions import READ_ONLY_ROLE, ensure_may_change, ensure_process_admin, storable_text
+
+SYSTEM_USERNAME = "system"
 
 
 def requester_facts(user: User) -> dict:
@@ -18,16 +22,72 @@ def requester_facts(user: User) -> dict:
             "department": user.department, "region": user.region}
 
 
-@command
-def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
-    """Start the latest version of ``process_key`` with start-form ``data``.
-    Raises ValidationFailed (unknown key, bad start data), Forbidden (auditors)."""
-    ensure_may_change(actor)
+def system_user() -> User:
+    """The account timer-started instances run as (it cannot sign in and
+    holds no role, so it starts nothing by hand)."""
+    user = find_user(SYSTEM_USERNAME)
+    if user is None:
+        user = User(username=SYSTEM_USERNAME, display_name="系统", active=False, department="系统",
+                    password_hash=hash_password(secrets.token_hex(16)))
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def may_start(definition: ProcessDefinition, user: User | None) -> bool:
+    """Whether ``user`` may start ``definition`` by hand: an active person
+    holding a role its diagram names in ``startRoles``. Nobody is implied:
+    not process admins, not integration accounts, never auditors."""
+    if user is None or not user.active or user.has_role(READ_ONLY_ROLE):
+        return False
+    return any(user.has_role(code) for code in definition.start_roles or ())
+
+
+def startable_definitions(user: User) -> list[ProcessDefinition]:
+    """The latest version of every process ``user`` may start by hand: the
+    start catalogue (empty for auditors and the system account)."""
+    return [definition for definition in latest_definitions() if may_start(definition, user)]
+
+
+def _deployed(process_key: str, business_key: str | None) -> ProcessDefinition:
     if business_key is not None and (not storable_text(business_key) or len(business_key) > 128):
         raise ValidationFailed.for_fields({"business_key": ["Up to 128 characters of text."]})
     definition = find_definition(process_key) if isinstance(process_key, str) else None
     if definition is None:
         raise ValidationFailed.for_fields({"process_key": [f"No process {process_key!r} is deployed."]})
+    return definition
+
+
+@command
+def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
+    """Start the latest version of ``process_key`` by hand, with start-form
+    ``data``: every door (web, API) comes here. Raises ValidationFailed
+    (unknown key, bad business key, bad start data), Forbidden (``read_only``:
+    auditors; ``not_a_starter``: none of the actor's roles is in the diagram's
+    ``startRoles``), checked before the data is looked at."""
+    ensure_may_change(actor)
+    definition = _deployed(process_key, business_key)
+    if not may_start(definition, actor):
+        named = ", ".join(definition.start_roles or ()) or "nobody (only its timer)"
+        raise Forbidden(f"Your roles may not start {definition.name!r}; its diagram lets {named} start it.",
+                        code="not_a_starter")
+    return _start(definition, data, actor, business_key)
+
+
+@command
+def start_on_schedule(process_key: str, data: dict, business_key: str) -> ProcessInstance:
+    """The worker's start of ``process_key`` when its timer start event is
+    due, as the system account. Raises ValidationFailed (unknown key, bad
+    data), Forbidden (``no_timer_start``: the latest version has no timer
+    start event, so the system may not start it)."""
+    definition = _deployed(process_key, business_key)
+    if not definition.timer_start:
+        raise Forbidden(f"{definition.name!r} has no timer start event; the system starts only timer starts.",
+                        code="no_timer_start")
+    return _start(definition, data, system_user(), business_key)
+
+
+def _start(definition: ProcessDefinition, data: dict, actor: User, business_key: str | None) -> ProcessInstance:
     validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
     data = with_computed_figures(definition.form_schema(definition.start_form), data)  # figures decide, not typing
     full_data = {**data, "requester": requester_facts(actor)}

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import (EmailState, HumanTask, Level, Notification, ProcessDefinition, ScheduledStart, TaskStatus,
                         User)
 from app.services.events import pause_for_fault_injection, take_one
+from app.services.instances import start_on_schedule
 from app.services.mailer import send_mail
 from app.services.notifications import notify, role_holders
 from app.services.unit_of_work import use_case
@@ -18,7 +19,6 @@ from app.workflow.schedule import next_start
 
 log = logging.getLogger(__name__)
 MAX_EMAIL_ATTEMPTS = 8
-SYSTEM_USERNAME = "system"
 
 
 def _performers(task: HumanTask) -> list[User]:
@@ -97,21 +97,6 @@ def send_next_email() -> int | None:
     return notification_id
 
 
-def system_user() -> User:
-    """The account timer-started instances run as (it cannot sign in)."""
-    from app.services.accounts import find_user, hash_password
-
-    user = find_user(SYSTEM_USERNAME)
-    if user is None:
-        import secrets
-
-        user = User(username=SYSTEM_USERNAME, display_name="系统", active=False, department="系统",
-                    password_hash=hash_password(secrets.token_hex(16)))
-        db.session.add(user)
-        db.session.flush()
-    return user
-
-
 def _latest_timer_definitions() -> dict[str, ProcessDefinition]:
     latest = {}
     for definition in db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.version)):
@@ -147,8 +132,6 @@ def start_next_scheduled() -> str | None:
     """Start one process whose scheduled time has come, as the system
     account, with its start form's defaults; plan its next start. Returns
     the process key, or None."""
-    from app.services.instances import start_instance
-
     now = clock.now()
     key = take_one(select(ScheduledStart.process_key).where(ScheduledStart.next_due_at <= now)
                    .order_by(ScheduledStart.next_due_at, ScheduledStart.process_key))
@@ -162,7 +145,7 @@ def start_next_scheduled() -> str | None:
     if definition is not None:
         try:
             with db.session.begin_nested():
-                instance = start_instance(key, _start_defaults(definition), system_user(), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}")
+                instance = start_on_schedule(key, _start_defaults(definition), business_key=f"{key}@{due:%Y-%m-%dT%H:%M}")
             schedule.last_started_at, schedule.last_instance_id = now, instance.id
         except Exception:  # a start that cannot run must not block the schedule: log it and go on
             log.exception("scheduled start of %s failed", key)

@@ -1,11 +1,14 @@
-"""Start a process: the catalogue of deployed processes by area, and each
-one's start form."""
+"""Start a process: the catalogue of the processes the user may start, by
+area, and each one's start form. Who may start is the diagram's startRoles,
+enforced by ``instances.start_instance``; the pages only stop offering what
+would be refused."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.errors import Forbidden, ValidationFailed
 from app.services import deployment, instances
+from app.services.permissions import READ_ONLY_ROLE
 from app.web import bp
 from app.web.attachments import AttachmentStore
 from app.web.catalogue_areas import group_by_area
@@ -19,7 +22,7 @@ BUSINESS_KEY_MAX = 128
 @bp.get("/start")
 @login_required
 def catalogue():
-    areas = group_by_area(deployment.latest_definitions())
+    areas = group_by_area(instances.startable_definitions(current_user))
     return render_template("catalogue.html", areas=areas)
 
 
@@ -28,6 +31,13 @@ def _definition(key: str):
     if definition is None:
         abort(404)
     return definition
+
+
+def _refused(code: str):
+    """The readable 403 page instead of a form the user may not submit."""
+    code = "read_only" if code == "read_only" or current_user.has_role(READ_ONLY_ROLE) else code
+    message = error_text(code, error_text("forbidden"))
+    return render_template("error.html", status=403, code=code, message=message, details={}), 403
 
 
 def _render(definition, values: dict, business_key: str = "", errors: dict | None = None, status: int = 200,
@@ -45,13 +55,18 @@ def _render(definition, values: dict, business_key: str = "", errors: dict | Non
 @bp.get("/start/<key>")
 @login_required
 def start_form(key: str):
-    return _render(_definition(key), {})
+    definition = _definition(key)
+    if not instances.may_start(definition, current_user):
+        return _refused("not_a_starter")
+    return _render(definition, {})
 
 
 @bp.post("/start/<key>")
 @login_required
 def start(key: str):
     definition = _definition(key)
+    if not instances.may_start(definition, current_user):  # before any upload is stored
+        return _refused("not_a_starter")
     business_key = (request.form.get("business_key") or "").strip()[:BUSINESS_KEY_MAX + 1]
     data: dict = {}
     try:
@@ -61,6 +76,8 @@ def start(key: str):
         return _render(definition, data or request.form.to_dict(), business_key, exc.details.get("fields") or {},
                        422, error_text(exc.code))
     except Forbidden as exc:
+        if exc.code in ("read_only", "not_a_starter"):
+            return _refused(exc.code)
         return _render(definition, data, business_key, None, 403, error_text(exc.code, exc.message))
     flash(gettext("Submitted: %(process)s %(key)s.", process=definition.name,
                   key=instance.business_key or f"#{instance.id}"))

@@ -19,7 +19,7 @@ def test_list_has_the_latest_version_of_each_key(api):
     listed = api("rep_east1").ok("get", "/process-definitions")
     assert sorted(d["key"] for d in listed) == KEYS and {"dealer_onboarding", "travel_request"} <= set(KEYS)
     travel = next(d for d in listed if d["key"] == "travel_request")
-    assert set(travel) == {"key", "version", "name", "deployed_at", "deployed_by"}
+    assert set(travel) == {"key", "version", "name", "deployed_at", "deployed_by", "may_start"}
     assert (travel["version"], travel["deployed_by"]) == (1, None)  # the fixture deploys as the command line does
 
 

@@ -63,6 +63,7 @@ def test_validation_errors_are_shown_next_to_their_fields(web):
 
 
 def test_auditors_cannot_start(web):
-    response = web("auditor").post("/start/travel_request", TRIP_FORM, token_from="/start/travel_request")
+    assert web("auditor").get("/start/travel_request").status_code == 403  # no start form is offered
+    response = web("auditor").post("/start/travel_request", TRIP_FORM, token_from="/start")
     assert response.status_code == 403
     assert "审计人员" in response.get_data(as_text=True)
