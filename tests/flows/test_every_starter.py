@@ -1,0 +1,137 @@
+"""No approval can hang, swept: each flow below is started by the demo users
+its diagram lets start it (``startRoles``, read from the deployed XML) and
+driven to an end, every step taken by someone the task list offers it to
+(the assignee, else the first holder of the role who sees it). A step that
+nobody may take fails the test: that is a hang.
+
+travel_request, whose route depends on each traveller's place in the
+organisation, is started by every one of them. dealer_onboarding and
+promotion_expense, slower, by one starter per distinct (roles, manager):
+who approves depends on nothing else, so the rest would repeat them. The
+flows whose steps post orders, shipments and invoices (F01-F05, F14) and the
+back-office flows started by one or two people are walked by their own flow
+tests, not swept here."""
+from lxml import etree
+import pytest
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import InstanceStatus, ProcessDefinition, Role, User, user_role
+from app.services import tasks
+from app.services.attachments import save_bytes
+from app.services.segregation import may_hold_tasks
+from app.workflow.xml_names import NS, spiff_properties
+
+APPROVE = {"decision": "approve", "comment": "同意"}
+DEALER = "浙江泵阀总经销有限公司"
+MAX_STEPS = 30
+
+
+def start_roles(key: str) -> list[str]:
+    """The roles the deployed diagram of ``key`` lets start it by hand."""
+    definition = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == key)
+                                   .order_by(ProcessDefinition.version.desc()).limit(1))
+    root = etree.fromstring(definition.files[definition.bpmn_file].encode())
+    roles = []
+    for start in root.xpath(f"./bpmn:process[@id='{key}']/bpmn:startEvent", namespaces=NS):
+        roles += [role.strip() for role in (spiff_properties(start).get("startRoles") or "").split(",") if role.strip()]
+    return roles
+
+
+def starters(key: str) -> list[User]:
+    roles = start_roles(key)
+    if not roles:
+        pytest.skip(f"{key} declares no startRoles in this tree")
+    people = db.session.scalars(select(User).join(user_role).join(Role).where(Role.code.in_(roles))
+                                .order_by(User.username)).unique()
+    return [person for person in people if may_hold_tasks(person)]
+
+
+def one_per_shape(people: list[User]) -> list[User]:
+    """The first of ``people`` for each distinct (roles, manager)."""
+    seen, out = set(), []
+    for person in people:
+        shape = (tuple(person.role_codes), person.manager_id)
+        if shape not in seen:
+            seen.add(shape)
+            out.append(person)
+    return out
+
+
+def performer(task) -> User:
+    """Who takes ``task``: its assignee, else the first role holder offered it."""
+    if task.assignee_id is not None:
+        return task.assignee
+    holders = db.session.scalars(select(User).join(user_role).join(Role)
+                                 .where(Role.code == task.candidate_role).order_by(User.username)).unique()
+    for holder in holders:
+        if task in tasks.tasks_for(holder):
+            return holder
+    pytest.fail(f"{task.element_id} of {task.instance.process_key} hangs: no holder of {task.candidate_role} may act")
+
+
+def drive(sales, instance, answers: dict) -> list[tuple[str, str]]:
+    """Complete ready tasks until ``instance`` ends; returns (element, performer) in order."""
+    steps = []
+    for _ in range(MAX_STEPS):
+        if instance.status is InstanceStatus.completed:
+            return steps
+        ready = sales.ready(instance)
+        assert ready, f"{instance.process_key} waits with no task ready ({instance.status.value}: {instance.error_message})"
+        task = ready[0]
+        person = performer(task)
+        answer = answers.get(task.element_id, APPROVE if task.is_approval else None)
+        assert answer is not None, f"no data for {task.element_id} of {instance.process_key}"
+        data = answer(instance) if callable(answer) else answer
+        tasks.complete_task(task.id, person, data)
+        assert person.id != instance.started_by_id or not task.is_approval
+        steps.append((task.element_id, person.username))
+    pytest.fail(f"{instance.process_key} did not end within {MAX_STEPS} steps: {steps}")
+
+
+TRIP = {"purpose": "拜访客户", "destination": "杭州", "start_date": "2026-12-08", "end_date": "2026-12-09",
+        "transport": "火车", "estimated_cost": 900}
+
+
+def test_every_traveller_gets_an_answer(sales):
+    travellers = starters("travel_request")
+    assert {"sales_admin", "order_clerk", "dispatcher", "rep_east1"} <= {p.username for p in travellers}
+    for traveller in travellers:
+        if traveller.manager is None:
+            continue  # the general manager approves his own trips outside the platform (test_travel_request)
+        instance = sales.start("travel_request", TRIP, traveller.username)
+        steps = drive(sales, instance, {})
+        approvers = [who for _, who in steps]
+        assert traveller.username not in approvers and len(set(approvers)) == len(approvers), (traveller, steps)
+
+
+def test_every_representative_onboards_a_dealer(sales):
+    for rep in one_per_shape(starters("dealer_onboarding")):
+        prospect = {"company_name": f"{rep.username}华信商贸有限公司", "region": rep.region or "华东", "province": "浙江",
+                    "contact_name": "陈经理", "contact_phone": "13800000000", "business_scope": "工业设备分销",
+                    "expected_annual_volume": 3000000}
+        instance = sales.start("dealer_onboarding", prospect, rep.username)
+        drive(sales, instance, {
+            "Task_FillEvaluation": {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5,
+                                    "logistics_score": 4, "reputation_score": 4, "team_score": 3,
+                                    "overall_comment": "网络覆盖全省"},
+            "Task_DirectorApproval": {**APPROVE, "annual_target": 5000000, "special_discount_pct": 3,
+                                      "payment_days": 30, "credit_limit": 300000},
+            "Task_SignContract": {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28"},
+        })
+
+
+def _claim(instance):
+    return {"customer_paid_date": "2026-12-01",
+            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", f"flow sheet {instance.id}".encode()),
+            "claim_lines": [{"category": "展位费", "amount": 5000,
+                             "receipt": save_bytes("invoice.pdf", "application/pdf", f"invoice {instance.id}".encode())}]}
+
+
+def test_every_applicant_gets_a_promotion_expense_through(sales, customer_code):
+    dealer = customer_code(DEALER)
+    for applicant in one_per_shape(starters("promotion_expense")):
+        instance = sales.start("promotion_expense", {"expense_type": "exhibition", "amount": 5000, "customer": dealer,
+                                                     "purpose": "展会展位及资料"}, applicant.username)
+        steps = drive(sales, instance, {"Task_SubmitClaim": _claim})
+        assert steps[0] == ("Task_RegionalManagerReview", applicant.manager.username)
