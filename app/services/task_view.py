@@ -102,14 +102,17 @@ def _scalar(key: str, value, schema: dict) -> dict:
         return {"kind": "text", "text": options}
     if not schema and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
         return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}
-    if schema.get("format") == "date" or (not schema and key.endswith("date") and _ISO_DATE.match(str(value))):
+    if schema.get("format") == "date" or (not schema and isinstance(value, str) and _ISO_DATE.match(value)):
         return {"kind": "date", "value": str(value)}
     if _is_money(schema) or (not schema.get("type") and key in MONEY_KEYS):
         return {"kind": "money", "value": _number_text(value, places=2)}
     if not schema.get("type") and key in PRICE_KEYS:
         return {"kind": "price", "value": _price_text(value)}
     if not schema.get("type") and key in RATE_KEYS:
-        return {"kind": "text", "text": f"{_number_text(Decimal(str(value)) * 100)}%"}
+        try:
+            return {"kind": "text", "text": f"{_number_text(Decimal(str(value)) * 100)}%"}
+        except InvalidOperation:
+            pass
     if not schema.get("type") and key in QTY_KEYS:
         return {"kind": "text", "text": _number_text(value)}
     return {"kind": "text", "text": str(value)}

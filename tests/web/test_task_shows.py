@@ -258,3 +258,20 @@ def test_the_order_shown_is_the_ledgers_not_the_figures_in_the_instance_data(sal
     order = text(section(task_page(web, "sales_admin", instance, "Task_OrderReview"), "order_result"))
     assert "价税合计 ¥2,215.00" in order and "¥980.00" in order
     assert "¥1.00" not in order and "¥0.01" not in order
+
+
+def test_values_of_any_shape_become_a_display_tree_without_error():
+    from app.services.task_view import describe
+
+    assert describe("tax_rate", "0.13") == {"kind": "text", "text": "13%"}
+    assert describe("tax_rate", "n/a") == {"kind": "text", "text": "n/a"}  # odd data is shown, never a 500
+    assert describe("unit_price", "80.40000000") == {"kind": "price", "value": "80.40"}
+    assert describe("unit_price", "12.34567800") == {"kind": "price", "value": "12.345678"}
+    assert describe("valid_to", "2027-11-01") == {"kind": "date", "value": "2027-11-01"}
+    table = describe("lines", [{"material": "M", "qty": "2.0000", "gross": "3.10", "unit_price": "1.55"},
+                               {"material": "N", "qty": "1", "gross": "1", "unit_price": "1"}])
+    assert [c["key"] for c in table["columns"]] == ["material", "qty", "unit_price", "gross"]
+    assert table["totals"] == [None, None, None, {"kind": "money", "value": "4.10"}]  # amounts add up, prices do not
+    grid = describe("report", {"month": "2026-11", "totals": {"month": {"shipped": "1"}, "ytd": {"shipped": "2"}}})
+    assert [item["key"] for item in grid["items"]] == ["month", "totals"] and grid["items"][1]["node"]["kind"] == "table"
+    assert describe("x", {"ok": False, "error": {"code": "c", "message": "没有价格"}})["items"][0]["node"]["text"] == "没有价格"
