@@ -1,7 +1,14 @@
 """Test harness: one database per run, built by the migrations; every test in
-an outer transaction that is rolled back, so tests never see each other."""
+an outer transaction that is rolled back, so tests never see each other.
+
+Every test runs under a frozen platform clock at ``FROZEN_AT`` (Tuesday
+2026-12-01 09:00 UTC = 17:00 in Shanghai, inside working hours; business date
+2026-12-01), set before any fixture builds data; ``frozen_clock`` moves it. A
+test that needs the system clock says so with ``@pytest.mark.real_clock``;
+those are the tests the faketime pass (``make test-faketime``) exercises."""
 import os
 import re
+from datetime import datetime, timedelta, timezone
 
 import flask_migrate
 import pytest
@@ -230,6 +237,8 @@ def flow(org, deployed):
 
 
 class FrozenClock:
+    """A stopped clock: ``now`` is what the platform reads until moved."""
+
     def __init__(self, start):
         self.now = start
 
@@ -237,23 +246,49 @@ class FrozenClock:
         return self.now
 
     def advance(self, **delta):
-        from datetime import timedelta
-
         self.now = self.now + timedelta(**delta)
         return self.now
 
 
-@pytest.fixture
-def frozen_clock(app):
-    """The platform clock, stopped at 2026-12-01 09:00 UTC until moved."""
-    from datetime import datetime, timezone
+# Where every test's clock stands unless the test moves it or is marked
+# ``real_clock``: Tuesday 2026-12-01 09:00 UTC, 17:00 in Shanghai, a working
+# day inside BUSINESS_HOURS; the business date is 2026-12-01, the last ended
+# month 2026-11. Fixed, so no test depends on the day it runs.
+FROZEN_AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 
+
+@pytest.fixture(autouse=True)
+def _platform_clock(request):
+    """Every test's platform clock is frozen at ``FROZEN_AT`` before any of its
+    fixtures build data (autouse fixtures come first in their scope), so a
+    fixture's rows are dated the same whatever the fixture order and the
+    real date. Tests marked ``real_clock`` (real commits read by other
+    processes, the live browser server) keep the system clock."""
+    if request.node.get_closest_marker("real_clock"):
+        yield None
+        return
     from app import clock
 
-    controller = FrozenClock(datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc))
-    clock.set_clock(app, controller)
-    yield controller
-    clock.set_clock(app, None)
+    controller = FrozenClock(FROZEN_AT)
+    # Only tests that use the shared app get it; pure unit tests stay free of the database.
+    app = request.getfixturevalue("_app") if "_app" in request.fixturenames else None
+    if app is not None:
+        clock.set_clock(app, controller)
+    try:
+        yield controller
+    finally:
+        if app is not None:
+            clock.set_clock(app, None)
+
+
+@pytest.fixture
+def frozen_clock(_platform_clock, app):
+    """The platform clock every test already runs under (stopped at
+    ``FROZEN_AT``), for tests that move it: ``frozen_clock.advance(hours=49)``
+    or ``frozen_clock.now = ...``."""
+    if _platform_clock is None:
+        pytest.fail("a test marked real_clock cannot use frozen_clock", pytrace=False)
+    return _platform_clock
 
 
 @pytest.fixture

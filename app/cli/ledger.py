@@ -5,6 +5,7 @@ from datetime import date
 import click
 from flask.cli import AppGroup
 
+from app import clock
 from app.ledger import checks, pricing
 
 
@@ -42,10 +43,10 @@ def check(month, as_json):
 
 
 @ledger.command("coverage")
-@click.option("--on", "on", default=None, help="ISO date (default today).")
+@click.option("--on", "on", default=None, help="ISO date (default the business date today).")
 def coverage(on):
     """List active (customer, saleable material) pairs without exactly one price."""
-    gaps = pricing.coverage_gaps(date.fromisoformat(on) if on else date.today())
+    gaps = pricing.coverage_gaps(date.fromisoformat(on) if on else clock.today())
     for gap in gaps:
         click.echo(f"{gap['customer']} × {gap['material']}: {gap['code']}")
     click.echo(f"{len(gaps)} gaps.")
@@ -54,7 +55,8 @@ def coverage(on):
 
 
 @ledger.command("demo-month")
-@click.option("--month", callback=_month, default="2026-11", show_default=True, help="YYYY-MM, an open month.")
+@click.option("--month", callback=_month, default=None,
+              help="YYYY-MM, an open month (default the month before today's business date).")
 def demo_month(month):
     """Post a scripted month of business on the demo data and reconcile it
     (run ``flask demo load`` first; running it again posts nothing new)."""

@@ -79,7 +79,7 @@ def create_customer(call: ActionCall, *, name: str, region: str, channel: str = 
                                    source_key=f"{call.idempotency_key}#profile"))
     db.session.flush()
     # the opening version of the credit history, so every limit has its record
-    db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=clock.now().date(), reason="onboarding",
+    db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=today(), reason="onboarding",
                                   decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#credit", created_at=clock.now()))
     db.session.flush()
     return {"customer_code": customer.code, "customer_id": customer.id}
@@ -151,7 +151,7 @@ def opening_version(customer: Customer, *, reason: str, decided_by_id: int | Non
         value = getattr(customer, field)
         values[field] = _column_default(field) if value is None else value
     version = CustomerProfile(customer=customer, reason=reason, decided_by_id=decided_by_id, source_key=source_key,
-                              valid_from=(customer.created_at or clock.now()).date(), created_at=clock.now(), **values)
+                              valid_from=clock.business_date(customer.created_at or clock.now()), created_at=clock.now(), **values)
     if customer.salesperson is not None:
         version.salesperson = customer.salesperson
     if customer.class_node is not None:

@@ -12,9 +12,6 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from zoneinfo import ZoneInfo
-
-from flask import current_app
 from sqlalchemy import func, select
 
 from app import clock
@@ -53,11 +50,9 @@ def period_of(day: date) -> str:
 
 
 def today() -> date:
-    """The business date: today in ``BUSINESS_TIMEZONE`` by the app's clock
-    (tests freeze it). At 01:00 in Shanghai it is already tomorrow, though
-    still today in UTC: a document or a month-end timer goes by this date."""
-    zone = ZoneInfo(current_app.config.get("BUSINESS_TIMEZONE", "Asia/Shanghai"))
-    return clock.now().astimezone(zone).date()
+    """The business date (``app.clock.today``), kept here because the ledger
+    reads it everywhere under this name."""
+    return clock.today()
 
 
 def ensure_open(day: date) -> None:

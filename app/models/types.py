@@ -5,6 +5,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from sqlalchemy import BigInteger, DateTime, Numeric
 from sqlalchemy.types import TypeDecorator
 
+from app import clock
+
 
 class UTCDateTime(TypeDecorator):
     """A timezone-aware UTC datetime.
@@ -30,7 +32,9 @@ class UTCDateTime(TypeDecorator):
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    """Column default for created/started/deployed times: the platform clock,
+    so a row written under a frozen or moved clock carries that time."""
+    return clock.now()
 
 
 class ScaledDecimal(TypeDecorator):

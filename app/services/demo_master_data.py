@@ -3,12 +3,18 @@ customers across the five regions (each served by a rep of its region),
 48 products, two price lists with class rules and customer-specific prices,
 opening stock, and signed contracts (with an amount cap) for each region's
 provincial dealer and key direct customer. Idempotent: everything is found
-by its code first."""
+by its code first.
+
+Dates follow the business date, not fixed years, so the demo works in any
+year: prices, credit and opening stock start on 1 January of the year of the
+last ended month (the demo month's year), contracts run to the next 1 January
+after today."""
 from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 from app.ledger import catalogue, contracts, pricing, shipping
 from app.ledger.customers import next_customer_code
@@ -16,7 +22,14 @@ from app.models import Contract, Customer, CustomerCredit, Material, PriceItem, 
 from app.services.demo_organisation import REGIONS
 from app.services.unit_of_work import use_case
 
-VALID_FROM = date(2026, 1, 1)
+
+
+def demo_year_start() -> date:
+    """1 January of the year of the month before today's business date: the
+    demo month (``flask ledger demo-month``) then always falls after it."""
+    today = clock.today()
+    return date(today.year - (today.month == 1), 1, 1)
+
 
 CUSTOMER_CLASSES = [  # code, name, parent
     ("ALL", "全部客户", None), ("DEALER", "经销商", "ALL"), ("DEALER_PROV", "省级总经销", "DEALER"),
@@ -81,7 +94,7 @@ def _ensure_customers() -> list[Customer]:
                 db.session.add(customer)
                 db.session.flush()
                 db.session.add(CustomerCredit(customer=customer, credit_limit=limit, rating=customer.credit_rating,
-                                              valid_from=VALID_FROM, reason="demo opening", source_key=f"demo:credit:{customer.code}"))
+                                              valid_from=demo_year_start(), reason="demo opening", source_key=f"demo:credit:{customer.code}"))
             customers.append(customer)
     return customers
 
@@ -114,6 +127,7 @@ def _list(code, name, inclusive) -> PriceList:
 
 
 def _ensure_prices(customers, materials) -> None:
+    start = demo_year_start()
     standard = _list("STD", "标准价（含税）", True)
     dealer = _list("DEALER", "经销商协议价（不含税）", False)
     if db.session.scalar(select(PriceItem.id).limit(1)) is None:
@@ -121,23 +135,23 @@ def _ensure_prices(customers, materials) -> None:
             price = getattr(material, "demo_price", None)
             if price is None:
                 continue
-            pricing.add_price_item(price_list=standard, material=material, unit_price=price, valid_from=VALID_FROM)
+            pricing.add_price_item(price_list=standard, material=material, unit_price=price, valid_from=start)
             pricing.add_price_item(price_list=standard, material=material, unit_price=price * Decimal("0.95"),
-                                   valid_from=VALID_FROM, min_qty=50)
+                                   valid_from=start, min_qty=50)
             pricing.add_price_item(price_list=dealer, material=material, unit_price=price / Decimal("1.13") * Decimal("0.85"),
-                                   valid_from=VALID_FROM)
+                                   valid_from=start)
     if db.session.scalar(select(PriceRule.id).limit(1)) is None:
         everyone = catalogue.ensure_customer_class("ALL", "全部客户")
         for class_code, *_ in MATERIAL_CLASSES:
             if class_code in ("PUMP", "VALVE", "MOTOR", "PARTS"):  # one customer class per material class (NC rule)
                 node = catalogue.ensure_material_class(class_code, class_code)
-                pricing.add_price_rule(price_list=standard, customer_class=everyone, material_class=node, valid_from=VALID_FROM)
+                pricing.add_price_rule(price_list=standard, customer_class=everyone, material_class=node, valid_from=start)
         pumps = catalogue.ensure_material_class("PUMP", "泵")
         valves = catalogue.ensure_material_class("VALVE", "阀门")
         for customer in customers:
             if customer.customer_class == "DEALER_PROV":  # provincial dealers buy at the dealer list
                 for node in (pumps, valves):
-                    pricing.add_price_rule(price_list=dealer, customer=customer, material_class=node, valid_from=VALID_FROM)
+                    pricing.add_price_rule(price_list=dealer, customer=customer, material_class=node, valid_from=start)
 
 
 # customer class → (amount cap, price terms, payment terms) of its demo contract
@@ -148,8 +162,10 @@ DEMO_CONTRACTS = {
 
 
 def _ensure_contracts(customers) -> int:
-    """One signed 2026 contract per provincial dealer and key direct customer,
-    numbered HT-DEMO-<customer code>."""
+    """One signed contract per provincial dealer and key direct customer,
+    numbered HT-DEMO-<customer code>, from the demo year's start to the next
+    1 January after today."""
+    start, end = demo_year_start(), date(clock.today().year + 1, 1, 1)
     made = 0
     for customer in customers:
         if customer.customer_class not in DEMO_CONTRACTS:
@@ -158,7 +174,7 @@ def _ensure_contracts(customers) -> int:
         if db.session.scalar(select(Contract.id).where(Contract.number == number)) is not None:
             continue
         cap, price_terms, payment_terms = DEMO_CONTRACTS[customer.customer_class]
-        contracts.make_contract(customer, number, cap, valid_from=VALID_FROM, valid_to=date(2027, 1, 1),
+        contracts.make_contract(customer, number, cap, valid_from=start, valid_to=end,
                                 price_terms=price_terms, payment_terms=payment_terms, payment_days=customer.payment_days,
                                 attachments=[], signed_by_id=customer.salesperson_id, source_key=f"demo:contract:{number}")
         made += 1
@@ -166,10 +182,15 @@ def _ensure_contracts(customers) -> int:
 
 
 def _ensure_stock(materials) -> int:
+    """Two opening batches per material, named B<yymm> after the months they
+    were made: December of the year before and January of the demo year."""
+    start = demo_year_start()
+    batches = ((f"B{(start.year - 1) % 100:02d}12", 400), (f"B{start.year % 100:02d}01", 600))
     received = 0
     for material in materials:
-        for batch, qty in ((f"B2512-{material.code}", 400), (f"B2601-{material.code}", 600)):
-            movement = shipping.receive_opening_stock(material, qty, batch, VALID_FROM, f"demo:opening:{batch}")
+        for prefix, qty in batches:
+            batch = f"{prefix}-{material.code}"
+            movement = shipping.receive_opening_stock(material, qty, batch, start, f"demo:opening:{batch}")
             received += movement is not None
     return received
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.ledger import checks
 from app.ledger.balances import customer_receivables_total
@@ -20,12 +21,19 @@ from app.workflow.actions import ActionCall, run_action
 DEMO_INSTANCE = 0  # no process instance: the keys still make every step idempotent per run
 
 
+def previous_month(day: date) -> str:
+    """YYYY-MM of the month before ``day``'s: the last month that has ended."""
+    return f"{day.year - 1:04d}-12" if day.month == 1 else f"{day.year:04d}-{day.month - 1:02d}"
+
+
 @use_case
-def run_demo_month(month: str = "2026-11", *, run_id: str = "demo") -> dict:
-    """Post a month of business dated inside ``month`` (YYYY-MM; it must be
-    open) and reconcile it. Needs the demo organisation and master data.
-    Returns {"orders", "invoices", "receipts", "report", "checks"}. A second
-    run with the same ``run_id`` posts nothing new."""
+def run_demo_month(month: str | None = None, *, run_id: str = "demo") -> dict:
+    """Post a month of business dated inside ``month`` (YYYY-MM, default the
+    month before today's business date; it must be open) and reconcile it.
+    Needs the demo organisation and master data. Returns {"orders",
+    "invoices", "receipts", "report", "checks"}. A second run with the same
+    ``run_id`` posts nothing new."""
+    month = month or previous_month(clock.today())
     year, mon = (int(part) for part in month.split("-"))
     steps = itertools.count(1)
 

@@ -34,11 +34,23 @@ class _ClockedDatetime(datetime):
         current = clock.now()
         return current.astimezone(tz) if tz is not None else current.replace(tzinfo=None)
 
-
-class _ClockedDate(date):
+    # The inherited ones would read the system clock.
     @classmethod
     def today(cls):
-        return clock.now().date()
+        return cls.now()
+
+    @classmethod
+    def utcnow(cls):
+        return cls.now()
+
+
+class _ClockedDate(date):
+    """``date.today()`` in a diagram is the business date (in
+    ``BUSINESS_TIMEZONE``), the same day the ledger dates documents by."""
+
+    @classmethod
+    def today(cls):
+        return clock.today()
 
 
 _timer_definitions.datetime = _ClockedDatetime

@@ -1,7 +1,7 @@
 """The customer file is versioned (LEDGER.md "Master data"): a change is a new
 customer_profile row valid from a date, never an update; the Customer row is
 the snapshot of today's version; as-of reads give any other day's."""
-from datetime import date
+from datetime import date, datetime, timezone
 
 import flask_migrate
 import pytest
@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from app import create_app
 from app.extensions import db
 from app.ledger.customers import customer_as_of, versions
-from app.models import Customer, CustomerProfile, PostedRecordImmutable
+from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
 from app.workflow.actions import BusinessRuleViolation
 from ledger.harness import new_call
 
@@ -37,6 +37,7 @@ def _refused(act, code, **params):
 def test_every_customer_has_its_opening_version(world, frozen_clock):
     for customer in (world.c1, world.c2, world.c3):
         [opening] = versions(customer)
+        assert opening.valid_from == TODAY  # world was built on the frozen clock, though requested before it
         assert (opening.region, opening.salesperson_id, opening.payment_days, opening.on_hold, opening.active) == (
             customer.region, customer.salesperson_id, customer.payment_days, False, True)
         assert opening.class_id == customer.class_id and opening.class_id is not None
@@ -49,6 +50,19 @@ def test_create_customer_writes_version_one(world, act, frozen_clock):
     [first] = versions(customer)
     assert (first.valid_from, first.reason, first.payment_days, first.salesperson.username, first.customer_class) == (
         TODAY, "onboarding", 45, "rep_test", "DEALER")
+
+
+def test_a_customer_made_after_midnight_in_shanghai_opens_on_that_day(world, act, frozen_clock):
+    # 2027-01-01 01:30 in Shanghai is still 2026-12-31 in UTC; the books go by Shanghai
+    frozen_clock.now = datetime(2026, 12, 31, 17, 30, tzinfo=timezone.utc)
+    made = act("ledger.create_customer", name="元旦新经销", region="华东", salesperson="rep_test", customer_class="DEALER")
+    onboarded = db.session.get(Customer, made["customer_id"])
+    imported = Customer(code="D09999", name="元旦导入客户", customer_class="DEALER", class_node=world.dealer, channel="dealer",
+                        region="华东", salesperson=world.rep, payment_days=30)
+    db.session.add(imported)
+    db.session.flush()
+    credit_from = db.session.scalar(select(CustomerCredit.valid_from).where(CustomerCredit.customer_id == onboarded.id))
+    assert [versions(c)[0].valid_from for c in (onboarded, imported)] + [credit_from] == [date(2027, 1, 1)] * 3
 
 
 def test_a_change_is_a_new_version_and_the_snapshot_follows(world, act, east_rep2, frozen_clock):

@@ -18,7 +18,8 @@ from app.services import deployment, instances
 from app.services.demo_organisation import load_demo_organisation
 from tests.worker.test_notifications import _Inbox
 
-pytestmark = pytest.mark.postgresql_only
+# real_clock: the worker processes read the system clock, so the seeded timers are due by it
+pytestmark = [pytest.mark.postgresql_only, pytest.mark.real_clock]
 REPO = Path(__file__).resolve().parents[2]
 DIAGRAMS = REPO / "tests" / "engine" / "diagrams"
 
