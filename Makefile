@@ -8,7 +8,7 @@ PORT   ?= 5000
 
 VENDOR := app/web/static/vendor
 
-.PHONY: run test setup setup-dev assets translations db demo clean
+.PHONY: run test test-faketime setup setup-dev assets translations db demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -73,6 +73,19 @@ test: setup-dev
 	else \
 		echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped"; \
 	fi
+
+# The SQLite pass again with the system clock moved by Debian's faketime to
+# 2027-12-31 16:30 UTC: more than a year ahead, and 2028-01-01 00:30 in
+# Shanghai while still the old year in UTC (TZ=UTC, as on a server), so any
+# read of the system clock or of a UTC date instead of the business date
+# shows. Frozen-clock tests are unmoved; tests marked real_clock (workers,
+# the live browser server, chromium included: LD_PRELOAD is inherited) and
+# the clock-free ones run in 2028. -m: the multi-threaded libfaketime (live
+# server threads); not --exclude-monotonic, under which chromium hangs.
+FAKETIME_AT ?= 2027-12-31 16:30:00
+test-faketime: setup-dev
+	@command -v faketime >/dev/null || { echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }
+	TZ=UTC faketime -m '$(FAKETIME_AT)' $(BIN)/python -m pytest
 
 clean:
 	rm -rf $(VENV) .pytest_cache .hypothesis node_modules $(VENDOR) test-artifacts

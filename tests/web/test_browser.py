@@ -18,6 +18,8 @@ from werkzeug.serving import make_server
 from app import create_app
 from app.extensions import db
 
+# real_clock: the live server is its own app, serving on the system clock.
+pytestmark = pytest.mark.real_clock
 CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
