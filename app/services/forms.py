@@ -6,8 +6,10 @@ import jsonschema
 
 from app.errors import ValidationFailed
 from app.services.attachments import check_references
+from app.services.writable_fields import unwritable_fields
 
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
+_UNDECLARED_KEYWORDS = ("additionalProperties", "unevaluatedProperties")
 _VALIDATORS: dict[int, tuple[dict, jsonschema.Draft202012Validator]] = {}
 
 
@@ -29,26 +31,31 @@ def _field_of(error) -> str:
     if error.validator == "required":
         missing = error.message.split("'")[1] if "'" in error.message else ""
         return ".".join([*map(str, error.absolute_path), missing]) if missing else "(form)"
-    if error.validator == "additionalProperties" and not error.absolute_path:
-        extras = [part for part in error.message.split("'")[1::2]]
-        return extras[0] if extras else "(form)"
     return ".".join(map(str, error.absolute_path)) or "(form)"
 
 
 def validate_form(schema: dict | None, data, *, form_name: str | None = None) -> dict:
-    """``data`` if it satisfies ``schema`` (no schema: it must be an empty or
-    plain object) and every attachment it names is stored. Raises
-    ValidationFailed with every bad field."""
+    """``data`` if a person may write all of it with ``schema`` and it
+    satisfies ``schema``, and every attachment it names is stored. A field
+    the form marks ``readOnly`` or does not declare (at any depth) is
+    refused, whatever ``additionalProperties`` says; with no schema (a task
+    without a form) only ``{}`` is accepted. Raises ValidationFailed with
+    every bad field (``details.fields``: field path → messages)."""
     if not isinstance(data, dict):
         raise ValidationFailed.for_fields({"data": ["Must be a JSON object."]})
-    if schema is None:
-        return data
-    fields: dict[str, list[str]] = {}
-    exact_data = json.loads(json.dumps(data), parse_float=Decimal)
-    validator = _validator_for(schema)
-    for error in sorted(validator.iter_errors(exact_data), key=lambda e: list(map(str, e.absolute_path))):
-        fields.setdefault(_field_of(error), []).append(error.message)
+    fields: dict[str, list[str]] = unwritable_fields(schema, data)
+    refused = list(fields)
+    if schema is not None:
+        exact_data = json.loads(json.dumps(data), parse_float=Decimal)
+        validator = _validator_for(schema)
+        for error in sorted(validator.iter_errors(exact_data), key=lambda e: list(map(str, e.absolute_path))):
+            if error.validator in _UNDECLARED_KEYWORDS:
+                continue  # every undeclared field is already named by unwritable_fields
+            field = _field_of(error)
+            if not any(field == bad or field.startswith(bad + ".") for bad in refused):
+                fields.setdefault(field, []).append(error.message)  # a refused field needs no second message
     if fields:
         raise ValidationFailed(f"The form {form_name or ''} has invalid fields.".replace("  ", " "), details={"fields": fields})
-    check_references(schema, data)
+    if schema is not None:
+        check_references(schema, data)
     return data

@@ -66,7 +66,7 @@ def _object(properties: dict, form: MultiDict, files: MultiDict, prefix: str, st
         if value is not None:
             data[key] = value
     for key, schema in properties.items():
-        if schema.get("x-formula"):
+        if schema.get("x-formula") and not schema.get("readOnly"):  # a read-only figure is the server's to fill
             computed = _product(schema["x-formula"], data)
             if computed is not None:
                 data[key] = computed
