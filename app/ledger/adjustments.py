@@ -16,6 +16,7 @@ from app.ledger.journal import next_number
 from app.ledger.money import round_price, to_decimal
 from app.ledger.orders import parse_date
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
+from app.ledger.ownership import ensure_of_this_request
 from app.models import (
     PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, SalesOrder,
     SalesOrderLine, User,
@@ -243,11 +244,12 @@ def decide_price_adjustment(call: ActionCall, *, sheet: str, decision: str, appr
     or "reject" (cancels the draft). Result see ``sheet_result``.
     Idempotent per call. Raises ``unknown_sheet``, ``not_draft``,
     ``own_sheet``, ``stale_adjustment``, ``nc_class_rule``,
-    ``price_rule_tie``, ``unknown_user``, ``invalid_decision``."""
+    ``price_rule_tie``, ``unknown_user``, ``invalid_decision``, ``not_this_request``."""
     done = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.decided_key == call.idempotency_key))
     if done is not None:
         return sheet_result(done)
     draft = sheet_by_number(sheet)
+    ensure_of_this_request(call, draft, kind="price adjustment sheet")
     who = user_by_username(approved_by) if approved_by else (db.session.get(User, call.actor_id) if call.actor_id else None)
     if decision == "approve":
         if who is None:

@@ -17,7 +17,8 @@ from app.ledger.customers import attribution
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import money_str, round_money
 from app.ledger.orders import parse_date
-from app.models import Allocation, Customer, Receipt, ReceiptReversal, Receivable
+from app.ledger.ownership import ensure_of_this_request
+from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -208,7 +209,9 @@ def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: 
     against open invoices, ``invoices`` (numbers) first, then oldest due.
     Result {"allocations": [{"allocation_id", "invoice_no", "amount",
     "source"}], "allocated", "advance_left"}. Idempotent per call. Raises
-    ``unknown_receipt``, ``unknown_customer``, ``period_closed``."""
+    ``unknown_receipt``, ``unknown_customer``, ``period_closed``,
+    ``not_this_request`` (a receipt another request recorded, an invoice
+    this request neither made nor named)."""
     made = list(db.session.scalars(select(Allocation).where(Allocation.source_key == call.idempotency_key)
                                    .order_by(Allocation.seq)))
     if made:
@@ -219,6 +222,9 @@ def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: 
             chosen = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
             if chosen is None:
                 raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+            ensure_of_this_request(call, chosen, kind="receipt")
+        for named in db.session.scalars(select(Invoice).where(Invoice.number.in_([str(n) for n in invoices or []]))):
+            ensure_of_this_request(call, named, kind="invoice", requested=True)
         buyer = chosen.customer if chosen else customer_by_code(customer)
         rep = user_by_username(salesperson)
         made = allocate(buyer, on=parse_date(date), source_key=call.idempotency_key,
@@ -250,12 +256,13 @@ def reverse_receipt_action(call: ActionCall, *, receipt: str, reason: str, date:
     "date", "reason", "reversed_allocations": [{"allocation_id", "reverses",
     "invoice_no", "amount"}]}. Idempotent per call. Raises
     ``unknown_receipt``, ``missing_reason``, ``already_reversed``,
-    ``period_closed``, ``invalid_date``."""
+    ``period_closed``, ``invalid_date``, ``not_this_request``."""
     red = db.session.scalar(select(ReceiptReversal).where(ReceiptReversal.source_key == call.idempotency_key))
     if red is None:
         original = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
         if original is None:
             raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+        ensure_of_this_request(call, original, kind="receipt")
         red = reverse_receipt(original, on=parse_date(date), reason=reason, source_key=call.idempotency_key,
                               reversed_by_id=call.actor_id)
     return reversal_result(red)

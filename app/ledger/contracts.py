@@ -17,6 +17,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.catalogue import customer_by_code
 from app.ledger.money import ZERO, money_str, round_money
+from app.ledger.ownership import ensure_of_this_request
 from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -243,12 +244,13 @@ def amend_contract_action(call: ActionCall, *, contract: str, valid_from: str, v
     (a new version; omitted terms carry over). Result see
     ``contract_result``. Idempotent per call. Raises ``unknown_contract``,
     ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
-    ``contract_cap_below_used``, ``invalid_date``."""
+    ``contract_cap_below_used``, ``invalid_date``, ``not_this_request``."""
     from app.ledger.orders import parse_date
-
     done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
     if done is None:
-        done = amend_contract(contract_by_number(contract), valid_from=parse_date(valid_from, "valid_from"),
+        found = contract_by_number(contract)
+        ensure_of_this_request(call, found, kind="contract", requested=True)
+        done = amend_contract(found, valid_from=parse_date(valid_from, "valid_from"),
                               valid_to=parse_date(valid_to, "valid_to") if valid_to else None, amount_cap=amount_cap,
                               price_terms=price_terms, payment_terms=payment_terms,
                               payment_days=int(payment_days) if payment_days not in (None, "") else None,
@@ -261,11 +263,12 @@ def close_contract_action(call: ActionCall, *, contract: str, reason: str, date:
     """Close ``contract`` from ``date`` (default today). Result see
     ``contract_result`` (status "closed"). Idempotent per call. Raises
     ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
-    ``missing_reason``, ``invalid_date``."""
+    ``missing_reason``, ``invalid_date``, ``not_this_request``."""
     from app.ledger.orders import parse_date
-
     done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
     if done is None:
-        done = close_contract(contract_by_number(contract), on=parse_date(date), reason=reason,
+        found = contract_by_number(contract)
+        ensure_of_this_request(call, found, kind="contract", requested=True)
+        done = close_contract(found, on=parse_date(date), reason=reason,
                               decided_by_id=call.actor_id, source_key=call.idempotency_key)
     return contract_result(done.contract)

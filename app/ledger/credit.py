@@ -11,6 +11,7 @@ from app.ledger.catalogue import customer_by_code, user_by_username
 from app.ledger.customers import add_version, latest_version
 from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
+from app.ledger.ownership import ensure_of_this_request
 from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -113,12 +114,13 @@ def release_credit_hold(call: ActionCall, *, order: str, approver: str | None = 
     in a diagram leave it out: the person whose step ran the action is the
     approver, so nobody can name a more senior one in a form).
     Result {"order_no", "status", "override_id", "exposure", "credit_limit"}.
-    Idempotent per call. Raises ``unknown_order``, ``not_held``, ``not_authorised``."""
+    Idempotent per call. Raises ``unknown_order``, ``not_this_request``, ``not_held``, ``not_authorised``."""
     override = db.session.scalar(select(CreditOverride).where(CreditOverride.source_key == call.idempotency_key))
     if override is None:
         held = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order))
         if held is None:
             raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.")
+        ensure_of_this_request(call, held, kind="order")
         if held.status != "held":
             raise BusinessRuleViolation("not_held", f"Order {order} is not held.")
         approving = user_by_username(approver) if approver else _actor(call)

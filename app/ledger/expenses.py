@@ -17,6 +17,7 @@ from app.ledger.catalogue import user_by_username
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.orders import parse_date
+from app.ledger.ownership import ensure_of_this_request
 from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -183,10 +184,12 @@ def settle_advance(call: ActionCall, *, advance: str, claim_lines: list, returne
     cash (a claim above the advance leaves the difference payable). Result
     {"claim_no", "advance_no", "claimed", "applied", "returned", "payable",
     "outstanding"}. Idempotent per call. Raises ``unknown_employee_advance``,
-    ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``."""
+    ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``,
+    ``not_this_request``."""
     claim = db.session.scalar(select(ExpenseClaim).where(ExpenseClaim.source_key == call.idempotency_key))
     if claim is None:
         found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance")
+        ensure_of_this_request(call, found, kind="advance")
         claim = make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
                            close=close)
     return {"claim_no": claim.number, "advance_no": claim.advance.number, "claimed": money_str(claim.claimed),
@@ -202,14 +205,16 @@ def pay_reimbursement(call: ActionCall, *, claim: str | None = None, assessment:
     (``amount``, default all). Result {"reimbursement_no", "employee",
     "amount", "still_due"}. Idempotent per call. Raises ``unknown_expense_claim``,
     ``unknown_collection_assessment``, ``nothing_to_pay``, ``over_payment``,
-    ``period_closed``."""
+    ``period_closed``, ``not_this_request``."""
     payment = db.session.scalar(select(Reimbursement).where(Reimbursement.source_key == call.idempotency_key))
     if payment is None:
         if bool(claim) == bool(assessment):
             raise BusinessRuleViolation("reimbursement_source", "Name either a claim or an assessment.")
+        owed = (_by_number(ExpenseClaim, claim, "unknown_expense_claim") if claim
+                else _by_number(CollectionAssessment, assessment, "unknown_collection_assessment"))
+        ensure_of_this_request(call, owed, kind="claim" if claim else "assessment")
         payment = make_reimbursement(
-            claim=_by_number(ExpenseClaim, claim, "unknown_expense_claim") if claim else None,
-            assessment=_by_number(CollectionAssessment, assessment, "unknown_collection_assessment") if assessment else None,
+            claim=owed if claim else None, assessment=None if claim else owed,
             amount=amount, on=parse_date(date), source_key=call.idempotency_key)
     if payment.claim_id is not None:
         still = db.session.get(ExpenseClaim, payment.claim_id).payable - reimbursed(claim_id=payment.claim_id)

@@ -11,6 +11,7 @@ from app.ledger import journal
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number, parse_date
+from app.ledger.ownership import ensure_of_this_request
 from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -132,10 +133,14 @@ def issue_invoice(call: ActionCall, *, order: str, lines: list | None = None, da
     """F04: invoice what ``order`` has delivered and not yet invoiced
     (``lines`` [{"line_no", "qty"}], default all). Result {"invoice_no",
     "kind", "net", "tax", "gross", "due_date"}. Idempotent per call. Raises
-    ``nothing_to_invoice``, ``over_invoicing``, ``period_closed``."""
+    ``nothing_to_invoice``, ``over_invoicing``, ``period_closed``,
+    ``not_this_request`` (an order neither this request made nor one of its
+    people named)."""
     invoice = db.session.scalar(select(Invoice).where(Invoice.source_key == call.idempotency_key))
     if invoice is None:
-        invoice = make_invoice(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key)
+        found = order_by_number(order)
+        ensure_of_this_request(call, found, kind="order", requested=True)
+        invoice = make_invoice(found, lines, on=parse_date(date), source_key=call.idempotency_key)
     return invoice_result(invoice)
 
 
@@ -146,10 +151,11 @@ def recognize_revenue(call: ActionCall, *, invoice: str, date: str | None = None
     confirmation (who, when) and posts nothing; confirming an invoice again
     returns the first record. Result {"invoice_no", "kind", "net", "tax",
     "gross", "due_date", "recognized_on", "revenue_entries"}. Raises
-    ``unknown_invoice``."""
+    ``unknown_invoice``, ``not_this_request``."""
     found = db.session.scalar(select(Invoice).where(Invoice.number == invoice))
     if found is None:
         raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.")
+    ensure_of_this_request(call, found, kind="invoice")
     record = db.session.scalar(select(RevenueRecognition).where(RevenueRecognition.invoice_id == found.id))
     if record is None:
         record = RevenueRecognition(invoice=found, recognized_on=parse_date(date), recognized_by_id=call.actor_id,

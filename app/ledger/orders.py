@@ -14,6 +14,7 @@ from app.ledger.customers import attribution
 from app.ledger.journal import next_number, today
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
+from app.ledger.ownership import ensure_of_this_request
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
@@ -144,8 +145,9 @@ def release_prepaid_order(call: ActionCall, *, order: str) -> dict:
     customer's money now covers it. Result {"order_no", "status", "released",
     "gross", "advance", "shortfall"}: ``shortfall`` is what is still missing
     (0.00 once released). Safe to repeat. Raises ``unknown_order``,
-    ``order_cancelled``."""
+    ``order_cancelled``, ``not_this_request``."""
     found = order_by_number(order)
+    ensure_of_this_request(call, found, kind="order")
     released = release_prepaid(found)
     position = credit_position(found.customer, order=found)
     shortfall = ZERO if released else max(position["exposure"] - position["limit"], ZERO)
@@ -190,10 +192,12 @@ def cancel_sales_order(call: ActionCall, *, order: str, reason: str, date: str |
     "reason", "advance"}: ``advance`` is what the customer has paid and not
     used, now theirs to claim. Idempotent per call. Raises ``unknown_order``,
     ``already_cancelled``, ``order_closed``, ``order_delivered``,
-    ``shipping_pending``, ``red_order``."""
+    ``shipping_pending``, ``red_order``, ``not_this_request``."""
     record = db.session.scalar(select(SalesOrderCancellation).where(SalesOrderCancellation.source_key == call.idempotency_key))
     if record is None:
-        record = cancel_order(order_by_number(order), reason=reason, on=parse_date(date), source_key=call.idempotency_key,
+        found = order_by_number(order)
+        ensure_of_this_request(call, found, kind="order")
+        record = cancel_order(found, reason=reason, on=parse_date(date), source_key=call.idempotency_key,
                               cancelled_by_id=call.actor_id)
     return {"order_no": record.order.number, "status": record.order.status, "previous_status": record.previous_status,
             "cancelled_on": record.cancelled_on.isoformat(), "reason": record.reason,

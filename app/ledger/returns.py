@@ -15,6 +15,7 @@ from app.ledger.invoicing import make_red_invoices
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
 from app.ledger.orders import create_order, line_by_no, order_by_number, parse_date
+from app.ledger.ownership import ensure_of_this_request
 from app.ledger.shipping import make_shipping_note
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
@@ -141,10 +142,13 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
     optional "unit_price"}]). Result {"return_order_no", "net", "tax", "gross",
     "red_invoices": [{"invoice_no", "gross"}], "customer_credit"}. Idempotent
     per call. Raises ``return_exceeds_delivered``, ``return_price_too_high``,
-    ``invalid_quantity``, ``period_closed``."""
+    ``invalid_quantity``, ``period_closed``, ``not_this_request`` (an order
+    nobody of this request named)."""
     red = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
     if red is None:
-        red = post_return_for(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+        found = order_by_number(order)
+        ensure_of_this_request(call, found, kind="order", requested=True)
+        red = post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
     invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{call.idempotency_key}#", autoescape=True))
                                   .order_by(Invoice.id)).all()
     credit = sum((-outstanding(r) for r in db.session.scalars(select(Receivable).where(
@@ -162,8 +166,9 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
     "gross"}]}, amounts positive (what the customer gets back). Raises
     ``unknown_order``, ``wrong_customer`` (the order is another customer's),
     ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
-    ``return_exceeds_delivered``, ``return_price_too_high``."""
+    ``return_exceeds_delivered``, ``return_price_too_high``, ``not_this_request``."""
     found = order_by_number(order)
+    ensure_of_this_request(call, found, kind="order", requested=True)
     if customer and found.customer.code != customer:
         raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.")
     priced = []
@@ -185,10 +190,11 @@ def create_replacement(call: ActionCall, *, order: str, lines: list, date: str |
     ``date``, and its draft shipping note for the warehouse. Result
     {"order_no", "gross", "shipping_note_no"}. Idempotent per call. Raises
     ``unknown_order``, ``unknown_line``, ``no_price``, ``credit_hold`` (the
-    replacement would be held: nothing is saved), ``order_on_hold``."""
+    replacement would be held: nothing is saved), ``order_on_hold``, ``not_this_request``."""
     existing = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
     if existing is None:
         original = order_by_number(order)
+        ensure_of_this_request(call, original, kind="order", requested=True)
         on = parse_date(date)
         wanted = [{"material": line_by_no(original, entry["line_no"]).material.code, "qty": entry["qty"]} for entry in lines]
         existing = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,

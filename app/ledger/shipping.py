@@ -11,6 +11,7 @@ from app.ledger.credit import require_credit_for_shipment
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
 from app.ledger.orders import cancel_order, line_by_no, order_by_number, parse_date
+from app.ledger.ownership import ensure_of_this_request
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
 from app.workflow.actions import ActionCall, BusinessRuleViolation, action
 
@@ -146,10 +147,13 @@ def create_shipping_note(call: ActionCall, *, order: str, lines: list | None = N
     """F01: a draft shipping note for ``order`` (``lines`` [{"line_no",
     "qty"}], default all that is left). Result {"shipping_note_no",
     "order_no", "status", "lines"}. Idempotent per call. Raises
-    ``order_on_hold``, ``credit_hold``, ``over_delivery``, ``nothing_to_ship``."""
+    ``order_on_hold``, ``credit_hold``, ``over_delivery``, ``nothing_to_ship``,
+    ``not_this_request``."""
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == call.idempotency_key))
     if note is None:
-        note = make_shipping_note(order_by_number(order), lines, on=parse_date(date), source_key=call.idempotency_key)
+        found = order_by_number(order)
+        ensure_of_this_request(call, found, kind="order")
+        note = make_shipping_note(found, lines, on=parse_date(date), source_key=call.idempotency_key)
     return _note_result(note)
 
 
@@ -158,10 +162,11 @@ def post_outbound(call: ActionCall, *, shipping_note: str, date: str | None = No
     """F01: the goods of ``shipping_note`` leave stock (batches FIFO).
     Result {"shipping_note_no", "status", "movements": [{"material",
     "batch_no", "qty"}]}. Idempotent per call. Raises ``already_posted``,
-    ``insufficient_stock``, ``period_closed``."""
+    ``insufficient_stock``, ``period_closed``, ``not_this_request``."""
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.posted_key == call.idempotency_key))
     if note is None:
         note = note_by_number(shipping_note)
+        ensure_of_this_request(call, note, kind="shipping note")
         post_outbound_for(note, on=parse_date(date), source_key=call.idempotency_key)
     movements = db.session.scalars(select(StockMovement).where(StockMovement.source_key == note.posted_key)
                                    .order_by(StockMovement.seq))
@@ -174,8 +179,9 @@ def register_shipment(call: ActionCall, *, shipping_note: str, tracking_number: 
     """F01/F02: enter a posted note in the shipment ledger (and the courier's
     tracking number). Result {"shipping_note_no", "registered_at"}.
     Idempotent: registering again keeps the first time. Raises
-    ``not_shipped``."""
+    ``not_shipped``, ``not_this_request``."""
     note = note_by_number(shipping_note)
+    ensure_of_this_request(call, note, kind="shipping note")
     if note.status != "posted":
         raise BusinessRuleViolation("not_shipped", f"Shipping note {note.number} has not left the warehouse.")
     if note.registered_at is None:
@@ -212,8 +218,9 @@ def cancel_unshipped_order(call: ActionCall, *, order: str, reason: str | None =
     """F01/F14: a rejected, held or abandoned order is cancelled before
     anything ships; its draft shipping notes are voided. Result {"order_no",
     "status", "voided_notes"}. Idempotent: a cancelled order stays cancelled.
-    Raises ``unknown_order``, ``red_order``, ``already_shipped``, ``order_closed``."""
+    Raises ``unknown_order``, ``not_this_request``, ``red_order``, ``already_shipped``, ``order_closed``."""
     found = order_by_number(order)
+    ensure_of_this_request(call, found, kind="order")
     voided = [] if found.status == "cancelled" else cancel_unshipped(
         found, reason=reason or "未发货取消（审批退回或放弃）", source_key=call.idempotency_key, actor_id=call.actor_id)
     return {"order_no": found.number, "status": found.status, "voided_notes": [note.number for note in voided]}
@@ -229,8 +236,9 @@ def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -
     traceability platform ([{"material", "batch_no", "qty"}]) must be exactly
     the batches that left the warehouse on ``shipping_note``. Posts nothing.
     Result {"shipping_note_no", "batches"}. Raises ``unknown_shipping_note``,
-    ``not_shipped``, ``batch_mismatch`` (with the batches shipped)."""
+    ``not_shipped``, ``batch_mismatch`` (with the batches shipped), ``not_this_request``."""
     note = note_by_number(shipping_note)
+    ensure_of_this_request(call, note, kind="shipping note")
     if note.status != "posted":
         raise BusinessRuleViolation("not_shipped", f"Shipping note {note.number} has not left the warehouse.")
     shipped: dict[tuple[str, str], Decimal] = {}

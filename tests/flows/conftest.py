@@ -23,10 +23,11 @@ def sales(flow, frozen_clock):
 
 @pytest.fixture
 def act(sales):
-    """``act("ledger.x", **params)``: run a ledger action outside any flow."""
+    """``act("ledger.x", **params)``: run a ledger action outside any flow
+    (instance 0, as the ledger API does: not bound to any request's documents)."""
 
     def run(operation, **params):
-        return run_action(new_call(operation), params)
+        return run_action(new_call(operation, instance_id=0), params)
 
     return run
 
