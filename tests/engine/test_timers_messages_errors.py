@@ -31,7 +31,8 @@ def flaky_posting(call, *, label):
 
 @pytest.fixture
 def probes(org):
-    names = ["timer_probe.bpmn", "message_probe.bpmn", "flaky_probe.bpmn", "probe_form.json"]
+    names = ["timer_probe.bpmn", "message_probe.bpmn", "flaky_probe.bpmn", "probe_form.json", "probe_order_start.json",
+             "probe_payment_start.json", "probe_flaky_start.json"]
     deploy({name: (DIAGRAMS / name).read_bytes() for name in names})
     return org
 
