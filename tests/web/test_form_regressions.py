@@ -42,3 +42,16 @@ def test_a_list_without_an_item_schema_is_shown_item_by_item(app):
         assert "a" in html and "b" in html
         html = str(show({"type": "object", "properties": {"items": {"title": "明细"}}}, {"items": ["x"]}))
         assert "明细" in html and "x" in html
+
+
+def test_lines_are_read_as_a_table_titled_by_their_schema(app):
+    """Lines (a list of objects) read as a table, a column per key; a key
+    named like a dict method (items, get) is a column like any other."""
+    with app.test_request_context():
+        show = app.jinja_env.get_template("_form.html").module.show
+        schema = {"type": "array", "items": {"type": "object", "properties": {
+            "material": {"type": "string", "title": "物料"}, "qty": {"type": "number", "title": "数量"}}}}
+        html = str(show(schema, [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 3, "items": "备件"}]))
+        assert [th for th in ("物料", "数量", "items") if f'<th scope="col">{th}</th>' in html] == ["物料", "数量", "items"]
+        assert '<td data-label="物料">MTR001</td><td data-label="数量">2</td>' in html
+        assert '<td data-label="items">备件</td>' in html
