@@ -251,6 +251,8 @@ class TaskPageChecker:
             heading = section.locator("h2, h3").first
             content = section.inner_text().replace(heading.inner_text() if heading.count() else "", "", 1)
             assert content.strip(), f"{key}: the section for {shown!r} is empty"
+        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
+            f"{key}: the page is wider than the screen"
         shot(page, "every-task", f"{key[0]}-{key[1]}")
         self.seen[key] = username
 
