@@ -53,7 +53,7 @@ MONEY_KEYS = {
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
-RATE_KEYS = {"tax_rate"}
+RATE_KEYS = {"tax_rate", "collection_rate"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned"}
 
 # Codes the ledger stores, as a reader says them.

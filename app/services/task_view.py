@@ -187,7 +187,7 @@ def _figures(grid: dict) -> dict:
     return {"kind": "table", "columns": columns, "rows": rows, "totals": None}
 
 
-_COLUMN_ORDER = ("line_no", "material", "material_name", "spec", "unit", "qty", "unit_price", "tax_rate", "net", "tax",
+_COLUMN_ORDER = ("salesperson", "key", "name", "invoice_no", "allocation_id", "line_no", "material", "material_name", "spec", "unit", "qty", "unit_price", "tax_rate", "net", "tax",
                  "gross", "amount")
 
 
