@@ -37,6 +37,8 @@ LABELS = {
     "quarter": "季度", "scores": "评分", "collection_rate": "回款率", "score": "得分", "grade": "等级",
     "error": "问题", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
     "registered_at": "登记时间", "closed_at": "结帐时间", "ended": "已结束",
+    "shipping_lines": "出货单行数", "shipped_qty": "发货数量", "outbound_qty": "出库数量", "invoices": "发票张数",
+    "invoiced_net": "开票不含税额", "ledger_revenue": "账面收入",
     "order_result": "销售订单", "note_result": "出货单", "contract_result": "合同", "invoice_result": "发票",
     "receipt_result": "回款", "shipping_result": "发货单", "issue_result": "订单与出货单", "return_result": "退货红字订单",
     "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
@@ -50,7 +52,8 @@ HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
-    "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall",
+    "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
+    "ledger_revenue",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate"}
