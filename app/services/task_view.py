@@ -222,9 +222,11 @@ def _cell(row: dict, path: tuple[str, ...]):
 
 def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> dict:
     specs = _columns(rows, properties)
-    if not with_totals:  # a document's lines: quantities not yet delivered, invoiced or returned say nothing
-        specs = [s for s in specs if not (s[0][-1] in QTY_KEYS and s[0][-1] != "qty"
-                                          and all(not _nonzero(_cell(row, s[0])) for row in rows))]
+    progress = [s for s in specs if s[0][-1] in QTY_KEYS and s[0][-1] != "qty"]
+    if not with_totals and all(not _nonzero(_cell(row, s[0])) for s in progress for row in rows):
+        # a document's lines before anything was delivered: zeros delivered, invoiced, returned say nothing;
+        # once something was, all three columns tell what is left
+        specs = [s for s in specs if s not in progress]
     columns = []
     for path, title, schema in specs:
         sample = describe(path[-1], next((_cell(row, path) for row in rows if _cell(row, path) not in (None, "")), None), schema)
