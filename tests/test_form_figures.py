@@ -1,4 +1,4 @@
-"""The evaluator of ``x-computed`` figures: its two shapes, half-up rounding
+"""The evaluator of ``x-computed`` figures: its three shapes, half-up rounding
 to the fen, typed figures replaced, and nothing else evaluated."""
 import json
 from decimal import Decimal
@@ -49,14 +49,26 @@ def test_a_factor_that_is_no_number_names_its_field():
     assert "lines.0.unit_price" in refused.value.details["fields"]
 
 
-@pytest.mark.parametrize("formula", ["__import__('os').system('true')", "qty * unit_price * 2", "qty + unit_price",
-                                     "sum(lines.amount) * 2", "max(lines.amount)", "qty*__class__", "", None, 3])
-def test_nothing_but_the_two_shapes_is_evaluated(formula):
+@pytest.mark.parametrize("formula", ["__import__('os').system('true')", "qty * unit_price * 2", "qty + 2",
+                                     "qty + unit_price * 2", "qty - unit_price", "sum(lines.amount) * 2", "max(lines.amount)", "qty*__class__", "", None, 3])
+def test_nothing_but_the_three_shapes_is_evaluated(formula):
     schema = {"type": "object", "properties": {"qty": {"type": "number"}, "unit_price": {"type": "number"},
                                                "amount": {"readOnly": True, "x-computed": formula}}}
     with pytest.raises(UnknownFormula):
         with_computed_figures(schema, {"qty": 1, "unit_price": 1})
     assert formula_problems(schema) and preview_formula(schema["properties"]["amount"]) is None
+
+
+def test_an_evaluation_total_is_the_exact_sum_of_its_scores_whatever_was_typed():
+    schema = json.loads((FORMS / "dealer_evaluation.json").read_text(encoding="utf-8"))
+    scores = {"capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 3, "reputation_score": 4,
+              "team_score": 4}
+    assert with_computed_figures(schema, {**scores, "total_score": 25})["total_score"] == 20
+    assert "total_score" not in with_computed_figures(schema, {"capital_strength_score": 4})
+    halves = {"type": "object", "properties": {"a": {"type": "number"}, "b": {"type": "number"},
+                                               "t": {"readOnly": True, "x-computed": "a + b"}}}
+    assert with_computed_figures(halves, {"a": "1.5", "b": 2})["t"] == D("3.5")
+    assert formula_problems({"type": "object", "properties": {"t": {"readOnly": True, "x-computed": "a + b"}}})
 
 
 def test_the_lint_names_a_typed_computed_field_and_a_missing_sibling():
@@ -75,7 +87,7 @@ def test_every_form_in_the_repository_declares_sound_figures():
         schema = json.loads(path.read_text(encoding="utf-8"))
         assert formula_problems(schema) == [], path.name
         declared += json.dumps(schema).count("x-computed")
-    assert declared >= 2  # at least the delivery note's line amount and total
+    assert declared >= 3  # at least the delivery note's line amount and total, and the evaluation's total
 
 
 def test_the_browser_previews_only_products():

@@ -3,13 +3,15 @@
 A person types quantities and prices; what a decision reads (a decision
 table's amount, a gateway's total) must not be typed beside them, or a rep
 could type ¥99 under five lines of ¥3,200 and route around an approval. A
-form declares such a field ``readOnly`` with ``"x-computed"`` in one of two
+form declares such a field ``readOnly`` with ``"x-computed"`` in one of three
 shapes, and nothing else (no expression language, no eval):
 
 * ``"a * b"`` — the product of two sibling fields of the same object (a
   line's ``qty * unit_price``), rounded half up to the cent;
 * ``"sum(list.field)"`` — the sum of ``field`` over the items of the sibling
-  array ``list`` (``sum(lines.amount)``), after those items are computed.
+  array ``list`` (``sum(lines.amount)``), after those items are computed;
+* ``"a + b + c"`` — the exact sum of sibling fields (an evaluation's total
+  score), a whole number when they all are.
 
 The submitting person never sends these fields (the form refuses read-only
 fields); the server fills them in after validation, before the engine sees
@@ -25,20 +27,24 @@ from app.workflow.actions import BusinessRuleViolation
 _NAME = r"[A-Za-z][A-Za-z0-9_]*"  # field names; nothing dunder
 _PRODUCT = re.compile(rf"^\s*({_NAME})\s*\*\s*({_NAME})\s*$")
 _SUM = re.compile(rf"^\s*sum\(\s*({_NAME})\.({_NAME})\s*\)\s*$")
+_ADDITION = re.compile(rf"^\s*{_NAME}(\s*\+\s*{_NAME})+\s*$")
 
 
 class UnknownFormula(ValueError):
-    """An ``x-computed`` that is neither ``a * b`` nor ``sum(list.field)``."""
+    """An ``x-computed`` of none of the three shapes."""
 
 
-def parse_formula(text) -> tuple[str, str, str]:
-    """``("product", a, b)`` or ``("sum", list, field)``. Raises UnknownFormula."""
+def parse_formula(text) -> tuple[str, tuple[str, ...]]:
+    """``("product", (a, b))``, ``("sum", (list, field))`` or ``("add",
+    (a, b, ...))``. Raises UnknownFormula."""
     if isinstance(text, str):
         if match := _PRODUCT.match(text):
-            return ("product", *match.groups())
+            return ("product", match.groups())
         if match := _SUM.match(text):
-            return ("sum", *match.groups())
-    raise UnknownFormula(f"x-computed {text!r} is neither 'a * b' nor 'sum(list.field)'.")
+            return ("sum", match.groups())
+        if _ADDITION.match(text):
+            return ("add", tuple(name.strip() for name in text.split("+")))
+    raise UnknownFormula(f"x-computed {text!r} is none of 'a * b', 'sum(list.field)', 'a + b + c'.")
 
 
 def formula_problems(schema: dict, path: str = "") -> list[str]:
@@ -55,17 +61,17 @@ def formula_problems(schema: dict, path: str = "") -> list[str]:
         where = f"{path}{key}"
         if "x-computed" in prop:
             try:
-                shape, first, second = parse_formula(prop["x-computed"])
+                shape, names = parse_formula(prop["x-computed"])
             except UnknownFormula as exc:
                 problems.append(f"{where}: {exc}")
             else:
-                if shape == "product":
-                    problems += [f"{where}: {name!r} is not a field beside it." for name in (first, second)
-                                 if name not in properties]
+                if shape == "sum":
+                    items = ((properties.get(names[0]) or {}).get("items") or {}).get("properties") or {}
+                    if names[1] not in items:
+                        problems.append(f"{where}: {names[0]}.{names[1]} is not a field of a list beside it.")
                 else:
-                    items = ((properties.get(first) or {}).get("items") or {}).get("properties") or {}
-                    if second not in items:
-                        problems.append(f"{where}: {first}.{second} is not a field of a list beside it.")
+                    problems += [f"{where}: {name!r} is not a field beside it." for name in names
+                                 if name not in properties]
             if not prop.get("readOnly"):
                 problems.append(f"{where}: a computed field must be readOnly (nobody types it).")
         problems += formula_problems(prop, f"{where}.")
@@ -96,13 +102,19 @@ def _fill(schema: dict, data: dict, path: str) -> dict:
             result[key] = _fill(prop, value, f"{path}{key}.")
     computed = [(key, parse_formula(prop["x-computed"])) for key, prop in properties.items()
                 if isinstance(prop, dict) and "x-computed" in prop]
-    for key, (shape, first, second) in sorted(computed, key=lambda c: c[1][0] != "product"):
-        if shape == "product":
-            if result.get(first) is None or result.get(second) is None:
+    for key, (shape, names) in sorted(computed, key=lambda c: c[1][0] != "product"):
+        if shape in ("product", "add"):
+            if any(result.get(name) is None for name in names):
                 result.pop(key, None)  # nothing to compute from: the form's own rules report what is missing
                 continue
-            result[key] = round_money(_number(result[first], f"{path}{first}") * _number(result[second], f"{path}{second}"))
+            figures = [_number(result[name], f"{path}{name}") for name in names]
+            if shape == "product":
+                result[key] = round_money(figures[0] * figures[1])
+            else:
+                total = sum(figures, ZERO)
+                result[key] = int(total) if total == total.to_integral_value() else total
         else:
+            first, second = names
             rows = result.get(first) if isinstance(result.get(first), list) else []
             total = sum((_number(row.get(second), f"{path}{first}.{i}.{second}") for i, row in enumerate(rows)
                          if isinstance(row, dict) and row.get(second) is not None), ZERO)
@@ -129,7 +141,7 @@ def preview_formula(schema: dict) -> str | None:
     computed field (the server's figure is the one kept); None for any
     other field."""
     try:
-        shape, first, second = parse_formula(schema.get("x-computed"))
+        shape, names = parse_formula(schema.get("x-computed"))
     except UnknownFormula:
         return None
-    return f"{first} * {second}" if shape == "product" else None
+    return f"{names[0]} * {names[1]}" if shape == "product" else None
