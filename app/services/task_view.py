@@ -112,7 +112,7 @@ def _scalar(key: str, value, schema: dict) -> dict:
         try:
             return {"kind": "text", "text": f"{_number_text(Decimal(str(value)) * 100)}%"}
         except InvalidOperation:
-            pass
+            pass  # not a number: shown as the text it is, below
     if not schema.get("type") and key in QTY_KEYS:
         return {"kind": "text", "text": _number_text(value)}
     return {"kind": "text", "text": str(value)}

@@ -22,9 +22,9 @@ The environment holds no per-workflow state; one instance may be shared.
 Not covered here, the host must bound them: CPU time (``while True: pass``
 runs forever) and memory beyond the guarded operators (``'x'.ljust(10**9)``,
 ``f"{1:>999999999}"``, nested comprehensions over ranges). Run commands with a
-time limit and workers with a memory limit. Also note ``datetime.now()`` and
-``date.today()`` read the system clock, not ``app.clock``: a diagram that uses
-them does not replay deterministically.
+time limit and workers with a memory limit. ``datetime`` and ``date`` are
+given to diagrams by ``app.workflow.engine``, whose ``now()`` and ``today()``
+read ``app.clock`` (the business date), so tests and replay control them.
 """
 from __future__ import annotations
 
