@@ -218,6 +218,25 @@ def test_rejection_comes_back_to_the_requester(person, live_server):
     assert "TR-B2" in manager.inner_text("ul.tasks")
 
 
+def test_the_catalogue_offers_each_person_only_what_they_may_start(person, live_server):
+    """Start rights as a person meets them: a representative is not offered
+    the receipt write-off or the monthly report, finance is offered the
+    write-off, and an auditor is offered nothing to start."""
+    rep = person("rep_east3")
+    rep.goto(live_server + "/start")
+    offered = rep.inner_text("main")
+    shot(rep, "catalogue-rep-zh")
+    assert "合同发货" in offered and "出差申请" in offered
+    assert "回款核销" not in offered and "月度报表" not in offered
+    finance = person("finance")
+    finance.goto(live_server + "/start")
+    assert "回款核销" in finance.inner_text("main")
+    auditor = person("auditor")
+    auditor.goto(live_server + "/start")
+    shot(auditor, "catalogue-auditor-zh")
+    assert auditor.locator("main a[href^='/start/']").count() == 0
+
+
 def test_validation_errors_are_shown_next_to_their_field(person, live_server):
     # Server side (no JavaScript): the page comes back with the message in place.
     plain = person("rep_east3", javascript=False)
