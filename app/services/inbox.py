@@ -14,6 +14,7 @@ from app.extensions import db
 from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, TaskStatus, User
 from app.services.attachments import referenced
 from app.services.queries import may_see_instance, visible_instance
+from app.services.segregation import refusal_for
 from app.services.task_view import Shown, shown_items, step_data
 from app.services.tasks import acting_as, get_task, tasks_for
 
@@ -240,6 +241,7 @@ class TaskPage:
     on_behalf_of: User | None
     about: InstancePage
     shows: list[Shown] = field(default_factory=list)  # what the diagram says the performer reads first
+    barred_because: str | None = None  # segregation of duties bars this user: requester, approver or maker
 
 
 def task_page(task_id: int, user: User) -> TaskPage:
@@ -250,7 +252,9 @@ def task_page(task_id: int, user: User) -> TaskPage:
     allowed, principal = acting_as(user, task) if task.status == TaskStatus.ready else (False, None)
     if not allowed and not may_see_instance(user, task.instance):
         raise Forbidden(f"You may not see task {task_id}.")
-    return TaskPage(task, allowed, principal, _page(task.instance), shown_items(task))
+    barred = refusal_for(task, user, principal) if allowed else None
+    return TaskPage(task, allowed and barred is None, principal, _page(task.instance), shown_items(task),
+                    barred.details["reason"] if barred else None)
 
 
 def instance_attachment(instance_id: int, user: User, sha256: str) -> dict | None:

@@ -150,11 +150,17 @@ def refusal(barred: dict[int, str], people: Iterable[int], actor: User, *, you: 
     return None
 
 
+def refusal_for(task: HumanTask, actor: User, principal: User | None) -> Forbidden | None:
+    """The Forbidden an action on ``task`` by ``actor`` (for ``principal``)
+    would meet, or None: what the task page tells before anyone types."""
+    if not task.is_approval:
+        return None
+    return refusal(barred_for_task(task), involved(task, actor, principal), actor)
+
+
 def ensure_may_act(task: HumanTask, actor: User, principal: User | None) -> None:
     """Refuse an action on an approval task when anyone it counts is barred.
     Raises Forbidden (code segregation_of_duties)."""
-    if not task.is_approval:
-        return
-    problem = refusal(barred_for_task(task), involved(task, actor, principal), actor)
+    problem = refusal_for(task, actor, principal)
     if problem is not None:
         raise problem

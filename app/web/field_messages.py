@@ -48,7 +48,7 @@ ERROR_CODES = {
     "claimed_by_other": lazy_gettext("Someone else has claimed this task."),
     "task_not_ready": lazy_gettext("This task has already been completed or cancelled."),
     "segregation_of_duties": lazy_gettext(
-        "Segregation of duties: nobody approves their own request or two steps of the same request."),
+        "Segregation of duties: nobody approves their own request, two steps of one stage, or what they made."),
     "not_releasable": lazy_gettext("This task was given to you by its lane; delegate it instead of releasing it."),
     "read_only": lazy_gettext("Auditors can read everything and change nothing."),
     "forbidden": lazy_gettext("You may not do this."),

@@ -125,3 +125,17 @@ def test_the_lint_refuses_makers_that_name_nothing(ctx, makers, approval, messag
         deployment.deploy({"makers_probe.bpmn": xml, "approval.json": approval_form})
     mine = [p for p in caught.value.problems if p.element_id == "Task_Review" and message in p.message]
     assert mine, caught.value.problems
+
+
+@pytest.mark.parametrize("username, barred", [("sales_admin2", True), ("sales_admin", False)])
+def test_the_makers_task_page_says_why_and_offers_no_form(sales, contract, login, client, username, barred):
+    """Opened from a link, the order review tells the maker that someone else
+    decides it, instead of a form whose buttons end in a refusal; the other
+    sales administrator gets the form."""
+    instance = _made_by_sales_admin2(sales, contract)
+    review = sales.task(instance, "Task_OrderReview")
+    db.session.commit()
+    login(username, "lanes-demo")
+    page = client.get(f"/tasks/{review.id}").get_data(as_text=True)
+    assert ('data-barred="maker"' in page and "本环节审核的单据由您制作" in page) is barred
+    assert ('name="decision"' in page) is not barred
