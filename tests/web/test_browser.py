@@ -5,7 +5,6 @@ both languages go to test-artifacts/screenshots/ (not committed).
 
 Without /usr/bin/chromium these tests skip, unless LANES_REQUIRE_BROWSER is
 set (CI), where a missing browser is a failure."""
-import os
 import re
 import socket
 import threading
@@ -17,21 +16,12 @@ from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
+from web.browser_driving import PASSWORD, browser  # noqa: F401  (browser: a fixture over this module's live_server)
 
 # real_clock: the live server is its own app, serving on the system clock.
 pytestmark = pytest.mark.real_clock
-CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "screenshots"
-PASSWORD = "lanes-demo"
 TIMEOUT_MS = 10_000
-
-
-def _unavailable(reason: str):
-    if os.environ.get("LANES_REQUIRE_BROWSER"):
-        pytest.fail(f"LANES_REQUIRE_BROWSER is set but {reason}", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -42,6 +32,7 @@ def live_server(request, tmp_path_factory):
     from app.services import deployment
     from app.services.demo_organisation import load_demo_organisation
 
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": False, "SECRET_KEY": "browser-test-secret",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lanes.db'}",
@@ -63,21 +54,6 @@ def live_server(request, tmp_path_factory):
     server.server_close()
     with app.app_context():
         db.engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser(live_server):
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
 
 
 @pytest.fixture
