@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from app.errors import ValidationFailed
-from app.services.form_figures import UnknownFormula, formula_problems, preview_formula, with_computed_figures
+from app.services.form_figures import UnknownFormula, preview_formula, with_computed_figures
+from app.workflow.form_formulas import formula_problems
 
 D = Decimal
 FORMS = Path(__file__).resolve().parents[1] / "forms"

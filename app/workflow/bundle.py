@@ -10,6 +10,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.version import __version__ as ENGINE_VERSION
 
 from app.workflow.dmn_lint import lint_dmn
+from app.workflow.form_formulas import formula_problems
 from app.workflow.lint import lint_bpmn
 from app.workflow.lint_makers import task_makers
 from app.workflow.lint_shows import task_shows
@@ -76,6 +77,8 @@ def _read_form(name: str, text: str, bundle: _Bundle) -> None:
         bundle.forms[name] = None
     else:
         bundle.forms[name] = schema
+        # A figure the server cannot compute would fail every submission: refuse it now.
+        bundle.problems.extend(Problem(name, None, None, f"x-computed: {problem}") for problem in formula_problems(schema))
 
 
 def _read_xml(name: str, kind: str, text: str, bundle: _Bundle) -> None:

@@ -1,4 +1,5 @@
 """Deploying: versions by content, and lint that names every problem."""
+import json
 from pathlib import Path
 
 import pytest
@@ -99,6 +100,18 @@ def test_invalid_form_schema(ctx):
     problems = _rejected(_files(**{"probe_form.json": b'{"type": "object", "properties": {"a": {"type": "nonsense"}}}'}))
     assert any(p.file == "probe_form.json" and "JSON Schema" in p.message for p in problems)
     assert any(p.element_id == "Task_Fill" for p in problems)
+
+
+@pytest.mark.parametrize("computed, said", [
+    ("__import__('os').system('true')", "none of"), ("a * nowhere", "'nowhere' is not a field"),
+])
+def test_a_figure_the_server_cannot_compute_is_refused_at_deploy(ctx, computed, said):
+    """Otherwise every submission of the form would fail on it."""
+    form = {"type": "object", "properties": {"a": {"type": "number"},
+                                             "total": {"type": "number", "readOnly": True, "x-computed": computed}}}
+    problems = _rejected(_files(**{"probe_form.json": json.dumps(form).encode()}))
+    assert any(p.file == "probe_form.json" and "x-computed" in p.message and said in p.message for p in problems)
+    assert _count(ProcessDefinition) == 0
 
 
 def test_form_that_is_not_json(ctx):
