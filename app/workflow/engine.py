@@ -45,7 +45,7 @@ class _ClockedDatetime(datetime):
 
 
 class _ClockedDate(date):
-    """``date.today()`` in a diagram is the business date (in
+    """A diagram's ``date`` gives the business date as today (in
     ``BUSINESS_TIMEZONE``), the same day the ledger dates documents by."""
 
     @classmethod

@@ -2,6 +2,8 @@
 data (customers, materials, prices, opening stock), a frozen business date,
 and ``act(...)`` to post the documents a flow starts from, the way a service
 task would."""
+import functools
+
 import pytest
 from sqlalchemy import select
 
@@ -63,19 +65,6 @@ def refuse_once(monkeypatch):
     """``refuse_once("ledger.x", code, message)``: the action answers a
     business-rule refusal the first time, then works; returns the list of
     the parameters it was called with."""
-    from app.workflow import actions
+    from flows.refusals import refuse_once as install
 
-    def install(operation, code="period_closed", message="December is being closed; try again later."):
-        original = actions._REGISTRY[operation]
-        calls = []
-
-        def refusing(call, **params):
-            calls.append(params)
-            if len(calls) == 1:
-                raise actions.BusinessRuleViolation(code, message)
-            return original(call, **params)
-
-        monkeypatch.setitem(actions._REGISTRY, operation, refusing)
-        return calls
-
-    return install
+    return functools.partial(install, monkeypatch)

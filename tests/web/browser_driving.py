@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 from app import clock, create_app
 from app.extensions import db
 from conftest import FlowDriver, FrozenClock
+from flows.refusals import refuse_once as install_refusal
 
 CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -64,19 +65,25 @@ def live_app(request, tmp_path_factory):
         db.engine.dispose()
 
 
-@pytest.fixture(scope="module")
-def live_server(live_app):
-    """``live_app`` on 127.0.0.1:<free port>, serving from a thread."""
+def serving(app):
+    """Serve ``app`` on 127.0.0.1:<free port> from a thread: yields its base
+    URL, stops the server when resumed (a generator a fixture yields from)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    server = make_server("127.0.0.1", port, live_app, threaded=True)
+    server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{port}"
     server.shutdown()
     thread.join(5)
     server.server_close()
+
+
+@pytest.fixture(scope="module")
+def live_server(live_app):
+    """``live_app`` on 127.0.0.1:<free port>, serving from a thread."""
+    yield from serving(live_app)
 
 
 @pytest.fixture(scope="module")
@@ -315,16 +322,7 @@ def world(live_app, live_server, person, monkeypatch):
             return result
 
         def refuse_once(operation, code="period_closed", message="The period is being closed; try again later."):
-            original = actions._REGISTRY[operation]
-            calls = []
-
-            def refusing(call, **params):
-                calls.append(params)
-                if len(calls) == 1:
-                    raise actions.BusinessRuleViolation(code, message)
-                return original(call, **params)
-
-            monkeypatch.setitem(actions._REGISTRY, operation, refusing)
+            install_refusal(monkeypatch, operation, code, message)
 
         def customer(name):
             from app.models import Customer

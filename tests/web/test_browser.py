@@ -6,17 +6,14 @@ both languages go to test-artifacts/screenshots/ (not committed).
 Without /usr/bin/chromium these tests skip, unless LANES_REQUIRE_BROWSER is
 set (CI), where a missing browser is a failure."""
 import re
-import socket
-import threading
 from pathlib import Path
 
 import flask_migrate
 import pytest
-from werkzeug.serving import make_server
 
 from app import create_app
 from app.extensions import db
-from web.browser_driving import PASSWORD, browser  # noqa: F401  (browser: a fixture over this module's live_server)
+from web.browser_driving import PASSWORD, browser, serving  # noqa: F401  (browser: a fixture over this module's live_server)
 
 # real_clock: the live server is its own app, serving on the system clock.
 pytestmark = pytest.mark.real_clock
@@ -42,16 +39,7 @@ def live_server(request, tmp_path_factory):
         load_demo_organisation()
         deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
         db.session.remove()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = make_server("127.0.0.1", port, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{port}"
-    server.shutdown()
-    thread.join(5)
-    server.server_close()
+    yield from serving(app)
     with app.app_context():
         db.engine.dispose()
 
