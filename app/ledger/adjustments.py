@@ -21,7 +21,7 @@ from app.models import (
     PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, SalesOrder,
     SalesOrderLine, User,
 )
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def find_item(price_list: str, material: str | None, on: date_type, min_qty=0, *, material_class: str | None = None,

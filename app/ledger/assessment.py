@@ -28,7 +28,7 @@ from app.models import (
     Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
     User,
 )
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def month_bounds(month: str) -> tuple[date_type, date_type]:

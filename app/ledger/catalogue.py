@@ -3,7 +3,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, User
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 
 def customer_by_code(code: str) -> Customer:

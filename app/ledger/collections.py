@@ -19,7 +19,7 @@ from app.ledger.money import money_str, round_money
 from app.ledger.orders import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, bank_reference: str | None = None,

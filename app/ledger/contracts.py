@@ -19,7 +19,7 @@ from app.ledger.catalogue import customer_by_code
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 

@@ -13,7 +13,7 @@ from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
 from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 # The excess over the limit a sales director may release alone; above it the
 # general manager decides (FLOWS.md F12, LEDGER.md "Credit control").

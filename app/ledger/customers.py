@@ -23,7 +23,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.journal import take_number, today
 from app.models import Customer, CustomerClass, CustomerCredit, CustomerProfile, User
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 CHANNELS = ("direct", "dealer", "mail_order")
 _CODE_PREFIX = {"direct": "C", "dealer": "D", "mail_order": "M"}

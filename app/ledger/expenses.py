@@ -19,7 +19,7 @@ from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.orders import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def _sum(stmt) -> Decimal:

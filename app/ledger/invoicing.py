@@ -13,7 +13,7 @@ from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number, parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def invoiceable_qty(line: SalesOrderLine) -> Decimal:

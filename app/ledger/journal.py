@@ -18,7 +18,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.money import ZERO
 from app.models import AccountingPeriod, DocumentCounter, LedgerEntry
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 BANK = "1002"
 RECEIVABLES = "1122"

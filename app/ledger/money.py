@@ -7,7 +7,7 @@ silently disagree with the tax authority's invoices on every x.xx5.
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 CENT = Decimal("0.01")
 PRICE_PLACES = Decimal("0.00000001")  # unit prices: 8 places

@@ -17,7 +17,7 @@ from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, mon
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def parse_date(value: str | None, field: str = "date") -> date_type:

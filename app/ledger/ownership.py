@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.workflow.actions import ActionCall, BusinessRuleViolation
+from app.actions import ActionCall, BusinessRuleViolation
 
 NOT_THIS_REQUEST = "not_this_request"
 OUTSIDE_FLOWS = 0

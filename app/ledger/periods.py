@@ -14,7 +14,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger import checks, journal
 from app.models import AccountingPeriod
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 

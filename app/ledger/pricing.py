@@ -12,7 +12,7 @@ from app.ledger.catalogue import class_chain, customer_by_code, material_by_code
 from app.ledger.journal import today
 from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
 from app.models import Customer, CustomerClass, Material, MaterialClass, PriceItem, PriceList, PriceRule
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 @dataclass(frozen=True)

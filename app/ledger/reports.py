@@ -10,7 +10,7 @@ from app.ledger import journal, periods
 from app.ledger.assessment import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
 from app.models import Customer, Invoice, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 MEASURES = ("shipped", "invoiced", "received")
 

@@ -18,7 +18,7 @@ from app.ledger.orders import create_order, line_by_no, order_by_number, parse_d
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.shipping import make_shipping_note
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def returned_into(movement_id: int) -> Decimal:

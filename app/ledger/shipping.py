@@ -13,7 +13,7 @@ from app.ledger.money import exact_qty, money_str, qty_str, round_money
 from app.ledger.orders import cancel_order, line_by_no, order_by_number, parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
-from app.workflow.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def batch_stock(material_id: int) -> list[tuple[str, Decimal]]:

@@ -22,7 +22,7 @@ from app.services.notifications import notify, role_holders
 from app.services.performers import performer_for
 from app.services.working_calendar import current_calendar
 from app.services.unit_of_work import use_case
-from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
+from app.actions import ActionCall, BusinessRuleViolation, run_action
 from app.workflow.runtime import EngineFailure, Run
 
 _BUSY = ("database is locked", "could not serialize", "deadlock detected")

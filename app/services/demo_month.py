@@ -16,7 +16,7 @@ from app.ledger.balances import customer_receivables_total
 from app.ledger.money import money_str
 from app.models import Customer
 from app.services.unit_of_work import use_case
-from app.workflow.actions import ActionCall, run_action
+from app.actions import ActionCall, run_action
 
 DEMO_INSTANCE = 0  # no process instance: the keys still make every step idempotent per run
 

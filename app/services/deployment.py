@@ -12,7 +12,7 @@ from app.models import DeployedFile, ProcessDefinition, User
 from app.services.performers import LANE_NAMES
 from app.services.permissions import ensure_process_admin, storable_text
 from app.services.unit_of_work import use_case
-from app.workflow.actions import registered_actions
+from app.actions import registered_actions
 from app.workflow.bundle import compile_bundle, content_hash, kind_of
 from app.workflow.problems import Problem
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 
 from app.errors import ValidationFailed
 from app.ledger.money import ZERO, round_money, to_decimal
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from app.workflow.form_formulas import UnknownFormula, parse_formula
 
 def _number(value, field: str) -> Decimal:

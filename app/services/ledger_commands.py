@@ -16,7 +16,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.models import User
 from app.services.permissions import ensure_may_change
 from app.services.unit_of_work import use_case
-from app.workflow.actions import ActionCall, BusinessRuleViolation, run_action
+from app.actions import ActionCall, BusinessRuleViolation, run_action
 
 # Every accepted write is appended to this hash chain with its actor, request
 # and result, in the write's own transaction: a refused write leaves nothing.

@@ -4,7 +4,7 @@ import io
 
 import pytest
 
-from app.workflow.actions import action
+from app.actions import action
 from api.samples import TRIP
 from api.user_client import error_of
 

@@ -4,7 +4,7 @@ general_manager, process_admin."""
 import pytest
 
 from app.extensions import db
-from app.workflow.actions import ActionCall, run_action
+from app.actions import ActionCall, run_action
 from api.user_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
 
 READERS = ["auditor", "finance", "sales_admin", "director", "gm", "process_admin"]

@@ -81,7 +81,7 @@ def test_regional_manager_sends_the_evaluation_back(flow):
 
 def test_failed_customer_creation_goes_to_the_rep_who_fixes_and_retries(flow, ctx):
     from app.services import accounts
-    from app.workflow.actions import ActionCall
+    from app.actions import ActionCall
     from app.ledger.customers import create_customer
 
     # a customer of that name exists already: the ledger refuses a duplicate
@@ -101,7 +101,7 @@ def test_failed_customer_creation_goes_to_the_rep_who_fixes_and_retries(flow, ct
 
 def test_abandon_after_failed_customer_creation(flow, ctx):
     from app.ledger.customers import create_customer
-    from app.workflow.actions import ActionCall
+    from app.actions import ActionCall
 
     create_customer(ActionCall(0, "seed", "seed", "ledger.create_customer", None), name=PROSPECT["company_name"], region="华东")
     instance = _to_director(flow)

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import AuditEvent, Customer, HumanTask, InstanceStatus, ProcessMessage, ServiceCall, TaskStatus
 from app.services import events, instances
 from app.services.deployment import deploy
-from app.workflow.actions import BusinessRuleViolation, action
+from app.actions import BusinessRuleViolation, action
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 FLAKY = {"fail": True}

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer
-from app.workflow.actions import run_action
+from app.actions import run_action
 from ledger.harness import new_call
 
 

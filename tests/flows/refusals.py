@@ -1,5 +1,5 @@
 """Making a ledger action refuse once, to reach a flow's refusal branch."""
-from app.workflow import actions
+from app import actions
 
 
 def refuse_once(monkeypatch, operation, code="period_closed", message="December is being closed; try again later."):

@@ -15,7 +15,7 @@ from app.ledger import checks
 from app.ledger.periods import period_status
 from app.models import AccountingPeriod, InstanceStatus, Material, ProcessInstance, ScheduledStart, StockMovement
 from app.services import worker_jobs
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"

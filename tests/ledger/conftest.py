@@ -10,7 +10,7 @@ import pytest
 from app.extensions import db
 from app.ledger import catalogue, pricing, shipping
 from app.models import Customer, Material, PriceList, User
-from app.workflow.actions import run_action
+from app.actions import run_action
 from ledger.harness import new_call
 
 DAY = date(2026, 11, 2)

@@ -2,7 +2,7 @@
 the invariant assertion."""
 import itertools
 
-from app.workflow.actions import ActionCall
+from app.actions import ActionCall
 
 _task_ids = itertools.count(1)
 

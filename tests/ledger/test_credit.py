@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger.balances import exposure
 from app.models import CreditOverride, CustomerCredit
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 D = Decimal
 

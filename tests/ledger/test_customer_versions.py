@@ -12,7 +12,7 @@ from app import create_app
 from app.extensions import db
 from app.ledger.customers import customer_as_of, versions
 from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import new_call
 
 TODAY = date(2026, 12, 1)  # the frozen clock's day

@@ -40,7 +40,7 @@ def test_demo_master_data_is_complete_consistent_and_idempotent(org):
 def test_a_demo_order_naming_its_contract_is_checked_against_the_cap(org, act):
     import pytest
 
-    from app.workflow.actions import BusinessRuleViolation
+    from app.actions import BusinessRuleViolation
 
     load_demo_master_data()
     dealer = db.session.scalar(select(Contract).join(Customer).where(Customer.customer_class == "DEALER_PROV"))

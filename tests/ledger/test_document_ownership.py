@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import (Allocation, CreditOverride, Invoice, ReceiptReversal, RevenueRecognition, SalesOrder,
                         SalesOrderCancellation, ShippingNote, StockMovement)
-from app.workflow.actions import BusinessRuleViolation, run_action
+from app.actions import BusinessRuleViolation, run_action
 from ledger.harness import all_invariants_hold, new_call
 
 MAKER, OTHER = 901, 902

@@ -12,7 +12,7 @@ from app.ledger import checks
 from app.models import (
     Invoice, LedgerEntry, PostedRecordImmutable, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement,
 )
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold
 
 D = Decimal

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import checks
 from app.models import EmployeeAdvance, ExpenseClaim, LedgerEntry, Reimbursement
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold, new_call
 
 D = Decimal

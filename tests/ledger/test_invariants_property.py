@@ -5,7 +5,7 @@ from hypothesis import strategies as st
 
 from app.extensions import db
 from app.ledger import checks
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import new_call
 
 CUSTOMERS = ["D00001", "D00002", "C00001"]
@@ -44,7 +44,7 @@ class Session:
 def _run(operation, **params):
     """Run an action as the engine does: in a savepoint that a broken rule
     rolls back, so a refused step leaves nothing behind."""
-    from app.workflow.actions import run_action
+    from app.actions import run_action
 
     savepoint = db.session.begin_nested()
     try:

@@ -4,7 +4,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pytest
 
 from app.ledger.money import document_totals, exact_qty, line_amounts, round_money, round_price, to_decimal
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 D = Decimal
 

@@ -102,7 +102,7 @@ def test_concurrent_receipts_get_distinct_numbers_and_no_error(committed_app):
 
 @pytest.mark.postgresql_only
 def test_concurrent_onboarding_gets_distinct_customer_codes(committed_app):
-    from app.workflow.actions import run_action
+    from app.actions import run_action
 
     def onboard(i):
         return run_action(new_call("ledger.create_customer"), {"name": f"并发经销商{i}", "region": "华东"})["customer_code"]

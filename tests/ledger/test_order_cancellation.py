@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger.balances import exposure
 from app.models import PostedRecordImmutable, SalesOrder, SalesOrderCancellation
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold, new_call
 
 D = Decimal

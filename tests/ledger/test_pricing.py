@@ -7,7 +7,7 @@ import pytest
 from app.extensions import db
 from app.ledger import pricing
 from app.models import Customer, PriceItem, PriceList
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 D = Decimal
 DAY = date(2026, 11, 2)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import checks, periods
 from app.models import Invoice, LedgerEntry, RevenueRecognition
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import new_call
 
 

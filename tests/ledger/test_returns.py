@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger.balances import outstanding
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold
 
 D = Decimal

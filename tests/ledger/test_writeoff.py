@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger.balances import outstanding, unallocated
 from app.models import Allocation, Invoice, Receipt, ReceiptReversal, Receivable
-from app.workflow.actions import BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 from ledger.harness import all_invariants_hold, receipts_and_customers_reconcile
 
 D = Decimal

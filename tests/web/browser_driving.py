@@ -308,8 +308,8 @@ class VisitingDriver(FlowDriver):
 def world(live_app, live_server, person, monkeypatch):
     """The driver, the ledger, refusals and the clock of the live app."""
     from app.services.accounts import find_user
-    from app.workflow import actions
-    from app.workflow.actions import run_action
+    from app import actions
+    from app.actions import run_action
     from ledger.harness import new_call
 
     with live_app.app_context():

@@ -133,7 +133,7 @@ def test_f01_driver_sees_the_shipping_note_lines_and_the_delivery_address(sales,
 
 
 def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
-    from app.workflow.actions import run_action
+    from app.actions import run_action
     from ledger.harness import new_call
 
     order = run_action(new_call("ledger.create_sales_order"), {
@@ -147,7 +147,7 @@ def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
 
 
 def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, customer_code):
-    from app.workflow.actions import run_action
+    from app.actions import run_action
     from ledger.harness import new_call
 
     def act(operation, **params):

@@ -15,7 +15,7 @@ into ``{"ok": False, "error": {"code", "message"}}`` so the diagram can route
 the case to a person; whatever the action wrote before it raised is rolled
 back either way. Any other exception puts the instance in error.
 
-This module does not import SpiffWorkflow, so the ledger can import it.
+It sits below the engine and the ledger alike: neither imports the other.
 """
 from dataclasses import dataclass
 from typing import Any, Callable
