@@ -67,6 +67,12 @@ def recent(user: User, limit: int = 30) -> list[Notification]:
                                    .order_by(Notification.id.desc()).limit(limit)))
 
 
+def wants_email(user: User) -> bool:
+    """The user's own e-mail switch: on until they turn it off."""
+    preference = db.session.get(NotificationPreference, user.id)
+    return preference.email_enabled if preference is not None else True
+
+
 @use_case
 def mark_read(user: User, notification_ids: list[int] | None = None) -> int:
     """Mark some (or all) of the user's notifications read; returns how many."""

@@ -11,12 +11,8 @@ from app.web import bp
 @bp.get("/notifications")
 @login_required
 def notification_list():
-    from app.extensions import db
-    from app.models import NotificationPreference
-
-    preference = db.session.get(NotificationPreference, current_user.id)
     return render_template("notifications.html", items=notifications.recent(current_user, 50),
-                           email_enabled=preference.email_enabled if preference else True)
+                           email_enabled=notifications.wants_email(current_user))
 
 
 @bp.post("/notifications/read")

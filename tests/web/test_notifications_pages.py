@@ -24,9 +24,11 @@ def test_bell_counts_unread_and_marks_them_read(flow, client, login):
 
 def test_email_preference_is_saved(flow, client, login):
     login("rm_east", "lanes-demo")
-    token = csrf_token_from(client.get("/notifications").get_data(as_text=True))
-    client.post("/notifications/preferences", data={"csrf_token": token})
+    page = client.get("/notifications").get_data(as_text=True)
+    assert 'name="email_enabled" checked' in page  # on until the user turns it off
+    client.post("/notifications/preferences", data={"csrf_token": csrf_token_from(page)})
     assert db.session.get(NotificationPreference, flow.user("rm_east").id).email_enabled is False
+    assert 'name="email_enabled" checked' not in client.get("/notifications").get_data(as_text=True)
 
 
 def test_overdue_page_lists_the_team_s_late_tasks(flow, client, login):
