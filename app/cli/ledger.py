@@ -6,7 +6,8 @@ import click
 from flask.cli import AppGroup
 
 from app import clock
-from app.ledger import checks, pricing
+from app.errors import ValidationFailed
+from app.services import ledger_queries
 
 
 @click.group(cls=AppGroup, help="The sales ledger.")
@@ -18,10 +19,9 @@ def _month(_ctx, _param, value):
     if value is None:
         return None
     try:
-        checks._month_bounds(value)
-    except ValueError:
+        return ledger_queries.checked_month(value)
+    except ValidationFailed:
         raise click.BadParameter("use YYYY-MM") from None
-    return value
 
 
 @ledger.command("check")
@@ -29,7 +29,7 @@ def _month(_ctx, _param, value):
 @click.option("--json", "as_json", is_flag=True, help="Print the full results as JSON.")
 def check(month, as_json):
     """Check every invariant of LEDGER.md; exit status 1 when one fails."""
-    results = checks.run_all(month)
+    results = ledger_queries.run_checks(month)
     if as_json:
         click.echo(json.dumps(results, ensure_ascii=False, indent=2))
     else:
@@ -46,7 +46,7 @@ def check(month, as_json):
 @click.option("--on", "on", default=None, help="ISO date (default the business date today).")
 def coverage(on):
     """List active (customer, saleable material) pairs without exactly one price."""
-    gaps = pricing.coverage_gaps(date.fromisoformat(on) if on else clock.today())
+    gaps = ledger_queries.price_coverage_gaps(date.fromisoformat(on) if on else clock.today())
     for gap in gaps:
         click.echo(f"{gap['customer']} × {gap['material']}: {gap['code']}")
     click.echo(f"{len(gaps)} gaps.")

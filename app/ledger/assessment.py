@@ -20,23 +20,15 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.catalogue import class_chain, price_list_by_code, user_by_username
-from app.ledger.checks import _month_bounds
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, line_amounts, money_str, round_money
+from app.ledger.months import month_bounds
 from app.ledger.orders import parse_date
 from app.models import (
     Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
     User,
 )
 from app.actions import ActionCall, BusinessRuleViolation, action
-
-
-def month_bounds(month: str) -> tuple[date_type, date_type]:
-    """[first day, first day of the next month). Raises BusinessRuleViolation ``invalid_month``."""
-    try:
-        return _month_bounds(month)
-    except (ValueError, TypeError, AttributeError):
-        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}") from None
 
 
 def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:

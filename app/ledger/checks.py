@@ -2,13 +2,13 @@
 {"name", "ok", "violations": [...]}; the tests run them after every step and
 ``flask ledger check`` runs them for the monthly reconciliation."""
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger import balances, journal
+from app.ledger.months import month_bounds
 from app.ledger.pricing import rule_problems
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
@@ -22,12 +22,6 @@ def _result(name: str, violations: list) -> dict:
     return {"name": name, "ok": not violations, "violations": violations}
 
 
-def _month_bounds(month: str) -> tuple[date, date]:
-    year, mon = (int(part) for part in month.split("-"))
-    start = date(year, mon, 1)
-    return start, date(year + mon // 12, mon % 12 + 1, 1)
-
-
 def _sums(stmt) -> dict:
     return {key: (value if value is not None else ZERO) for key, value in db.session.execute(stmt).all()}
 
@@ -37,7 +31,7 @@ def entries_balance(month: str | None = None) -> dict:
     stmt = select(LedgerEntry.source_type, LedgerEntry.source_id, func.sum(LedgerEntry.debit), func.sum(LedgerEntry.credit)) \
         .group_by(LedgerEntry.source_type, LedgerEntry.source_id)
     if month:
-        start, end = _month_bounds(month)
+        start, end = month_bounds(month)
         stmt = stmt.where(LedgerEntry.posting_date >= start, LedgerEntry.posting_date < end)
     violations = [{"source": f"{kind} {ident}", "debit": str(d), "credit": str(c)}
                   for kind, ident, d, c in db.session.execute(stmt) if d != c]
@@ -171,7 +165,7 @@ def invoices_match_ledger(month: str | None = None) -> dict:
     net to revenue 6001 and its tax to output VAT 222101."""
     stmt = select(Invoice.id, Invoice.number, Invoice.net, Invoice.tax, Invoice.gross)
     if month:
-        start, end = _month_bounds(month)
+        start, end = month_bounds(month)
         stmt = stmt.where(Invoice.invoice_date >= start, Invoice.invoice_date < end)
     invoices = db.session.execute(stmt).all()
     ids = [row[0] for row in invoices]
@@ -201,7 +195,7 @@ def month_figures(month: str) -> dict:
     """What the month's reconciliation compared, for the people who confirm
     it: shipping lines and outbound quantity, invoiced revenue and the
     ledger's revenue movement (amounts as strings)."""
-    start, end = _month_bounds(month)
+    start, end = month_bounds(month)
     shipped = db.session.execute(select(func.count(ShippingLine.id), func.sum(ShippingLine.qty)).join(ShippingNote).where(
         ShippingNote.status == "posted", ShippingNote.posted_date >= start, ShippingNote.posted_date < end)).one()
     outbound = db.session.scalar(select(-func.sum(StockMovement.qty)).where(

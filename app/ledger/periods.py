@@ -13,15 +13,11 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger import checks, journal
+from app.ledger.months import previous_month
 from app.models import AccountingPeriod
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 _MONTH = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
-
-
-def previous_month(day: date) -> str:
-    """The calendar month before the one ``day`` falls in."""
-    return f"{day.year - 1:04d}-12" if day.month == 1 else f"{day.year:04d}-{day.month - 1:02d}"
 
 
 def month_or_previous(value: str | None) -> str:

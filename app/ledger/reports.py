@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.ledger import journal, periods
-from app.ledger.assessment import month_bounds
+from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
 from app.models import Customer, Invoice, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
 from app.actions import ActionCall, BusinessRuleViolation, action

@@ -14,16 +14,12 @@ from app.extensions import db
 from app.ledger import checks
 from app.ledger.balances import customer_receivables_total
 from app.ledger.money import money_str
+from app.ledger.months import previous_month
 from app.models import Customer
 from app.services.unit_of_work import use_case
 from app.actions import ActionCall, run_action
 
 DEMO_INSTANCE = 0  # no process instance: the keys still make every step idempotent per run
-
-
-def previous_month(day: date) -> str:
-    """YYYY-MM of the month before ``day``'s: the last month that has ended."""
-    return f"{day.year - 1:04d}-12" if day.month == 1 else f"{day.year:04d}-{day.month - 1:02d}"
 
 
 @use_case

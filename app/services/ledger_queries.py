@@ -1,15 +1,18 @@
 """The ledger's read side for the API: checks, customer statements, one
 document with its lines and entries, and the customer/material lookups.
 Reads only; the ledger's rules stay in app/ledger."""
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, or_, select
 
-from app.errors import Forbidden, NotFound
+from app.actions import BusinessRuleViolation
+from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.ledger import checks
+from app.ledger import checks, pricing
 from app.ledger.balances import open_advances, outstanding, unallocated
 from app.ledger.money import ZERO, money_str
+from app.ledger.months import month_bounds
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
     PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, ShippingNote,
@@ -26,9 +29,25 @@ def require_ledger_reader(user: User) -> None:
         raise Forbidden(f"Reading the ledger needs one of the roles {', '.join(READER_ROLES)}.")
 
 
+def checked_month(month: str) -> str:
+    """``month`` when it names a month the ledger knows (YYYY-MM). Raises
+    ValidationFailed on the field ``month``."""
+    try:
+        month_bounds(month)
+    except BusinessRuleViolation as problem:
+        raise ValidationFailed.for_fields({"month": [problem.message]}) from None
+    return month
+
+
 def run_checks(month: str | None) -> list[dict]:
     """Every invariant of LEDGER.md, narrowed to ``month`` (YYYY-MM) where it applies."""
     return checks.run_all(month)
+
+
+def price_coverage_gaps(on: date) -> list[dict]:
+    """Every active (customer, saleable material) pair that does not resolve
+    to exactly one price on ``on``: [{"customer", "material", "code"}]."""
+    return pricing.coverage_gaps(on)
 
 
 def _text(value):
