@@ -2,8 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.audit.chain import chain_names
-from app.audit.verify import instance_chain, verify_chain
+from app.services import chain_verification
 
 
 @click.group(cls=AppGroup, help="The audit log.")
@@ -18,11 +17,11 @@ def verify(instance_id, everything):
     """Check the hash chain of one instance, or of everything."""
     if instance_id is None and not everything:
         raise click.UsageError("Give an INSTANCE_ID or --all.")
-    chains = chain_names() if everything else [instance_chain(instance_id)]
+    chains = chain_verification.chains_to_verify(None if everything else instance_id)
     broken = []
     with click.progressbar(chains, label="Verifying", show_pos=True) as bar:
         for chain in bar:
-            verdict = verify_chain(chain)
+            verdict = chain_verification.verify(chain)
             if not verdict.ok:
                 broken.append(verdict)
     for verdict in broken:

@@ -12,11 +12,11 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from app.models import User
+    from app.services.accounts import user_by_id
 
     if not user_id.isdigit():
         return None
-    return db.session.get(User, int(user_id))
+    return user_by_id(int(user_id))
 
 
 @bp.app_context_processor
