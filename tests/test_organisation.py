@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Delegation, Level, User
+from app.models import Delegation, Level, Region, User
 from app.services import accounts
 from app.services.demo_organisation import DEMO_PASSWORD, demo_people, load_demo_organisation
 from app.services.role_catalogue import ROLE_CODES
@@ -94,6 +94,16 @@ def test_demo_load_is_idempotent_and_users_can_sign_in(ctx):
     assert first["created"] == len(demo_people()) and second == {"created": 0, "updated": len(demo_people())}
     assert db.session.scalar(select(db.func.count()).select_from(User)) == len(demo_people())
     assert accounts.authenticate("rep_south3", DEMO_PASSWORD).display_name == "陈家豪"
+
+
+def test_demo_load_keeps_the_regions_as_master_data(ctx):
+    load_demo_organisation()
+    load_demo_organisation()
+    regions = db.session.scalars(select(Region).order_by(Region.position)).all()
+    assert [(r.code, r.name) for r in regions] == [
+        ("east", "华东"), ("south", "华南"), ("north", "华北"), ("southwest", "西南"), ("northeast", "东北")]
+    people = {user.region for user in db.session.scalars(select(User).where(User.region.is_not(None)))}
+    assert people == {region.name for region in regions}  # everyone works in a region of the list
 
 
 def test_cli_demo_load(cli):

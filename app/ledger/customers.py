@@ -175,10 +175,14 @@ def _open_the_history_of_new_customers(session, _flush_context, _instances):
 
 
 def _known_regions() -> set[str]:
-    """Regions of the organisation (its people) and of the customer files."""
+    """The organisation's regions, and those its people and the customer
+    files already name."""
+    from app.models import Region
+
+    regions = db.session.scalars(select(Region.name))
     people = db.session.scalars(select(User.region).distinct().where(User.region.is_not(None)))
     files = db.session.scalars(select(Customer.region).distinct())
-    return {*people, *files}
+    return {*regions, *people, *files}
 
 
 def _changes(*, customer_class, region, province, channel, salesperson, payment_days, on_hold, active) -> dict:

@@ -13,7 +13,7 @@ from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
-from app.models.organisation import Delegation, Level, Role, User, user_role
+from app.models.organisation import Delegation, Level, Region, Role, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
 from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule
 from app.models.price_adjustment_sheet import PriceAdjustmentSheet, PriceAdjustmentSheetLine
@@ -31,6 +31,6 @@ __all__ = [
     "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
     "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
-    "Receivable", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
+    "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
 ]

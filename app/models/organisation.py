@@ -1,4 +1,5 @@
-"""Users, roles and delegations: who works in Lanes and who may act for whom."""
+"""Users, roles and delegations: who works in Lanes and who may act for
+whom; and the sales regions the organisation is divided into."""
 import enum
 
 from flask_login import UserMixin
@@ -37,6 +38,21 @@ class Role(db.Model):
 
     def __repr__(self) -> str:
         return f"<Role {self.code}>"
+
+
+class Region(db.Model):
+    """A sales region (大区). People and customer files name their region by
+    ``name``; ``position`` is the order in which forms offer the regions."""
+
+    __tablename__ = "region"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(64), unique=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    def __repr__(self) -> str:
+        return f"<Region {self.code}>"
 
 
 class User(UserMixin, db.Model):

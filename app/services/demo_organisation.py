@@ -5,8 +5,10 @@ departments the flows pass through. Every role in FLOWS.md is held, and
 every manager chain ends at the general manager."""
 from dataclasses import dataclass
 
+from sqlalchemy import select
+
 from app.extensions import db
-from app.models import Level, User
+from app.models import Level, Region, User
 from app.services.accounts import find_user, hash_password
 from app.services.role_catalogue import ensure_roles
 from app.services.unit_of_work import use_case
@@ -71,11 +73,21 @@ def demo_people() -> list[Person]:
     return people
 
 
+def _load_regions() -> None:
+    """The five regions, in the order forms offer them."""
+    existing = {region.code: region for region in db.session.scalars(select(Region))}
+    for position, (code, name, _manager, _reps) in enumerate(REGIONS, start=1):
+        region = existing.get(code) or Region(code=code)
+        region.name, region.position = name, position
+        db.session.add(region)
+
+
 @use_case
 def load_demo_organisation() -> dict[str, int]:
-    """Create or bring up to date every demo person; idempotent.
-    Returns ``{"created": n, "updated": m}``. Passwords of existing users are
-    left as they are."""
+    """Create or bring up to date the regions and every demo person;
+    idempotent. Returns ``{"created": n, "updated": m}`` (people). Passwords
+    of existing users are left as they are."""
+    _load_regions()
     roles = ensure_roles()
     created = updated = 0
     users: dict[str, User] = {}

@@ -8,9 +8,8 @@ from sqlalchemy import func, or_, select
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, User
+from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Region, Role, User
 from app.services.accounts import find_user
-from app.services.demo_organisation import REGIONS
 from app.services.instances import get_instance
 from app.services.permissions import READ_ONLY_ROLE
 from app.services.tasks import get_task, tasks_for
@@ -160,7 +159,7 @@ def _roles(q: str | None, limit: int) -> list[dict]:
 @lookup("region")
 def _regions(q: str | None, limit: int) -> list[dict]:
     matches = _matches(q)
-    known = [name for _, name, _, _ in REGIONS]
+    known = db.session.scalars(select(Region.name).order_by(Region.position, Region.id))
     extra = db.session.scalars(select(User.region).distinct().where(User.region.is_not(None)).order_by(User.region))
     names = list(dict.fromkeys([*known, *extra]))
     return [{"value": name, "label": name} for name in names if matches(name)][:limit]

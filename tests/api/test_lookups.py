@@ -26,6 +26,16 @@ def test_region_role_and_customer_lookups(api, ctx, create_user):
     assert api("rep_east1").ok("get", "/lookups/customer") == []
 
 
+def test_regions_are_offered_in_the_organisation_s_order(api, ctx):
+    from app.extensions import db
+    from app.models import Region
+
+    db.session.add(Region(code="hkmo", name="港澳", position=0))  # no one works there yet
+    db.session.commit()
+    regions = [o["value"] for o in api("rep_east1").ok("get", "/lookups/region")]
+    assert regions == ["港澳", "华东", "华南", "华北", "西南", "东北"]
+
+
 def test_inactive_users_are_not_offered(api, ctx, org):
     from app.extensions import db
 
