@@ -179,7 +179,7 @@ def api_token(client):
 def org(ctx):
     """The demo organisation, loaded; ``org("rm_east")`` is that User."""
     from app.services.accounts import find_user
-    from app.services.demo_organisation import load_demo_organisation
+    from app.demo.organisation import load_demo_organisation
 
     load_demo_organisation()
     return find_user

@@ -160,7 +160,7 @@ def test_the_demo_follows_the_business_date_into_any_year(org, cli, frozen_clock
 
     from app.extensions import db
     from app.models import Contract, Invoice, StockMovement
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     frozen_clock.now = datetime(2027, 12, 31, 16, 30, tzinfo=timezone.utc)  # 2028-01-01 00:30 in Shanghai
     load_demo_master_data()

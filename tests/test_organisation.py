@@ -3,11 +3,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
+from app.demo.organisation import DEMO_PASSWORD, demo_people, load_demo_organisation
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Delegation, Level, Region, User
 from app.services import accounts
-from app.services.demo_organisation import DEMO_PASSWORD, demo_people, load_demo_organisation
 from app.services.role_catalogue import ROLE_CODES
 
 

@@ -2,7 +2,7 @@
 import click
 from flask.cli import AppGroup
 
-from app.services import demo_master_data, demo_organisation
+from app.demo import master_data, organisation
 
 
 @click.group(cls=AppGroup, help="Demo data.")
@@ -13,9 +13,9 @@ def demo():
 @demo.command("load")
 def load():
     """Create or refresh the demo organisation and master data (idempotent)."""
-    counts = demo_organisation.load_demo_organisation()
+    counts = organisation.load_demo_organisation()
     click.echo(f"Demo organisation: {counts['created']} created, {counts['updated']} already there.")
-    click.echo(f"Every demo user signs in with the password '{demo_organisation.DEMO_PASSWORD}'.")
-    data = demo_master_data.load_demo_master_data()
+    click.echo(f"Every demo user signs in with the password '{organisation.DEMO_PASSWORD}'.")
+    data = master_data.load_demo_master_data()
     click.echo(f"Demo master data: {data['customers']} customers, {data['materials']} products, "
                f"{data['price_items']} price items, {data['price_rules']} price rules.")

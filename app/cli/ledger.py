@@ -60,7 +60,7 @@ def coverage(on):
 def demo_month(month):
     """Post a scripted month of business on the demo data and reconcile it
     (run ``flask demo load`` first; running it again posts nothing new)."""
-    from app.services.demo_month import run_demo_month
+    from app.demo.month import run_demo_month
 
     result = run_demo_month(month)
     click.echo(f"orders {', '.join(result['orders'])}; invoices {', '.join(result['invoices'])}; "

@@ -23,7 +23,7 @@ def as_user(client, org):
 @pytest.fixture
 def business(ctx, org):
     """Demo master data and one sale to D00001: ordered, shipped, invoiced, partly paid."""
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     calls = iter(range(1, 100))

@@ -14,7 +14,7 @@ from api.user_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
 
 @pytest.fixture
 def as_user(client, org, frozen_clock):
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     db.session.commit()
@@ -88,8 +88,8 @@ def test_concurrent_writes_queue_on_the_chain_instead_of_failing(committed_app):
 
     from app.services import ledger_commands
     from app.services.accounts import find_user
-    from app.services.demo_master_data import load_demo_master_data
-    from app.services.demo_organisation import load_demo_organisation
+    from app.demo.master_data import load_demo_master_data
+    from app.demo.organisation import load_demo_organisation
 
     with committed_app.app_context():
         load_demo_organisation()

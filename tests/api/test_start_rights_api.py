@@ -14,7 +14,7 @@ GUANGDONG = "广东泵阀总经销有限公司"  # 华南: another region than r
 
 @pytest.fixture
 def handover(api):
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))

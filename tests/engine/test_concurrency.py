@@ -5,11 +5,11 @@ import threading
 import pytest
 from sqlalchemy import func, select
 
+from app.demo.organisation import load_demo_organisation
 from app.errors import Conflict
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, TaskStatus
 from app.services import accounts, deployment, instances, tasks
-from app.services.demo_organisation import load_demo_organisation
 
 
 TRIP = {"purpose": "并发", "destination": "武汉", "start_date": "2026-12-01", "end_date": "2026-12-02",

@@ -24,7 +24,7 @@ def _count(model) -> int:
 @pytest.fixture
 def receipt(flow):
     """The start data of a receipt write-off for a customer of 华南."""
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))

@@ -17,7 +17,7 @@ from ledger.harness import new_call
 def sales(flow, frozen_clock):
     """The flow driver over the demo organisation and master data, on
     2026-12-01."""
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     return flow

@@ -4,10 +4,10 @@ from datetime import date
 
 from sqlalchemy import func, select
 
+from app.demo.master_data import load_demo_master_data
 from app.extensions import db
 from app.ledger import checks, pricing
 from app.models import Contract, Customer, Material, PriceItem, StockMovement
-from app.services.demo_master_data import load_demo_master_data
 
 
 def _count(model):

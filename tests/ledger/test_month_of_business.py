@@ -4,11 +4,11 @@ from decimal import Decimal
 
 from sqlalchemy import func, select
 
+from app.demo.master_data import load_demo_master_data
+from app.demo.month import run_demo_month
 from app.extensions import db
 from app.ledger.balances import customer_advances_total, customer_receivables_total
 from app.models import Customer, EmployeeAdvance, Invoice, LedgerEntry
-from app.services.demo_master_data import load_demo_master_data
-from app.services.demo_month import run_demo_month
 
 
 def test_a_month_of_business_reconciles(org):

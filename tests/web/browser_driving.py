@@ -46,8 +46,8 @@ def live_app(request, tmp_path_factory):
     if request.config.lanes_backend == "postgresql":
         pytest.skip("browser tests use their own SQLite server; they run in the SQLite pass")
     from app.services import deployment
-    from app.services.demo_master_data import load_demo_master_data
-    from app.services.demo_organisation import load_demo_organisation
+    from app.demo.master_data import load_demo_master_data
+    from app.demo.organisation import load_demo_organisation
 
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": False, "SECRET_KEY": "browser-test-secret",

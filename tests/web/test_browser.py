@@ -27,7 +27,7 @@ def live_server(request, tmp_path_factory):
     if request.config.lanes_backend == "postgresql":
         pytest.skip("browser tests use their own SQLite server; they run in the SQLite pass")
     from app.services import deployment
-    from app.services.demo_organisation import load_demo_organisation
+    from app.demo.organisation import load_demo_organisation
 
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     folder = tmp_path_factory.mktemp("live")

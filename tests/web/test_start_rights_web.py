@@ -19,7 +19,7 @@ def _start_links(page: str) -> set[str]:
 
 
 def test_a_rep_posting_a_receipt_write_off_form_gets_a_readable_403_and_nothing_is_posted(web):
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))

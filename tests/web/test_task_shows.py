@@ -19,7 +19,7 @@ from web.conftest import ready_task_id
 @pytest.fixture
 def sales(web, flow):
     """The demo organisation and master data, the real diagrams, signed-in users."""
-    from app.services.demo_master_data import load_demo_master_data
+    from app.demo.master_data import load_demo_master_data
 
     load_demo_master_data()
     return flow

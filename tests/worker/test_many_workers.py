@@ -12,10 +12,10 @@ import pytest
 from sqlalchemy import func, select, text
 
 from app import clock
+from app.demo.organisation import load_demo_organisation
 from app.extensions import db
 from app.models import AuditEvent, EmailState, InstanceStatus, Notification, ProcessInstance, User
 from app.services import deployment, instances
-from app.services.demo_organisation import load_demo_organisation
 from tests.worker.test_notifications import _Inbox
 
 # real_clock: the worker processes read the system clock, so the seeded timers are due by it

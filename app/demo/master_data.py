@@ -15,11 +15,11 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app import clock
+from app.demo.organisation import REGIONS
 from app.extensions import db
 from app.ledger import catalogue, contracts, pricing, shipping
 from app.ledger.customers import next_customer_code
 from app.models import Contract, Customer, CustomerCredit, Material, PriceItem, PriceList, PriceRule, User
-from app.services.demo_organisation import REGIONS
 from app.services.unit_of_work import use_case
 
 
