@@ -23,7 +23,8 @@ from app.services.performers import performer_for
 from app.services.working_calendar import current_calendar
 from app.services.unit_of_work import use_case
 from app.actions import ActionCall, BusinessRuleViolation, run_action
-from app.workflow.runtime import EngineFailure, Run
+from app.workflow.outcome import Outcome
+from app.workflow.runtime import Run
 
 _BUSY = ("database is locked", "could not serialize", "deadlock detected")
 
@@ -130,28 +131,24 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
         notify(role_holders(performer.role), "task_available", process=process, task=row, instance=instance)
 
 
-def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
+def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
     """One row per READY human task. The rows open before this command are
     exactly the tasks that were READY when it loaded the workflow (both are
-    saved in the same transaction), so only the difference touches the table."""
-    ready = {task.task_id: task for task in run.ready_tasks()}
-    gone = run.ready_at_load - set(ready)
-    if gone:
+    saved in the same transaction), so only what the outcome says opened or
+    closed touches the table."""
+    if outcome.closed:
         for row in db.session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(gone),
+                HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(outcome.closed),
                 HumanTask.status == TaskStatus.ready)):
             if row.status == TaskStatus.ready:  # not completed by this very command
                 row.status = TaskStatus.cancelled
                 row.completed_at = clock.now()
-    known = run.ready_at_load & set(ready)
-    for task_id, task in ready.items():
-        if task_id in known:
-            continue
-        performer = performer_for(task.lane, instance, run.task_data(task_id), task.name, step=task)
+    for task in outcome.opened:
+        performer = performer_for(task.lane, instance, task.data, task.name, step=task)
         # Inserted at once (not through the ORM's unit of work): nothing in the
         # command reads the new row back, and its id goes into the notification.
         row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
-            "instance_id": instance.id, "task_guid": task_id, "element_id": task.element_id, "name": task.name,
+            "instance_id": instance.id, "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
             "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
             "is_approval": task.approval, "approval_stage": task.approval_stage, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
@@ -159,13 +156,13 @@ def _sync_human_tasks(instance: ProcessInstance, run: Run) -> None:
             "reminded_at": None, "escalated_at": None, **_deadlines(task),
         }).scalar_one()
         _announce(instance, TaskRef(row_id, task.name), performer)
-        record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task_id,
+        record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task.task_id,
                               data={"role": performer.role, "assignee": performer.username})
 
 
-def _sync_subscriptions(instance: ProcessInstance, run: Run) -> None:
-    wanted = run.awaited_messages() if instance.status == InstanceStatus.running else set()
-    if not wanted and not run.awaited_at_load:
+def _sync_subscriptions(instance: ProcessInstance, outcome: Outcome) -> None:
+    wanted = outcome.awaited if instance.status == InstanceStatus.running else frozenset()
+    if not wanted and not outcome.awaited_before:
         return  # nothing was or is awaited: no rows to look at
     held = set(db.session.scalars(select(MessageSubscription.name).where(MessageSubscription.instance_id == instance.id)))
     if held - wanted:
@@ -176,21 +173,23 @@ def _sync_subscriptions(instance: ProcessInstance, run: Run) -> None:
         db.session.add(MessageSubscription(instance_id=instance.id, name=name))
 
 
-def finish(instance: ProcessInstance, run: Run, actor: User | None, failure: EngineFailure | None) -> None:
-    """Save what the command did: messages, state, status, human tasks, audit
-    (in one flush at the end)."""
+def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> None:
+    """Apply what the command's engine work came to, in one pass: thrown
+    messages, status, state, human tasks, subscriptions, with their audit
+    events and notifications (in one flush at the end)."""
     with db.session.no_autoflush:
-        _finish(instance, run, actor, failure)
+        _apply(instance, outcome, actor)
     db.session.flush()
 
 
-def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: EngineFailure | None) -> None:
+def _apply(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> None:
     username = actor.username if actor else None
-    for message in run.messages_out():
-        db.session.add(ProcessMessage(name=message["name"] or "", correlations=jsonable(message["correlations"]),
-                                      payload=message["event"], source_instance_id=instance.id, created_at=clock.now()))
+    for message in outcome.thrown:
+        db.session.add(ProcessMessage(name=message.name or "", correlations=jsonable(message.correlations),
+                                      payload=message.event, source_instance_id=instance.id, created_at=clock.now()))
         record_instance_event(instance, "message_thrown", actor=username,
-                              data={"name": message["name"], "correlations": message["correlations"]})
+                              data={"name": message.name, "correlations": message.correlations})
+    failure = outcome.failure
     if failure is not None:
         instance.status = InstanceStatus.error
         instance.error_message = failure.message
@@ -198,7 +197,7 @@ def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: En
         instance.error_element_id = failure.element_id
         record_instance_event(instance, "error", element_id=failure.element_id, task_id=failure.task_id,
                               actor=username, data={"message": failure.message})
-    elif run.completed and instance.status != InstanceStatus.cancelled:
+    elif outcome.completed and instance.status != InstanceStatus.cancelled:
         instance.status = InstanceStatus.completed
         instance.ended_at = clock.now()
         record_instance_event(instance, "instance_completed", actor=username, data={})
@@ -207,14 +206,14 @@ def _finish(instance: ProcessInstance, run: Run, actor: User | None, failure: En
         instance.status = InstanceStatus.running
     if failure is None:
         instance.error_message = instance.error_task_id = instance.error_element_id = None
-    instance.state = run.dump()
-    instance.data = jsonable(run.data())
-    instance.next_timer_at = run.next_timer_due() if instance.status == InstanceStatus.running else None
+    instance.state = outcome.state
+    instance.data = jsonable(outcome.data)
+    instance.next_timer_at = outcome.next_timer_due if instance.status == InstanceStatus.running else None
     if instance.status in (InstanceStatus.running, InstanceStatus.error):
-        _sync_human_tasks(instance, run)
+        _sync_human_tasks(instance, outcome)
     else:
         _close_open_tasks(instance)
-    _sync_subscriptions(instance, run)
+    _sync_subscriptions(instance, outcome)
 
 
 def _close_open_tasks(instance: ProcessInstance) -> None:

@@ -69,7 +69,7 @@ def fire_next_due_timer(now=None) -> int | None:
         run = open_run(instance, None)
         record_instance_event(instance, "timer_fired", data={"due_at": instance.next_timer_at.isoformat()})
         run.fire_timers()
-        finish(instance, run, None, run.advance())
+        finish(instance, run.settle(), None)
         pause_for_fault_injection()
 
     _isolated(instance, work)
@@ -110,7 +110,7 @@ def _deliver(message: ProcessMessage) -> int | None:
         run.deliver(message.payload)
         message.delivered_at = clock.now()
         message.target_instance_id = instance.id
-        finish(instance, run, None, run.advance())
+        finish(instance, run.settle(), None)
         return instance.id
     return None
 

@@ -244,14 +244,29 @@ class TaskPage:
     barred_because: str | None = None  # segregation of duties bars this user: requester, approver or maker
 
 
-def task_page(task_id: int, user: User) -> TaskPage:
-    """A task with its request's data and history, and whether ``user`` may
-    complete it now. Raises NotFound, Forbidden (neither a performer nor
-    someone who may see the instance)."""
+def _task_for(task_id: int, user: User) -> tuple[HumanTask, bool, User | None]:
+    """The task, whether ``user`` may act on it and for whom. Raises
+    NotFound, Forbidden (neither a performer nor someone who may see the
+    instance)."""
     task = get_task(task_id)
     allowed, principal = acting_as(user, task) if task.status == TaskStatus.ready else (False, None)
     if not allowed and not may_see_instance(user, task.instance):
         raise Forbidden(f"You may not see task {task_id}.")
+    return task, allowed, principal
+
+
+def task_to_submit(task_id: int, user: User) -> HumanTask:
+    """The task ``user`` submits a form to, checked as its page is but with
+    no page built: completing it decides the rest, and only a refused
+    submission shows the page again. Raises NotFound, Forbidden."""
+    return _task_for(task_id, user)[0]
+
+
+def task_page(task_id: int, user: User) -> TaskPage:
+    """A task with its request's data and history, and whether ``user`` may
+    complete it now. Raises NotFound, Forbidden (neither a performer nor
+    someone who may see the instance)."""
+    task, allowed, principal = _task_for(task_id, user)
     barred = refusal_for(task, user, principal) if allowed else None
     return TaskPage(task, allowed and barred is None, principal, _page(task.instance), shown_items(task),
                     barred.details["reason"] if barred else None)

@@ -101,8 +101,7 @@ def _start(definition: ProcessDefinition, data: dict, actor: User, business_key:
     record_instance_event(instance, "instance_started", actor=actor.username,
                           data={"process_key": definition.key, "version": definition.version,
                                 "business_key": business_key, "data": jsonable(full_data)})
-    run = start_run(instance, actor, full_data)
-    finish(instance, run, actor, run.advance())
+    finish(instance, start_run(instance, actor, full_data).settle(), actor)
     return instance
 
 
@@ -121,7 +120,7 @@ def cancel_instance(instance_id: int, actor: User, reason: str | None = None) ->
     instance.status = InstanceStatus.cancelled
     instance.ended_at = clock.now()
     record_instance_event(instance, "instance_cancelled", actor=actor.username, data={"reason": reason})
-    finish(instance, run, actor, None)
+    finish(instance, run.outcome(), actor)
     return instance
 
 
@@ -138,7 +137,7 @@ def retry_instance(instance_id: int, actor: User) -> ProcessInstance:
                           actor=actor.username, data={"previous_error": instance.error_message})
     run.retry(instance.error_task_id)
     instance.status = InstanceStatus.running
-    finish(instance, run, actor, run.advance())
+    finish(instance, run.settle(), actor)
     return instance
 
 

@@ -190,7 +190,7 @@ def complete_task(task_id: int, actor: User, data: dict):
     if task.outcome == "reject" and instance.started_by_id != actor.id:
         notify([instance.started_by], "request_rejected", process=instance.definition.name, task=task,
                instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))
-    finish(instance, run, actor, run.advance())
+    finish(instance, run.settle(), actor)
     return instance
 
 

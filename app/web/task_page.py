@@ -44,21 +44,23 @@ def task(task_id: int):
 @bp.post("/tasks/<int(max=2147483647):task_id>")
 @login_required
 def complete(task_id: int):
-    page = inbox_service.task_page(task_id, current_user)
-    schema = page.task.instance.definition.form_schema(page.task.form_key)
+    # Complete first: the page (history, names, diagram marks) is built only
+    # when the submission is refused and the form must be shown again.
+    task = inbox_service.task_to_submit(task_id, current_user)
+    schema = task.instance.definition.form_schema(task.form_key)
     data: dict = {}
     try:
         data = parse_form(schema, request.form, request.files, AttachmentStore())
         tasks.complete_task(task_id, current_user, data)
     except ValidationFailed as exc:
-        return _render(page, data or request.form.to_dict(), exc.details.get("fields") or {}, 422,
-                       error_text(exc.code))
+        return _render(inbox_service.task_page(task_id, current_user), data or request.form.to_dict(),
+                       exc.details.get("fields") or {}, 422, error_text(exc.code))
     except Forbidden as exc:
-        return _render(page, data, None, 403, error_text(exc.code, exc.message))
+        return _render(inbox_service.task_page(task_id, current_user), data, None, 403,
+                       error_text(exc.code, exc.message))
     except Conflict as exc:
         flash(error_text(exc.code, exc.message), "error")
         return redirect(url_for("web.home"))
-    flash(gettext("Done: %(step)s (%(process)s %(key)s).", step=page.task.name,
-                  process=page.task.instance.definition.name,
-                  key=page.task.instance.business_key or f"#{page.task.instance.id}"))
+    flash(gettext("Done: %(step)s (%(process)s %(key)s).", step=task.name, process=task.instance.definition.name,
+                  key=task.instance.business_key or f"#{task.instance.id}"))
     return redirect(url_for("web.home"))

@@ -1,8 +1,9 @@
 """The facade the services use: one loaded workflow, for one command.
 
-Nothing outside ``app/workflow`` sees a SpiffWorkflow object; callers get
-plain values (task ids as strings, dicts, datetimes)."""
-from dataclasses import dataclass
+Nothing outside ``app/workflow`` sees a SpiffWorkflow object: a command
+does its engine work on a ``Run`` and takes one ``Outcome`` of plain values
+at the end (outcome.py)."""
+from dataclasses import replace
 from datetime import datetime, timezone
 from uuid import UUID
 
@@ -14,32 +15,10 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from app.workflow.engine import LanesScriptEngine, LanesWorkflow
+from app.workflow.outcome import EngineFailure, Outcome, ReadyTask, ThrownMessage
 from app.workflow.pruning import prune
 from app.workflow.serialization import _serializer, dump_state, load_spec, load_state
 from app.workflow.xml_names import is_true
-
-
-@dataclass(frozen=True)
-class ReadyTask:
-    task_id: str
-    element_id: str
-    name: str
-    lane: str | None
-    form: str | None
-    approval: bool
-    approval_stage: str | None
-    due: str | None
-    documentation: str | None
-    timer_due: datetime | None = None  # a boundary timer on the task fires then
-
-
-@dataclass(frozen=True)
-class EngineFailure:
-    """Why the engine stopped: the failing task and the real message."""
-
-    task_id: str | None
-    element_id: str | None
-    message: str
 
 
 class TaskNotReady(Exception):
@@ -78,8 +57,10 @@ def _boundary_timer_due(task) -> datetime | None:
 
 
 class Run:
-    """A workflow loaded for one command. ``service_handler(task_info,
-    operation, params) -> dict`` serves its service tasks."""
+    """A workflow loaded for one command: the command's engine work, then
+    one ``outcome()`` (what changed is counted from the load, so a Run
+    serves one command). ``service_handler(task_info, operation, params) ->
+    dict`` serves its service tasks."""
 
     def __init__(self, workflow, service_handler):
         self._workflow = workflow
@@ -87,10 +68,11 @@ class Run:
         # Deserialised workflows come back with the default (unrestricted)
         # engine: always set ours, after every load.
         workflow.script_engine = LanesScriptEngine(self._serve)
-        # What the instance waited for before this command, so that callers
-        # can skip bookkeeping when neither before nor after awaits anything.
-        self.awaited_at_load = self.awaited_messages()
-        self.ready_at_load = {task.task_id for task in self.ready_tasks()}
+        # What the instance waited for before this command: the outcome
+        # reports what changed, so that the service touches only that.
+        self._awaited_at_load = frozenset(self.awaited_messages())
+        self._ready_at_load = frozenset(task.task_id for task in self.ready_tasks())
+        self._failure: EngineFailure | None = None
 
     @classmethod
     def start(cls, cache_key: str, spec_json, data: dict, service_handler) -> "Run":
@@ -114,14 +96,23 @@ class Run:
 
     # -- engine steps -------------------------------------------------------
     def advance(self) -> EngineFailure | None:
-        """Run every engine task that can run; a failure is returned, not raised."""
+        """Run every engine task that can run; a failure is returned (and
+        reported in the outcome), not raised."""
         try:
             self._workflow.do_engine_steps()
         except (WorkflowTaskException, SpiffWorkflowException, WorkflowException) as exc:
-            return self._failure(exc)
-        return None
+            self._failure = self._failure_of(exc)
+        else:
+            self._failure = None
+        return self._failure
 
-    def _failure(self, exc) -> EngineFailure:
+    def settle(self) -> Outcome:
+        """Run every engine task that can run, then report: the end of most
+        commands' engine work."""
+        self.advance()
+        return self.outcome()
+
+    def _failure_of(self, exc) -> EngineFailure:
         task = getattr(exc, "task", None)
         errored = self._workflow.get_tasks(state=TaskState.ERROR)
         if task is None and errored:
@@ -146,21 +137,22 @@ class Run:
         return task
 
     def ready_tasks(self) -> list[ReadyTask]:
+        """The READY human tasks, as they stand in memory now."""
+        return [info for _, info in self._ready()]
+
+    def _ready(self) -> list[tuple[object, ReadyTask]]:
         ready = []
         for task in self._workflow.get_tasks(state=TaskState.READY, manual=True):
             spec = task.task_spec
             props = (getattr(spec, "extensions", None) or {}).get("properties", {})
-            ready.append(ReadyTask(
+            ready.append((task, ReadyTask(
                 task_id=str(task.id), element_id=spec.bpmn_id or spec.name, name=spec.bpmn_name or spec.name,
                 lane=getattr(spec, "lane", None), form=props.get("formJsonSchemaFilename"),
                 approval=is_true(props.get("approval")),
                 approval_stage=(props.get("approvalStage") or "").strip() or None, due=props.get("due"),
                 documentation=getattr(spec, "documentation", None), timer_due=_boundary_timer_due(task),
-            ))
+            )))
         return ready
-
-    def task_data(self, task_id: str) -> dict:
-        return dict(self._task(task_id).data)
 
     def complete(self, task_id: str, data: dict) -> None:
         """Complete a READY human task with validated data. Raises TaskNotReady."""
@@ -184,17 +176,11 @@ class Run:
         self._workflow.reset_from_task_id(task.id)
 
     # -- messages and timers ----------------------------------------------------
-    def messages_out(self) -> list[dict]:
+    def _take_thrown(self) -> tuple[ThrownMessage, ...]:
         """Messages thrown for other instances (taken: the engine forgets them)."""
-        out = []
-        for event in self._workflow.get_events():
-            definition = event.event_definition
-            out.append({
-                "name": getattr(definition, "name", None),
-                "correlations": dict(event.correlations or {}),
-                "event": _serializer.registry.convert(event),
-            })
-        return out
+        return tuple(ThrownMessage(getattr(event.event_definition, "name", None), dict(event.correlations or {}),
+                                   _serializer.registry.convert(event))
+                     for event in self._workflow.get_events())
 
     def awaited_messages(self) -> set[str]:
         """Names of the messages this instance is waiting for."""
@@ -225,7 +211,7 @@ class Run:
     def deliver(self, serialized_event: dict) -> None:
         self._workflow.send_event(_serializer.registry.restore(serialized_event))
 
-    def next_timer_due(self) -> datetime | None:
+    def _next_timer_due(self) -> datetime | None:
         due = []
         for event in self._workflow.waiting_events():
             if not _is_timer(event.event_type) or event.value is None:
@@ -235,23 +221,32 @@ class Run:
                 due.append(moment)
         return min(due) if due else None
 
-    # -- state ----------------------------------------------------------------------
-    @property
-    def completed(self) -> bool:
-        return self._workflow.is_completed()
+    # -- the report -------------------------------------------------------------
+    def outcome(self) -> Outcome:
+        """Everything the command's engine work came to, read once. Call it
+        last: it takes the thrown messages and prunes finished work."""
+        thrown = self._take_thrown()  # before the dump, which would keep them in the state
+        completed = self._workflow.is_completed()
+        state = self._dump()
+        # read after pruning, which may move the last task (and so the data)
+        ready = self._ready()
+        now_ready = {info.task_id for _, info in ready}
+        opened = tuple(replace(info, data=dict(task.data)) for task, info in ready
+                       if info.task_id not in self._ready_at_load)
+        return Outcome(state=state, data=self._data(), completed=completed, failure=self._failure, thrown=thrown,
+                       opened=opened, closed=self._ready_at_load - now_ready,
+                       awaited=frozenset(self.awaited_messages()), awaited_before=self._awaited_at_load,
+                       next_timer_due=self._next_timer_due())
 
-    def errored_task_ids(self) -> list[str]:
-        return [str(t.id) for t in self._workflow.get_tasks(state=TaskState.ERROR)]
-
-    def data(self) -> dict:
+    def _data(self) -> dict:
         """The instance data as of now: the workflow's once it has ended, else
         the data of the task that ran last."""
-        if self.completed:
+        if self._workflow.is_completed():
             return dict(self._workflow.data)
         last = self._workflow.last_task
         return dict(last.data) if last is not None else dict(self._workflow.task_tree.data)
 
-    def dump(self) -> str:
+    def _dump(self) -> str:
         prune(self._workflow)
         return dump_state(self._workflow)
 

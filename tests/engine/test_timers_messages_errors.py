@@ -1,13 +1,16 @@
 """Timers (injected clock), messages between instances, and a failed
 service task that is retried."""
+import json
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
+from app.audit.verify import verify_chain
 from app.errors import Conflict, Forbidden
 from app.extensions import db
-from app.models import AuditEvent, Customer, HumanTask, InstanceStatus, ProcessMessage, ServiceCall, TaskStatus
+from app.models import (AuditEvent, Customer, HumanTask, InstanceStatus, MessageSubscription, ProcessMessage, ServiceCall,
+                        TaskStatus)
 from app.services import events, instances
 from app.services.deployment import deploy
 from app.actions import BusinessRuleViolation, action
@@ -123,3 +126,27 @@ def test_cancel_by_starter_or_admin_only(probes):
     assert {t.status for t in db.session.scalars(select(HumanTask))} == {TaskStatus.cancelled}
     with pytest.raises(Conflict):
         instances.cancel_instance(instance.id, probes("process_admin"))
+
+
+def _kinds(instance):
+    return list(db.session.scalars(select(AuditEvent.kind).where(AuditEvent.instance_id == instance.id)
+                                   .order_by(AuditEvent.seq)))
+
+
+def test_a_thrown_message_is_saved_once_and_not_kept_in_the_state(probes):
+    sender = instances.start_instance("payment_probe", {"order_no": "SO-9", "amount": 5}, probes("finance"))
+    assert _kinds(sender) == ["instance_started", "message_thrown", "instance_completed"]
+    (message,) = db.session.scalars(select(ProcessMessage))
+    assert message.source_instance_id == sender.id and message.correlations == {"order": {"order_no": "SO-9"}}
+    # taken from the engine before the state is written: a reload throws nothing again
+    assert json.loads(sender.state)["bpmn_events"] == []
+
+
+def test_cancelling_a_waiting_instance_drops_what_it_waited_for(probes):
+    waiting = instances.start_instance("order_probe", {"order_no": "SO-7"}, probes("sales_admin"))
+    assert {s.name for s in db.session.scalars(select(MessageSubscription))} == {"payment_received"}
+    instances.cancel_instance(waiting.id, probes("sales_admin"), reason="客户撤单")
+    assert waiting.status is InstanceStatus.cancelled and waiting.next_timer_at is None
+    assert _count(MessageSubscription) == 0
+    assert _kinds(waiting) == ["instance_started", "instance_cancelled"]
+    assert verify_chain(f"instance:{waiting.id}").ok

@@ -100,3 +100,44 @@ def test_whole_trip_to_completion(web, trip):
     head = ready_task_id(trip, "Task_DepartmentHeadApproval")
     web("director").post(f"/tasks/{head}", {"decision": "approve"}, token_from=f"/tasks/{head}")
     assert db.session.get(ProcessInstance, trip).status == InstanceStatus.completed
+
+
+def _watch(monkeypatch, steps: list):
+    """Record, in order, completing a task and building a task's page."""
+    from app.services import inbox, tasks
+
+    def watched(name, original):
+        def call(*args, **kwargs):
+            steps.append(name)
+            return original(*args, **kwargs)
+        return call
+
+    monkeypatch.setattr(tasks, "complete_task", watched("complete", tasks.complete_task))
+    monkeypatch.setattr(inbox, "_page", watched("page", inbox._page))
+
+
+def test_a_submit_that_succeeds_completes_and_builds_no_page(web, trip, monkeypatch):
+    task_id = ready_task_id(trip, "Task_ManagerApproval")
+    manager = web("rm_east")
+    steps: list = []
+    _watch(monkeypatch, steps)
+    response = manager.post(f"/tasks/{task_id}", {"decision": "approve"})  # the token from the inbox
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert steps == ["complete"]
+    assert db.session.get(HumanTask, task_id).status == TaskStatus.completed
+
+
+def test_a_refused_submit_shows_the_page_again_with_what_was_typed(web, trip, monkeypatch):
+    web("rm_east").post(f"/tasks/{ready_task_id(trip, 'Task_ManagerApproval')}", {"decision": "reject", "comment": "改"})
+    revise = ready_task_id(trip, "Task_ReviseRequest")
+    rep = web("rep_east1")
+    steps: list = []
+    _watch(monkeypatch, steps)
+    form = {**TRIP_FORM, "destination": "广州", "estimated_cost": "很多", "action": "resubmit"}
+    response = rep.post(f"/tasks/{revise}", form)
+    assert response.status_code == 422
+    assert steps == ["complete", "page"]  # built once, after the refusal
+    html = response.get_data(as_text=True)
+    assert 'value="广州"' in html and 'value="很多"' in html and field_error(html, "f-estimated_cost")
+    assert "出差事由" in html  # the request itself, read-only, as on the first showing
+    assert db.session.get(HumanTask, revise).status == TaskStatus.ready
