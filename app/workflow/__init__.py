@@ -1,5 +1,6 @@
 """The only package that imports SpiffWorkflow.
 
 ``bundle.compile_bundle`` turns uploaded files into deployable processes (or
-problems); ``runtime.Run`` runs one command against one instance;
-``actions`` is the registry of service-task operations."""
+problems); ``runtime.Run`` runs one command against one instance and reports
+what it did as one ``outcome.Outcome``. The service-task operations it calls
+are registered in ``app.actions``, below this package and the ledger."""
