@@ -14,9 +14,9 @@ from app.ledger import journal
 from app.ledger.balances import live_allocations, open_advances, open_receivables, unallocated
 from app.ledger.catalogue import customer_by_code, user_by_username
 from app.ledger.customers import attribution
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import money_str, round_money
-from app.ledger.orders import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
 from app.actions import ActionCall, BusinessRuleViolation, action

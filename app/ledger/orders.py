@@ -11,23 +11,14 @@ from app.ledger.contracts import check_order_against_contract
 from app.ledger.catalogue import customer_by_code, material_by_code, user_by_username
 from app.ledger.credit import credit_position
 from app.ledger.customers import attribution
-from app.ledger.journal import next_number, today
+from app.ledger.dates import parse_date
+from app.ledger.journal import next_number
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.actions import ActionCall, BusinessRuleViolation, action
-
-
-def parse_date(value: str | None, field: str = "date") -> date_type:
-    """An ISO date (default: today). Raises BusinessRuleViolation ``invalid_date``."""
-    if not value:
-        return today()
-    try:
-        return date_type.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}") from None
 
 
 def order_by_number(number: str) -> SalesOrder:

@@ -8,9 +8,10 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.credit import require_credit_for_shipment
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
-from app.ledger.orders import cancel_order, line_by_no, order_by_number, parse_date
+from app.ledger.orders import cancel_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
