@@ -15,7 +15,7 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.ledger.catalogue import customer_by_code
+from app.ledger.customers import refreshed_customer
 from app.ledger.dates import parse_date
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
@@ -228,7 +228,7 @@ def register_contract(call: ActionCall, *, customer: str, number: str, amount_ca
     ``invalid_attachment``, ``invalid_date``."""
     contract = db.session.scalar(select(Contract).where(Contract.source_key == call.idempotency_key))
     if contract is None:
-        contract = make_contract(customer_by_code(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
+        contract = make_contract(refreshed_customer(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
                                  valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
                                  payment_terms=payment_terms, payment_days=int(payment_days or 0),
                                  attachments=attachments or [], signed_by_id=call.actor_id, source_key=call.idempotency_key)

@@ -11,7 +11,8 @@ from app.ledger.credit import require_credit_for_shipment
 from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
-from app.ledger.orders import cancel_order, line_by_no, order_by_number
+from app.ledger.customers import refreshed_customer
+from app.ledger.orders import cancel_order, create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -289,9 +290,6 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
     "gross"}. Idempotent per call. Raises ``price_not_approved``,
     ``credit_hold``, ``unknown_customer``, ``unknown_material``,
     ``invalid_quantity``, ``empty_order``."""
-    from app.ledger.catalogue import customer_by_code
-    from app.ledger.orders import create_order
-
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
     if order is None:
         approver = approver_of_record(call.instance_id, price_approved_in)
@@ -300,7 +298,7 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
         priced = [{"material": line.get("material"), "qty": line.get("qty"), "unit_price": line.get("unit_price"),
                    "price_approved_by": approver.username, "tax_inclusive": True} for line in lines or []]
         on = parse_date(date)
-        order = create_order(customer_by_code(customer), priced, on=on, source_key=call.idempotency_key,
+        order = create_order(refreshed_customer(customer), priced, on=on, source_key=call.idempotency_key,
                              contract_number=delivery_note_no, created_by_id=call.actor_id)
         if order.status == "held":  # the savepoint of the call rolls the order back
             raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {order.hold_reason}.")
