@@ -15,23 +15,34 @@ into ``{"ok": False, "error": {"code", "message"}}`` so the diagram can route
 the case to a person; whatever the action wrote before it raised is rolled
 back either way. Any other exception puts the instance in error.
 
-It sits below the engine and the ledger alike: neither imports the other.
+It sits below the engine and the ledger alike and imports neither: the
+registry holds what the modules imported so far registered, and the app
+factory imports the ledger, so every door finds its actions.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
+
+
+def _nobody_approved(_steps: Sequence[str]) -> int | None:
+    return None
 
 
 @dataclass(frozen=True)
 class ActionCall:
     """Who and what asked for an action. ``idempotency_key`` is stable for
     (instance, task, operation): an action that posts stores it, so a retried
-    or replayed step never posts twice."""
+    or replayed step never posts twice. ``approver_of_record(steps)`` is the
+    id of the user who last approved one of ``steps`` (element ids) of the
+    instance, as its caller's task records tell (never a form's word); a
+    call from outside a flow has no approvals."""
 
     instance_id: int
     task_id: str
     element_id: str
     operation: str
     actor_id: int | None
+    approver_of_record: Callable[[Sequence[str]], int | None] = _nobody_approved
 
     @property
     def idempotency_key(self) -> str:
@@ -72,7 +83,7 @@ def action(name: str):
 
 
 def registered_actions() -> frozenset[str]:
-    _load_action_modules()
+    """The names registered so far: those of every module imported."""
     return frozenset(_REGISTRY)
 
 
@@ -81,13 +92,8 @@ def run_action(call: ActionCall, params: dict[str, Any]) -> dict:
     Raises UnknownAction, BusinessRuleViolation (the caller turns it into a
     result once the action's partial work is rolled back), or whatever the
     action raises."""
-    _load_action_modules()
     func = _REGISTRY.get(call.operation)
     if func is None:
         raise UnknownAction(f"No action is registered as {call.operation!r}.")
     return {"ok": True, **(func(call, **params) or {})}
 
-
-def _load_action_modules() -> None:
-    """Import the packages whose modules register actions."""
-    import app.ledger  # noqa: F401
