@@ -12,7 +12,7 @@ Mapping (one property → one ``Field``; its ``widget`` picks the macro):
 | string ``format: date`` / ``date-time``             | date / datetime | ``type=date`` / ``datetime-local`` |
 | string, ``maxLength`` > 200 or ``x-widget: textarea`` | textarea | ``<textarea>``                     |
 | string                                              | text       | ``<input>``                        |
-| number, ``multipleOf: 0.01`` or 元 in the title      | money      | ¥ + ``type=number step=0.01``       |
+| number, ``x-money: true``                           | money      | ¥ + ``type=number step=0.01``       |
 | number / integer                                    | number     | ``type=number``                    |
 | boolean                                             | checkbox   | ``<input type=checkbox>``          |
 | array of objects                                    | lines      | a table, one row per item          |
@@ -25,6 +25,7 @@ error paths are the dotted paths the validator reports (``lines.0.qty``).
 from dataclasses import dataclass, field
 from typing import Any
 
+from app.form_kinds import is_attachment, is_money
 from app.services.form_figures import preview_formula
 
 BUTTON_FIELDS = ("decision", "action")
@@ -55,15 +56,6 @@ class Field:
     @property
     def dom_id(self) -> str:
         return "f-" + self.name
-
-
-def is_attachment(schema: dict) -> bool:
-    return schema.get("format") == "attachment" or schema.get("x-attachment") is True
-
-
-def is_money(schema: dict) -> bool:
-    return schema.get("type") == "number" and (
-        schema.get("multipleOf") in (0.01, "0.01") or "元" in (schema.get("title") or "") or schema.get("x-money") is True)
 
 
 def options_of(schema: dict) -> list[tuple[str, str]]:

@@ -17,7 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from app.web.form_fields import build_fields, is_money
+from app.form_kinds import is_money
+from app.web.form_fields import build_fields
 
 ROOT = Path(__file__).resolve().parents[2]
 FORMS = sorted((ROOT / "forms").glob("*.json"))
