@@ -130,15 +130,22 @@ _MANY = ("allOf", "anyOf", "oneOf", "prefixItems")
 _NAMED = ("properties", "patternProperties", "dependentSchemas", "$defs")
 
 
+def _inner(schema: dict, where: str) -> Iterator[tuple[str, object]]:
+    for keyword in _ONE:
+        yield (f"{where}[]" if keyword == "items" else where), schema.get(keyword)
+    for keyword in _MANY:
+        for sub in schema.get(keyword) or ():
+            yield where, sub
+    for keyword in _NAMED:
+        for key, sub in (schema.get(keyword) or {}).items():
+            yield (f"{where}.{key}" if where else key), sub
+
+
 def _subschemas(schema: dict, where: str) -> Iterator[tuple[str, dict]]:
     """(path, schema) of ``schema`` and of every schema inside it; a field's
     path is its dotted name, ``[]`` marking the items of a list."""
     yield where, schema
-    inner = [(f"{where}[]" if keyword == "items" else where, schema.get(keyword)) for keyword in _ONE]
-    inner += [(where, sub) for keyword in _MANY for sub in schema.get(keyword) or ()]
-    inner += [(f"{where}.{key}" if where else key, sub)
-              for keyword in _NAMED for key, sub in (schema.get(keyword) or {}).items()]
-    for path, sub in inner:
+    for path, sub in _inner(schema, where):
         if isinstance(sub, dict):
             yield from _subschemas(sub, path)
 
