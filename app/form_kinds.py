@@ -15,7 +15,7 @@ A field has exactly one kind, the first of these it matches:
 | date       | a string with ``"format": "date"`` (``"date-time"``: datetime)       |
 | textarea   | a string with ``"x-widget": "textarea"`` or a ``maxLength`` over 200 |
 | text       | any other string, and a field without a type                         |
-| money      | a number with ``"x-money": true``: yuan, shown with ¥ and to the fen |
+| money      | a number with ``"x-money": true``: yuan, shown with ¥ (its ``multipleOf`` gives the step) |
 | number     | any other number or integer                                          |
 | boolean    | a boolean                                                            |
 | lines      | an array of objects (not of files): a table, a row per item          |
