@@ -6,7 +6,7 @@ from marshmallow import Schema, fields, validate
 from app.api import current_user
 from app.api.access import require_role
 from app.api.parsing import ApiBlueprint
-from app.api.schemas import MAX_ID
+from app.api.schemas import FORM_KINDS, MAX_ID
 from app.errors import NotFound
 from app.services import deployment, instances
 
@@ -49,7 +49,8 @@ class UserTaskSchema(Schema):
     element_id = fields.String(required=True)
     name = fields.String(required=True)
     role = fields.String(required=True, allow_none=True, metadata={"description": "the lane: a role code or a resolver such as @manager_of_requester"})
-    form = fields.Dict(required=True, allow_none=True, metadata={"description": "the task's JSON Schema form"})
+    form = fields.Dict(required=True, allow_none=True,
+                       metadata={"description": "the task's JSON Schema form" + FORM_KINDS})
     form_key = fields.String(required=True, allow_none=True)
     approval = fields.Boolean(required=True)
     due = fields.String(required=True, allow_none=True, metadata={"description": "ISO 8601 duration"})
@@ -66,7 +67,8 @@ class DefinitionDetailSchema(Schema):
     start_roles = fields.List(fields.String(), required=True,
                               metadata={"description": "the role codes its diagram lets start it by hand; "
                                                        "empty: only its timer starts it"})
-    start_form = fields.Dict(required=True, allow_none=True, metadata={"description": "JSON Schema of the start data"})
+    start_form = fields.Dict(required=True, allow_none=True,
+                             metadata={"description": "JSON Schema of the start data" + FORM_KINDS})
     start_form_key = fields.String(required=True, allow_none=True)
     user_tasks = fields.List(fields.Nested(UserTaskSchema), required=True)
 

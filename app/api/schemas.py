@@ -2,6 +2,7 @@
 and pages. They both document (OpenAPI) and serialise the responses."""
 from marshmallow import Schema, fields, validate
 
+from app.form_kinds import KEYWORDS
 from app.services import queries
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every backend we run on
@@ -42,6 +43,10 @@ class TaskSchema(Schema):
     outcome = fields.String(allow_none=True)
 
 
+# Forms are handed out as deployed, so a client reads each field's kind from the same keywords the pages do.
+FORM_KINDS = f"; its fields declare their kinds with {', '.join(sorted(KEYWORDS))} (README, Form fields)"
+
+
 class ShownItemSchema(Schema):
     key = fields.String(required=True, metadata={"description": "the declared key (or dotted path) of the instance data"})
     title = fields.String(required=True)
@@ -50,7 +55,8 @@ class ShownItemSchema(Schema):
 
 
 class TaskDetailSchema(TaskSchema):
-    form = fields.Dict(required=True, allow_none=True, metadata={"description": "the task's JSON Schema form"})
+    form = fields.Dict(required=True, allow_none=True,
+                       metadata={"description": "the task's JSON Schema form" + FORM_KINDS})
     context = fields.Dict(required=True, metadata={"description": "the instance data the form shows"})
     shows = fields.List(fields.Nested(ShownItemSchema), required=True,
                         metadata={"description": "what the diagram declares the performer reads first, resolved now"})

@@ -13,6 +13,7 @@ from typing import BinaryIO
 from flask import current_app
 
 from app.errors import ValidationFailed
+from app.form_kinds import is_attachment
 
 MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
 ALLOWED_TYPES = {
@@ -88,13 +89,9 @@ def save_bytes(filename: str, content_type: str, content: bytes) -> dict:
     return save(filename, content_type, io.BytesIO(content))
 
 
-def is_attachment_field(schema: dict) -> bool:
-    return isinstance(schema, dict) and (schema.get("format") == "attachment" or schema.get("x-attachment") is True)
-
-
 def _attachment_paths(schema: dict, data, path: tuple = ()):
     """(field path, value) of every attachment field present in ``data``."""
-    if is_attachment_field(schema):
+    if is_attachment(schema):
         yield path, data
     elif isinstance(data, dict) and isinstance(schema.get("properties"), dict):
         for name, sub in schema["properties"].items():

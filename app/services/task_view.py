@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+from app.form_kinds import is_attachment, is_money
 from app.models import HumanTask, ProcessInstance
 from app.services import ledger_queries
 from app.services.shown_labels import DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS, VALUE_LABELS
@@ -104,7 +105,7 @@ def _scalar(key: str, value, schema: dict) -> dict:
         return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}
     if schema.get("format") == "date" or (not schema and isinstance(value, str) and _ISO_DATE.match(value)):
         return {"kind": "date", "value": str(value)}
-    if _is_money(schema) or (not schema.get("type") and key in MONEY_KEYS):
+    if is_money(schema) or (not schema.get("type") and key in MONEY_KEYS):
         return {"kind": "money", "value": _number_text(value, places=2)}
     if not schema.get("type") and key in PRICE_KEYS:
         return {"kind": "price", "value": _price_text(value)}
@@ -118,11 +119,6 @@ def _scalar(key: str, value, schema: dict) -> dict:
     return {"kind": "text", "text": str(value)}
 
 
-def _is_money(schema: dict) -> bool:
-    return schema.get("type") == "number" and (
-        schema.get("multipleOf") in (0.01, "0.01") or "元" in (schema.get("title") or "") or schema.get("x-money") is True)
-
-
 def _option_title(schema: dict, value) -> str | None:
     for option in schema.get("oneOf") or []:
         if isinstance(option, dict) and "const" in option and str(option["const"]) == str(value):
@@ -131,8 +127,7 @@ def _option_title(schema: dict, value) -> str | None:
 
 
 def _is_file(schema: dict, value) -> bool:
-    return isinstance(value, dict) and (schema.get("format") == "attachment" or schema.get("x-attachment") is True
-                                        or set(value) >= {"name", "sha256", "size"})
+    return isinstance(value, dict) and (is_attachment(schema) or set(value) >= {"name", "sha256", "size"})
 
 
 def _title(key: str, schema: dict) -> str:

@@ -39,7 +39,8 @@ def init_app(app):
     from app.web import auth, inbox, language, lookups, my_requests, notifications, start, task_page  # noqa: F401  (routes attach to bp)
 
     from app import clock
-    from app.web.form_fields import is_attachment, is_money, option_title, options_of
+    from app.form_kinds import is_attachment, is_money
+    from app.web.form_fields import option_title, options_of
 
     i18n.init_app(app)
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,

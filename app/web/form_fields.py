@@ -1,23 +1,8 @@
-"""From a JSON Schema form to the fields a template renders.
-
-Mapping (one property → one ``Field``; its ``widget`` picks the macro):
-
-| schema                                              | widget     | input                              |
-|-----------------------------------------------------|------------|------------------------------------|
-| ``readOnly``                                        | readonly   | shown, not editable, not submitted |
-| ``format: attachment`` or ``x-attachment: true``    | attachment | ``<input type=file>``              |
-| string ``decision``/``action`` with ≤3 ``oneOf``    | buttons    | one submit button per option       |
-| ``enum`` / ``oneOf`` (``const`` + ``title``)        | select     | ``<select>``                       |
-| string ``x-ref``                                    | lookup     | text + type-ahead ``<datalist>``   |
-| string ``format: date`` / ``date-time``             | date / datetime | ``type=date`` / ``datetime-local`` |
-| string, ``maxLength`` > 200 or ``x-widget: textarea`` | textarea | ``<textarea>``                     |
-| string                                              | text       | ``<input>``                        |
-| number, ``multipleOf: 0.01`` or 元 in the title      | money      | ¥ + ``type=number step=0.01``       |
-| number / integer                                    | number     | ``type=number``                    |
-| boolean                                             | checkbox   | ``<input type=checkbox>``          |
-| array of objects                                    | lines      | a table, one row per item          |
-| array of scalars                                    | list       | a one-column table                 |
-| object with properties                              | group      | ``<fieldset>``                     |
+"""From a JSON Schema form to the fields a template renders: one property
+becomes one ``Field`` whose ``widget`` picks the macro of ``_form.html``.
+What kind of field a property is, the vocabulary says (``app/form_kinds.py``);
+``WIDGETS`` maps each kind to its widget, and a ``readOnly`` field of any kind
+is shown, not edited, and not submitted.
 
 Input names: a property ``qty`` of row 0 of ``lines`` is ``lines-0-qty``;
 error paths are the dotted paths the validator reports (``lines.0.qty``).
@@ -25,11 +10,10 @@ error paths are the dotted paths the validator reports (``lines.0.qty``).
 from dataclasses import dataclass, field
 from typing import Any
 
+from app import form_kinds as kinds
 from app.services.form_figures import preview_formula
 
-BUTTON_FIELDS = ("decision", "action")
 MAX_BUTTONS = 3
-TEXTAREA_OVER = 200
 DANGER_VALUES = {"reject", "withdraw", "abandon", "cancel"}
 
 
@@ -57,15 +41,6 @@ class Field:
         return "f-" + self.name
 
 
-def is_attachment(schema: dict) -> bool:
-    return schema.get("format") == "attachment" or schema.get("x-attachment") is True
-
-
-def is_money(schema: dict) -> bool:
-    return schema.get("type") == "number" and (
-        schema.get("multipleOf") in (0.01, "0.01") or "元" in (schema.get("title") or "") or schema.get("x-money") is True)
-
-
 def options_of(schema: dict) -> list[tuple[str, str]]:
     if schema.get("oneOf") and all("const" in o for o in schema["oneOf"]):
         return [(str(o["const"]), o.get("title") or str(o["const"])) for o in schema["oneOf"]]
@@ -79,51 +54,43 @@ def option_title(schema: dict, value) -> str | None:
     return None
 
 
+WIDGETS = {
+    kinds.ATTACHMENT: "attachment", kinds.DECISION: "buttons", kinds.CHOICE: "select", kinds.REFERENCE: "lookup",
+    kinds.DATE: "date", kinds.DATETIME: "datetime", kinds.TEXTAREA: "textarea", kinds.TEXT: "text",
+    kinds.MONEY: "money", kinds.NUMBER: "number", kinds.BOOLEAN: "checkbox", kinds.LINES: "lines",
+    kinds.LIST: "list", kinds.GROUP: "group",
+}
+
+
 def _widget(key: str, schema: dict, top_level: bool) -> str:
-    kind = schema.get("type")
     if schema.get("readOnly"):
         return "readonly"
-    if is_attachment(schema):
-        return "attachment"
-    if kind == "string" and (schema.get("enum") or schema.get("oneOf")):
-        if top_level and key in BUTTON_FIELDS and len(options_of(schema)) <= MAX_BUTTONS:
-            return "buttons"
-        return "select"
-    if kind == "string":
-        if schema.get("x-ref"):
-            return "lookup"
-        if schema.get("format") == "date":
-            return "date"
-        if schema.get("format") == "date-time":
-            return "datetime"
-        if schema.get("x-widget") == "textarea" or (schema.get("maxLength") or 0) > TEXTAREA_OVER:
-            return "textarea"
-        return "text"
-    if kind in ("number", "integer"):
-        return "money" if is_money(schema) else "number"
-    if kind == "boolean":
-        return "checkbox"
-    if kind == "array":
-        items = schema.get("items") or {}
-        # files are a list of file inputs, not a table of their name/type/size/sha256
-        return "lines" if items.get("type") == "object" and not is_attachment(items) else "list"
-    if kind == "object" and schema.get("properties"):
-        return "group"
-    return "text"
+    widget = WIDGETS[kinds.kind_of(schema, key if top_level else None)]
+    if widget == "buttons" and len(options_of(schema)) > MAX_BUTTONS:
+        return "select"  # more outcomes than a row of buttons holds
+    return widget
+
+
+_TEXT_ATTRS = (("maxLength", "maxlength"), ("minLength", "minlength"), ("pattern", "pattern"))
+_NUMBER_ATTRS = (("minimum", "min"), ("maximum", "max"))
+
+
+def _copied(schema: dict, names: tuple) -> dict:
+    return {attr: schema[key] for key, attr in names if key in schema}
+
+
+def _number_attrs(schema: dict) -> dict:
+    integer = schema.get("type") == "integer"
+    return {"step": schema.get("multipleOf") or (1 if integer else "any"),
+            "inputmode": "numeric" if integer else "decimal", **_copied(schema, _NUMBER_ATTRS)}
 
 
 def _attrs(widget: str, schema: dict) -> dict:
     attrs: dict = {}
     if widget in ("text", "textarea", "lookup"):
-        for key, attr in (("maxLength", "maxlength"), ("minLength", "minlength"), ("pattern", "pattern")):
-            if key in schema:
-                attrs[attr] = schema[key]
+        attrs.update(_copied(schema, _TEXT_ATTRS))
     if widget in ("number", "money"):
-        attrs["step"] = schema.get("multipleOf") or (1 if schema.get("type") == "integer" else "any")
-        attrs["inputmode"] = "numeric" if schema.get("type") == "integer" else "decimal"
-        for key, attr in (("minimum", "min"), ("maximum", "max")):
-            if key in schema:
-                attrs[attr] = schema[key]
+        attrs.update(_number_attrs(schema))
     if widget == "lookup":
         attrs["data-lookup"] = schema["x-ref"]
     formula = schema.get("x-formula") or preview_formula(schema)  # x-computed: the browser previews, the server computes
@@ -146,46 +113,68 @@ def _required_when(schema: dict, key: str) -> dict[str, list[str]]:
     return found
 
 
-def _rows_of(value) -> list:
-    return value if isinstance(value, list) else []
+def _row_values(field: Field, blank) -> list:
+    """The values of a lines or list field's rows: its own, else as many
+    blank rows as it needs to be filled in (its ``minItems``, one if required)."""
+    if isinstance(field.value, list) and field.value:
+        return field.value
+    return [blank] * max(field.schema.get("minItems") or 0, 1 if field.required else 0)
+
+
+def _fill_lines(field: Field, errors: dict, show_hints: bool) -> None:
+    """A table: the cells of a blank row (the template rows are added from)
+    and of each row."""
+    items = field.schema.get("items") or {}
+    item_required = set(items.get("required") or [])
+
+    def cells(index, row_value):
+        row_value = row_value if isinstance(row_value, dict) else {}
+        return [build_field(col, col_schema, prefix=f"{field.name}-{index}-", path_prefix=f"{field.path}.{index}.",
+                            value=row_value.get(col), required=col in item_required, errors=errors)
+                for col, col_schema in (items.get("properties") or {}).items()]
+
+    field.columns = cells("__index__", {})
+    field.rows = [cells(i, row) for i, row in enumerate(_row_values(field, {}))]
+
+
+def _fill_list(field: Field, errors: dict, show_hints: bool) -> None:
+    """A one-column table of scalars."""
+    items = field.schema.get("items") or {}
+
+    def cell(index, value=None) -> Field:
+        built = build_field(str(index), items, prefix=f"{field.name}-", path_prefix=f"{field.path}.", value=value,
+                            errors=errors)
+        built.label = field.label  # a one-column row is named after its list
+        return built
+
+    field.columns = [cell("__index__")]
+    field.rows = [[cell(i, value)] for i, value in enumerate(_row_values(field, None))]
+
+
+def _fill_group(field: Field, errors: dict, show_hints: bool) -> None:
+    """A fieldset of the object's properties."""
+    inner = field.value if isinstance(field.value, dict) else {}
+    inner_required = set(field.schema.get("required") or [])
+    field.children = [build_field(k, s, prefix=f"{field.name}-", path_prefix=f"{field.path}.", value=inner.get(k),
+                                  required=k in inner_required, errors=errors, show_hints=show_hints)
+                      for k, s in field.schema["properties"].items()]
+
+
+_NESTED = {"lines": _fill_lines, "list": _fill_list, "group": _fill_group}  # widgets made of fields
 
 
 def build_field(key: str, schema: dict, *, prefix: str = "", path_prefix: str = "", value=None,
                 required: bool = False, errors: dict | None = None, show_hints: bool = False,
                 top_level: bool = False) -> Field:
+    """The field of property ``key``, with its rows or children built too."""
     errors = errors or {}
     name, path = prefix + key, path_prefix + key
     widget = _widget(key, schema, top_level)
     result = Field(key=key, name=name, path=path, label=schema.get("title") or key, widget=widget, schema=schema,
                    required=required, value=value, hint=schema.get("description") if show_hints else None,
                    errors=list(errors.get(path, [])), options=options_of(schema), attrs=_attrs(widget, schema))
-    if widget == "lines":
-        items = schema.get("items") or {}
-        item_required = set(items.get("required") or [])
-
-        def cells(index, row_value):
-            row_value = row_value if isinstance(row_value, dict) else {}
-            return [build_field(col, col_schema, prefix=f"{name}-{index}-", path_prefix=f"{path}.{index}.",
-                                value=row_value.get(col), required=col in item_required, errors=errors)
-                    for col, col_schema in (items.get("properties") or {}).items()]
-
-        result.columns = cells("__index__", {})
-        values = _rows_of(value) or [{}] * max(schema.get("minItems") or 0, 1 if required else 0)
-        result.rows = [cells(i, row) for i, row in enumerate(values)]
-    elif widget == "list":
-        items = schema.get("items") or {}
-        result.columns = [build_field("__index__", items, prefix=f"{name}-", path_prefix=f"{path}.", errors=errors)]
-        values = _rows_of(value) or [None] * max(schema.get("minItems") or 0, 1 if required else 0)
-        result.rows = [[build_field(str(i), items, prefix=f"{name}-", path_prefix=f"{path}.", value=v, errors=errors)]
-                       for i, v in enumerate(values)]
-        for cell in [*result.columns, *(row[0] for row in result.rows)]:
-            cell.label = result.label  # a one-column row is named after its list
-    elif widget == "group":
-        inner = value if isinstance(value, dict) else {}
-        inner_required = set(schema.get("required") or [])
-        result.children = [build_field(k, s, prefix=f"{name}-", path_prefix=f"{path}.", value=inner.get(k),
-                                       required=k in inner_required, errors=errors, show_hints=show_hints)
-                           for k, s in schema["properties"].items()]
+    if widget in _NESTED:
+        _NESTED[widget](result, errors, show_hints)
     return result
 
 

@@ -9,7 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from werkzeug.datastructures import FileStorage, MultiDict
 
-from app.web.form_fields import is_attachment
+from app.form_kinds import is_attachment
 
 _THOUSANDS = re.compile(r"[,\s¥￥]")
 

@@ -9,6 +9,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.version import __version__ as ENGINE_VERSION
 
+from app.form_kinds import form_problems
 from app.workflow.dmn_lint import lint_dmn
 from app.workflow.form_formulas import formula_problems
 from app.workflow.lint import lint_bpmn
@@ -79,6 +80,8 @@ def _read_form(name: str, text: str, bundle: _Bundle) -> None:
         bundle.forms[name] = schema
         # A figure the server cannot compute would fail every submission: refuse it now.
         bundle.problems.extend(Problem(name, None, None, f"x-computed: {problem}") for problem in formula_problems(schema))
+        # Words never decide a field's kind: a misspelt or undeclared kind is the analyst's to fix now.
+        bundle.problems.extend(Problem(name, None, field, message) for field, message in form_problems(schema))
 
 
 def _read_xml(name: str, kind: str, text: str, bundle: _Bundle) -> None:

@@ -50,6 +50,17 @@ def test_task_detail_has_form_and_context(api, director_task):
     error_of(api("director").get("/tasks/999999"), 404, "not_found")
 
 
+def test_forms_carry_their_fields_kinds_as_the_pages_read_them(api, director_task):
+    """A client renders money, references and files from the same keywords
+    (README, Form fields): the forms are handed out as deployed."""
+    form = api("director").ok("get", f"/tasks/{director_task['id']}")["form"]
+    assert form["properties"]["credit_limit"]["x-money"] is True
+    assert form["properties"]["annual_target"]["x-money"] is True
+    start_form = api("rep_east2").ok("get", "/process-definitions/dealer_onboarding")["start_form"]
+    assert start_form["properties"]["expected_annual_volume"]["x-money"] is True
+    assert start_form["properties"]["region"]["x-ref"] == "region"
+
+
 def test_claim_then_someone_else_gets_409_and_an_outsider_403(api, director_task, deputy):
     claimed = api("director").ok("post", f"/tasks/{director_task['id']}/claim")
     assert claimed["assignee"] == "director" and claimed["claimed_at"] is not None

@@ -185,3 +185,19 @@ def test_cli_deploy_and_list(cli, tmp_path):
     assert "unchanged" in cli.invoke(args=["processes", "deploy"]).output
     listing = cli.invoke(args=["processes", "list"])
     assert "dealer_onboarding" in listing.output and "v1" in listing.output
+
+
+def test_a_kind_left_to_the_title_or_misspelt_is_refused_at_deploy(ctx):
+    """An analyst is told, instead of a form that silently shows a plain number box."""
+    form = json.loads(FORM)
+    form["properties"]["amount"]["title"] = "金额（元）"
+    form["properties"]["name"]["x-reff"] = "customer"
+    problems = _rejected(_files(**{"probe_form.json": json.dumps(form).encode()}))
+    named = {(p.file, p.element_id) for p in problems}
+    assert {("probe_form.json", "amount"), ("probe_form.json", "name")} <= named
+    assert any("x-money" in p.message for p in problems) and any("'x-reff'" in p.message for p in problems)
+    assert _count(ProcessDefinition) == 0
+
+    form["properties"]["amount"]["x-money"] = True
+    del form["properties"]["name"]["x-reff"]
+    assert [d.created for d in deploy(_files(**{"probe_form.json": json.dumps(form).encode()}))] == [True]

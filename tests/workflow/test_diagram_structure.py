@@ -77,7 +77,7 @@ def test_forms_are_strict_json_schemas(path):
     assert CJK.search(schema["title"])
     for name, prop in schema["properties"].items():
         assert re.fullmatch(r"[a-z][a-z0-9_]*", name) and CJK.search(prop["title"]), name
-        if prop.get("multipleOf") is not None:  # money
+        if prop.get("x-money") or prop.get("multipleOf") is not None:  # money: yuan to the fen
             assert prop["type"] == "number" and prop["minimum"] == 0 and prop["multipleOf"] == Decimal("0.01")
 
 
