@@ -1,8 +1,8 @@
 """/tasks: the work list, one task, claim, release, delegate, complete."""
 import pytest
 
-from api.samples import APPROVE, EVALUATION, PROSPECT, TERMS, TRIP
-from api.user_client import error_of
+from tests.api.samples import APPROVE, EVALUATION, PROSPECT, TERMS, TRIP
+from tests.api.user_client import error_of
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Contract, LedgerEntry, SalesOrder, ShippingNote, StockMovement
 from app.services.attachments import save_bytes
-from ledger.harness import all_invariants_hold
+from tests.ledger.harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0: every order is held

@@ -13,14 +13,14 @@ from app.extensions import db
 from app.ledger.customers import customer_as_of, versions
 from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
 from app.actions import BusinessRuleViolation
-from ledger.harness import new_call
+from tests.ledger.harness import new_call
 
 TODAY = date(2026, 12, 1)  # the frozen clock's day
 
 
 @pytest.fixture
 def east_rep2(world):
-    from ledger.conftest import _user
+    from tests.ledger.conftest import _user
 
     rep = _user("rep_test2", "第二业务员", ["sales_rep"])
     db.session.flush()
@@ -131,7 +131,7 @@ def test_set_credit_puts_the_hold_in_a_version(world, act, frozen_clock):
 
 
 def test_refusals(world, act, east_rep2, frozen_clock):
-    from ledger.conftest import _user
+    from tests.ledger.conftest import _user
 
     _user("idle_rep", "停用业务员", ["sales_rep"]).active = False
     db.session.flush()

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from conftest import csrf_token_from
+from tests.conftest import csrf_token_from
 
 DEMO_PASSWORD = "lanes-demo"
 TRIP_FORM = {"purpose": "拜访客户", "destination": "上海", "start_date": "2026-12-10", "end_date": "2026-12-12",

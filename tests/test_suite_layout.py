@@ -1,0 +1,43 @@
+"""The suite's own layout: every test directory is a package of ``tests``, so
+each module has one name (``tests.web.test_inbox``) whether pytest runs the
+whole suite or one file."""
+import sys
+from pathlib import Path
+
+TESTS = Path(__file__).resolve().parent
+ROOT = TESTS.parent
+
+
+def _python_files():
+    return sorted(path for path in TESTS.rglob("*.py") if "__pycache__" not in path.parts)
+
+
+def _module_name(path: Path) -> str:
+    """The one name a file under tests/ is imported as."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def test_every_directory_with_python_files_is_a_package():
+    missing = sorted({str(path.parent.relative_to(ROOT)) for path in _python_files()
+                      if not (path.parent / "__init__.py").exists()})
+    assert not missing, f"directories without __init__.py (their modules would get a second name): {missing}"
+
+
+def test_every_loaded_test_module_has_one_name():
+    """What collection imported (all of it on a full run): each file under
+    tests/ once, under its package name; a second name would be a second
+    module object with its own globals."""
+    names_by_file: dict[Path, list[str]] = {}
+    for name, module in list(sys.modules.items()):
+        file = getattr(module, "__file__", None)
+        if not isinstance(file, str):
+            continue
+        path = Path(file).resolve()
+        if path.is_relative_to(TESTS):
+            names_by_file.setdefault(path, []).append(name)
+    assert Path(__file__).resolve() in names_by_file  # the check sees this very module
+    wrong = {str(path.relative_to(ROOT)): sorted(names) for path, names in names_by_file.items()
+             if names != [_module_name(path)]}
+    assert not wrong, f"modules loaded under another name or twice: {wrong}"
+
