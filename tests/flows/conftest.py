@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Customer
 from app.actions import run_action
-from tests.ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 
 @pytest.fixture
@@ -65,6 +65,6 @@ def refuse_once(monkeypatch):
     """``refuse_once("ledger.x", code, message)``: the action answers a
     business-rule refusal the first time, then works; returns the list of
     the parameters it was called with."""
-    from tests.flows.refusals import refuse_once as install
+    from tests.support.refusals import refuse_once as install
 
     return functools.partial(install, monkeypatch)

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.ledger import catalogue, pricing, shipping
 from app.models import Customer, Material, PriceList, User
 from app.actions import run_action
-from tests.ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 DAY = date(2026, 11, 2)
 

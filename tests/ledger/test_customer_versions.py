@@ -13,7 +13,7 @@ from app.extensions import db
 from app.ledger.customers import customer_as_of, versions
 from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
 from app.actions import BusinessRuleViolation
-from tests.ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 TODAY = date(2026, 12, 1)  # the frozen clock's day
 

@@ -13,7 +13,7 @@ from app.models import (
     Invoice, LedgerEntry, PostedRecordImmutable, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement,
 )
 from app.actions import BusinessRuleViolation
-from tests.ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 

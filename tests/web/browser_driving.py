@@ -22,7 +22,7 @@ from werkzeug.serving import make_server
 from app import clock, create_app
 from app.extensions import db
 from tests.conftest import FlowDriver, FrozenClock
-from tests.flows.refusals import refuse_once as install_refusal
+from tests.support.refusals import refuse_once as install_refusal
 
 CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -310,7 +310,7 @@ def world(live_app, live_server, person, monkeypatch):
     from app.services.accounts import find_user
     from app import actions
     from app.actions import run_action
-    from tests.ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     with live_app.app_context():
         driver = VisitingDriver(find_user, TaskPageChecker(person, live_server, declared_tasks()))

@@ -7,8 +7,8 @@ read-only; both hold a list (the lines) the form's schema does not
 describe. Jinja's ``schema['items']`` falls back to ``dict.items`` when the
 key is missing, so the page rendered a method as a schema and answered 500."""
 from tests.flows.conftest import customer_code, sales  # noqa: F401  (fixtures)
-from tests.flows.contract_shipment_steps import REP, approve_contract, make_order
-from tests.flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
+from tests.support.contract_shipment import REP, approve_contract, make_order
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.web.conftest import ready_task_id
 
 
