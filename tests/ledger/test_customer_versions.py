@@ -20,9 +20,9 @@ TODAY = date(2026, 12, 1)  # the frozen clock's day
 
 @pytest.fixture
 def east_rep2(world):
-    from tests.ledger.conftest import _user
+    from tests.ledger.users import add_user
 
-    rep = _user("rep_test2", "第二业务员", ["sales_rep"])
+    rep = add_user("rep_test2", "第二业务员", ["sales_rep"])
     db.session.flush()
     return rep
 
@@ -131,9 +131,9 @@ def test_set_credit_puts_the_hold_in_a_version(world, act, frozen_clock):
 
 
 def test_refusals(world, act, east_rep2, frozen_clock):
-    from tests.ledger.conftest import _user
+    from tests.ledger.users import add_user
 
-    _user("idle_rep", "停用业务员", ["sales_rep"]).active = False
+    add_user("idle_rep", "停用业务员", ["sales_rep"]).active = False
     db.session.flush()
     _refused(act, "unknown_customer", customer="NOPE", region="华东", reason="x")
     _refused(act, "missing_reason", customer="D00001", payment_days=20, reason="  ")

@@ -12,7 +12,6 @@ import os
 import re
 import socket
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 
 import flask_migrate
@@ -21,16 +20,16 @@ from werkzeug.serving import make_server
 
 from app import clock, create_app
 from app.extensions import db
-from tests.conftest import FlowDriver, FrozenClock
+from tests.support.flow_driver import FlowDriver
+from tests.support.frozen_clock import FROZEN_AT, FrozenClock  # the flow tests' business date
+from tests.support.logins import DEMO_PASSWORD as PASSWORD
 from tests.support.refusals import refuse_once as install_refusal
 
 CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "lanes-demo"
 TIMEOUT_MS = 30_000  # two cores shared with the rest of the suite
-FROZEN_AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # the flow tests' business date
 
 
 def _unavailable(reason: str):

@@ -14,7 +14,7 @@ from app.extensions import db
 from app.models import Customer
 from tests.support.contract_shipment import REP, approve_contract, make_note, make_order
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
-from tests.web.conftest import ready_task_id
+from tests.support.flow_driver import ready_task_id
 
 @pytest.fixture
 def sales(web, flow):
