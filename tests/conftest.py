@@ -1,5 +1,7 @@
-"""Test harness: one database per run, built by the migrations; every test in
-an outer transaction that is rolled back, so tests never see each other.
+"""The fixtures every test directory shares: one database per run, built by
+the migrations; every test in an outer transaction that is rolled back, so
+tests never see each other; users, logins, the demo organisation, master
+data and diagrams. What they use is in ``tests.support``.
 
 Every test runs under a frozen platform clock at ``FROZEN_AT`` (Tuesday
 2026-12-01 09:00 UTC = 17:00 in Shanghai, inside working hours; business date
@@ -7,20 +9,15 @@ Every test runs under a frozen platform clock at ``FROZEN_AT`` (Tuesday
 test that needs the system clock says so with ``@pytest.mark.real_clock``;
 those are the tests the faketime pass (``make test-faketime``) exercises."""
 import os
-import re
-from datetime import datetime, timedelta, timezone
 
-import flask_migrate
 import pytest
-import sqlalchemy as sa
-from flask_sqlalchemy.session import Session as FlaskSession
 
-from app import create_app
 from app.config import normalise_database_url
 from app.extensions import db
-
-TEST_SECRET = "test-secret-key"
-FAST_HASH = "pbkdf2:sha256:1000"  # real hashing, cheap enough for hundreds of users
+from tests.support.database import empty_tables, migrated_app, reset_postgresql, rolled_back
+from tests.support.flow_driver import FlowDriver
+from tests.support.frozen_clock import FROZEN_AT, FrozenClock
+from tests.support.logins import log_in
 
 
 def pytest_addoption(parser):
@@ -45,26 +42,12 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def _reset_postgresql(url: str) -> None:
-    engine = sa.create_engine(url)
-    try:
-        with engine.begin() as conn:
-            conn.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
-            conn.execute(sa.text("CREATE SCHEMA public"))
-    except sa.exc.OperationalError as exc:
-        if os.environ.get("LANES_REQUIRE_POSTGRES"):
-            pytest.exit(f"PostgreSQL is required but unreachable at {url}: {exc}", returncode=1)
-        raise
-    finally:
-        engine.dispose()
-
-
 @pytest.fixture(scope="session")
 def database_url(request, tmp_path_factory):
     given = request.config.getoption("--database-url")
     if given:
         url = normalise_database_url(given)
-        _reset_postgresql(url)
+        reset_postgresql(url)
         return url
     return "sqlite:///" + str(tmp_path_factory.mktemp("db") / "lanes-test.db")
 
@@ -72,45 +55,17 @@ def database_url(request, tmp_path_factory):
 @pytest.fixture(scope="session")
 def _app(database_url, tmp_path_factory):
     os.environ["LANES_INSTANCE_PATH"] = str(tmp_path_factory.mktemp("instance"))
-    app = create_app({
-        "TESTING": True,
-        "SECRET_KEY": TEST_SECRET,
-        "SQLALCHEMY_DATABASE_URI": database_url,
-        "PASSWORD_HASH_METHOD": FAST_HASH,
-    })
-    with app.app_context():
-        flask_migrate.upgrade()
+    app = migrated_app(database_url)
     yield app
     with app.app_context():
         db.engine.dispose()
 
 
-class _ConnectionBoundSession(FlaskSession):
-    """Flask-SQLAlchemy picks an engine per table; in tests every session must
-    use the one connection that holds the test's outer transaction."""
-
-    def get_bind(self, *args, **kwargs):
-        return self.bind
-
-
 @pytest.fixture
 def app(_app):
     """The app, with every session joined to one rolled-back transaction."""
-    with _app.app_context():
-        connection = db.engine.connect()
-    outer = connection.begin()
-    original = db.session
-    db.session = db._make_scoped_session({
-        "class_": _ConnectionBoundSession,
-        "bind": connection,
-        "join_transaction_mode": "create_savepoint",
-    })
-    try:
+    with rolled_back(_app):
         yield _app
-    finally:
-        db.session = original  # each app context already closed its own session
-        outer.rollback()
-        connection.close()
 
 
 @pytest.fixture
@@ -143,22 +98,12 @@ def create_user(app):
     return make
 
 
-CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"')
-
-
-def csrf_token_from(html: str) -> str:
-    match = CSRF_FIELD.search(html)
-    assert match, "page has no CSRF token"
-    return match.group(1) or match.group(2)
-
-
 @pytest.fixture
 def login(client):
     """Sign ``client`` in through the real login form; returns the response."""
 
     def sign_in(username, password="correct-horse"):
-        token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+        return log_in(client, username, password)
 
     return sign_in
 
@@ -193,68 +138,30 @@ def deployed(ctx):
     return deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
 
 
-class FlowDriver:
-    """Drives instances through the service layer, as people would."""
-
-    def __init__(self, find_user):
-        self.user = find_user
-
-    def start(self, key, data, as_user, business_key=None):
-        from app.services import instances
-
-        return instances.start_instance(key, data, self.user(as_user), business_key=business_key)
-
-    def ready(self, instance):
-        from app.extensions import db
-        from app.models import HumanTask, TaskStatus
-
-        return list(db.session.scalars(db.select(HumanTask).where(
-            HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready).order_by(HumanTask.id)))
-
-    def ready_elements(self, instance):
-        return [task.element_id for task in self.ready(instance)]
-
-    def task(self, instance, element_id):
-        matching = [task for task in self.ready(instance) if task.element_id == element_id]
-        assert matching, f"{element_id} is not ready; ready: {self.ready_elements(instance)}"
-        return matching[0]
-
-    def complete(self, instance, element_id, as_user, data):
-        from app.services import tasks
-
-        return tasks.complete_task(self.task(instance, element_id).id, self.user(as_user), data)
-
-    def approve(self, instance, element_id, as_user, comment="同意"):
-        return self.complete(instance, element_id, as_user, {"decision": "approve", "comment": comment})
-
-    def reject(self, instance, element_id, as_user, comment="请补充说明"):
-        return self.complete(instance, element_id, as_user, {"decision": "reject", "comment": comment})
-
-
 @pytest.fixture
 def flow(org, deployed):
     return FlowDriver(org)
 
 
-class FrozenClock:
-    """A stopped clock: ``now`` is what the platform reads until moved."""
+@pytest.fixture
+def sales(flow, frozen_clock):
+    """The flow driver over the demo organisation and master data, on
+    2026-12-01."""
+    from app.demo.master_data import load_demo_master_data
 
-    def __init__(self, start):
-        self.now = start
-
-    def __call__(self):
-        return self.now
-
-    def advance(self, **delta):
-        self.now = self.now + timedelta(**delta)
-        return self.now
+    load_demo_master_data()
+    return flow
 
 
-# Where every test's clock stands unless the test moves it or is marked
-# ``real_clock``: Tuesday 2026-12-01 09:00 UTC, 17:00 in Shanghai, a working
-# day inside BUSINESS_HOURS; the business date is 2026-12-01, the last ended
-# month 2026-11. Fixed, so no test depends on the day it runs.
-FROZEN_AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
+@pytest.fixture
+def customer_code(sales):
+    """``customer_code("浙江泵阀总经销有限公司")``: a demo customer's code."""
+    from app.models import Customer
+
+    def find(name):
+        return db.session.scalar(db.select(Customer.code).where(Customer.name == name))
+
+    return find
 
 
 @pytest.fixture(autouse=True)
@@ -296,14 +203,4 @@ def committed_app(_app):
     """The app with real commits (for tests of concurrency between
     connections); every table is emptied afterwards."""
     yield _app
-    with _app.app_context():
-        db.session.remove()
-        with db.engine.begin() as connection:
-            existing = set(sa.inspect(connection).get_table_names()) - {"alembic_version"}
-            tables = [table for table in reversed(db.metadata.sorted_tables) if table.name in existing]
-            if connection.dialect.name == "postgresql":
-                names = ", ".join(f'"{table.name}"' for table in tables)
-                connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-            else:
-                for table in tables:
-                    connection.execute(table.delete())
+    empty_tables(_app)

@@ -1,4 +1,4 @@
-from conftest import csrf_token_from
+from tests.support.logins import csrf_token_from
 
 
 def test_pages_need_login(client):

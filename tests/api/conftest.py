@@ -2,8 +2,8 @@
 client per user that sends that user's bearer token."""
 import pytest
 
-from api.samples import TRIP
-from api.user_client import DEMO_PASSWORD, PREFIX, UserClient
+from tests.support.samples import TRIP
+from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient
 
 
 @pytest.fixture

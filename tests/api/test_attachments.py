@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from api.user_client import error_of
+from tests.support.api_client import error_of
 from app.services import deployment
 
 WEB_DIAGRAMS = Path(__file__).parents[1] / "web" / "diagrams"

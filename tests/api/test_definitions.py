@@ -4,7 +4,7 @@ import io
 import pytest
 
 from app.services.deployment import REPO_ROOT
-from api.user_client import error_of
+from tests.support.api_client import error_of
 
 TRAVEL_BPMN = (REPO_ROOT / "processes" / "travel_request.bpmn").read_bytes()
 KEYS = sorted(path.stem for path in (REPO_ROOT / "processes").glob("*.bpmn"))  # a diagram's key is its file name

@@ -5,8 +5,8 @@ import io
 import pytest
 
 from app.actions import action
-from api.samples import TRIP
-from api.user_client import error_of
+from tests.support.samples import TRIP
+from tests.support.api_client import error_of
 
 FAILING = {"on": False}
 

@@ -5,7 +5,7 @@ import pytest
 
 from app.extensions import db
 from app.actions import ActionCall, run_action
-from api.user_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
+from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
 
 READERS = ["auditor", "finance", "sales_admin", "director", "gm", "process_admin"]
 

@@ -9,7 +9,7 @@ from app.audit.verify import verify_chain
 from app.extensions import db
 from app.models import AuditEvent
 from app.services.ledger_commands import LEDGER_CHAIN
-from api.user_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
+from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 import pytest
 
 from app.services import queries
-from api.user_client import error_of
+from tests.support.api_client import error_of
 
 
 def test_user_lookup_matches_username_or_display_name(api):

@@ -6,8 +6,8 @@ import pytest
 from app.extensions import db
 from app.models import AuditEvent, HumanTask
 
-from api.samples import APPROVE
-from api.user_client import error_of
+from tests.support.samples import APPROVE
+from tests.support.api_client import error_of
 
 REASON = "审批人长期出差，改由总监助理审批"
 

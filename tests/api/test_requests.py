@@ -4,8 +4,8 @@ import re
 
 import pytest
 
-from api.samples import TRIP
-from api.user_client import PREFIX, error_of
+from tests.support.samples import TRIP
+from tests.support.api_client import PREFIX, error_of
 
 PUBLIC = {("post", "/api/v1/auth/token")}
 SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",

@@ -4,8 +4,8 @@ they may start."""
 import pytest
 from sqlalchemy import func, select
 
-from api.samples import TRIP
-from api.user_client import error_of
+from tests.support.samples import TRIP
+from tests.support.api_client import error_of
 from app.extensions import db
 from app.models import Customer, ProcessInstance, Receipt
 

@@ -1,8 +1,8 @@
 """/tasks: the work list, one task, claim, release, delegate, complete."""
 import pytest
 
-from api.samples import APPROVE, EVALUATION, PROSPECT, TERMS, TRIP
-from api.user_client import error_of
+from tests.support.samples import APPROVE, EVALUATION, PROSPECT, TERMS, TRIP
+from tests.support.api_client import error_of
 
 
 @pytest.fixture

@@ -1,5 +1,5 @@
 """Both flows of [engine], walked to the end through HTTP alone."""
-from api.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, TERMS, TRIP
+from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, TERMS, TRIP
 
 
 def _complete(user, instance_id, element_id, data):

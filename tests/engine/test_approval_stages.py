@@ -48,7 +48,7 @@ def _diagram() -> bytes:
 def staged(org):
     from pathlib import Path
 
-    from tests.conftest import FlowDriver
+    from tests.support.flow_driver import FlowDriver
 
     approval_form = (Path(__file__).parents[2] / "forms" / "approval.json").read_bytes()
     deployment.deploy({"stage_probe.bpmn": _diagram(), "approval.json": approval_form})

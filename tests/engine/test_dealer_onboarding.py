@@ -6,13 +6,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Customer, InstanceStatus
 
-PROSPECT = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
-            "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}
-EVALUATION = {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
-              "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"}
-TERMS = {"decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 3,
-         "payment_days": 30, "credit_limit": 300000}
-CONTRACT = {"contract_number": "HT-2026-118", "signed_date": "2026-11-28"}
+from tests.support.samples import CONTRACT, EVALUATION, PROSPECT, TERMS
 
 
 def _to_director(flow):

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Delegation, TaskStatus
 from app.services import tasks
 
-from test_dealer_onboarding import EVALUATION, PROSPECT, TERMS
+from tests.support.samples import EVALUATION, PROSPECT, TERMS
 
 TRIP = {"purpose": "拜访客户", "destination": "宁波", "start_date": "2026-12-08", "end_date": "2026-12-09",
         "transport": "火车", "estimated_cost": 800}

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Delegation, TaskStatus
 from app.services import tasks
 
-from test_dealer_onboarding import EVALUATION, PROSPECT, TERMS
+from tests.support.samples import EVALUATION, PROSPECT, TERMS
 
 TRIP = {"purpose": "参展", "destination": "广州", "start_date": "2026-12-10", "end_date": "2026-12-12",
         "transport": "飞机", "estimated_cost": 6000}

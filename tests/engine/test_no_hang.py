@@ -96,7 +96,7 @@ def _maker_checker_diagram() -> bytes:
 
 @pytest.fixture
 def probe(org):
-    from tests.conftest import FlowDriver
+    from tests.support.flow_driver import FlowDriver
 
     approval_form = (Path(__file__).parents[2] / "forms" / "approval.json").read_bytes()
     deployment.deploy({"hang_probe.bpmn": _maker_checker_diagram(), "approval.json": approval_form})

@@ -1,26 +1,13 @@
-"""What the sales flows need besides the demo organisation: the demo master
-data (customers, materials, prices, opening stock), a frozen business date,
-and ``act(...)`` to post the documents a flow starts from, the way a service
-task would."""
+"""What the sales flows need besides ``sales`` (the demo organisation and
+master data on a frozen business date, shared with the web tests):
+``act(...)`` to post the documents a flow starts from, the way a service
+task would, shipped orders, and actions that refuse once."""
 import functools
 
 import pytest
-from sqlalchemy import select
 
-from app.extensions import db
-from app.models import Customer
 from app.actions import run_action
-from ledger.harness import new_call
-
-
-@pytest.fixture
-def sales(flow, frozen_clock):
-    """The flow driver over the demo organisation and master data, on
-    2026-12-01."""
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
-    return flow
+from tests.support.ledger_harness import new_call
 
 
 @pytest.fixture
@@ -32,16 +19,6 @@ def act(sales):
         return run_action(new_call(operation, instance_id=0), params)
 
     return run
-
-
-@pytest.fixture
-def customer_code(sales):
-    """``customer_code("浙江泵阀总经销有限公司")``: a demo customer's code."""
-
-    def find(name):
-        return db.session.scalar(select(Customer.code).where(Customer.name == name))
-
-    return find
 
 
 @pytest.fixture
@@ -65,6 +42,6 @@ def refuse_once(monkeypatch):
     """``refuse_once("ledger.x", code, message)``: the action answers a
     business-rule refusal the first time, then works; returns the list of
     the parameters it was called with."""
-    from flows.refusals import refuse_once as install
+    from tests.support.refusals import refuse_once as install
 
     return functools.partial(install, monkeypatch)

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AssessmentLine, CollectionAssessment, InstanceStatus, LedgerEntry, Reimbursement
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 CITY_DEALER = "江苏机电设备经销部"      # buys at the standard list; served by rep_east2

@@ -10,10 +10,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contract, CreditOverride, InstanceStatus, StockMovement
-from flows.contract_shipment_steps import (DEALER, FLOW_CONTRACT, MAIL, REP, _count, _notes, _orders, approve_contract,
+from tests.support.contract_shipment import (DEALER, FLOW_CONTRACT, MAIL, REP, _count, _notes, _orders, approve_contract,
                                            assert_shipped, make_note, make_order, ship_after_order_review)
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
-from ledger.harness import all_invariants_hold
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
+from tests.support.ledger_harness import all_invariants_hold
 
 
 # --- the whole way ---------------------------------------------------------------------------------------

@@ -10,10 +10,10 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import InstanceStatus, Material, StockMovement
 from app.services.attachments import save_bytes
-from flows.contract_shipment_steps import (REP, _count, _notes, _orders, approve_contract, assert_shipped,
+from tests.support.contract_shipment import (REP, _count, _notes, _orders, approve_contract, assert_shipped,
                                            deliver_and_register, make_note, make_order, pick, upload)
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
-from ledger.harness import all_invariants_hold
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
+from tests.support.ledger_harness import all_invariants_hold
 
 
 @pytest.fixture

@@ -9,13 +9,13 @@ at the top and deep inside, at a task and at the start."""
 import pytest
 from sqlalchemy import select
 
-from api.user_client import DEMO_PASSWORD, PREFIX, error_of
+from tests.support.api_client import DEMO_PASSWORD, PREFIX, error_of
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import SalesOrder, SalesOrderCancellation, User
 from app.services.attachments import save_bytes
-from flows.contract_shipment_steps import DEALER, MAIL, REP, approve_contract, make_note, make_order
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
+from tests.support.contract_shipment import DEALER, MAIL, REP, approve_contract, make_note, make_order
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 
 OTHER_REP = "rep_east2"
 

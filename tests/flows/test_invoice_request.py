@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import Invoice, InstanceStatus, LedgerEntry, Receivable, RevenueRecognition
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, served by rep_east1
 ISSUE = {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418832"}

@@ -14,7 +14,7 @@ from app.ledger.balances import customer_advances_total, exposure, open_receivab
 from app.models import (Allocation, Customer, Invoice, InstanceStatus, Receipt, SalesOrder, SalesOrderCancellation,
                         ShippingNote, StockMovement)
 from app.services import events
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 MAIL = "江西设备维修服务部"  # a mail-order customer of 华东, served by rep_east2; credit limit 0
 REP = "rep_east2"

@@ -10,8 +10,8 @@ from app.extensions import db
 from app.models import InstanceStatus, ProcessDefinition
 from app.services import deployment, tasks
 from app.services.deployment import DeploymentRejected
-from flows.contract_shipment_steps import REP, approve_contract
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
+from tests.support.contract_shipment import REP, approve_contract
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 
 APPROVE = {"decision": "approve", "comment": "同意"}
 

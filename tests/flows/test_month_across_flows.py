@@ -16,8 +16,8 @@ from app.ledger.periods import period_status
 from app.models import (EmployeeAdvance, ExpenseClaim, Invoice, InstanceStatus, Receipt, SalesOrder, SalesOrderLine,
                         ShippingLine, ShippingNote)
 from app.services.attachments import save_bytes
-from flows.contract_shipment_steps import approve_contract, make_order, ship_after_order_review
-from ledger.harness import all_invariants_hold
+from tests.support.contract_shipment import approve_contract, make_order, ship_after_order_review
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 DEALER = "浙江泵阀总经销有限公司"  # 华东, rep_east1

@@ -16,7 +16,7 @@ from app.ledger.periods import period_status
 from app.models import AccountingPeriod, InstanceStatus, Material, ProcessInstance, ScheduledStart, StockMovement
 from app.services import worker_jobs
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"
 NOVEMBER = "2026-11-"

@@ -10,7 +10,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.models import InstanceStatus, ProcessInstance, ScheduledStart
 from app.services import worker_jobs
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 ZHEJIANG = "浙江泵阀总经销有限公司"   # 华东, rep_east1
 ANHUI = "安徽水务集团有限公司"        # 华东, rep_east4

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import InstanceStatus, LedgerEntry, PerformanceScore, ProcessInstance, ScheduledStart
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 CITY_DEALER = "江苏机电设备经销部"  # served by rep_east2

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import EmployeeAdvance, ExpenseClaim, InstanceStatus, LedgerEntry, Reimbursement
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 DEALER = "浙江泵阀总经销有限公司"

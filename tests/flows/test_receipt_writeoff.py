@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger.balances import unallocated
 from app.models import Allocation, InstanceStatus, Receipt
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"
 

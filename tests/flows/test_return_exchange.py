@@ -12,7 +12,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.ledger.balances import outstanding
 from app.models import Invoice, InstanceStatus, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, served by rep_east1
 REP = "rep_east1"

@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import InstanceStatus, LedgerEntry, Material, SalesOrder, ShippingNote, StockMovement
 from app.services import events
 from app.services.attachments import save_bytes
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0

@@ -9,9 +9,10 @@ import pytest
 
 from app.extensions import db
 from app.ledger import catalogue, pricing, shipping
-from app.models import Customer, Material, PriceList, User
+from app.models import Customer, Material, PriceList
 from app.actions import run_action
-from ledger.harness import new_call
+from tests.ledger.users import add_user
+from tests.support.ledger_harness import new_call
 
 DAY = date(2026, 11, 2)
 
@@ -27,22 +28,12 @@ def act(ctx):
     return run
 
 
-def _user(username, display, roles=()):
-    from app.services.role_catalogue import ensure_roles
-
-    known = ensure_roles()
-    user = User(username=username, display_name=display, password_hash="x", region="华东",
-                roles=[known[r] for r in roles])
-    db.session.add(user)
-    return user
-
-
 @pytest.fixture
 def world(ctx):
     """The master data every ledger test starts from; returns a namespace."""
-    rep = _user("rep_test", "测试业务员", ["sales_rep"])
-    director = _user("director_test", "测试总监", ["sales_director"])
-    gm = _user("gm_test", "测试总经理", ["general_manager"])
+    rep = add_user("rep_test", "测试业务员", ["sales_rep"])
+    director = add_user("director_test", "测试总监", ["sales_director"])
+    gm = add_user("gm_test", "测试总经理", ["general_manager"])
     dealer = catalogue.ensure_customer_class("DEALER", "经销商")
     provincial = catalogue.ensure_customer_class("DEALER_PROV", "省级经销商", "DEALER")
     direct = catalogue.ensure_customer_class("DIRECT", "直销客户")

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Contract, PriceAdjustment, PriceItem
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold, new_call
+from tests.support.ledger_harness import all_invariants_hold, new_call
 
 SHA = "a" * 64
 

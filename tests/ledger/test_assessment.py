@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AssessmentLine, CollectionAssessment, LedgerEntry
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 

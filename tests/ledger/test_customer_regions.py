@@ -18,7 +18,7 @@ def test_a_region_of_the_organisation_s_list_is_accepted_before_anyone_works_the
 
 
 def test_a_region_one_of_the_organisation_s_people_works_in_stays_valid(world, act):
-    from ledger.conftest import _user
+    from tests.ledger.users import add_user as _user
 
     _user("hk_rep", "港澳业务员", ["sales_rep"]).region = "港澳"
     db.session.flush()

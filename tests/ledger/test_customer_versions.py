@@ -14,16 +14,16 @@ from app.ledger.catalogue import customer_by_code
 from app.ledger.customers import customer_as_of, refreshed_customer, versions
 from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
 from app.actions import BusinessRuleViolation
-from ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 TODAY = date(2026, 12, 1)  # the frozen clock's day
 
 
 @pytest.fixture
 def east_rep2(world):
-    from ledger.conftest import _user
+    from tests.ledger.users import add_user
 
-    rep = _user("rep_test2", "第二业务员", ["sales_rep"])
+    rep = add_user("rep_test2", "第二业务员", ["sales_rep"])
     db.session.flush()
     return rep
 
@@ -140,9 +140,9 @@ def test_set_credit_puts_the_hold_in_a_version(world, act, frozen_clock):
 
 
 def test_refusals(world, act, east_rep2, frozen_clock):
-    from ledger.conftest import _user
+    from tests.ledger.users import add_user
 
-    _user("idle_rep", "停用业务员", ["sales_rep"]).active = False
+    add_user("idle_rep", "停用业务员", ["sales_rep"]).active = False
     db.session.flush()
     _refused(act, "unknown_customer", customer="NOPE", region="华东", reason="x")
     _refused(act, "missing_reason", customer="D00001", payment_days=20, reason="  ")

@@ -11,7 +11,7 @@ from app.extensions import db
 from app.models import (Allocation, CreditOverride, Invoice, ReceiptReversal, RevenueRecognition, SalesOrder,
                         SalesOrderCancellation, ShippingNote, StockMovement)
 from app.actions import BusinessRuleViolation, run_action
-from ledger.harness import all_invariants_hold, new_call
+from tests.support.ledger_harness import all_invariants_hold, new_call
 
 MAKER, OTHER = 901, 902
 

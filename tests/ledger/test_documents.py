@@ -13,7 +13,7 @@ from app.models import (
     Invoice, LedgerEntry, PostedRecordImmutable, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement,
 )
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 
@@ -212,7 +212,7 @@ def test_an_undated_document_takes_the_business_date_not_the_utc_one(world, act,
 def test_a_delivery_note_is_priced_on_the_approval_its_caller_records(world, act):
     from dataclasses import replace
 
-    from ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     note = dict(customer="D00001", delivery_note_no="JH-TEST-1", price_approved_in=["Task_PriceApproval"],
                 lines=[{"material": "P100", "qty": 2, "unit_price": "100.00"}], date="2026-11-03")

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.ledger import checks
 from app.models import EmployeeAdvance, ExpenseClaim, LedgerEntry, Reimbursement
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold, new_call
+from tests.support.ledger_harness import all_invariants_hold, new_call
 
 D = Decimal
 

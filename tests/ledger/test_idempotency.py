@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import (
     Allocation, CreditOverride, CustomerCredit, Invoice, LedgerEntry, Receipt, SalesOrder, ShippingNote, StockMovement,
 )
-from ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 TABLES = (SalesOrder, ShippingNote, StockMovement, Invoice, Receipt, Allocation, LedgerEntry, CustomerCredit, CreditOverride)
 

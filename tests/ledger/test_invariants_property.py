@@ -6,7 +6,7 @@ from hypothesis import strategies as st
 from app.extensions import db
 from app.ledger import checks
 from app.actions import BusinessRuleViolation
-from ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 CUSTOMERS = ["D00001", "D00002", "C00001"]
 MATERIALS = ["P100", "P200", "V10"]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.ledger import collections, customers, journal
 from app.models import Customer, Receipt
-from ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 
 def _customer(code="D00001", name="并发测试客户"):

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.ledger.balances import exposure
 from app.models import PostedRecordImmutable, SalesOrder, SalesOrderCancellation
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold, new_call
+from tests.support.ledger_harness import all_invariants_hold, new_call
 
 D = Decimal
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.ledger import checks, periods
 from app.models import Invoice, LedgerEntry, RevenueRecognition
 from app.actions import BusinessRuleViolation
-from ledger.harness import new_call
+from tests.support.ledger_harness import new_call
 
 
 def test_monthly_report_month_and_year_to_date(world, act, sell):

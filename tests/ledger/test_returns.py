@@ -8,7 +8,7 @@ from app.extensions import db
 from app.ledger.balances import outstanding
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
 

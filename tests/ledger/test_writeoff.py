@@ -8,7 +8,7 @@ from app.extensions import db
 from app.ledger.balances import outstanding, unallocated
 from app.models import Allocation, Invoice, Receipt, ReceiptReversal, Receivable
 from app.actions import BusinessRuleViolation
-from ledger.harness import all_invariants_hold, receipts_and_customers_reconcile
+from tests.support.ledger_harness import all_invariants_hold, receipts_and_customers_reconcile
 
 D = Decimal
 
@@ -166,7 +166,7 @@ def test_receipt_reversals_that_break_a_rule(world, act):
 
 
 def test_reversing_a_receipt_posts_once_per_call(world, act):
-    from ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     receipt = act("ledger.record_receipt", customer="D00001", amount="100", date="2026-11-10")
     call = new_call("ledger.reverse_receipt")

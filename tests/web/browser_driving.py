@@ -12,7 +12,6 @@ import os
 import re
 import socket
 import threading
-from datetime import datetime, timezone
 from pathlib import Path
 
 import flask_migrate
@@ -21,16 +20,16 @@ from werkzeug.serving import make_server
 
 from app import clock, create_app
 from app.extensions import db
-from conftest import FlowDriver, FrozenClock
-from flows.refusals import refuse_once as install_refusal
+from tests.support.flow_driver import FlowDriver
+from tests.support.frozen_clock import FROZEN_AT, FrozenClock  # the flow tests' business date
+from tests.support.logins import DEMO_PASSWORD as PASSWORD
+from tests.support.refusals import refuse_once as install_refusal
 
 CHROMIUM = os.environ.get("LANES_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-PASSWORD = "lanes-demo"
 TIMEOUT_MS = 30_000  # two cores shared with the rest of the suite
-FROZEN_AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)  # the flow tests' business date
 
 
 def _unavailable(reason: str):
@@ -309,7 +308,7 @@ def world(live_app, live_server, person, monkeypatch):
     """The driver, the ledger, refusals and the clock of the live app."""
     from app.services.accounts import find_user
     from app.actions import run_action
-    from ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     with live_app.app_context():
         driver = VisitingDriver(find_user, TaskPageChecker(person, live_server, declared_tasks()))

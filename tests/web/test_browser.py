@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from web.browser_driving import PASSWORD, browser, serving  # noqa: F401  (browser: a fixture over this module's live_server)
+from tests.web.browser_driving import PASSWORD, browser, serving  # noqa: F401  (browser: a fixture over this module's live_server)
 
 # real_clock: the live server is its own app, serving on the system clock.
 pytestmark = pytest.mark.real_clock

@@ -15,7 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from web.browser_driving import browser, live_app, live_server, person, world  # noqa: F401  (fixtures)
+from tests.web.browser_driving import browser, live_app, live_server, person, world  # noqa: F401  (fixtures)
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0, rep_east2

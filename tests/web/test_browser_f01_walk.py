@@ -5,8 +5,8 @@ fills the form and clicks its button, until the goods are delivered and
 traced. A picture of every page goes to test-artifacts/f01/."""
 import re
 
-from web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
-from web.browser_driving import cell, labelled, lookup, open_task, shot, shown, submit, text_of
+from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
+from tests.web.browser_driving import cell, labelled, lookup, open_task, shot, shown, submit, text_of
 
 REFERENCE = "HT-WEB-118"
 

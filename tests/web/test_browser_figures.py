@@ -3,7 +3,7 @@ quantity × unit price (half up to the fen, read-only) and its footer sums
 the amounts, not the unit prices. The server's figure is the one kept."""
 import re
 
-from web.test_browser import TIMEOUT_MS, browser, live_server, open_task, person  # noqa: F401  (fixtures)
+from tests.web.test_browser import TIMEOUT_MS, browser, live_server, open_task, person  # noqa: F401  (fixtures)
 
 
 def _start_shipment(page, base, reference):

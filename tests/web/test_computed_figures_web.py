@@ -4,8 +4,7 @@ unit prices), and what the browser posts for a computed figure is not what
 the server keeps."""
 from decimal import Decimal
 
-from flows.conftest import customer_code, sales  # noqa: F401  (fixtures)
-from web.conftest import ready_task_id
+from tests.support.flow_driver import ready_task_id
 
 REP = "rep_east1"
 DEALER = "浙江泵阀总经销有限公司"

@@ -6,10 +6,9 @@ F01's 制作订单 shows ``contract_result`` and 编制出货单 ``order_result`
 read-only; both hold a list (the lines) the form's schema does not
 describe. Jinja's ``schema['items']`` falls back to ``dict.items`` when the
 key is missing, so the page rendered a method as a schema and answered 500."""
-from flows.conftest import customer_code, sales  # noqa: F401  (fixtures)
-from flows.contract_shipment_steps import REP, approve_contract, make_order
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
-from web.conftest import ready_task_id
+from tests.support.contract_shipment import REP, approve_contract, make_order
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
+from tests.support.flow_driver import ready_task_id
 
 
 def test_make_order_page_shows_the_registered_contract(sales, contract, web):

@@ -6,8 +6,8 @@ with a snapshot taken on that renderer.
 The snapshot (form_widget_snapshot.json) was made once, at commit d195862,
 by running ``write_snapshot()`` below:
 
-    PYTHONPATH=tests .venv/bin/python -c \\
-        "from web.test_form_widget_snapshot import write_snapshot; write_snapshot()"
+    .venv/bin/python -c \\
+        "from tests.web.test_form_widget_snapshot import write_snapshot; write_snapshot()"
 
 Do not make it again to turn this test green: a difference is a form that
 renders differently from before. Make it again only for a change meant to

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import ProcessInstance
 from app.services import deployment
 
-from web.conftest import field_error
+from tests.web.forms import field_error
 
 DIAGRAMS = Path(__file__).parent / "diagrams"
 FORMS = Path(__file__).resolve().parents[2] / "forms"
@@ -103,7 +103,7 @@ def test_type_ahead_lookup_returns_json(probe):
 
 
 def test_lookup_needs_login(client):
-    from web.conftest import _forget_request_caches
+    from tests.support.logins import forget_request_caches
 
-    _forget_request_caches()
+    forget_request_caches()
     assert client.get("/lookups/user?q=a").status_code == 302

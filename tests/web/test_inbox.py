@@ -4,7 +4,7 @@ import pytest
 from app.extensions import db
 from app.models import HumanTask
 
-from web.conftest import ready_task_id
+from tests.support.flow_driver import ready_task_id
 
 PROSPECT = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
             "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}

@@ -4,7 +4,7 @@ from pathlib import Path
 from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 
-from conftest import csrf_token_from
+from tests.support.logins import csrf_token_from
 
 TRANSLATIONS = Path(__file__).resolve().parents[2] / "app" / "translations"
 

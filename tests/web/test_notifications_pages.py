@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HumanTask, NotificationPreference
-from conftest import csrf_token_from
+from tests.support.logins import csrf_token_from
 
 TRIP = {"purpose": "拜访", "destination": "苏州", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 300}

@@ -2,7 +2,7 @@
 import json
 import re
 
-from web.conftest import ready_task_id
+from tests.support.flow_driver import ready_task_id
 
 
 def _marks(page: str) -> dict:
@@ -10,9 +10,9 @@ def _marks(page: str) -> dict:
 
 
 def test_pages_need_login(client, trip):
-    from web.conftest import _forget_request_caches
+    from tests.support.logins import forget_request_caches
 
-    _forget_request_caches()
+    forget_request_caches()
     for url in ("/requests", f"/instances/{trip}", f"/instances/{trip}/diagram.bpmn"):
         assert client.get(url).status_code == 302, url
 

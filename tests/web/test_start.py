@@ -4,7 +4,7 @@ import re
 from app.extensions import db
 from app.models import ProcessInstance
 
-from web.conftest import TRIP_FORM, field_error
+from tests.web.forms import TRIP_FORM, field_error
 
 
 def test_catalogue_needs_login(client):

@@ -4,13 +4,14 @@ import re
 from app.extensions import db
 from app.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus
 
-from web.conftest import TRIP_FORM, field_error, ready_task_id
+from tests.support.flow_driver import ready_task_id
+from tests.web.forms import TRIP_FORM, field_error
 
 
 def test_task_page_needs_login(client, trip):
-    from web.conftest import _forget_request_caches
+    from tests.support.logins import forget_request_caches
 
-    _forget_request_caches()
+    forget_request_caches()
     assert client.get(f"/tasks/{ready_task_id(trip, 'Task_ManagerApproval')}").status_code == 302
 
 

@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer
-from flows.contract_shipment_steps import REP, approve_contract, make_note, make_order
-from flows.contract_shipment_steps import contract  # noqa: F401  (a fixture)
-from web.conftest import ready_task_id
+from tests.support.contract_shipment import REP, approve_contract, make_note, make_order
+from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
+from tests.support.flow_driver import ready_task_id
 
 @pytest.fixture
 def sales(web, flow):
@@ -134,7 +134,7 @@ def test_f01_driver_sees_the_shipping_note_lines_and_the_delivery_address(sales,
 
 def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
     from app.actions import run_action
-    from ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     order = run_action(new_call("ledger.create_sales_order"), {
         "customer": customer_code("浙江泵阀总经销有限公司"), "lines": [{"material": "MTR001", "qty": 2}], "date": "2026-11-05"})
@@ -148,7 +148,7 @@ def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
 
 def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, customer_code):
     from app.actions import run_action
-    from ledger.harness import new_call
+    from tests.support.ledger_harness import new_call
 
     def act(operation, **params):
         return run_action(new_call(operation), params)

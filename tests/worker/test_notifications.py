@@ -37,7 +37,7 @@ def test_people_hear_of_what_concerns_them(flow):
 
 
 def test_role_tasks_are_announced_to_the_role(flow):
-    from tests.engine.test_dealer_onboarding import EVALUATION, PROSPECT
+    from tests.support.samples import EVALUATION, PROSPECT
 
     instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)

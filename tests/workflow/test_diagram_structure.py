@@ -10,9 +10,9 @@ from lxml import etree
 from RestrictedPython import compile_restricted_eval
 
 from app.services.role_catalogue import ROLE_CODES
-from diagram_files import (BPMN_FILES, CJK, DIAGRAMS, DMN_FILES, FORM_FILES, FORMS, MEANINGFUL_ID, NS, RESOLVERS,
+from tests.workflow.diagram_files import (BPMN_FILES, CJK, DIAGRAMS, DMN_FILES, FORM_FILES, FORMS, MEANINGFUL_ID, NS, RESOLVERS,
                            assert_valid_form, by_diagram, condition, form_validator, load_json)
-from diagram_files import parser  # noqa: F401  (a fixture)
+from tests.workflow.diagram_files import parser  # noqa: F401  (a fixture)
 
 
 # --- structure -----------------------------------------------------------------------------------

@@ -8,8 +8,8 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
 from SpiffWorkflow.util.task import TaskState
 
-from diagram_files import DIAGRAMS, assert_valid_form
-from diagram_files import parser  # noqa: F401  (a fixture)
+from tests.workflow.diagram_files import DIAGRAMS, assert_valid_form
+from tests.workflow.diagram_files import parser  # noqa: F401  (a fixture)
 
 
 class StubLedger(PythonScriptEngine):

@@ -1,6 +1,7 @@
 """The steps of F01 contract_shipment as people take them, shared by its
-flow tests and the month of business: the contract a representative
-submits, each step's form data, and what a shipment leaves in the ledger."""
+flow tests, the month of business and the task pages' tests: the contract
+a representative submits, each step's form data, and what a shipment
+leaves in the ledger."""
 from decimal import Decimal
 
 import pytest
@@ -9,7 +10,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import Contract, LedgerEntry, SalesOrder, ShippingNote, StockMovement
 from app.services.attachments import save_bytes
-from ledger.harness import all_invariants_hold
+from tests.support.ledger_harness import all_invariants_hold
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0: every order is held

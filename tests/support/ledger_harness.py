@@ -1,5 +1,5 @@
-"""Helpers the ledger tests share: calls with fresh idempotency keys and
-the invariant assertion."""
+"""The ledger seen from a test: calls with fresh idempotency keys, and the
+invariants asserted (the ledger, flow and web tests share them)."""
 import itertools
 
 from app.actions import ActionCall

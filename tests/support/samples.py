@@ -1,4 +1,6 @@
-"""Form data of the two flows of [engine], as the API tests submit it."""
+"""Form data of F15 travel_request and F13 dealer_onboarding as a person
+fills it in, for the tests that walk those flows through the API, the
+services and the worker."""
 
 TRIP = {"purpose": "拜访华东客户", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
         "transport": "火车", "estimated_cost": 2500}

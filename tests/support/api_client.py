@@ -1,6 +1,7 @@
 """Speaking to the API as one user, and reading its error body."""
+from tests.support.logins import DEMO_PASSWORD  # noqa: F401  (the API tests' default)
+
 PREFIX = "/api/v1"
-DEMO_PASSWORD = "lanes-demo"
 
 
 def error_of(response, status: int, code: str | None = None) -> dict:
