@@ -12,9 +12,9 @@ the path, or 409 when the document's state forbids it."""
 import uuid
 
 from app.audit.chain import record_chain_event
-from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.models import User
-from app.services.permissions import ensure_may_change
+from app.services.permissions import require_role
 from app.services.unit_of_work import use_case
 from app.actions import ActionCall, BusinessRuleViolation, run_action
 
@@ -39,13 +39,6 @@ NOT_FOUND = {"unknown_receipt", "unknown_contract"}
 AMOUNT_FIELDS = {"ledger.register_contract": "amount_cap", "ledger.amend_contract": "amount_cap"}
 DATE_FIELDS = {"ledger.register_contract": "valid_from", "ledger.amend_contract": "valid_from",
                "ledger.change_customer": "valid_from"}
-
-
-def require_role(actor: User, roles: tuple[str, ...], what: str) -> None:
-    """Auditors change nothing; others need one of ``roles``. Raises Forbidden."""
-    ensure_may_change(actor)
-    if not any(actor.has_role(code) for code in roles):
-        raise Forbidden(f"Only {' or '.join(roles)} may {what}.")
 
 
 def _field(operation: str, violation: BusinessRuleViolation) -> str:
