@@ -36,7 +36,7 @@ def month_bounds(month: str) -> tuple[date_type, date_type]:
     try:
         return _month_bounds(month)
     except (ValueError, TypeError, AttributeError):
-        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}") from None
+        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}", field="month") from None
 
 
 def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
@@ -47,7 +47,7 @@ def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
         if not 1 <= q <= 4:
             raise ValueError
     except ValueError:
-        raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}") from None
+        raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}", field="quarter") from None
     return date_type(year, 3 * q - 2, 1), (date_type(year + 1, 1, 1) if q == 4 else date_type(year, 3 * q + 1, 1))
 
 
@@ -151,10 +151,10 @@ def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: 
 
 
 def _assessment_inputs(salesperson: str, month: str, base_price_list: str) -> tuple[User, PriceList]:
-    rep = user_by_username(salesperson)
+    rep = user_by_username(salesperson, "salesperson")
     if rep is None:
-        raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
-    base = price_list_by_code(base_price_list)
+        raise BusinessRuleViolation("unknown_user", "A salesperson is required.", field="salesperson")
+    base = price_list_by_code(base_price_list, "base_price_list")
     month_bounds(month)
     return rep, base
 

@@ -26,9 +26,9 @@ def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, 
                  invoice_reference: str | None = None, contract_reference: str | None = None, kind: str = "receipt") -> Receipt:
     """Record money received (flushes) and post Dr 1002 / Cr 2203. Raises
     BusinessRuleViolation ``invalid_amount``, ``period_closed``."""
-    amount = round_money(amount)
+    amount = round_money(amount, "amount")
     if amount <= 0:
-        raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.")
+        raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.", field="amount")
     journal.ensure_open(on)
     salesperson_id, region = attribution(customer, on)
     receipt = Receipt(number=next_number(Receipt, "RC", on), customer=customer, amount=amount, receipt_date=on,
@@ -94,7 +94,7 @@ def allocate(customer: Customer, *, on: date_type, source_key: str, receipts: li
     sources = [(r, unallocated(r)) for r in receipts] if receipts is not None else open_advances(customer.id)
     for receipt, left in sources:
         if receipt.customer_id != customer.id:
-            raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.")
+            raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.", field="receipt")
         references = list(invoice_numbers or []) + ([receipt.invoice_reference] if receipt.invoice_reference else [])
         blues = [(r, o) for r, o in open_receivables(customer.id) if o > 0
                  and (salesperson_id is None or r.salesperson_id == salesperson_id)
@@ -139,7 +139,7 @@ def reverse_receipt(receipt: Receipt, *, on: date_type, reason: str, source_key:
     ``already_reversed``, ``period_closed``."""
     reason = (reason or "").strip()
     if not reason:
-        raise BusinessRuleViolation("missing_reason", "Say why the receipt is reversed.")
+        raise BusinessRuleViolation("missing_reason", "Say why the receipt is reversed.", field="reason")
     if db.session.scalar(select(ReceiptReversal.id).where(ReceiptReversal.receipt_id == receipt.id)) is not None:
         raise BusinessRuleViolation("already_reversed", f"Receipt {receipt.number} is already reversed.")
     journal.ensure_open(on)
@@ -221,12 +221,12 @@ def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: 
         if receipt:
             chosen = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
             if chosen is None:
-                raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+                raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.", field="receipt")
             ensure_of_this_request(call, chosen, kind="receipt")
         for named in db.session.scalars(select(Invoice).where(Invoice.number.in_([str(n) for n in invoices or []]))):
             ensure_of_this_request(call, named, kind="invoice", requested=True)
         buyer = chosen.customer if chosen else customer_by_code(customer)
-        rep = user_by_username(salesperson)
+        rep = user_by_username(salesperson, "salesperson")
         made = allocate(buyer, on=parse_date(date), source_key=call.idempotency_key,
                         receipts=[chosen] if chosen else None, invoice_numbers=invoices,
                         salesperson_id=rep.id if rep else None)
@@ -243,7 +243,7 @@ def reverse_allocation_action(call: ActionCall, *, allocation_id: int, date: str
     if reversal is None:
         original = db.session.get(Allocation, int(allocation_id))
         if original is None:
-            raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.")
+            raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.", field="allocation_id")
         reversal = reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
     return {"allocation_id": reversal.id, "reverses": reversal.reverses_id, "amount": money_str(reversal.amount)}
 
@@ -261,7 +261,7 @@ def reverse_receipt_action(call: ActionCall, *, receipt: str, reason: str, date:
     if red is None:
         original = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
         if original is None:
-            raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
+            raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.", field="receipt")
         ensure_of_this_request(call, original, kind="receipt")
         red = reverse_receipt(original, on=parse_date(date), reason=reason, source_key=call.idempotency_key,
                               reversed_by_id=call.actor_id)

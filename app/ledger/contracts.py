@@ -28,7 +28,7 @@ def _attachment(entry: dict, number: int) -> ContractAttachment:
     name, kind = str(entry.get("name") or "").strip(), str(entry.get("type") or "").strip()
     sha, size = str(entry.get("sha256") or "").lower(), entry.get("size")
     if not name or not kind or not SHA256.match(sha) or isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise BusinessRuleViolation("invalid_attachment", f"Attachment {number} needs name, type, size (bytes) and sha256.")
+        raise BusinessRuleViolation("invalid_attachment", f"Attachment {number} needs name, type, size (bytes) and sha256.", field="attachments")
     return ContractAttachment(name=name[:255], content_type=kind[:128], size=size, sha256=sha)
 
 
@@ -40,14 +40,14 @@ def make_contract(customer: Customer, number: str, amount_cap, *, valid_from: da
     ``invalid_validity``, ``invalid_attachment``."""
     number = (number or "").strip()
     if not number:
-        raise BusinessRuleViolation("missing_number", "A contract needs its number.")
+        raise BusinessRuleViolation("missing_number", "A contract needs its number.", field="number")
     if db.session.scalar(select(Contract.id).where(Contract.number == number)) is not None:
         raise BusinessRuleViolation("duplicate_contract", f"Contract {number} is already registered.")
-    cap = round_money(amount_cap)
+    cap = round_money(amount_cap, "amount_cap")
     if cap <= 0:
-        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.")
+        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.", field="amount_cap")
     if valid_to is not None and valid_to <= valid_from:
-        raise BusinessRuleViolation("invalid_validity", "A contract must end after it starts.")
+        raise BusinessRuleViolation("invalid_validity", "A contract must end after it starts.", field="valid_to")
     contract = Contract(number=number[:64], customer=customer, amount_cap=cap, price_terms=price_terms,
                         payment_terms=payment_terms, payment_days=int(payment_days), valid_from=valid_from,
                         valid_to=valid_to, signed_by_id=signed_by_id, source_key=source_key, created_at=clock.now(),
@@ -102,11 +102,11 @@ def terms_on(contract: Contract, day: date_type) -> Terms | None:
     return current
 
 
-def contract_by_number(number: str) -> Contract:
+def contract_by_number(number: str, field: str = "contract") -> Contract:
     """Raises BusinessRuleViolation ``unknown_contract``."""
     contract = db.session.scalar(select(Contract).where(Contract.number == (number or "").strip()))
     if contract is None:
-        raise BusinessRuleViolation("unknown_contract", f"No contract is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_contract", f"No contract is numbered {number!r}.", field=field)
     return contract
 
 
@@ -121,7 +121,7 @@ def check_order_against_contract(customer: Customer, contract_number: str | None
     if contract is None:
         return
     if contract.customer_id != customer.id:
-        raise BusinessRuleViolation("contract_customer", f"Contract {contract.number} belongs to another customer.")
+        raise BusinessRuleViolation("contract_customer", f"Contract {contract.number} belongs to another customer.", field="contract_number")
     terms = terms_on(contract, on)
     if terms is not None and terms.kind == "close":
         raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {terms.valid_from}.")
@@ -133,7 +133,7 @@ def check_order_against_contract(customer: Customer, contract_number: str | None
                                     {"left": money_str(left)})
 
 
-def _next_version(contract: Contract, on: date_type) -> Terms:
+def _next_version(contract: Contract, on: date_type, field: str) -> Terms:
     """The latest version, after checking a new one may start on ``on``.
     Raises BusinessRuleViolation ``contract_closed``, ``invalid_validity``."""
     latest = versions(contract)[-1]
@@ -141,7 +141,7 @@ def _next_version(contract: Contract, on: date_type) -> Terms:
         raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {latest.valid_from}.")
     if on < latest.valid_from:
         raise BusinessRuleViolation("invalid_validity", f"A new version of {contract.number} starts on or after "
-                                    f"{latest.valid_from}, when version {latest.version} took effect.", {"field": "valid_from"})
+                                    f"{latest.valid_from}, when version {latest.version} took effect.", field=field)
     return latest
 
 
@@ -152,17 +152,17 @@ def amend_contract(contract: Contract, *, valid_from: date_type, valid_to: date_
     from the latest one (``valid_to`` too). Raises BusinessRuleViolation
     ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
     ``contract_cap_below_used`` (a cap under what orders already use)."""
-    latest = _next_version(contract, valid_from)
-    cap = round_money(amount_cap) if amount_cap is not None else latest.amount_cap
+    latest = _next_version(contract, valid_from, "valid_from")
+    cap = round_money(amount_cap, "amount_cap") if amount_cap is not None else latest.amount_cap
     if cap <= 0:
-        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.")
+        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.", field="amount_cap")
     used = contract_used(contract)
     if cap < used:
         raise BusinessRuleViolation("contract_cap_below_used", f"Orders already use {money_str(used)} of {contract.number}.",
-                                    {"used": money_str(used)})
+                                    {"used": money_str(used)}, field="amount_cap")
     valid_to = valid_to if valid_to is not None else latest.valid_to
     if valid_to is not None and valid_to <= valid_from:
-        raise BusinessRuleViolation("invalid_validity", "A contract version must end after it starts.")
+        raise BusinessRuleViolation("invalid_validity", "A contract version must end after it starts.", field="valid_to")
     amendment = ContractAmendment(
         contract_id=contract.id, seq=latest.version + 1, kind="amend", amount_cap=cap,
         price_terms=price_terms if price_terms is not None else latest.price_terms,
@@ -181,8 +181,8 @@ def close_contract(contract: Contract, *, on: date_type, reason: str | None, dec
     ``on`` or later may name it. Raises BusinessRuleViolation
     ``contract_closed``, ``invalid_validity``, ``missing_reason``."""
     if not (reason or "").strip():
-        raise BusinessRuleViolation("missing_reason", "Say why the contract is closed.")
-    latest = _next_version(contract, on)
+        raise BusinessRuleViolation("missing_reason", "Say why the contract is closed.", field="reason")
+    latest = _next_version(contract, on, "date")
     closing = ContractAmendment(contract_id=contract.id, seq=latest.version + 1, kind="close", amount_cap=latest.amount_cap,
                                 price_terms=latest.price_terms, payment_terms=latest.payment_terms,
                                 payment_days=latest.payment_days, valid_from=on, valid_to=None, reason=reason.strip()[:255],

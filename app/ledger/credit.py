@@ -68,9 +68,9 @@ def set_credit(customer: Customer, *, credit_limit, rating: str | None, valid_fr
                decided_by_id: int | None, source_key: str) -> CustomerCredit:
     """Add a version of the customer's credit limit and rating and make it
     current (flushes). Raises BusinessRuleViolation ``invalid_amount``."""
-    limit = round_money(credit_limit)
+    limit = round_money(credit_limit, "credit_limit")
     if limit < 0:
-        raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.")
+        raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.", field="credit_limit")
     record = CustomerCredit(customer=customer, credit_limit=limit, rating=rating, valid_from=valid_from, reason=reason,
                             decided_by_id=decided_by_id, source_key=source_key, created_at=clock.now())
     db.session.add(record)
@@ -119,13 +119,13 @@ def release_credit_hold(call: ActionCall, *, order: str, approver: str | None = 
     if override is None:
         held = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order))
         if held is None:
-            raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.")
+            raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.", field="order")
         ensure_of_this_request(call, held, kind="order")
         if held.status != "held":
             raise BusinessRuleViolation("not_held", f"Order {order} is not held.")
-        approving = user_by_username(approver) if approver else _actor(call)
+        approving = user_by_username(approver, "approver") if approver else _actor(call)
         if approving is None:
-            raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.")
+            raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.", field="approver")
         override = release_hold(held, approving, reason, call.idempotency_key)
     return {"order_no": override.order.number, "status": override.order.status, "override_id": override.id,
             "exposure": money_str(override.exposure), "credit_limit": money_str(override.credit_limit)}

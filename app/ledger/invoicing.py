@@ -63,7 +63,7 @@ def make_invoice(order: SalesOrder, lines: list[dict] | None, *, on: date_type, 
     for number, (line, qty) in enumerate(wanted, start=1):
         if qty < 0 or qty > invoiceable_qty(line):
             raise BusinessRuleViolation("over_invoicing", f"Line {line.line_no}: {qty} exceeds delivered-not-invoiced.",
-                                        {"line_no": line.line_no, "invoiceable": str(invoiceable_qty(line))})
+                                        {"line_no": line.line_no, "invoiceable": str(invoiceable_qty(line))}, field="lines")
         amounts = line_amounts(qty, line.unit_price, line.tax_rate, tax_inclusive=line.tax_inclusive)
         built.append(InvoiceLine(line_no=number, order_line=line, material_id=line.material_id,
                                  material_class_id=line.material.class_id, qty=qty, unit_price=line.unit_price,
@@ -154,7 +154,7 @@ def recognize_revenue(call: ActionCall, *, invoice: str, date: str | None = None
     ``unknown_invoice``, ``not_this_request``."""
     found = db.session.scalar(select(Invoice).where(Invoice.number == invoice))
     if found is None:
-        raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.")
+        raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.", field="invoice")
     ensure_of_this_request(call, found, kind="invoice")
     record = db.session.scalar(select(RevenueRecognition).where(RevenueRecognition.invoice_id == found.id))
     if record is None:

@@ -27,14 +27,14 @@ def parse_date(value: str | None, field: str = "date") -> date_type:
     try:
         return date_type.fromisoformat(str(value)[:10])
     except ValueError:
-        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}") from None
+        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}", field=field) from None
 
 
-def order_by_number(number: str) -> SalesOrder:
+def order_by_number(number: str, field: str = "order") -> SalesOrder:
     """Raises BusinessRuleViolation ``unknown_order``."""
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == number))
     if order is None:
-        raise BusinessRuleViolation("unknown_order", f"No order is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_order", f"No order is numbered {number!r}.", field=field)
     return order
 
 
@@ -43,7 +43,7 @@ def line_by_no(order: SalesOrder, line_no) -> SalesOrderLine:
     for line in order.lines:
         if line.line_no == int(line_no):
             return line
-    raise BusinessRuleViolation("unknown_line", f"Order {order.number} has no line {line_no}.")
+    raise BusinessRuleViolation("unknown_line", f"Order {order.number} has no line {line_no}.", field="lines")
 
 
 def create_order(customer: Customer, lines: list[dict], *, on: date_type, source_key: str, contract_number: str | None = None,
@@ -57,17 +57,17 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     ``contract_customer``, ``contract_expired``, ``contract_cap_exceeded``,
     ``invalid_quantity``, ``no_price``, ``unknown_material``."""
     if not lines:
-        raise BusinessRuleViolation("empty_order", "An order needs at least one line.")
+        raise BusinessRuleViolation("empty_order", "An order needs at least one line.", field="lines")
     built = []
     for number, entry in enumerate(lines, start=1):
-        material = material_by_code(entry.get("material"))
+        material = material_by_code(entry.get("material"), "lines")
         qty = exact_qty(entry.get("qty"), material.qty_scale)
         if qty <= 0:
-            raise BusinessRuleViolation("invalid_quantity", f"Line {number}: the quantity must be positive.")
+            raise BusinessRuleViolation("invalid_quantity", f"Line {number}: the quantity must be positive.", field="lines")
         if entry.get("unit_price") is not None:
-            approver = user_by_username(entry.get("price_approved_by"))
+            approver = user_by_username(entry.get("price_approved_by"), "lines")
             if approver is None:
-                raise BusinessRuleViolation("price_not_approved", f"Line {number}: a manual price needs its approver.")
+                raise BusinessRuleViolation("price_not_approved", f"Line {number}: a manual price needs its approver.", field="lines")
             unit_price, inclusive, item, rule = round_price(entry["unit_price"]), bool(entry.get("tax_inclusive", True)), None, None
         else:
             approver = None

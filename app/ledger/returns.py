@@ -62,7 +62,7 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
     if not lines:
-        raise BusinessRuleViolation("empty_return", "A return needs at least one line.")
+        raise BusinessRuleViolation("empty_return", "A return needs at least one line.", field="lines")
     plan = []
     wanted: dict[int, Decimal] = {}
     for entry in lines:
@@ -70,15 +70,15 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
         qty = exact_qty(entry["qty"], original.material.qty_scale)
         price = round_price(entry["unit_price"]) if entry.get("unit_price") is not None else original.unit_price
         if qty <= 0:
-            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.")
+            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.", field="lines")
         wanted[original.id] = wanted.get(original.id, Decimal(0)) + qty  # the same line twice counts once
         if wanted[original.id] > original.qty_delivered - original.qty_returned:
             raise BusinessRuleViolation("return_exceeds_delivered",
                                         f"Line {original.line_no}: {wanted[original.id]} exceeds delivered − returned "
-                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no})
+                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no}, field="lines")
         if price > original.unit_price or price < 0:
             raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
-                                        f"the original {original.unit_price}.", {"line_no": original.line_no})
+                                        f"the original {original.unit_price}.", {"line_no": original.line_no}, field="lines")
         plan.append((original, qty, price))
     return plan
 
@@ -170,7 +170,7 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
     found = order_by_number(order)
     ensure_of_this_request(call, found, kind="order", requested=True)
     if customer and found.customer.code != customer:
-        raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.")
+        raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.", field="order")
     priced = []
     for original, qty, price in plan_return(found, lines):
         priced.append((original, qty, price, line_amounts(qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)))

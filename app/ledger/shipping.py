@@ -75,7 +75,7 @@ def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_
     for line, qty in wanted:
         if qty < 0 or qty > line.qty - line.qty_delivered - pending_qty(line.id):
             raise BusinessRuleViolation("over_delivery", f"Line {line.line_no}: {qty} exceeds what is left to ship.",
-                                        {"line_no": line.line_no})
+                                        {"line_no": line.line_no}, field="lines")
     note = ShippingNote(number=next_number(ShippingNote, "SN", on), order=order, customer_id=order.customer_id, ship_date=on,
                         status="draft", source_key=source_key, created_at=clock.now(),
                         lines=[ShippingLine(line_no=i, order_line=line, material_id=line.material_id, qty=qty)
@@ -128,11 +128,11 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
     return movements
 
 
-def note_by_number(number: str) -> ShippingNote:
+def note_by_number(number: str, field: str = "shipping_note") -> ShippingNote:
     """Raises BusinessRuleViolation ``unknown_shipping_note``."""
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == number))
     if note is None:
-        raise BusinessRuleViolation("unknown_shipping_note", f"No shipping note is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_shipping_note", f"No shipping note is numbered {number!r}.", field=field)
     return note
 
 
@@ -258,7 +258,7 @@ def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -
     expected = [{"material": m, "batch_no": b, "qty": qty_str(q, scale[m])} for (m, b), q in sorted(shipped.items())]
     if reported != shipped:
         raise BusinessRuleViolation("batch_mismatch", f"The uploaded batches differ from what shipping note "
-                                                      f"{note.number} took out of stock.", {"shipped": expected})
+                                                      f"{note.number} took out of stock.", {"shipped": expected}, field="batches")
     return {"shipping_note_no": note.number, "batches": expected}
 
 
@@ -295,7 +295,7 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
     if order is None:
         approver = approver_of_record(call.instance_id, price_approved_in)
         if approver is None:
-            raise BusinessRuleViolation("price_not_approved", "Nobody has approved the prices of this delivery note.")
+            raise BusinessRuleViolation("price_not_approved", "Nobody has approved the prices of this delivery note.", field="lines")
         priced = [{"material": line.get("material"), "qty": line.get("qty"), "unit_price": line.get("unit_price"),
                    "price_approved_by": approver.username, "tax_inclusive": True} for line in lines or []]
         on = parse_date(date)

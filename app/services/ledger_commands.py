@@ -7,8 +7,9 @@ Each is one use case (one commit) that runs the same registered ledger
 action a service task runs, so the rules and the idempotency are the
 flows'. The idempotency key comes from the client's ``Idempotency-Key``
 header (a retried request posts once) or is fresh per request. A broken
-business rule becomes 422 naming the field, 404 for an unknown document in
-the path, or 409 when the document's state forbids it."""
+business rule becomes 422 naming the field the rule names, 404 when that
+field is the document the path names, or 409 when the books' state forbids
+the write."""
 import uuid
 
 from app.audit.chain import record_chain_event
@@ -26,45 +27,27 @@ MONEY_ROLES = ("finance",)                      # cash is finance's: sales may n
 CONTRACT_ROLES = ("finance", "sales_admin")     # sales administration keeps the contract file
 CUSTOMER_FILE_ROLES = ("finance", "sales_admin", "statistician")  # who keeps the customer file (客户档案)
 
-# rule code → the request field it is about (422); codes not listed are 409 (state) unless in NOT_FOUND
-FIELD_OF = {
-    "unknown_customer": "customer", "invalid_amount": "amount", "period_closed": "date", "invalid_date": "date",
-    "missing_reason": "reason", "unknown_salesperson": "salesperson", "missing_number": "number",
-    "invalid_attachment": "attachments", "invalid_validity": "valid_to", "contract_cap_below_used": "amount_cap",
-    "version_out_of_order": "valid_from", "unknown_class": "customer_class", "unknown_region": "region",
-    "invalid_channel": "channel", "not_a_sales_rep": "salesperson", "invalid_payment_days": "payment_days",
-    "no_change": "_schema",
-}
-NOT_FOUND = {"unknown_receipt", "unknown_contract"}
-AMOUNT_FIELDS = {"ledger.register_contract": "amount_cap", "ledger.amend_contract": "amount_cap"}
-DATE_FIELDS = {"ledger.register_contract": "valid_from", "ledger.amend_contract": "valid_from",
-               "ledger.change_customer": "valid_from"}
+
+def _refusal(violation: BusinessRuleViolation, path_field: str | None):
+    """The API error for a broken rule: the document the path names is
+    missing (404), an input of the request is wrong (422 naming it), or the
+    books' state forbids the write (409)."""
+    if violation.field is not None and violation.field == path_field:
+        return NotFound(violation.message, code=violation.code)
+    if violation.field is not None:
+        return ValidationFailed(violation.message, code=violation.code,
+                                details={"fields": {violation.field: [violation.message]}, **violation.details})
+    return Conflict(violation.message, code=violation.code, details=violation.details)
 
 
-def _field(operation: str, violation: BusinessRuleViolation) -> str:
-    if violation.code == "invalid_amount":
-        return AMOUNT_FIELDS.get(operation, "amount")
-    if violation.code in ("invalid_date", "period_closed"):
-        message = violation.message
-        for name in ("valid_from", "valid_to", "date"):
-            if message.startswith(name):
-                return name
-        return DATE_FIELDS.get(operation, "date") if violation.code == "invalid_date" else "date"
-    return FIELD_OF[violation.code]
-
-
-def _run(actor: User, operation: str, params: dict, key: str | None) -> dict:
+def _run(actor: User, operation: str, params: dict, key: str | None, path_field: str | None = None) -> dict:
+    """Run ``operation``; ``path_field`` is the action's input that the
+    request's path names (a receipt, a contract, a customer)."""
     call = ActionCall(0, f"api:{actor.id}:{key or uuid.uuid4().hex}", "api", operation, actor.id)
     try:
         result = run_action(call, {name: value for name, value in params.items() if value is not None})
     except BusinessRuleViolation as violation:
-        if violation.code in NOT_FOUND:
-            raise NotFound(violation.message, code=violation.code) from None
-        if violation.code in FIELD_OF or violation.code in ("invalid_date", "period_closed"):
-            field = violation.details.get("field") or _field(operation, violation)
-            raise ValidationFailed(violation.message, code=violation.code,
-                                   details={"fields": {field: [violation.message]}, **violation.details}) from None
-        raise Conflict(violation.message, code=violation.code, details=violation.details) from None
+        raise _refusal(violation, path_field) from None
     result.pop("ok", None)
     record_chain_event(LEDGER_CHAIN, "ledger_write", actor=actor.username,
                        data={"operation": operation, "params": params, "result": result, "idempotency_key": key})
@@ -96,7 +79,7 @@ def reverse_receipt(actor: User, number: str, data: dict, key: str | None = None
     """Cancel a receipt entered by mistake (red receipt, reversing allocations)."""
     require_role(actor, MONEY_ROLES, "reverse receipts")
     return _run(actor, "ledger.reverse_receipt", {"receipt": number, "reason": data["reason"], "date": _iso(data.get("date"))},
-                key)
+                key, "receipt")
 
 
 @use_case
@@ -117,14 +100,14 @@ def amend_contract(actor: User, number: str, data: dict, key: str | None = None)
         "contract": number, "valid_from": _iso(data["valid_from"]), "valid_to": _iso(data.get("valid_to")),
         "amount_cap": str(cap) if cap is not None else None, "price_terms": data.get("price_terms"),
         "payment_terms": data.get("payment_terms"), "payment_days": data.get("payment_days"),
-        "reason": data.get("reason")}, key)
+        "reason": data.get("reason")}, key, "contract")
 
 
 @use_case
 def close_contract(actor: User, number: str, data: dict, key: str | None = None) -> dict:
     require_role(actor, CONTRACT_ROLES, "close contracts")
     return _run(actor, "ledger.close_contract", {"contract": number, "reason": data["reason"],
-                                                  "date": _iso(data.get("date"))}, key)
+                                                  "date": _iso(data.get("date"))}, key, "contract")
 
 
 @use_case
@@ -132,11 +115,6 @@ def change_customer(actor: User, code: str, data: dict, key: str | None = None) 
     """A new version of customer ``code``'s file from ``valid_from`` (finance,
     sales administration, the statistician). 404 for an unknown customer."""
     require_role(actor, CUSTOMER_FILE_ROLES, "change customer files")
-    try:
-        return _run(actor, "ledger.change_customer", {"customer": code, **{name: data.get(name) for name in (
-            "reason", "customer_class", "region", "province", "channel", "salesperson", "payment_days", "on_hold",
-            "active")}, "valid_from": _iso(data.get("valid_from"))}, key)
-    except ValidationFailed as failed:
-        if failed.code == "unknown_customer":
-            raise NotFound(failed.message, code="unknown_customer") from None
-        raise
+    return _run(actor, "ledger.change_customer", {"customer": code, **{name: data.get(name) for name in (
+        "reason", "customer_class", "region", "province", "channel", "salesperson", "payment_days", "on_hold",
+        "active")}, "valid_from": _iso(data.get("valid_from"))}, key, "customer")
