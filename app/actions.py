@@ -17,21 +17,30 @@ back either way. Any other exception puts the instance in error.
 
 It sits below the engine and the ledger alike: neither imports the other.
 """
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Callable
+
+
+def _nobody_approved(_steps: Sequence[str]) -> int | None:
+    return None
 
 
 @dataclass(frozen=True)
 class ActionCall:
     """Who and what asked for an action. ``idempotency_key`` is stable for
     (instance, task, operation): an action that posts stores it, so a retried
-    or replayed step never posts twice."""
+    or replayed step never posts twice. ``approver_of_record(steps)`` is the
+    id of the user who last approved one of ``steps`` (element ids) of the
+    instance, as its caller's task records tell (never a form's word); a
+    call from outside a flow has no approvals."""
 
     instance_id: int
     task_id: str
     element_id: str
     operation: str
     actor_id: int | None
+    approver_of_record: Callable[[Sequence[str]], int | None] = _nobody_approved
 
     @property
     def idempotency_key(self) -> str:

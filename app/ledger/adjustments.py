@@ -12,9 +12,9 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger.catalogue import material_by_code, material_class_by_code, price_list_by_code, user_by_username
+from app.ledger.dates import parse_date
 from app.ledger.journal import next_number
 from app.ledger.money import round_price, to_decimal
-from app.ledger.orders import parse_date
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
 from app.ledger.ownership import ensure_of_this_request
 from app.models import (

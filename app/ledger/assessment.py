@@ -21,9 +21,9 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.catalogue import class_chain, price_list_by_code, user_by_username
 from app.ledger.checks import _month_bounds
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, line_amounts, money_str, round_money
-from app.ledger.orders import parse_date
 from app.models import (
     Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
     User,

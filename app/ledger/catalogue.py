@@ -7,15 +7,13 @@ from app.actions import BusinessRuleViolation
 
 
 def customer_by_code(code: str, field: str = "customer") -> Customer:
-    """The customer with ``code``, its snapshot showing today's version of
-    its file (a future-dated change becomes current here). Raises
-    BusinessRuleViolation ``unknown_customer``."""
-    from app.ledger.customers import refresh_snapshot  # customers uses this module
-
+    """The customer with ``code``, as its row stands (a look-up only: an
+    action about to copy the customer's file into a document wants
+    ``customers.refreshed_customer``). Raises BusinessRuleViolation
+    ``unknown_customer``."""
     customer = db.session.scalar(select(Customer).where(Customer.code == code))
     if customer is None:
         raise BusinessRuleViolation("unknown_customer", f"No customer has the code {code!r}.", field=field)
-    refresh_snapshot(customer)
     return customer
 
 

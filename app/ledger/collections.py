@@ -12,11 +12,11 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.balances import live_allocations, open_advances, open_receivables, unallocated
-from app.ledger.catalogue import customer_by_code, user_by_username
-from app.ledger.customers import attribution
+from app.ledger.catalogue import user_by_username
+from app.ledger.customers import attribution, refreshed_customer
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import money_str, round_money
-from app.ledger.orders import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -182,7 +182,7 @@ def record_receipt(call: ActionCall, *, customer: str, amount, date: str | None 
     per call. Raises ``unknown_customer``, ``invalid_amount``, ``period_closed``."""
     receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
     if receipt is None:
-        receipt = make_receipt(customer_by_code(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
+        receipt = make_receipt(refreshed_customer(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
                                bank_reference=bank_reference, invoice_reference=invoice_reference,
                                contract_reference=contract_reference)
     return _receipt_result(receipt)
@@ -196,7 +196,7 @@ def record_advance(call: ActionCall, *, customer: str, amount, date: str | None 
     Idempotent per call. Raises ``unknown_customer``, ``invalid_amount``."""
     receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
     if receipt is None:
-        receipt = make_receipt(customer_by_code(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
+        receipt = make_receipt(refreshed_customer(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
                                bank_reference=bank_reference, kind="advance")
     advances = sum((u for _, u in open_advances(receipt.customer_id)), Decimal("0"))
     return {**_receipt_result(receipt), "advance_total": money_str(advances)}
@@ -225,7 +225,7 @@ def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: 
             ensure_of_this_request(call, chosen, kind="receipt")
         for named in db.session.scalars(select(Invoice).where(Invoice.number.in_([str(n) for n in invoices or []]))):
             ensure_of_this_request(call, named, kind="invoice", requested=True)
-        buyer = chosen.customer if chosen else customer_by_code(customer)
+        buyer = chosen.customer if chosen else refreshed_customer(customer)
         rep = user_by_username(salesperson, "salesperson")
         made = allocate(buyer, on=parse_date(date), source_key=call.idempotency_key,
                         receipts=[chosen] if chosen else None, invoice_numbers=invoices,

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.extensions import db
-from app.ledger.catalogue import customer_by_code
+from app.ledger.customers import refreshed_customer
+from app.ledger.dates import parse_date
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
@@ -225,11 +226,9 @@ def register_contract(call: ActionCall, *, customer: str, number: str, amount_ca
     see ``contract_result``. Idempotent per call. Raises ``unknown_customer``,
     ``duplicate_contract``, ``invalid_amount``, ``invalid_validity``,
     ``invalid_attachment``, ``invalid_date``."""
-    from app.ledger.orders import parse_date  # orders checks contracts: import at call time
-
     contract = db.session.scalar(select(Contract).where(Contract.source_key == call.idempotency_key))
     if contract is None:
-        contract = make_contract(customer_by_code(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
+        contract = make_contract(refreshed_customer(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
                                  valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
                                  payment_terms=payment_terms, payment_days=int(payment_days or 0),
                                  attachments=attachments or [], signed_by_id=call.actor_id, source_key=call.idempotency_key)
@@ -245,7 +244,6 @@ def amend_contract_action(call: ActionCall, *, contract: str, valid_from: str, v
     ``contract_result``. Idempotent per call. Raises ``unknown_contract``,
     ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
     ``contract_cap_below_used``, ``invalid_date``, ``not_this_request``."""
-    from app.ledger.orders import parse_date
     done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
     if done is None:
         found = contract_by_number(contract)
@@ -264,7 +262,6 @@ def close_contract_action(call: ActionCall, *, contract: str, reason: str, date:
     ``contract_result`` (status "closed"). Idempotent per call. Raises
     ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
     ``missing_reason``, ``invalid_date``, ``not_this_request``."""
-    from app.ledger.orders import parse_date
     done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
     if done is None:
         found = contract_by_number(contract)

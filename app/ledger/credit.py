@@ -7,8 +7,8 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger.balances import exposure
-from app.ledger.catalogue import customer_by_code, user_by_username
-from app.ledger.customers import add_version, latest_version
+from app.ledger.catalogue import user_by_username
+from app.ledger.customers import add_version, latest_version, refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
@@ -89,7 +89,7 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
     ``unknown_customer``, ``invalid_amount``, ``version_out_of_order``."""
     existing = db.session.scalar(select(CustomerCredit).where(CustomerCredit.source_key == call.idempotency_key))
     if existing is None:
-        buyer = customer_by_code(customer)
+        buyer = refreshed_customer(customer)
         existing = set_credit(buyer, credit_limit=credit_limit, rating=rating,
                               valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
                               reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)

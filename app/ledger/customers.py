@@ -9,8 +9,8 @@ the version of any day.
 The ``Customer`` row keeps a snapshot of the version effective *today*,
 because the documents copy the salesperson and region from it. A version
 dated today or earlier is applied to it at once; a future-dated one waits
-and is applied by ``refresh_snapshot`` on the first look-up after its day
-comes (``catalogue.customer_by_code``, every credit check, the next change) —
+and is applied by ``refresh_snapshot`` when an action next needs the
+customer after its day comes (``refreshed_customer``, the next change) —
 no nightly job to forget, and a document can never copy a stale value, since
 each action finds its customer through one of those paths."""
 from datetime import date as date_type
@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from app import clock
 from app.extensions import db
+from app.ledger.catalogue import customer_by_code
 from app.ledger.journal import take_number, today
 from app.models import Customer, CustomerClass, CustomerCredit, CustomerProfile, User
 from app.actions import WHOLE_INPUT, ActionCall, BusinessRuleViolation, action
@@ -135,6 +136,16 @@ def refresh_snapshot(customer: Customer, day: date_type | None = None) -> Custom
             if getattr(customer, field) != getattr(version, field):
                 setattr(customer, field, getattr(version, field))
     return version
+
+
+def refreshed_customer(code: str) -> Customer:
+    """The customer with ``code``, its snapshot first brought to today's
+    version (``refresh_snapshot``: writes the columns a version come due
+    changes): how an action about to copy the customer's file into a
+    document finds it. Raises BusinessRuleViolation ``unknown_customer``."""
+    customer = customer_by_code(code)
+    refresh_snapshot(customer)
+    return customer
 
 
 def _column_default(field: str):
@@ -286,8 +297,6 @@ def change_customer(call: ActionCall, *, customer: str, reason: str | None = Non
     ``version_out_of_order``, ``unknown_class``, ``unknown_region``,
     ``invalid_channel``, ``unknown_salesperson``, ``not_a_sales_rep``,
     ``invalid_payment_days``, ``no_change``."""
-    from app.ledger.catalogue import customer_by_code
-
     version = db.session.scalar(select(CustomerProfile).where(CustomerProfile.source_key == call.idempotency_key))
     if version is None:
         buyer = customer_by_code(customer)

@@ -14,9 +14,9 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.catalogue import user_by_username
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
-from app.ledger.orders import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
 from app.actions import ActionCall, BusinessRuleViolation, action

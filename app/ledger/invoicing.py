@@ -8,9 +8,10 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
-from app.ledger.orders import line_by_no, order_by_number, parse_date
+from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
 from app.actions import ActionCall, BusinessRuleViolation, action

@@ -8,26 +8,17 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger.contracts import check_order_against_contract
-from app.ledger.catalogue import customer_by_code, material_by_code, user_by_username
+from app.ledger.catalogue import material_by_code, user_by_username
 from app.ledger.credit import credit_position
-from app.ledger.customers import attribution
-from app.ledger.journal import next_number, today
+from app.ledger.customers import attribution, refreshed_customer
+from app.ledger.dates import parse_date
+from app.ledger.journal import next_number
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.actions import ActionCall, BusinessRuleViolation, action
-
-
-def parse_date(value: str | None, field: str = "date") -> date_type:
-    """An ISO date (default: today). Raises BusinessRuleViolation ``invalid_date``."""
-    if not value:
-        return today()
-    try:
-        return date_type.fromisoformat(str(value)[:10])
-    except ValueError:
-        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}", field=field) from None
 
 
 def order_by_number(number: str, field: str = "order") -> SalesOrder:
@@ -119,7 +110,7 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``."""
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
     if order is None:
-        order = create_order(customer_by_code(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
+        order = create_order(refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
                              contract_number=contract_number, created_by_id=call.actor_id)
     return order_result(order)
 

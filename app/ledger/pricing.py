@@ -8,7 +8,8 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.ledger.catalogue import class_chain, customer_by_code, material_by_code
+from app.ledger.catalogue import class_chain, material_by_code
+from app.ledger.customers import refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
 from app.models import Customer, CustomerClass, Material, MaterialClass, PriceItem, PriceList, PriceRule
@@ -195,7 +196,7 @@ def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = No
     from datetime import date as date_type
 
     on = date_type.fromisoformat(date) if date else today()
-    buyer = customer_by_code(customer)
+    buyer = refreshed_customer(customer)
     priced, totals = [], [Decimal("0.00")] * 3
     for entry in lines or []:
         material = material_by_code(entry["material"], "lines")

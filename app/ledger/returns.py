@@ -12,9 +12,10 @@ from app.ledger import journal
 from app.ledger.balances import outstanding
 from app.ledger.collections import offset_red_receivables
 from app.ledger.invoicing import make_red_invoices
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
-from app.ledger.orders import create_order, line_by_no, order_by_number, parse_date
+from app.ledger.orders import create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.shipping import make_shipping_note
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement

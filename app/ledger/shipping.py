@@ -8,11 +8,13 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.credit import require_credit_for_shipment
+from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
-from app.ledger.orders import cancel_order, line_by_no, order_by_number, parse_date
+from app.ledger.customers import refreshed_customer
+from app.ledger.orders import cancel_order, create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
-from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement
+from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -262,19 +264,6 @@ def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -
     return {"shipping_note_no": note.number, "batches": expected}
 
 
-def approver_of_record(instance_id: int, steps: list[str]):
-    """The person who last approved one of the ``steps`` (element ids) of
-    the instance, from the task records (not from a form, which anyone
-    could fill in); None when nobody did."""
-    from app.models import HumanTask, TaskStatus, User
-
-    task = db.session.scalar(select(HumanTask).where(
-        HumanTask.instance_id == instance_id, HumanTask.element_id.in_(list(steps or [])),
-        HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve")
-        .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1))
-    return db.session.get(User, task.completed_by_id) if task is not None else None
-
-
 @action("ledger.issue_delivery_note")
 def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: str, lines: list,
                         price_approved_in: list, date: str | None = None) -> dict:
@@ -288,18 +277,16 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
     "gross"}. Idempotent per call. Raises ``price_not_approved``,
     ``credit_hold``, ``unknown_customer``, ``unknown_material``,
     ``invalid_quantity``, ``empty_order``."""
-    from app.ledger.catalogue import customer_by_code
-    from app.ledger.orders import create_order
-
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
     if order is None:
-        approver = approver_of_record(call.instance_id, price_approved_in)
+        approver_id = call.approver_of_record(price_approved_in)
+        approver = db.session.get(User, approver_id) if approver_id is not None else None
         if approver is None:
             raise BusinessRuleViolation("price_not_approved", "Nobody has approved the prices of this delivery note.", field="lines")
         priced = [{"material": line.get("material"), "qty": line.get("qty"), "unit_price": line.get("unit_price"),
                    "price_approved_by": approver.username, "tax_inclusive": True} for line in lines or []]
         on = parse_date(date)
-        order = create_order(customer_by_code(customer), priced, on=on, source_key=call.idempotency_key,
+        order = create_order(refreshed_customer(customer), priced, on=on, source_key=call.idempotency_key,
                              contract_number=delivery_note_no, created_by_id=call.actor_id)
         if order.status == "held":  # the savepoint of the call rolls the order back
             raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {order.hold_reason}.")

@@ -74,7 +74,7 @@ class _ServiceCalls:
         if recorded is not None:
             return recorded.result
         call = ActionCall(self.instance.id, task["task_id"], task["element_id"], operation,
-                          self.actor.id if self.actor else None)
+                          self.actor.id if self.actor else None, approver_of_record=self._approver_of_record)
         try:
             with db.session.begin_nested():  # a failing action leaves no half-posted rows behind
                 result = jsonable(run_action(call, params))
@@ -86,6 +86,14 @@ class _ServiceCalls:
                               actor=self.actor.username if self.actor else None,
                               data={"operation": operation, "params": params, "result": result})
         return result
+
+    def _approver_of_record(self, steps) -> int | None:
+        """Who last approved one of ``steps`` (element ids) of this instance,
+        from its task records; None when nobody did."""
+        return db.session.scalar(select(HumanTask.completed_by_id).where(
+            HumanTask.instance_id == self.instance.id, HumanTask.element_id.in_(list(steps or [])),
+            HumanTask.status == TaskStatus.completed, HumanTask.outcome == "approve")
+            .order_by(HumanTask.completed_at.desc(), HumanTask.id.desc()).limit(1))
 
 
 def open_run(instance: ProcessInstance, actor: User | None) -> Run:

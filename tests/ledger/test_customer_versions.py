@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 
 from app import create_app
 from app.extensions import db
-from app.ledger.customers import customer_as_of, versions
+from app.ledger.catalogue import customer_by_code
+from app.ledger.customers import customer_as_of, refreshed_customer, versions
 from app.models import Customer, CustomerCredit, CustomerProfile, PostedRecordImmutable
 from app.actions import BusinessRuleViolation
 from ledger.harness import new_call
@@ -104,6 +105,14 @@ def test_as_of_reads_on_both_sides_of_valid_from(world, act, east_rep2, frozen_c
     assert db.session.scalar(select(SalesOrder.salesperson_id).where(SalesOrder.number == back_dated["order_no"])) \
         == world.rep.id
     assert db.session.scalar(select(Receipt.salesperson_id).where(Receipt.number == receipt["receipt_no"])) == world.rep.id
+
+
+def test_a_look_up_only_reads_and_an_action_brings_the_snapshot_current(world, act, east_rep2, frozen_clock):
+    act("ledger.change_customer", customer="D00001", salesperson="rep_test2", valid_from="2026-12-15", reason="明年起")
+    frozen_clock.advance(days=14)
+    assert customer_by_code("D00001").salesperson_id == world.rep.id
+    assert world.c1 not in db.session.dirty
+    assert refreshed_customer("D00001").salesperson_id == east_rep2.id
 
 
 def test_a_hold_goes_through_a_version_and_holds_orders(world, act, frozen_clock):

@@ -207,3 +207,22 @@ def test_an_undated_document_takes_the_business_date_not_the_utc_one(world, act,
     receipt = act("ledger.record_receipt", customer="D00001", amount="100")
     recorded = db.session.scalar(select(Receipt).where(Receipt.number == receipt["receipt_no"]))
     assert str(recorded.receipt_date) == "2027-01-01" and receipt["receipt_no"].startswith("RC202701-")
+
+
+def test_a_delivery_note_is_priced_on_the_approval_its_caller_records(world, act):
+    from dataclasses import replace
+
+    from ledger.harness import new_call
+
+    note = dict(customer="D00001", delivery_note_no="JH-TEST-1", price_approved_in=["Task_PriceApproval"],
+                lines=[{"material": "P100", "qty": 2, "unit_price": "100.00"}], date="2026-11-03")
+    with pytest.raises(BusinessRuleViolation) as refused:  # outside a flow nobody approved a price
+        act("ledger.issue_delivery_note", **note)
+    assert refused.value.code == "price_not_approved"
+    asked = []
+    call = replace(new_call("ledger.issue_delivery_note"),
+                   approver_of_record=lambda steps: asked.append(list(steps)) or world.director.id)
+    issued = act("ledger.issue_delivery_note", call=call, **note)
+    order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == issued["order_no"]))
+    assert asked == [["Task_PriceApproval"]]
+    assert [(line.unit_price, line.price_override_by_id) for line in order.lines] == [(D("100.00"), world.director.id)]
