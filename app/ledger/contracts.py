@@ -17,8 +17,10 @@ from app import clock
 from app.extensions import db
 from app.ledger.customers import refreshed_customer
 from app.ledger.dates import parse_date
-from app.ledger.money import ZERO, money_str, round_money
+from app.ledger.journal import today
+from app.ledger.money import ZERO, money_str, round_money, to_decimal
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import Source, posted_once
 from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -217,55 +219,82 @@ def contract_result(contract: Contract) -> dict:
                             for a in contract.attachments]}
 
 
+def register_contract_once(source: Source, customer: str, number: str, amount_cap: Decimal, valid_from: date_type, *,
+                           valid_to: date_type | None = None, price_terms: str | None = None,
+                           payment_terms: str | None = None, payment_days: int = 30,
+                           attachments: list | None = None) -> dict:
+    """Register the signed contract of ``customer``, once per source;
+    ``attachments`` [{"name", "type", "size", "sha256"}] reference the
+    stored files. Result see ``contract_result``. Raises
+    ``unknown_customer``, ``missing_number``, ``duplicate_contract``,
+    ``invalid_amount``, ``invalid_validity``, ``invalid_attachment``."""
+    return contract_result(posted_once(Contract, source.key, lambda: make_contract(
+        refreshed_customer(customer), number, amount_cap, valid_from=valid_from, valid_to=valid_to, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=payment_days, attachments=attachments or [],
+        signed_by_id=source.actor_id, source_key=source.key)))
+
+
 @action("ledger.register_contract")
 def register_contract(call: ActionCall, *, customer: str, number: str, amount_cap, valid_from: str,
                       valid_to: str | None = None, price_terms: str | None = None, payment_terms: str | None = None,
                       payment_days=30, attachments: list | None = None) -> dict:
-    """F13/F14: register the signed contract of ``customer``; ``attachments``
-    [{"name", "type", "size", "sha256"}] reference the stored files. Result
-    see ``contract_result``. Idempotent per call. Raises ``unknown_customer``,
-    ``duplicate_contract``, ``invalid_amount``, ``invalid_validity``,
-    ``invalid_attachment``, ``invalid_date``."""
-    contract = db.session.scalar(select(Contract).where(Contract.source_key == call.idempotency_key))
-    if contract is None:
-        contract = make_contract(refreshed_customer(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
-                                 valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
-                                 payment_terms=payment_terms, payment_days=int(payment_days or 0),
-                                 attachments=attachments or [], signed_by_id=call.actor_id, source_key=call.idempotency_key)
-    return contract_result(contract)
+    """F13/F14: ``register_contract_once`` for a service task. Idempotent
+    per call. Raises as it does, and ``invalid_date``, ``invalid_number``."""
+    return register_contract_once(
+        Source.of(call), customer, number, to_decimal(amount_cap, "amount_cap"), parse_date(valid_from, "valid_from"),
+        valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=int(payment_days or 0), attachments=attachments)
+
+
+def _contract_of_this_request(source: Source, contract: str) -> Contract:
+    found = contract_by_number(contract)
+    ensure_of_this_request(source, found, kind="contract", requested=True)
+    return found
+
+
+def amend_contract_once(source: Source, contract: str, valid_from: date_type, *, valid_to: date_type | None = None,
+                        amount_cap: Decimal | None = None, price_terms: str | None = None,
+                        payment_terms: str | None = None, payment_days: int | None = None,
+                        reason: str | None = None) -> dict:
+    """The approved amendment of ``contract`` from ``valid_from`` (a new
+    version; omitted terms carry over), once per source. Result see
+    ``contract_result``. Raises ``unknown_contract``, ``contract_closed``,
+    ``invalid_validity``, ``invalid_amount``, ``contract_cap_below_used``,
+    ``not_this_request``."""
+    done = posted_once(ContractAmendment, source.key, lambda: amend_contract(
+        _contract_of_this_request(source, contract), valid_from=valid_from, valid_to=valid_to, amount_cap=amount_cap,
+        price_terms=price_terms, payment_terms=payment_terms, payment_days=payment_days, reason=reason,
+        decided_by_id=source.actor_id, source_key=source.key))
+    return contract_result(done.contract)
 
 
 @action("ledger.amend_contract")
 def amend_contract_action(call: ActionCall, *, contract: str, valid_from: str, valid_to: str | None = None,
                           amount_cap=None, price_terms: str | None = None, payment_terms: str | None = None,
                           payment_days=None, reason: str | None = None) -> dict:
-    """F13/F14: the approved amendment of ``contract`` from ``valid_from``
-    (a new version; omitted terms carry over). Result see
-    ``contract_result``. Idempotent per call. Raises ``unknown_contract``,
-    ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
-    ``contract_cap_below_used``, ``invalid_date``, ``not_this_request``."""
-    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
-    if done is None:
-        found = contract_by_number(contract)
-        ensure_of_this_request(call, found, kind="contract", requested=True)
-        done = amend_contract(found, valid_from=parse_date(valid_from, "valid_from"),
-                              valid_to=parse_date(valid_to, "valid_to") if valid_to else None, amount_cap=amount_cap,
-                              price_terms=price_terms, payment_terms=payment_terms,
-                              payment_days=int(payment_days) if payment_days not in (None, "") else None,
-                              reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
+    """F13/F14: ``amend_contract_once`` for a service task. Idempotent per
+    call. Raises as it does, and ``invalid_date``, ``invalid_number``."""
+    return amend_contract_once(
+        Source.of(call), contract, parse_date(valid_from, "valid_from"),
+        valid_to=parse_date(valid_to, "valid_to") if valid_to else None,
+        amount_cap=to_decimal(amount_cap, "amount_cap") if amount_cap is not None else None, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=int(payment_days) if payment_days not in (None, "") else None,
+        reason=reason)
+
+
+def close_contract_once(source: Source, contract: str, reason: str, date: date_type | None = None) -> dict:
+    """Close ``contract`` from ``date`` (default today), once per source.
+    Result see ``contract_result`` (status "closed"). Raises
+    ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
+    ``missing_reason``, ``not_this_request``."""
+    done = posted_once(ContractAmendment, source.key, lambda: close_contract(
+        _contract_of_this_request(source, contract), on=date or today(), reason=reason, decided_by_id=source.actor_id,
+        source_key=source.key))
     return contract_result(done.contract)
 
 
 @action("ledger.close_contract")
 def close_contract_action(call: ActionCall, *, contract: str, reason: str, date: str | None = None) -> dict:
-    """Close ``contract`` from ``date`` (default today). Result see
-    ``contract_result`` (status "closed"). Idempotent per call. Raises
-    ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
-    ``missing_reason``, ``invalid_date``, ``not_this_request``."""
-    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
-    if done is None:
-        found = contract_by_number(contract)
-        ensure_of_this_request(call, found, kind="contract", requested=True)
-        done = close_contract(found, on=parse_date(date), reason=reason,
-                              decided_by_id=call.actor_id, source_key=call.idempotency_key)
-    return contract_result(done.contract)
+    """``close_contract_once`` for a service task. Idempotent per call.
+    Raises as it does, and ``invalid_date``."""
+    return close_contract_once(Source.of(call), contract, reason, parse_date(date))

@@ -23,6 +23,7 @@ from app import clock
 from app.extensions import db
 from app.ledger.catalogue import customer_by_code
 from app.ledger.journal import take_number, today
+from app.ledger.posting import Source, posted_once
 from app.models import Customer, CustomerClass, CustomerCredit, CustomerProfile, User
 from app.actions import WHOLE_INPUT, ActionCall, BusinessRuleViolation, action
 
@@ -283,29 +284,40 @@ def _change_result(version: CustomerProfile) -> dict:
             "effective": version.valid_from <= today()}
 
 
+def change_customer_once(source: Source, customer: str, reason: str | None, valid_from: date_type | None = None, *,
+                         customer_class: str | None = None, region: str | None = None, province: str | None = None,
+                         channel: str | None = None, salesperson: str | None = None, payment_days: int | None = None,
+                         on_hold: bool | None = None, active: bool | None = None) -> dict:
+    """Change the customer file from ``valid_from`` (default today), once per
+    source: a new version with the fields given, the others carried over;
+    the Customer snapshot follows when the version is effective today or
+    earlier. Result {"customer", "version_id", "version", "valid_from", the
+    fields, "reason", "decided_by", "current", "effective"}. Raises
+    ``unknown_customer``, ``missing_reason``, ``version_out_of_order``,
+    ``unknown_class``, ``unknown_region``, ``invalid_channel``,
+    ``unknown_salesperson``, ``not_a_sales_rep``, ``invalid_payment_days``,
+    ``no_change``."""
+    def new_version() -> CustomerProfile:
+        buyer = customer_by_code(customer)
+        changes = _changes(customer_class=customer_class, region=region, province=province, channel=channel,
+                           salesperson=salesperson, payment_days=payment_days, on_hold=on_hold, active=active)
+        return add_version(buyer, changes, valid_from=valid_from or today(), reason=reason,
+                           decided_by_id=source.actor_id, source_key=source.key)
+
+    return _change_result(posted_once(CustomerProfile, source.key, new_version))
+
+
 @action("ledger.change_customer")
 def change_customer(call: ActionCall, *, customer: str, reason: str | None = None, valid_from: str | None = None,
                     customer_class: str | None = None, region: str | None = None, province: str | None = None,
                     channel: str | None = None, salesperson: str | None = None, payment_days: int | None = None,
                     on_hold: bool | None = None, active: bool | None = None) -> dict:
-    """Change the customer file from ``valid_from`` (ISO, default today): a
-    new version with the fields given, the others carried over; the Customer
-    snapshot follows when the version is effective today or earlier.
-    Result {"customer", "version_id", "version", "valid_from", the fields,
-    "reason", "decided_by", "current", "effective"}. Idempotent per call.
-    Raises ``unknown_customer``, ``missing_reason``, ``invalid_date``,
-    ``version_out_of_order``, ``unknown_class``, ``unknown_region``,
-    ``invalid_channel``, ``unknown_salesperson``, ``not_a_sales_rep``,
-    ``invalid_payment_days``, ``no_change``."""
-    version = db.session.scalar(select(CustomerProfile).where(CustomerProfile.source_key == call.idempotency_key))
-    if version is None:
-        buyer = customer_by_code(customer)
-        try:
-            day = date_type.fromisoformat(valid_from) if valid_from else today()
-        except (TypeError, ValueError):
-            raise BusinessRuleViolation("invalid_date", f"valid_from is not a date: {valid_from!r}", field="valid_from") from None
-        changes = _changes(customer_class=customer_class, region=region, province=province, channel=channel,
-                           salesperson=salesperson, payment_days=payment_days, on_hold=on_hold, active=active)
-        version = add_version(buyer, changes, valid_from=day, reason=reason, decided_by_id=call.actor_id,
-                              source_key=call.idempotency_key)
-    return _change_result(version)
+    """``change_customer_once`` for a service task, ``valid_from`` an ISO
+    date. Idempotent per call. Raises as it does, and ``invalid_date``."""
+    try:
+        day = date_type.fromisoformat(valid_from) if valid_from else None
+    except (TypeError, ValueError):
+        raise BusinessRuleViolation("invalid_date", f"valid_from is not a date: {valid_from!r}", field="valid_from") from None
+    return change_customer_once(Source.of(call), customer, reason, day, customer_class=customer_class, region=region,
+                                province=province, channel=channel, salesperson=salesperson, payment_days=payment_days,
+                                on_hold=on_hold, active=active)
