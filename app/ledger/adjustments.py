@@ -15,6 +15,7 @@ from app.ledger.catalogue import material_by_code, material_class_by_code, price
 from app.ledger.dates import parse_date
 from app.ledger.journal import next_number
 from app.ledger.money import round_price, to_decimal
+from app.ledger.posting import posted_once
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
 from app.ledger.ownership import ensure_of_this_request
 from app.models import (
@@ -103,15 +104,15 @@ def apply_price_adjustment(call: ActionCall, *, price_list: str, new_price, effe
     Raises ``unknown_price_list``, ``unknown_material``, ``no_price_item``,
     ``invalid_adjustment``, ``invalid_price``, ``unknown_user``,
     ``orders_priced_after_effective_date``, ``nc_class_rule``."""
-    sheet = db.session.scalar(select(PriceAdjustment).where(PriceAdjustment.source_key == call.idempotency_key))
-    if sheet is None:
+    def adjust() -> PriceAdjustment:
         effective = parse_date(effective_date, "effective_date")
         approver = user_by_username(approved_by, "approved_by")
         if approver is None:
             raise BusinessRuleViolation("unknown_user", "An adjustment needs the approver.", field="approved_by")
         item = find_item(price_list, material, effective, min_qty, material_class=material_class, unit=unit)
-        sheet = approve_adjustment(item, new_price, effective, approver, reason=reason, source_key=call.idempotency_key)
-    return adjustment_result(sheet)
+        return approve_adjustment(item, new_price, effective, approver, reason=reason, source_key=call.idempotency_key)
+
+    return adjustment_result(posted_once(PriceAdjustment, call.idempotency_key, adjust))
 
 
 def adjustment_result(sheet: PriceAdjustment) -> dict:
@@ -231,11 +232,9 @@ def draft_price_adjustment(call: ActionCall, *, price_list: str, effective_date:
     ``unknown_price_list``, ``unknown_material``, ``unknown_material_class``,
     ``no_price_item``, ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment``, ``invalid_date``."""
-    sheet = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.source_key == call.idempotency_key))
-    if sheet is None:
-        sheet = draft_sheet(price_list, parse_date(effective_date, "effective_date"), lines, reason=reason,
-                            created_by_id=call.actor_id, source_key=call.idempotency_key)
-    return sheet_result(sheet)
+    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, lambda: draft_sheet(
+        price_list, parse_date(effective_date, "effective_date"), lines, reason=reason, created_by_id=call.actor_id,
+        source_key=call.idempotency_key)))
 
 
 @action("ledger.decide_price_adjustment")
@@ -245,16 +244,19 @@ def decide_price_adjustment(call: ActionCall, *, sheet: str, decision: str, appr
     Idempotent per call. Raises ``unknown_sheet``, ``not_draft``,
     ``own_sheet``, ``stale_adjustment``, ``nc_class_rule``,
     ``price_rule_tie``, ``unknown_user``, ``invalid_decision``, ``not_this_request``."""
-    done = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.decided_key == call.idempotency_key))
-    if done is not None:
-        return sheet_result(done)
-    draft = sheet_by_number(sheet)
-    ensure_of_this_request(call, draft, kind="price adjustment sheet")
-    who = user_by_username(approved_by, "approved_by") if approved_by else (db.session.get(User, call.actor_id) if call.actor_id else None)
-    if decision == "approve":
-        if who is None:
-            raise BusinessRuleViolation("unknown_user", "An approval needs the approver.", field="approved_by")
-        return sheet_result(approve_sheet(draft, who, source_key=call.idempotency_key))
-    if decision == "reject":
-        return sheet_result(cancel_sheet(draft, who, source_key=call.idempotency_key))
-    raise BusinessRuleViolation("invalid_decision", "decision is approve or reject.", field="decision")
+    def decide() -> PriceAdjustmentSheet:
+        draft = sheet_by_number(sheet)
+        ensure_of_this_request(call, draft, kind="price adjustment sheet")
+        who = (user_by_username(approved_by, "approved_by") if approved_by
+               else db.session.get(User, call.actor_id) if call.actor_id else None)
+        if decision == "approve":
+            if who is None:
+                raise BusinessRuleViolation("unknown_user", "An approval needs the approver.", field="approved_by")
+            return approve_sheet(draft, who, source_key=call.idempotency_key)
+        if decision == "reject":
+            return cancel_sheet(draft, who, source_key=call.idempotency_key)
+        raise BusinessRuleViolation("invalid_decision", "decision is approve or reject.", field="decision")
+
+    # the sheet was drafted under another key: its decision is found by the key that decided it
+    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, decide,
+                                    column=PriceAdjustmentSheet.decided_key))

@@ -261,12 +261,13 @@ def reverse_allocation_action(call: ActionCall, *, allocation_id: int, date: str
     """Undo one write-off. Result {"allocation_id", "reverses", "amount"}.
     Idempotent per call. Raises ``unknown_allocation``, ``already_reversed``,
     ``period_closed``."""
-    reversal = db.session.scalar(select(Allocation).where(Allocation.source_key == call.idempotency_key))
-    if reversal is None:
+    def reverse() -> Allocation:
         original = db.session.get(Allocation, int(allocation_id))
         if original is None:
             raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.", field="allocation_id")
-        reversal = reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
+        return reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
+
+    reversal = posted_once(Allocation, call.idempotency_key, reverse)
     return {"allocation_id": reversal.id, "reverses": reversal.reverses_id, "amount": money_str(reversal.amount)}
 
 

@@ -58,32 +58,33 @@ def create_customer(call: ActionCall, *, name: str, region: str, channel: str = 
     code when there is one. Idempotent per call. Breaks the rule
     ``duplicate_customer`` when the name exists, ``invalid_amount`` for a bad
     credit limit."""
-    existing = db.session.scalar(select(Customer).where(Customer.source_key == call.idempotency_key))
-    if existing is not None:
-        return {"customer_code": existing.code, "customer_id": existing.id}
-    name = (name or "").strip()
-    if not name:
-        raise BusinessRuleViolation("missing_name", "A customer needs a name.", field="name")
-    if channel not in CHANNELS:
-        raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.", field="channel")
-    if db.session.scalar(select(Customer.id).where(Customer.name == name)) is not None:
-        raise BusinessRuleViolation("duplicate_customer", f"A customer named {name} already exists.")
-    limit = _money(credit_limit, "credit_limit")
-    rep = db.session.scalar(select(User).where(User.username == salesperson)) if salesperson else None
-    customer = Customer(
-        code=next_customer_code(channel), name=name, customer_class=customer_class or channel, channel=channel,
-        region=region, province=province, salesperson=rep, payment_days=int(payment_days or 0), credit_limit=limit,
-        contract_number=contract_number, source_key=call.idempotency_key, created_at=clock.now(),
-    )
-    customer.class_id = db.session.scalar(select(CustomerClass.id).where(CustomerClass.code == customer.customer_class))
-    db.session.add(customer)
-    db.session.add(opening_version(customer, reason="onboarding", decided_by_id=call.actor_id,
-                                   source_key=f"{call.idempotency_key}#profile"))
-    db.session.flush()
-    # the opening version of the credit history, so every limit has its record
-    db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=today(), reason="onboarding",
-                                  decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#credit", created_at=clock.now()))
-    db.session.flush()
+    def open_file() -> Customer:
+        title = (name or "").strip()
+        if not title:
+            raise BusinessRuleViolation("missing_name", "A customer needs a name.", field="name")
+        if channel not in CHANNELS:
+            raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.", field="channel")
+        if db.session.scalar(select(Customer.id).where(Customer.name == title)) is not None:
+            raise BusinessRuleViolation("duplicate_customer", f"A customer named {title} already exists.")
+        limit = _money(credit_limit, "credit_limit")
+        rep = db.session.scalar(select(User).where(User.username == salesperson)) if salesperson else None
+        customer = Customer(
+            code=next_customer_code(channel), name=title, customer_class=customer_class or channel, channel=channel,
+            region=region, province=province, salesperson=rep, payment_days=int(payment_days or 0), credit_limit=limit,
+            contract_number=contract_number, source_key=call.idempotency_key, created_at=clock.now(),
+        )
+        customer.class_id = db.session.scalar(select(CustomerClass.id).where(CustomerClass.code == customer.customer_class))
+        db.session.add(customer)
+        db.session.add(opening_version(customer, reason="onboarding", decided_by_id=call.actor_id,
+                                       source_key=f"{call.idempotency_key}#profile"))
+        db.session.flush()
+        # the opening version of the credit history, so every limit has its record
+        db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=today(), reason="onboarding",
+                                      decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#credit", created_at=clock.now()))
+        db.session.flush()
+        return customer
+
+    customer = posted_once(Customer, call.idempotency_key, open_file)
     return {"customer_code": customer.code, "customer_id": customer.id}
 
 

@@ -18,6 +18,7 @@ from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -169,10 +170,8 @@ def pay_advance(call: ActionCall, *, employee: str, amount, purpose: str, date: 
     """F10: finance pays ``employee`` an advance (借支). Result {"advance_no",
     "employee", "amount", "outstanding"}. Idempotent per call. Raises
     ``unknown_user``, ``invalid_amount``, ``missing_purpose``, ``period_closed``."""
-    advance = db.session.scalar(select(EmployeeAdvance).where(EmployeeAdvance.source_key == call.idempotency_key))
-    if advance is None:
-        advance = make_advance(_employee(employee), amount, purpose, on=parse_date(date), source_key=call.idempotency_key)
-    return _advance_result(advance)
+    return _advance_result(posted_once(EmployeeAdvance, call.idempotency_key, lambda: make_advance(
+        _employee(employee), amount, purpose, on=parse_date(date), source_key=call.idempotency_key)))
 
 
 @action("ledger.settle_advance")
@@ -186,12 +185,13 @@ def settle_advance(call: ActionCall, *, advance: str, claim_lines: list, returne
     "outstanding"}. Idempotent per call. Raises ``unknown_employee_advance``,
     ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``,
     ``not_this_request``."""
-    claim = db.session.scalar(select(ExpenseClaim).where(ExpenseClaim.source_key == call.idempotency_key))
-    if claim is None:
+    def settle() -> ExpenseClaim:
         found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance", "advance")
         ensure_of_this_request(call, found, kind="advance")
-        claim = make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
-                           close=close)
+        return make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
+                          close=close)
+
+    claim = posted_once(ExpenseClaim, call.idempotency_key, settle)
     return {"claim_no": claim.number, "advance_no": claim.advance.number, "claimed": money_str(claim.claimed),
             "applied": money_str(claim.applied), "returned": money_str(claim.returned), "payable": money_str(claim.payable),
             "outstanding": money_str(advance_outstanding(claim.advance))}
@@ -206,16 +206,16 @@ def pay_reimbursement(call: ActionCall, *, claim: str | None = None, assessment:
     "amount", "still_due"}. Idempotent per call. Raises ``unknown_expense_claim``,
     ``unknown_collection_assessment``, ``nothing_to_pay``, ``over_payment``,
     ``period_closed``, ``not_this_request``."""
-    payment = db.session.scalar(select(Reimbursement).where(Reimbursement.source_key == call.idempotency_key))
-    if payment is None:
+    def pay() -> Reimbursement:
         if bool(claim) == bool(assessment):
             raise BusinessRuleViolation("reimbursement_source", "Name either a claim or an assessment.", field="claim")
         owed = (_by_number(ExpenseClaim, claim, "unknown_expense_claim", "claim") if claim
                 else _by_number(CollectionAssessment, assessment, "unknown_collection_assessment", "assessment"))
         ensure_of_this_request(call, owed, kind="claim" if claim else "assessment")
-        payment = make_reimbursement(
-            claim=owed if claim else None, assessment=None if claim else owed,
-            amount=amount, on=parse_date(date), source_key=call.idempotency_key)
+        return make_reimbursement(claim=owed if claim else None, assessment=None if claim else owed,
+                                  amount=amount, on=parse_date(date), source_key=call.idempotency_key)
+
+    payment = posted_once(Reimbursement, call.idempotency_key, pay)
     if payment.claim_id is not None:
         still = db.session.get(ExpenseClaim, payment.claim_id).payable - reimbursed(claim_id=payment.claim_id)
     else:

@@ -13,6 +13,7 @@ from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -137,12 +138,12 @@ def issue_invoice(call: ActionCall, *, order: str, lines: list | None = None, da
     ``nothing_to_invoice``, ``over_invoicing``, ``period_closed``,
     ``not_this_request`` (an order neither this request made nor one of its
     people named)."""
-    invoice = db.session.scalar(select(Invoice).where(Invoice.source_key == call.idempotency_key))
-    if invoice is None:
+    def invoice() -> Invoice:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order", requested=True)
-        invoice = make_invoice(found, lines, on=parse_date(date), source_key=call.idempotency_key)
-    return invoice_result(invoice)
+        return make_invoice(found, lines, on=parse_date(date), source_key=call.idempotency_key)
+
+    return invoice_result(posted_once(Invoice, call.idempotency_key, invoice))
 
 
 @action("ledger.recognize_revenue")

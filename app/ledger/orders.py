@@ -16,6 +16,7 @@ from app.ledger.journal import next_number
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -108,11 +109,9 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     A held order is a result, not an error: the diagram routes it to an
     override. Idempotent per call. Raises (as results) ``unknown_customer``,
     ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``."""
-    order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if order is None:
-        order = create_order(refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
-                             contract_number=contract_number, created_by_id=call.actor_id)
-    return order_result(order)
+    return order_result(posted_once(SalesOrder, call.idempotency_key, lambda: create_order(
+        refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
+        contract_number=contract_number, created_by_id=call.actor_id)))
 
 
 def release_prepaid(order: SalesOrder) -> bool:
@@ -184,12 +183,13 @@ def cancel_sales_order(call: ActionCall, *, order: str, reason: str, date: str |
     used, now theirs to claim. Idempotent per call. Raises ``unknown_order``,
     ``already_cancelled``, ``order_closed``, ``order_delivered``,
     ``shipping_pending``, ``red_order``, ``not_this_request``."""
-    record = db.session.scalar(select(SalesOrderCancellation).where(SalesOrderCancellation.source_key == call.idempotency_key))
-    if record is None:
+    def cancel() -> SalesOrderCancellation:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order")
-        record = cancel_order(found, reason=reason, on=parse_date(date), source_key=call.idempotency_key,
-                              cancelled_by_id=call.actor_id)
+        return cancel_order(found, reason=reason, on=parse_date(date), source_key=call.idempotency_key,
+                            cancelled_by_id=call.actor_id)
+
+    record = posted_once(SalesOrderCancellation, call.idempotency_key, cancel)
     return {"order_no": record.order.number, "status": record.order.status, "previous_status": record.previous_status,
             "cancelled_on": record.cancelled_on.isoformat(), "reason": record.reason,
             "advance": money_str(customer_advances_total(record.order.customer_id))}

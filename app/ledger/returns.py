@@ -17,6 +17,7 @@ from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
 from app.ledger.orders import create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.ledger.shipping import make_shipping_note
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -145,11 +146,13 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
     per call. Raises ``return_exceeds_delivered``, ``return_price_too_high``,
     ``invalid_quantity``, ``period_closed``, ``not_this_request`` (an order
     nobody of this request named)."""
-    red = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if red is None:
+    def take_back() -> SalesOrder:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order", requested=True)
-        red = post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+        return post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+
+    red = posted_once(SalesOrder, call.idempotency_key, take_back)
+    # the red invoices were made under keys derived from the return's, one per returned line
     invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{call.idempotency_key}#", autoescape=True))
                                   .order_by(Invoice.id)).all()
     credit = sum((-outstanding(r) for r in db.session.scalars(select(Receivable).where(
@@ -192,16 +195,19 @@ def create_replacement(call: ActionCall, *, order: str, lines: list, date: str |
     {"order_no", "gross", "shipping_note_no"}. Idempotent per call. Raises
     ``unknown_order``, ``unknown_line``, ``no_price``, ``credit_hold`` (the
     replacement would be held: nothing is saved), ``order_on_hold``, ``not_this_request``."""
-    existing = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if existing is None:
+    def replace() -> SalesOrder:
         original = order_by_number(order)
         ensure_of_this_request(call, original, kind="order", requested=True)
         on = parse_date(date)
         wanted = [{"material": line_by_no(original, entry["line_no"]).material.code, "qty": entry["qty"]} for entry in lines]
-        existing = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
-                                contract_number=original.contract_number, created_by_id=call.actor_id)
-        if existing.status == "held":
-            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {existing.hold_reason}.")
-        make_shipping_note(existing, None, on=on, source_key=f"{call.idempotency_key}#note")
+        made = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
+                            contract_number=original.contract_number, created_by_id=call.actor_id)
+        if made.status == "held":
+            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {made.hold_reason}.")
+        make_shipping_note(made, None, on=on, source_key=f"{call.idempotency_key}#note")
+        return made
+
+    replacement = posted_once(SalesOrder, call.idempotency_key, replace)
+    # its note was made in the same write, under the derived key
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == f"{call.idempotency_key}#note"))
-    return {"order_no": existing.number, "gross": money_str(existing.gross), "shipping_note_no": note.number}
+    return {"order_no": replacement.number, "gross": money_str(replacement.gross), "shipping_note_no": note.number}
