@@ -24,7 +24,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.init_app(app)
     csrf.init_app(app)
 
-    from app import api, cli, error_handlers, models, web  # noqa: F401  (models: tables for Alembic)
+    # models: the tables, for Alembic; ledger: its modules register the actions service tasks call, which the
+    # registry (app/actions.py, below both the engine and the ledger) must not import itself.
+    from app import api, cli, error_handlers, ledger, models, web  # noqa: F401
 
     error_handlers.init_app(app)
     api.init_app(app)

@@ -15,7 +15,9 @@ into ``{"ok": False, "error": {"code", "message"}}`` so the diagram can route
 the case to a person; whatever the action wrote before it raised is rolled
 back either way. Any other exception puts the instance in error.
 
-It sits below the engine and the ledger alike: neither imports the other.
+It sits below the engine and the ledger alike and imports neither: the
+registry holds what the modules imported so far registered, and the app
+factory imports the ledger, so every door finds its actions.
 """
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -93,7 +95,7 @@ def action(name: str):
 
 
 def registered_actions() -> frozenset[str]:
-    _load_action_modules()
+    """The names registered so far: those of every module imported."""
     return frozenset(_REGISTRY)
 
 
@@ -102,13 +104,8 @@ def run_action(call: ActionCall, params: dict[str, Any]) -> dict:
     Raises UnknownAction, BusinessRuleViolation (the caller turns it into a
     result once the action's partial work is rolled back), or whatever the
     action raises."""
-    _load_action_modules()
     func = _REGISTRY.get(call.operation)
     if func is None:
         raise UnknownAction(f"No action is registered as {call.operation!r}.")
     return {"ok": True, **(func(call, **params) or {})}
 
-
-def _load_action_modules() -> None:
-    """Import the packages whose modules register actions."""
-    import app.ledger  # noqa: F401

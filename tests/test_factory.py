@@ -1,3 +1,6 @@
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from app import create_app
@@ -29,3 +32,20 @@ def test_environment_settings(tmp_path, monkeypatch):
     assert app.config["SECRET_KEY"] == "from-env"
     assert app.config["SQLALCHEMY_DATABASE_URI"] == "postgresql+psycopg://lanes@db.internal/lanes"
     assert not (tmp_path / "secret_key").exists()
+
+
+def test_the_factory_loads_the_actions_the_registry_does_not(tmp_path):
+    """The registry sits below the ledger and imports none of it; building
+    the app registers the ledger's actions, so every door (web, API, CLI,
+    worker) finds them."""
+    probe = (
+        "from app import actions\n"
+        "assert not actions.registered_actions(), actions.registered_actions()\n"
+        "from app import create_app\n"
+        "create_app({'SQLALCHEMY_DATABASE_URI': 'sqlite://', 'SECRET_KEY': 'probe'})\n"
+        "assert {'ledger.create_sales_order', 'ledger.issue_delivery_note'} <= actions.registered_actions()\n"
+    )
+    env = {**os.environ, "LANES_INSTANCE_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr

@@ -308,13 +308,11 @@ class VisitingDriver(FlowDriver):
 def world(live_app, live_server, person, monkeypatch):
     """The driver, the ledger, refusals and the clock of the live app."""
     from app.services.accounts import find_user
-    from app import actions
     from app.actions import run_action
     from ledger.harness import new_call
 
     with live_app.app_context():
         driver = VisitingDriver(find_user, TaskPageChecker(person, live_server, declared_tasks()))
-        actions._load_action_modules()
 
         def act(operation, **params):
             result = run_action(new_call(operation), params)
