@@ -49,14 +49,26 @@ class ActionCall:
         return f"{self.instance_id}:{self.task_id}:{self.operation}"
 
 
-class BusinessRuleViolation(Exception):
-    """A rule of the business was broken (over credit, no price, ...)."""
+# ``field`` of a rule about the input as a whole (a change that changes
+# nothing); the API's error body names it so, as marshmallow does
+WHOLE_INPUT = "_schema"
 
-    def __init__(self, code: str, message: str, details: dict | None = None):
+
+class BusinessRuleViolation(Exception):
+    """A rule of the business was broken (over credit, no price, ...).
+
+    ``field`` names the input the rule is about, as the action's parameter
+    (which is also the ledger API's request field: ``amount``, ``date``,
+    ``valid_from``, ``customer``...), ``WHOLE_INPUT`` for the input as a
+    whole; None for a rule about the state of the books (already reversed,
+    over credit), whatever was typed."""
+
+    def __init__(self, code: str, message: str, details: dict | None = None, *, field: str | None = None):
         super().__init__(message)
         self.code = code
         self.message = message
         self.details = details or {}
+        self.field = field
 
     def as_result(self) -> dict:
         """What the diagram sees: ``{"ok": False, "error": {...}}``."""

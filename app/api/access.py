@@ -1,20 +1,21 @@
 """Authorisation that depends only on the caller's roles, checked before a
-request body is read. Rules about a particular instance or task (candidacy,
-segregation of duties, the starter's right to cancel) live in the services."""
+request body is read. The rule itself is the services' (``require_role``);
+rules about a particular instance or task (candidacy, segregation of duties,
+the starter's right to cancel) live in the services too."""
 import functools
 
 from app.api import current_user
-from app.errors import Forbidden
+from app.services.permissions import require_role
 
 
-def require_role(code: str):
-    """Refuse the call (403) unless the API user holds role ``code``."""
+def role_required(*roles: str, what: str):
+    """Refuse the call (403) unless the API user may ``what`` by holding one
+    of ``roles``."""
 
     def decorator(view):
         @functools.wraps(view)
         def wrapper(*args, **kwargs):
-            if not current_user().has_role(code):
-                raise Forbidden(f"Only a user with the role {code!r} may do this.")
+            require_role(current_user(), roles, what)
             return view(*args, **kwargs)
 
         return wrapper

@@ -4,7 +4,7 @@ from flask_smorest.fields import Upload
 from marshmallow import Schema, fields, validate
 
 from app.api import current_user
-from app.api.access import require_role
+from app.api.access import role_required
 from app.api.parsing import ApiBlueprint
 from app.api.schemas import FORM_KINDS, MAX_ID
 from app.errors import NotFound
@@ -100,7 +100,7 @@ def list_definitions(query):
 
 
 @blp.post("/process-definitions")
-@require_role("process_admin")
+@role_required("process_admin", what="deploy process definitions")
 @blp.arguments(DeployFilesSchema, location="files")
 @blp.response(201, DeployedSchema(many=True))
 def deploy(body):

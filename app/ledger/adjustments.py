@@ -15,6 +15,7 @@ from app.ledger.catalogue import material_by_code, material_class_by_code, price
 from app.ledger.dates import parse_date
 from app.ledger.journal import next_number
 from app.ledger.money import round_price, to_decimal
+from app.ledger.posting import posted_once
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
 from app.ledger.ownership import ensure_of_this_request
 from app.models import (
@@ -33,7 +34,7 @@ def find_item(price_list: str, material: str | None, on: date_type, min_qty=0, *
     ``no_price_item``, ``price_item_target`` (neither or both named)."""
     plist = price_list_by_code(price_list)
     if bool(material) == bool(material_class):
-        raise BusinessRuleViolation("price_item_target", "Name one material or one material class.")
+        raise BusinessRuleViolation("price_item_target", "Name one material or one material class.", field="material")
     if material:
         target = PriceItem.material_id == material_by_code(material).id
     else:
@@ -43,7 +44,7 @@ def find_item(price_list: str, material: str | None, on: date_type, min_qty=0, *
         if (item.min_qty == wanted and (unit is None or item.unit == unit) and item.valid_from <= on
                 and (item.valid_to is None or on < item.valid_to)):
             return item
-    raise BusinessRuleViolation("no_price_item", f"{price_list} has no item for {material or material_class} valid on {on}.")
+    raise BusinessRuleViolation("no_price_item", f"{price_list} has no item for {material or material_class} valid on {on}.", field="material")
 
 
 def _refuse_inconsistent_rules() -> None:
@@ -72,7 +73,7 @@ def approve_adjustment(item: PriceItem, new_price, effective: date_type, approve
     ``nc_class_rule`` when the active rules are misconfigured."""
     price = round_price(new_price)
     if price < 0:
-        raise BusinessRuleViolation("invalid_price", "A price may not be negative.")
+        raise BusinessRuleViolation("invalid_price", "A price may not be negative.", field="new_price")
     _refuse_inconsistent_rules()
     _refuse_priced_orders_after(item, effective)
     old_price = item.unit_price
@@ -103,15 +104,15 @@ def apply_price_adjustment(call: ActionCall, *, price_list: str, new_price, effe
     Raises ``unknown_price_list``, ``unknown_material``, ``no_price_item``,
     ``invalid_adjustment``, ``invalid_price``, ``unknown_user``,
     ``orders_priced_after_effective_date``, ``nc_class_rule``."""
-    sheet = db.session.scalar(select(PriceAdjustment).where(PriceAdjustment.source_key == call.idempotency_key))
-    if sheet is None:
+    def adjust() -> PriceAdjustment:
         effective = parse_date(effective_date, "effective_date")
-        approver = user_by_username(approved_by)
+        approver = user_by_username(approved_by, "approved_by")
         if approver is None:
-            raise BusinessRuleViolation("unknown_user", "An adjustment needs the approver.")
+            raise BusinessRuleViolation("unknown_user", "An adjustment needs the approver.", field="approved_by")
         item = find_item(price_list, material, effective, min_qty, material_class=material_class, unit=unit)
-        sheet = approve_adjustment(item, new_price, effective, approver, reason=reason, source_key=call.idempotency_key)
-    return adjustment_result(sheet)
+        return approve_adjustment(item, new_price, effective, approver, reason=reason, source_key=call.idempotency_key)
+
+    return adjustment_result(posted_once(PriceAdjustment, call.idempotency_key, adjust))
 
 
 def adjustment_result(sheet: PriceAdjustment) -> dict:
@@ -133,20 +134,20 @@ def draft_sheet(price_list: str, effective: date_type, lines: list[dict], *, rea
     ``invalid_price``, ``invalid_adjustment`` and those of ``find_item``."""
     plist = price_list_by_code(price_list)
     if not lines:
-        raise BusinessRuleViolation("empty_sheet", "A price adjustment sheet needs at least one line.")
+        raise BusinessRuleViolation("empty_sheet", "A price adjustment sheet needs at least one line.", field="lines")
     built, seen = [], set()
     for number, entry in enumerate(lines, start=1):
         entry = entry or {}
         item = find_item(plist.code, entry.get("material"), effective, entry.get("min_qty") or 0,
                          material_class=entry.get("material_class"), unit=entry.get("unit"))
         if item.id in seen:
-            raise BusinessRuleViolation("duplicate_line", f"Line {number} adjusts the same item as an earlier line.")
+            raise BusinessRuleViolation("duplicate_line", f"Line {number} adjusts the same item as an earlier line.", field="lines")
         seen.add(item.id)
         if effective <= item.valid_from:
-            raise BusinessRuleViolation("invalid_adjustment", f"Line {number}: the item only starts on {item.valid_from}.")
+            raise BusinessRuleViolation("invalid_adjustment", f"Line {number}: the item only starts on {item.valid_from}.", field="lines")
         price = round_price(entry.get("new_price"))
         if price < 0:
-            raise BusinessRuleViolation("invalid_price", f"Line {number}: a price may not be negative.")
+            raise BusinessRuleViolation("invalid_price", f"Line {number}: a price may not be negative.", field="lines")
         built.append(PriceAdjustmentSheetLine(line_no=number, material_id=item.material_id,
                                               material_class_id=item.material_class_id, unit=item.unit,
                                               min_qty=item.min_qty, old_item_id=item.id, old_price=item.unit_price,
@@ -159,11 +160,11 @@ def draft_sheet(price_list: str, effective: date_type, lines: list[dict], *, rea
     return sheet
 
 
-def sheet_by_number(number: str) -> PriceAdjustmentSheet:
+def sheet_by_number(number: str, field: str = "sheet") -> PriceAdjustmentSheet:
     """Raises BusinessRuleViolation ``unknown_sheet``."""
     sheet = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.number == number))
     if sheet is None:
-        raise BusinessRuleViolation("unknown_sheet", f"No price adjustment sheet is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_sheet", f"No price adjustment sheet is numbered {number!r}.", field=field)
     return sheet
 
 
@@ -231,11 +232,9 @@ def draft_price_adjustment(call: ActionCall, *, price_list: str, effective_date:
     ``unknown_price_list``, ``unknown_material``, ``unknown_material_class``,
     ``no_price_item``, ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment``, ``invalid_date``."""
-    sheet = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.source_key == call.idempotency_key))
-    if sheet is None:
-        sheet = draft_sheet(price_list, parse_date(effective_date, "effective_date"), lines, reason=reason,
-                            created_by_id=call.actor_id, source_key=call.idempotency_key)
-    return sheet_result(sheet)
+    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, lambda: draft_sheet(
+        price_list, parse_date(effective_date, "effective_date"), lines, reason=reason, created_by_id=call.actor_id,
+        source_key=call.idempotency_key)))
 
 
 @action("ledger.decide_price_adjustment")
@@ -245,16 +244,19 @@ def decide_price_adjustment(call: ActionCall, *, sheet: str, decision: str, appr
     Idempotent per call. Raises ``unknown_sheet``, ``not_draft``,
     ``own_sheet``, ``stale_adjustment``, ``nc_class_rule``,
     ``price_rule_tie``, ``unknown_user``, ``invalid_decision``, ``not_this_request``."""
-    done = db.session.scalar(select(PriceAdjustmentSheet).where(PriceAdjustmentSheet.decided_key == call.idempotency_key))
-    if done is not None:
-        return sheet_result(done)
-    draft = sheet_by_number(sheet)
-    ensure_of_this_request(call, draft, kind="price adjustment sheet")
-    who = user_by_username(approved_by) if approved_by else (db.session.get(User, call.actor_id) if call.actor_id else None)
-    if decision == "approve":
-        if who is None:
-            raise BusinessRuleViolation("unknown_user", "An approval needs the approver.")
-        return sheet_result(approve_sheet(draft, who, source_key=call.idempotency_key))
-    if decision == "reject":
-        return sheet_result(cancel_sheet(draft, who, source_key=call.idempotency_key))
-    raise BusinessRuleViolation("invalid_decision", "decision is approve or reject.")
+    def decide() -> PriceAdjustmentSheet:
+        draft = sheet_by_number(sheet)
+        ensure_of_this_request(call, draft, kind="price adjustment sheet")
+        who = (user_by_username(approved_by, "approved_by") if approved_by
+               else db.session.get(User, call.actor_id) if call.actor_id else None)
+        if decision == "approve":
+            if who is None:
+                raise BusinessRuleViolation("unknown_user", "An approval needs the approver.", field="approved_by")
+            return approve_sheet(draft, who, source_key=call.idempotency_key)
+        if decision == "reject":
+            return cancel_sheet(draft, who, source_key=call.idempotency_key)
+        raise BusinessRuleViolation("invalid_decision", "decision is approve or reject.", field="decision")
+
+    # the sheet was drafted under another key: its decision is found by the key that decided it
+    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, decide,
+                                    column=PriceAdjustmentSheet.decided_key))

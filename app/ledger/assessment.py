@@ -24,6 +24,7 @@ from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, line_amounts, money_str, round_money
 from app.ledger.months import month_bounds
+from app.ledger.posting import posted_once, posted_rows
 from app.models import (
     Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
     User,
@@ -39,7 +40,7 @@ def quarter_bounds(quarter: str) -> tuple[date_type, date_type]:
         if not 1 <= q <= 4:
             raise ValueError
     except ValueError:
-        raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}") from None
+        raise BusinessRuleViolation("invalid_quarter", f"Not a quarter (YYYY-Qn): {quarter!r}", field="quarter") from None
     return date_type(year, 3 * q - 2, 1), (date_type(year + 1, 1, 1) if q == 4 else date_type(year, 3 * q + 1, 1))
 
 
@@ -143,10 +144,10 @@ def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: 
 
 
 def _assessment_inputs(salesperson: str, month: str, base_price_list: str) -> tuple[User, PriceList]:
-    rep = user_by_username(salesperson)
+    rep = user_by_username(salesperson, "salesperson")
     if rep is None:
-        raise BusinessRuleViolation("unknown_user", "A salesperson is required.")
-    base = price_list_by_code(base_price_list)
+        raise BusinessRuleViolation("unknown_user", "A salesperson is required.", field="salesperson")
+    base = price_list_by_code(base_price_list, "base_price_list")
     month_bounds(month)
     return rep, base
 
@@ -185,14 +186,17 @@ def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_pr
     "allocations": [{"allocation_id", "invoice_no", "collected",
     "difference"}]}. Idempotent per call. Raises ``unknown_user``,
     ``invalid_month``, ``unknown_price_list``, ``assessment_changed``, ``period_closed``."""
-    assessment = db.session.scalar(select(CollectionAssessment).where(CollectionAssessment.source_key == call.idempotency_key))
-    if assessment is None:
+    rep = None
+
+    def charge() -> CollectionAssessment | None:
+        nonlocal rep
         rep, base = _assessment_inputs(salesperson, month, base_price_list)
-        assessment = make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key,
-                                     approved=allocations)
-        if assessment is None:
-            return {"assessment_no": None, "salesperson": rep.username, "month": month, "amount": "0.00", "kind": "none",
-                    "allocations": []}
+        return make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key, approved=allocations)
+
+    assessment = posted_once(CollectionAssessment, call.idempotency_key, charge)
+    if assessment is None:  # nothing collected, nothing posted: asked again, it looks again
+        return {"assessment_no": None, "salesperson": rep.username, "month": month, "amount": "0.00", "kind": "none",
+                "allocations": []}
     amount = assessment.amount
     return {"assessment_no": assessment.number, "salesperson": assessment.salesperson.username, "month": assessment.month,
             "amount": money_str(amount), "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
@@ -255,24 +259,25 @@ def score_performance(call: ActionCall, *, quarter: str | None = None) -> dict:
     {"quarter", "scores": [{"salesperson", "invoiced", "returned",
     "collected", "collection_rate", "score", "grade"}]}. Idempotent per
     call. Posts no entries. Raises ``invalid_quarter``."""
-    rows = list(db.session.scalars(select(PerformanceScore).where(PerformanceScore.source_key == call.idempotency_key)
-                                   .order_by(PerformanceScore.seq)))
-    if rows:
-        quarter = rows[0].quarter
-    else:
-        quarter = str(quarter or "").strip() or previous_quarter(journal.today())
-        quarter_bounds(quarter)
-        figures = quarter_figures(quarter)
+    asked = str(quarter or "").strip() or previous_quarter(journal.today())
+
+    def score_all() -> list[PerformanceScore]:
+        quarter_bounds(asked)
+        figures = quarter_figures(asked)
         reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(figures)))}
+        made = []
         for seq, rep_id in enumerate(sorted(figures, key=lambda i: reps[i].username), start=1):
             f = figures[rep_id]
             rate, points = score(f["invoiced"], f["returned"], f["collected"])
-            rows.append(PerformanceScore(quarter=quarter.upper(), salesperson_id=rep_id, invoiced=f["invoiced"],
+            made.append(PerformanceScore(quarter=asked.upper(), salesperson_id=rep_id, invoiced=f["invoiced"],
                                          returned=f["returned"], collected=f["collected"], collection_rate=rate, score=points,
                                          source_key=call.idempotency_key, seq=seq, created_at=clock.now()))
-        db.session.add_all(rows)
+        db.session.add_all(made)
         db.session.flush()
-    return {"quarter": quarter.upper(), "scores": [
+        return made
+
+    rows = posted_rows(PerformanceScore, call.idempotency_key, score_all)
+    return {"quarter": (rows[0].quarter if rows else asked).upper(), "scores": [
         {"salesperson": r.salesperson.username, "invoiced": money_str(r.invoiced), "returned": money_str(r.returned),
          "collected": money_str(r.collected), "collection_rate": str(r.collection_rate), "score": str(r.score),
          "grade": grade(r.score)} for r in rows]}

@@ -6,48 +6,48 @@ from app.models import Customer, CustomerClass, Material, MaterialClass, PriceLi
 from app.actions import BusinessRuleViolation
 
 
-def customer_by_code(code: str) -> Customer:
+def customer_by_code(code: str, field: str = "customer") -> Customer:
     """The customer with ``code``, as its row stands (a look-up only: an
     action about to copy the customer's file into a document wants
     ``customers.refreshed_customer``). Raises BusinessRuleViolation
     ``unknown_customer``."""
     customer = db.session.scalar(select(Customer).where(Customer.code == code))
     if customer is None:
-        raise BusinessRuleViolation("unknown_customer", f"No customer has the code {code!r}.")
+        raise BusinessRuleViolation("unknown_customer", f"No customer has the code {code!r}.", field=field)
     return customer
 
 
-def material_by_code(code: str) -> Material:
+def material_by_code(code: str, field: str = "material") -> Material:
     """The material with ``code``. Raises BusinessRuleViolation ``unknown_material``."""
     material = db.session.scalar(select(Material).where(Material.code == code))
     if material is None:
-        raise BusinessRuleViolation("unknown_material", f"No material has the code {code!r}.")
+        raise BusinessRuleViolation("unknown_material", f"No material has the code {code!r}.", field=field)
     return material
 
 
-def price_list_by_code(code: str) -> PriceList:
+def price_list_by_code(code: str, field: str = "price_list") -> PriceList:
     """Raises BusinessRuleViolation ``unknown_price_list``."""
     plist = db.session.scalar(select(PriceList).where(PriceList.code == code))
     if plist is None:
-        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {code!r}.")
+        raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {code!r}.", field=field)
     return plist
 
 
-def material_class_by_code(code: str) -> MaterialClass:
+def material_class_by_code(code: str, field: str = "material_class") -> MaterialClass:
     """Raises BusinessRuleViolation ``unknown_material_class``."""
     node = db.session.scalar(select(MaterialClass).where(MaterialClass.code == code))
     if node is None:
-        raise BusinessRuleViolation("unknown_material_class", f"No material class has the code {code!r}.")
+        raise BusinessRuleViolation("unknown_material_class", f"No material class has the code {code!r}.", field=field)
     return node
 
 
-def user_by_username(username: str | None) -> User | None:
+def user_by_username(username: str | None, field: str = "user") -> User | None:
     """The user named ``username`` (None for None). Raises BusinessRuleViolation ``unknown_user``."""
     if not username:
         return None
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise BusinessRuleViolation("unknown_user", f"No user is called {username!r}.")
+        raise BusinessRuleViolation("unknown_user", f"No user is called {username!r}.", field=field)
     return user
 
 

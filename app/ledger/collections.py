@@ -15,9 +15,10 @@ from app.ledger.balances import live_allocations, open_advances, open_receivable
 from app.ledger.catalogue import user_by_username
 from app.ledger.customers import attribution, refreshed_customer
 from app.ledger.dates import parse_date
-from app.ledger.journal import Line, next_number, post
-from app.ledger.money import money_str, round_money
+from app.ledger.journal import Line, next_number, post, today
+from app.ledger.money import money_str, round_money, to_decimal
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import Source, posted_once, posted_rows
 from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -26,9 +27,9 @@ def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, 
                  invoice_reference: str | None = None, contract_reference: str | None = None, kind: str = "receipt") -> Receipt:
     """Record money received (flushes) and post Dr 1002 / Cr 2203. Raises
     BusinessRuleViolation ``invalid_amount``, ``period_closed``."""
-    amount = round_money(amount)
+    amount = round_money(amount, "amount")
     if amount <= 0:
-        raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.")
+        raise BusinessRuleViolation("invalid_amount", "A receipt must be a positive amount.", field="amount")
     journal.ensure_open(on)
     salesperson_id, region = attribution(customer, on)
     receipt = Receipt(number=next_number(Receipt, "RC", on), customer=customer, amount=amount, receipt_date=on,
@@ -94,7 +95,7 @@ def allocate(customer: Customer, *, on: date_type, source_key: str, receipts: li
     sources = [(r, unallocated(r)) for r in receipts] if receipts is not None else open_advances(customer.id)
     for receipt, left in sources:
         if receipt.customer_id != customer.id:
-            raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.")
+            raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.", field="receipt")
         references = list(invoice_numbers or []) + ([receipt.invoice_reference] if receipt.invoice_reference else [])
         blues = [(r, o) for r, o in open_receivables(customer.id) if o > 0
                  and (salesperson_id is None or r.salesperson_id == salesperson_id)
@@ -139,7 +140,7 @@ def reverse_receipt(receipt: Receipt, *, on: date_type, reason: str, source_key:
     ``already_reversed``, ``period_closed``."""
     reason = (reason or "").strip()
     if not reason:
-        raise BusinessRuleViolation("missing_reason", "Say why the receipt is reversed.")
+        raise BusinessRuleViolation("missing_reason", "Say why the receipt is reversed.", field="reason")
     if db.session.scalar(select(ReceiptReversal.id).where(ReceiptReversal.receipt_id == receipt.id)) is not None:
         raise BusinessRuleViolation("already_reversed", f"Receipt {receipt.number} is already reversed.")
     journal.ensure_open(on)
@@ -174,18 +175,32 @@ def _allocations_result(made: list[Allocation]) -> dict:
             "allocated": money_str(sum((a.amount for a in made), Decimal("0")))}
 
 
+def _receipt_once(source: Source, customer: str, amount: Decimal, date: date_type | None, **references) -> Receipt:
+    return posted_once(Receipt, source.key, lambda: make_receipt(refreshed_customer(customer), amount, on=date or today(),
+                                                                 source_key=source.key, **references))
+
+
+def record_receipt_once(source: Source, customer: str, amount: Decimal, date: date_type | None = None, *,
+                        bank_reference: str | None = None, invoice_reference: str | None = None,
+                        contract_reference: str | None = None) -> dict:
+    """Money in from ``customer`` on ``date`` (default today), once per
+    source; held as advance until allocated. Result {"receipt_no",
+    "customer", "amount", "unallocated"}. Raises ``unknown_customer``,
+    ``invalid_amount``, ``period_closed``."""
+    return _receipt_result(_receipt_once(source, customer, amount, date, bank_reference=bank_reference,
+                                         invoice_reference=invoice_reference, contract_reference=contract_reference))
+
+
 @action("ledger.record_receipt")
 def record_receipt(call: ActionCall, *, customer: str, amount, date: str | None = None, bank_reference: str | None = None,
                    invoice_reference: str | None = None, contract_reference: str | None = None) -> dict:
     """F02/F05: money in from ``customer``; held as advance until allocated.
     Result {"receipt_no", "customer", "amount", "unallocated"}. Idempotent
-    per call. Raises ``unknown_customer``, ``invalid_amount``, ``period_closed``."""
-    receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
-    if receipt is None:
-        receipt = make_receipt(refreshed_customer(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
+    per call. Raises ``unknown_customer``, ``invalid_amount``,
+    ``invalid_number``, ``invalid_date``, ``period_closed``."""
+    return record_receipt_once(Source.of(call), customer, to_decimal(amount, "amount"), parse_date(date),
                                bank_reference=bank_reference, invoice_reference=invoice_reference,
                                contract_reference=contract_reference)
-    return _receipt_result(receipt)
 
 
 @action("ledger.record_advance")
@@ -194,44 +209,51 @@ def record_advance(call: ActionCall, *, customer: str, amount, date: str | None 
     """F02/F05: money received before goods (预收), kept whole as advance.
     Result {"receipt_no", "customer", "amount", "unallocated", "advance_total"}.
     Idempotent per call. Raises ``unknown_customer``, ``invalid_amount``."""
-    receipt = db.session.scalar(select(Receipt).where(Receipt.source_key == call.idempotency_key))
-    if receipt is None:
-        receipt = make_receipt(refreshed_customer(customer), amount, on=parse_date(date), source_key=call.idempotency_key,
-                               bank_reference=bank_reference, kind="advance")
+    receipt = _receipt_once(Source.of(call), customer, to_decimal(amount, "amount"), parse_date(date),
+                            bank_reference=bank_reference, kind="advance")
     advances = sum((u for _, u in open_advances(receipt.customer_id)), Decimal("0"))
     return {**_receipt_result(receipt), "advance_total": money_str(advances)}
+
+
+def allocate_receipt_once(source: Source, *, customer: str | None = None, receipt: str | None = None,
+                          invoices: list | None = None, salesperson: str | None = None,
+                          date: date_type | None = None) -> dict:
+    """Write off ``receipt`` (or every open advance of ``customer``) against
+    open invoices on ``date`` (default today), ``invoices`` (numbers) first,
+    then oldest due, once per source. Result {"allocations":
+    [{"allocation_id", "invoice_no", "amount", "source"}], "allocated",
+    "advance_left"}. Raises ``unknown_receipt``, ``unknown_customer``,
+    ``period_closed``, ``not_this_request`` (a receipt another request
+    recorded, an invoice this request neither made nor named)."""
+    buyer = None
+
+    def write_off() -> list[Allocation]:
+        nonlocal buyer
+        chosen = None
+        if receipt:
+            chosen = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
+            if chosen is None:
+                raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.", field="receipt")
+            ensure_of_this_request(source, chosen, kind="receipt")
+        for named in db.session.scalars(select(Invoice).where(Invoice.number.in_([str(n) for n in invoices or []]))):
+            ensure_of_this_request(source, named, kind="invoice", requested=True)
+        buyer = chosen.customer if chosen else refreshed_customer(customer)
+        rep = user_by_username(salesperson, "salesperson")
+        return allocate(buyer, on=date or today(), source_key=source.key, receipts=[chosen] if chosen else None,
+                        invoice_numbers=invoices, salesperson_id=rep.id if rep else None)
+
+    made = posted_rows(Allocation, source.key, write_off)
+    advances = sum((u for _, u in open_advances(made[0].customer_id if made else buyer.id)), Decimal("0"))
+    return {**_allocations_result(made), "advance_left": money_str(advances)}
 
 
 @action("ledger.allocate_receipt")
 def allocate_receipt(call: ActionCall, *, customer: str | None = None, receipt: str | None = None,
                      invoices: list | None = None, salesperson: str | None = None, date: str | None = None) -> dict:
-    """F05: write off ``receipt`` (or every open advance of ``customer``)
-    against open invoices, ``invoices`` (numbers) first, then oldest due.
-    Result {"allocations": [{"allocation_id", "invoice_no", "amount",
-    "source"}], "allocated", "advance_left"}. Idempotent per call. Raises
-    ``unknown_receipt``, ``unknown_customer``, ``period_closed``,
-    ``not_this_request`` (a receipt another request recorded, an invoice
-    this request neither made nor named)."""
-    made = list(db.session.scalars(select(Allocation).where(Allocation.source_key == call.idempotency_key)
-                                   .order_by(Allocation.seq)))
-    if made:
-        buyer = db.session.get(Customer, made[0].customer_id)
-    else:
-        chosen = None
-        if receipt:
-            chosen = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
-            if chosen is None:
-                raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
-            ensure_of_this_request(call, chosen, kind="receipt")
-        for named in db.session.scalars(select(Invoice).where(Invoice.number.in_([str(n) for n in invoices or []]))):
-            ensure_of_this_request(call, named, kind="invoice", requested=True)
-        buyer = chosen.customer if chosen else refreshed_customer(customer)
-        rep = user_by_username(salesperson)
-        made = allocate(buyer, on=parse_date(date), source_key=call.idempotency_key,
-                        receipts=[chosen] if chosen else None, invoice_numbers=invoices,
-                        salesperson_id=rep.id if rep else None)
-    advances = sum((u for _, u in open_advances(buyer.id)), Decimal("0"))
-    return {**_allocations_result(made), "advance_left": money_str(advances)}
+    """F05: ``allocate_receipt_once`` for a service task. Idempotent per
+    call. Raises as it does, and ``invalid_date``."""
+    return allocate_receipt_once(Source.of(call), customer=customer, receipt=receipt, invoices=invoices,
+                                 salesperson=salesperson, date=parse_date(date))
 
 
 @action("ledger.reverse_allocation")
@@ -239,30 +261,37 @@ def reverse_allocation_action(call: ActionCall, *, allocation_id: int, date: str
     """Undo one write-off. Result {"allocation_id", "reverses", "amount"}.
     Idempotent per call. Raises ``unknown_allocation``, ``already_reversed``,
     ``period_closed``."""
-    reversal = db.session.scalar(select(Allocation).where(Allocation.source_key == call.idempotency_key))
-    if reversal is None:
+    def reverse() -> Allocation:
         original = db.session.get(Allocation, int(allocation_id))
         if original is None:
-            raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.")
-        reversal = reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
+            raise BusinessRuleViolation("unknown_allocation", f"No allocation {allocation_id}.", field="allocation_id")
+        return reverse_allocation(original, on=parse_date(date), source_key=call.idempotency_key)
+
+    reversal = posted_once(Allocation, call.idempotency_key, reverse)
     return {"allocation_id": reversal.id, "reverses": reversal.reverses_id, "amount": money_str(reversal.amount)}
+
+
+def reverse_receipt_once(source: Source, receipt: str, reason: str, date: date_type | None = None) -> dict:
+    """Reverse the receipt numbered ``receipt`` (entered by mistake) with a
+    red receipt dated ``date`` (default today), undoing its allocations
+    first; once per source. Result {"reversal_no", "receipt_no",
+    "customer", "amount", "date", "reason", "reversed_allocations":
+    [{"allocation_id", "reverses", "invoice_no", "amount"}]}. Raises
+    ``unknown_receipt``, ``missing_reason``, ``already_reversed``,
+    ``period_closed``, ``not_this_request``."""
+    def reverse() -> ReceiptReversal:
+        original = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
+        if original is None:
+            raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.", field="receipt")
+        ensure_of_this_request(source, original, kind="receipt")
+        return reverse_receipt(original, on=date or today(), reason=reason, source_key=source.key,
+                               reversed_by_id=source.actor_id)
+
+    return reversal_result(posted_once(ReceiptReversal, source.key, reverse))
 
 
 @action("ledger.reverse_receipt")
 def reverse_receipt_action(call: ActionCall, *, receipt: str, reason: str, date: str | None = None) -> dict:
-    """Reverse the receipt numbered ``receipt`` (entered by mistake) with a
-    red receipt dated ``date`` (default today), undoing its allocations
-    first. Result {"reversal_no", "receipt_no", "customer", "amount",
-    "date", "reason", "reversed_allocations": [{"allocation_id", "reverses",
-    "invoice_no", "amount"}]}. Idempotent per call. Raises
-    ``unknown_receipt``, ``missing_reason``, ``already_reversed``,
-    ``period_closed``, ``invalid_date``, ``not_this_request``."""
-    red = db.session.scalar(select(ReceiptReversal).where(ReceiptReversal.source_key == call.idempotency_key))
-    if red is None:
-        original = db.session.scalar(select(Receipt).where(Receipt.number == receipt))
-        if original is None:
-            raise BusinessRuleViolation("unknown_receipt", f"No receipt is numbered {receipt!r}.")
-        ensure_of_this_request(call, original, kind="receipt")
-        red = reverse_receipt(original, on=parse_date(date), reason=reason, source_key=call.idempotency_key,
-                              reversed_by_id=call.actor_id)
-    return reversal_result(red)
+    """``reverse_receipt_once`` for a service task. Idempotent per call.
+    Raises as it does, and ``invalid_date``."""
+    return reverse_receipt_once(Source.of(call), receipt, reason, parse_date(date))

@@ -17,8 +17,10 @@ from app import clock
 from app.extensions import db
 from app.ledger.customers import refreshed_customer
 from app.ledger.dates import parse_date
-from app.ledger.money import ZERO, money_str, round_money
+from app.ledger.journal import today
+from app.ledger.money import ZERO, money_str, round_money, to_decimal
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import Source, posted_once
 from app.models import Contract, ContractAmendment, ContractAttachment, Customer, SalesOrder
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -29,7 +31,7 @@ def _attachment(entry: dict, number: int) -> ContractAttachment:
     name, kind = str(entry.get("name") or "").strip(), str(entry.get("type") or "").strip()
     sha, size = str(entry.get("sha256") or "").lower(), entry.get("size")
     if not name or not kind or not SHA256.match(sha) or isinstance(size, bool) or not isinstance(size, int) or size < 0:
-        raise BusinessRuleViolation("invalid_attachment", f"Attachment {number} needs name, type, size (bytes) and sha256.")
+        raise BusinessRuleViolation("invalid_attachment", f"Attachment {number} needs name, type, size (bytes) and sha256.", field="attachments")
     return ContractAttachment(name=name[:255], content_type=kind[:128], size=size, sha256=sha)
 
 
@@ -41,14 +43,14 @@ def make_contract(customer: Customer, number: str, amount_cap, *, valid_from: da
     ``invalid_validity``, ``invalid_attachment``."""
     number = (number or "").strip()
     if not number:
-        raise BusinessRuleViolation("missing_number", "A contract needs its number.")
+        raise BusinessRuleViolation("missing_number", "A contract needs its number.", field="number")
     if db.session.scalar(select(Contract.id).where(Contract.number == number)) is not None:
         raise BusinessRuleViolation("duplicate_contract", f"Contract {number} is already registered.")
-    cap = round_money(amount_cap)
+    cap = round_money(amount_cap, "amount_cap")
     if cap <= 0:
-        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.")
+        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.", field="amount_cap")
     if valid_to is not None and valid_to <= valid_from:
-        raise BusinessRuleViolation("invalid_validity", "A contract must end after it starts.")
+        raise BusinessRuleViolation("invalid_validity", "A contract must end after it starts.", field="valid_to")
     contract = Contract(number=number[:64], customer=customer, amount_cap=cap, price_terms=price_terms,
                         payment_terms=payment_terms, payment_days=int(payment_days), valid_from=valid_from,
                         valid_to=valid_to, signed_by_id=signed_by_id, source_key=source_key, created_at=clock.now(),
@@ -103,11 +105,11 @@ def terms_on(contract: Contract, day: date_type) -> Terms | None:
     return current
 
 
-def contract_by_number(number: str) -> Contract:
+def contract_by_number(number: str, field: str = "contract") -> Contract:
     """Raises BusinessRuleViolation ``unknown_contract``."""
     contract = db.session.scalar(select(Contract).where(Contract.number == (number or "").strip()))
     if contract is None:
-        raise BusinessRuleViolation("unknown_contract", f"No contract is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_contract", f"No contract is numbered {number!r}.", field=field)
     return contract
 
 
@@ -122,7 +124,7 @@ def check_order_against_contract(customer: Customer, contract_number: str | None
     if contract is None:
         return
     if contract.customer_id != customer.id:
-        raise BusinessRuleViolation("contract_customer", f"Contract {contract.number} belongs to another customer.")
+        raise BusinessRuleViolation("contract_customer", f"Contract {contract.number} belongs to another customer.", field="contract_number")
     terms = terms_on(contract, on)
     if terms is not None and terms.kind == "close":
         raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {terms.valid_from}.")
@@ -134,7 +136,7 @@ def check_order_against_contract(customer: Customer, contract_number: str | None
                                     {"left": money_str(left)})
 
 
-def _next_version(contract: Contract, on: date_type) -> Terms:
+def _next_version(contract: Contract, on: date_type, field: str) -> Terms:
     """The latest version, after checking a new one may start on ``on``.
     Raises BusinessRuleViolation ``contract_closed``, ``invalid_validity``."""
     latest = versions(contract)[-1]
@@ -142,7 +144,7 @@ def _next_version(contract: Contract, on: date_type) -> Terms:
         raise BusinessRuleViolation("contract_closed", f"Contract {contract.number} was closed on {latest.valid_from}.")
     if on < latest.valid_from:
         raise BusinessRuleViolation("invalid_validity", f"A new version of {contract.number} starts on or after "
-                                    f"{latest.valid_from}, when version {latest.version} took effect.", {"field": "valid_from"})
+                                    f"{latest.valid_from}, when version {latest.version} took effect.", field=field)
     return latest
 
 
@@ -153,17 +155,17 @@ def amend_contract(contract: Contract, *, valid_from: date_type, valid_to: date_
     from the latest one (``valid_to`` too). Raises BusinessRuleViolation
     ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
     ``contract_cap_below_used`` (a cap under what orders already use)."""
-    latest = _next_version(contract, valid_from)
-    cap = round_money(amount_cap) if amount_cap is not None else latest.amount_cap
+    latest = _next_version(contract, valid_from, "valid_from")
+    cap = round_money(amount_cap, "amount_cap") if amount_cap is not None else latest.amount_cap
     if cap <= 0:
-        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.")
+        raise BusinessRuleViolation("invalid_amount", "The amount cap must be positive.", field="amount_cap")
     used = contract_used(contract)
     if cap < used:
         raise BusinessRuleViolation("contract_cap_below_used", f"Orders already use {money_str(used)} of {contract.number}.",
-                                    {"used": money_str(used)})
+                                    {"used": money_str(used)}, field="amount_cap")
     valid_to = valid_to if valid_to is not None else latest.valid_to
     if valid_to is not None and valid_to <= valid_from:
-        raise BusinessRuleViolation("invalid_validity", "A contract version must end after it starts.")
+        raise BusinessRuleViolation("invalid_validity", "A contract version must end after it starts.", field="valid_to")
     amendment = ContractAmendment(
         contract_id=contract.id, seq=latest.version + 1, kind="amend", amount_cap=cap,
         price_terms=price_terms if price_terms is not None else latest.price_terms,
@@ -182,8 +184,8 @@ def close_contract(contract: Contract, *, on: date_type, reason: str | None, dec
     ``on`` or later may name it. Raises BusinessRuleViolation
     ``contract_closed``, ``invalid_validity``, ``missing_reason``."""
     if not (reason or "").strip():
-        raise BusinessRuleViolation("missing_reason", "Say why the contract is closed.")
-    latest = _next_version(contract, on)
+        raise BusinessRuleViolation("missing_reason", "Say why the contract is closed.", field="reason")
+    latest = _next_version(contract, on, "date")
     closing = ContractAmendment(contract_id=contract.id, seq=latest.version + 1, kind="close", amount_cap=latest.amount_cap,
                                 price_terms=latest.price_terms, payment_terms=latest.payment_terms,
                                 payment_days=latest.payment_days, valid_from=on, valid_to=None, reason=reason.strip()[:255],
@@ -217,55 +219,82 @@ def contract_result(contract: Contract) -> dict:
                             for a in contract.attachments]}
 
 
+def register_contract_once(source: Source, customer: str, number: str, amount_cap: Decimal, valid_from: date_type, *,
+                           valid_to: date_type | None = None, price_terms: str | None = None,
+                           payment_terms: str | None = None, payment_days: int = 30,
+                           attachments: list | None = None) -> dict:
+    """Register the signed contract of ``customer``, once per source;
+    ``attachments`` [{"name", "type", "size", "sha256"}] reference the
+    stored files. Result see ``contract_result``. Raises
+    ``unknown_customer``, ``missing_number``, ``duplicate_contract``,
+    ``invalid_amount``, ``invalid_validity``, ``invalid_attachment``."""
+    return contract_result(posted_once(Contract, source.key, lambda: make_contract(
+        refreshed_customer(customer), number, amount_cap, valid_from=valid_from, valid_to=valid_to, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=payment_days, attachments=attachments or [],
+        signed_by_id=source.actor_id, source_key=source.key)))
+
+
 @action("ledger.register_contract")
 def register_contract(call: ActionCall, *, customer: str, number: str, amount_cap, valid_from: str,
                       valid_to: str | None = None, price_terms: str | None = None, payment_terms: str | None = None,
                       payment_days=30, attachments: list | None = None) -> dict:
-    """F13/F14: register the signed contract of ``customer``; ``attachments``
-    [{"name", "type", "size", "sha256"}] reference the stored files. Result
-    see ``contract_result``. Idempotent per call. Raises ``unknown_customer``,
-    ``duplicate_contract``, ``invalid_amount``, ``invalid_validity``,
-    ``invalid_attachment``, ``invalid_date``."""
-    contract = db.session.scalar(select(Contract).where(Contract.source_key == call.idempotency_key))
-    if contract is None:
-        contract = make_contract(refreshed_customer(customer), number, amount_cap, valid_from=parse_date(valid_from, "valid_from"),
-                                 valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
-                                 payment_terms=payment_terms, payment_days=int(payment_days or 0),
-                                 attachments=attachments or [], signed_by_id=call.actor_id, source_key=call.idempotency_key)
-    return contract_result(contract)
+    """F13/F14: ``register_contract_once`` for a service task. Idempotent
+    per call. Raises as it does, and ``invalid_date``, ``invalid_number``."""
+    return register_contract_once(
+        Source.of(call), customer, number, to_decimal(amount_cap, "amount_cap"), parse_date(valid_from, "valid_from"),
+        valid_to=parse_date(valid_to, "valid_to") if valid_to else None, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=int(payment_days or 0), attachments=attachments)
+
+
+def _contract_of_this_request(source: Source, contract: str) -> Contract:
+    found = contract_by_number(contract)
+    ensure_of_this_request(source, found, kind="contract", requested=True)
+    return found
+
+
+def amend_contract_once(source: Source, contract: str, valid_from: date_type, *, valid_to: date_type | None = None,
+                        amount_cap: Decimal | None = None, price_terms: str | None = None,
+                        payment_terms: str | None = None, payment_days: int | None = None,
+                        reason: str | None = None) -> dict:
+    """The approved amendment of ``contract`` from ``valid_from`` (a new
+    version; omitted terms carry over), once per source. Result see
+    ``contract_result``. Raises ``unknown_contract``, ``contract_closed``,
+    ``invalid_validity``, ``invalid_amount``, ``contract_cap_below_used``,
+    ``not_this_request``."""
+    done = posted_once(ContractAmendment, source.key, lambda: amend_contract(
+        _contract_of_this_request(source, contract), valid_from=valid_from, valid_to=valid_to, amount_cap=amount_cap,
+        price_terms=price_terms, payment_terms=payment_terms, payment_days=payment_days, reason=reason,
+        decided_by_id=source.actor_id, source_key=source.key))
+    return contract_result(done.contract)
 
 
 @action("ledger.amend_contract")
 def amend_contract_action(call: ActionCall, *, contract: str, valid_from: str, valid_to: str | None = None,
                           amount_cap=None, price_terms: str | None = None, payment_terms: str | None = None,
                           payment_days=None, reason: str | None = None) -> dict:
-    """F13/F14: the approved amendment of ``contract`` from ``valid_from``
-    (a new version; omitted terms carry over). Result see
-    ``contract_result``. Idempotent per call. Raises ``unknown_contract``,
-    ``contract_closed``, ``invalid_validity``, ``invalid_amount``,
-    ``contract_cap_below_used``, ``invalid_date``, ``not_this_request``."""
-    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
-    if done is None:
-        found = contract_by_number(contract)
-        ensure_of_this_request(call, found, kind="contract", requested=True)
-        done = amend_contract(found, valid_from=parse_date(valid_from, "valid_from"),
-                              valid_to=parse_date(valid_to, "valid_to") if valid_to else None, amount_cap=amount_cap,
-                              price_terms=price_terms, payment_terms=payment_terms,
-                              payment_days=int(payment_days) if payment_days not in (None, "") else None,
-                              reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
+    """F13/F14: ``amend_contract_once`` for a service task. Idempotent per
+    call. Raises as it does, and ``invalid_date``, ``invalid_number``."""
+    return amend_contract_once(
+        Source.of(call), contract, parse_date(valid_from, "valid_from"),
+        valid_to=parse_date(valid_to, "valid_to") if valid_to else None,
+        amount_cap=to_decimal(amount_cap, "amount_cap") if amount_cap is not None else None, price_terms=price_terms,
+        payment_terms=payment_terms, payment_days=int(payment_days) if payment_days not in (None, "") else None,
+        reason=reason)
+
+
+def close_contract_once(source: Source, contract: str, reason: str, date: date_type | None = None) -> dict:
+    """Close ``contract`` from ``date`` (default today), once per source.
+    Result see ``contract_result`` (status "closed"). Raises
+    ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
+    ``missing_reason``, ``not_this_request``."""
+    done = posted_once(ContractAmendment, source.key, lambda: close_contract(
+        _contract_of_this_request(source, contract), on=date or today(), reason=reason, decided_by_id=source.actor_id,
+        source_key=source.key))
     return contract_result(done.contract)
 
 
 @action("ledger.close_contract")
 def close_contract_action(call: ActionCall, *, contract: str, reason: str, date: str | None = None) -> dict:
-    """Close ``contract`` from ``date`` (default today). Result see
-    ``contract_result`` (status "closed"). Idempotent per call. Raises
-    ``unknown_contract``, ``contract_closed``, ``invalid_validity``,
-    ``missing_reason``, ``invalid_date``, ``not_this_request``."""
-    done = db.session.scalar(select(ContractAmendment).where(ContractAmendment.source_key == call.idempotency_key))
-    if done is None:
-        found = contract_by_number(contract)
-        ensure_of_this_request(call, found, kind="contract", requested=True)
-        done = close_contract(found, on=parse_date(date), reason=reason,
-                              decided_by_id=call.actor_id, source_key=call.idempotency_key)
-    return contract_result(done.contract)
+    """``close_contract_once`` for a service task. Idempotent per call.
+    Raises as it does, and ``invalid_date``."""
+    return close_contract_once(Source.of(call), contract, reason, parse_date(date))

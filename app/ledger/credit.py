@@ -12,6 +12,7 @@ from app.ledger.customers import add_version, latest_version, refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import CreditOverride, Customer, CustomerCredit, SalesOrder
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -68,9 +69,9 @@ def set_credit(customer: Customer, *, credit_limit, rating: str | None, valid_fr
                decided_by_id: int | None, source_key: str) -> CustomerCredit:
     """Add a version of the customer's credit limit and rating and make it
     current (flushes). Raises BusinessRuleViolation ``invalid_amount``."""
-    limit = round_money(credit_limit)
+    limit = round_money(credit_limit, "credit_limit")
     if limit < 0:
-        raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.")
+        raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.", field="credit_limit")
     record = CustomerCredit(customer=customer, credit_limit=limit, rating=rating, valid_from=valid_from, reason=reason,
                             decided_by_id=decided_by_id, source_key=source_key, created_at=clock.now())
     db.session.add(record)
@@ -87,17 +88,19 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
     A hold is a change of the customer file: a new profile version from the
     same day (none when the flag is already so). Idempotent per call. Raises
     ``unknown_customer``, ``invalid_amount``, ``version_out_of_order``."""
-    existing = db.session.scalar(select(CustomerCredit).where(CustomerCredit.source_key == call.idempotency_key))
-    if existing is None:
+    def decide() -> CustomerCredit:
         buyer = refreshed_customer(customer)
-        existing = set_credit(buyer, credit_limit=credit_limit, rating=rating,
-                              valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
-                              reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
+        credit = set_credit(buyer, credit_limit=credit_limit, rating=rating,
+                            valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
+                            reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
         latest = latest_version(buyer)
         if on_hold is not None and (latest is None or latest.on_hold != bool(on_hold)):
-            add_version(buyer, {"on_hold": bool(on_hold)}, valid_from=existing.valid_from,
+            add_version(buyer, {"on_hold": bool(on_hold)}, valid_from=credit.valid_from,
                         reason=reason or ("credit hold" if on_hold else "credit hold lifted"),
                         decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#profile")
+        return credit
+
+    existing = posted_once(CustomerCredit, call.idempotency_key, decide)
     return {"customer": existing.customer.code, "credit_limit": money_str(existing.credit_limit),
             "rating": existing.rating, "credit_id": existing.id}
 
@@ -115,17 +118,18 @@ def release_credit_hold(call: ActionCall, *, order: str, approver: str | None = 
     approver, so nobody can name a more senior one in a form).
     Result {"order_no", "status", "override_id", "exposure", "credit_limit"}.
     Idempotent per call. Raises ``unknown_order``, ``not_this_request``, ``not_held``, ``not_authorised``."""
-    override = db.session.scalar(select(CreditOverride).where(CreditOverride.source_key == call.idempotency_key))
-    if override is None:
+    def release() -> CreditOverride:
         held = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order))
         if held is None:
-            raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.")
+            raise BusinessRuleViolation("unknown_order", f"No order is numbered {order!r}.", field="order")
         ensure_of_this_request(call, held, kind="order")
         if held.status != "held":
             raise BusinessRuleViolation("not_held", f"Order {order} is not held.")
-        approving = user_by_username(approver) if approver else _actor(call)
+        approving = user_by_username(approver, "approver") if approver else _actor(call)
         if approving is None:
-            raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.")
-        override = release_hold(held, approving, reason, call.idempotency_key)
+            raise BusinessRuleViolation("not_authorised", "A release needs the approver's username.", field="approver")
+        return release_hold(held, approving, reason, call.idempotency_key)
+
+    override = posted_once(CreditOverride, call.idempotency_key, release)
     return {"order_no": override.order.number, "status": override.order.status, "override_id": override.id,
             "exposure": money_str(override.exposure), "credit_limit": money_str(override.credit_limit)}

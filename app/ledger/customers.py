@@ -23,8 +23,9 @@ from app import clock
 from app.extensions import db
 from app.ledger.catalogue import customer_by_code
 from app.ledger.journal import take_number, today
+from app.ledger.posting import Source, posted_once
 from app.models import Customer, CustomerClass, CustomerCredit, CustomerProfile, User
-from app.actions import ActionCall, BusinessRuleViolation, action
+from app.actions import WHOLE_INPUT, ActionCall, BusinessRuleViolation, action
 
 CHANNELS = ("direct", "dealer", "mail_order")
 _CODE_PREFIX = {"direct": "C", "dealer": "D", "mail_order": "M"}
@@ -34,9 +35,9 @@ def _money(value, field: str) -> Decimal:
     try:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError, TypeError):
-        raise BusinessRuleViolation("invalid_amount", f"{field} is not an amount: {value!r}")
+        raise BusinessRuleViolation("invalid_amount", f"{field} is not an amount: {value!r}", field=field)
     if amount < 0:
-        raise BusinessRuleViolation("invalid_amount", f"{field} may not be negative.")
+        raise BusinessRuleViolation("invalid_amount", f"{field} may not be negative.", field=field)
     return amount
 
 
@@ -57,32 +58,33 @@ def create_customer(call: ActionCall, *, name: str, region: str, channel: str = 
     code when there is one. Idempotent per call. Breaks the rule
     ``duplicate_customer`` when the name exists, ``invalid_amount`` for a bad
     credit limit."""
-    existing = db.session.scalar(select(Customer).where(Customer.source_key == call.idempotency_key))
-    if existing is not None:
-        return {"customer_code": existing.code, "customer_id": existing.id}
-    name = (name or "").strip()
-    if not name:
-        raise BusinessRuleViolation("missing_name", "A customer needs a name.")
-    if channel not in CHANNELS:
-        raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.")
-    if db.session.scalar(select(Customer.id).where(Customer.name == name)) is not None:
-        raise BusinessRuleViolation("duplicate_customer", f"A customer named {name} already exists.")
-    limit = _money(credit_limit, "credit_limit")
-    rep = db.session.scalar(select(User).where(User.username == salesperson)) if salesperson else None
-    customer = Customer(
-        code=next_customer_code(channel), name=name, customer_class=customer_class or channel, channel=channel,
-        region=region, province=province, salesperson=rep, payment_days=int(payment_days or 0), credit_limit=limit,
-        contract_number=contract_number, source_key=call.idempotency_key, created_at=clock.now(),
-    )
-    customer.class_id = db.session.scalar(select(CustomerClass.id).where(CustomerClass.code == customer.customer_class))
-    db.session.add(customer)
-    db.session.add(opening_version(customer, reason="onboarding", decided_by_id=call.actor_id,
-                                   source_key=f"{call.idempotency_key}#profile"))
-    db.session.flush()
-    # the opening version of the credit history, so every limit has its record
-    db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=today(), reason="onboarding",
-                                  decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#credit", created_at=clock.now()))
-    db.session.flush()
+    def open_file() -> Customer:
+        title = (name or "").strip()
+        if not title:
+            raise BusinessRuleViolation("missing_name", "A customer needs a name.", field="name")
+        if channel not in CHANNELS:
+            raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.", field="channel")
+        if db.session.scalar(select(Customer.id).where(Customer.name == title)) is not None:
+            raise BusinessRuleViolation("duplicate_customer", f"A customer named {title} already exists.")
+        limit = _money(credit_limit, "credit_limit")
+        rep = db.session.scalar(select(User).where(User.username == salesperson)) if salesperson else None
+        customer = Customer(
+            code=next_customer_code(channel), name=title, customer_class=customer_class or channel, channel=channel,
+            region=region, province=province, salesperson=rep, payment_days=int(payment_days or 0), credit_limit=limit,
+            contract_number=contract_number, source_key=call.idempotency_key, created_at=clock.now(),
+        )
+        customer.class_id = db.session.scalar(select(CustomerClass.id).where(CustomerClass.code == customer.customer_class))
+        db.session.add(customer)
+        db.session.add(opening_version(customer, reason="onboarding", decided_by_id=call.actor_id,
+                                       source_key=f"{call.idempotency_key}#profile"))
+        db.session.flush()
+        # the opening version of the credit history, so every limit has its record
+        db.session.add(CustomerCredit(customer=customer, credit_limit=limit, valid_from=today(), reason="onboarding",
+                                      decided_by_id=call.actor_id, source_key=f"{call.idempotency_key}#credit", created_at=clock.now()))
+        db.session.flush()
+        return customer
+
+    customer = posted_once(Customer, call.idempotency_key, open_file)
     return {"customer_code": customer.code, "customer_id": customer.id}
 
 
@@ -204,28 +206,28 @@ def _changes(*, customer_class, region, province, channel, salesperson, payment_
     if customer_class is not None:
         node = db.session.scalar(select(CustomerClass).where(CustomerClass.code == customer_class))
         if node is None:
-            raise BusinessRuleViolation("unknown_class", f"No customer class has the code {customer_class!r}.")
+            raise BusinessRuleViolation("unknown_class", f"No customer class has the code {customer_class!r}.", field="customer_class")
         changes.update(customer_class=node.code, class_id=node.id)
     if region is not None:
         if region not in _known_regions():
-            raise BusinessRuleViolation("unknown_region", f"No region is called {region!r}.")
+            raise BusinessRuleViolation("unknown_region", f"No region is called {region!r}.", field="region")
         changes["region"] = region
     if province is not None:
         changes["province"] = province.strip() or None
     if channel is not None:
         if channel not in CHANNELS:
-            raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.")
+            raise BusinessRuleViolation("invalid_channel", f"Channel must be one of {', '.join(CHANNELS)}.", field="channel")
         changes["channel"] = channel
     if salesperson is not None:
         rep = db.session.scalar(select(User).where(User.username == salesperson))
         if rep is None:
-            raise BusinessRuleViolation("unknown_salesperson", f"No user is called {salesperson!r}.")
+            raise BusinessRuleViolation("unknown_salesperson", f"No user is called {salesperson!r}.", field="salesperson")
         if not (rep.active and rep.has_role("sales_rep")):
-            raise BusinessRuleViolation("not_a_sales_rep", f"{salesperson} is not an active sales representative.")
+            raise BusinessRuleViolation("not_a_sales_rep", f"{salesperson} is not an active sales representative.", field="salesperson")
         changes["salesperson_id"] = rep.id
     if payment_days is not None:
         if isinstance(payment_days, bool) or not isinstance(payment_days, int) or not 0 <= payment_days <= 3650:
-            raise BusinessRuleViolation("invalid_payment_days", "payment_days must be a whole number of days, 0–3650.")
+            raise BusinessRuleViolation("invalid_payment_days", "payment_days must be a whole number of days, 0–3650.", field="payment_days")
         changes["payment_days"] = payment_days
     if on_hold is not None:
         changes["on_hold"] = bool(on_hold)
@@ -243,14 +245,14 @@ def add_version(customer: Customer, changes: dict, *, valid_from: date_type, rea
     version's day: history is only ever appended), ``no_change``."""
     reason = (reason or "").strip()
     if not reason:
-        raise BusinessRuleViolation("missing_reason", "A change of the customer file needs a reason.")
+        raise BusinessRuleViolation("missing_reason", "A change of the customer file needs a reason.", field="reason")
     latest = latest_version(customer)
     if latest is not None and valid_from < latest.valid_from:
         raise BusinessRuleViolation("version_out_of_order",
-                                    f"valid_from {valid_from} is before the latest version's ({latest.valid_from}).")
+                                    f"valid_from {valid_from} is before the latest version's ({latest.valid_from}).", field="valid_from")
     base = {field: getattr(latest if latest is not None else customer, field) for field in PROFILE_FIELDS}
     if all(base[field] == value for field, value in changes.items()):
-        raise BusinessRuleViolation("no_change", "The change leaves the customer file as it is.")
+        raise BusinessRuleViolation("no_change", "The change leaves the customer file as it is.", field=WHOLE_INPUT)
     version = CustomerProfile(customer=customer, valid_from=valid_from, reason=reason[:255], decided_by_id=decided_by_id,
                               source_key=source_key, created_at=clock.now(), **{**base, **changes})
     db.session.add(version)
@@ -287,29 +289,40 @@ def _change_result(version: CustomerProfile) -> dict:
             "effective": version.valid_from <= today()}
 
 
+def change_customer_once(source: Source, customer: str, reason: str | None, valid_from: date_type | None = None, *,
+                         customer_class: str | None = None, region: str | None = None, province: str | None = None,
+                         channel: str | None = None, salesperson: str | None = None, payment_days: int | None = None,
+                         on_hold: bool | None = None, active: bool | None = None) -> dict:
+    """Change the customer file from ``valid_from`` (default today), once per
+    source: a new version with the fields given, the others carried over;
+    the Customer snapshot follows when the version is effective today or
+    earlier. Result {"customer", "version_id", "version", "valid_from", the
+    fields, "reason", "decided_by", "current", "effective"}. Raises
+    ``unknown_customer``, ``missing_reason``, ``version_out_of_order``,
+    ``unknown_class``, ``unknown_region``, ``invalid_channel``,
+    ``unknown_salesperson``, ``not_a_sales_rep``, ``invalid_payment_days``,
+    ``no_change``."""
+    def new_version() -> CustomerProfile:
+        buyer = customer_by_code(customer)
+        changes = _changes(customer_class=customer_class, region=region, province=province, channel=channel,
+                           salesperson=salesperson, payment_days=payment_days, on_hold=on_hold, active=active)
+        return add_version(buyer, changes, valid_from=valid_from or today(), reason=reason,
+                           decided_by_id=source.actor_id, source_key=source.key)
+
+    return _change_result(posted_once(CustomerProfile, source.key, new_version))
+
+
 @action("ledger.change_customer")
 def change_customer(call: ActionCall, *, customer: str, reason: str | None = None, valid_from: str | None = None,
                     customer_class: str | None = None, region: str | None = None, province: str | None = None,
                     channel: str | None = None, salesperson: str | None = None, payment_days: int | None = None,
                     on_hold: bool | None = None, active: bool | None = None) -> dict:
-    """Change the customer file from ``valid_from`` (ISO, default today): a
-    new version with the fields given, the others carried over; the Customer
-    snapshot follows when the version is effective today or earlier.
-    Result {"customer", "version_id", "version", "valid_from", the fields,
-    "reason", "decided_by", "current", "effective"}. Idempotent per call.
-    Raises ``unknown_customer``, ``missing_reason``, ``invalid_date``,
-    ``version_out_of_order``, ``unknown_class``, ``unknown_region``,
-    ``invalid_channel``, ``unknown_salesperson``, ``not_a_sales_rep``,
-    ``invalid_payment_days``, ``no_change``."""
-    version = db.session.scalar(select(CustomerProfile).where(CustomerProfile.source_key == call.idempotency_key))
-    if version is None:
-        buyer = customer_by_code(customer)
-        try:
-            day = date_type.fromisoformat(valid_from) if valid_from else today()
-        except (TypeError, ValueError):
-            raise BusinessRuleViolation("invalid_date", f"valid_from is not a date: {valid_from!r}") from None
-        changes = _changes(customer_class=customer_class, region=region, province=province, channel=channel,
-                           salesperson=salesperson, payment_days=payment_days, on_hold=on_hold, active=active)
-        version = add_version(buyer, changes, valid_from=day, reason=reason, decided_by_id=call.actor_id,
-                              source_key=call.idempotency_key)
-    return _change_result(version)
+    """``change_customer_once`` for a service task, ``valid_from`` an ISO
+    date. Idempotent per call. Raises as it does, and ``invalid_date``."""
+    try:
+        day = date_type.fromisoformat(valid_from) if valid_from else None
+    except (TypeError, ValueError):
+        raise BusinessRuleViolation("invalid_date", f"valid_from is not a date: {valid_from!r}", field="valid_from") from None
+    return change_customer_once(Source.of(call), customer, reason, day, customer_class=customer_class, region=region,
+                                province=province, channel=channel, salesperson=salesperson, payment_days=payment_days,
+                                on_hold=on_hold, active=active)

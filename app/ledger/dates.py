@@ -13,4 +13,4 @@ def parse_date(value: str | None, field: str = "date") -> date_type:
     try:
         return date_type.fromisoformat(str(value)[:10])
     except ValueError:
-        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}") from None
+        raise BusinessRuleViolation("invalid_date", f"{field} is not an ISO date: {value!r}", field=field) from None

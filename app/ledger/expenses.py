@@ -18,6 +18,7 @@ from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -34,16 +35,16 @@ def advance_outstanding(advance: EmployeeAdvance) -> Decimal:
 
 
 def _employee(username: str) -> User:
-    user = user_by_username(username)
+    user = user_by_username(username, "employee")
     if user is None:
-        raise BusinessRuleViolation("unknown_user", "An employee is required.")
+        raise BusinessRuleViolation("unknown_user", "An employee is required.", field="employee")
     return user
 
 
-def _positive(value, field: str) -> Decimal:
-    amount = round_money(value)
+def _positive(value, field: str, label: str | None = None) -> Decimal:
+    amount = round_money(value, field)
     if amount <= 0:
-        raise BusinessRuleViolation("invalid_amount", f"{field} must be a positive amount.")
+        raise BusinessRuleViolation("invalid_amount", f"{label or field} must be a positive amount.", field=field)
     return amount
 
 
@@ -52,7 +53,7 @@ def make_advance(employee: User, amount, purpose: str, *, on: date_type, source_
     BusinessRuleViolation ``invalid_amount``, ``missing_purpose``, ``period_closed``."""
     amount = _positive(amount, "amount")
     if not (purpose or "").strip():
-        raise BusinessRuleViolation("missing_purpose", "An advance needs its purpose.")
+        raise BusinessRuleViolation("missing_purpose", "An advance needs its purpose.", field="purpose")
     journal.ensure_open(on)
     advance = EmployeeAdvance(number=next_number(EmployeeAdvance, "EA", on), employee=employee, amount=amount,
                               purpose=purpose.strip()[:255], advance_date=on, source_key=source_key, created_at=clock.now())
@@ -73,13 +74,13 @@ def make_claim(advance: EmployeeAdvance | None, employee: User, claim_lines: lis
     (returned) / Cr 1221, Cr 2241. Raises BusinessRuleViolation
     ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``."""
     if not claim_lines:
-        raise BusinessRuleViolation("empty_claim", "A claim needs at least one line.")
+        raise BusinessRuleViolation("empty_claim", "A claim needs at least one line.", field="claim_lines")
     built = []
     for number, entry in enumerate(claim_lines, start=1):
         category = str(entry.get("category") or "").strip()
         if not category:
-            raise BusinessRuleViolation("missing_category", f"Line {number} needs its expense category.")
-        built.append(ExpenseClaimLine(line_no=number, category=category[:64], amount=_positive(entry.get("amount"), f"line {number}")))
+            raise BusinessRuleViolation("missing_category", f"Line {number} needs its expense category.", field="claim_lines")
+        built.append(ExpenseClaimLine(line_no=number, category=category[:64], amount=_positive(entry.get("amount"), "claim_lines", f"line {number}")))
     claimed = sum((line.amount for line in built), ZERO)
     returned = round_money(returned or 0)
     left = advance_outstanding(advance) if advance is not None else ZERO
@@ -88,7 +89,7 @@ def make_claim(advance: EmployeeAdvance | None, employee: User, claim_lines: lis
         returned = left - applied
     if returned < 0 or returned > left - applied:
         raise BusinessRuleViolation("over_return", f"At most {money_str(left - applied)} of the advance is left to return.",
-                                    {"returnable": money_str(left - applied)})
+                                    {"returnable": money_str(left - applied)}, field="returned")
     journal.ensure_open(on)
     claim = ExpenseClaim(number=next_number(ExpenseClaim, "EC", on), employee=employee, advance=advance, claim_date=on,
                          claimed=claimed, applied=applied, returned=returned, payable=claimed - applied,
@@ -139,7 +140,7 @@ def make_reimbursement(*, claim: ExpenseClaim | None = None, assessment: Collect
         raise BusinessRuleViolation("nothing_to_pay", "Nothing is owed on this document.")
     amount = due if amount is None else _positive(amount, "amount")
     if amount > due:
-        raise BusinessRuleViolation("over_payment", f"Only {money_str(due)} is owed.", {"due": money_str(due)})
+        raise BusinessRuleViolation("over_payment", f"Only {money_str(due)} is owed.", {"due": money_str(due)}, field="amount")
     journal.ensure_open(on)
     payment = Reimbursement(number=next_number(Reimbursement, "RB", on), employee_id=employee_id,
                             claim_id=claim.id if claim else None, assessment_id=assessment.id if assessment else None,
@@ -152,10 +153,10 @@ def make_reimbursement(*, claim: ExpenseClaim | None = None, assessment: Collect
     return payment
 
 
-def _by_number(model, number: str, code: str):
+def _by_number(model, number: str, code: str, field: str):
     found = db.session.scalar(select(model).where(model.number == number)) if number else None
     if found is None:
-        raise BusinessRuleViolation(code, f"No {model.__tablename__.replace('_', ' ')} is numbered {number!r}.")
+        raise BusinessRuleViolation(code, f"No {model.__tablename__.replace('_', ' ')} is numbered {number!r}.", field=field)
     return found
 
 
@@ -169,10 +170,8 @@ def pay_advance(call: ActionCall, *, employee: str, amount, purpose: str, date: 
     """F10: finance pays ``employee`` an advance (借支). Result {"advance_no",
     "employee", "amount", "outstanding"}. Idempotent per call. Raises
     ``unknown_user``, ``invalid_amount``, ``missing_purpose``, ``period_closed``."""
-    advance = db.session.scalar(select(EmployeeAdvance).where(EmployeeAdvance.source_key == call.idempotency_key))
-    if advance is None:
-        advance = make_advance(_employee(employee), amount, purpose, on=parse_date(date), source_key=call.idempotency_key)
-    return _advance_result(advance)
+    return _advance_result(posted_once(EmployeeAdvance, call.idempotency_key, lambda: make_advance(
+        _employee(employee), amount, purpose, on=parse_date(date), source_key=call.idempotency_key)))
 
 
 @action("ledger.settle_advance")
@@ -186,12 +185,13 @@ def settle_advance(call: ActionCall, *, advance: str, claim_lines: list, returne
     "outstanding"}. Idempotent per call. Raises ``unknown_employee_advance``,
     ``empty_claim``, ``invalid_amount``, ``over_return``, ``period_closed``,
     ``not_this_request``."""
-    claim = db.session.scalar(select(ExpenseClaim).where(ExpenseClaim.source_key == call.idempotency_key))
-    if claim is None:
-        found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance")
+    def settle() -> ExpenseClaim:
+        found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance", "advance")
         ensure_of_this_request(call, found, kind="advance")
-        claim = make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
-                           close=close)
+        return make_claim(found, found.employee, claim_lines, returned, on=parse_date(date), source_key=call.idempotency_key,
+                          close=close)
+
+    claim = posted_once(ExpenseClaim, call.idempotency_key, settle)
     return {"claim_no": claim.number, "advance_no": claim.advance.number, "claimed": money_str(claim.claimed),
             "applied": money_str(claim.applied), "returned": money_str(claim.returned), "payable": money_str(claim.payable),
             "outstanding": money_str(advance_outstanding(claim.advance))}
@@ -206,16 +206,16 @@ def pay_reimbursement(call: ActionCall, *, claim: str | None = None, assessment:
     "amount", "still_due"}. Idempotent per call. Raises ``unknown_expense_claim``,
     ``unknown_collection_assessment``, ``nothing_to_pay``, ``over_payment``,
     ``period_closed``, ``not_this_request``."""
-    payment = db.session.scalar(select(Reimbursement).where(Reimbursement.source_key == call.idempotency_key))
-    if payment is None:
+    def pay() -> Reimbursement:
         if bool(claim) == bool(assessment):
-            raise BusinessRuleViolation("reimbursement_source", "Name either a claim or an assessment.")
-        owed = (_by_number(ExpenseClaim, claim, "unknown_expense_claim") if claim
-                else _by_number(CollectionAssessment, assessment, "unknown_collection_assessment"))
+            raise BusinessRuleViolation("reimbursement_source", "Name either a claim or an assessment.", field="claim")
+        owed = (_by_number(ExpenseClaim, claim, "unknown_expense_claim", "claim") if claim
+                else _by_number(CollectionAssessment, assessment, "unknown_collection_assessment", "assessment"))
         ensure_of_this_request(call, owed, kind="claim" if claim else "assessment")
-        payment = make_reimbursement(
-            claim=owed if claim else None, assessment=None if claim else owed,
-            amount=amount, on=parse_date(date), source_key=call.idempotency_key)
+        return make_reimbursement(claim=owed if claim else None, assessment=None if claim else owed,
+                                  amount=amount, on=parse_date(date), source_key=call.idempotency_key)
+
+    payment = posted_once(Reimbursement, call.idempotency_key, pay)
     if payment.claim_id is not None:
         still = db.session.get(ExpenseClaim, payment.claim_id).payable - reimbursed(claim_id=payment.claim_id)
     else:

@@ -13,6 +13,7 @@ from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition, SalesOrder, SalesOrderLine
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -64,7 +65,7 @@ def make_invoice(order: SalesOrder, lines: list[dict] | None, *, on: date_type, 
     for number, (line, qty) in enumerate(wanted, start=1):
         if qty < 0 or qty > invoiceable_qty(line):
             raise BusinessRuleViolation("over_invoicing", f"Line {line.line_no}: {qty} exceeds delivered-not-invoiced.",
-                                        {"line_no": line.line_no, "invoiceable": str(invoiceable_qty(line))})
+                                        {"line_no": line.line_no, "invoiceable": str(invoiceable_qty(line))}, field="lines")
         amounts = line_amounts(qty, line.unit_price, line.tax_rate, tax_inclusive=line.tax_inclusive)
         built.append(InvoiceLine(line_no=number, order_line=line, material_id=line.material_id,
                                  material_class_id=line.material.class_id, qty=qty, unit_price=line.unit_price,
@@ -137,12 +138,12 @@ def issue_invoice(call: ActionCall, *, order: str, lines: list | None = None, da
     ``nothing_to_invoice``, ``over_invoicing``, ``period_closed``,
     ``not_this_request`` (an order neither this request made nor one of its
     people named)."""
-    invoice = db.session.scalar(select(Invoice).where(Invoice.source_key == call.idempotency_key))
-    if invoice is None:
+    def invoice() -> Invoice:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order", requested=True)
-        invoice = make_invoice(found, lines, on=parse_date(date), source_key=call.idempotency_key)
-    return invoice_result(invoice)
+        return make_invoice(found, lines, on=parse_date(date), source_key=call.idempotency_key)
+
+    return invoice_result(posted_once(Invoice, call.idempotency_key, invoice))
 
 
 @action("ledger.recognize_revenue")
@@ -155,7 +156,7 @@ def recognize_revenue(call: ActionCall, *, invoice: str, date: str | None = None
     ``unknown_invoice``, ``not_this_request``."""
     found = db.session.scalar(select(Invoice).where(Invoice.number == invoice))
     if found is None:
-        raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.")
+        raise BusinessRuleViolation("unknown_invoice", f"No invoice is numbered {invoice!r}.", field="invoice")
     ensure_of_this_request(call, found, kind="invoice")
     record = db.session.scalar(select(RevenueRecognition).where(RevenueRecognition.invoice_id == found.id))
     if record is None:

@@ -55,13 +55,13 @@ def today() -> date:
     return clock.today()
 
 
-def ensure_open(day: date) -> None:
+def ensure_open(day: date, field: str = "date") -> None:
     """Raise BusinessRuleViolation ``period_closed`` when ``day`` falls in a
     closed accounting period."""
     status = db.session.scalar(select(AccountingPeriod.status).where(AccountingPeriod.period == period_of(day)))
     if status == "closed":
         raise BusinessRuleViolation("period_closed", f"Accounting period {period_of(day)} is closed; post in an open period.",
-                                    {"period": period_of(day)})
+                                    {"period": period_of(day)}, field=field)
 
 
 def post(source_type: str, source_id: int, posting_date: date, lines: Iterable[Line], memo: str | None = None) -> list[LedgerEntry]:

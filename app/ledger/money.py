@@ -22,20 +22,21 @@ def to_decimal(value, field: str = "value") -> Decimal:
     if isinstance(value, Decimal):
         return value
     if isinstance(value, bool) or value is None:
-        raise BusinessRuleViolation("invalid_number", f"{field} is not a number: {value!r}")
+        raise BusinessRuleViolation("invalid_number", f"{field} is not a number: {value!r}", field=field)
     try:
         # str() first: Decimal(0.1) would carry the float's binary error into the books
         result = Decimal(str(value).strip())
     except (InvalidOperation, ValueError, TypeError):
-        raise BusinessRuleViolation("invalid_number", f"{field} is not a number: {value!r}") from None
+        raise BusinessRuleViolation("invalid_number", f"{field} is not a number: {value!r}", field=field) from None
     if not result.is_finite():
-        raise BusinessRuleViolation("invalid_number", f"{field} is not a finite number: {value!r}")
+        raise BusinessRuleViolation("invalid_number", f"{field} is not a finite number: {value!r}", field=field)
     return result
 
 
-def round_money(value) -> Decimal:
-    """Round to the cent, half up."""
-    return to_decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+def round_money(value, field: str = "value") -> Decimal:
+    """Round to the cent, half up. Raises BusinessRuleViolation
+    ``invalid_number`` naming ``field``."""
+    return to_decimal(value, field).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def round_price(value) -> Decimal:
@@ -54,7 +55,7 @@ def exact_qty(value, scale: int, field: str = "qty") -> Decimal:
     the unit allows (3.5 pieces is a typing error, not something to round)."""
     qty = to_decimal(value, field)
     if qty != round_qty(qty, scale):
-        raise BusinessRuleViolation("invalid_quantity", f"{field} {value} has more than {scale} decimal places for its unit.")
+        raise BusinessRuleViolation("invalid_quantity", f"{field} {value} has more than {scale} decimal places for its unit.", field=field)
     return round_qty(qty, scale)
 
 

@@ -13,7 +13,8 @@ def month_bounds(month: str) -> tuple[date, date]:
         year, mon = (int(part) for part in month.split("-"))
         start = date(year, mon, 1)
     except (ValueError, TypeError, AttributeError):
-        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}") from None
+        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {month!r}",
+                                    field="month") from None
     return start, date(year + mon // 12, mon % 12 + 1, 1)
 
 

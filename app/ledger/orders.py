@@ -16,16 +16,17 @@ from app.ledger.journal import next_number
 from app.ledger.balances import customer_advances_total
 from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, money_str, qty_str, round_price
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.ledger.pricing import resolve_price
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
-def order_by_number(number: str) -> SalesOrder:
+def order_by_number(number: str, field: str = "order") -> SalesOrder:
     """Raises BusinessRuleViolation ``unknown_order``."""
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == number))
     if order is None:
-        raise BusinessRuleViolation("unknown_order", f"No order is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_order", f"No order is numbered {number!r}.", field=field)
     return order
 
 
@@ -34,7 +35,7 @@ def line_by_no(order: SalesOrder, line_no) -> SalesOrderLine:
     for line in order.lines:
         if line.line_no == int(line_no):
             return line
-    raise BusinessRuleViolation("unknown_line", f"Order {order.number} has no line {line_no}.")
+    raise BusinessRuleViolation("unknown_line", f"Order {order.number} has no line {line_no}.", field="lines")
 
 
 def create_order(customer: Customer, lines: list[dict], *, on: date_type, source_key: str, contract_number: str | None = None,
@@ -48,17 +49,17 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     ``contract_customer``, ``contract_expired``, ``contract_cap_exceeded``,
     ``invalid_quantity``, ``no_price``, ``unknown_material``."""
     if not lines:
-        raise BusinessRuleViolation("empty_order", "An order needs at least one line.")
+        raise BusinessRuleViolation("empty_order", "An order needs at least one line.", field="lines")
     built = []
     for number, entry in enumerate(lines, start=1):
-        material = material_by_code(entry.get("material"))
+        material = material_by_code(entry.get("material"), "lines")
         qty = exact_qty(entry.get("qty"), material.qty_scale)
         if qty <= 0:
-            raise BusinessRuleViolation("invalid_quantity", f"Line {number}: the quantity must be positive.")
+            raise BusinessRuleViolation("invalid_quantity", f"Line {number}: the quantity must be positive.", field="lines")
         if entry.get("unit_price") is not None:
-            approver = user_by_username(entry.get("price_approved_by"))
+            approver = user_by_username(entry.get("price_approved_by"), "lines")
             if approver is None:
-                raise BusinessRuleViolation("price_not_approved", f"Line {number}: a manual price needs its approver.")
+                raise BusinessRuleViolation("price_not_approved", f"Line {number}: a manual price needs its approver.", field="lines")
             unit_price, inclusive, item, rule = round_price(entry["unit_price"]), bool(entry.get("tax_inclusive", True)), None, None
         else:
             approver = None
@@ -108,11 +109,9 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     A held order is a result, not an error: the diagram routes it to an
     override. Idempotent per call. Raises (as results) ``unknown_customer``,
     ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``."""
-    order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if order is None:
-        order = create_order(refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
-                             contract_number=contract_number, created_by_id=call.actor_id)
-    return order_result(order)
+    return order_result(posted_once(SalesOrder, call.idempotency_key, lambda: create_order(
+        refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
+        contract_number=contract_number, created_by_id=call.actor_id)))
 
 
 def release_prepaid(order: SalesOrder) -> bool:
@@ -184,12 +183,13 @@ def cancel_sales_order(call: ActionCall, *, order: str, reason: str, date: str |
     used, now theirs to claim. Idempotent per call. Raises ``unknown_order``,
     ``already_cancelled``, ``order_closed``, ``order_delivered``,
     ``shipping_pending``, ``red_order``, ``not_this_request``."""
-    record = db.session.scalar(select(SalesOrderCancellation).where(SalesOrderCancellation.source_key == call.idempotency_key))
-    if record is None:
+    def cancel() -> SalesOrderCancellation:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order")
-        record = cancel_order(found, reason=reason, on=parse_date(date), source_key=call.idempotency_key,
-                              cancelled_by_id=call.actor_id)
+        return cancel_order(found, reason=reason, on=parse_date(date), source_key=call.idempotency_key,
+                            cancelled_by_id=call.actor_id)
+
+    record = posted_once(SalesOrderCancellation, call.idempotency_key, cancel)
     return {"order_no": record.order.number, "status": record.order.status, "previous_status": record.previous_status,
             "cancelled_on": record.cancelled_on.isoformat(), "reason": record.reason,
             "advance": money_str(customer_advances_total(record.order.customer_id))}

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent
-from app.actions import ActionCall, BusinessRuleViolation
+from app.actions import BusinessRuleViolation
 
 NOT_THIS_REQUEST = "not_this_request"
 OUTSIDE_FLOWS = 0
@@ -53,11 +53,13 @@ def named_by_a_person(instance_id: int, number: str) -> bool:
     return False
 
 
-def ensure_of_this_request(call: ActionCall, document, *, kind: str, requested: bool = False) -> None:
+def ensure_of_this_request(call, document, *, kind: str, requested: bool = False) -> None:
     """Refuse to act on ``document`` (an ORM row with ``number`` and
     ``source_key``) unless the calling instance made it, or, when the action
     may act on a document the request is about (``requested``), a person of
-    the instance named its number in a form. ``kind`` names the document in
+    the instance named its number in a form. ``call`` is the service task's
+    ActionCall or a posting Source: only its ``instance_id`` is read.
+    ``kind`` names the document in
     the message. Raises BusinessRuleViolation ``not_this_request``."""
     if call.instance_id == OUTSIDE_FLOWS or made_by_instance(document.source_key, call.instance_id):
         return

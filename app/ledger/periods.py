@@ -26,7 +26,7 @@ def month_or_previous(value: str | None) -> str:
     if value is None or (isinstance(value, str) and not value.strip()):
         return previous_month(journal.today())
     if not isinstance(value, str) or not _MONTH.fullmatch(value.strip()):
-        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {value!r}")
+        raise BusinessRuleViolation("invalid_month", f"Not a month (YYYY-MM): {value!r}", field="month")
     return value.strip()
 
 
@@ -38,7 +38,7 @@ def period_status(month: str) -> str:
 def _refuse_future(month: str, today: date) -> None:
     if month > journal.period_of(today):
         raise BusinessRuleViolation("future_month", f"{month} has not begun yet (today is {today.isoformat()}).",
-                                    {"month": month})
+                                    {"month": month}, field="month")
 
 
 @action("ledger.resolve_month")
@@ -54,9 +54,9 @@ def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool =
     ended, status = month < journal.period_of(today), period_status(month)
     if closing and not ended:
         raise BusinessRuleViolation("period_not_ended", f"{month} has not ended yet; a month is closed after its last day.",
-                                    {"month": month})
+                                    {"month": month}, field="month")
     if closing and status == "closed":
-        raise BusinessRuleViolation("period_closed", f"Accounting period {month} is already closed.", {"month": month})
+        raise BusinessRuleViolation("period_closed", f"Accounting period {month} is already closed.", {"month": month}, field="month")
     return {"month": month, "status": status, "ended": ended}
 
 

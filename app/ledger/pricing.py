@@ -69,7 +69,7 @@ def add_price_rule(*, price_list: PriceList, customer: Customer | None = None, c
     customer/class and one material/class), ``price_rule_tie`` or
     ``nc_class_rule``. Posts nothing."""
     if (customer is None) == (customer_class is None) or (material is None) == (material_class is None):
-        raise BusinessRuleViolation("price_rule_target", "A rule names one customer or customer class, and one material or material class.")
+        raise BusinessRuleViolation("price_rule_target", "A rule names one customer or customer class, and one material or material class.", field="customer")
     if price_list.id is None:
         db.session.flush()
     # ids, not relationships: the checks compare ids before the rule is flushed
@@ -94,13 +94,13 @@ def add_price_item(*, price_list: PriceList, unit_price, valid_from: date, valid
     ``price_item_target`` or ``price_item_overlap`` (same list, target, unit
     and min qty valid at the same time: which price would apply?)."""
     if (material is None) == (material_class is None):
-        raise BusinessRuleViolation("price_item_target", "A price item names one material or one material class.")
+        raise BusinessRuleViolation("price_item_target", "A price item names one material or one material class.", field="material")
     unit = unit or (material.unit if material else None)
     if not unit:
-        raise BusinessRuleViolation("price_item_target", "A class price item needs its unit.")
+        raise BusinessRuleViolation("price_item_target", "A class price item needs its unit.", field="unit")
     price, min_qty = round_price(unit_price), to_decimal(min_qty, "min_qty")
     if price < 0:
-        raise BusinessRuleViolation("invalid_price", "A price may not be negative.")
+        raise BusinessRuleViolation("invalid_price", "A price may not be negative.", field="unit_price")
     target = PriceItem.material_id == material.id if material else PriceItem.material_class_id == material_class.id
     same = db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == price_list.id, PriceItem.unit == unit, target))
     for other in same:
@@ -120,7 +120,7 @@ def apply_price_adjustment(item: PriceItem, new_price, effective: date) -> Price
     BusinessRuleViolation ``invalid_adjustment`` when ``effective`` is not
     inside the item's validity. Posts nothing."""
     if effective <= item.valid_from or (item.valid_to is not None and effective >= item.valid_to):
-        raise BusinessRuleViolation("invalid_adjustment", "The effective date must fall inside the current item's validity.")
+        raise BusinessRuleViolation("invalid_adjustment", "The effective date must fall inside the current item's validity.", field="effective_date")
     old_to, item.valid_to = item.valid_to, effective
     db.session.flush()
     return add_price_item(price_list=item.price_list, material=item.material, material_class=item.material_class,
@@ -199,7 +199,7 @@ def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = No
     buyer = refreshed_customer(customer)
     priced, totals = [], [Decimal("0.00")] * 3
     for entry in lines or []:
-        material = material_by_code(entry["material"])
+        material = material_by_code(entry["material"], "lines")
         qty = exact_qty(entry["qty"], material.qty_scale)
         price = resolve_price(buyer, material, on, qty)
         amounts = line_amounts(qty, price.unit_price, material.tax_rate, tax_inclusive=price.tax_inclusive)

@@ -82,6 +82,6 @@ def build_monthly_report(call: ActionCall, *, month: str | None = None) -> dict:
     is naturally idempotent. Raises ``invalid_month``, ``future_month``."""
     month = periods.month_or_previous(month)
     if month > journal.period_of(journal.today()):
-        raise BusinessRuleViolation("future_month", f"{month} has not begun yet.", {"month": month})
+        raise BusinessRuleViolation("future_month", f"{month} has not begun yet.", {"month": month}, field="month")
     return monthly_report(month)
 

@@ -17,6 +17,7 @@ from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
 from app.ledger.orders import create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.ledger.shipping import make_shipping_note
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -63,7 +64,7 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
     if not lines:
-        raise BusinessRuleViolation("empty_return", "A return needs at least one line.")
+        raise BusinessRuleViolation("empty_return", "A return needs at least one line.", field="lines")
     plan = []
     wanted: dict[int, Decimal] = {}
     for entry in lines:
@@ -71,15 +72,15 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
         qty = exact_qty(entry["qty"], original.material.qty_scale)
         price = round_price(entry["unit_price"]) if entry.get("unit_price") is not None else original.unit_price
         if qty <= 0:
-            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.")
+            raise BusinessRuleViolation("invalid_quantity", f"Line {original.line_no}: return a positive quantity.", field="lines")
         wanted[original.id] = wanted.get(original.id, Decimal(0)) + qty  # the same line twice counts once
         if wanted[original.id] > original.qty_delivered - original.qty_returned:
             raise BusinessRuleViolation("return_exceeds_delivered",
                                         f"Line {original.line_no}: {wanted[original.id]} exceeds delivered − returned "
-                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no})
+                                        f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no}, field="lines")
         if price > original.unit_price or price < 0:
             raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
-                                        f"the original {original.unit_price}.", {"line_no": original.line_no})
+                                        f"the original {original.unit_price}.", {"line_no": original.line_no}, field="lines")
         plan.append((original, qty, price))
     return plan
 
@@ -145,11 +146,13 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
     per call. Raises ``return_exceeds_delivered``, ``return_price_too_high``,
     ``invalid_quantity``, ``period_closed``, ``not_this_request`` (an order
     nobody of this request named)."""
-    red = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if red is None:
+    def take_back() -> SalesOrder:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order", requested=True)
-        red = post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+        return post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
+
+    red = posted_once(SalesOrder, call.idempotency_key, take_back)
+    # the red invoices were made under keys derived from the return's, one per returned line
     invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{call.idempotency_key}#", autoescape=True))
                                   .order_by(Invoice.id)).all()
     credit = sum((-outstanding(r) for r in db.session.scalars(select(Receivable).where(
@@ -171,7 +174,7 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
     found = order_by_number(order)
     ensure_of_this_request(call, found, kind="order", requested=True)
     if customer and found.customer.code != customer:
-        raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.")
+        raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.", field="order")
     priced = []
     for original, qty, price in plan_return(found, lines):
         priced.append((original, qty, price, line_amounts(qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)))
@@ -192,16 +195,19 @@ def create_replacement(call: ActionCall, *, order: str, lines: list, date: str |
     {"order_no", "gross", "shipping_note_no"}. Idempotent per call. Raises
     ``unknown_order``, ``unknown_line``, ``no_price``, ``credit_hold`` (the
     replacement would be held: nothing is saved), ``order_on_hold``, ``not_this_request``."""
-    existing = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if existing is None:
+    def replace() -> SalesOrder:
         original = order_by_number(order)
         ensure_of_this_request(call, original, kind="order", requested=True)
         on = parse_date(date)
         wanted = [{"material": line_by_no(original, entry["line_no"]).material.code, "qty": entry["qty"]} for entry in lines]
-        existing = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
-                                contract_number=original.contract_number, created_by_id=call.actor_id)
-        if existing.status == "held":
-            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {existing.hold_reason}.")
-        make_shipping_note(existing, None, on=on, source_key=f"{call.idempotency_key}#note")
+        made = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
+                            contract_number=original.contract_number, created_by_id=call.actor_id)
+        if made.status == "held":
+            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {made.hold_reason}.")
+        make_shipping_note(made, None, on=on, source_key=f"{call.idempotency_key}#note")
+        return made
+
+    replacement = posted_once(SalesOrder, call.idempotency_key, replace)
+    # its note was made in the same write, under the derived key
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == f"{call.idempotency_key}#note"))
-    return {"order_no": existing.number, "gross": money_str(existing.gross), "shipping_note_no": note.number}
+    return {"order_no": replacement.number, "gross": money_str(replacement.gross), "shipping_note_no": note.number}

@@ -14,6 +14,7 @@ from app.ledger.money import exact_qty, money_str, qty_str, round_money
 from app.ledger.customers import refreshed_customer
 from app.ledger.orders import cancel_order, create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
+from app.ledger.posting import posted_once
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -36,9 +37,10 @@ def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type,
     """Opening stock of a batch at standard cost (flushes); idempotent per
     ``source_key``. Posts nothing: the opening balance comes from the
     finance system's own take-on."""
-    existing = db.session.scalar(select(StockMovement).where(StockMovement.source_key == source_key))
-    if existing is not None:
-        return existing
+    return posted_once(StockMovement, source_key, lambda: _opening_movement(material, qty, batch_no, on, source_key))
+
+
+def _opening_movement(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
     movement = StockMovement(kind="opening", material=material, qty=exact_qty(qty, material.qty_scale),
                              unit_cost=material.standard_cost, batch_no=batch_no, movement_date=on,
                              source_key=source_key, seq=1, created_at=clock.now())
@@ -77,7 +79,7 @@ def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_
     for line, qty in wanted:
         if qty < 0 or qty > line.qty - line.qty_delivered - pending_qty(line.id):
             raise BusinessRuleViolation("over_delivery", f"Line {line.line_no}: {qty} exceeds what is left to ship.",
-                                        {"line_no": line.line_no})
+                                        {"line_no": line.line_no}, field="lines")
     note = ShippingNote(number=next_number(ShippingNote, "SN", on), order=order, customer_id=order.customer_id, ship_date=on,
                         status="draft", source_key=source_key, created_at=clock.now(),
                         lines=[ShippingLine(line_no=i, order_line=line, material_id=line.material_id, qty=qty)
@@ -130,11 +132,11 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
     return movements
 
 
-def note_by_number(number: str) -> ShippingNote:
+def note_by_number(number: str, field: str = "shipping_note") -> ShippingNote:
     """Raises BusinessRuleViolation ``unknown_shipping_note``."""
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == number))
     if note is None:
-        raise BusinessRuleViolation("unknown_shipping_note", f"No shipping note is numbered {number!r}.")
+        raise BusinessRuleViolation("unknown_shipping_note", f"No shipping note is numbered {number!r}.", field=field)
     return note
 
 
@@ -151,12 +153,12 @@ def create_shipping_note(call: ActionCall, *, order: str, lines: list | None = N
     "order_no", "status", "lines"}. Idempotent per call. Raises
     ``order_on_hold``, ``credit_hold``, ``over_delivery``, ``nothing_to_ship``,
     ``not_this_request``."""
-    note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == call.idempotency_key))
-    if note is None:
+    def draft() -> ShippingNote:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order")
-        note = make_shipping_note(found, lines, on=parse_date(date), source_key=call.idempotency_key)
-    return _note_result(note)
+        return make_shipping_note(found, lines, on=parse_date(date), source_key=call.idempotency_key)
+
+    return _note_result(posted_once(ShippingNote, call.idempotency_key, draft))
 
 
 @action("ledger.post_outbound")
@@ -165,11 +167,14 @@ def post_outbound(call: ActionCall, *, shipping_note: str, date: str | None = No
     Result {"shipping_note_no", "status", "movements": [{"material",
     "batch_no", "qty"}]}. Idempotent per call. Raises ``already_posted``,
     ``insufficient_stock``, ``period_closed``, ``not_this_request``."""
-    note = db.session.scalar(select(ShippingNote).where(ShippingNote.posted_key == call.idempotency_key))
-    if note is None:
+    def ship() -> ShippingNote:
         note = note_by_number(shipping_note)
         ensure_of_this_request(call, note, kind="shipping note")
         post_outbound_for(note, on=parse_date(date), source_key=call.idempotency_key)
+        return note
+
+    # the note was drafted under another key: its outbound is found by the key that posted it
+    note = posted_once(ShippingNote, call.idempotency_key, ship, column=ShippingNote.posted_key)
     movements = db.session.scalars(select(StockMovement).where(StockMovement.source_key == note.posted_key)
                                    .order_by(StockMovement.seq))
     return {"shipping_note_no": note.number, "status": note.status,
@@ -260,7 +265,7 @@ def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -
     expected = [{"material": m, "batch_no": b, "qty": qty_str(q, scale[m])} for (m, b), q in sorted(shipped.items())]
     if reported != shipped:
         raise BusinessRuleViolation("batch_mismatch", f"The uploaded batches differ from what shipping note "
-                                                      f"{note.number} took out of stock.", {"shipped": expected})
+                                                      f"{note.number} took out of stock.", {"shipped": expected}, field="batches")
     return {"shipping_note_no": note.number, "batches": expected}
 
 
@@ -277,8 +282,7 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
     "gross"}. Idempotent per call. Raises ``price_not_approved``,
     ``credit_hold``, ``unknown_customer``, ``unknown_material``,
     ``invalid_quantity``, ``empty_order``."""
-    order = db.session.scalar(select(SalesOrder).where(SalesOrder.source_key == call.idempotency_key))
-    if order is None:
+    def make_order() -> SalesOrder:
         approver_id = call.approver_of_record(price_approved_in)
         approver = db.session.get(User, approver_id) if approver_id is not None else None
         if approver is None:
@@ -286,11 +290,14 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
         priced = [{"material": line.get("material"), "qty": line.get("qty"), "unit_price": line.get("unit_price"),
                    "price_approved_by": approver.username, "tax_inclusive": True} for line in lines or []]
         on = parse_date(date)
-        order = create_order(refreshed_customer(customer), priced, on=on, source_key=call.idempotency_key,
-                             contract_number=delivery_note_no, created_by_id=call.actor_id)
-        if order.status == "held":  # the savepoint of the call rolls the order back
-            raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {order.hold_reason}.")
-        make_shipping_note(order, None, on=on, source_key=f"{call.idempotency_key}:note")
+        made = create_order(refreshed_customer(customer), priced, on=on, source_key=call.idempotency_key,
+                            contract_number=delivery_note_no, created_by_id=call.actor_id)
+        if made.status == "held":  # the savepoint of the call rolls the order back
+            raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {made.hold_reason}.")
+        make_shipping_note(made, None, on=on, source_key=f"{call.idempotency_key}:note")
+        return made
+
+    order = posted_once(SalesOrder, call.idempotency_key, make_order)
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.order_id == order.id).order_by(ShippingNote.id))
     return {"order_no": order.number, "shipping_note_no": note.number, "net": money_str(order.net),
             "tax": money_str(order.tax), "gross": money_str(order.gross)}

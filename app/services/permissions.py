@@ -11,6 +11,14 @@ def ensure_may_change(actor: User | None) -> None:
         raise Forbidden("Auditors can read everything and change nothing.", code="read_only")
 
 
+def require_role(actor: User, roles: tuple[str, ...], what: str) -> None:
+    """Auditors change nothing; anyone else needs one of ``roles`` to
+    ``what``. Raises Forbidden (``read_only`` for an auditor)."""
+    ensure_may_change(actor)
+    if not any(actor.has_role(code) for code in roles):
+        raise Forbidden(f"Only {' or '.join(roles)} may {what}.")
+
+
 def ensure_process_admin(actor: User | None, what: str) -> None:
     """Only process administrators may ``what``; ``None`` is the trusted
     command line. Raises Forbidden."""

@@ -293,3 +293,25 @@ def test_an_unknown_customer_is_404(as_user, business):
     finance = as_user("finance")
     error_of(finance.post("/ledger/customers/NOPE/changes", json={"region": "华北", "reason": "x"}), 404, "unknown_customer")
     error_of(finance.get("/ledger/customers/NOPE/history"), 404, "unknown_customer")
+
+
+@pytest.mark.parametrize("path, payload, field", [
+    ("/ledger/contracts/HT-API-001/closure", {"date": "2026-11-15", "reason": "终止"}, "date"),
+    ("/ledger/contracts/HT-API-001/amendments", {"valid_from": "2026-11-15"}, "valid_from"),
+    ("/ledger/contracts/HT-API-001/amendments", {"valid_from": "2026-12-15", "valid_to": "2026-12-10"}, "valid_to"),
+])
+def test_a_version_out_of_order_names_the_date_of_its_own_request(as_user, business, path, payload, field):
+    """The rule names its input: a closure's ``date``, an amendment's
+    ``valid_from`` — the same rule, told apart by the ledger, not by its message."""
+    admin = as_user("sales_admin")
+    admin.ok("post", "/ledger/contracts", 201, json=CONTRACT)
+    admin.ok("post", "/ledger/contracts/HT-API-001/amendments", 201, json={"valid_from": "2026-12-01", "reason": "追加"})
+    error = error_of(admin.post(path, json=payload), 422, "invalid_validity")
+    assert list(error["details"]["fields"]) == [field], error
+
+
+def test_an_unknown_customer_is_404_in_the_path_and_422_in_the_body(as_user, business):
+    admin = as_user("sales_admin")
+    error = error_of(admin.post("/ledger/contracts", json={**CONTRACT, "customer": "NOPE"}), 422, "unknown_customer")
+    assert list(error["details"]["fields"]) == ["customer"]
+    error_of(admin.post("/ledger/customers/NOPE/changes", json={"region": "华北", "reason": "x"}), 404, "unknown_customer")

@@ -5,11 +5,15 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (
-    Allocation, CreditOverride, CustomerCredit, Invoice, LedgerEntry, Receipt, SalesOrder, ShippingNote, StockMovement,
+    Allocation, Contract, ContractAmendment, CreditOverride, Customer, CustomerCredit, CustomerProfile, EmployeeAdvance,
+    ExpenseClaim, Invoice, LedgerEntry, Receipt, Reimbursement, SalesOrder, SalesOrderCancellation, ShippingNote,
+    StockMovement,
 )
 from tests.support.ledger_harness import new_call
 
-TABLES = (SalesOrder, ShippingNote, StockMovement, Invoice, Receipt, Allocation, LedgerEntry, CustomerCredit, CreditOverride)
+TABLES = (SalesOrder, ShippingNote, StockMovement, Invoice, Receipt, Allocation, LedgerEntry, CustomerCredit, CreditOverride,
+          Contract, ContractAmendment, Customer, CustomerProfile, EmployeeAdvance, ExpenseClaim, Reimbursement,
+          SalesOrderCancellation)
 
 
 def _counts():
@@ -40,6 +44,20 @@ def test_every_posting_action_posts_once_per_call(world, act):
     _twice(act, "ledger.post_return", order=order["order_no"], lines=[{"line_no": 1, "qty": 2}], date="2026-11-06")
     _twice(act, "ledger.set_credit", customer="D00002", credit_limit="8000", rating="A")
     _twice(act, "ledger.close_period", month="2026-09")
+
+
+def test_master_data_expenses_and_cancellations_post_once_per_call(world, act):
+    _twice(act, "ledger.register_contract", customer="D00001", number="HT-ONCE-1", amount_cap="9000", valid_from="2026-11-01")
+    _twice(act, "ledger.amend_contract", contract="HT-ONCE-1", valid_from="2026-11-15", amount_cap="12000")
+    _twice(act, "ledger.close_contract", contract="HT-ONCE-1", reason="到期", date="2026-11-20")
+    _twice(act, "ledger.create_customer", name="一次经销", region="华东")
+    _twice(act, "ledger.change_customer", customer="D00002", payment_days=45, reason="账期调整")
+    advance = _twice(act, "ledger.pay_advance", employee="rep_test", amount="300", purpose="推广", date="2026-11-03")
+    claim = _twice(act, "ledger.settle_advance", advance=advance["advance_no"], date="2026-11-10",
+                   claim_lines=[{"category": "差旅费", "amount": "400"}])
+    _twice(act, "ledger.pay_reimbursement", claim=claim["claim_no"], date="2026-11-11")
+    order = act("ledger.create_sales_order", customer="D00001", lines=[{"material": "P100", "qty": 1}], date="2026-11-03")
+    _twice(act, "ledger.cancel_sales_order", order=order["order_no"], reason="客户取消", date="2026-11-04")
 
 
 def test_a_new_call_posts_again(world, act):
