@@ -3,6 +3,7 @@
 Nothing outside ``app/workflow`` sees a SpiffWorkflow object: a command
 does its engine work on a ``Run`` and takes one ``Outcome`` of plain values
 at the end (outcome.py)."""
+import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from uuid import UUID
@@ -23,6 +24,40 @@ from app.workflow.xml_names import is_true
 
 class TaskNotReady(Exception):
     pass
+
+
+# One command's engine work has a budget: a diagram that loops without a
+# person, a timer or a message in between (a call activity calling itself, a
+# script loop back to itself) would otherwise spin, growing its state, until
+# the worker dies. Business commands take tens of steps and milliseconds.
+MAX_ENGINE_STEPS = 5_000
+MAX_ENGINE_SECONDS = 20.0
+
+
+class _RunawayCommand(Exception):
+    """Raised between two engine steps once the command's budget is spent."""
+
+    def __init__(self, task, message: str):
+        super().__init__(message)
+        self.task = task
+
+
+class _StepBudget:
+    """Counts the engine steps of one command and stops it before the step
+    that would exceed ``MAX_ENGINE_STEPS`` or ``MAX_ENGINE_SECONDS``."""
+
+    def __init__(self):
+        self.steps = 0
+        self.deadline = time.monotonic() + MAX_ENGINE_SECONDS
+
+    def spend(self, task) -> None:
+        self.steps += 1
+        if self.steps > MAX_ENGINE_STEPS:
+            raise _RunawayCommand(task, f"The command ran more than {MAX_ENGINE_STEPS} engine steps without "
+                                        "waiting for a person, a timer or a message; stopped (a loop in the diagram?).")
+        if time.monotonic() > self.deadline:
+            raise _RunawayCommand(task, f"The command's engine steps ran longer than {MAX_ENGINE_SECONDS:g} s; "
+                                        "stopped (a loop in the diagram?).")
 
 
 def _as_moment(value) -> datetime | None:
@@ -99,7 +134,12 @@ class Run:
         """Run every engine task that can run; a failure is returned (and
         reported in the outcome), not raised."""
         try:
-            self._workflow.do_engine_steps()
+            self._workflow.do_engine_steps(will_complete_task=_StepBudget().spend)
+        except _RunawayCommand as exc:
+            # The step that was about to run is marked failed, so that the
+            # instance shows where it stopped and a retry starts there.
+            exc.task.error()
+            self._failure = self._failure_of(exc)
         except (WorkflowTaskException, SpiffWorkflowException, WorkflowException) as exc:
             self._failure = self._failure_of(exc)
         else:
