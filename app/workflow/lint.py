@@ -1,6 +1,7 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.lint_names import unavailable_calls
 from app.workflow.lint_start import lint_start_events
 from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
@@ -30,6 +31,8 @@ class _Collector:
             return
         for problem in check_expression(source.strip(), mode):
             self.add(element, f"{what} {source.strip()!r} is not allowed: {problem}")
+        for name in unavailable_calls(source.strip(), mode):
+            self.add(element, f"{what} calls {name}(), which diagram expressions do not have.")
 
 
 def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, forms: dict[str, object],

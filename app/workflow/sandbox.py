@@ -55,6 +55,7 @@ __all__ = [
     "MAX_INT_BITS",
     "MAX_RANGE_ITEMS",
     "MAX_SEQUENCE_LENGTH",
+    "PROVIDED_BUILTINS",
     "RestrictedEnvironment",
     "UnsafeExpression",
     "check_expression",
@@ -302,6 +303,7 @@ _SAFE_BUILTINS: dict[str, Any] = {
     "tuple": tuple, "zip": zip,
     "Decimal": Decimal, "date": date, "datetime": datetime, "timedelta": timedelta,
 }
+PROVIDED_BUILTINS = frozenset(_SAFE_BUILTINS)  # what a diagram may call besides its own data
 
 # Names RestrictedPython's generated code calls. Restricted source cannot
 # name, rebind or read them (names starting with "_" do not compile).
