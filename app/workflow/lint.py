@@ -1,6 +1,8 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.lint_calls import lint_calls
+from app.workflow.lint_constructs import lint_constructs
 from app.workflow.lint_names import unavailable_calls
 from app.workflow.lint_start import lint_start_events
 from app.workflow.lint_shows import lint_shows
@@ -52,6 +54,8 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
         lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
         lint_makers(process, out)  # maker and checker: lint_makers.py
         lint_start_events(process, out, lane_names)  # who may start it: lint_start.py
+        lint_constructs(process, out)  # what deploys but could not run: lint_constructs.py
+    lint_calls(root, out)  # call activities: lint_calls.py
     return out.problems
 
 
