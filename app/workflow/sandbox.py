@@ -172,8 +172,8 @@ def check_expression(source: str, mode: str = "eval") -> list[str]:
     compiles.
 
     Nothing is executed. Names that merely are not available at run time
-    (``open``, ``getattr``) compile — they fail with ``NameError`` when run,
-    since a task-data variable may legitimately bear such a name.
+    (``open``, ``getattr``) compile, since a task-data variable may bear such
+    a name; ``lint_names`` refuses *calls* of them at deploy.
 
     Raises ``ValueError`` for a ``mode`` other than ``"eval"``/``"exec"``.
     """
