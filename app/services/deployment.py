@@ -39,20 +39,21 @@ class Deployed:
     created: bool
 
 
-def _stored_files() -> dict[str, str]:
-    """The latest deployed content of every DMN and form file, by name."""
+def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+    """The latest deployed content of every file of these kinds, by name."""
     latest = (select(DeployedFile.name, func.max(DeployedFile.id).label("id"))
-              .where(DeployedFile.kind.in_(("dmn", "form"))).group_by(DeployedFile.name).subquery())
+              .where(DeployedFile.kind.in_(kinds)).group_by(DeployedFile.name).subquery())
     rows = db.session.execute(select(DeployedFile.name, DeployedFile.content).join(latest, DeployedFile.id == latest.c.id))
     return {name: content for name, content in rows}
 
 
 def _remember_files(files: dict[str, str], actor: User | None) -> None:
+    """Keep every uploaded text that differs from the latest of its name, so
+    the latest is always the one deployed last (a reverted table included)."""
+    stored = _stored_files(("bpmn", "dmn", "form"))
     for name, text in files.items():
-        digest = content_hash(text)
-        exists = db.session.scalar(select(DeployedFile.id).where(DeployedFile.name == name, DeployedFile.content_hash == digest))
-        if exists is None:
-            db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=digest, content=text,
+        if stored.get(name) != text:
+            db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=content_hash(text), content=text,
                                         deployed_at=clock.now(), deployed_by_id=actor.id if actor else None))
 
 

@@ -1,0 +1,53 @@
+"""Deploy says the truth about a diagram: versions follow what was deployed."""
+from pathlib import Path
+
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import DeployedFile, ProcessDefinition
+from app.services.deployment import DeploymentRejected, deploy
+
+DIAGRAMS = Path(__file__).parent / "diagrams"
+PROBE = (DIAGRAMS / "probe.bpmn").read_text()
+FORM = (DIAGRAMS / "probe_form.json").read_bytes()
+
+
+def _files(bpmn=PROBE, **extra):
+    return {"probe.bpmn": bpmn.encode() if isinstance(bpmn, str) else bpmn, "probe_form.json": FORM, **extra}
+
+
+def _rejected(files) -> list:
+    with pytest.raises(DeploymentRejected) as caught:
+        deploy(files)
+    assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == 0
+    return caught.value.problems
+
+
+def _line_of(text: str, needle: str) -> int:
+    return text[:text.index(needle)].count("\n") + 1
+
+
+def test_reverting_to_an_earlier_version_is_a_new_version_with_the_old_content(ctx):
+    changed = PROBE.replace("amount &gt; 1000", "amount &gt; 2000")
+    assert [d.version for d in deploy(_files())] == [1]
+    assert [d.version for d in deploy(_files(changed))] == [2]
+    assert [(d.version, d.created) for d in deploy(_files())] == [(3, True)]
+    assert [(d.version, d.created) for d in deploy(_files())] == [(3, False)]
+    versions = db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.version)).all()
+    assert versions[0].content_hash == versions[2].content_hash != versions[1].content_hash
+    assert versions[2].files == versions[0].files
+
+
+def test_a_form_reverted_is_the_one_a_later_diagram_takes(ctx):
+    deploy(_files())
+    edited = FORM.replace(b'"title": "\xe6\xa0\xb7\xe4\xbe\x8b"', b'"title": "edited"')
+    assert edited != FORM
+    assert [d.version for d in deploy(_files(**{"probe_form.json": edited}))] == [2]
+    assert [d.version for d in deploy(_files())] == [3]
+    diagram_alone = deploy({"probe.bpmn": PROBE.replace("检查样例", "检查样例二").encode()})
+    assert [d.version for d in diagram_alone] == [4]
+    latest = db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.version.desc())).first()
+    assert latest.files["probe_form.json"] == FORM.decode()
+    assert db.session.scalar(select(func.count()).select_from(DeployedFile)
+                             .where(DeployedFile.name == "probe_form.json")) == 3
