@@ -47,6 +47,25 @@ def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
     return {name: content for name, content in rows}
 
 
+def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The deployed diagrams of the processes whose latest version uses a
+    table or form uploaded without them: deploying an edited table alone
+    makes new versions of the processes it decides for. Beside diagrams,
+    only the processes whose copy of the file differs are taken."""
+    uploaded_bpmn = {name for name in files if kind_of(name) == "bpmn"}
+    given = {name: raw.decode("utf-8", "replace") for name, raw in files.items() if kind_of(name) in ("dmn", "form")}
+    found: dict[str, bytes] = {}
+    if not given:
+        return found
+    for definition in latest_definitions():
+        if definition.bpmn_file in uploaded_bpmn or definition.bpmn_file in found:
+            continue
+        used = [name for name in given if name in definition.files]
+        if used and (not uploaded_bpmn or any(definition.files[name] != given[name] for name in used)):
+            found[definition.bpmn_file] = definition.files[definition.bpmn_file].encode("utf-8")
+    return found
+
+
 def _remember_files(files: dict[str, str], actor: User | None) -> None:
     """Keep every uploaded text that differs from the latest of its name, so
     the latest is always the one deployed last (a reverted table included)."""
@@ -71,13 +90,21 @@ def _check_sizes(files: dict[str, bytes]) -> None:
 @use_case
 def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]:
     """Deploy BPMN, DMN and form files. Each executable process whose files
-    changed becomes a new version of its key; unchanged ones are reported
-    with ``created=False``. Raises DeploymentRejected listing every problem
-    (and saves nothing); Forbidden unless ``actor`` is a process admin
+    changed becomes a new version of its key, and so does each deployed
+    process whose table or form is uploaded without its diagram; unchanged
+    ones are reported with ``created=False``. Raises DeploymentRejected
+    listing every problem (and saves nothing), also when the files hold no
+    process to deploy; Forbidden unless ``actor`` is a process admin
     (``None``: the trusted command line)."""
     ensure_process_admin(actor, "deploy processes")
     _check_sizes(files)
-    compiled, problems = compile_bundle(files, _stored_files(), lane_names=set(LANE_NAMES), actions=registered_actions())
+    to_compile = {**_diagrams_using(files), **files}
+    compiled, problems = compile_bundle(to_compile, _stored_files(), lane_names=set(LANE_NAMES),
+                                        actions=registered_actions())
+    if not problems and not compiled:
+        problems = [Problem("(upload)", None, None,
+                            "Nothing to deploy: the files hold no executable process, and no deployed process "
+                            "uses the tables or forms given. Deploy a table or form with the diagram that uses it.")]
     if problems:
         raise DeploymentRejected(problems)
     uploaded_texts = {name: raw.decode("utf-8") for name, raw in files.items() if kind_of(name) in ("dmn", "form", "bpmn")}

@@ -6,7 +6,7 @@ from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
 from app.workflow.lint_makers import lint_makers
 from app.workflow.sandbox import check_expression
-from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, lanes_by_node, spiff_properties, tag
+from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, is_true, lanes_by_node, spiff_properties, tag
 
 FLOW_NODE_TAGS = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
@@ -39,9 +39,14 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
     out = _Collector(filename)
     root = tree.getroot()
     processes = root.xpath("./bpmn:process", namespaces=NS)
+    executable = [p for p in processes if is_true(p.get("isExecutable", "true"))]
     if not processes:
         out.add(root, "The file holds no bpmn:process.")
-    for process in processes:
+    elif not executable:
+        out.add(processes[0], "Every process of the file is marked isExecutable=\"false\", so it would deploy "
+                              "nothing: mark the process to run executable.")
+    for process in executable:  # a non-executable process is documentation: never run, so not linted
+
         if not (process.get("id") or "").strip():
             out.add(process, "A process needs an id (its process key).")
             continue

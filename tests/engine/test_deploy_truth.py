@@ -1,4 +1,4 @@
-"""Deploy says the truth about a diagram: versions follow what was deployed."""
+"""Deploy says the truth about a diagram: nothing silently ignored, and versions follow what was deployed."""
 from pathlib import Path
 
 import pytest
@@ -26,6 +26,14 @@ def _rejected(files) -> list:
 
 def _line_of(text: str, needle: str) -> int:
     return text[:text.index(needle)].count("\n") + 1
+
+
+def test_a_file_of_only_non_executable_processes_is_refused_for_that_alone(ctx):
+    """It would deploy nothing; it is not linted as if it were to run."""
+    bpmn = (PROBE.replace('isExecutable="true"', 'isExecutable="false"')
+            .replace('name="@requester"', 'name="Sales people"'))  # a documentation diagram's lane
+    problems = _rejected(_files(bpmn))
+    assert [(p.element_id, "isExecutable" in p.message) for p in problems] == [("lint_probe", True)], problems
 
 
 def test_reverting_to_an_earlier_version_is_a_new_version_with_the_old_content(ctx):
