@@ -139,14 +139,21 @@ def _store_version(process, actor) -> Deployed:
 
 def files_from_paths(paths: list[Path]) -> dict[str, bytes]:
     """Read deployable files from files and folders (folders: every .bpmn,
-    .dmn and .json inside). Names are the bare file names."""
-    found: dict[str, bytes] = {}
+    .dmn and .json inside). Names are the bare file names, which a diagram
+    refers to, so two files of one name are refused (DeploymentRejected)
+    rather than one silently replacing the other."""
+    origins: dict[str, dict[Path, Path]] = {}  # name -> resolved path -> path as given
     for path in paths:
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for candidate in candidates:
             if kind_of(candidate.name):
-                found[candidate.name] = candidate.read_bytes()
-    return found
+                origins.setdefault(candidate.name, {}).setdefault(candidate.resolve(), candidate)
+    clashes = [Problem(name, None, None, "Several files have this name: " + ", ".join(map(str, where.values()))
+                       + "; diagrams refer to files by name, so deploy only one of them.")
+               for name, where in origins.items() if len(where) > 1]
+    if clashes:
+        raise DeploymentRejected(clashes)
+    return {name: next(iter(where)).read_bytes() for name, where in origins.items()}
 
 
 def latest_definitions(all_versions: bool = False) -> list[ProcessDefinition]:

@@ -59,3 +59,22 @@ def test_a_form_reverted_is_the_one_a_later_diagram_takes(ctx):
     assert latest.files["probe_form.json"] == FORM.decode()
     assert db.session.scalar(select(func.count()).select_from(DeployedFile)
                              .where(DeployedFile.name == "probe_form.json")) == 3
+
+
+def test_the_command_line_refuses_two_files_of_one_name(cli, tmp_path):
+    for folder, bpmn in (("a", PROBE), ("b", PROBE.replace("检查样例", "另一个"))):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "probe.bpmn").write_text(bpmn)
+    (tmp_path / "a" / "probe_form.json").write_bytes(FORM)
+    result = cli.invoke(args=["processes", "deploy", str(tmp_path)])
+    assert result.exit_code != 0
+    assert str(tmp_path / "a" / "probe.bpmn") in result.output and str(tmp_path / "b" / "probe.bpmn") in result.output
+    with cli.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(ProcessDefinition)) == 0
+
+
+def test_the_command_line_reads_a_file_named_twice_once(cli, tmp_path):
+    (tmp_path / "probe.bpmn").write_text(PROBE)
+    (tmp_path / "probe_form.json").write_bytes(FORM)
+    result = cli.invoke(args=["processes", "deploy", str(tmp_path), str(tmp_path / "probe.bpmn")])
+    assert result.exit_code == 0 and "lint_probe" in result.output, result.output
