@@ -36,6 +36,22 @@ def test_a_file_of_only_non_executable_processes_is_refused_for_that_alone(ctx):
     assert [(p.element_id, "isExecutable" in p.message) for p in problems] == [("lint_probe", True)], problems
 
 
+ASCII_LATIN1 = PROBE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("ascii", "xmlcharrefreplace")
+
+
+def test_a_pure_ascii_file_declared_iso_8859_1_deploys(ctx):
+    assert ASCII_LATIN1.isascii() and b"ISO-8859-1" in ASCII_LATIN1
+    assert [(d.key, d.created) for d in deploy(_files(ASCII_LATIN1))] == [("lint_probe", True)]
+    definition = db.session.scalar(select(ProcessDefinition))
+    assert definition.name == "检查样例"
+
+
+def test_a_non_ascii_file_declared_iso_8859_1_is_still_refused(ctx):
+    latin = PROBE.replace('encoding="UTF-8"', 'encoding="ISO-8859-1"').encode("ascii", "xmlcharrefreplace").replace(b"&#26816;", b"Pr\xfcf")
+    problems = _rejected({"probe.bpmn": latin, "probe_form.json": FORM})
+    assert [p.file for p in problems] == ["probe.bpmn"]
+
+
 def test_reverting_to_an_earlier_version_is_a_new_version_with_the_old_content(ctx):
     changed = PROBE.replace("amount &gt; 1000", "amount &gt; 2000")
     assert [d.version for d in deploy(_files())] == [1]
