@@ -189,7 +189,7 @@ def _compile_file(name: str, tree, bundle: _Bundle):
             parser.add_dmn_xml(bundle.dmn[dmn_name].getroot(), filename=dmn_name)
         parser.add_bpmn_xml(tree.getroot(), filename=name)
     except ValidationException as exc:
-        return [], [_problem_from(exc, name)]
+        return [], [_problem_from(exc, name, tree)]
     results, problems = [], []
     for process in tree.getroot().xpath("./bpmn:process", namespaces=NS):
         if not is_true(process.get("isExecutable", "true")):
@@ -199,7 +199,11 @@ def _compile_file(name: str, tree, bundle: _Bundle):
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
         except ValidationException as exc:
-            problems.append(_problem_from(exc, name))
+            problems.append(_problem_from(exc, name, tree))
+            continue
+        except NotImplementedError:  # the engine's words carry the raw XML: say it in ours
+            problems.append(Problem(name, process.sourceline, key, "Unsupported: the process uses an event "
+                                    "the engine cannot run (such as a compensation or multiple event)."))
             continue
         except Exception as exc:  # the parser's own failures, reported, not raised
             problems.append(Problem(name, process.sourceline, key, f"The engine cannot load this process: {exc}"))
@@ -208,8 +212,13 @@ def _compile_file(name: str, tree, bundle: _Bundle):
     return results, problems
 
 
-def _problem_from(exc: ValidationException, name: str) -> Problem:
+def _problem_from(exc: ValidationException, name: str, tree) -> Problem:
+    """The engine's finding, located: its parser's lxml elements carry no
+    line, so the element is looked up by id in our own tree."""
     line = exc.line_number if isinstance(exc.line_number, int) else None
+    if line is None and exc.id and (exc.file_name or name) == name:
+        found = tree.getroot().xpath("//*[@id=$id]", id=exc.id)
+        line = found[0].sourceline if found else None
     return Problem(exc.file_name or name, line, exc.id or None, str(exc).split("\n")[0])
 
 

@@ -58,7 +58,8 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
 
 
 def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
-    node_ids = {el.get("id") for el in process.iter() if tag(el) in FLOW_NODE_TAGS}
+    # Unsupported nodes count as elements: they are reported as such, not as missing.
+    node_ids = {el.get("id") for el in process.iter() if tag(el) in FLOW_NODE_TAGS | UNSUPPORTED_TAGS}
     lanes = lanes_by_node(process)
     has_lanes = bool(process.xpath(".//bpmn:lane", namespaces=NS))
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
@@ -68,7 +69,7 @@ def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
     for element in process.iter():
         kind = tag(element)
         if kind in UNSUPPORTED_TAGS:
-            out.add(element, f"bpmn:{kind} cannot be run by the engine.")
+            out.add(element, f"Unsupported element: bpmn:{kind} cannot be run by the engine.")
         elif kind == "sequenceFlow":
             _lint_flow(element, node_ids, out)
         elif kind in HUMAN_TASK_TAGS:
@@ -80,8 +81,12 @@ def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
             _lint_service_task(element, actions, out)
         elif kind == "businessRuleTask":
             decision = element.findtext(f"./{{{NS['bpmn']}}}extensionElements/{{{NS['spiffworkflow']}}}calledDecisionId")
-            if not decision or decision.strip() not in decisions:
+            if not (decision or "").strip():
+                out.add(element, "The business rule task names no decision (spiffworkflow:calledDecisionId).")
+            elif decision.strip() not in decisions:
                 out.add(element, f"Decision {decision!r} is not in any DMN file of this deployment.")
+        elif kind == "compensateEventDefinition":
+            out.add(element.getparent(), "Unsupported: compensation events cannot be run by the engine.")
         elif kind in ("timeDuration", "timeDate", "timeCycle"):
             out.expression(element.getparent().getparent(), element.text, "Timer expression")
         elif kind == "startEvent":

@@ -1,4 +1,5 @@
-"""Deploy says the truth about a diagram: nothing silently ignored, and versions follow what was deployed."""
+"""Deploy says the truth about a diagram: every problem located and worded
+for the analyst, nothing silently ignored."""
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,61 @@ def _rejected(files) -> list:
 
 def _line_of(text: str, needle: str) -> int:
     return text[:text.index(needle)].count("\n") + 1
+
+
+def test_the_engines_own_findings_carry_the_line_of_the_element(ctx):
+    """The engine's parser reports on lxml elements without a line; the line
+    is found by the element's id in our own tree."""
+    bpmn = PROBE.replace(' default="Flow_Small"', "")  # a flow without condition and no default
+    problems = _rejected(_files(bpmn))
+    flow = next(p for p in problems if p.element_id == "Flow_Small")
+    assert flow.line == _line_of(bpmn, 'id="Flow_Small"')
+
+
+UNSUPPORTED_GATEWAY = (PROBE.replace('<bpmn:exclusiveGateway id="Gateway_Check" name="金额?" default="Flow_Small">',
+                                     '<bpmn:complexGateway id="Gateway_Check" name="金额?" default="Flow_Small">')
+                       .replace("</bpmn:exclusiveGateway>", "</bpmn:complexGateway>"))
+AD_HOC = PROBE.replace('<bpmn:endEvent id="EndEvent_Big" name="大额">',
+                       '<bpmn:adHocSubProcess id="AdHoc_Big" name="临时" />\n    <bpmn:endEvent id="EndEvent_Big" name="大额">'
+                       ).replace('targetRef="EndEvent_Big"', 'targetRef="AdHoc_Big"')
+
+
+@pytest.mark.parametrize("bpmn, element_id", [(UNSUPPORTED_GATEWAY, "Gateway_Check"), (AD_HOC, "AdHoc_Big")],
+                         ids=["complexGateway", "adHocSubProcess"])
+def test_flows_into_an_unsupported_element_name_it_as_unsupported(ctx, bpmn, element_id):
+    problems = _rejected(_files(bpmn))
+    assert not any("names no element" in p.message for p in problems), problems
+    assert any(p.element_id == element_id and p.message.startswith("Unsupported element") and p.line
+               for p in problems), problems
+
+
+def test_a_task_inside_a_subprocess_takes_the_lane_the_subprocess_sits_in(ctx):
+    bpmn = (DIAGRAMS / "subprocess_lane_probe.bpmn").read_bytes()
+    deployed = deploy({"subprocess_lane_probe.bpmn": bpmn, "probe_form.json": FORM})
+    assert [(d.key, d.created) for d in deployed] == [("subprocess_lane_probe", True)]
+    definition = db.session.scalar(select(ProcessDefinition))
+    assert [(t["element_id"], t["lane"]) for t in definition.user_tasks] == [("Task_Fill", "@requester")]
+
+
+COMPENSATION = PROBE.replace('<bpmn:endEvent id="EndEvent_Small" name="小额">',
+                             '<bpmn:boundaryEvent id="Boundary_Undo" attachedToRef="Task_Post">'
+                             '<bpmn:compensateEventDefinition id="Compensate_Undo" /></bpmn:boundaryEvent>\n'
+                             '    <bpmn:endEvent id="EndEvent_Small" name="小额">')
+
+
+def test_a_compensation_event_is_refused_as_unsupported(ctx):
+    problems = _rejected(_files(COMPENSATION))
+    assert any(p.element_id == "Boundary_Undo" and "compensation" in p.message and p.line for p in problems), problems
+    assert not any("b'<" in p.message or "NotImplementedError" in p.message for p in problems)
+
+
+def test_a_business_rule_task_without_a_decision_says_so(ctx):
+    bpmn = PROBE.replace('<bpmn:serviceTask id="Task_Post" name="建档">',
+                         '<bpmn:businessRuleTask id="Task_Decide" name="判定" />\n    '
+                         '<bpmn:serviceTask id="Task_Post" name="建档">')
+    problems = _rejected(_files(bpmn))
+    decide = [p.message for p in problems if p.element_id == "Task_Decide"]
+    assert decide and "names no decision" in decide[0] and "None" not in decide[0]
 
 
 def test_a_file_of_only_non_executable_processes_is_refused_for_that_alone(ctx):
