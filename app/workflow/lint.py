@@ -1,6 +1,7 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.expression_dialects import dialect_hint
 from app.workflow.lint_start import lint_start_events
 from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
@@ -27,6 +28,9 @@ class _Collector:
 
     def expression(self, element, source: str | None, what: str, mode: str = "eval") -> None:
         if source is None or not source.strip():
+            return
+        if hint := dialect_hint(source.strip()):
+            self.add(element, f"{what} {hint}")
             return
         for problem in check_expression(source.strip(), mode):
             self.add(element, f"{what} {source.strip()!r} is not allowed: {problem}")

@@ -150,3 +150,41 @@ def test_the_command_line_reads_a_file_named_twice_once(cli, tmp_path):
     (tmp_path / "probe_form.json").write_bytes(FORM)
     result = cli.invoke(args=["processes", "deploy", str(tmp_path), str(tmp_path / "probe.bpmn")])
     assert result.exit_code == 0 and "lint_probe" in result.output, result.output
+
+
+FOREIGN_DIALECT_DMN = """<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="Definitions_Dialect" name="d" namespace="http://x">
+  <decision id="dialect_probe" name="d">
+    <decisionTable id="DecisionTable_Dialect" hitPolicy="FIRST">
+      <input id="Input_Amount"><inputExpression id="InputExpression_Amount"><text>${amount}</text></inputExpression></input>
+      <output id="Output_Level" name="level" />
+      <rule id="Rule_Range"><inputEntry id="In_Range"><text>[250..1000]</text></inputEntry><outputEntry id="Out_Range"><text>"director"</text></outputEntry></rule>
+      <rule id="Rule_Open"><inputEntry id="In_Open"><text>]1000..5000)</text></inputEntry><outputEntry id="Out_Open"><text>#{level}</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>"""
+
+
+def test_feel_ranges_and_camunda_expressions_name_the_cell_and_say_what_to_write(ctx):
+    problems = _rejected({"dialect.dmn": FOREIGN_DIALECT_DMN.encode()})
+    said = {}
+    for problem in problems:
+        said[problem.element_id] = said.get(problem.element_id, "") + problem.message
+    assert "'[250..1000]' is a FEEL range" in said["Rule_Range"] and "'250 <= ? <= 1000'" in said["Rule_Range"]
+    assert "'1000 < ? < 5000'" in said["Rule_Open"] and "'#{level}' is a Camunda expression" in said["Rule_Open"]
+    assert "'${amount}' is a Camunda expression" in said["Input_Amount"] and "'amount'" in said["Input_Amount"]
+    assert all(p.line for p in problems) and not any("input_0" in p.message for p in problems), problems
+
+
+def test_a_cell_that_is_not_python_is_quoted_as_written(ctx):
+    broken = FOREIGN_DIALECT_DMN.replace("${amount}", "amount").replace("[250..1000]", "&gt; 250 and")
+    problems = _rejected({"dialect.dmn": broken.encode()})
+    message = next(p.message for p in problems if p.element_id == "Rule_Range")
+    assert "'> 250 and'" in message and "input_0" not in message
+
+
+def test_a_camunda_condition_on_a_flow_says_what_to_write(ctx):
+    problems = _rejected(_files(PROBE.replace("amount &gt; 1000", "${amount &gt; 1000}")))
+    assert [p.message for p in problems if p.element_id == "Flow_Big"] == [
+        "Condition '${amount > 1000}' is a Camunda expression, which the engine does not read; "
+        "write the Python expression inside it: 'amount > 1000'."]
