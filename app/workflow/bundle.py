@@ -201,10 +201,6 @@ def _compile_file(name: str, tree, bundle: _Bundle):
         except ValidationException as exc:
             problems.append(_problem_from(exc, name, tree))
             continue
-        except NotImplementedError:  # the engine's words carry the raw XML: say it in ours
-            problems.append(Problem(name, process.sourceline, key, "Unsupported: the process uses an event "
-                                    "the engine cannot run (such as a compensation or multiple event)."))
-            continue
         except Exception as exc:  # the parser's own failures, reported, not raised
             problems.append(Problem(name, process.sourceline, key, f"The engine cannot load this process: {exc}"))
             continue
@@ -219,7 +215,10 @@ def _problem_from(exc: ValidationException, name: str, tree) -> Problem:
     if line is None and exc.id and (exc.file_name or name) == name:
         found = tree.getroot().xpath("//*[@id=$id]", id=exc.id)
         line = found[0].sourceline if found else None
-    return Problem(exc.file_name or name, line, exc.id or None, str(exc).split("\n")[0])
+    message = str(exc).split("\n")[0]
+    if isinstance(exc.__context__, NotImplementedError):  # its words quote the raw XML bytes: say it in ours
+        message = f"Unsupported: the engine cannot run this {exc.tag or 'element'} (its kind of event is not supported)."
+    return Problem(exc.file_name or name, line, exc.id or None, message)
 
 
 def _decision_refs(tree) -> set[str]:

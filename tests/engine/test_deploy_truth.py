@@ -75,6 +75,16 @@ def test_a_compensation_event_is_refused_as_unsupported(ctx):
     assert not any("b'<" in p.message or "NotImplementedError" in p.message for p in problems)
 
 
+def test_an_event_the_engine_cannot_run_is_named_without_its_raw_xml(ctx):
+    bpmn = PROBE.replace('<bpmn:endEvent id="EndEvent_Small" name="小额">',
+                         '<bpmn:boundaryEvent id="Boundary_Nothing" attachedToRef="Task_Post" />\n'
+                         '    <bpmn:endEvent id="EndEvent_Small" name="小额">')
+    problems = _rejected(_files(bpmn))
+    assert [(p.element_id, p.message.startswith("Unsupported: the engine cannot run this bpmn:boundaryEvent"),
+             p.line == _line_of(bpmn, 'id="Boundary_Nothing"')) for p in problems] == [("Boundary_Nothing", True, True)]
+    assert "b'<" not in problems[0].message
+
+
 def test_a_business_rule_task_without_a_decision_says_so(ctx):
     bpmn = PROBE.replace('<bpmn:serviceTask id="Task_Post" name="建档">',
                          '<bpmn:businessRuleTask id="Task_Decide" name="判定" />\n    '
