@@ -16,8 +16,8 @@ def processes():
 @click.argument("paths", nargs=-1, type=click.Path(exists=True, path_type=Path))
 def deploy(paths):
     """Deploy BPMN, DMN and form files (default: processes/ and forms/)."""
-    files = deployment.files_from_paths(list(paths) or list(deployment.DEFAULT_DIRS))
     try:
+        files = deployment.files_from_paths(list(paths) or list(deployment.DEFAULT_DIRS))
         results = deployment.deploy(files)
     except deployment.DeploymentRejected as exc:
         for problem in exc.problems:

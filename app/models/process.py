@@ -10,11 +10,11 @@ from app.models.types import UTCDateTime, utcnow
 
 
 class DeployedFile(db.Model):
-    """Every distinct content of a BPMN, DMN or form file ever deployed. A
+    """Every content of a BPMN, DMN or form file deployed, a row each time a
+    name's content changes (a revert to an earlier content included). A
     diagram deployed alone takes its forms and tables from the latest here."""
 
     __tablename__ = "deployed_file"
-    __table_args__ = (UniqueConstraint("name", "content_hash"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(255), index=True)
@@ -27,10 +27,12 @@ class DeployedFile(db.Model):
 
 class ProcessDefinition(db.Model):
     """One version of a process key: the exact files it was deployed with and
-    the engine's serialised spec, stored once and shared by its instances."""
+    the engine's serialised spec, stored once and shared by its instances.
+    Deploying an earlier version's files again (a revert) makes a new version
+    with that content, so a content hash may appear under several versions."""
 
     __tablename__ = "process_definition"
-    __table_args__ = (UniqueConstraint("key", "version"), UniqueConstraint("key", "content_hash"))
+    __table_args__ = (UniqueConstraint("key", "version"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     key: Mapped[str] = mapped_column(String(128), index=True)

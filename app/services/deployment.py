@@ -39,20 +39,40 @@ class Deployed:
     created: bool
 
 
-def _stored_files() -> dict[str, str]:
-    """The latest deployed content of every DMN and form file, by name."""
+def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+    """The latest deployed content of every file of these kinds, by name."""
     latest = (select(DeployedFile.name, func.max(DeployedFile.id).label("id"))
-              .where(DeployedFile.kind.in_(("dmn", "form"))).group_by(DeployedFile.name).subquery())
+              .where(DeployedFile.kind.in_(kinds)).group_by(DeployedFile.name).subquery())
     rows = db.session.execute(select(DeployedFile.name, DeployedFile.content).join(latest, DeployedFile.id == latest.c.id))
     return {name: content for name, content in rows}
 
 
+def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
+    """The deployed diagrams of the processes whose latest version uses a
+    table or form uploaded without them: deploying an edited table alone
+    makes new versions of the processes it decides for. Beside diagrams,
+    only the processes whose copy of the file differs are taken."""
+    uploaded_bpmn = {name for name in files if kind_of(name) == "bpmn"}
+    given = {name: raw.decode("utf-8", "replace") for name, raw in files.items() if kind_of(name) in ("dmn", "form")}
+    found: dict[str, bytes] = {}
+    if not given:
+        return found
+    for definition in latest_definitions():
+        if definition.bpmn_file in uploaded_bpmn or definition.bpmn_file in found:
+            continue
+        used = [name for name in given if name in definition.files]
+        if used and (not uploaded_bpmn or any(definition.files[name] != given[name] for name in used)):
+            found[definition.bpmn_file] = definition.files[definition.bpmn_file].encode("utf-8")
+    return found
+
+
 def _remember_files(files: dict[str, str], actor: User | None) -> None:
+    """Keep every uploaded text that differs from the latest of its name, so
+    the latest is always the one deployed last (a reverted table included)."""
+    stored = _stored_files(("bpmn", "dmn", "form"))
     for name, text in files.items():
-        digest = content_hash(text)
-        exists = db.session.scalar(select(DeployedFile.id).where(DeployedFile.name == name, DeployedFile.content_hash == digest))
-        if exists is None:
-            db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=digest, content=text,
+        if stored.get(name) != text:
+            db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=content_hash(text), content=text,
                                         deployed_at=clock.now(), deployed_by_id=actor.id if actor else None))
 
 
@@ -70,13 +90,21 @@ def _check_sizes(files: dict[str, bytes]) -> None:
 @use_case
 def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]:
     """Deploy BPMN, DMN and form files. Each executable process whose files
-    changed becomes a new version of its key; unchanged ones are reported
-    with ``created=False``. Raises DeploymentRejected listing every problem
-    (and saves nothing); Forbidden unless ``actor`` is a process admin
+    changed becomes a new version of its key, and so does each deployed
+    process whose table or form is uploaded without its diagram; unchanged
+    ones are reported with ``created=False``. Raises DeploymentRejected
+    listing every problem (and saves nothing), also when the files hold no
+    process to deploy; Forbidden unless ``actor`` is a process admin
     (``None``: the trusted command line)."""
     ensure_process_admin(actor, "deploy processes")
     _check_sizes(files)
-    compiled, problems = compile_bundle(files, _stored_files(), lane_names=set(LANE_NAMES), actions=registered_actions())
+    to_compile = {**_diagrams_using(files), **files}
+    compiled, problems = compile_bundle(to_compile, _stored_files(), lane_names=set(LANE_NAMES),
+                                        actions=registered_actions())
+    if not problems and not compiled:
+        problems = [Problem("(upload)", None, None,
+                            "Nothing to deploy: the files hold no executable process, and no deployed process "
+                            "uses the tables or forms given. Deploy a table or form with the diagram that uses it.")]
     if problems:
         raise DeploymentRejected(problems)
     uploaded_texts = {name: raw.decode("utf-8") for name, raw in files.items() if kind_of(name) in ("dmn", "form", "bpmn")}
@@ -111,14 +139,21 @@ def _store_version(process, actor) -> Deployed:
 
 def files_from_paths(paths: list[Path]) -> dict[str, bytes]:
     """Read deployable files from files and folders (folders: every .bpmn,
-    .dmn and .json inside). Names are the bare file names."""
-    found: dict[str, bytes] = {}
+    .dmn and .json inside). Names are the bare file names, which a diagram
+    refers to, so two files of one name are refused (DeploymentRejected)
+    rather than one silently replacing the other."""
+    origins: dict[str, dict[Path, Path]] = {}  # name -> resolved path -> path as given
     for path in paths:
         candidates = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
         for candidate in candidates:
             if kind_of(candidate.name):
-                found[candidate.name] = candidate.read_bytes()
-    return found
+                origins.setdefault(candidate.name, {}).setdefault(candidate.resolve(), candidate)
+    clashes = [Problem(name, None, None, "Several files have this name: " + ", ".join(map(str, where.values()))
+                       + "; diagrams refer to files by name, so deploy only one of them.")
+               for name, where in origins.items() if len(where) > 1]
+    if clashes:
+        raise DeploymentRejected(clashes)
+    return {name: next(iter(where)).read_bytes() for name, where in origins.items()}
 
 
 def latest_definitions(all_versions: bool = False) -> list[ProcessDefinition]:

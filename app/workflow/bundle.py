@@ -189,7 +189,7 @@ def _compile_file(name: str, tree, bundle: _Bundle):
             parser.add_dmn_xml(bundle.dmn[dmn_name].getroot(), filename=dmn_name)
         parser.add_bpmn_xml(tree.getroot(), filename=name)
     except ValidationException as exc:
-        return [], [_problem_from(exc, name)]
+        return [], [_problem_from(exc, name, tree)]
     results, problems = [], []
     for process in tree.getroot().xpath("./bpmn:process", namespaces=NS):
         if not is_true(process.get("isExecutable", "true")):
@@ -199,7 +199,7 @@ def _compile_file(name: str, tree, bundle: _Bundle):
             spec = parser.get_spec(key)
             subprocess_specs = parser.get_subprocess_specs(key)
         except ValidationException as exc:
-            problems.append(_problem_from(exc, name))
+            problems.append(_problem_from(exc, name, tree))
             continue
         except Exception as exc:  # the parser's own failures, reported, not raised
             problems.append(Problem(name, process.sourceline, key, f"The engine cannot load this process: {exc}"))
@@ -208,9 +208,17 @@ def _compile_file(name: str, tree, bundle: _Bundle):
     return results, problems
 
 
-def _problem_from(exc: ValidationException, name: str) -> Problem:
+def _problem_from(exc: ValidationException, name: str, tree) -> Problem:
+    """The engine's finding, located: its parser's lxml elements carry no
+    line, so the element is looked up by id in our own tree."""
     line = exc.line_number if isinstance(exc.line_number, int) else None
-    return Problem(exc.file_name or name, line, exc.id or None, str(exc).split("\n")[0])
+    if line is None and exc.id and (exc.file_name or name) == name:
+        found = tree.getroot().xpath("//*[@id=$id]", id=exc.id)
+        line = found[0].sourceline if found else None
+    message = str(exc).split("\n")[0]
+    if isinstance(exc.__context__, NotImplementedError):  # its words quote the raw XML bytes: say it in ours
+        message = f"Unsupported: the engine cannot run this {exc.tag or 'element'} (its kind of event is not supported)."
+    return Problem(exc.file_name or name, line, exc.id or None, message)
 
 
 def _decision_refs(tree) -> set[str]:

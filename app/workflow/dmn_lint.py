@@ -6,6 +6,7 @@ import itertools
 import re
 from decimal import Decimal
 
+from app.workflow.expression_dialects import dialect_hint
 from app.workflow.problems import Problem
 from app.workflow.sandbox import RestrictedEnvironment, check_expression
 from app.workflow.xml_names import tag
@@ -26,6 +27,10 @@ def cell_expression(variable: str, cell: str) -> str:
 
 
 _WORD_OPERATOR = re.compile(r"^(not\s+in|in|is)\b")
+def _expression_problems(cell: str, expression: str) -> list[str]:
+    """The sandbox's problems with ``expression``, quoting the analyst's
+    ``cell`` rather than the engine's rewrite of it."""
+    return [problem.replace(repr(expression), repr(cell)) for problem in check_expression(expression)]
 
 
 def _children(element, name):
@@ -71,6 +76,8 @@ def _lint_table(table, add) -> None:
         expression = next((_text(e, "text") for e in column if tag(e) == "inputExpression"), None)
         if not expression:
             add(column, "An input column needs an input expression.")
+        elif hint := dialect_hint(expression):
+            add(column, f"Input expression {hint}")
         else:
             for problem in check_expression(expression):
                 add(column, f"Input expression {expression!r} is not allowed: {problem}")
@@ -84,12 +91,16 @@ def _lint_table(table, add) -> None:
             if cell is not None and _WORD_OPERATOR.match(cell):
                 add(rule, f"Cell {cell!r} starts with an operator word; the engine joins it to the input without a "
                           f"space, so it never matches. Write '? {cell}'.")
+            elif cell is not None and (hint := dialect_hint(cell)):
+                add(rule, f"Cell {hint}")
             elif cell is not None:
-                for problem in check_expression(cell_expression(f"input_{number}", cell)):
+                for problem in _expression_problems(cell, cell_expression(f"input_{number}", cell)):
                     add(rule, f"Cell {cell!r} is not allowed: {problem}")
         for entry in _children(rule, "outputEntry"):
             output = _cell(entry)
-            if output is not None:
+            if output is not None and (hint := dialect_hint(output)):
+                add(rule, f"Output {hint}")
+            elif output is not None:
                 for problem in check_expression(output):
                     add(rule, f"Output {output!r} is not allowed: {problem}")
         cells_by_rule.append(cells)

@@ -1,6 +1,7 @@
 """Deploy-time checks the engine's own parser does not make, on the lxml tree
 (so every problem has a line): ids, flows, lanes, forms, expressions and
 service operators. DMN tables are checked in ``dmn_lint``."""
+from app.workflow.expression_dialects import dialect_hint
 from app.workflow.lint_calls import lint_calls
 from app.workflow.lint_constructs import lint_constructs
 from app.workflow.lint_names import unavailable_calls
@@ -9,7 +10,7 @@ from app.workflow.lint_shows import lint_shows
 from app.workflow.problems import Problem
 from app.workflow.lint_makers import lint_makers
 from app.workflow.sandbox import check_expression
-from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, lanes_by_node, spiff_properties, tag
+from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, is_true, lanes_by_node, spiff_properties, tag
 
 FLOW_NODE_TAGS = {
     "startEvent", "endEvent", "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent",
@@ -31,6 +32,9 @@ class _Collector:
     def expression(self, element, source: str | None, what: str, mode: str = "eval") -> None:
         if source is None or not source.strip():
             return
+        if hint := dialect_hint(source.strip()):
+            self.add(element, f"{what} {hint}")
+            return
         for problem in check_expression(source.strip(), mode):
             self.add(element, f"{what} {source.strip()!r} is not allowed: {problem}")
         for name in unavailable_calls(source.strip(), mode):
@@ -44,9 +48,14 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
     out = _Collector(filename)
     root = tree.getroot()
     processes = root.xpath("./bpmn:process", namespaces=NS)
+    executable = [p for p in processes if is_true(p.get("isExecutable", "true"))]
     if not processes:
         out.add(root, "The file holds no bpmn:process.")
-    for process in processes:
+    elif not executable:
+        out.add(processes[0], "Every process of the file is marked isExecutable=\"false\", so it would deploy "
+                              "nothing: mark the process to run executable.")
+    for process in executable:  # a non-executable process is documentation: never run, so not linted
+
         if not (process.get("id") or "").strip():
             out.add(process, "A process needs an id (its process key).")
             continue
@@ -60,7 +69,8 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
 
 
 def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
-    node_ids = {el.get("id") for el in process.iter() if tag(el) in FLOW_NODE_TAGS}
+    # Unsupported nodes count as elements: they are reported as such, not as missing.
+    node_ids = {el.get("id") for el in process.iter() if tag(el) in FLOW_NODE_TAGS | UNSUPPORTED_TAGS}
     lanes = lanes_by_node(process)
     has_lanes = bool(process.xpath(".//bpmn:lane", namespaces=NS))
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
@@ -70,7 +80,7 @@ def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
     for element in process.iter():
         kind = tag(element)
         if kind in UNSUPPORTED_TAGS:
-            out.add(element, f"bpmn:{kind} cannot be run by the engine.")
+            out.add(element, f"Unsupported element: bpmn:{kind} cannot be run by the engine.")
         elif kind == "sequenceFlow":
             _lint_flow(element, node_ids, out)
         elif kind in HUMAN_TASK_TAGS:
@@ -82,8 +92,12 @@ def _lint_process(process, out, lane_names, actions, forms, decisions) -> None:
             _lint_service_task(element, actions, out)
         elif kind == "businessRuleTask":
             decision = element.findtext(f"./{{{NS['bpmn']}}}extensionElements/{{{NS['spiffworkflow']}}}calledDecisionId")
-            if not decision or decision.strip() not in decisions:
+            if not (decision or "").strip():
+                out.add(element, "The business rule task names no decision (spiffworkflow:calledDecisionId).")
+            elif decision.strip() not in decisions:
                 out.add(element, f"Decision {decision!r} is not in any DMN file of this deployment.")
+        elif kind == "compensateEventDefinition":
+            out.add(element.getparent(), "Unsupported: compensation events cannot be run by the engine.")
         elif kind in ("timeDuration", "timeDate", "timeCycle"):
             out.expression(element.getparent().getparent(), element.text, "Timer expression")
         elif kind == "startEvent":

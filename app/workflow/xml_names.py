@@ -9,6 +9,7 @@ DMN_NAMESPACES = (
 NS = {"bpmn": BPMN, "spiffworkflow": SPIFF}
 
 HUMAN_TASK_TAGS = ("userTask", "manualTask")
+SUBPROCESS_TAGS = ("subProcess", "transaction", "adHocSubProcess")
 
 
 def tag(element) -> str:
@@ -28,11 +29,18 @@ def documentation(element) -> str | None:
 
 
 def lanes_by_node(process) -> dict[str, str]:
-    """Flow node id → the name of the lane it sits in."""
+    """Flow node id → the name of the lane it sits in. A node inside a
+    sub-process that sits in a lane sits in that lane too, as the engine
+    sees it, unless the sub-process's own lanes place it."""
     lanes = {}
     for lane in process.xpath(".//bpmn:lane", namespaces=NS):
         for ref in lane.xpath("./bpmn:flowNodeRef/text()", namespaces=NS):
             lanes[ref.strip()] = (lane.get("name") or "").strip()
+    for container in process.iter():  # document order: an outer sub-process before the ones inside it
+        if tag(container) in SUBPROCESS_TAGS and container.get("id") in lanes:
+            for node in container.iterdescendants():
+                if node.get("id") and tag(node) != "lane":
+                    lanes.setdefault(node.get("id"), lanes[container.get("id")])
     return lanes
 
 

@@ -15,7 +15,8 @@ they parse with lxml defaults.
 
 Defences, in order: a size limit; only UTF-8/ASCII input (UTF-16, UTF-7 or
 EBCDIC could hide ``<!DOCTYPE`` from a byte scan, and lxml honours a declared
-UTF-7); a byte scan that refuses any ``<!DOCTYPE``/``<!ENTITY`` before lxml
+UTF-7; a pure-ASCII document declaring an encoding that reads it the same,
+such as ISO-8859-1, is accepted); a byte scan that refuses any ``<!DOCTYPE``/``<!ENTITY`` before lxml
 sees the document; a parser with entity resolution, DTD loading and network
 access off and the encoding forced to UTF-8; and a last check that the parsed
 tree has no DTD. BPMN and DMN never need a DTD, so refusing them costs nothing.
@@ -85,7 +86,18 @@ def _check_encoding(data: bytes, filename: str) -> None:
     declared = _XML_DECL_ENCODING.match(data)
     if declared and declared.group(2).decode("ascii").lower() not in _ACCEPTED_ENCODINGS:
         name = declared.group(2).decode("ascii")
-        raise UnsafeXml(f"{filename}: encoding {name!r} is not accepted, save the file as UTF-8", 1)
+        if not _reads_as_ascii(data, name):
+            raise UnsafeXml(f"{filename}: encoding {name!r} is not accepted, save the file as UTF-8", 1)
+
+
+def _reads_as_ascii(data: bytes, encoding: str) -> bool:
+    """Whether a document declaring ``encoding`` holds only ASCII and reads
+    the same in that encoding (ISO-8859-1, windows-1252, GBK do; UTF-7 does
+    not): then parsing it as UTF-8 sees exactly what the author wrote."""
+    try:
+        return data.isascii() and data.decode(encoding) == data.decode("ascii")
+    except (LookupError, UnicodeDecodeError):
+        return False
 
 
 def parse_untrusted_xml(data: bytes, filename: str) -> etree._ElementTree:
