@@ -3,11 +3,12 @@
 Nothing outside ``app/workflow`` sees a SpiffWorkflow object: a command
 does its engine work on a ``Run`` and takes one ``Outcome`` of plain values
 at the end (outcome.py)."""
+import logging
 from dataclasses import replace
 from datetime import datetime, timezone
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException, WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
@@ -21,8 +22,28 @@ from app.workflow.serialization import _serializer, dump_state, load_spec, load_
 from app.workflow.xml_names import is_true
 
 
+log = logging.getLogger(__name__)
+
+# Python errors an engine step raises itself (not through a script, which the
+# engine wraps) when the instance's data is not what the diagram expects: a
+# multi-instance over a value that is no list. The instance shows them.
+_DATA_ERRORS = (TypeError, KeyError, IndexError, ValueError, AttributeError, NameError)
+
+
 class TaskNotReady(Exception):
     pass
+
+
+class DataRefused(Exception):
+    """What a command gave the engine lacks or contradicts a value the
+    diagram needs: ``name`` is that value (a data output of the task being
+    completed, a message's correlation property), ``element_id`` the step."""
+
+    def __init__(self, name: str | None, element_id: str | None, message: str):
+        super().__init__(message)
+        self.name = name
+        self.element_id = element_id
+        self.message = message
 
 
 def _as_moment(value) -> datetime | None:
@@ -102,6 +123,9 @@ class Run:
             self._workflow.do_engine_steps()
         except (WorkflowTaskException, SpiffWorkflowException, WorkflowException) as exc:
             self._failure = self._failure_of(exc)
+        except _DATA_ERRORS as exc:  # raised by an engine step itself: the instance shows it, the log keeps the trace
+            log.warning("engine step failed outside any script", exc_info=True)
+            self._failure = self._failure_of(exc)
         else:
             self._failure = None
         return self._failure
@@ -117,7 +141,7 @@ class Run:
         errored = self._workflow.get_tasks(state=TaskState.ERROR)
         if task is None and errored:
             task = errored[0]
-        message = str(exc)
+        message = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
         cause = getattr(exc, "exception", None)
         if cause is not None and str(cause) not in message:
             message = f"{message}: {cause}"
@@ -160,7 +184,12 @@ class Run:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(f"Task {task_id} is not waiting for a person.")
         task.data.update(data)
-        task.run()
+        try:
+            task.run()
+        except WorkflowDataException as exc:  # the task's own data outputs: what the person submits
+            spec = exc.data_output or exc.data_input
+            name = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+            raise DataRefused(name, task.task_spec.bpmn_id, f"Step {task.task_spec.bpmn_id} needs {name!r}.") from exc
 
     def fire_timers(self) -> None:
         self._workflow.refresh_timers()
