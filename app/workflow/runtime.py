@@ -237,8 +237,39 @@ class Run:
             expected.setdefault(key, {}).update(values)
         return expected
 
-    def deliver(self, serialized_event: dict) -> None:
-        self._workflow.send_event(_serializer.registry.restore(serialized_event))
+    def deliver(self, serialized_event: dict) -> bool:
+        """Hand the instance a message; False when nothing in it catches the
+        message (it stays for another receiver). Raises DataRefused when the
+        payload lacks or contradicts a correlation property the catching
+        event reads from it."""
+        event = _serializer.registry.restore(serialized_event)
+        self._check_payload(event)
+        try:
+            self._workflow.send_event(event)
+        except WorkflowException as exc:
+            if "not waiting" not in str(exc):
+                raise
+            return False
+        return True
+
+    def _check_payload(self, event) -> None:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        environment = self._workflow.script_engine.environment
+        for task in self._workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, MessageEventDefinition) or definition.name != event.event_definition.name:
+                continue
+            for prop in definition.correlation_properties:
+                field, step = f"payload.{prop.name}", task.task_spec.bpmn_id
+                try:
+                    value = environment.evaluate(prop.retrieval_expression, dict(payload))
+                except Exception as exc:  # the payload does not give the property
+                    raise DataRefused(field, step, f"The message must carry {prop.name!r}: {exc}") from exc
+                for key in prop.correlation_keys:
+                    given = (event.correlations or {}).get(key, {})
+                    if prop.name in given and given[prop.name] != value:
+                        raise DataRefused(field, step, f"The payload's {prop.name!r} ({value!r}) is not the "
+                                                       f"correlation's ({given[prop.name]!r}).")
 
     def _next_timer_due(self) -> datetime | None:
         due = []
