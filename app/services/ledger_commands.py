@@ -18,7 +18,7 @@ from decimal import Decimal
 from typing import Callable
 
 from app.actions import BusinessRuleViolation
-from app.audit.chain import record_chain_event
+from app.audit.chain import lock_chain, record_chain_event
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.ledger import collections, contracts, customers
 from app.ledger.ownership import OUTSIDE_FLOWS
@@ -61,14 +61,18 @@ def _write(actor: User, operation: str, key: str | None, write: Callable[..., di
     ``operation`` (the action a flow would run), logged in the ledger chain.
     ``path_field`` is the input the request's path names (a receipt, a
     contract, a customer)."""
+    # One ledger write at a time, from before its checks: a request repeated
+    # under its key finds what the first one posted, and a second reversal of
+    # a receipt finds the first, instead of both passing the checks at once.
+    lock_chain(LEDGER_CHAIN)
+    logged = {name: _logged(value) for name, value in params.items()}
     source = Source(f"{OUTSIDE_FLOWS}:api:{actor.id}:{key or uuid.uuid4().hex}:{operation}", actor.id)
     try:
         result = write(source, **params)
     except BusinessRuleViolation as violation:
         raise _refusal(violation, path_field) from None
     record_chain_event(LEDGER_CHAIN, "ledger_write", actor=actor.username,
-                       data={"operation": operation, "params": {name: _logged(value) for name, value in params.items()},
-                             "result": result, "idempotency_key": key})
+                       data={"operation": operation, "params": logged, "result": result, "idempotency_key": key})
     return result
 
 
