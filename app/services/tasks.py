@@ -9,7 +9,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Delegation, HumanTask, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
-from app.services.commands import command, finish, open_run
+from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.notifications import notify
@@ -164,7 +164,8 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
 def complete_task(task_id: int, actor: User, data: dict):
     """Submit a task's form. Raises Forbidden (not a performer, segregation
     of duties), Conflict (already done, stale), ValidationFailed (bad fields;
-    a data output of the task's diagram left unset)."""
+    a data output of the task's diagram left unset, or a field of its form
+    a following step needs)."""
     task = _locked_task(task_id)
     principal = _may_act(actor, task)
     instance = task.instance
@@ -193,7 +194,9 @@ def complete_task(task_id: int, actor: User, data: dict):
     if task.outcome == "reject" and instance.started_by_id != actor.id:
         notify([instance.started_by], "request_rejected", process=instance.definition.name, task=task,
                instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))
-    finish(instance, run.settle(), actor)
+    outcome = run.settle()
+    refuse_missing_input(outcome, instance.definition.form_schema(task.form_key))
+    finish(instance, outcome, actor)
     return instance
 
 

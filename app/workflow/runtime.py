@@ -46,6 +46,14 @@ class DataRefused(Exception):
         self.message = message
 
 
+def _missing_name(exc) -> str | None:
+    """The name in the data whose absence made the engine fail, if that is why."""
+    if isinstance(exc, WorkflowDataException):
+        return getattr(exc.data_input or exc.data_output, "bpmn_id", None)
+    cause = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__ or exc  # the engine wraps what a script raised
+    return getattr(cause, "name", None) if isinstance(cause, NameError) else None
+
+
 def _as_moment(value) -> datetime | None:
     value = value["next"] if isinstance(value, dict) else value
     try:
@@ -141,6 +149,9 @@ class Run:
         errored = self._workflow.get_tasks(state=TaskState.ERROR)
         if task is None and errored:
             task = errored[0]
+        missing = _missing_name(exc)
+        if task is None and isinstance(exc, _DATA_ERRORS):
+            task, missing = self._starved_multi_instance() or (None, missing)
         message = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
         cause = getattr(exc, "exception", None)
         if cause is not None and str(cause) not in message:
@@ -149,7 +160,19 @@ class Run:
             str(task.id) if task is not None else None,
             (task.task_spec.bpmn_id or task.task_spec.name) if task is not None else None,
             message,
+            missing,
         )
+
+    def _starved_multi_instance(self):
+        """(task, input name) of a multi-instance about to start over an input
+        that is no collection: the engine fails on it before it marks any task."""
+        for task in self._workflow.get_tasks(state=TaskState.FUTURE):
+            data_input = getattr(task.task_spec, "data_input", None)
+            name = getattr(data_input, "bpmn_id", None)
+            if name and task.parent is not None and task.parent.state == TaskState.COMPLETED \
+                    and not isinstance(task.parent.data.get(name), (list, tuple, dict)):
+                return task, name
+        return None
 
     def _task(self, task_id: str):
         try:

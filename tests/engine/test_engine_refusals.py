@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, HumanTask, InstanceStatus, TaskStatus
+from app.models import AuditEvent, InstanceStatus, ProcessInstance, TaskStatus
 from app.services import instances, tasks
 from app.services.deployment import deploy
 
@@ -19,7 +19,8 @@ DIAGRAMS = Path(__file__).parent / "diagrams"
 @pytest.fixture
 def probes(org):
     deploy({name: (DIAGRAMS / name).read_bytes()
-            for name in ("data_probe.bpmn", "data_probe_answer.json", "data_probe_items.json")})
+            for name in ("data_probe.bpmn", "data_probe_answer.json", "data_probe_items.json",
+                                 "data_probe_choice.json")})
     return org
 
 
@@ -39,14 +40,38 @@ def test_a_data_output_left_unset_is_422_naming_it_and_the_task_stays_open(probe
     assert instance.status is InstanceStatus.completed
 
 
-def test_a_multi_instance_over_nothing_puts_the_instance_in_error_not_a_500(probes, client, api_token):
+def test_a_field_left_empty_that_the_next_gateway_reads_is_422_naming_it(probes):
+    rep = probes("rep_east1")
+    instance = instances.start_instance("choice_probe", {}, rep)
+    [task] = tasks.tasks_for(rep)
+    with pytest.raises(ValidationFailed) as refused:
+        tasks.complete_task(task.id, rep, {})
+    assert "Gateway_Choice" in refused.value.details["fields"]["choice"][0]
+    db.session.refresh(instance), db.session.refresh(task)
+    assert instance.status is InstanceStatus.running and task.status is TaskStatus.ready
+    tasks.complete_task(task.id, rep, {"choice": "b"})
+    assert instance.status is InstanceStatus.completed
+
+
+def test_a_start_form_value_a_multi_instance_needs_is_422_naming_it_and_starts_nothing(probes, client, api_token):
     token = api_token("rep_east1", "lanes-demo")
     response = client.post("/api/v1/process-instances", headers={"Authorization": f"Bearer {token}"},
                            json={"process_key": "each_probe", "data": {"items": None}})
+    assert response.status_code == 422, response.get_json()
+    assert "Task_Each" in response.get_json()["error"]["details"]["fields"]["items"][0]
+    assert db.session.scalar(select(func.count()).select_from(ProcessInstance)) == 0
+
+
+def test_a_multi_instance_over_what_no_form_gives_puts_the_instance_in_error_not_a_500(probes, client, api_token):
+    """A script of the diagram left the value empty: nobody who asks can fix it, so the instance shows it."""
+    token = api_token("rep_east1", "lanes-demo")
+    response = client.post("/api/v1/process-instances", headers={"Authorization": f"Bearer {token}"},
+                           json={"process_key": "each_scripted_probe", "data": {}})
     assert response.status_code == 201, response.get_json()
     body = response.get_json()
     assert body["status"] == "error" and "TypeError" in body["error"]["message"]
-    assert db.session.scalar(select(func.count()).select_from(HumanTask)) == 0
+    instance = db.session.get(ProcessInstance, body["id"])
+    assert instance.error_element_id == "Task_EachPrepared"
 
 
 def test_a_multi_instance_over_a_list_runs_each_item(probes):
