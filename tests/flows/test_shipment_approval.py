@@ -181,6 +181,16 @@ def test_a_payload_without_or_against_its_correlation_is_422_and_changes_nothing
     assert portal(NOTE_NO).get_json()["delivered_to"] == instance.id  # the right message still gets through
 
 
+def test_a_pending_message_whose_payload_lacks_the_correlation_is_passed_over_by_the_worker(sales, request_for, portal):
+    early = portal(NOTE_NO, payload={})  # nobody waits yet: kept, as any message is
+    assert early.status_code == 202 and early.get_json()["delivered_to"] is None
+    instance = to_confirmation(sales, request_for)
+    assert events.deliver_pending_messages() == 0
+    db.session.refresh(instance)
+    assert instance.status is InstanceStatus.running and sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+    assert portal(NOTE_NO).get_json()["delivered_to"] == instance.id
+
+
 def test_a_message_the_instance_does_not_catch_stays_pending(sales, request_for, portal, monkeypatch):
     """The engine has the last word on whether a waiting event catches a
     message: when it does not, the message waits for another receiver."""
