@@ -84,6 +84,13 @@ def record_chain_event(chain: str, kind: str, **fields) -> str:
     return digest
 
 
+def lock_chain(chain: str) -> None:
+    """Hold ``chain``'s head for the rest of the transaction before writing
+    what the chain will record: its writers then queue from here, and each
+    reads what the one before it committed."""
+    _locked_head(chain)
+
+
 def _locked_head(chain: str) -> AuditChainHead:
     """The chain's head row, created at sequence 0 when new, locked."""
     table = AuditChainHead.__table__

@@ -14,7 +14,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.audit.chain import jsonable, record_instance_event
-from app.errors import Conflict, NotFound
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
@@ -179,6 +179,18 @@ def _sync_subscriptions(instance: ProcessInstance, outcome: Outcome) -> None:
         ).execution_options(synchronize_session=False))
     for name in sorted(wanted - held):
         db.session.add(MessageSubscription(instance_id=instance.id, name=name))
+
+
+def refuse_missing_input(outcome: Outcome, form_schema: dict | None) -> None:
+    """When the engine stopped for want of a value the submitted form
+    declares, the person can give it: the command is refused (its unit of
+    work rolls back) instead of the instance going into error. A value no
+    form of this command gives is the diagram's fault, and the instance
+    shows it. Raises ValidationFailed naming the field."""
+    failure = outcome.failure
+    declared = (form_schema or {}).get("properties") or {}
+    if failure is not None and failure.missing and failure.missing in declared:
+        raise ValidationFailed.for_fields({failure.missing: [f"Step {failure.element_id} needs a value here."]})
 
 
 def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> None:

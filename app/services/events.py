@@ -12,12 +12,12 @@ from sqlalchemy import exists, select
 from app import clock
 from app.audit.chain import record_instance_event
 from app.extensions import db
-from app.errors import Forbidden
+from app.errors import Forbidden, ValidationFailed
 from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, User
 from app.services.commands import command, finish, lock_instance, open_run
 from app.services.permissions import ensure_may_change
 from app.services.unit_of_work import use_case
-from app.workflow.runtime import external_message
+from app.workflow.runtime import DataRefused, external_message
 
 log = logging.getLogger(__name__)
 
@@ -92,7 +92,12 @@ def _correlates(message: ProcessMessage, correlations: dict) -> bool:
                if key in correlations)
 
 
-def _deliver(message: ProcessMessage) -> int | None:
+def _deliver(message: ProcessMessage, *, refuse: bool = False) -> int | None:
+    """Deliver ``message`` to the first running instance that waits for it
+    with matching correlations; the receiver's id, or None. A payload that
+    lacks or contradicts what the receiver correlates on raises
+    ValidationFailed when ``refuse`` (the sender is waiting for the answer),
+    else that receiver is passed over."""
     candidates = db.session.scalars(select(MessageSubscription.instance_id).where(
         MessageSubscription.name == message.name).order_by(MessageSubscription.instance_id))
     for instance_id in list(candidates):
@@ -104,10 +109,18 @@ def _deliver(message: ProcessMessage) -> int | None:
         run = open_run(instance, None)
         if message.name not in run.awaited_messages() or not _correlates(message, run.correlations_for(message.name)):
             continue
+        try:
+            caught = run.deliver(message.payload)
+        except DataRefused as refused:
+            if refuse:
+                raise ValidationFailed.for_fields({refused.name: [refused.message]},
+                                                  "The message cannot be delivered as it is.") from None
+            continue
+        if not caught:
+            continue
         record_instance_event(instance, "message_delivered", data={
             "name": message.name, "correlations": message.correlations, "message_id": message.id,
             "source_instance_id": message.source_instance_id})
-        run.deliver(message.payload)
         message.delivered_at = clock.now()
         message.target_instance_id = instance.id
         finish(instance, run.settle(), None)
@@ -133,7 +146,9 @@ def receive_message(actor: User, name: str, correlations: dict, payload: dict) -
     """A message from outside (the customer portal confirming a delivery
     note): stored, and delivered at once to the running instance that waits
     for it with these correlation values; otherwise it stays pending for the
-    worker. Only the ``integration`` role sends. Raises Forbidden."""
+    worker. Only the ``integration`` role sends. Raises Forbidden,
+    ValidationFailed (the waiting instance correlates on a property the
+    payload lacks or gives otherwise: nothing is stored)."""
     ensure_may_change(actor)
     if not actor.has_role("integration"):
         raise Forbidden("Only integration accounts send messages to instances.", code="not_integration")
@@ -141,7 +156,7 @@ def receive_message(actor: User, name: str, correlations: dict, payload: dict) -
                              source_instance_id=None, created_at=clock.now())
     db.session.add(message)
     db.session.flush()
-    _deliver(message)
+    _deliver(message, refuse=True)
     return message
 
 

@@ -7,7 +7,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import InstanceStatus, ProcessDefinition, ProcessInstance, User
 from app.services.accounts import find_user, hash_password
-from app.services.commands import command, finish, lock_instance, open_run, start_run
+from app.services.commands import command, finish, lock_instance, open_run, refuse_missing_input, start_run
 from app.services.deployment import find_definition, latest_definitions
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
@@ -101,7 +101,9 @@ def _start(definition: ProcessDefinition, data: dict, actor: User, business_key:
     record_instance_event(instance, "instance_started", actor=actor.username,
                           data={"process_key": definition.key, "version": definition.version,
                                 "business_key": business_key, "data": jsonable(full_data)})
-    finish(instance, start_run(instance, actor, full_data).settle(), actor)
+    outcome = start_run(instance, actor, full_data).settle()
+    refuse_missing_input(outcome, definition.form_schema(definition.start_form))
+    finish(instance, outcome, actor)
     return instance
 
 

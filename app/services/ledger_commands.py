@@ -12,18 +12,22 @@ header (a retried request posts once) or is fresh per request. A broken
 business rule becomes 422 naming the input the rule names, 404 when that
 input is the document the path names, or 409 when the books' state forbids
 the write."""
+import hashlib
 import uuid
 from datetime import date
 from decimal import Decimal
 from typing import Callable
 
+from sqlalchemy import select
+
 from app.actions import BusinessRuleViolation
-from app.audit.chain import record_chain_event
+from app.audit.chain import lock_chain, record_chain_event
 from app.errors import Conflict, NotFound, ValidationFailed
+from app.extensions import db
 from app.ledger import collections, contracts, customers
 from app.ledger.ownership import OUTSIDE_FLOWS
 from app.ledger.posting import Source
-from app.models import User
+from app.models import AuditEvent, User
 from app.services.permissions import require_role
 from app.services.unit_of_work import use_case
 
@@ -61,15 +65,37 @@ def _write(actor: User, operation: str, key: str | None, write: Callable[..., di
     ``operation`` (the action a flow would run), logged in the ledger chain.
     ``path_field`` is the input the request's path names (a receipt, a
     contract, a customer)."""
+    # One ledger write at a time, from before its checks: a request repeated
+    # under its key finds what the first one posted, and a second reversal of
+    # a receipt finds the first, instead of both passing the checks at once.
+    lock_chain(LEDGER_CHAIN)
+    logged = {name: _logged(value) for name, value in params.items()}
+    if key is not None:
+        _ensure_same_request(actor, operation, key, logged)
     source = Source(f"{OUTSIDE_FLOWS}:api:{actor.id}:{key or uuid.uuid4().hex}:{operation}", actor.id)
     try:
         result = write(source, **params)
     except BusinessRuleViolation as violation:
         raise _refusal(violation, path_field) from None
-    record_chain_event(LEDGER_CHAIN, "ledger_write", actor=actor.username,
-                       data={"operation": operation, "params": {name: _logged(value) for name, value in params.items()},
-                             "result": result, "idempotency_key": key})
+    record_chain_event(LEDGER_CHAIN, "ledger_write", actor=actor.username, task_id=_key_digest(key),
+                       data={"operation": operation, "params": logged, "result": result, "idempotency_key": key})
     return result
+
+
+def _key_digest(key: str | None) -> str | None:
+    """What the ledger chain's event is found by: the key's sha256 (64
+    characters, whatever the key: an allocation's is the receipt's plus a suffix)."""
+    return hashlib.sha256(key.encode()).hexdigest() if key is not None else None
+
+
+def _ensure_same_request(actor: User, operation: str, key: str, logged: dict) -> None:
+    """A key the actor already used for ``operation`` answers only the same
+    request again. Raises ValidationFailed ``idempotency_key_reused``."""
+    earlier = db.session.scalars(select(AuditEvent.data).where(
+        AuditEvent.chain == LEDGER_CHAIN, AuditEvent.task_id == _key_digest(key), AuditEvent.actor == actor.username))
+    if any(data.get("operation") == operation and data.get("params") != logged for data in earlier):
+        message = "This Idempotency-Key was used for a different request; use a new key."
+        raise ValidationFailed(message, code="idempotency_key_reused", details={"fields": {"Idempotency-Key": [message]}})
 
 
 @use_case

@@ -9,14 +9,14 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import Delegation, HumanTask, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
-from app.services.commands import command, finish, open_run
+from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.segregation import (barred_for_task, barred_for_tasks, ensure_may_act, involved, may_hold_tasks,
                                       refusal)
-from app.workflow.runtime import TaskNotReady
+from app.workflow.runtime import DataRefused, TaskNotReady
 
 
 def _delegations_to(user: User, process_key: str | None = None) -> list[Delegation]:
@@ -163,7 +163,9 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
 @command
 def complete_task(task_id: int, actor: User, data: dict):
     """Submit a task's form. Raises Forbidden (not a performer, segregation
-    of duties), Conflict (already done, stale), ValidationFailed (bad fields)."""
+    of duties), Conflict (already done, stale), ValidationFailed (bad fields;
+    a data output of the task's diagram left unset, or a field of its form
+    a following step needs)."""
     task = _locked_task(task_id)
     principal = _may_act(actor, task)
     instance = task.instance
@@ -174,6 +176,8 @@ def complete_task(task_id: int, actor: User, data: dict):
         run.complete(task.task_guid, data)
     except TaskNotReady as exc:
         raise Conflict(str(exc), code="task_not_ready") from exc
+    except DataRefused as refused:  # the diagram needs a value the form did not give: nothing changes
+        raise ValidationFailed.for_fields({refused.name or refused.element_id: [refused.message]}) from None
     now = clock.now()
     task.status = TaskStatus.completed
     task.completed_at = now
@@ -190,7 +194,9 @@ def complete_task(task_id: int, actor: User, data: dict):
     if task.outcome == "reject" and instance.started_by_id != actor.id:
         notify([instance.started_by], "request_rejected", process=instance.definition.name, task=task,
                instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))
-    finish(instance, run.settle(), actor)
+    outcome = run.settle()
+    refuse_missing_input(outcome, instance.definition.form_schema(task.form_key))
+    finish(instance, outcome, actor)
     return instance
 
 

@@ -33,6 +33,7 @@ class EngineFailure:
     task_id: str | None
     element_id: str | None
     message: str
+    missing: str | None = None  # the name in the data the step lacked, when that is why it failed
 
 
 @dataclass(frozen=True)

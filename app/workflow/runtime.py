@@ -3,12 +3,13 @@
 Nothing outside ``app/workflow`` sees a SpiffWorkflow object: a command
 does its engine work on a ``Run`` and takes one ``Outcome`` of plain values
 at the end (outcome.py)."""
+import logging
 import time
 from dataclasses import replace
 from datetime import datetime, timezone
 from uuid import UUID
 
-from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
+from SpiffWorkflow.bpmn.exceptions import WorkflowDataException, WorkflowTaskException
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util.event import BpmnEvent
 from SpiffWorkflow.spiff.specs.event_definitions import MessageEventDefinition as SpiffMessageEventDefinition
@@ -20,6 +21,14 @@ from app.workflow.outcome import EngineFailure, Outcome, ReadyTask, ThrownMessag
 from app.workflow.pruning import prune
 from app.workflow.serialization import _serializer, dump_state, load_spec, load_state
 from app.workflow.xml_names import is_true
+
+
+log = logging.getLogger(__name__)
+
+# Python errors an engine step raises itself (not through a script, which the
+# engine wraps) when the instance's data is not what the diagram expects: a
+# multi-instance over a value that is no list. The instance shows them.
+_DATA_ERRORS = (TypeError, KeyError, IndexError, ValueError, AttributeError, NameError)
 
 
 class TaskNotReady(Exception):
@@ -58,6 +67,26 @@ class _StepBudget:
         if time.monotonic() > self.deadline:
             raise _RunawayCommand(task, f"The command's engine steps ran longer than {MAX_ENGINE_SECONDS:g} s; "
                                         "stopped (a loop in the diagram?).")
+
+
+class DataRefused(Exception):
+    """What a command gave the engine lacks or contradicts a value the
+    diagram needs: ``name`` is that value (a data output of the task being
+    completed, a message's correlation property), ``element_id`` the step."""
+
+    def __init__(self, name: str | None, element_id: str | None, message: str):
+        super().__init__(message)
+        self.name = name
+        self.element_id = element_id
+        self.message = message
+
+
+def _missing_name(exc) -> str | None:
+    """The name in the data whose absence made the engine fail, if that is why."""
+    if isinstance(exc, WorkflowDataException):
+        return getattr(exc.data_input or exc.data_output, "bpmn_id", None)
+    cause = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__ or exc  # the engine wraps what a script raised
+    return getattr(cause, "name", None) if isinstance(cause, NameError) else None
 
 
 def _as_moment(value) -> datetime | None:
@@ -142,6 +171,9 @@ class Run:
             self._failure = self._failure_of(exc)
         except (WorkflowTaskException, SpiffWorkflowException, WorkflowException) as exc:
             self._failure = self._failure_of(exc)
+        except _DATA_ERRORS as exc:  # raised by an engine step itself: the instance shows it, the log keeps the trace
+            log.warning("engine step failed outside any script", exc_info=True)
+            self._failure = self._failure_of(exc)
         else:
             self._failure = None
         return self._failure
@@ -157,7 +189,10 @@ class Run:
         errored = self._workflow.get_tasks(state=TaskState.ERROR)
         if task is None and errored:
             task = errored[0]
-        message = str(exc)
+        missing = _missing_name(exc)
+        if task is None and isinstance(exc, _DATA_ERRORS):
+            task, missing = self._starved_multi_instance() or (None, missing)
+        message = str(exc) if isinstance(exc, SpiffWorkflowException) else f"{type(exc).__name__}: {exc}"
         cause = getattr(exc, "exception", None)
         if cause is not None and str(cause) not in message:
             message = f"{message}: {cause}"
@@ -165,7 +200,19 @@ class Run:
             str(task.id) if task is not None else None,
             (task.task_spec.bpmn_id or task.task_spec.name) if task is not None else None,
             message,
+            missing,
         )
+
+    def _starved_multi_instance(self):
+        """(task, input name) of a multi-instance about to start over an input
+        that is no collection: the engine fails on it before it marks any task."""
+        for task in self._workflow.get_tasks(state=TaskState.FUTURE):
+            data_input = getattr(task.task_spec, "data_input", None)
+            name = getattr(data_input, "bpmn_id", None)
+            if name and task.parent is not None and task.parent.state == TaskState.COMPLETED \
+                    and not isinstance(task.parent.data.get(name), (list, tuple, dict)):
+                return task, name
+        return None
 
     def _task(self, task_id: str):
         try:
@@ -200,7 +247,12 @@ class Run:
         if task.state != TaskState.READY or not task.task_spec.manual:
             raise TaskNotReady(f"Task {task_id} is not waiting for a person.")
         task.data.update(data)
-        task.run()
+        try:
+            task.run()
+        except WorkflowDataException as exc:  # the task's own data outputs: what the person submits
+            spec = exc.data_output or exc.data_input
+            name = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None)
+            raise DataRefused(name, task.task_spec.bpmn_id, f"Step {task.task_spec.bpmn_id} needs {name!r}.") from exc
 
     def fire_timers(self) -> None:
         self._workflow.refresh_timers()
@@ -248,8 +300,39 @@ class Run:
             expected.setdefault(key, {}).update(values)
         return expected
 
-    def deliver(self, serialized_event: dict) -> None:
-        self._workflow.send_event(_serializer.registry.restore(serialized_event))
+    def deliver(self, serialized_event: dict) -> bool:
+        """Hand the instance a message; False when nothing in it catches the
+        message (it stays for another receiver). Raises DataRefused when the
+        payload lacks or contradicts a correlation property the catching
+        event reads from it."""
+        event = _serializer.registry.restore(serialized_event)
+        self._check_payload(event)
+        try:
+            self._workflow.send_event(event)
+        except WorkflowException as exc:
+            if "not waiting" not in str(exc):
+                raise
+            return False
+        return True
+
+    def _check_payload(self, event) -> None:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        environment = self._workflow.script_engine.environment
+        for task in self._workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, MessageEventDefinition) or definition.name != event.event_definition.name:
+                continue
+            for prop in definition.correlation_properties:
+                field, step = f"payload.{prop.name}", task.task_spec.bpmn_id
+                try:
+                    value = environment.evaluate(prop.retrieval_expression, dict(payload))
+                except Exception as exc:  # the payload does not give the property
+                    raise DataRefused(field, step, f"The message must carry {prop.name!r}: {exc}") from exc
+                for key in prop.correlation_keys:
+                    given = (event.correlations or {}).get(key, {})
+                    if prop.name in given and given[prop.name] != value:
+                        raise DataRefused(field, step, f"The payload's {prop.name!r} ({value!r}) is not the "
+                                                       f"correlation's ({given[prop.name]!r}).")
 
     def _next_timer_due(self) -> datetime | None:
         due = []

@@ -140,6 +140,23 @@ def test_a_retried_receipt_with_the_same_idempotency_key_posts_once(as_user, bus
     assert len(receipts) == 2  # the fixture's and this one
 
 
+def test_a_key_reused_for_another_request_is_422_and_posts_nothing(as_user, business):
+    finance = as_user("finance")
+    headers = {**finance.headers, "Idempotency-Key": "bank-line-4712"}
+    first = finance.client.post(PREFIX + "/ledger/receipts", json={"customer": "D00001", "amount": "88"}, headers=headers)
+    assert first.status_code == 201
+    other = finance.client.post(PREFIX + "/ledger/receipts", json={"customer": "D00001", "amount": "880"}, headers=headers)
+    error = error_of(other, 422, "idempotency_key_reused")
+    assert "Idempotency-Key" in error["details"]["fields"]
+    receipts = [d for d in finance.ok("get", "/ledger/customers/D00001/statement")["documents"] if d["kind"] == "receipt"]
+    assert len(receipts) == 2  # the fixture's and the first
+    contract = {"customer": "D00001", "number": "HT-KEY-1", "amount_cap": "1000", "valid_from": "2026-12-01"}
+    assert finance.client.post(PREFIX + "/ledger/contracts", json=contract, headers=headers).status_code == 201
+    # the same key for another operation is another request; the same body again is the stored answer
+    again = finance.client.post(PREFIX + "/ledger/receipts", json={"customer": "D00001", "amount": "88"}, headers=headers)
+    assert again.status_code == 201 and again.get_json()["receipt_no"] == first.get_json()["receipt_no"]
+
+
 @pytest.mark.parametrize("username, code", [("auditor", "read_only"), ("sales_admin", "forbidden"),
                                             ("rep_east1", "forbidden")])
 def test_only_finance_handles_money(as_user, business, username, code):

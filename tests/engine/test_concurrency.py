@@ -96,3 +96,50 @@ def test_a_command_on_a_stale_instance_is_409_and_changes_nothing(committed_app)
     with committed_app.app_context():
         assert db.session.get(ProcessInstance, instance_id).business_key == "changed-elsewhere"
         db.session.remove()
+
+
+@pytest.mark.postgresql_only
+def test_many_claims_of_one_task_at_once_one_holds_it(committed_app):
+    """Eight people of the task's role claim it at the same moment: one
+    holds it, the others get 409 claimed_by_other, one claim is recorded."""
+    from pathlib import Path
+
+    diagrams = Path(__file__).parent / "diagrams"
+    claimers = [f"claimer{i}" for i in range(8)]
+    with committed_app.app_context():
+        load_demo_organisation()
+        for name in claimers:
+            accounts.create_user(name, "correct-horse", roles=["marketing"])
+        deployment.deploy({name: (diagrams / name).read_bytes() for name in ("claim_probe.bpmn", "probe_form.json")})
+        instance = instances.start_instance("claim_probe", {}, accounts.find_user("rep_east1"))
+        task_id = db.session.scalar(select(HumanTask.id).where(HumanTask.instance_id == instance.id))
+        db.session.commit()
+        db.session.remove()
+
+    barrier, outcomes = threading.Barrier(len(claimers)), []
+
+    def claim(name):
+        with committed_app.app_context():
+            try:
+                user = accounts.find_user(name)
+                barrier.wait(timeout=30)
+                tasks.claim_task(task_id, user)
+                outcomes.append(("ok", name))
+            except Conflict as exc:
+                outcomes.append(("conflict", exc.code))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=claim, args=(name,)) for name in claimers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(kind for kind, _ in outcomes) == ["conflict"] * (len(claimers) - 1) + ["ok"]
+    assert {code for kind, code in outcomes if kind == "conflict"} == {"claimed_by_other"}
+    winner = next(name for kind, name in outcomes if kind == "ok")
+    with committed_app.app_context():
+        assert db.session.get(HumanTask, task_id).assignee.username == winner
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.kind == "task_claimed")) == 1
+        db.session.remove()

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import InstanceStatus, LedgerEntry, Material, SalesOrder, ShippingNote, StockMovement
+from app.models import InstanceStatus, LedgerEntry, Material, ProcessMessage, SalesOrder, ShippingNote, StockMovement
 from app.services import events
 from app.services.attachments import save_bytes
 from tests.support.ledger_harness import all_invariants_hold
@@ -165,6 +165,43 @@ def test_only_integration_accounts_send_messages(sales, client):
 def test_a_malformed_message_names_the_field(sales, portal):
     response = portal(NOTE_NO, correlations={"delivery_note": {"delivery_note_no": {"nested": 1}}})
     assert response.status_code == 422 and "correlations" in response.get_json()["error"]["details"]["fields"]
+
+
+@pytest.mark.parametrize("payload, says", [({}, "must carry"), ({"delivery_note_no": "JH20269999999"}, "is not the")])
+def test_a_payload_without_or_against_its_correlation_is_422_and_changes_nothing(sales, request_for, portal,
+                                                                                payload, says):
+    instance = to_confirmation(sales, request_for)
+    state = instance.state
+    response = portal(NOTE_NO, payload=payload)
+    assert response.status_code == 422, response.get_json()
+    assert says in response.get_json()["error"]["details"]["fields"]["payload.delivery_note_no"][0]
+    db.session.refresh(instance)
+    assert instance.state == state and sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+    assert db.session.scalar(select(func.count()).select_from(ProcessMessage)) == 0
+    assert portal(NOTE_NO).get_json()["delivered_to"] == instance.id  # the right message still gets through
+
+
+def test_a_pending_message_whose_payload_lacks_the_correlation_is_passed_over_by_the_worker(sales, request_for, portal):
+    early = portal(NOTE_NO, payload={})  # nobody waits yet: kept, as any message is
+    assert early.status_code == 202 and early.get_json()["delivered_to"] is None
+    instance = to_confirmation(sales, request_for)
+    assert events.deliver_pending_messages() == 0
+    db.session.refresh(instance)
+    assert instance.status is InstanceStatus.running and sales.ready_elements(instance) == ["Task_UploadSignedFax"]
+    assert portal(NOTE_NO).get_json()["delivered_to"] == instance.id
+
+
+def test_a_message_the_instance_does_not_catch_stays_pending(sales, request_for, portal, monkeypatch):
+    """The engine has the last word on whether a waiting event catches a
+    message: when it does not, the message waits for another receiver."""
+    from app.workflow.runtime import Run
+
+    instance = to_confirmation(sales, request_for)
+    monkeypatch.setattr(Run, "_check_payload", lambda self, event: setattr(event.event_definition, "name", "other"))
+    response = portal(NOTE_NO)
+    assert response.status_code == 202 and response.get_json()["delivered_to"] is None
+    db.session.refresh(instance)
+    assert instance.status is InstanceStatus.running and sales.ready_elements(instance) == ["Task_UploadSignedFax"]
 
 
 def test_timer_reminds_the_representative_who_waits_again(sales, request_for, frozen_clock):
