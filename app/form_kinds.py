@@ -29,7 +29,13 @@ Beside its kind, a field may be
   read-only (its shapes: ``app/workflow/form_formulas.py``);
 * ``"x-formula": "qty * unit_price"``: a product the browser fills in while
   the person types and that they may still change (a figure a decision reads
-  is ``x-computed`` instead).
+  is ``x-computed`` instead);
+* ``"x-not-before": "start_date"``: a date that may not lie before the named
+  date of the same object (a trip's return before its departure is refused).
+
+Every value also keeps to the platform's bounds (``app/bounds.py``: text
+length, list length, number magnitude, business dates) unless the form
+declares its own ``maxLength``/``maxItems``.
 
 Words never decide a kind: a number titled in 元 that does not declare
 ``x-money`` is refused at deploy rather than shown as a plain number, and so
@@ -66,6 +72,7 @@ KEYWORDS: dict[str, tuple[Callable[[object], bool] | None, str]] = {
     "x-widget": (lambda value: value in WIDGET_NAMES, " or ".join(f'"{name}"' for name in WIDGET_NAMES)),
     "x-computed": (None, "a formula"),
     "x-formula": (_is_text, "a product such as \"qty * unit_price\""),
+    "x-not-before": (_is_name, "the name of a date field beside it, such as \"start_date\""),
 }
 
 
