@@ -14,6 +14,7 @@ FIRST_DAY = date(2000, 1, 1)    # no business date before this ...
 LAST_DAY = date(2099, 12, 31)   # ... or after this
 TEXT_MAX = 10_000               # characters in one text field
 LIST_MAX = 200                  # items in one list (lines, attachments, ...)
+FILE_NAME_MAX = 255             # characters in an attachment's name, as most file systems allow
 NUMBER_MAX = Decimal("1e15")    # magnitude of any number: far above any amount, inside decimal precision
 
 _SURROGATE = re.compile("[\ud800-\udfff]")

@@ -8,7 +8,7 @@ from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api import current_user
 from app.api.parsing import ApiBlueprint, BusinessDate, Text
-from app.bounds import LIST_MAX, is_ascii_number
+from app.bounds import FILE_NAME_MAX, LIST_MAX, is_ascii_number
 from app.services import ledger_commands, ledger_queries
 
 blp = ApiBlueprint("ledger", __name__, description="The sales ledger")
@@ -141,7 +141,7 @@ class ReversalInSchema(Schema):
 
 
 class AttachmentSchema(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=255))
+    name = Text(required=True, validate=validate.Length(min=1, max=FILE_NAME_MAX))
     type = Text(required=True, validate=validate.Length(min=1, max=128))
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     sha256 = Text(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))

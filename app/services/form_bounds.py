@@ -9,7 +9,8 @@ cannot be hashed into the audit log."""
 from datetime import date
 from decimal import Decimal
 
-from app.bounds import LIST_MAX, TEXT_MAX, date_problem, number_problem, text_problem
+from app.bounds import FILE_NAME_MAX, LIST_MAX, TEXT_MAX, date_problem, number_problem, text_problem
+from app.form_kinds import is_attachment
 from app.services.writable_fields import declarations, items_schemas
 
 NOT_BEFORE = "x-not-before"
@@ -70,6 +71,8 @@ def _check(schemas: list[dict], value, path: list[str], problems: dict[str, list
         for index, inner in enumerate(value):
             _check(items_schemas(schemas), inner, [*path, str(index)], problems)
     elif isinstance(value, dict):
+        if any(is_attachment(schema) for schema in schemas) and len(str(value.get("name", ""))) > FILE_NAME_MAX:
+            problems.setdefault(f"{field}.name", []).append(f"Longer than {FILE_NAME_MAX} characters.")
         named = _named(schemas)
         for name, inner in value.items():
             _check(named.get(name, []), inner, [*path, str(name)], problems)
