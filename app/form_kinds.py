@@ -29,7 +29,13 @@ Beside its kind, a field may be
   read-only (its shapes: ``app/workflow/form_formulas.py``);
 * ``"x-formula": "qty * unit_price"``: a product the browser fills in while
   the person types and that they may still change (a figure a decision reads
-  is ``x-computed`` instead).
+  is ``x-computed`` instead);
+* ``"x-not-before": "start_date"``: a date that may not lie before the named
+  date of the same object (a trip's return before its departure is refused).
+
+Every value also keeps to the platform's bounds (``app/bounds.py``: text
+length, list length, number magnitude, business dates) unless the form
+declares its own ``maxLength``/``maxItems``.
 
 Words never decide a kind: a number titled in 元 that does not declare
 ``x-money`` is refused at deploy rather than shown as a plain number, and so
@@ -66,6 +72,7 @@ KEYWORDS: dict[str, tuple[Callable[[object], bool] | None, str]] = {
     "x-widget": (lambda value: value in WIDGET_NAMES, " or ".join(f'"{name}"' for name in WIDGET_NAMES)),
     "x-computed": (None, "a formula"),
     "x-formula": (_is_text, "a product such as \"qty * unit_price\""),
+    "x-not-before": (_is_name, "the name of a date field beside it, such as \"start_date\""),
 }
 
 
@@ -170,9 +177,24 @@ def _money_problems(schema: dict) -> Iterator[str]:
                "\"x-money\": true, or take 元 out of its title.")
 
 
+def _order_problems(schema: dict) -> Iterator[tuple[str, str]]:
+    """A date whose x-not-before names no date field beside it."""
+    properties = schema.get("properties") or {}
+    for name, sub in properties.items():
+        other = sub.get("x-not-before") if isinstance(sub, dict) else None
+        if not isinstance(other, str):
+            continue
+        dates = [field for field in (sub, properties.get(other)) if isinstance(field, dict) and kind_of(field) == DATE]
+        if len(dates) < 2:
+            yield name, f"x-not-before names {other!r}: both it and {name!r} must be date fields of the same object."
+
+
 def form_problems(schema: dict) -> list[tuple[str, str]]:
     """(field path, message) for every misuse of the vocabulary in the form
     ``schema``: an unknown ``x-`` keyword, a keyword with a value it cannot
-    take, and money that is not declared as such. Empty for a sound form."""
+    take, money that is not declared as such, and an ``x-not-before`` that
+    names no date beside its own. Empty for a sound form."""
     return [(path or "(form)", message) for path, sub in _subschemas(schema, "")
-            for check in (_keyword_problems, _money_problems) for message in check(sub)]
+            for check in (_keyword_problems, _money_problems) for message in check(sub)] + [
+        (f"{path}.{name}" if path else name, message)
+        for path, sub in _subschemas(schema, "") for name, message in _order_problems(sub)]

@@ -54,6 +54,18 @@ def test_misuse_is_named_with_its_field(field, said):
     assert where == "lines[].price" and said in message
 
 
+@pytest.mark.parametrize("fields", [
+    {"start": {"type": "string", "format": "date"}, "end": {"type": "string", "format": "date", "x-not-before": "begin"}},
+    {"start": {"type": "number"}, "end": {"type": "string", "format": "date", "x-not-before": "start"}},
+    {"start": {"type": "string", "format": "date"}, "end": {"type": "string", "x-not-before": "start"}},
+])
+def test_a_date_order_must_name_a_date_beside_it(fields):
+    [(where, message)] = form_problems(_form(**fields))
+    assert where == "end" and "x-not-before" in message
+    assert form_problems(_form(start=fields["start"] | {"format": "date", "type": "string"},
+                               end=fields["end"] | {"format": "date", "x-not-before": "start"})) == []
+
+
 def test_a_field_named_like_a_keyword_is_a_field_and_money_may_have_any_title():
     form = _form(**{"x-note": {"type": "string"}, "total": {"type": "number", "title": "合计（元）", "x-money": True}})
     assert form_problems(form) == []

@@ -7,12 +7,13 @@ import functools
 from marshmallow import Schema, ValidationError, fields, validate
 
 from app.api import current_user
-from app.api.parsing import ApiBlueprint, Text
+from app.api.parsing import ApiBlueprint, BusinessDate, Text
+from app.bounds import FILE_NAME_MAX, LIST_MAX, is_ascii_number
 from app.services import ledger_commands, ledger_queries
 
 blp = ApiBlueprint("ledger", __name__, description="The sales ledger")
 
-MONTH = r"^\d{4}-(0[1-9]|1[0-2])$"
+MONTH = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
 class ChecksQuerySchema(Schema):
@@ -110,7 +111,7 @@ class Amount(fields.Field):
     def _deserialize(self, value, attr, data, **kwargs):
         from decimal import Decimal, InvalidOperation
 
-        if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+        if isinstance(value, bool) or not isinstance(value, (int, float, str)) or not is_ascii_number(str(value)):
             raise ValidationError("Must be an amount.")
         try:
             amount = Decimal(str(value).strip())
@@ -126,7 +127,7 @@ class Amount(fields.Field):
 class ReceiptInSchema(Schema):
     customer = Text(required=True, validate=validate.Length(min=1, max=32), metadata={"description": "customer code"})
     amount = Amount(required=True)
-    date = fields.Date(load_default=None, metadata={"description": "receipt date (default today)"})
+    date = BusinessDate(load_default=None, metadata={"description": "receipt date (default today)"})
     bank_reference = Text(load_default=None, validate=validate.Length(max=64))
     invoice_reference = Text(load_default=None, validate=validate.Length(max=32),
                              metadata={"description": "an invoice number: written off first (rule 2)"})
@@ -136,11 +137,11 @@ class ReceiptInSchema(Schema):
 
 class ReversalInSchema(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=255))
-    date = fields.Date(load_default=None, metadata={"description": "date of the red receipt (default today)"})
+    date = BusinessDate(load_default=None, metadata={"description": "date of the red receipt (default today)"})
 
 
 class AttachmentSchema(Schema):
-    name = Text(required=True, validate=validate.Length(min=1, max=255))
+    name = Text(required=True, validate=validate.Length(min=1, max=FILE_NAME_MAX))
     type = Text(required=True, validate=validate.Length(min=1, max=128))
     size = fields.Integer(required=True, strict=True, validate=validate.Range(min=0))
     sha256 = Text(required=True, validate=validate.Regexp(r"^[0-9a-f]{64}$"))
@@ -150,17 +151,18 @@ class ContractInSchema(Schema):
     customer = Text(required=True, validate=validate.Length(min=1, max=32))
     number = Text(required=True, validate=validate.Length(min=1, max=64))
     amount_cap = Amount(required=True)
-    valid_from = fields.Date(required=True)
-    valid_to = fields.Date(load_default=None, metadata={"description": "exclusive; none = open"})
+    valid_from = BusinessDate(required=True)
+    valid_to = BusinessDate(load_default=None, metadata={"description": "exclusive; none = open"})
     price_terms = Text(load_default=None, validate=validate.Length(max=255))
     payment_terms = Text(load_default=None, validate=validate.Length(max=255))
     payment_days = fields.Integer(load_default=30, strict=True, validate=validate.Range(min=0, max=3650))
-    attachments = fields.List(fields.Nested(AttachmentSchema), load_default=None)
+    attachments = fields.List(fields.Nested(AttachmentSchema), load_default=None,
+                              validate=validate.Length(max=LIST_MAX))
 
 
 class AmendmentInSchema(Schema):
-    valid_from = fields.Date(required=True, metadata={"description": "the new version applies from this date"})
-    valid_to = fields.Date(load_default=None, metadata={"description": "default: the previous version's"})
+    valid_from = BusinessDate(required=True, metadata={"description": "the new version applies from this date"})
+    valid_to = BusinessDate(load_default=None, metadata={"description": "default: the previous version's"})
     amount_cap = Amount(load_default=None)
     price_terms = Text(load_default=None, validate=validate.Length(max=255))
     payment_terms = Text(load_default=None, validate=validate.Length(max=255))
@@ -170,12 +172,12 @@ class AmendmentInSchema(Schema):
 
 class ClosureInSchema(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=255))
-    date = fields.Date(load_default=None, metadata={"description": "no orders from this date on (default today)"})
+    date = BusinessDate(load_default=None, metadata={"description": "no orders from this date on (default today)"})
 
 
 class CustomerChangeInSchema(Schema):
     reason = Text(required=True, validate=validate.Length(min=1, max=255))
-    valid_from = fields.Date(load_default=None, metadata={"description": "the version applies from this date (default today)"})
+    valid_from = BusinessDate(load_default=None, metadata={"description": "the version applies from this date (default today)"})
     customer_class = Text(load_default=None, validate=validate.Length(min=1, max=64),
                           metadata={"description": "code of a customer class (tree node)"})
     region = Text(load_default=None, validate=validate.Length(min=1, max=64))

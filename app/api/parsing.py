@@ -1,7 +1,9 @@
 """How the API reads requests: JSON that Python would accept but no database
 stores (NaN, Infinity, numbers past float range, nesting deep enough to blow
 the stack, integers too long to parse) is an invalid body (400), never a 500;
-text with NUL characters, which PostgreSQL refuses, is an invalid field (422)."""
+text with NUL characters or lone surrogates, text longer than the platform's
+bound and dates outside the business range (app/bounds.py) are invalid
+fields (422)."""
 import json
 import math
 
@@ -9,6 +11,8 @@ from flask_smorest import Blueprint
 from marshmallow import ValidationError, fields
 from webargs import core
 from webargs.flaskparser import FlaskParser, is_json_request
+
+from app.bounds import TEXT_MAX, date_problem, text_problem
 
 
 def _refuse_constant(name: str):
@@ -32,11 +36,37 @@ class StrictJsonParser(FlaskParser):
         except UnicodeDecodeError as exc:
             raise json.JSONDecodeError(f"Bytes decoding error: {exc.reason}", doc="?", pos=exc.start) from exc
         try:
-            return json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
+            body = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
         except json.JSONDecodeError:
             raise
         except (ValueError, RecursionError) as exc:
             raise json.JSONDecodeError(str(exc) or type(exc).__name__, doc=text or "?", pos=0) from exc
+        problems = dict(unstorable_texts(body))
+        if problems:  # anywhere in the body, Raw and Dict fields included: 422 naming each field
+            raise ValidationError(problems)
+        return body
+
+
+def unstorable_texts(value, path: str = ""):
+    """(field path, [message]) for every key or text in ``value`` that cannot
+    be stored or hashed (``\\u0000`` or a lone ``\\ud800`` escaped in JSON)."""
+    stack = [(path, value)]
+    while stack:
+        where, current = stack.pop()
+        if isinstance(current, str):
+            problem = text_problem(current)
+            if problem:
+                yield where or "(body)", [problem]
+        elif isinstance(current, dict):
+            for key, inner in current.items():
+                at = f"{where}.{key}" if where else str(key)
+                problem = text_problem(key)
+                if problem:
+                    yield at, [f"Key: {problem}"]
+                else:
+                    stack.append((at, inner))
+        elif isinstance(current, list):
+            stack.extend((f"{where}.{index}", inner) for index, inner in enumerate(current))
 
 
 class ApiBlueprint(Blueprint):
@@ -46,10 +76,23 @@ class ApiBlueprint(Blueprint):
 
 
 class Text(fields.String):
-    """A string without NUL characters (PostgreSQL cannot store them)."""
+    """A string that can be stored and hashed (no NUL, no lone surrogate) and
+    at most TEXT_MAX characters, whatever tighter Length a field declares."""
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs)
-        if "\x00" in text:
-            raise ValidationError("Must not contain NUL characters.")
+        problem = text_problem(text) or (len(text) > TEXT_MAX and f"Longer than {TEXT_MAX} characters.")
+        if problem:
+            raise ValidationError(problem)
         return text
+
+
+class BusinessDate(fields.Date):
+    """A date inside the business range of app/bounds.py."""
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        day = super()._deserialize(value, attr, data, **kwargs)
+        problem = date_problem(day)
+        if problem:
+            raise ValidationError(problem)
+        return day

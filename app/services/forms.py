@@ -6,6 +6,7 @@ import jsonschema
 
 from app.errors import ValidationFailed
 from app.services.attachments import check_references
+from app.services.form_bounds import out_of_bounds
 from app.services.writable_fields import unwritable_fields
 
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -38,14 +39,18 @@ def validate_form(schema: dict | None, data, *, form_name: str | None = None) ->
     """``data`` if a person may write all of it with ``schema`` and it
     satisfies ``schema``, and every attachment it names is stored. A field
     the form marks ``readOnly`` or does not declare (at any depth) is
-    refused, whatever ``additionalProperties`` says; with no schema (a task
+    refused, whatever ``additionalProperties`` says; so is a value past the
+    platform's bounds (app/services/form_bounds.py); with no schema (a task
     without a form) only ``{}`` is accepted. Raises ValidationFailed with
     every bad field (``details.fields``: field path → messages)."""
     if not isinstance(data, dict):
         raise ValidationFailed.for_fields({"data": ["Must be a JSON object."]})
     fields: dict[str, list[str]] = unwritable_fields(schema, data)
     refused = list(fields)
-    if schema is not None:
+    past_bounds = out_of_bounds(schema, data)
+    for field, messages in past_bounds.items():
+        fields.setdefault(field, messages)
+    if schema is not None and not past_bounds:  # no JSON Schema keyword reads a value past a bound (multipleOf of 1e309 raises)
         exact_data = json.loads(json.dumps(data), parse_float=Decimal)
         validator = _validator_for(schema)
         for error in sorted(validator.iter_errors(exact_data), key=lambda e: list(map(str, e.absolute_path))):

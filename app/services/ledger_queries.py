@@ -40,8 +40,9 @@ def checked_month(month: str) -> str:
 
 
 def run_checks(month: str | None) -> list[dict]:
-    """Every invariant of LEDGER.md, narrowed to ``month`` (YYYY-MM) where it applies."""
-    return checks.run_all(month)
+    """Every invariant of LEDGER.md, narrowed to ``month`` (YYYY-MM) where it
+    applies. Raises ValidationFailed on the field ``month``."""
+    return checks.run_all(checked_month(month) if month is not None else None)
 
 
 def price_coverage_gaps(on: date) -> list[dict]:

@@ -15,7 +15,7 @@ _SAME_OBJECT = ("allOf", "anyOf", "oneOf")
 _CONDITIONAL = ("if", "then", "else")
 
 
-def _declarations(schema: dict) -> dict[str, list[dict]]:
+def declarations(schema: dict) -> dict[str, list[dict]]:
     """Every schema that declares each property of an object schema: its own
     ``properties`` and those of combined or conditional sub-schemas (the ``if``
     branch only tests values, it declares nothing)."""
@@ -36,7 +36,7 @@ def _declarations(schema: dict) -> dict[str, list[dict]]:
     return found
 
 
-def _items_schema(schemas: list[dict]) -> list[dict]:
+def items_schemas(schemas: list[dict]) -> list[dict]:
     return [schema["items"] for schema in schemas if isinstance(schema.get("items"), dict)]
 
 
@@ -44,7 +44,7 @@ def _check(schemas: list[dict], value, path: list[str], problems: dict[str, list
     if isinstance(value, dict):  # an object, whatever its schema says: only declared keys
         declared: dict[str, list[dict]] = {}
         for schema in schemas:
-            for name, subs in _declarations(schema).items():
+            for name, subs in declarations(schema).items():
                 declared.setdefault(name, []).extend(subs)
         for name, inner in value.items():
             field = ".".join([*path, str(name)])
@@ -56,7 +56,7 @@ def _check(schemas: list[dict], value, path: list[str], problems: dict[str, list
             else:
                 _check(subs, inner, [*path, str(name)], problems)
     elif isinstance(value, list):
-        items = _items_schema(schemas)
+        items = items_schemas(schemas)
         if items:
             for index, inner in enumerate(value):
                 _check(items, inner, [*path, str(index)], problems)

@@ -22,6 +22,14 @@ _RULES = [
     (re.compile(r"No active user"), lambda m: gettext("There is no active user with this name.")),
     (re.compile(r"delegate a task to yourself"), lambda m: gettext("You cannot hand a task to yourself.")),
     (re.compile(r"Additional properties are not allowed"), lambda m: gettext("This field is not part of the form.")),
+    # the platform's bounds (app/bounds.py, app/services/form_bounds.py)
+    (re.compile(r"^Longer than (\d+) characters"), lambda m: gettext("At most %(n)s characters.", n=m.group(1))),
+    (re.compile(r"^More than (\d+) items"), lambda m: gettext("At most %(n)s entries.", n=m.group(1))),
+    (re.compile(r"^Must be between (\S+) and (\S+)\.$"),
+     lambda m: gettext("Please enter a date from %(first)s to %(last)s.", first=m.group(1), last=m.group(2))),
+    (re.compile(r"in magnitude"), lambda m: gettext("This number is too large.")),
+    (re.compile(r"^Must not be before "), lambda m: gettext("Must not be earlier than the date it follows.")),
+    (re.compile(r"NUL characters|lone surrogates"), lambda m: gettext("This text contains characters that cannot be stored.")),
 ]
 
 
