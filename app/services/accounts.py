@@ -36,11 +36,6 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def user_by_id(user_id: int) -> User | None:
-    """The user with this id, or None (the signed-in session's user)."""
-    return db.session.get(User, user_id)
-
-
 def authenticate(username: str, password: str) -> User:
     """The active user with these credentials. Raises AuthenticationFailed."""
     user = find_user(username or "")

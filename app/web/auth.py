@@ -1,15 +1,15 @@
 """Sign in and sign out."""
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
-from flask_login import login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
 from app.errors import AuthenticationFailed
-from app.services import accounts
+from app.services import accounts, sessions
 from app.web import bp
 
 
@@ -37,6 +37,8 @@ def login():
             status = 401
         else:
             login_user(user)
+            session["signed_in_at"] = sessions.signed_in_stamp()
+            session.permanent = True  # the browser drops the cookie when the session's lifetime is over
             return redirect(_safe_next(request.args.get("next")))
     elif request.method == "POST":
         status = 400
@@ -46,6 +48,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    sessions.end_sessions(current_user._get_current_object())
     logout_user()
     flash(gettext("You have signed out."))
     return redirect(url_for("web.login"))
