@@ -1,7 +1,7 @@
-"""POST /auth/token and GET /me."""
+"""POST and DELETE /auth/token, GET /me."""
 from marshmallow import Schema, fields
 
-from app.api import current_user
+from app.api import bearer_token, current_user
 from app.api.parsing import ApiBlueprint, Text
 from app.services import accounts
 
@@ -32,6 +32,14 @@ def create_token(body):
     """Exchange a username and password for a bearer token."""
     token, expires_at = accounts.issue_token(body["username"], body["password"])
     return {"token": token, "expires_at": expires_at}
+
+
+@blp.delete("/auth/token")
+@blp.response(204)
+@blp.doc(security=[{"bearerAuth": []}])
+def revoke_token():
+    """Revoke the token this request is sent with: it opens nothing afterwards."""
+    accounts.revoke_token(bearer_token())
 
 
 @blp.get("/me")

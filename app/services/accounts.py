@@ -4,7 +4,7 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -56,10 +56,24 @@ def issue_token(username: str, password: str) -> tuple[str, object]:
     """A new bearer token for these credentials: ``(token, expires_at)``.
     Only the token's hash is stored. Raises AuthenticationFailed."""
     user = authenticate(username, password)
+    _purge_expired_tokens()
     raw = secrets.token_urlsafe(32)
     expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
     db.session.add(ApiToken(user=user, token_hash=_token_digest(raw), expires_at=expires_at, created_at=clock.now()))
     return raw, expires_at
+
+
+def _purge_expired_tokens() -> None:
+    # Expired tokens open nothing; their rows would only pile up.
+    db.session.execute(delete(ApiToken).where(ApiToken.expires_at <= clock.now()))
+
+
+@use_case
+def revoke_token(raw: str) -> None:
+    """Delete the token ``raw``: it authenticates nothing afterwards. Raises
+    AuthenticationFailed when it is not a valid token."""
+    user_for_token(raw)
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
 
 
 def user_for_token(raw: str) -> User:
