@@ -52,6 +52,8 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Set when exactly one reverse proxy that ends TLS stands in front (app/transport_security.py).
+        "TRUST_X_FORWARDED_PROTO": os.environ.get("TRUST_X_FORWARDED_PROTO", "").lower() in ("1", "true", "yes"),
         # flask-smorest / OpenAPI
         "API_TITLE": "Lanes API",
         "API_VERSION": "v1",
