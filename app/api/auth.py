@@ -1,4 +1,5 @@
 """POST and DELETE /auth/token, GET /me."""
+from flask import request
 from marshmallow import Schema, fields
 
 from app.api import bearer_token, current_user
@@ -29,8 +30,9 @@ class MeSchema(Schema):
 @blp.arguments(TokenRequestSchema)
 @blp.response(201, TokenSchema)
 def create_token(body):
-    """Exchange a username and password for a bearer token."""
-    token, expires_at = accounts.issue_token(body["username"], body["password"])
+    """Exchange a username and password for a bearer token. After repeated
+    failures for the account or from the address: 429 with Retry-After."""
+    token, expires_at = accounts.issue_token(body["username"], body["password"], request.remote_addr)
     return {"token": token, "expires_at": expires_at}
 
 

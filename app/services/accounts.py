@@ -11,6 +11,7 @@ from app import clock
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import ApiToken, Level, User
+from app.services import login_throttle
 from app.services.role_catalogue import ROLE_CODES, ensure_roles
 from app.services.unit_of_work import use_case
 
@@ -51,11 +52,38 @@ def _token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def sign_in(username: str, password: str, address: str) -> User:
+    """The active user with these credentials, asked from ``address``. A
+    failure is recorded (and committed) before AuthenticationFailed is
+    raised; while the account or the address is paused after repeated
+    failures, raises TooManyAttempts without looking at the password."""
+    user = _attempt(username, password, address)
+    if user is None:
+        raise AuthenticationFailed("Wrong username or password.")
+    return user
+
+
 @use_case
-def issue_token(username: str, password: str) -> tuple[str, object]:
+def _attempt(username: str, password: str, address: str) -> User | None:
+    login_throttle.refuse_while_paused(username, address)
+    try:
+        user = authenticate(username, password)
+    except AuthenticationFailed:
+        login_throttle.record_failure(username, address)
+        return None
+    login_throttle.forget_failures(username)
+    return user
+
+
+def issue_token(username: str, password: str, address: str) -> tuple[str, object]:
     """A new bearer token for these credentials: ``(token, expires_at)``.
-    Only the token's hash is stored. Raises AuthenticationFailed."""
-    user = authenticate(username, password)
+    Only the token's hash is stored. Raises AuthenticationFailed or
+    TooManyAttempts (see ``sign_in``)."""
+    return _new_token(sign_in(username, password, address))
+
+
+@use_case
+def _new_token(user: User) -> tuple[str, object]:
     _purge_expired_tokens()
     raw = secrets.token_urlsafe(32)
     expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])

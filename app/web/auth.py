@@ -1,4 +1,5 @@
 """Sign in and sign out."""
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import flash, redirect, render_template, request, session, url_for
@@ -8,7 +9,8 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
-from app.errors import AuthenticationFailed
+from app import clock
+from app.errors import AuthenticationFailed, TooManyAttempts
 from app.services import accounts, sessions
 from app.web import bp
 
@@ -16,6 +18,11 @@ from app.web import bp
 class LoginForm(FlaskForm):
     username = StringField(lazy_gettext("Username"), validators=[DataRequired(), Length(max=64)])
     password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=256)])
+
+
+def _local_time_in(seconds: int) -> str:
+    """The business-time clock reading ``seconds`` from now, to the second."""
+    return (clock.now() + timedelta(seconds=seconds)).astimezone(clock.business_timezone()).strftime("%H:%M:%S")
 
 
 def _safe_next(target: str | None) -> str:
@@ -31,9 +38,13 @@ def login():
     status = 200
     if form.validate_on_submit():
         try:
-            user = accounts.authenticate(form.username.data, form.password.data)
-        except AuthenticationFailed as exc:
-            form.password.errors.append(exc.message)
+            user = accounts.sign_in(form.username.data, form.password.data, request.remote_addr)
+        except TooManyAttempts as exc:
+            form.password.errors.append(gettext("Too many failed sign-ins. Try again after %(time)s.",
+                                                time=_local_time_in(exc.retry_after)))
+            return render_template("login.html", form=form), 429, exc.headers
+        except AuthenticationFailed:
+            form.password.errors.append(gettext("Wrong username or password."))
             status = 401
         else:
             login_user(user)
