@@ -11,6 +11,7 @@ from app.services.queries import is_read_only
 
 PREFIX = "/api/v1"
 TOKEN_PATH = f"{PREFIX}/auth/token"
+PASSWORD_PATH = f"{PREFIX}/auth/password"
 # Reachable without a token: the token request itself (not its revocation) and the API's description.
 PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
@@ -43,6 +44,11 @@ def _revoking_own_token() -> bool:
     return request.path == TOKEN_PATH and request.method == "DELETE"
 
 
+def _own_credentials() -> bool:
+    """Revoking one's token or changing one's password: an auditor may too."""
+    return _revoking_own_token() or (request.path == PASSWORD_PATH and request.method == "POST")
+
+
 def _authenticate_bearer():
     if not request.path.startswith(PREFIX + "/") or (request.path in PUBLIC_PATHS and not _revoking_own_token()):
         return None
@@ -50,7 +56,7 @@ def _authenticate_bearer():
         return None
     g.api_user = accounts.user_for_token(bearer_token())
     _refuse_unstorable_path()
-    if not _revoking_own_token():  # an auditor may end their own token too
+    if not _own_credentials():
         _refuse_read_only_writes(g.api_user)
     return None
 

@@ -44,6 +44,21 @@ def revoke_token():
     accounts.revoke_token(bearer_token())
 
 
+class PasswordChangeSchema(Schema):
+    current_password = Text(required=True, load_only=True)
+    new_password = Text(required=True, load_only=True)
+
+
+@blp.post("/auth/password")
+@blp.arguments(PasswordChangeSchema)
+@blp.response(204)
+@blp.doc(security=[{"bearerAuth": []}])
+def change_password(body):
+    """Change your password: every web session and every other token of yours ends;
+    the token sent keeps working. 422 names ``current_password`` or ``new_password``."""
+    accounts.change_password(current_user(), body["current_password"], body["new_password"], keep_token=bearer_token())
+
+
 @blp.get("/me")
 @blp.response(200, MeSchema)
 @blp.doc(security=[{"bearerAuth": []}])

@@ -11,7 +11,7 @@ from app import clock
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import ApiToken, Level, User
-from app.services import login_throttle
+from app.services import login_throttle, password_policy, sessions
 from app.services.role_catalogue import ROLE_CODES, ensure_roles
 from app.services.unit_of_work import use_case
 
@@ -121,8 +121,8 @@ def _validated_user_fields(username, password, roles, level) -> dict[str, list[s
         problems["username"] = ["Use 1–64 letters, digits, '.', '-' or '_'."]
     elif find_user(username) is not None:
         problems["username"] = [f"User {username!r} already exists."]
-    if not password or len(password) < 8:
-        problems["password"] = ["Use at least 8 characters."]
+    if weak := password_policy.problems(password, username):
+        problems["password"] = weak
     unknown = sorted(set(roles) - ROLE_CODES)
     if unknown:
         problems["role"] = [f"Unknown role {code!r}; known: {', '.join(sorted(ROLE_CODES))}." for code in unknown]
@@ -171,3 +171,23 @@ def create_user(
 
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+@use_case
+def change_password(user: User, current_password: str, new_password: str, *, keep_token: str | None = None) -> None:
+    """Give ``user`` a new password. Every other way in ends: all web
+    sessions (the caller signs its own in again) and every API token but
+    ``keep_token``, the one the change was asked with. Raises
+    ValidationFailed naming ``current_password`` (wrong) or ``new_password``
+    (refused by the password policy, or unchanged)."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ValidationFailed.for_fields({"current_password": ["Wrong password."]})
+    weak = password_policy.problems(new_password, user.username)
+    if not weak and new_password == current_password:
+        weak = ["Choose a password different from the current one."]
+    if weak:
+        raise ValidationFailed.for_fields({"new_password": weak})
+    user.password_hash = hash_password(new_password)
+    kept = [] if keep_token is None else [_token_digest(keep_token)]
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.token_hash.not_in(kept)))
+    sessions.end_sessions(user)
