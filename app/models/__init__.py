@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and ``db.create_all`` see every one."""
 from app.models.api_token import ApiToken
+from app.models.attachment import Attachment
 from app.models.assessment import AssessmentLine, CollectionAssessment, PerformanceScore
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.catalogue import CustomerClass, Material, MaterialClass
@@ -25,7 +26,7 @@ from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancell
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
-    "AssessmentLine", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
+    "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
