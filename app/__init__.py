@@ -26,8 +26,9 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     # models: the tables, for Alembic; ledger: its modules register the actions service tasks call, which the
     # registry (app/actions.py, below both the engine and the ledger) must not import itself.
-    from app import api, cli, error_handlers, ledger, models, web  # noqa: F401
+    from app import api, cli, error_handlers, ledger, models, transport_security, web  # noqa: F401
 
+    transport_security.init_app(app)
     error_handlers.init_app(app)
     api.init_app(app)
     web.init_app(app)

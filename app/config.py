@@ -1,6 +1,7 @@
 """Every setting is read here, once, when the app is created."""
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 
@@ -31,6 +32,9 @@ def build_config(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", "12")),
+        # A signed-in page session ends this long after signing in, whatever the browser keeps.
+        "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         # Working calendar for task due dates; e-mail for notifications.
@@ -48,6 +52,8 @@ def build_config(instance_path: str) -> dict:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Set when exactly one reverse proxy that ends TLS stands in front (app/transport_security.py).
+        "TRUST_X_FORWARDED_PROTO": os.environ.get("TRUST_X_FORWARDED_PROTO", "").lower() in ("1", "true", "yes"),
         # flask-smorest / OpenAPI
         "API_TITLE": "Lanes API",
         "API_VERSION": "v1",

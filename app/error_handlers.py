@@ -4,7 +4,7 @@ API body: ``{"error": {"code": "snake_case", "message": "...", "details": {...}}
 """
 import logging
 
-from flask import jsonify, render_template, request
+from flask import jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.errors import LanesError
@@ -42,7 +42,9 @@ def _details_of(exc: HTTPException) -> dict:
 
 
 def handle_lanes_error(exc: LanesError):
-    return _respond(exc.status, exc.code, exc.message, exc.details)
+    response = make_response(_respond(exc.status, exc.code, exc.message, exc.details))
+    response.headers.update(getattr(exc, "headers", {}))  # e.g. Retry-After on 429
+    return response
 
 
 def handle_http_exception(exc: HTTPException):

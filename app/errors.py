@@ -44,3 +44,17 @@ class ValidationFailed(LanesError):
     @classmethod
     def for_fields(cls, fields: dict[str, list[str]], message: str = "Some fields are invalid."):
         return cls(message, details={"fields": fields})
+
+
+class TooManyAttempts(LanesError):
+    """Sign-ins refused for a while after repeated failures; ``retry_after``
+    is how many seconds until the next attempt is looked at."""
+
+    status = 429
+    code = "too_many_attempts"
+
+    def __init__(self, retry_after: int):
+        super().__init__(f"Too many failed sign-ins; try again in {retry_after} seconds.",
+                         details={"retry_after": retry_after})
+        self.retry_after = retry_after
+        self.headers = {"Retry-After": str(retry_after)}

@@ -19,14 +19,14 @@ def test_wrong_password_is_refused_with_a_message(client, login, create_user):
     create_user("ann")
     response = login("ann", "wrong-password")
     assert response.status_code == 401
-    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert "用户名或密码错误" in response.get_data(as_text=True)  # the page's language
     assert client.get("/").status_code == 302
 
 
 def test_unknown_user_gets_the_same_message(login):
     response = login("nobody", "whatever-it-is")
     assert response.status_code == 401
-    assert "Wrong username or password" in response.get_data(as_text=True)
+    assert "用户名或密码错误" in response.get_data(as_text=True)  # the page's language
 
 
 def test_inactive_user_cannot_sign_in(ctx, login, create_user):

@@ -10,8 +10,10 @@ from app.services import accounts
 from app.services.queries import is_read_only
 
 PREFIX = "/api/v1"
-# Reachable without a token: the token request itself and the API's description.
-PUBLIC_PATHS = {f"{PREFIX}/auth/token", f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
+TOKEN_PATH = f"{PREFIX}/auth/token"
+PASSWORD_PATH = f"{PREFIX}/auth/password"
+# Reachable without a token: the token request itself (not its revocation) and the API's description.
+PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -30,17 +32,32 @@ def current_user():
     return g.api_user
 
 
-def _authenticate_bearer():
-    if not request.path.startswith(PREFIX + "/") or request.path in PUBLIC_PATHS:
-        return None
-    if request.method == "OPTIONS":
-        return None
+def bearer_token() -> str:
+    """The token this request was sent with. Raises AuthenticationFailed when there is none."""
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise AuthenticationFailed("Send 'Authorization: Bearer <token>'; get a token from POST /api/v1/auth/token.")
-    g.api_user = accounts.user_for_token(raw.strip())
+    return raw.strip()
+
+
+def _revoking_own_token() -> bool:
+    return request.path == TOKEN_PATH and request.method == "DELETE"
+
+
+def _own_credentials() -> bool:
+    """Revoking one's token or changing one's password: an auditor may too."""
+    return _revoking_own_token() or (request.path == PASSWORD_PATH and request.method == "POST")
+
+
+def _authenticate_bearer():
+    if not request.path.startswith(PREFIX + "/") or (request.path in PUBLIC_PATHS and not _revoking_own_token()):
+        return None
+    if request.method == "OPTIONS":
+        return None
+    g.api_user = accounts.user_for_token(bearer_token())
     _refuse_unstorable_path()
-    _refuse_read_only_writes(g.api_user)
+    if not _own_credentials():
+        _refuse_read_only_writes(g.api_user)
     return None
 
 

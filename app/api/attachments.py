@@ -30,10 +30,11 @@ class UploadSchema(Schema):
 @blp.response(201, AttachmentRefSchema)
 def upload(files):
     """Store one file (multipart field ``file``; PDF, images, Office documents
-    or text, at most 10 MiB). The same file twice is stored once."""
+    or text, at most 10 MiB; the content must match the extension). The same
+    file twice is stored once. Only you can put the reference into a form."""
     upload = files["file"]
     try:
-        return attachments.save(upload.filename or "", upload.mimetype or "", upload.stream)
+        return attachments.upload(upload.filename or "", upload.mimetype or "", upload.stream, current_user())
     except attachments.AttachmentRefused as refused:
         raise ValidationFailed.for_fields({"file": [str(refused)]}) from None
 
@@ -47,5 +48,5 @@ def download(instance_id: int, sha256: str):
     path = attachments.path_of(sha256) if ref else None
     if path is None:
         raise NotFound("This instance refers to no stored file with that sha256.", code="attachment_not_found")
-    return send_file(path, mimetype=ref.get("type") or "application/octet-stream", as_attachment=True,
+    return send_file(path, mimetype=attachments.stored_type(sha256), as_attachment=True,
                      download_name=ref.get("name") or sha256)

@@ -1,5 +1,6 @@
 """All tables, imported here so Alembic and ``db.create_all`` see every one."""
 from app.models.api_token import ApiToken
+from app.models.attachment import Attachment
 from app.models.assessment import AssessmentLine, CollectionAssessment, PerformanceScore
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.catalogue import CustomerClass, Material, MaterialClass
@@ -10,6 +11,7 @@ from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, 
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
 from app.models.journal import AccountingPeriod, LedgerEntry
+from app.models.login_failure import LoginFailure
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
@@ -24,12 +26,12 @@ from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancell
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
-    "AssessmentLine", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
+    "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
     "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
-    "LedgerEntry", "Level", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
+    "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",

@@ -69,9 +69,17 @@ class User(UserMixin, db.Model):
     level: Mapped[Level] = mapped_column(Enum(Level, native_enum=False, length=32), default=Level.staff)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+    # Part of every signed-in session's id: signing out or changing the
+    # password raises it, and every session cookie issued before stops working.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     manager: Mapped["User | None"] = relationship(remote_side=[id])
     roles: Mapped[list[Role]] = relationship(secondary=user_role, lazy="selectin", order_by=Role.code)
+
+    def get_id(self) -> str:
+        """What Flask-Login keeps in the session cookie: the id and the
+        session version, so a cookie outlives neither a sign-out nor a new password."""
+        return f"{self.id}:{self.session_version}"
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users

@@ -4,13 +4,14 @@ import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
 from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import ApiToken, Level, User
+from app.services import login_throttle, password_policy, sessions
 from app.services.role_catalogue import ROLE_CODES, ensure_roles
 from app.services.unit_of_work import use_case
 
@@ -36,11 +37,6 @@ def find_user(username: str) -> User | None:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-def user_by_id(user_id: int) -> User | None:
-    """The user with this id, or None (the signed-in session's user)."""
-    return db.session.get(User, user_id)
-
-
 def authenticate(username: str, password: str) -> User:
     """The active user with these credentials. Raises AuthenticationFailed."""
     user = find_user(username or "")
@@ -56,15 +52,56 @@ def _token_digest(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def sign_in(username: str, password: str, address: str) -> User:
+    """The active user with these credentials, asked from ``address``. A
+    failure is recorded (and committed) before AuthenticationFailed is
+    raised; while the account or the address is paused after repeated
+    failures, raises TooManyAttempts without looking at the password."""
+    user = _attempt(username, password, address)
+    if user is None:
+        raise AuthenticationFailed("Wrong username or password.")
+    return user
+
+
 @use_case
-def issue_token(username: str, password: str) -> tuple[str, object]:
+def _attempt(username: str, password: str, address: str) -> User | None:
+    login_throttle.refuse_while_paused(username, address)
+    try:
+        user = authenticate(username, password)
+    except AuthenticationFailed:
+        login_throttle.record_failure(username, address)
+        return None
+    login_throttle.forget_failures(username)
+    return user
+
+
+def issue_token(username: str, password: str, address: str) -> tuple[str, object]:
     """A new bearer token for these credentials: ``(token, expires_at)``.
-    Only the token's hash is stored. Raises AuthenticationFailed."""
-    user = authenticate(username, password)
+    Only the token's hash is stored. Raises AuthenticationFailed or
+    TooManyAttempts (see ``sign_in``)."""
+    return _new_token(sign_in(username, password, address))
+
+
+@use_case
+def _new_token(user: User) -> tuple[str, object]:
+    _purge_expired_tokens()
     raw = secrets.token_urlsafe(32)
     expires_at = clock.now() + timedelta(hours=current_app.config["API_TOKEN_TTL_HOURS"])
     db.session.add(ApiToken(user=user, token_hash=_token_digest(raw), expires_at=expires_at, created_at=clock.now()))
     return raw, expires_at
+
+
+def _purge_expired_tokens() -> None:
+    # Expired tokens open nothing; their rows would only pile up.
+    db.session.execute(delete(ApiToken).where(ApiToken.expires_at <= clock.now()))
+
+
+@use_case
+def revoke_token(raw: str) -> None:
+    """Delete the token ``raw``: it authenticates nothing afterwards. Raises
+    AuthenticationFailed when it is not a valid token."""
+    user_for_token(raw)
+    db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
 
 
 def user_for_token(raw: str) -> User:
@@ -84,8 +121,8 @@ def _validated_user_fields(username, password, roles, level) -> dict[str, list[s
         problems["username"] = ["Use 1–64 letters, digits, '.', '-' or '_'."]
     elif find_user(username) is not None:
         problems["username"] = [f"User {username!r} already exists."]
-    if not password or len(password) < 8:
-        problems["password"] = ["Use at least 8 characters."]
+    if weak := password_policy.problems(password, username):
+        problems["password"] = weak
     unknown = sorted(set(roles) - ROLE_CODES)
     if unknown:
         problems["role"] = [f"Unknown role {code!r}; known: {', '.join(sorted(ROLE_CODES))}." for code in unknown]
@@ -134,3 +171,23 @@ def create_user(
 
 def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
+
+
+@use_case
+def change_password(user: User, current_password: str, new_password: str, *, keep_token: str | None = None) -> None:
+    """Give ``user`` a new password. Every other way in ends: all web
+    sessions (the caller signs its own in again) and every API token but
+    ``keep_token``, the one the change was asked with. Raises
+    ValidationFailed naming ``current_password`` (wrong) or ``new_password``
+    (refused by the password policy, or unchanged)."""
+    if not check_password_hash(user.password_hash, current_password or ""):
+        raise ValidationFailed.for_fields({"current_password": ["Wrong password."]})
+    weak = password_policy.problems(new_password, user.username)
+    if not weak and new_password == current_password:
+        weak = ["Choose a password different from the current one."]
+    if weak:
+        raise ValidationFailed.for_fields({"new_password": weak})
+    user.password_hash = hash_password(new_password)
+    kept = [] if keep_token is None else [_token_digest(keep_token)]
+    db.session.execute(delete(ApiToken).where(ApiToken.user_id == user.id, ApiToken.token_hash.not_in(kept)))
+    sessions.end_sessions(user)

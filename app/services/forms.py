@@ -35,7 +35,7 @@ def _field_of(error) -> str:
     return ".".join(map(str, error.absolute_path)) or "(form)"
 
 
-def validate_form(schema: dict | None, data, *, form_name: str | None = None) -> dict:
+def validate_form(schema: dict | None, data, *, form_name: str | None = None, actor=None, held: dict | None = None) -> dict:
     """``data`` if a person may write all of it with ``schema`` and it
     satisfies ``schema``, and every attachment it names is stored. A field
     the form marks ``readOnly`` or does not declare (at any depth) is
@@ -62,5 +62,5 @@ def validate_form(schema: dict | None, data, *, form_name: str | None = None) ->
     if fields:
         raise ValidationFailed(f"The form {form_name or ''} has invalid fields.".replace("  ", " "), details={"fields": fields})
     if schema is not None:
-        check_references(schema, data)
+        check_references(schema, data, actor=actor, held=held)
     return data

@@ -88,7 +88,7 @@ def start_on_schedule(process_key: str, data: dict, business_key: str) -> Proces
 
 
 def _start(definition: ProcessDefinition, data: dict, actor: User, business_key: str | None) -> ProcessInstance:
-    validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form)
+    validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form, actor=actor)
     data = with_computed_figures(definition.form_schema(definition.start_form), data)  # figures decide, not typing
     full_data = {**data, "requester": requester_facts(actor)}
     now = clock.now()

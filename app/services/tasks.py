@@ -169,7 +169,8 @@ def complete_task(task_id: int, actor: User, data: dict):
     task = _locked_task(task_id)
     principal = _may_act(actor, task)
     instance = task.instance
-    validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key)
+    validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key, actor=actor,
+                  held=instance.data)
     data = with_computed_figures(instance.definition.form_schema(task.form_key), data)  # figures decide, not typing
     run = open_run(instance, actor)
     try:

@@ -1,5 +1,5 @@
 """Server-rendered pages for employees, analysts and auditors."""
-from flask import Blueprint, request
+from flask import Blueprint, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -12,11 +12,9 @@ bp = Blueprint("web", __name__, template_folder="templates", static_folder="stat
 
 @login_manager.user_loader
 def _load_user(user_id: str):
-    from app.services.accounts import user_by_id
+    from app.services.sessions import user_for_session
 
-    if not user_id.isdigit():
-        return None
-    return user_by_id(int(user_id))
+    return user_for_session(user_id, session.get("signed_in_at"))
 
 
 @bp.app_context_processor
@@ -36,7 +34,7 @@ def _navigation():
 
 def init_app(app):
     from app import i18n
-    from app.web import auth, inbox, language, lookups, my_requests, notifications, start, task_page  # noqa: F401  (routes attach to bp)
+    from app.web import auth, inbox, language, lookups, my_requests, notifications, password, start, task_page  # noqa: F401  (routes attach to bp)
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

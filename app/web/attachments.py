@@ -4,24 +4,29 @@ from an earlier, invalid submit is re-read."""
 import json
 
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.datastructures import FileStorage
 
 from app.errors import ValidationFailed
-from app.services.attachments import MAX_ATTACHMENT_BYTES, AttachmentRefused, path_of, referenced, safe_name, save
+from app.services.attachments import (MAX_ATTACHMENT_BYTES, AttachmentRefused, path_of, referenced, safe_name,
+                                      stored_type, upload)
 
-__all__ = ["AttachmentStore", "path_of", "referenced"]
+__all__ = ["AttachmentStore", "path_of", "referenced", "stored_type"]
 
 
 class AttachmentStore:
     """Callable handed to the form parser: saves uploads, re-reads kept refs."""
 
-    def __call__(self, field_name: str, upload: FileStorage) -> dict:
+    def __call__(self, field_name: str, upload_file: FileStorage) -> dict:
         try:
-            return save(upload.filename or "", upload.mimetype or "", upload.stream)
+            # Committed at once: a form sent back for correction keeps naming it.
+            return upload(upload_file.filename or "", upload_file.mimetype or "", upload_file.stream,
+                          current_user._get_current_object())
         except AttachmentRefused as refused:
-            message = (gettext("This file type is not accepted (PDF, images, Office documents, text).")
-                       if refused.reason == "type" else
-                       gettext("The file is larger than %(mib)d MiB.", mib=MAX_ATTACHMENT_BYTES // 1024 // 1024))
+            message = {
+                "type": gettext("This file type is not accepted (PDF, images, Office documents, text)."),
+                "content": gettext("The content of this file does not match its type."),
+            }.get(refused.reason) or gettext("The file is larger than %(mib)d MiB.", mib=MAX_ATTACHMENT_BYTES // 1024 // 1024)
             raise ValidationFailed.for_fields({field_name.replace("-", "."): [message]}) from None
 
     def kept(self, raw: str) -> dict | None:

@@ -7,7 +7,7 @@ from app.models import InstanceStatus
 from app.services import inbox as inbox_service
 from app.services.queries import visible_instance
 from app.web import bp
-from app.web.attachments import path_of
+from app.web.attachments import path_of, stored_type
 
 STATUSES = [status.name for status in InstanceStatus]
 
@@ -48,5 +48,5 @@ def attachment(instance_id: int, sha256: str):
     path = path_of(sha256) if ref else None
     if path is None:
         abort(404)
-    return send_file(path, mimetype=ref.get("type") or "application/octet-stream", as_attachment=True,
+    return send_file(path, mimetype=stored_type(sha256), as_attachment=True,
                      download_name=ref.get("name") or sha256)

@@ -66,11 +66,51 @@ def test_a_reference_to_a_file_never_uploaded_is_refused(probe):
     assert "receipt" in error["details"]["fields"]
 
 
-@pytest.mark.parametrize("filename, kind", [("run.exe", "application/octet-stream"), ("page.html", "text/html"),
-                                            ("fake.pdf", "text/html")])
-def test_uploads_of_other_types_are_refused(probe, filename, kind):
-    error = error_of(_upload(probe("rep_east1"), filename=filename, kind=kind), 422)
+HTML = b"<!doctype html><script>alert(document.cookie)</script>"
+
+
+@pytest.mark.parametrize("filename, kind, content", [
+    ("run.exe", "application/octet-stream", PDF), ("page.html", "text/html", HTML),
+    ("fake.pdf", "application/pdf", HTML), ("fake.png", "image/png", PDF), ("fake.docx", "application/pdf", PDF),
+    ("binary.txt", "text/plain", b"MZ\x90\x00\x03\x00\x00\x00")])
+def test_uploads_of_other_types_or_with_other_content_are_refused(probe, filename, kind, content):
+    error = error_of(_upload(probe("rep_east1"), filename=filename, kind=kind, content=content), 422)
     assert "file" in error["details"]["fields"]
+
+
+def test_the_type_stored_and_served_is_the_servers_not_the_clients(probe):
+    rep = probe("rep_east1")
+    ref = _upload(rep, kind="text/html").get_json()
+    assert ref["type"] == "application/pdf"
+    ref["type"] = "text/html"  # re-labelled in the form data
+    ref["name"] = "page.html"
+    instance = rep.start("web_probe", _start_data(ref))
+    assert instance["data"]["receipt"]["type"] == "application/pdf"
+    assert instance["data"]["receipt"]["name"] == "传真.pdf"
+    download = rep.get(f"/process-instances/{instance['id']}/attachments/{ref['sha256']}")
+    assert download.headers["Content-Type"] == "application/pdf"
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    download.close()
+
+
+def test_someone_elses_file_cannot_be_taken_by_its_hash(probe):
+    """Knowing the sha256 and size of a file another person uploaded (from a
+    shared link, a log or a guess) does not let you attach and download it."""
+    owner, thief = probe("rep_east1"), probe("rep_east2")
+    secret = b"%PDF-1.4 the customer's confidential price list"
+    ref = _upload(owner, content=secret, filename="价格表.pdf").get_json()
+
+    error = error_of(thief.post("/process-instances", json={"process_key": "web_probe", "data": _start_data(ref)}), 422)
+
+    assert "receipt" in error["details"]["fields"]
+    assert not thief.get("/process-instances?started_by=me").get_json()["items"]
+
+
+def test_an_attachment_object_with_extra_keys_is_refused(probe):
+    rep = probe("rep_east1")
+    ref = {**_upload(rep).get_json(), "path": "../../etc/passwd"}
+    error = error_of(rep.post("/process-instances", json={"process_key": "web_probe", "data": _start_data(ref)}), 422)
+    assert any(field.startswith("receipt") for field in error["details"]["fields"])
 
 
 def test_uploads_over_the_limit_are_refused(probe, monkeypatch):

@@ -39,7 +39,7 @@ def _receipts(*amounts):
     from app.services.attachments import save_bytes
 
     return {"receipts": [{"category": "差旅费", "amount": amount, "description": "回款考核贴票",
-                          "receipt": save_bytes(f"receipt-{n}.pdf", "application/pdf", f"receipt {n} {amount}".encode())}
+                          "receipt": save_bytes(f"receipt-{n}.pdf", "application/pdf", f"%PDF-1.4 receipt {n} {amount}".encode())}
                          for n, amount in enumerate(amounts, start=1)]}
 
 

@@ -123,9 +123,9 @@ def test_every_representative_onboards_a_dealer(sales):
 
 def _claim(instance):
     return {"customer_paid_date": "2026-12-01",
-            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", f"flow sheet {instance.id}".encode()),
+            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", f"%PDF-1.4 flow sheet {instance.id}".encode()),
             "claim_lines": [{"category": "展位费", "amount": 5000,
-                             "receipt": save_bytes("invoice.pdf", "application/pdf", f"invoice {instance.id}".encode())}]}
+                             "receipt": save_bytes("invoice.pdf", "application/pdf", f"%PDF-1.4 invoice {instance.id}".encode())}]}
 
 
 def test_every_applicant_gets_a_promotion_expense_through(sales, customer_code):
@@ -145,7 +145,8 @@ def _delivery_note(number: str) -> dict:
 
 
 def _file(name: str, kind: str):
-    return lambda instance: save_bytes(name, kind, f"{name} {instance.id}".encode())
+    leading = b"%PDF-1.4 " if kind == "application/pdf" else b"\xff\xd8\xff "  # what the store checks
+    return lambda instance: save_bytes(name, kind, leading + f"{name} {instance.id}".encode())
 
 
 def test_every_representative_gets_a_shipment_approved_and_delivered(sales, customer_code):

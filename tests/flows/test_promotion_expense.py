@@ -31,9 +31,9 @@ def _claim(*amounts):
     from app.services.attachments import save_bytes
 
     return {"customer_paid_date": "2026-12-01",
-            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"product flow sheet 2026-12"),
+            "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"%PDF-1.4 product flow sheet 2026-12"),
             "claim_lines": [{"category": "展位费", "amount": amount,
-                             "receipt": save_bytes(f"invoice-{n}.pdf", "application/pdf", f"invoice {n} {amount}".encode())}
+                             "receipt": save_bytes(f"invoice-{n}.pdf", "application/pdf", f"%PDF-1.4 invoice {n} {amount}".encode())}
                             for n, amount in enumerate(amounts, start=1)]}
 
 

@@ -79,7 +79,7 @@ def issue(sales, instance):
 
 def deliver(sales, instance):
     sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
-    proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8 signed proof of delivery")
+    proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8\xff signed proof of delivery")
     sales.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof})
     sales.complete(instance, "Task_NotifyBranchAndCustomer", "billing_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
 

@@ -73,7 +73,7 @@ def upload(sales, instance, batches=None):
 
 
 def deliver_and_register(sales, instance):
-    receipt = save_bytes("receipt.jpg", "image/jpeg", b"\xff\xd8 signed receipt")
+    receipt = save_bytes("receipt.jpg", "image/jpeg", b"\xff\xd8\xff signed receipt")
     sales.complete(instance, "Task_DeliverGoods", "driver",
                    {"delivered_date": "2026-12-03", "receiver_name": "王强", "delivery_receipt": receipt})
     sales.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})

@@ -51,7 +51,9 @@ def live_app(request, tmp_path_factory):
     folder = tmp_path_factory.mktemp("live")
     app = create_app({"TESTING": False, "SECRET_KEY": "browser-test-secret",
                       "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lanes.db'}",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENTS_DIR": str(folder / "attachments")})
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENTS_DIR": str(folder / "attachments"),
+                      # the scenarios move the clock by weeks while each person stays signed in
+                      "SESSION_LIFETIME_HOURS": 24 * 365})
     clock.set_clock(app, FrozenClock(FROZEN_AT))  # app.extensions["lanes_clock"].advance(days=3) moves it
     with app.app_context():
         flask_migrate.upgrade()

@@ -76,7 +76,7 @@ def contract_shipment(w):
                {"certificate_no": "QC-2612-031", "qc_certificate": w.attachment("qc.pdf")})
     w.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
     w.complete(instance, "Task_DeliverGoods", "driver", {"delivered_date": "2026-12-03", "receiver_name": "王强",
-                                                         "delivery_receipt": w.attachment("receipt.jpg", b"\xff\xd8 receipt")})
+                                                         "delivery_receipt": w.attachment("receipt.jpg", b"\xff\xd8\xff receipt")})
     w.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})  # → Task_UploadTraceability
 
     # PMS006 8,835.00 × 30 over a credit limit of 0, beyond the director's authority
@@ -158,7 +158,7 @@ def return_exchange(w):
     def request(order_no, kind="return"):
         return {"customer": w.customer(DEALER), "order_no": order_no, "kind": kind, "reason": "quality_defect",
                 "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
-                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8 crack"), w.attachment("客户退货函.pdf")]}
+                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8\xff crack"), w.attachment("客户退货函.pdf")]}
 
     def through_gm(instance):
         w.approve_until(instance, "Task_ReduceAccount")
@@ -345,7 +345,7 @@ def shipment_approval(w, *, chase=False):
     issue(instance)
     w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
     w.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03",
-                                                          "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8 pod")})
+                                                          "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8\xff pod")})
 
     w.refuse_once("ledger.issue_delivery_note")
     issue(to_confirmation())  # → Task_ResolveIssueProblem

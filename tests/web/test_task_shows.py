@@ -179,9 +179,9 @@ def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, custome
     if "Task_GMApplicationApproval" in sales.ready_elements(instance):
         sales.approve(instance, "Task_GMApplicationApproval", "gm")
     sales.complete(instance, "Task_SubmitClaim", "rep_east1", {
-        "customer_paid_date": "2026-12-01", "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"flow sheet"),
+        "customer_paid_date": "2026-12-01", "flow_sheet": save_bytes("flow-sheet.pdf", "application/pdf", b"%PDF-1.4 flow sheet"),
         "claim_lines": [{"category": "展位费", "amount": 3200,
-                         "receipt": save_bytes("invoice-1.pdf", "application/pdf", b"invoice 1")}]})
+                         "receipt": save_bytes("invoice-1.pdf", "application/pdf", b"%PDF-1.4 invoice 1")}]})
     html = task_page(web, "sales_admin", instance, "Task_VerifyFlowSheet")
     assert "flow-sheet.pdf</a>" in section(html, "flow_sheet")
     claim = section(html, "claim_lines")
