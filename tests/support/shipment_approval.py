@@ -1,0 +1,32 @@
+"""F14 shipment_approval: what a representative asks for and types on the
+delivery note, shared by the flow's tests."""
+from decimal import Decimal
+
+import pytest
+
+DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
+MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0
+REP = "rep_east1"
+NOTE_NO = "JH20261201001"
+D = Decimal
+
+
+@pytest.fixture
+def request_for(customer_code):
+    def build(customer=DEALER):
+        return {"customer": customer_code(customer), "request_channel": "phone", "requested_items": "YE3 电机两台",
+                "requested_date": "2026-12-08"}
+
+    return build
+
+
+def delivery_note(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30", number=NOTE_NO,
+                  action="submit"):
+    """What the rep types: quantities and prices; line amounts and the total are the server's."""
+    rows = [{"material": m, "spec": s, "qty": q, "unit_price": p} for m, s, q, p in lines]
+    return {"delivery_note_no": number, "lines": rows,
+            "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck",
+            "acceptance_terms": "到货开箱验收", "settlement_terms": settlement, "note_action": action}
+
+
+STOCK = {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"}
