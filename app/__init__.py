@@ -5,19 +5,27 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from app.config import build_config
+from app.config import build_config, default_database_url, generated_secret_key
 from app.extensions import csrf, db, login_manager, migrate
 
 MIGRATIONS_DIR = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "migrations")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Build the app: settings from the environment and instance/, overridden
-    by ``test_config``; every subsystem registers itself."""
+    """Build the app: settings from the environment, overridden by
+    ``test_config``; only what neither gives (the secret key, the database)
+    falls back to the instance folder (Flask's ``instance_path``, or
+    LANES_INSTANCE_PATH), which is created only then. Every subsystem
+    registers itself."""
     app = Flask(__name__, instance_path=os.environ.get("LANES_INSTANCE_PATH") or None, instance_relative_config=True)
-    app.config.from_mapping(build_config(app.instance_path))
+    app.config.from_mapping(build_config())
     if test_config:
         app.config.from_mapping(test_config)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = generated_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        os.makedirs(app.instance_path, exist_ok=True)  # SQLite creates the file, not its folder
+        app.config["SQLALCHEMY_DATABASE_URI"] = default_database_url(app.instance_path)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)

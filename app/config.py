@@ -5,31 +5,33 @@ from datetime import timedelta
 from pathlib import Path
 
 
-def _secret_key(instance_path: str) -> str:
-    """SECRET_KEY from the environment, else one generated once into instance/."""
-    from_env = os.environ.get("SECRET_KEY")
-    if from_env:
-        return from_env
-    key_file = Path(instance_path) / "secret_key"
+def generated_secret_key(instance_path: str) -> str:
+    """The key generated once into the instance folder (created then), for
+    an app given no SECRET_KEY."""
+    folder = Path(instance_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    key_file = folder / "secret_key"
     if not key_file.exists():
         key_file.write_text(secrets.token_hex(32))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
 
 
-def _database_url(instance_path: str) -> str:
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        return "sqlite:///" + str(Path(instance_path) / "lanes.db")
-    return normalise_database_url(url)
+def default_database_url(instance_path: str) -> str:
+    """SQLite in the instance folder, for an app given no database URL."""
+    return "sqlite:///" + str(Path(instance_path) / "lanes.db")
 
 
-def build_config(instance_path: str) -> dict:
-    """The settings of a running app, from the environment and instance/."""
-    Path(instance_path).mkdir(parents=True, exist_ok=True)
+def build_config() -> dict:
+    """The settings of a running app, from the environment. SECRET_KEY and
+    the database URL are left out when the environment has none: the
+    factory falls back to the instance folder only for what nobody gave,
+    so a configured app never writes to the disk."""
+    given = {"SECRET_KEY": os.environ.get("SECRET_KEY") or None,
+             "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ["DATABASE_URL"])
+             if os.environ.get("DATABASE_URL") else None}
     return {
-        "SECRET_KEY": _secret_key(instance_path),
-        "SQLALCHEMY_DATABASE_URI": _database_url(instance_path),
+        **{key: value for key, value in given.items() if value},
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "API_TOKEN_TTL_HOURS": int(os.environ.get("API_TOKEN_TTL_HOURS", "12")),
         # A signed-in page session ends this long after signing in, whatever the browser keeps.

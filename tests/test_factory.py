@@ -49,3 +49,35 @@ def test_the_factory_loads_the_actions_the_registry_does_not(tmp_path):
     done = subprocess.run([sys.executable, "-c", probe], cwd=Path(__file__).resolve().parents[1], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_given_secret_key_leaves_the_disk_alone(tmp_path, monkeypatch):
+    """Given a key (by the caller or the environment) and a database, the
+    factory writes nothing: no secret_key file, no instance folder, nothing
+    in the directory it runs from."""
+    instance = tmp_path / "instance"
+    monkeypatch.setenv("LANES_INSTANCE_PATH", str(instance))
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    app = create_app({"SECRET_KEY": "given", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert app.config["SECRET_KEY"] == "given"
+    monkeypatch.setenv("SECRET_KEY", "from-env")
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'elsewhere.db'}")
+    assert create_app().config["SECRET_KEY"] == "from-env"
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_migration_command_creates_nothing_where_it_runs(tmp_path):
+    """``flask db upgrade`` run from any directory writes the database it is
+    told and nothing else: no ./instance, no instance folder."""
+    project = Path(__file__).resolve().parents[1]
+    elsewhere, instance, database = tmp_path / "cwd", tmp_path / "instance", tmp_path / "lanes.db"
+    elsewhere.mkdir()
+    env = {**os.environ, "LANES_INSTANCE_PATH": str(instance), "SECRET_KEY": "from-env",
+           "DATABASE_URL": f"sqlite:///{database}"}
+    done = subprocess.run([sys.executable, "-m", "flask", "--app", str(project / "wsgi.py"), "db", "upgrade"],
+                          cwd=elsewhere, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert database.exists()
+    assert list(elsewhere.iterdir()) == [] and not instance.exists()
