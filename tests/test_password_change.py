@@ -108,3 +108,43 @@ def test_the_page_names_a_weak_password_in_the_users_language(client, login, cre
 
 def test_the_page_needs_a_sign_in(client):
     assert client.get("/account/password").status_code == 302
+
+
+def _post_password_page(client, current, new="Blue-kettle-42"):
+    token = _password_page(client)
+    forget_request_caches()
+    return client.post("/account/password", data={"csrf_token": token, "current_password": current,
+                                                  "new_password": new, "confirm": new})
+
+
+def test_guessing_the_current_password_on_the_page_pauses_like_the_sign_in_page(client, login, create_user):
+    """A stolen session cannot brute-force the current password: wrong ones
+    count as failed sign-ins of the account, and once paused the page refuses
+    even the right one, saying when to retry."""
+    create_user("ann")
+    login("ann")
+    statuses = [_post_password_page(client, f"guess-{n:04d}").status_code for n in range(5)]
+    assert statuses == [422] * 5
+
+    refused = _post_password_page(client, "correct-horse")
+
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "30"
+    assert "登录失败次数过多" in refused.get_data(as_text=True)
+    assert "17:00:30" in refused.get_data(as_text=True)  # Shanghai time
+    forget_request_caches()
+    other = client.application.test_client()
+    assert other.post("/api/v1/auth/token", json={"username": "ann", "password": "correct-horse"}).status_code == 429
+
+
+def test_guessing_the_current_password_through_the_api_is_paused_too(client, create_user, api_token):
+    create_user("ann")
+    token = api_token("ann")
+    for n in range(5):
+        response = client.post(PASSWORD_URL, json={"current_password": f"guess-{n}", "new_password": "Blue-kettle-42"},
+                               headers=_bearer(token))
+        assert response.status_code == 422
+    response = client.post(PASSWORD_URL, json={"current_password": "correct-horse", "new_password": "Blue-kettle-42"},
+                           headers=_bearer(token))
+    assert response.status_code == 429
+    assert response.get_json()["error"]["code"] == "too_many_attempts"
+    assert int(response.headers["Retry-After"]) > 0

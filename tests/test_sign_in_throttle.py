@@ -2,10 +2,17 @@
 sign-ins pause with a growing back-off, 429 with Retry-After, whatever the
 password; the failures are in the database and in the log."""
 import logging
+import threading
 
+import pytest
+from sqlalchemy import func, select
+
+from app.extensions import db
+from app.models import LoginFailure
 from tests.support.logins import csrf_token_from, forget_request_caches
 
 TOKEN_URL = "/api/v1/auth/token"
+GUESSERS = 20
 
 
 def _web_sign_in(client, username, password, address="10.0.0.1"):
@@ -104,3 +111,30 @@ def test_failures_older_than_the_window_no_longer_count(client, create_user, fro
         _api_sign_in(client, "gm", f"guess-{n}")
     frozen_clock.advance(hours=1, seconds=1)
     assert _api_sign_in(client, "gm", "correct-horse").status_code == 201
+
+
+@pytest.mark.postgresql_only
+def test_wrong_passwords_sent_at_the_same_moment_get_no_more_than_the_allowance(committed_app):
+    """Checking the count and recording a failure are one turn per account:
+    twenty guesses sent at once still get only five looks at the password."""
+    from app.services import accounts
+
+    with committed_app.app_context():
+        accounts.create_user("gm", "correct-horse")
+        db.session.remove()
+    barrier, statuses = threading.Barrier(GUESSERS), []
+
+    def guess(n):
+        client = committed_app.test_client()
+        barrier.wait(timeout=30)
+        statuses.append(_api_sign_in(client, "gm", f"guess-{n:04d}", address=f"10.9.0.{n}").status_code)
+
+    threads = [threading.Thread(target=guess, args=(n,)) for n in range(GUESSERS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(statuses) == [401] * 5 + [429] * (GUESSERS - 5), statuses
+    with committed_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(LoginFailure)) == 5
+        db.session.remove()

@@ -55,8 +55,10 @@ class PasswordChangeSchema(Schema):
 @blp.doc(security=[{"bearerAuth": []}])
 def change_password(body):
     """Change your password: every web session and every other token of yours ends;
-    the token sent keeps working. 422 names ``current_password`` or ``new_password``."""
-    accounts.change_password(current_user(), body["current_password"], body["new_password"], keep_token=bearer_token())
+    the token sent keeps working. 422 names ``current_password`` or ``new_password``; a wrong
+    current password counts toward the sign-in pause (429 with Retry-After)."""
+    accounts.change_password(current_user(), body["current_password"], body["new_password"],
+                             address=request.remote_addr, keep_token=bearer_token())
 
 
 @blp.get("/me")

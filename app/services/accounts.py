@@ -173,15 +173,33 @@ def list_users() -> list[User]:
     return list(db.session.scalars(select(User).order_by(User.username)))
 
 
-@use_case
-def change_password(user: User, current_password: str, new_password: str, *, keep_token: str | None = None) -> None:
+def change_password(user: User, current_password: str, new_password: str, *, address: str = "",
+                    keep_token: str | None = None) -> None:
     """Give ``user`` a new password. Every other way in ends: all web
     sessions (the caller signs its own in again) and every API token but
-    ``keep_token``, the one the change was asked with. Raises
+    ``keep_token``, the one the change was asked with. A wrong current
+    password counts as a failed sign-in of the account from ``address``
+    (recorded and committed first), so a stolen session cannot guess it
+    faster than the sign-in page allows. Raises TooManyAttempts while the
+    account or the address is paused (the password is not looked at),
     ValidationFailed naming ``current_password`` (wrong) or ``new_password``
     (refused by the password policy, or unchanged)."""
-    if not check_password_hash(user.password_hash, current_password or ""):
+    if not _current_password_holds(user, current_password, address):
         raise ValidationFailed.for_fields({"current_password": ["Wrong password."]})
+    _set_password(user, current_password, new_password, keep_token)
+
+
+@use_case
+def _current_password_holds(user: User, current_password: str, address: str) -> bool:
+    login_throttle.refuse_while_paused(user.username, address)
+    if check_password_hash(user.password_hash, current_password or ""):
+        return True
+    login_throttle.record_failure(user.username, address)
+    return False
+
+
+@use_case
+def _set_password(user: User, current_password: str, new_password: str, keep_token: str | None) -> None:
     weak = password_policy.problems(new_password, user.username)
     if not weak and new_password == current_password:
         weak = ["Choose a password different from the current one."]

@@ -20,7 +20,7 @@ class LoginForm(FlaskForm):
     password = PasswordField(lazy_gettext("Password"), validators=[DataRequired(), Length(max=256)])
 
 
-def _local_time_in(seconds: int) -> str:
+def local_time_in(seconds: int) -> str:
     """The business-time clock reading ``seconds`` from now, to the second."""
     return (clock.now() + timedelta(seconds=seconds)).astimezone(clock.business_timezone()).strftime("%H:%M:%S")
 
@@ -41,7 +41,7 @@ def login():
             user = accounts.sign_in(form.username.data, form.password.data, request.remote_addr)
         except TooManyAttempts as exc:
             form.password.errors.append(gettext("Too many failed sign-ins. Try again after %(time)s.",
-                                                time=_local_time_in(exc.retry_after)))
+                                                time=local_time_in(exc.retry_after)))
             return render_template("login.html", form=form), 429, exc.headers
         except AuthenticationFailed:
             form.password.errors.append(gettext("Wrong username or password."))

@@ -1,14 +1,15 @@
 """Changing one's own password."""
-from flask import flash, redirect, render_template, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext, lazy_gettext
 from flask_login import current_user, login_required, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from app.errors import ValidationFailed
+from app.errors import TooManyAttempts, ValidationFailed
 from app.services import accounts, password_policy, sessions
 from app.web import bp
+from app.web.auth import local_time_in
 
 # The services' English reasons, in the page's language.
 _READABLE = {
@@ -38,7 +39,12 @@ def change_password():
     if form.validate_on_submit():
         user = current_user._get_current_object()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            accounts.change_password(user, form.current_password.data, form.new_password.data,
+                                     address=request.remote_addr)
+        except TooManyAttempts as exc:
+            form.current_password.errors.append(gettext("Too many failed sign-ins. Try again after %(time)s.",
+                                                        time=local_time_in(exc.retry_after)))
+            return render_template("password.html", form=form, min_length=password_policy.MIN_LENGTH), 429, exc.headers
         except ValidationFailed as exc:
             for name, messages in exc.details["fields"].items():
                 getattr(form, name).errors.extend(str(_READABLE.get(message, message)) for message in messages)
