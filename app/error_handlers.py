@@ -1,10 +1,15 @@
-"""Every error, in one place: a JSON body under /api/, a readable page elsewhere.
+"""Every error, in one place: a JSON body under /api/, a readable page in the
+reader's language elsewhere.
 
 API body: ``{"error": {"code": "snake_case", "message": "...", "details": {...}}}``.
+The page never shows the English text of an exception: its headline and
+explanation come from the status (``templates/error.html``), a service
+error's sentence from its code, and field messages are made readable.
 """
 import logging
 
 from flask import jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from app.errors import LanesError
@@ -16,15 +21,29 @@ def _wants_json() -> bool:
     return request.path.startswith("/api/")
 
 
+def _page(status: int, code: str, details: dict, message: str | None = None):
+    from app.web.auth import local_time_in
+    from app.web.field_messages import error_text, readable_fields
+
+    retry_after = details.get("retry_after")
+    return render_template(
+        "error.html", status=status, code=code, message=message or error_text(code) or None,
+        fields=readable_fields(details.get("fields") or {}),
+        retry_at=local_time_in(retry_after) if isinstance(retry_after, int) else None,
+        max_mib=(request.max_content_length or 0) // (1024 * 1024)), status
+
+
 def _respond(status: int, code: str, message: str, details: dict):
     if _wants_json():
         response = jsonify({"error": {"code": code, "message": message, "details": details}})
         response.status_code = status
         return response
-    return render_template("error.html", status=status, code=code, message=message, details=details), status
+    return _page(status, code, details)
 
 
 def _code_for(exc: HTTPException) -> str:
+    if isinstance(exc, CSRFError):
+        return "csrf_failed"
     return (exc.name or "error").lower().replace(" ", "_").replace("'", "")
 
 
@@ -50,7 +69,10 @@ def handle_lanes_error(exc: LanesError):
 def handle_http_exception(exc: HTTPException):
     if exc.code == 422 and _wants_json():
         return _respond(422, "validation_failed", "Some fields are invalid.", _details_of(exc))
-    return _respond(exc.code or 500, _code_for(exc), exc.description or exc.name, _details_of(exc))
+    response = make_response(_respond(exc.code or 500, _code_for(exc), exc.description or exc.name, _details_of(exc)))
+    if exc.code == 405 and getattr(exc, "valid_methods", None):
+        response.headers["Allow"] = ", ".join(exc.valid_methods)
+    return response
 
 
 def handle_unexpected(exc: Exception):

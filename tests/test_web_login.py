@@ -43,7 +43,7 @@ def test_post_without_csrf_token_is_rejected(client, create_user):
     create_user("ann")
     response = client.post("/login", data={"username": "ann", "password": "correct-horse"})
     assert response.status_code == 400
-    assert "CSRF" in response.get_data(as_text=True)
+    assert "表单已过期" in response.get_data(as_text=True)  # the refusal, in the reader's language
     assert client.get("/").status_code == 302
 
 
