@@ -37,6 +37,9 @@ def build_config() -> dict:
         # A signed-in page session ends this long after signing in, whatever the browser keeps.
         "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))),
+        # A form's CSRF token lasts as long as its session (not Flask-WTF's hour): a page left open over
+        # lunch can still be sent; an ended session is handled by app/web/expired_sessions.py.
+        "WTF_CSRF_TIME_LIMIT": int(float(os.environ.get("SESSION_LIFETIME_HOURS", "12")) * 3600),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(16 * 1024 * 1024))),
         # Working calendar for task due dates; e-mail for notifications.

@@ -69,6 +69,12 @@ def handle_lanes_error(exc: LanesError):
 def handle_http_exception(exc: HTTPException):
     if exc.code == 422 and _wants_json():
         return _respond(422, "validation_failed", "Some fields are invalid.", _details_of(exc))
+    if isinstance(exc, CSRFError) and not _wants_json():
+        from app.web.expired_sessions import after_csrf_failure
+
+        recovered = after_csrf_failure()  # a form from an ended session: kept, and the person sent on
+        if recovered is not None:
+            return recovered
     response = make_response(_respond(exc.code or 500, _code_for(exc), exc.description or exc.name, _details_of(exc)))
     if exc.code == 405 and getattr(exc, "valid_methods", None):
         response.headers["Allow"] = ", ".join(exc.valid_methods)

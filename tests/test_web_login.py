@@ -40,10 +40,14 @@ def test_inactive_user_cannot_sign_in(ctx, login, create_user):
 
 
 def test_post_without_csrf_token_is_rejected(client, create_user):
+    """The sign-in page open too long (or its cookie gone) is shown again,
+    the username kept, the password not, and a word why, in the reader's language."""
     create_user("ann")
     response = client.post("/login", data={"username": "ann", "password": "correct-horse"})
     assert response.status_code == 400
-    assert "表单已过期" in response.get_data(as_text=True)  # the refusal, in the reader's language
+    page = response.get_data(as_text=True)
+    assert "登录页面打开时间过长，请重新登录。" in page
+    assert 'value="ann"' in page and "correct-horse" not in page
     assert client.get("/").status_code == 302
 
 

@@ -34,6 +34,7 @@ def _navigation():
 
 def init_app(app):
     from app import i18n
+    from app.web import expired_sessions
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, start, task_page  # noqa: F401  (routes attach to bp)
 
     from app import clock
@@ -46,4 +47,5 @@ def init_app(app):
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext
+    login_manager.unauthorized_handler(expired_sessions.sign_in_first)
     app.register_blueprint(bp)

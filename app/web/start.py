@@ -5,6 +5,7 @@ would be refused."""
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.errors import Forbidden, ValidationFailed
 from app.services import deployment, instances
@@ -12,6 +13,7 @@ from app.services.permissions import READ_ONLY_ROLE
 from app.web import bp
 from app.web.attachments import AttachmentStore
 from app.web.catalogue_areas import group_by_area
+from app.web.expired_sessions import take_kept_form
 from app.web.field_messages import error_text, readable_fields
 from app.web.form_fields import build_fields, form_errors
 from app.web.form_input import parse_form
@@ -58,6 +60,10 @@ def start_form(key: str):
     definition = _definition(key)
     if not instances.may_start(definition, current_user):
         return _refused("not_a_starter")
+    kept = take_kept_form()  # typed before the session ended: shown again, not sent
+    if kept:
+        return _render(definition, parse_form(definition.form_schema(definition.start_form), kept, MultiDict(),
+                                              AttachmentStore()), kept.get("business_key", ""))
     return _render(definition, {})
 
 

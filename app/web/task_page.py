@@ -3,12 +3,14 @@ form; submitting it completes the task."""
 from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.services import inbox as inbox_service
 from app.services import tasks
 from app.web import bp
 from app.web.attachments import AttachmentStore
+from app.web.expired_sessions import take_kept_form
 from app.web.field_messages import error_text, readable_fields
 from app.web.form_fields import build_fields, form_errors
 from app.web.form_input import parse_form
@@ -38,7 +40,8 @@ def _render(page, values: dict, errors: dict | None = None, status: int = 200, p
 def task(task_id: int):
     page = inbox_service.task_page(task_id, current_user)
     schema = page.task.instance.definition.form_schema(page.task.form_key)
-    return _render(page, _prefill(page, schema))
+    kept = take_kept_form()  # typed before the session ended: shown again, not sent
+    return _render(page, parse_form(schema, kept, MultiDict(), AttachmentStore()) if kept else _prefill(page, schema))
 
 
 @bp.post("/tasks/<int(max=2147483647):task_id>")
