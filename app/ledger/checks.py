@@ -250,12 +250,17 @@ def employee_advances() -> dict:
 
 def order_line_prices() -> dict:
     """9. Every blue order line has a price item valid on the order date (or
-    an approved manual price); every red line references its original."""
+    an approved manual price); every red line references its original. A
+    line saved unpriced (询不到价格) is allowed only on an order no review
+    ever approved: it can be saved, not approved."""
     violations = []
-    rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date)
+    rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date,
+                                     SalesOrder.approved_at)
                               .join(SalesOrder).outerjoin(PriceItem, SalesOrderLine.price_item_id == PriceItem.id))
-    for line, number, kind, on in rows:
-        if kind == "red":
+    for line, number, kind, on, approved_at in rows:
+        if not line.priced:
+            ok = approved_at is None and kind == "blue"
+        elif kind == "red":
             ok = line.original_line_id is not None
         elif line.price_override_by_id is not None:
             ok = True

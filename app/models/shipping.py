@@ -15,7 +15,9 @@ from app.models.types import ScaledDecimal, UTCDateTime, utcnow
 
 class ShippingNote(Posted, db.Model):
     """A draft until its goods leave the warehouse (``post_outbound``), then
-    posted and frozen except for the shipment-ledger registration."""
+    posted and frozen except for the shipment-ledger registration. It keeps
+    what the billing clerk set (transport mode, delivery address, in-city or
+    out-of-town route) and the QC certificate the order clerk attached."""
 
     __tablename__ = "shipping_note"
     __mutable_columns__ = frozenset({"registered_at", "tracking_number"})
@@ -30,6 +32,12 @@ class ShippingNote(Posted, db.Model):
     posted_key: Mapped[str | None] = mapped_column(String(160), unique=True)
     registered_at: Mapped[object | None] = mapped_column(UTCDateTime)
     tracking_number: Mapped[str | None] = mapped_column(String(64))
+    transport_mode: Mapped[str | None] = mapped_column(String(32))
+    delivery_address: Mapped[str | None] = mapped_column(String(255))
+    route: Mapped[str | None] = mapped_column(String(16))  # city (市内) | out_of_town (外埠)
+    qc_certificate_no: Mapped[str | None] = mapped_column(String(64))
+    qc_certificate_name: Mapped[str | None] = mapped_column(String(200))
+    qc_certificate_sha256: Mapped[str | None] = mapped_column(String(64))
     source_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 

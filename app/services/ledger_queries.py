@@ -112,14 +112,16 @@ def _columns(row, *names) -> dict:
 
 
 def _order(o: SalesOrder) -> dict:
-    return {**_columns(o, "number", "kind", "status", "order_date", "region", "contract_number", "net", "tax", "gross"),
-            "customer": o.customer.code,
+    return {**_columns(o, "number", "kind", "status", "order_date", "region", "contract_number", "delivery_place",
+                       "delivery_date", "acceptance_terms", "settlement_terms", "net", "tax", "gross"),
+            "customer": o.customer.code, "approved_by": o.approved_by.display_name if o.approved_by else None,
             "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross", "qty_delivered",
-                                  "qty_invoiced", "qty_returned"), "material": line.material.code} for line in o.lines]}
+                                  "qty_invoiced", "qty_returned", "priced"), "material": line.material.code} for line in o.lines]}
 
 
 def _note(n: ShippingNote) -> dict:
-    return {**_columns(n, "number", "status", "ship_date", "posted_date", "tracking_number"), "order": n.order.number,
+    return {**_columns(n, "number", "status", "ship_date", "posted_date", "tracking_number", "route", "transport_mode",
+                       "delivery_address", "qc_certificate_no"), "order": n.order.number,
             "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": _text(line.qty)} for line in n.lines]}
 
 
