@@ -64,7 +64,8 @@ class SalesOrder(Posted, db.Model):
 class SalesOrderLine(Posted, db.Model):
     """One line: signed qty (negative on red lines), the frozen unit price and
     the price item/rule it came from, VAT split. ``qty_delivered``,
-    ``qty_invoiced`` (net of red invoices) and ``qty_returned`` are running
+    ``qty_invoiced`` (net of red invoices), ``qty_returned`` and ``qty_lost``
+    (transit loss on signed receipts) are running
     totals of later documents (blue lines only), the only columns that move.
     ``priced`` False: no price could be found (询不到价格); the line is saved
     at a zero price and its order cannot be approved until it is remade with
@@ -72,7 +73,7 @@ class SalesOrderLine(Posted, db.Model):
 
     __tablename__ = "sales_order_line"
     __table_args__ = (UniqueConstraint("order_id", "line_no"),)
-    __mutable_columns__ = frozenset({"qty_delivered", "qty_invoiced", "qty_returned"})
+    __mutable_columns__ = frozenset({"qty_delivered", "qty_invoiced", "qty_returned", "qty_lost"})
 
     id: Mapped[int] = mapped_column(primary_key=True)
     order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), index=True)
@@ -94,6 +95,7 @@ class SalesOrderLine(Posted, db.Model):
     qty_delivered: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
     qty_invoiced: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
     qty_returned: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"))
+    qty_lost: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0"), server_default="0")  # transit loss, never invoiced
 
     order: Mapped[SalesOrder] = relationship(back_populates="lines")
     material: Mapped[Material] = relationship()

@@ -76,10 +76,20 @@ def upload(sales, instance, batches=None):
                    {"platform_reference": "ZS-20261203-0007", "batches": batches})
 
 
-def deliver_and_register(sales, instance):
+def received_in_full(instance) -> list[dict]:
+    """The signed receipt's lines when every line arrived whole."""
+    return [{"line_no": line["line_no"], "received_qty": float(line["qty"])} for line in instance.data["note_result"]["lines"]]
+
+
+def deliver(sales, instance, received=None):
     receipt = save_bytes("receipt.jpg", "image/jpeg", b"\xff\xd8\xff signed receipt")
     sales.complete(instance, "Task_DeliverGoods", "driver",
-                   {"delivered_date": "2026-12-03", "receiver_name": "王强", "delivery_receipt": receipt})
+                   {"delivered_date": "2026-12-03", "receiver_name": "王强", "delivery_receipt": receipt,
+                    "received": received if received is not None else received_in_full(instance)})
+
+
+def deliver_and_register(sales, instance):
+    deliver(sales, instance)
     sales.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})
 
 
