@@ -16,6 +16,7 @@ from app.ledger.months import month_bounds
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
     PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, ShippingNote,
+    SignedReceipt,
     User,
 )
 from app.services.queries import _like, lookup
@@ -125,6 +126,13 @@ def _note(n: ShippingNote) -> dict:
             "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": _text(line.qty)} for line in n.lines]}
 
 
+def _signed_receipt(r: SignedReceipt) -> dict:
+    return {**_columns(r, "number", "signed_date", "receiver_name", "loss_borne_by", "loss_cost"),
+            "shipping_note": r.note.number, "customer": r.note.customer.code,
+            "lines": [{**_columns(line, "line_no", "received_qty", "loss_qty", "loss_reason"), "qty": _text(line.shipped_qty),
+                       "material": line.material.code} for line in r.lines]}
+
+
 def _invoice(i: Invoice) -> dict:
     return {**_columns(i, "number", "kind", "invoice_date", "due_date", "net", "tax", "gross"), "customer": i.customer.code,
             "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross"),
@@ -184,6 +192,7 @@ def _adjustment(p: PriceAdjustment) -> dict:
 DOCUMENT_KINDS = {
     "sales_order": (SalesOrder, None, _order),
     "shipping_note": (ShippingNote, "shipping_note", _note),
+    "signed_receipt": (SignedReceipt, "signed_receipt", _signed_receipt),
     "invoice": (Invoice, "invoice", _invoice),
     "receipt": (Receipt, "receipt", _receipt),
     "receipt_reversal": (ReceiptReversal, "receipt_reversal", _red_receipt),

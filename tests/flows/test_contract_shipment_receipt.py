@@ -34,6 +34,11 @@ def test_transit_loss_is_the_companys_and_is_never_invoiced(sales, contract):
     instance = sales.start("contract_shipment", contract(), REP)  # MTR001 × 2, PRT001 × 3
     _to_delivery(sales, instance)
     deliver(sales, instance, [{"line_no": 1, "received_qty": 2}, {"line_no": 2, "received_qty": 2, "loss_reason": "运输破损"}])
+    from app.services.task_view import shown_items
+
+    shown = {item.key: item for item in shown_items(sales.task(instance, "Task_RegisterShipment"))}
+    receipt = shown["receipt_result"].document  # the ledger's document, read back for the order clerk
+    assert receipt["facts"]["receiver_name"] == "王强" and [Decimal(line["loss_qty"]) for line in receipt["lines"]] == [0, 1]
     sales.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})
     upload(sales, instance)
     assert instance.status is InstanceStatus.completed
