@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
+from app.ledger.balances import line_open_qty
 from app.ledger.invoicing import invoiceable_qty
 from app.models import InstanceStatus, LedgerEntry, SignedReceipt, StockMovement
 from app.services.attachments import save_bytes
@@ -52,6 +53,7 @@ def test_transit_loss_is_the_companys_and_is_never_invoiced(sales, contract):
     mtr, prt = order.lines
     assert (prt.qty_delivered, prt.qty_lost, invoiceable_qty(prt)) == (Decimal(3), Decimal(1), Decimal(2))
     assert invoiceable_qty(mtr) == Decimal(2)
+    assert line_open_qty(prt) == Decimal(2)  # the credit exposure counts what will be invoiced, not the loss
     # its cost moves from cost of sales to transit loss, at the cost the outbound posted
     unit_cost = db.session.scalar(select(StockMovement.unit_cost).where(StockMovement.order_line_id == prt.id))
     entries = db.session.scalars(select(LedgerEntry).where(LedgerEntry.source_type == "signed_receipt",
