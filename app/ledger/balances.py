@@ -89,8 +89,9 @@ def customer_advances_total(customer_id: int) -> Decimal:
 
 def line_open_qty(line: SalesOrderLine) -> Decimal:
     """Ordered, not yet invoiced and not cancelled by a return: qty − returned
-    − net invoiced (a return first reduces the uninvoiced quantity)."""
-    return max(line.qty - line.qty_returned - line.qty_invoiced, Decimal(0))
+    − net invoiced (a return first reduces the uninvoiced quantity) − lost in
+    transit (the company's loss, never invoiced)."""
+    return max(line.qty - line.qty_returned - line.qty_lost - line.qty_invoiced, Decimal(0))
 
 
 def ordered_not_invoiced(customer_id: int, *, extra_order_id: int | None = None) -> Decimal:

@@ -12,7 +12,7 @@ from app.ledger.months import month_bounds
 from app.ledger.pricing import rule_problems
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
-    ShippingNote, StockMovement,
+    ShippingNote, SignedReceiptLine, StockMovement,
 )
 
 ZERO = Decimal("0")
@@ -93,17 +93,21 @@ def customer_balances() -> dict:
 
 def order_line_quantities() -> dict:
     """5. Per order line: returned ≤ delivered ≤ ordered; invoiced ≤
-    delivered − returned; each running total equals its documents."""
+    delivered − returned − lost in transit; each running total equals its
+    documents."""
     delivered = _sums(select(StockMovement.order_line_id, -func.sum(StockMovement.qty))
                       .where(StockMovement.kind == "outbound").group_by(StockMovement.order_line_id))
     returned = _sums(select(SalesOrderLine.original_line_id, -func.sum(SalesOrderLine.qty))
                      .where(SalesOrderLine.original_line_id.is_not(None)).group_by(SalesOrderLine.original_line_id))
     invoiced = _sums(select(InvoiceLine.order_line_id, func.sum(InvoiceLine.qty)).group_by(InvoiceLine.order_line_id))
+    lost = _sums(select(SignedReceiptLine.order_line_id, func.sum(SignedReceiptLine.loss_qty))
+                 .group_by(SignedReceiptLine.order_line_id))
     violations = []
     lines = db.session.execute(select(SalesOrderLine, SalesOrder.number).join(SalesOrder).where(SalesOrder.kind == "blue"))
     for line, number in lines:
         ok = (ZERO <= line.qty_returned <= line.qty_delivered <= line.qty
-              and ZERO <= line.qty_invoiced <= line.qty_delivered - line.qty_returned
+              and ZERO <= line.qty_invoiced <= line.qty_delivered - line.qty_returned - line.qty_lost
+              and ZERO <= line.qty_lost <= line.qty_delivered and line.qty_lost == lost.get(line.id, ZERO)
               and line.qty_delivered == delivered.get(line.id, ZERO) and line.qty_returned == returned.get(line.id, ZERO)
               and line.qty_invoiced == invoiced.get(line.id, ZERO))
         if not ok:
@@ -250,12 +254,17 @@ def employee_advances() -> dict:
 
 def order_line_prices() -> dict:
     """9. Every blue order line has a price item valid on the order date (or
-    an approved manual price); every red line references its original."""
+    an approved manual price); every red line references its original. A
+    line saved unpriced (询不到价格) is allowed only on an order no review
+    ever approved: it can be saved, not approved."""
     violations = []
-    rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date)
+    rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date,
+                                     SalesOrder.approved_at)
                               .join(SalesOrder).outerjoin(PriceItem, SalesOrderLine.price_item_id == PriceItem.id))
-    for line, number, kind, on in rows:
-        if kind == "red":
+    for line, number, kind, on, approved_at in rows:
+        if not line.priced:
+            ok = approved_at is None and kind == "blue"
+        elif kind == "red":
             ok = line.original_line_id is not None
         elif line.price_override_by_id is not None:
             ok = True

@@ -60,7 +60,7 @@ def release_hold(order: SalesOrder, approver, reason: str | None, source_key: st
     override = CreditOverride(order=order, approved_by=approver, approver_role=role, exposure=position["exposure"],
                               credit_limit=position["limit"], reason=reason, source_key=source_key, created_at=clock.now())
     db.session.add(override)
-    order.status = "approved"
+    order.status = "approved" if order.approved_at is not None else "draft"  # a draft still waits for its review
     db.session.flush()
     return override
 

@@ -19,8 +19,9 @@ from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def invoiceable_qty(line: SalesOrderLine) -> Decimal:
-    """Delivered, not returned, not yet invoiced."""
-    return line.qty_delivered - line.qty_returned - line.qty_invoiced
+    """Delivered, not returned, not lost in transit (the company's loss,
+    on a signed receipt), not yet invoiced."""
+    return line.qty_delivered - line.qty_returned - line.qty_lost - line.qty_invoiced
 
 
 def _post_invoice(invoice: Invoice, contract_number: str | None) -> Receivable:

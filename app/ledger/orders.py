@@ -38,8 +38,38 @@ def line_by_no(order: SalesOrder, line_no) -> SalesOrderLine:
     raise BusinessRuleViolation("unknown_line", f"Order {order.number} has no line {line_no}.", field="lines")
 
 
+TERM_FIELDS = ("delivery_place", "delivery_date", "acceptance_terms", "settlement_terms")
+
+
+def _terms(terms: dict | None) -> dict:
+    """The delivery terms of the 交货单, checked: texts of at most 255
+    characters, the date ISO. Raises BusinessRuleViolation ``invalid_terms``."""
+    checked = {}
+    for key, value in (terms or {}).items():
+        if key not in TERM_FIELDS:
+            raise BusinessRuleViolation("invalid_terms", f"{key!r} is not a delivery term.", field=key)
+        if value in (None, ""):
+            continue
+        if key == "delivery_date":
+            checked[key] = parse_date(value, key)
+        elif not isinstance(value, str) or len(value.strip()) > 255:
+            raise BusinessRuleViolation("invalid_terms", f"{key} must be a text of at most 255 characters.", field=key)
+        else:
+            checked[key] = value.strip()
+    return checked
+
+
+def _price_or_none(customer: Customer, material, on: date_type, qty):
+    try:
+        return resolve_price(customer, material, on, qty)
+    except BusinessRuleViolation as problem:
+        if problem.code == "no_price":
+            return None
+        raise
+
+
 def create_order(customer: Customer, lines: list[dict], *, on: date_type, source_key: str, contract_number: str | None = None,
-                 created_by_id: int | None = None) -> SalesOrder:
+                 created_by_id: int | None = None, draft: bool = False, terms: dict | None = None) -> SalesOrder:
     """Create a blue order (flushes). Each line {"material", "qty"} is priced
     by the matching rules, or {"unit_price", "price_approved_by"} for a
     manual price somebody approved; the price and its origin are frozen.
@@ -47,7 +77,14 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     "held". Posts nothing to the ledger (an order is a commitment, not a
     transaction). Raises BusinessRuleViolation ``empty_order``,
     ``contract_customer``, ``contract_expired``, ``contract_cap_exceeded``,
-    ``invalid_quantity``, ``no_price``, ``unknown_material``."""
+    ``invalid_quantity``, ``no_price``, ``unknown_material``, ``invalid_terms``.
+
+    ``draft``: the order waits for its review (``approve_order``) and a
+    line no price is found for is saved anyway, flagged unpriced at a zero
+    price (NC: 询不到价格的可以保存，不能审核). Otherwise the maker's
+    saving approves it and a missing price refuses the whole order.
+    ``terms``: the delivery terms (TERM_FIELDS) kept with the order."""
+    kept_terms = _terms(terms)
     if not lines:
         raise BusinessRuleViolation("empty_order", "An order needs at least one line.", field="lines")
     built = []
@@ -63,20 +100,25 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
             unit_price, inclusive, item, rule = round_price(entry["unit_price"]), bool(entry.get("tax_inclusive", True)), None, None
         else:
             approver = None
-            price = resolve_price(customer, material, on, qty)
-            unit_price, inclusive, item, rule = price.unit_price, price.tax_inclusive, price.item, price.rule
+            price = _price_or_none(customer, material, on, qty) if draft else resolve_price(customer, material, on, qty)
+            if price is None:
+                unit_price, inclusive, item, rule = ZERO, True, None, None
+            else:
+                unit_price, inclusive, item, rule = price.unit_price, price.tax_inclusive, price.item, price.rule
         amounts = line_amounts(qty, unit_price, material.tax_rate, tax_inclusive=inclusive)
         built.append(SalesOrderLine(
             line_no=number, material=material, unit=material.unit, qty=qty, unit_price=unit_price, tax_inclusive=inclusive,
             tax_rate=material.tax_rate, net=amounts.net, tax=amounts.tax, gross=amounts.gross, price_item=item, price_rule=rule,
-            price_override_by_id=approver.id if approver else None))
+            price_override_by_id=approver.id if approver else None, priced=bool(approver) or price is not None))
     totals = document_totals(built)
     check_order_against_contract(customer, contract_number, totals.gross, on)
     salesperson_id, region = attribution(customer, on)
     order = SalesOrder(number=next_number(SalesOrder, "SO", on), kind="blue", customer=customer,
                        salesperson_id=salesperson_id, region=region, contract_number=contract_number,
-                       order_date=on, status="approved", net=totals.net, tax=totals.tax, gross=totals.gross,
-                       source_key=source_key, created_by_id=created_by_id, created_at=clock.now(), lines=built)
+                       order_date=on, status="draft" if draft else "approved", net=totals.net, tax=totals.tax,
+                       gross=totals.gross, source_key=source_key, created_by_id=created_by_id, created_at=clock.now(),
+                       approved_by_id=None if draft else created_by_id, approved_at=None if draft else clock.now(),
+                       lines=built, **kept_terms)
     db.session.add(order)
     db.session.flush()
     position = credit_position(customer, order=order)
@@ -94,24 +136,70 @@ def order_result(order: SalesOrder) -> dict:
         "order_no": order.number, "status": order.status, "held": order.status == "held", "hold_reason": order.hold_reason,
         "net": money_str(order.net), "tax": money_str(order.tax), "gross": money_str(order.gross),
         "exposure": money_str(position["exposure"]), "credit_limit": money_str(position["limit"]),
+        "unpriced_lines": [line.line_no for line in order.lines if not line.priced],
         "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": qty_str(line.qty, line.material.qty_scale),
-                   "unit_price": str(line.unit_price), "gross": money_str(line.gross)} for line in order.lines],
+                   "unit_price": str(line.unit_price), "gross": money_str(line.gross), "priced": line.priced}
+                  for line in order.lines],
     }
 
 
 @action("ledger.create_sales_order")
 def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: str | None = None,
-                       contract_number: str | None = None) -> dict:
+                       contract_number: str | None = None, draft: bool = False, delivery_place: str | None = None,
+                       delivery_date: str | None = None, acceptance_terms: str | None = None,
+                       settlement_terms: str | None = None) -> dict:
     """F01/F02: make a sales order for ``customer`` from ``lines``
     [{"material", "qty", optional "unit_price" + "price_approved_by"}] on
     ``date`` (ISO, default today). Result: {"order_no", "status", "held",
     "hold_reason", "net", "tax", "gross", "exposure", "credit_limit", "lines"}.
     A held order is a result, not an error: the diagram routes it to an
-    override. Idempotent per call. Raises (as results) ``unknown_customer``,
-    ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``."""
+    override. ``draft`` (F01): saved for its review, unpriced lines flagged
+    in ``unpriced_lines`` instead of refused. The delivery terms are kept on
+    the order. Idempotent per call. Raises (as results) ``unknown_customer``,
+    ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``,
+    ``invalid_terms``."""
+    terms = {"delivery_place": delivery_place, "delivery_date": delivery_date, "acceptance_terms": acceptance_terms,
+             "settlement_terms": settlement_terms}
     return order_result(posted_once(SalesOrder, call.idempotency_key, lambda: create_order(
         refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
-        contract_number=contract_number, created_by_id=call.actor_id)))
+        contract_number=contract_number, created_by_id=call.actor_id, draft=bool(draft), terms=terms)))
+
+
+def approve_order(order: SalesOrder, *, approved_by_id: int | None) -> SalesOrder:
+    """The review approves a draft order (flushes): status "approved", who
+    and when recorded. Posts nothing. Approving an approved order again
+    changes nothing. Raises BusinessRuleViolation ``order_cancelled``,
+    ``order_on_hold``, ``unpriced_line`` (naming the lines without a price,
+    field ``lines``), ``not_draft`` (closed or red)."""
+    if order.status == "cancelled":
+        raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
+    if order.status == "held":
+        raise BusinessRuleViolation("order_on_hold", f"Order {order.number} is held for credit: {order.hold_reason}.")
+    if order.status == "approved":
+        return order
+    if order.status != "draft" or order.kind != "blue":
+        raise BusinessRuleViolation("not_draft", f"Order {order.number} is {order.status}, not a draft.")
+    unpriced = [line for line in order.lines if not line.priced]
+    if unpriced:
+        named = "、".join(f"第{line.line_no}行 {line.material.code}" for line in unpriced)
+        raise BusinessRuleViolation("unpriced_line", f"订单 {order.number} 有询不到价格的行：{named}；补录价格后重新制单。",
+                                    {"lines": [line.line_no for line in unpriced]}, field="lines")
+    order.status, order.approved_by_id, order.approved_at = "approved", approved_by_id, clock.now()
+    db.session.flush()
+    return order
+
+
+@action("ledger.approve_sales_order")
+def approve_sales_order(call: ActionCall, *, order: str) -> dict:
+    """F01 订单审核: the reviewer's approval makes the draft ``order``
+    approved, in the name of whoever completed the review (never a form's
+    word). Result as ``create_sales_order``'s plus "approved_by". Safe to
+    repeat. Raises ``unknown_order``, ``not_this_request``,
+    ``order_cancelled``, ``order_on_hold``, ``unpriced_line``, ``not_draft``."""
+    found = order_by_number(order)
+    ensure_of_this_request(call, found, kind="order")
+    approve_order(found, approved_by_id=call.actor_id)
+    return {**order_result(found), "approved_by": found.approved_by.username if found.approved_by else None}
 
 
 def release_prepaid(order: SalesOrder) -> bool:
@@ -124,7 +212,7 @@ def release_prepaid(order: SalesOrder) -> bool:
     if order.status == "cancelled":
         raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
     if order.status == "held" and not credit_position(order.customer, order=order)["over"]:
-        order.status = "approved"
+        order.status = "approved" if order.approved_at is not None else "draft"
         db.session.flush()
     return order.status != "held"
 

@@ -56,15 +56,42 @@ def pending_qty(order_line_id: int) -> Decimal:
     return Decimal(value) if value is not None else Decimal(0)
 
 
-def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_type, source_key: str) -> ShippingNote:
+TRANSPORT_MODES = ("own_truck", "logistics", "courier", "customer_pickup")
+ROUTES = ("city", "out_of_town")  # 市内 | 外埠
+
+
+def delivery_details(transport_mode: str | None, delivery_address: str | None, route: str | None) -> dict:
+    """The delivery details of a note, checked; all three or none (a note
+    made outside F01). Raises BusinessRuleViolation ``invalid_delivery``
+    naming the field."""
+    if transport_mode is None and delivery_address is None and route is None:
+        return {}
+    if transport_mode not in TRANSPORT_MODES:
+        raise BusinessRuleViolation("invalid_delivery", f"Transport mode must be one of {', '.join(TRANSPORT_MODES)}.",
+                                    field="transport_mode")
+    if route not in ROUTES:
+        raise BusinessRuleViolation("invalid_delivery", f"Route must be one of {', '.join(ROUTES)}.", field="route")
+    address = (delivery_address or "").strip() if isinstance(delivery_address, str) else ""
+    if not address or len(address) > 255:
+        raise BusinessRuleViolation("invalid_delivery", "The delivery address is required (at most 255 characters).",
+                                    field="delivery_address")
+    return {"transport_mode": transport_mode, "delivery_address": address, "route": route}
+
+
+def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_type, source_key: str,
+                       delivery: dict | None = None) -> ShippingNote:
     """A draft shipping note for ``order`` (flushes): ``lines`` [{"line_no",
-    "qty"}], default everything not yet delivered or on another note. Raises
-    BusinessRuleViolation ``order_on_hold``, ``credit_hold`` (second credit
-    check), ``red_order``, ``order_cancelled``, ``over_delivery``, ``nothing_to_ship``."""
+    "qty"}], default everything not yet delivered or on another note;
+    ``delivery`` as ``delivery_details`` returns it. Raises
+    BusinessRuleViolation ``order_not_approved`` (a draft order waits for
+    its review), ``order_on_hold``, ``credit_hold`` (second credit check),
+    ``red_order``, ``order_cancelled``, ``over_delivery``, ``nothing_to_ship``."""
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "A red order is executed by its return, not shipped.")
     if order.status == "cancelled":
         raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
+    if order.status == "draft":
+        raise BusinessRuleViolation("order_not_approved", f"Order {order.number} is a draft: its review has not approved it.")
     require_credit_for_shipment(order)
     wanted = []
     if lines:
@@ -81,7 +108,7 @@ def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_
             raise BusinessRuleViolation("over_delivery", f"Line {line.line_no}: {qty} exceeds what is left to ship.",
                                         {"line_no": line.line_no}, field="lines")
     note = ShippingNote(number=next_number(ShippingNote, "SN", on), order=order, customer_id=order.customer_id, ship_date=on,
-                        status="draft", source_key=source_key, created_at=clock.now(),
+                        status="draft", source_key=source_key, created_at=clock.now(), **(delivery or {}),
                         lines=[ShippingLine(line_no=i, order_line=line, material_id=line.material_id, qty=qty)
                                for i, (line, qty) in enumerate(wanted, start=1)])
     db.session.add(note)
@@ -142,23 +169,52 @@ def note_by_number(number: str, field: str = "shipping_note") -> ShippingNote:
 
 def _note_result(note: ShippingNote) -> dict:
     return {"shipping_note_no": note.number, "order_no": note.order.number, "status": note.status,
+            "transport_mode": note.transport_mode, "delivery_address": note.delivery_address, "route": note.route,
             "lines": [{"line_no": line.line_no, "order_line_no": line.order_line.line_no,
                        "material": line.material.code, "qty": qty_str(line.qty, line.material.qty_scale)} for line in note.lines]}
 
 
 @action("ledger.create_shipping_note")
-def create_shipping_note(call: ActionCall, *, order: str, lines: list | None = None, date: str | None = None) -> dict:
+def create_shipping_note(call: ActionCall, *, order: str, lines: list | None = None, date: str | None = None,
+                         transport_mode: str | None = None, delivery_address: str | None = None,
+                         route: str | None = None) -> dict:
     """F01: a draft shipping note for ``order`` (``lines`` [{"line_no",
-    "qty"}], default all that is left). Result {"shipping_note_no",
-    "order_no", "status", "lines"}. Idempotent per call. Raises
-    ``order_on_hold``, ``credit_hold``, ``over_delivery``, ``nothing_to_ship``,
-    ``not_this_request``."""
+    "qty"}], default all that is left) with the transport mode, delivery
+    address and route (city 市内 / out_of_town 外埠) the billing clerk set.
+    Result {"shipping_note_no", "order_no", "status", "transport_mode",
+    "delivery_address", "route", "lines"}. Idempotent per call. Raises
+    ``order_not_approved``, ``order_on_hold``, ``credit_hold``,
+    ``over_delivery``, ``nothing_to_ship``, ``invalid_delivery``, ``not_this_request``."""
     def draft() -> ShippingNote:
         found = order_by_number(order)
         ensure_of_this_request(call, found, kind="order")
-        return make_shipping_note(found, lines, on=parse_date(date), source_key=call.idempotency_key)
+        return make_shipping_note(found, lines, on=parse_date(date), source_key=call.idempotency_key,
+                                  delivery=delivery_details(transport_mode, delivery_address, route))
 
     return _note_result(posted_once(ShippingNote, call.idempotency_key, draft))
+
+
+@action("ledger.record_qc_certificate")
+def record_qc_certificate(call: ActionCall, *, shipping_note: str, certificate_no: str, certificate: list | None = None) -> dict:
+    """F01 配发质检单: keep the QC certificate (its number and the scanned
+    file, ``certificate`` [attachment]) on the draft ``shipping_note``, so it is printed and travels with
+    the goods. Posts nothing. Result {"shipping_note_no",
+    "qc_certificate_no"}. Raises ``unknown_shipping_note``,
+    ``not_this_request``, ``already_posted``, ``invalid_certificate``."""
+    note = note_by_number(shipping_note)
+    ensure_of_this_request(call, note, kind="shipping note")
+    number = certificate_no.strip() if isinstance(certificate_no, str) else ""
+    if not number or len(number) > 64:
+        raise BusinessRuleViolation("invalid_certificate", "The QC certificate number is required (at most 64 characters).",
+                                    field="certificate_no")
+    if note.status != "draft":
+        raise BusinessRuleViolation("already_posted", f"Shipping note {note.number} has left the warehouse.")
+    scan = certificate[0] if isinstance(certificate, list) and certificate and isinstance(certificate[0], dict) else {}
+    note.qc_certificate_no = number
+    note.qc_certificate_name = str(scan.get("name") or "")[:200] or None
+    note.qc_certificate_sha256 = str(scan.get("sha256") or "")[:64] or None
+    db.session.flush()
+    return {"shipping_note_no": note.number, "qc_certificate_no": note.qc_certificate_no}
 
 
 @action("ledger.post_outbound")

@@ -16,6 +16,7 @@ from app.ledger.months import month_bounds
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
     PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, ShippingNote,
+    SignedReceipt,
     User,
 )
 from app.services.queries import _like, lookup
@@ -112,15 +113,24 @@ def _columns(row, *names) -> dict:
 
 
 def _order(o: SalesOrder) -> dict:
-    return {**_columns(o, "number", "kind", "status", "order_date", "region", "contract_number", "net", "tax", "gross"),
-            "customer": o.customer.code,
+    return {**_columns(o, "number", "kind", "status", "order_date", "region", "contract_number", "delivery_place",
+                       "delivery_date", "acceptance_terms", "settlement_terms", "net", "tax", "gross"),
+            "customer": o.customer.code, "approved_by": o.approved_by.display_name if o.approved_by else None,
             "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross", "qty_delivered",
-                                  "qty_invoiced", "qty_returned"), "material": line.material.code} for line in o.lines]}
+                                  "qty_invoiced", "qty_returned", "priced"), "material": line.material.code} for line in o.lines]}
 
 
 def _note(n: ShippingNote) -> dict:
-    return {**_columns(n, "number", "status", "ship_date", "posted_date", "tracking_number"), "order": n.order.number,
+    return {**_columns(n, "number", "status", "ship_date", "posted_date", "tracking_number", "route", "transport_mode",
+                       "delivery_address", "qc_certificate_no"), "order": n.order.number,
             "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": _text(line.qty)} for line in n.lines]}
+
+
+def _signed_receipt(r: SignedReceipt) -> dict:
+    return {**_columns(r, "number", "signed_date", "receiver_name", "loss_borne_by", "loss_cost"),
+            "shipping_note": r.note.number, "customer": r.note.customer.code,
+            "lines": [{**_columns(line, "line_no", "received_qty", "loss_qty", "loss_reason"), "qty": _text(line.shipped_qty),
+                       "material": line.material.code} for line in r.lines]}
 
 
 def _invoice(i: Invoice) -> dict:
@@ -182,6 +192,7 @@ def _adjustment(p: PriceAdjustment) -> dict:
 DOCUMENT_KINDS = {
     "sales_order": (SalesOrder, None, _order),
     "shipping_note": (ShippingNote, "shipping_note", _note),
+    "signed_receipt": (SignedReceipt, "signed_receipt", _signed_receipt),
     "invoice": (Invoice, "invoice", _invoice),
     "receipt": (Receipt, "receipt", _receipt),
     "receipt_reversal": (ReceiptReversal, "receipt_reversal", _red_receipt),

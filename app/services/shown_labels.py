@@ -6,7 +6,7 @@ prices, rates or quantities. Chinese, like the forms' own titles."""
 DOCUMENT_TITLES = {
     "sales_order": "销售订单", "shipping_note": "出货单", "invoice": "发票", "receipt": "回款",
     "contract": "合同", "employee_advance": "借支单", "expense_claim": "报销单", "reimbursement": "报销付款",
-    "collection_assessment": "回款考核单",
+    "collection_assessment": "回款考核单", "signed_receipt": "签收途损单",
 }
 
 LABELS = {
@@ -36,7 +36,13 @@ LABELS = {
     "balanced": "对帐平衡", "differences": "差异", "figures": "对帐数据", "violations": "差异明细",
     "quarter": "季度", "scores": "评分", "collection_rate": "回款率", "score": "得分", "grade": "等级",
     "error": "问题", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
-    "registered_at": "登记时间", "closed_at": "结帐时间", "ended": "已结束",
+    "registered_at": "登记时间", "transport_mode": "运输方式", "delivery_address": "收货地址", "route": "市内／外埠",
+    "qc_certificate_no": "质检单号", "delivery_place": "交货地点", "delivery_date": "交货时间", "acceptance_terms": "验收方式",
+    "settlement_terms": "结算方式", "approved_by": "审核人", "priced": "已询到价格", "unpriced_lines": "无价格的行",
+    "approve_result": "订单审核", "qc_result": "质检单", "receipt_result": "签收途损单", "signed_receipt_no": "签收单号",
+    "signed_date": "签收日期", "receiver_name": "签收人", "loss_borne_by": "途损承担", "loss_cost": "途损成本",
+    "received_qty": "签收数量", "loss_qty": "途损数量", "loss_reason": "途损原因", "shipping_note": "出货单",
+    "closed_at": "结帐时间", "ended": "已结束",
     "shipping_lines": "出货单行数", "shipped_qty": "发货数量", "outbound_qty": "出库数量", "invoices": "发票张数",
     "invoiced_net": "开票不含税额", "ledger_revenue": "账面收入",
     "order_result": "销售订单", "note_result": "出货单", "contract_result": "合同", "invoice_result": "发票",
@@ -53,16 +59,18 @@ MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
-    "ledger_revenue",
+    "ledger_revenue", "loss_cost",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate"}
-QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned"}
+QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
+    "transport_mode": {"own_truck": "公司车辆", "logistics": "物流托运", "courier": "快递", "customer_pickup": "客户自提"},
+    "route": {"city": "市内", "out_of_town": "外埠"}, "loss_borne_by": {"company": "本公司", "customer": "客户"},
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
 }

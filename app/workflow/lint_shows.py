@@ -37,6 +37,7 @@ DOCUMENT_NUMBER_FIELDS = {
     "expense_claim": "claim_no",
     "reimbursement": "reimbursement_no",
     "collection_assessment": "assessment_no",
+    "signed_receipt": "signed_receipt_no",
 }
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"

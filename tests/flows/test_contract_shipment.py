@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Contract, CreditOverride, InstanceStatus, StockMovement
-from tests.support.contract_shipment import (DEALER, FLOW_CONTRACT, MAIL, REP, _count, _notes, _orders, approve_contract,
+from tests.support.contract_shipment import (DEALER, FLOW_CONTRACT, MAIL, REP, TERMS, _count, _notes, _orders, approve_contract,
                                            assert_shipped, make_note, make_order, ship_after_order_review)
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.support.ledger_harness import all_invariants_hold
@@ -31,8 +31,17 @@ def test_contract_within_director_authority_is_shipped_end_to_end(sales, contrac
     make_order(sales, instance)
     order_review = sales.task(instance, "Task_OrderReview")
     assert order_review.approval_stage == "order"
+    [draft] = _orders()
+    assert draft.status == "draft" and draft.approved_by_id is None  # saved, not yet in effect
+    assert (draft.delivery_place, draft.delivery_date.isoformat(), draft.acceptance_terms, draft.settlement_terms) == (
+        TERMS["delivery_place"], TERMS["delivery_date"], TERMS["acceptance_terms"], TERMS["settlement_terms"])
     sales.approve(instance, "Task_OrderReview", "sales_admin")  # reviewed the contract too: another stage
+    assert draft.status == "approved" and draft.approved_by.username == "sales_admin"
+    assert instance.data["approve_result"]["approved_by"] == "sales_admin"
     ship_after_order_review(sales, instance)
+    [note] = _notes()
+    assert (note.transport_mode, note.route, note.delivery_address) == ("own_truck", "out_of_town", "杭州市滨江区江南大道 88 号")
+    assert (note.qc_certificate_no, note.qc_certificate_name) == ("QC-2612-031", "qc.pdf") and len(note.qc_certificate_sha256) == 64
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     [order] = _orders()
     # MTR001 980.00 × 2 + PRT001 85.00 × 3 at the standard (tax-inclusive) list
@@ -113,7 +122,7 @@ def test_rejected_order_is_cancelled_and_remade_with_revised_lines(sales, contra
     assert sales.ready_elements(instance) == ["Task_MakeOrder"] and [o.status for o in _orders()] == ["cancelled"]
     make_order(sales, instance)
     first, second = _orders()
-    assert second.status == "approved" and second.gross == Decimal("1960.00")
+    assert second.status == "draft" and second.gross == Decimal("1960.00")
     sales.approve(instance, "Task_OrderReview", "sales_admin")
     ship_after_order_review(sales, instance)
     assert instance.status is InstanceStatus.completed
@@ -166,7 +175,7 @@ def test_hold_beyond_the_directors_authority_goes_to_the_general_manager(sales, 
     [order] = _orders()
     assert order.gross == Decimal("265050.00")
     if gm_action == "release":
-        assert sales.ready_elements(instance) == ["Task_OrderReview"] and order.status == "approved"
+        assert sales.ready_elements(instance) == ["Task_OrderReview"] and order.status == "draft"  # released, still unreviewed
         assert db.session.scalar(select(CreditOverride.approver_role)) == "general_manager"
     else:
         assert instance.status is InstanceStatus.completed and order.status == "cancelled"

@@ -119,7 +119,7 @@ def _shipping_note(sales, contract, **_):
     instance = _contract_at_order_review(sales, contract, REP, "HT-2026-302")
     approve_until(sales, instance, "Task_MakeShippingNote")
     return (instance, "Task_MakeShippingNote", "billing_clerk",
-            {"ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"},
+            {"ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"},
             "order_result", {"ok": True, "order_no": "SO202612-0001"})
 
 
@@ -132,7 +132,7 @@ def _picking(sales, contract, **_):
     certificate = save_bytes("qc.pdf", "application/pdf", b"%PDF-1.4 quality certificate")
     sales.complete(instance, "Task_AttachQCCertificate", "order_clerk",
                    {"certificate_no": "QC-2612-031", "qc_certificate": certificate})
-    return (instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"},
+    return (instance, "Task_PickGoods", "order_clerk", {"picked_date": "2026-12-02"},
             "note_result", {"ok": True, "shipping_note_no": "SN202612-0001"})
 
 

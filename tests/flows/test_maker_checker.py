@@ -69,7 +69,7 @@ def test_the_maker_of_the_shipping_note_cannot_approve_it(sales, contract):
     sales.approve(instance, "Task_OrderReview", "sales_admin")
     note = sales.task(instance, "Task_MakeShippingNote")
     sales.complete(instance, "Task_MakeShippingNote", "clerk_admin", {
-        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"})
     assert note.status.value == "completed"
     with pytest.raises(Forbidden):
         sales.approve(instance, "Task_ShippingNoteReview", "clerk_admin")

@@ -15,6 +15,9 @@ from tests.support.ledger_harness import all_invariants_hold
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0: every order is held
 REP = "rep_east1"
+# the delivery note's terms (交货单, seed L353) the order clerk sets on the order
+TERMS = {"delivery_place": "杭州市滨江区江南大道 88 号", "delivery_date": "2026-12-03",
+         "acceptance_terms": "到货三日内按质检单验收", "settlement_terms": "银行转账，货到30天付款"}
 
 
 @pytest.fixture
@@ -53,16 +56,17 @@ def approve_contract(sales, instance, *, gm=False):
 
 
 def make_order(sales, instance):
-    sales.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
+    sales.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01", **TERMS})
 
 
 def make_note(sales, instance):
     sales.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
-        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "out_of_town",
+        "delivery_address": "杭州市滨江区江南大道 88 号"})
 
 
 def pick(sales, instance):
-    sales.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+    sales.complete(instance, "Task_PickGoods", "order_clerk", {"picked_date": "2026-12-02"})
 
 
 def upload(sales, instance, batches=None):
@@ -72,10 +76,20 @@ def upload(sales, instance, batches=None):
                    {"platform_reference": "ZS-20261203-0007", "batches": batches})
 
 
-def deliver_and_register(sales, instance):
+def received_in_full(instance) -> list[dict]:
+    """The signed receipt's lines when every line arrived whole."""
+    return [{"line_no": line["line_no"], "received_qty": float(line["qty"])} for line in instance.data["note_result"]["lines"]]
+
+
+def deliver(sales, instance, received=None):
     receipt = save_bytes("receipt.jpg", "image/jpeg", b"\xff\xd8\xff signed receipt")
     sales.complete(instance, "Task_DeliverGoods", "driver",
-                   {"delivered_date": "2026-12-03", "receiver_name": "王强", "delivery_receipt": receipt})
+                   {"delivered_date": "2026-12-03", "receiver_name": "王强", "delivery_receipt": receipt,
+                    "received": received if received is not None else received_in_full(instance)})
+
+
+def deliver_and_register(sales, instance):
+    deliver(sales, instance)
     sales.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})
 
 

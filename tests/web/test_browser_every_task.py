@@ -51,12 +51,12 @@ def contract_shipment(w):
         to_order(instance)
         w.approve_until(instance, "Task_MakeShippingNote")
         w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
-            "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+            "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"})
         w.approve_until(instance, "Task_PrintShippingNote")
         w.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 1})
         w.complete(instance, "Task_AttachQCCertificate", "order_clerk",
                    {"certificate_no": "QC-2612-031", "qc_certificate": w.attachment("qc.pdf")})
-        w.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+        w.complete(instance, "Task_PickGoods", "order_clerk", {"picked_date": "2026-12-02"})
 
     instance = w.start("contract_shipment", contract(amount=800000.0), "rep_east1")  # above the director: the GM
     w.approve_until(instance, "Task_GMApproval")
@@ -69,14 +69,15 @@ def contract_shipment(w):
     w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
     w.approve_until(instance, "Task_MakeShippingNote")
     w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
-        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"})
     w.approve_until(instance, "Task_PrintShippingNote")
     w.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 3})
     w.complete(instance, "Task_AttachQCCertificate", "order_clerk",
                {"certificate_no": "QC-2612-031", "qc_certificate": w.attachment("qc.pdf")})
-    w.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+    w.complete(instance, "Task_PickGoods", "order_clerk", {"picked_date": "2026-12-02"})
     w.complete(instance, "Task_DeliverGoods", "driver", {"delivered_date": "2026-12-03", "receiver_name": "王强",
-                                                         "delivery_receipt": w.attachment("receipt.jpg", b"\xff\xd8\xff receipt")})
+                                                         "delivery_receipt": w.attachment("receipt.jpg", b"\xff\xd8\xff receipt"),
+                                                         "received": [{"line_no": 1, "received_qty": 2}]})
     w.complete(instance, "Task_RegisterShipment", "order_clerk", {"waybill_no": "YD-0098123"})  # → Task_UploadTraceability
 
     # PMS006 8,835.00 × 30 over a credit limit of 0, beyond the director's authority
@@ -91,7 +92,7 @@ def contract_shipment(w):
     to_order(instance)
     w.approve_until(instance, "Task_MakeShippingNote")
     w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
-        "ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"})
+        "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"})
 
     w.refuse_once("ledger.post_outbound")
     to_picking(w.start("contract_shipment", contract(), "rep_east1"))  # → Task_ResolveOutboundProblem

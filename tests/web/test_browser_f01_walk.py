@@ -1,8 +1,10 @@
 """F01 contract_shipment worked in chromium through the web pages alone:
 the representative submits the contract (lines, the signed PDF), each
 performer signs in, opens the task from the inbox, reads what it shows,
-fills the form and clicks its button, until the goods are delivered and
-traced. A picture of every page goes to test-artifacts/f01/."""
+fills the form and clicks its button, until the goods are delivered, signed
+for (with a transit loss) and traced; the billing clerk opens the printable
+shipping note from the print step. A picture of every page goes to
+test-artifacts/f01/."""
 import re
 
 from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
@@ -85,6 +87,10 @@ def test_contract_is_worked_from_submission_to_delivery_in_the_browser(person, l
     made = text_of(clerk, ".field.readonly")  # the registered contract, read-only
     assert "合同登记结果" in made and "HT-WEB-118" in made and "100000.00" in made
     labelled(clerk, "订单日期").fill("2026-12-01")
+    labelled(clerk, "交货地点").fill("杭州市滨江区江南大道 88 号")
+    labelled(clerk, "交货时间").fill("2026-12-03")
+    labelled(clerk, "验收方式").fill("到货三日内按质检单验收")
+    labelled(clerk, "结算方式").fill("银行转账，货到30天付款")
     shot(clerk, "f01", "04-make-order")
     submit(clerk, base, "提交", "制作订单")
 
@@ -103,6 +109,7 @@ def test_contract_is_worked_from_submission_to_delivery_in_the_browser(person, l
     assert "MTR001" in order and "980.00" in order and "PRT001" in order and "85.00" in order, order
     labelled(billing, "出货日期").fill("2026-12-02")
     labelled(billing, "运输方式").select_option(label="公司车辆")
+    labelled(billing, "市内／外埠").select_option(label="外埠")
     labelled(billing, "收货地址").fill("杭州市滨江区江南大道 88 号")
     shot(billing, "f01", "06-make-shipping-note")
     submit(billing, base, "提交", "编制出货单")
@@ -122,6 +129,15 @@ def test_contract_is_worked_from_submission_to_delivery_in_the_browser(person, l
     assert "出货单" in note and "MTR001" in note and "PRT001" in note, note
     labelled(billing, "打印份数").fill("3")
     shot(billing, "f01", "08-print-shipping-note")
+    task_url = billing.url
+    billing.goto(base + billing.get_by_role("link", name="出货单打印页").first.get_attribute("href"))
+    printable = billing.inner_text("body")
+    for expected in ("出货单", "浙江泵阀总经销有限公司", "杭州市滨江区江南大道 88 号", "公司车辆", "外埠", "三相异步电机",
+                     "到货三日内按质检单验收", "HT-WEB-118"):
+        assert expected in printable, (expected, printable)
+    shot(billing, "f01", "08b-printable-shipping-note")
+    billing.goto(task_url)
+    labelled(billing, "打印份数").fill("3")
     submit(billing, base, "提交", "打印出货单")
 
     certificate = tmp_path / "qc.pdf"
@@ -132,13 +148,12 @@ def test_contract_is_worked_from_submission_to_delivery_in_the_browser(person, l
     shot(clerk, "f01", "09-qc-certificate")
     submit(clerk, base, "提交", "配发质检单")
 
-    warehouse = person("warehouse")
-    open_task(warehouse, base, REFERENCE, "仓库配货")
-    assert "MTR001" in text_of(warehouse, ".field.readonly")
-    labelled(warehouse, "出库日期").fill("2026-12-02")
-    labelled(warehouse, "配货说明").fill("整箱发出")
-    shot(warehouse, "f01", "10-pick-goods")
-    submit(warehouse, base, "提交", "仓库配货")
+    open_task(clerk, base, REFERENCE, "仓库配货")  # the order clerk picks, with the driver (seed L9)
+    assert "MTR001" in text_of(clerk, ".field.readonly")
+    labelled(clerk, "出库日期").fill("2026-12-02")
+    labelled(clerk, "配货说明").fill("整箱发出，司机龙师傅随车")
+    shot(clerk, "f01", "10-pick-goods")
+    submit(clerk, base, "提交", "仓库配货")
 
     receipt = tmp_path / "receipt.jpg"
     receipt.write_bytes(b"\xff\xd8\xff\xe0 signed receipt")
@@ -147,6 +162,14 @@ def test_contract_is_worked_from_submission_to_delivery_in_the_browser(person, l
     labelled(driver, "送达日期").fill("2026-12-03")
     labelled(driver, "签收人").fill("王强")
     labelled(driver, "签收单").set_input_files(str(receipt))
+    for row, (line_no, qty, reason) in enumerate(((1, "2", ""), (2, "2", "运输途中一箱破损"))):
+        if row:
+            driver.get_by_role("button", name="添加一行").click()
+        cell(driver, "received", row, "line_no").fill(str(line_no))
+        cell(driver, "received", row, "received_qty").fill(qty)
+        if reason:
+            driver.locator('[data-lines="received"] tbody tr').nth(row).locator(
+                '[data-column="loss_reason"] input, [data-column="loss_reason"] textarea').fill(reason)
     shot(driver, "f01", "11-deliver-goods")
     submit(driver, base, "提交", "司机送货")
 

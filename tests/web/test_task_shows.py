@@ -122,9 +122,9 @@ def test_f01_driver_sees_the_shipping_note_lines_and_the_delivery_address(sales,
 
     sales.complete(instance, "Task_AttachQCCertificate", "order_clerk", {
         "certificate_no": "QC-2612-031", "qc_certificate": save_bytes("qc.pdf", "application/pdf", b"%PDF-1.4 qc")})
-    warehouse = task_page(web, "warehouse", instance, "Task_PickGoods")
-    assert "机械密封" in text(section(warehouse, "note_result")) and "江南大道 88 号" in section(warehouse, "delivery_address")
-    sales.complete(instance, "Task_PickGoods", "warehouse", {"picked_date": "2026-12-02"})
+    picking = task_page(web, "order_clerk", instance, "Task_PickGoods")
+    assert "机械密封" in text(section(picking, "note_result")) and "江南大道 88 号" in section(picking, "delivery_address")
+    sales.complete(instance, "Task_PickGoods", "order_clerk", {"picked_date": "2026-12-02"})
     driver = task_page(web, "driver", instance, "Task_DeliverGoods")
     note = text(section(driver, "note_result"))
     assert "MTR001" in note and "三相异步电机" in note and "PRT001" in note
