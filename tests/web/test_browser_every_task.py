@@ -268,6 +268,7 @@ def promotion_expense(w):
     instance = w.start("promotion_expense", application(5000), "rep_east1")
     w.approve_until(instance, "Task_ResolveAdvanceProblem")
     w.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
+    w.act("ledger.record_receipt", customer=w.customer(DEALER), amount="9000", date="2026-12-01")  # the claim follows it
     w.complete(instance, "Task_SubmitClaim", "rep_east1", claim(4000, 1300))  # above the advance: the GM approves
     w.refuse_once("ledger.pay_reimbursement")
     w.approve_until(instance, "Task_ResolveSettlementProblem")

@@ -168,7 +168,12 @@ def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, cust
 
 
 def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, customer_code):
+    from app.actions import run_action
     from app.services.attachments import save_bytes
+    from tests.support.ledger_harness import new_call
+
+    run_action(new_call("ledger.record_receipt", instance_id=0),  # the customer's payment the claim follows
+               {"customer": customer_code("浙江泵阀总经销有限公司"), "amount": "9000", "date": "2026-12-01"})
 
     instance = sales.start("promotion_expense", {"expense_type": "exhibition", "amount": 5000, "purpose": "杭州泵阀展会展位",
                                                  "customer": customer_code("浙江泵阀总经销有限公司")}, "rep_east1")
