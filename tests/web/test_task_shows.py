@@ -280,3 +280,12 @@ def test_values_of_any_shape_become_a_display_tree_without_error():
     grid = describe("report", {"month": "2026-11", "totals": {"month": {"shipped": "1"}, "ytd": {"shipped": "2"}}})
     assert [item["key"] for item in grid["items"]] == ["month", "totals"] and grid["items"][1]["node"]["kind"] == "table"
     assert describe("x", {"ok": False, "error": {"code": "c", "message": "没有价格"}})["items"][0]["node"]["text"] == "没有价格"
+
+
+def test_f02_the_payment_notice_page_gives_the_company_bank_account(sales, web, customer_code):
+    instance = sales.start("mail_order", {"customer": customer_code("江西设备维修服务部"), "lines": [{"material": "MTR001", "qty": 2}],
+                                          "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
+                                                      "address": "江西省南昌市青山湖区民营科技园 18 号"}}, "rep_east2")
+    page = text(task_page(web, "rep_east2", instance, "Task_InformCustomer"))
+    assert "开户银行" in page and "中国工商银行南昌青山湖支行" in page
+    assert "银行账号" in page and "1502 2011 0900 0123 456" in page and "1960.00" in page
