@@ -24,6 +24,7 @@ from app.models.receipt import Allocation, Receipt
 from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
+from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 
 __all__ = [
     "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
@@ -35,4 +36,5 @@ __all__ = [
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
+    "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine",
 ]
