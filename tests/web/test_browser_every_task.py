@@ -158,11 +158,17 @@ def return_exchange(w):
     def request(order_no, kind="return"):
         return {"customer": w.customer(DEALER), "order_no": order_no, "kind": kind, "reason": "quality_defect",
                 "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
-                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8\xff crack"), w.attachment("客户退货函.pdf")]}
+                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8\xff crack"), w.attachment("客户退货函.pdf")],
+                "price_agreed_via": "phone", "price_agreed_on": "2026-11-30"}
 
     def through_gm(instance):
+        w.approve(instance, "Task_SalesReview", "order_clerk")
+        w.complete(instance, "Task_QualityInspection", "quality", {
+            "decision": "approve", "comment": "复验确认轴承缺陷", "inspection_result": "defective", "defect_cause": "轴承滚道剥落",
+            "responsibility": "production", "disposition": "quarantine"})
         w.approve_until(instance, "Task_ReduceAccount")
 
+    received = {"received_on": "2026-12-03", "received_lines": [{"line_no": 1, "qty": 1}], "condition_note": "外包装完好"}
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     through_gm(instance)
     w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_WarehouseExecute
@@ -170,7 +176,7 @@ def return_exchange(w):
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     w.reject(instance, "Task_SalesReview", "order_clerk", "证明材料不足")  # → Task_ReviseReturn
 
-    w.refuse_once("ledger.post_return")
+    w.refuse_once("ledger.register_return")
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     through_gm(instance)
     w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReturnProblem
@@ -179,7 +185,9 @@ def return_exchange(w):
     order_no = shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)
     instance = w.start("return_exchange", request(order_no, "exchange"), "rep_east1")
     through_gm(instance)
-    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReplacementProblem
+    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    w.complete(instance, "Task_WarehouseExecute", "warehouse", received)  # → Task_ResolveReplacementProblem
+    w.complete(instance, "Task_ResolveReplacementProblem", "sales_admin", {"action": "retry"})  # → Task_ShipReplacement
 
 
 # --- F04 invoice_request, F05 receipt_writeoff -------------------------------------------------------------
