@@ -7,6 +7,7 @@ from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit, CustomerProfile
+from app.models.customer_contact import CustomerContact
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -36,5 +37,5 @@ __all__ = [
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
-    "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine",
+    "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
 ]

@@ -1,4 +1,4 @@
-"""returns: quality's re-inspection, the authorised return with the customer's price agreement, its receipt into stock, and quarantined stock
+"""returns and walk-in customers: quality's re-inspection, the authorised return with the customer's price agreement, its receipt into stock, quarantined stock; the contact of a walk-in customer
 
 Revision ID: c3f0a7d91b24
 Revises: f1c6e8b2d935
@@ -18,7 +18,7 @@ depends_on = None
 
 # Insert-only like the other ledger tables: the database refuses UPDATE and
 # DELETE (the trigger function on PostgreSQL comes from revision 55d4403533b0).
-IMMUTABLE_TABLES = ("return_inspection", "sales_return", "sales_return_line", "return_receipt")
+IMMUTABLE_TABLES = ("return_inspection", "sales_return", "sales_return_line", "return_receipt", "customer_contact")
 
 
 def _create_immutability_triggers():
@@ -133,11 +133,30 @@ def upgrade():
         sa.UniqueConstraint('return_id', name=op.f('uq_return_receipt_return_id')),
         sa.UniqueConstraint('source_key', name=op.f('uq_return_receipt_source_key')),
     )
+    op.create_table(
+        'customer_contact',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('customer_id', sa.Integer(), nullable=False),
+        sa.Column('phone', sa.String(length=32), nullable=False),
+        sa.Column('address', sa.String(length=255), nullable=False),
+        sa.Column('registered_by_id', sa.Integer(), nullable=True),
+        sa.Column('source_key', sa.String(length=160), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_customer_contact_customer_id_customer')),
+        sa.ForeignKeyConstraint(['registered_by_id'], ['user.id'], name=op.f('fk_customer_contact_registered_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_customer_contact')),
+        sa.UniqueConstraint('source_key', name=op.f('uq_customer_contact_source_key')),
+    )
+    op.create_index(op.f('ix_customer_contact_customer_id'), 'customer_contact', ['customer_id'], unique=False)
+    op.create_index(op.f('ix_customer_contact_phone'), 'customer_contact', ['phone'], unique=False)
     _create_immutability_triggers()
 
 
 def downgrade():
     _drop_immutability_triggers()
+    op.drop_index(op.f('ix_customer_contact_phone'), table_name='customer_contact')
+    op.drop_index(op.f('ix_customer_contact_customer_id'), table_name='customer_contact')
+    op.drop_table('customer_contact')
     op.drop_table('return_receipt')
     op.drop_index(op.f('ix_sales_return_line_return_id'), table_name='sales_return_line')
     op.drop_table('sales_return_line')

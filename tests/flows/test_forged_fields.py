@@ -149,7 +149,7 @@ def _invoice_entry(sales, shipped_order, customer_code, **_):
 
 def _payment_confirmation(sales, customer_code, **_):
     instance = sales.start("mail_order", {
-        "customer": customer_code(MAIL), "lines": [{"material": "PRT001", "qty": 1}],
+        "customer_kind": "known", "customer": customer_code(MAIL), "lines": [{"material": "PRT001", "qty": 1}],
         "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号"}},
         OTHER_REP)
     approve_until(sales, instance, "Task_InformCustomer")

@@ -33,7 +33,7 @@ def mail_customer(customer_code):
 @pytest.fixture
 def order_request(mail_customer):
     def build(lines=LINES, **extra):
-        return {"customer": mail_customer, "lines": lines, "ship_to": SHIP_TO, **extra}
+        return {"customer_kind": "known", "customer": mail_customer, "lines": lines, "ship_to": SHIP_TO, **extra}
 
     return build
 

@@ -47,7 +47,7 @@ def _contract_shipped(sales, dealer: str) -> str:
 def _mail_order_paid_and_shipped(sales, mail_customer: str) -> None:
     """F02: quoted, paid before goods, shipped, invoiced and settled from the advance."""
     instance = sales.start("mail_order", {
-        "customer": mail_customer, "lines": [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 3}],
+        "customer_kind": "known", "customer": mail_customer, "lines": [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 3}],
         "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号",
                     "postcode": "330096"}}, "rep_east2")
     sales.complete(instance, "Task_InformCustomer", "rep_east2", {"informed_via": "phone"})

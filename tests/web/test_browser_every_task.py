@@ -105,7 +105,8 @@ MAIL_INVOICE = {"invoice_date": "2026-12-04", "tax_invoice_number": "No.36021187
 
 def mail_order(w):
     def order(lines=(("MTR001", 2), ("PRT001", 3))):  # 980.00 × 2 + 85.00 × 3 = 2215.00
-        return {"customer": w.customer(MAIL), "lines": [{"material": m, "qty": q} for m, q in lines],
+        return {"customer_kind": "known", "customer": w.customer(MAIL),
+                "lines": [{"material": m, "qty": q} for m, q in lines],
                 "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号",
                             "postcode": "330096"}}
 
@@ -117,6 +118,10 @@ def mail_order(w):
 
     instance = w.start("mail_order", order([("PMS001", 5)]), "rep_east2")  # 23,250.00: the supervisor reviews
     w.reject(instance, "Task_OrderReview", "sales_admin", "客户信息不全，请核实")  # → Task_ReviseOrder
+
+    clash = {**order(), "customer_kind": "walk_in",  # a walk-in customer by the name of one on file → Task_ReviseOrder
+             "new_customer": {"name": MAIL, "phone": "0791-8566 2211", "address": "江西省南昌市青云谱区井冈山大道 302 号"}}
+    w.start("mail_order", clash, "rep_east2")
 
     instance = w.start("mail_order", order(), "rep_east2")
     paid(instance)
@@ -140,7 +145,8 @@ def mail_order_unpaid(w):
     """Last: it moves the clock past the payment window."""
     from app.services import events
 
-    instance = w.start("mail_order", {"customer": w.customer(MAIL), "lines": [{"material": "MTR001", "qty": 1}],
+    instance = w.start("mail_order", {"customer_kind": "known", "customer": w.customer(MAIL),
+                                      "lines": [{"material": "MTR001", "qty": 1}],
                                       "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
                                                   "address": "江西省南昌市青山湖区民营科技园 18 号", "postcode": "330096"}},
                        "rep_east2")

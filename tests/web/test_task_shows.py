@@ -283,7 +283,7 @@ def test_values_of_any_shape_become_a_display_tree_without_error():
 
 
 def test_f02_the_payment_notice_page_gives_the_company_bank_account(sales, web, customer_code):
-    instance = sales.start("mail_order", {"customer": customer_code("江西设备维修服务部"), "lines": [{"material": "MTR001", "qty": 2}],
+    instance = sales.start("mail_order", {"customer_kind": "known", "customer": customer_code("江西设备维修服务部"), "lines": [{"material": "MTR001", "qty": 2}],
                                           "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
                                                       "address": "江西省南昌市青山湖区民营科技园 18 号"}}, "rep_east2")
     page = text(task_page(web, "rep_east2", instance, "Task_InformCustomer"))
