@@ -193,7 +193,7 @@ def receive_return(call: ActionCall, *, sales_return: str, received_lines: list,
     quarantined stock when quality found them defective) and, for what was
     invoiced, red invoices whose red receivables offset the originals.
     Result: ``return_figures`` and {"return_no", "stock_status",
-    "received"}. Idempotent per call. Raises ``unknown_sales_return``,
+    "received_lines"}. Idempotent per call. Raises ``unknown_sales_return``,
     ``not_this_request``, ``already_received``, ``unknown_line``,
     ``invalid_quantity``, ``over_received``, ``nothing_received``,
     ``period_closed``, and what ``post_return_for`` raises."""
@@ -217,7 +217,7 @@ def receive_return(call: ActionCall, *, sales_return: str, received_lines: list,
     red = receipt.red_order
     return {**return_figures(red, call.idempotency_key), "return_no": receipt.sales_return.number,
             "stock_status": receipt.stock_status,
-            "received": [{"line_no": line.original_line.line_no, "material": line.material.code,
+            "received_lines": [{"line_no": line.original_line.line_no, "material": line.material.code,
                           "qty": qty_str(-line.qty, line.material.qty_scale)} for line in red.lines]}
 
 

@@ -43,7 +43,7 @@ def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer
     [red] = reds()
     assert (red.gross, red.order_date.isoformat()) == (D("-980.00"), "2026-12-03")  # booked the day the goods arrived
     assert [(line.qty, line.original_line.order.number) for line in red.lines] == [(D(-1), order_no)]
-    assert instance.data["receipt_result"]["red_invoices"] == [] and _count(Invoice) == 0
+    assert instance.data["return_receipt"]["red_invoices"] == [] and _count(Invoice) == 0
     back = db.session.scalars(select(StockMovement).where(StockMovement.kind == "red_outbound")).all()
     assert [(m.qty, m.batch_no, m.stock_status) for m in back] == [(D(1), "B2512-MTR001", "quarantine")]  # defective
     line = _line(order_no)
@@ -57,7 +57,7 @@ def test_return_after_invoicing_posts_a_red_invoice_that_offsets_the_original(sa
     approve_through_gm(sales, instance)
     reduce_and_execute(sales, instance)
 
-    result = instance.data["receipt_result"]
+    result = instance.data["return_receipt"]
     [red_invoice] = db.session.scalars(select(Invoice).where(Invoice.kind == "red"))
     blue = db.session.scalar(select(Invoice).where(Invoice.number == invoice_no))
     assert result["red_invoices"] == [{"invoice_no": red_invoice.number, "gross": "-980.00"}]

@@ -104,7 +104,7 @@ def test_stock_and_account_move_only_when_the_goods_arrive_and_only_for_what_arr
     [red] = reds()
     assert ([line.qty for line in red.lines], red.gross, str(red.order_date)) == ([D(-1)], D("-980.00"), "2026-12-03")
     assert _saleable("MTR001") == saleable + 1  # qualified goods: back into saleable stock, one of them
-    assert instance.data["receipt_result"]["red_invoices"][0]["gross"] == "-980.00"  # credited for what arrived only
+    assert instance.data["return_receipt"]["red_invoices"][0]["gross"] == "-980.00"  # credited for what arrived only
     [receipt] = db.session.scalars(select(ReturnReceipt))
     assert (receipt.stock_status, receipt.condition_note) == ("saleable", "只收到一台，另一台客户未寄回")
     assert all_invariants_hold()
@@ -115,7 +115,7 @@ def test_the_warehouse_cannot_receive_more_than_was_authorised(sales, invoiced_o
     instance = sales.start("return_exchange", request_for(order_no), REP)  # one pump authorised
     _authorised(sales, instance)
     receive(sales, instance, [{"line_no": 1, "qty": 2}])
-    error = instance.data["receipt_result"]["error"]
+    error = instance.data["return_receipt"]["error"]
     assert (error["code"], error["field"]) == ("over_received", "received_lines")
     assert sales.ready_elements(instance) == ["Task_WarehouseExecute"] and reds() == []
     receive(sales, instance, [{"line_no": 1, "qty": 1}])
@@ -131,7 +131,7 @@ def test_defective_goods_come_back_into_quarantine_not_saleable_stock(sales, inv
     assert _saleable("MTR001") == saleable  # FIFO allocation never sees the returned pump
     [back] = db.session.scalars(select(StockMovement).where(StockMovement.kind == "red_outbound"))
     assert (back.qty, back.stock_status) == (D(1), "quarantine")
-    assert instance.data["receipt_result"]["stock_status"] == "quarantine"
+    assert instance.data["return_receipt"]["stock_status"] == "quarantine"
     assert all_invariants_hold()
 
 

@@ -94,7 +94,7 @@ def test_stock_comes_back_with_the_quantity_received(world, act, authorised):
     before = _on_hand(world.p100, "saleable")
     received = act("ledger.receive_return", sales_return=result["return_no"], received_lines=[{"line_no": 1, "qty": 2}],
                    date="2026-11-07", condition_note="到货两台，一台未寄回")
-    assert received["received"] == [{"line_no": 1, "material": "P100", "qty": "2"}] and received["stock_status"] == "saleable"
+    assert received["received_lines"] == [{"line_no": 1, "material": "P100", "qty": "2"}] and received["stock_status"] == "saleable"
     assert _on_hand(world.p100, "saleable") == before + 2
     original = db.session.scalar(select(SalesOrderLine).join(SalesOrder).where(SalesOrder.number == order_no))
     assert original.qty_returned == D(2)
