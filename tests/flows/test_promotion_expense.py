@@ -308,3 +308,27 @@ def test_travel_and_entertainment_are_not_promotion_expenses(sales, application,
         sales.start("promotion_expense", application(expense_type), "rep_east1")
     assert list(refused.value.details["fields"]) == ["expense_type"]
     assert _count(EmployeeAdvance) == 0
+
+
+def test_an_application_made_while_travel_was_a_promotion_type_finishes_on_its_own_version(sales, application):
+    """Running instances keep the forms they were deployed with: one started
+    when travel was still offered ends normally; a new one may not choose it."""
+    import json
+    from pathlib import Path
+
+    from app.errors import ValidationFailed
+    from app.services import deployment
+
+    current = (Path(__file__).resolve().parents[2] / "forms" / "promotion_application.json").read_bytes()
+    earlier = json.loads(current)
+    earlier["properties"]["expense_type"]["enum"].append("travel")
+    earlier["properties"]["expense_type"]["oneOf"].append({"const": "travel", "title": "差旅"})
+    deployment.deploy({"promotion_application.json": json.dumps(earlier, ensure_ascii=False).encode()})
+    instance = sales.start("promotion_expense", application("travel", amount=3000), "rep_east1")
+    deployment.deploy({"promotion_application.json": current})  # travel leaves the list again
+    _approve_application(sales, instance)
+    sales.complete(instance, "Task_SubmitClaim", "rep_east1", _claim(2600))
+    _approve_claim(sales, instance)
+    assert instance.status is InstanceStatus.completed and instance.data["settlement"]["returned"] == "400.00"
+    with pytest.raises(ValidationFailed):
+        sales.start("promotion_expense", application("travel", amount=3000), "rep_east1")
