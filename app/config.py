@@ -51,6 +51,12 @@ def build_config() -> dict:
         "MAIL_USERNAME": os.environ.get("MAIL_USERNAME"),
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD"),
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "lanes@localhost"),
+        # The account mail-order customers pay into before their goods go (F02's payment notice).
+        "COMPANY_BANK_ACCOUNT": {
+            "bank_name": os.environ.get("COMPANY_BANK_NAME", "中国工商银行南昌青山湖支行"),
+            "account_name": os.environ.get("COMPANY_BANK_ACCOUNT_NAME", "蓝斯机电设备有限公司"),
+            "account_number": os.environ.get("COMPANY_BANK_ACCOUNT_NUMBER", "1502 2011 0900 0123 456"),
+        },
         "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "5")),
         # Fault injection for crash-recovery tests: a worker sleeps inside a job.
         "WORKER_FAULT_PAUSE_SECONDS": float(os.environ.get("WORKER_FAULT_PAUSE_SECONDS", "0")),

@@ -4,3 +4,4 @@ from app.ledger import (  # noqa: F401  (each registers its actions)
     adjustments, assessment, collections, contracts, credit, customers, expenses, invoicing, orders, periods, pricing,
     reports, returns, shipping, signed_receipts,
 )
+from app.ledger import payment_notice, return_documents, walk_in  # noqa: F401

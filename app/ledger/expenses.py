@@ -13,13 +13,14 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
-from app.ledger.catalogue import user_by_username
+from app.ledger.catalogue import customer_by_code, user_by_username
 from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
-from app.models import CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement, User
+from app.models import (CollectionAssessment, EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Receipt, ReceiptReversal,
+                        Reimbursement, User)
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -222,3 +223,36 @@ def pay_reimbursement(call: ActionCall, *, claim: str | None = None, assessment:
         still = assessment_due(db.session.get(CollectionAssessment, payment.assessment_id))
     return {"reimbursement_no": payment.number, "employee": payment.employee.username, "amount": money_str(payment.amount),
             "still_due": money_str(still)}
+
+
+@action("ledger.confirm_customer_paid")
+def confirm_customer_paid(call: ActionCall, *, customer: str, advance: str, customer_paid_date: str | None = None) -> dict:
+    """F10 (seed 9.1, 回款后): a promotion claim may only be made once the
+    customer has paid, and the ledger, not the claimant's word, says so: the
+    ledger must hold a receipt from ``customer``, not reversed, dated
+    ``customer_paid_date`` and no earlier than ``advance`` (the promotion's
+    advance) was paid. Posts nothing. Result {"receipt_no", "receipt_date",
+    "amount", "customer"} (the largest receipt of that day). Raises
+    ``missing_date``, ``invalid_date``, ``unknown_customer``,
+    ``unknown_employee_advance``, ``not_this_request``, ``paid_before_advance``
+    and ``no_customer_receipt`` (the date names no receipt), each naming
+    ``customer_paid_date`` where the date is at fault."""
+    if not customer_paid_date:
+        raise BusinessRuleViolation("missing_date", "The date the customer paid is required.", {"field": "customer_paid_date"}, field="customer_paid_date")
+    day = parse_date(customer_paid_date, "customer_paid_date")
+    buyer = customer_by_code(customer)
+    found = _by_number(EmployeeAdvance, advance, "unknown_employee_advance", "advance")
+    ensure_of_this_request(call, found, kind="advance")
+    if day < found.advance_date:
+        raise BusinessRuleViolation("paid_before_advance", f"{day} is before the advance {found.number} was paid "
+                                    f"({found.advance_date}): the claim needs the customer's payment after the promotion.",
+                                    {"field": "customer_paid_date"}, field="customer_paid_date")
+    reversed_ids = select(ReceiptReversal.receipt_id)
+    receipt = db.session.scalar(select(Receipt).where(Receipt.customer_id == buyer.id, Receipt.receipt_date == day,
+                                                      Receipt.id.not_in(reversed_ids))
+                                .order_by(Receipt.amount.desc(), Receipt.id).limit(1))
+    if receipt is None:
+        raise BusinessRuleViolation("no_customer_receipt", f"The ledger holds no receipt from {buyer.name} dated {day}.",
+                                    {"field": "customer_paid_date"}, field="customer_paid_date")
+    return {"receipt_no": receipt.number, "receipt_date": receipt.receipt_date.isoformat(),
+            "amount": money_str(receipt.amount), "customer": buyer.code}

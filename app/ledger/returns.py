@@ -15,11 +15,10 @@ from app.ledger.invoicing import make_red_invoices
 from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str, qty_str, round_money, round_price
-from app.ledger.orders import create_order, line_by_no, order_by_number
+from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
-from app.ledger.shipping import make_shipping_note
-from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
+from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -29,9 +28,11 @@ def returned_into(movement_id: int) -> Decimal:
     return Decimal(value) if value is not None else Decimal(0)
 
 
-def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_key: str, seq: int) -> list[StockMovement]:
+def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_key: str, seq: int,
+                  stock_status: str = "saleable") -> list[StockMovement]:
     """Bring ``qty`` back into the batches it left from, latest first, at
-    their original cost."""
+    their original cost, as ``stock_status`` stock (quarantined goods keep
+    their batch number for traceability but are never allocated again)."""
     outbound = db.session.scalars(select(StockMovement).where(
         StockMovement.order_line_id == line.id, StockMovement.kind == "outbound").order_by(StockMovement.id.desc())).all()
     made = []
@@ -41,7 +42,7 @@ def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_k
             continue
         seq += 1
         movement = StockMovement(kind="red_outbound", material_id=original.material_id, qty=take, unit_cost=original.unit_cost,
-                                 batch_no=original.batch_no, movement_date=on, order_line_id=line.id,
+                                 batch_no=original.batch_no, stock_status=stock_status, movement_date=on, order_line_id=line.id,
                                  original_movement_id=original.id, source_key=source_key, seq=seq, created_at=clock.now())
         db.session.add(movement)
         made.append(movement)
@@ -85,7 +86,8 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
     return plan
 
 
-def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, source_key: str, reason: str | None = None) -> SalesOrder:
+def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, source_key: str, reason: str | None = None,
+                    stock_status: str = "saleable") -> SalesOrder:
     """Return goods of a blue ``order`` (flushes). Each line {"line_no",
     "qty", optional "unit_price"} becomes a red line (negative qty) that
     references the original; qty ≤ delivered − already returned; the price
@@ -93,7 +95,7 @@ def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, sour
     returned first (it only reduces what is delivered); the rest gets red
     invoices → red receivables, which offset the original's if open, else
     stay as customer credit. Stock comes back at the original cost and batch
-    (Dr 1405 / Cr 6401). Raises BusinessRuleViolation ``red_order``,
+    (Dr 1405 / Cr 6401), as ``stock_status`` stock. Raises BusinessRuleViolation ``red_order``,
     ``empty_return``, ``invalid_quantity``, ``return_exceeds_delivered``,
     ``return_price_too_high``, ``period_closed``."""
     journal.ensure_open(on)
@@ -117,7 +119,7 @@ def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, sour
     for original, qty, price in plan:
         uninvoiced = max(original.qty_delivered - original.qty_returned - original.qty_invoiced, Decimal(0))
         from_invoiced = qty - min(qty, uninvoiced)
-        movements += _red_outbound(original, qty, on=on, source_key=source_key, seq=len(movements))
+        movements += _red_outbound(original, qty, on=on, source_key=source_key, seq=len(movements), stock_status=stock_status)
         original.qty_returned = original.qty_returned + qty
         if from_invoiced > 0:
             for invoice in make_red_invoices(original, from_invoiced, price, on=on, source_key=f"{source_key}#{original.line_no}"):
@@ -151,9 +153,14 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
         ensure_of_this_request(call, found, kind="order", requested=True)
         return post_return_for(found, lines, on=parse_date(date), source_key=call.idempotency_key, reason=reason)
 
-    red = posted_once(SalesOrder, call.idempotency_key, take_back)
+    return return_figures(posted_once(SalesOrder, call.idempotency_key, take_back), call.idempotency_key)
+
+
+def return_figures(red: SalesOrder, source_key: str) -> dict:
+    """What a posted return (made under ``source_key``) came to: {"return_order_no",
+    "net", "tax", "gross", "red_invoices": [{"invoice_no", "gross"}], "customer_credit"}."""
     # the red invoices were made under keys derived from the return's, one per returned line
-    invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{call.idempotency_key}#", autoescape=True))
+    invoices = db.session.scalars(select(Invoice).where(Invoice.source_key.startswith(f"{source_key}#", autoescape=True))
                                   .order_by(Invoice.id)).all()
     credit = sum((-outstanding(r) for r in db.session.scalars(select(Receivable).where(
         Receivable.invoice_id.in_([i.id for i in invoices])))), Decimal("0"))
@@ -184,30 +191,3 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
             "lines": [{"line_no": original.line_no, "material": original.material.code,
                        "qty": qty_str(qty, original.material.qty_scale), "unit_price": str(price),
                        "gross": money_str(amounts.gross)} for original, qty, price, amounts in priced]}
-
-
-@action("ledger.create_replacement")
-def create_replacement(call: ActionCall, *, order: str, lines: list, date: str | None = None) -> dict:
-    """F03 exchange (换货 = a return plus a new order, LEDGER.md): a new blue
-    order for the same materials and quantities as the returned ``lines``
-    [{"line_no", "qty"}] of ``order``, priced by the matching rules on
-    ``date``, and its draft shipping note for the warehouse. Result
-    {"order_no", "gross", "shipping_note_no"}. Idempotent per call. Raises
-    ``unknown_order``, ``unknown_line``, ``no_price``, ``credit_hold`` (the
-    replacement would be held: nothing is saved), ``order_on_hold``, ``not_this_request``."""
-    def replace() -> SalesOrder:
-        original = order_by_number(order)
-        ensure_of_this_request(call, original, kind="order", requested=True)
-        on = parse_date(date)
-        wanted = [{"material": line_by_no(original, entry["line_no"]).material.code, "qty": entry["qty"]} for entry in lines]
-        made = create_order(original.customer, wanted, on=on, source_key=call.idempotency_key,
-                            contract_number=original.contract_number, created_by_id=call.actor_id)
-        if made.status == "held":
-            raise BusinessRuleViolation("credit_hold", f"The replacement order would be held: {made.hold_reason}.")
-        make_shipping_note(made, None, on=on, source_key=f"{call.idempotency_key}#note")
-        return made
-
-    replacement = posted_once(SalesOrder, call.idempotency_key, replace)
-    # its note was made in the same write, under the derived key
-    note = db.session.scalar(select(ShippingNote).where(ShippingNote.source_key == f"{call.idempotency_key}#note"))
-    return {"order_no": replacement.number, "gross": money_str(replacement.gross), "shipping_note_no": note.number}

@@ -20,10 +20,13 @@ from app.actions import ActionCall, BusinessRuleViolation, action
 
 
 def batch_stock(material_id: int) -> list[tuple[str, Decimal]]:
-    """Batches of a material with stock on hand, oldest first: [(batch, qty)]."""
+    """Batches of a material with saleable stock on hand, oldest first:
+    [(batch, qty)]. Quarantined stock (returns quality found defective)
+    is never offered to an order."""
     rows = db.session.execute(
         select(StockMovement.batch_no, func.sum(StockMovement.qty), func.min(StockMovement.id))
-        .where(StockMovement.material_id == material_id).group_by(StockMovement.batch_no)
+        .where(StockMovement.material_id == material_id, StockMovement.stock_status == "saleable")
+        .group_by(StockMovement.batch_no)
         .order_by(func.min(StockMovement.id))).all()
     return [(batch, total) for batch, total, _ in rows if total is not None and total > 0]
 

@@ -7,6 +7,7 @@ from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit, CustomerProfile
+from app.models.customer_contact import CustomerContact
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -25,6 +26,7 @@ from app.models.receipt import Allocation, Receipt
 from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
+from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 
 __all__ = [
     "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
@@ -36,4 +38,5 @@ __all__ = [
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",
     "StockMovement", "TaskStatus", "User", "user_role",
+    "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
 ]

@@ -83,6 +83,8 @@ class StockMovement(Posted, db.Model):
     qty: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
     unit_cost: Mapped[Decimal] = mapped_column(ScaledDecimal(8))
     batch_no: Mapped[str] = mapped_column(String(64), index=True)
+    # saleable | quarantine: returned goods quality found defective stay apart, out of FIFO allocation
+    stock_status: Mapped[str] = mapped_column(String(16), default="saleable", server_default="saleable")
     movement_date: Mapped[date] = mapped_column(Date, index=True)
     shipping_line_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_line.id"), index=True)
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_line.id"), index=True)

@@ -128,8 +128,9 @@ def _claim(instance):
                              "receipt": save_bytes("invoice.pdf", "application/pdf", f"%PDF-1.4 invoice {instance.id}".encode())}]}
 
 
-def test_every_applicant_gets_a_promotion_expense_through(sales, customer_code):
+def test_every_applicant_gets_a_promotion_expense_through(sales, act, customer_code):
     dealer = customer_code(DEALER)
+    act("ledger.record_receipt", customer=dealer, amount="50000", date="2026-12-01")  # the claims come after this payment
     for applicant in one_per_shape(starters("promotion_expense")):
         instance = sales.start("promotion_expense", {"expense_type": "exhibition", "amount": 5000, "customer": dealer,
                                                      "purpose": "展会展位及资料"}, applicant.username)

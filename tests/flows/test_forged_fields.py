@@ -149,7 +149,7 @@ def _invoice_entry(sales, shipped_order, customer_code, **_):
 
 def _payment_confirmation(sales, customer_code, **_):
     instance = sales.start("mail_order", {
-        "customer": customer_code(MAIL), "lines": [{"material": "PRT001", "qty": 1}],
+        "customer_kind": "known", "customer": customer_code(MAIL), "lines": [{"material": "PRT001", "qty": 1}],
         "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号"}},
         OTHER_REP)
     approve_until(sales, instance, "Task_InformCustomer")
@@ -164,11 +164,17 @@ def _return_execution(sales, shipped_order, customer_code, **_):
     proof = [save_bytes("破损照片.png", "image/png", b"\x89PNG\r\n\x1a\n crack")]
     instance = sales.start("return_exchange", {
         "customer": customer_code(DEALER), "order_no": order_no, "kind": "return", "reason": "quality_defect",
-        "reason_detail": "电机轴承异响", "lines": [{"line_no": 1, "qty": 1}], "proof": proof}, REP)
+        "reason_detail": "电机轴承异响", "lines": [{"line_no": 1, "qty": 1}], "proof": proof,
+        "price_agreed_via": "phone", "price_agreed_on": "2026-11-30"}, REP)
+    sales.approve(instance, "Task_SalesReview", "order_clerk")
+    sales.complete(instance, "Task_QualityInspection", "quality", {
+        "decision": "approve", "inspection_result": "defective", "defect_cause": "轴承异响", "responsibility": "production",
+        "disposition": "quarantine"})
     approve_until(sales, instance, "Task_ReduceAccount")
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
-    return (instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "外包装完好"},
-            "return_result", {"ok": True, "return_order_no": "SO202612-0001"})
+    return (instance, "Task_WarehouseExecute", "warehouse",
+            {"received_on": "2026-12-03", "received_lines": [{"line_no": 1, "qty": 1}], "condition_note": "外包装完好"},
+            "return_result", {"ok": True, "return_no": "RT202612-0001", "disposition": "restock"})
 
 
 def _reviewer_comment(sales, contract, **_):

@@ -33,7 +33,7 @@ def mail_customer(customer_code):
 @pytest.fixture
 def order_request(mail_customer):
     def build(lines=LINES, **extra):
-        return {"customer": mail_customer, "lines": lines, "ship_to": SHIP_TO, **extra}
+        return {"customer_kind": "known", "customer": mail_customer, "lines": lines, "ship_to": SHIP_TO, **extra}
 
     return build
 
@@ -73,6 +73,9 @@ def test_paid_in_time_ships_invoices_and_settles_the_advance(sales, order_reques
     assert instance.data["payment_days"] == 7 and instance.data["order_review_required"] is False
     assert instance.data["order_result"]["held"] is True  # payment before goods: no credit for mail orders
     assert instance.data["payment_due"] == "2026-12-08T09:00:00+00:00"
+    notice = instance.data["payment_notice"]  # seed L11: the price and the company's bank account
+    assert (notice["order_no"], notice["gross"]) == (instance.data["order_result"]["order_no"], "2215.00")
+    assert (notice["bank_name"], notice["account_number"]) == ("中国工商银行南昌青山湖支行", "1502 2011 0900 0123 456")
     assert sales.task(instance, "Task_InformCustomer").assignee.username == REP
     _take_order_and_inform(sales, instance)
     assert instance.next_timer_at == datetime(2026, 12, 8, 9, 0, tzinfo=timezone.utc)
@@ -329,3 +332,25 @@ def test_a_refused_cancellation_goes_to_finance(sales, act, order_request, froze
     sales.complete(instance, "Task_ResolveCancellation", "finance", {"resolution_note": "订单已由业务员取消，无款项"})
     assert instance.status is InstanceStatus.completed and _count(SalesOrderCancellation) == 1
     assert all_invariants_hold()
+
+
+def test_the_payment_notice_names_the_configured_account_not_a_typed_one(sales, app, monkeypatch, order_request):
+    from app.errors import ValidationFailed
+
+    monkeypatch.setitem(app.config, "COMPANY_BANK_ACCOUNT", {"bank_name": "中国银行南昌分行", "account_name": "蓝斯机电设备有限公司",
+                                                             "account_number": "6216 6100 0001 2345"})
+    instance = sales.start("mail_order", order_request(), REP)
+    assert instance.data["payment_notice"]["account_number"] == "6216 6100 0001 2345"
+    forged = {"informed_via": "phone", "payment_notice": {"account_number": "6222 0000 9999 0000"}}
+    with pytest.raises(ValidationFailed) as refused:  # the notice is read-only: a person cannot redirect the money
+        sales.complete(instance, "Task_InformCustomer", REP, forged)
+    assert "payment_notice" in refused.value.details["fields"]
+    assert instance.data["payment_notice"]["account_number"] == "6216 6100 0001 2345"
+
+
+def test_without_a_bank_account_the_representative_sees_why(sales, app, monkeypatch, order_request):
+    monkeypatch.setitem(app.config, "COMPANY_BANK_ACCOUNT", {"bank_name": "中国银行南昌分行", "account_name": " "})
+    instance = sales.start("mail_order", order_request(), REP)
+    assert instance.data["payment_notice"]["ok"] is False
+    assert instance.data["payment_notice"]["error"]["code"] == "no_bank_account"
+    assert "account_name, account_number" in instance.data["payment_notice"]["error"]["message"]

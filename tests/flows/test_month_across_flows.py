@@ -47,7 +47,7 @@ def _contract_shipped(sales, dealer: str) -> str:
 def _mail_order_paid_and_shipped(sales, mail_customer: str) -> None:
     """F02: quoted, paid before goods, shipped, invoiced and settled from the advance."""
     instance = sales.start("mail_order", {
-        "customer": mail_customer, "lines": [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 3}],
+        "customer_kind": "known", "customer": mail_customer, "lines": [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 3}],
         "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号",
                     "postcode": "330096"}}, "rep_east2")
     sales.complete(instance, "Task_InformCustomer", "rep_east2", {"informed_via": "phone"})
@@ -77,13 +77,17 @@ def _one_pump_returned(sales, dealer: str, order_no: str) -> None:
     instance = sales.start("return_exchange", {
         "customer": dealer, "order_no": order_no, "kind": "return", "reason": "quality_defect",
         "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
-        "proof": [save_bytes("破损照片.png", "image/png", b"\x89PNG\r\n\x1a\n bearing noise")]}, "rep_east1")
+        "proof": [save_bytes("破损照片.png", "image/png", b"\x89PNG\r\n\x1a\n bearing noise")],
+        "price_agreed_via": "phone", "price_agreed_on": "2026-12-09"}, "rep_east1")
     sales.approve(instance, "Task_SalesReview", "order_clerk")
-    sales.approve(instance, "Task_QualityInspection", "quality", "复验确认轴承缺陷")
+    sales.complete(instance, "Task_QualityInspection", "quality", {
+        "decision": "approve", "comment": "复验确认轴承缺陷", "inspection_result": "defective", "defect_cause": "轴承异响",
+        "responsibility": "production", "disposition": "quarantine"})
     sales.approve(instance, "Task_DirectorApproval", "director")
     sales.approve(instance, "Task_GMReview", "gm")
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-10"})
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-11", "condition_note": "已入库"})
+    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {
+        "received_on": "2026-12-11", "received_lines": [{"line_no": 1, "qty": 1}], "condition_note": "已入库"})
     assert instance.status is InstanceStatus.completed
 
 

@@ -1,8 +1,11 @@
 """F03 return_exchange through the service layer with the real diagram: a
 return before and after invoicing, an exchange, every rejection, the
 ledger's refusals (over-return, price above the original, a return posted
-meanwhile), the general manager's review by the decision table, and proof
-attachments; the red documents posted and the ledger invariants after each."""
+meanwhile), the general manager's review of every return, proof
+attachments, the customer's agreement to the prices, quality's findings,
+stock that comes back only with the quantity received (defective goods into
+quarantine), and a replacement at the original price; the documents posted
+and the ledger invariants after each."""
 from decimal import Decimal
 
 import pytest
@@ -11,69 +14,18 @@ from sqlalchemy import func, select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.ledger.balances import outstanding
-from app.models import Invoice, InstanceStatus, Receivable, SalesOrder, SalesOrderLine, ShippingNote, StockMovement
+from app.models import Invoice, InstanceStatus, Receivable, SalesOrder, SalesOrderLine, SalesReturn, ShippingNote, StockMovement
 from tests.support.ledger_harness import all_invariants_hold
+from tests.support.return_exchange import (DEALER, DEFECTIVE, QUALIFIED, REP, approve_through_gm, inspect, receive, reds,
+                                           reduce_and_execute, ship_replacement)
+from tests.support.return_exchange import invoiced_order, proof, request_for  # noqa: F401  (fixtures)
 
-DEALER = "浙江泵阀总经销有限公司"  # 华东, served by rep_east1
-REP = "rep_east1"
 D = Decimal
-
-
-@pytest.fixture
-def proof(app):
-    from app.services.attachments import save_bytes
-
-    return [save_bytes("破损照片.png", "image/png", b"\x89PNG\r\n\x1a\n" + b"crack on the pump casing"),
-            save_bytes("客户退货函.pdf", "application/pdf", b"%PDF-1.4 return letter")]
-
-
-@pytest.fixture
-def request_for(customer_code, proof):
-    def build(order_no, lines=({"line_no": 1, "qty": 1},), kind="return", reason="quality_defect", **extra):
-        return {"customer": customer_code(DEALER), "order_no": order_no, "kind": kind, "reason": reason,
-                "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": list(lines), "proof": proof, **extra}
-
-    return build
-
-
-@pytest.fixture
-def invoiced_order(act, customer_code, shipped_order):
-    def make(lines):
-        order_no = shipped_order(customer_code(DEALER), lines)
-        return order_no, act("ledger.issue_invoice", order=order_no)["invoice_no"]
-
-    return make
-
-
-def _approve_through_gm(sales, instance):
-    review = sales.task(instance, "Task_SalesReview")
-    assert review.candidate_role == "order_clerk" and review.is_approval
-    sales.approve(instance, "Task_SalesReview", "order_clerk")
-    assert sales.task(instance, "Task_QualityInspection").candidate_role == "quality"
-    sales.approve(instance, "Task_QualityInspection", "quality", "复验确认轴承缺陷")
-    assert sales.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
-    sales.approve(instance, "Task_DirectorApproval", "director")
-    # Seed section 3: 销售总监(审批)→总经理(审核), whatever the amount or the reason
-    review = sales.task(instance, "Task_GMReview")
-    assert review.candidate_role == "general_manager" and review.is_approval and sales.ready_elements(instance) == ["Task_GMReview"]
-    sales.approve(instance, "Task_GMReview", "gm")
-
-
-def _reduce_and_execute(sales, instance):
-    assert sales.task(instance, "Task_ReduceAccount").candidate_role == "sales_admin"
-    sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
-    assert sales.task(instance, "Task_WarehouseExecute").candidate_role == "warehouse"
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "外包装完好"})
-    assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
 
 
 def _line(order_no, line_no=1):
     return db.session.scalar(select(SalesOrderLine).join(SalesOrder).where(SalesOrder.number == order_no,
                                                                            SalesOrderLine.line_no == line_no))
-
-
-def _reds():
-    return list(db.session.scalars(select(SalesOrder).where(SalesOrder.kind == "red")))
 
 
 def _count(model, *where):
@@ -84,16 +36,16 @@ def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer
     order_no = shipped_order(customer_code(DEALER), [("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no), REP)
     assert instance.data["check_result"]["gross"] == "980.00"
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     assert "gm_review_required" not in instance.data  # 980.00, the company's fault: the GM reviewed it all the same
-    _reduce_and_execute(sales, instance)
+    reduce_and_execute(sales, instance)
 
-    [red] = _reds()
-    assert (red.gross, red.order_date.isoformat()) == (D("-980.00"), "2026-12-02")
+    [red] = reds()
+    assert (red.gross, red.order_date.isoformat()) == (D("-980.00"), "2026-12-03")  # booked the day the goods arrived
     assert [(line.qty, line.original_line.order.number) for line in red.lines] == [(D(-1), order_no)]
-    assert instance.data["return_result"]["red_invoices"] == [] and _count(Invoice) == 0
+    assert instance.data["return_receipt"]["red_invoices"] == [] and _count(Invoice) == 0
     back = db.session.scalars(select(StockMovement).where(StockMovement.kind == "red_outbound")).all()
-    assert [(m.qty, m.batch_no) for m in back] == [(D(1), "B2512-MTR001")]
+    assert [(m.qty, m.batch_no, m.stock_status) for m in back] == [(D(1), "B2512-MTR001", "quarantine")]  # defective
     line = _line(order_no)
     assert (line.qty_delivered, line.qty_returned, line.qty_invoiced) == (D(2), D(1), D(0))
     assert all_invariants_hold()
@@ -102,10 +54,10 @@ def test_return_before_invoicing_only_reduces_what_was_delivered(sales, customer
 def test_return_after_invoicing_posts_a_red_invoice_that_offsets_the_original(sales, invoiced_order, request_for):
     order_no, invoice_no = invoiced_order([("MTR001", 2)])  # 1960.00 invoiced
     instance = sales.start("return_exchange", request_for(order_no), REP)
-    _approve_through_gm(sales, instance)
-    _reduce_and_execute(sales, instance)
+    approve_through_gm(sales, instance)
+    reduce_and_execute(sales, instance)
 
-    result = instance.data["return_result"]
+    result = instance.data["return_receipt"]
     [red_invoice] = db.session.scalars(select(Invoice).where(Invoice.kind == "red"))
     blue = db.session.scalar(select(Invoice).where(Invoice.number == invoice_no))
     assert result["red_invoices"] == [{"invoice_no": red_invoice.number, "gross": "-980.00"}]
@@ -121,17 +73,17 @@ def test_exchange_returns_the_goods_and_ships_a_replacement(sales, invoiced_orde
     order_no, _ = invoiced_order([("MTR001", 2), ("PRT001", 3)])
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 2, "qty": 2}], kind="exchange"), REP)
     assert instance.data["check_result"]["gross"] == "170.00"
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    assert "replacement_result" not in instance.data  # nothing is replaced before the goods are back
+    receive(sales, instance, condition="外壳开裂")
     replacement = instance.data["replacement_result"]
     assert replacement["ok"] and replacement["gross"] == "170.00"
-    warehouse = sales.task(instance, "Task_WarehouseExecute")
-    assert warehouse.candidate_role == "warehouse"
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "已换新件"})
+    ship_replacement(sales, instance)
     assert instance.status is InstanceStatus.completed
     assert [m["qty"] for m in instance.data["outbound_result"]["movements"]] == ["2"]
 
-    [red] = _reds()
+    [red] = reds()
     assert red.gross == D("-170.00")
     new = db.session.scalar(select(SalesOrder).where(SalesOrder.number == replacement["order_no"]))
     assert new.kind == "blue" and [(line.material.code, line.qty, line.qty_delivered) for line in new.lines] == [("PRT001", D(2), D(2))]
@@ -144,9 +96,9 @@ def test_exchange_returns_the_goods_and_ships_a_replacement(sales, invoiced_orde
 def test_customer_reason_is_reviewed_by_the_general_manager(sales, invoiced_order, request_for):
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, reason="customer_change"), REP)
-    _approve_through_gm(sales, instance)
-    _reduce_and_execute(sales, instance)
-    assert [r.gross for r in _reds()] == [D("-980.00")]
+    approve_through_gm(sales, instance, QUALIFIED)
+    reduce_and_execute(sales, instance)
+    assert [r.gross for r in reds()] == [D("-980.00")]
     assert all_invariants_hold()
 
 
@@ -154,8 +106,8 @@ def test_large_return_of_a_defect_is_reviewed_by_the_general_manager(sales, invo
     order_no, _ = invoiced_order([("MTR008", 12)])  # 980 × 2.26 = 2214.80 each: 26577.60
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 12}]), REP)
     assert instance.data["check_result"]["gross"] == "26577.60"
-    _approve_through_gm(sales, instance)
-    _reduce_and_execute(sales, instance)
+    approve_through_gm(sales, instance)
+    reduce_and_execute(sales, instance)
     assert all_invariants_hold()
 
 
@@ -168,18 +120,25 @@ REJECTIONS = [
 APPROVERS = {"Task_SalesReview": "order_clerk", "Task_QualityInspection": "quality", "Task_DirectorApproval": "director"}
 
 
+def _approve(sales, instance, element):
+    if element == "Task_QualityInspection":
+        inspect(sales, instance)
+    else:
+        sales.approve(instance, element, APPROVERS[element])
+
+
 @pytest.mark.parametrize("step, approver, before", REJECTIONS, ids=[r[0] for r in REJECTIONS])
 def test_each_rejection_goes_back_to_the_applicant_who_withdraws(sales, invoiced_order, request_for, step, approver, before):
     order_no, _ = invoiced_order([("MTR001", 2)])
     request = request_for(order_no)  # 980.00 for a defect: small, and still up to the GM
     instance = sales.start("return_exchange", request, REP)
     for earlier in before:
-        sales.approve(instance, earlier, APPROVERS[earlier])
+        _approve(sales, instance, earlier)
     sales.reject(instance, step, approver, "证明材料不足")
     revise = sales.task(instance, "Task_ReviseReturn")
     assert revise.assignee.username == REP and instance.data["comment"] == "证明材料不足"
     sales.complete(instance, "Task_ReviseReturn", REP, {**request, "action": "withdraw"})
-    assert instance.status is InstanceStatus.completed and _reds() == []
+    assert instance.status is InstanceStatus.completed and reds() == [] and _count(SalesReturn) == 0
     assert all_invariants_hold()
 
 
@@ -189,9 +148,9 @@ def test_rejected_request_is_revised_and_resubmitted(sales, invoiced_order, requ
     sales.approve(instance, "Task_SalesReview", "order_clerk")
     sales.reject(instance, "Task_QualityInspection", "quality", "复验未发现缺陷，请补充照片")
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
-    _approve_through_gm(sales, instance)
-    _reduce_and_execute(sales, instance)
-    assert [r.gross for r in _reds()] == [D("-980.00")]
+    approve_through_gm(sales, instance)
+    reduce_and_execute(sales, instance)
+    assert [r.gross for r in reds()] == [D("-980.00")]
     assert all_invariants_hold()
 
 
@@ -202,7 +161,7 @@ def test_over_return_is_refused_at_once_and_corrected(sales, customer_code, ship
     assert sales.ready_elements(instance) == ["Task_ReviseReturn"]
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no, [{"line_no": 1, "qty": 2}]), "action": "resubmit"})
     assert instance.data["check_result"]["gross"] == "1960.00"
-    assert sales.ready_elements(instance) == ["Task_SalesReview"] and _reds() == []
+    assert sales.ready_elements(instance) == ["Task_SalesReview"] and reds() == []
 
 
 def test_price_above_the_original_is_refused(sales, customer_code, shipped_order, request_for):
@@ -211,22 +170,22 @@ def test_price_above_the_original_is_refused(sales, customer_code, shipped_order
     instance = sales.start("return_exchange", request_for(order_no, lines), REP)
     assert instance.data["check_result"]["error"]["code"] == "return_price_too_high"
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no, lines), "action": "withdraw"})
-    assert instance.status is InstanceStatus.completed and _reds() == []
+    assert instance.status is InstanceStatus.completed and reds() == []
 
 
 def test_goods_returned_meanwhile_go_to_the_supervisor_then_back_to_the_applicant(sales, act, invoiced_order, request_for):
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 2}]), REP)
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 1}])  # another return got there first
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     assert instance.data["return_result"]["error"]["code"] == "return_exceeds_delivered"
     assert sales.task(instance, "Task_ResolveReturnProblem").candidate_role == "sales_admin"
     sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "return", "resolution_note": "已部分退货"})
     sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no), "action": "resubmit"})
-    _approve_through_gm(sales, instance)
-    _reduce_and_execute(sales, instance)
-    assert sorted(r.gross for r in _reds()) == [D("-980.00"), D("-980.00")] and _line(order_no).qty_returned == D(2)
+    approve_through_gm(sales, instance)
+    reduce_and_execute(sales, instance)
+    assert sorted(r.gross for r in reds()) == [D("-980.00"), D("-980.00")] and _line(order_no).qty_returned == D(2)
     assert all_invariants_hold()
 
 
@@ -245,14 +204,15 @@ def test_refused_replacement_goes_to_the_supervisor_who_retries(sales, invoiced_
     calls = refuse_once("ledger.create_replacement")
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    receive(sales, instance)
     assert instance.data["replacement_result"]["error"]["code"] == "period_closed"
     assert sales.task(instance, "Task_ResolveReplacementProblem").candidate_role == "sales_admin"
     sales.complete(instance, "Task_ResolveReplacementProblem", "sales_admin", {"action": "retry"})
     assert len(calls) == 2 and instance.data["replacement_result"]["ok"]
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", {"received_on": "2026-12-03", "condition_note": "已换新件"})
-    assert instance.status is InstanceStatus.completed and len(_reds()) == 1
+    ship_replacement(sales, instance)
+    assert instance.status is InstanceStatus.completed and len(reds()) == 1
     assert _count(SalesOrder, SalesOrder.kind == "blue") == 2
     assert all_invariants_hold()
 
@@ -261,24 +221,24 @@ def test_replacement_that_cannot_leave_goes_back_to_the_warehouse(sales, invoice
     order_no, _ = invoiced_order([("MTR001", 2)])
     calls = refuse_once("ledger.post_outbound")  # after the original shipment
     instance = sales.start("return_exchange", request_for(order_no, kind="exchange"), REP)
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
-    received = {"received_on": "2026-12-03", "condition_note": "待补货"}
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    receive(sales, instance)
+    ship_replacement(sales, instance)
     assert instance.data["outbound_result"]["error"]["code"] == "period_closed"
-    assert sales.ready_elements(instance) == ["Task_WarehouseExecute"]
-    sales.complete(instance, "Task_WarehouseExecute", "warehouse", received)
+    assert sales.ready_elements(instance) == ["Task_ShipReplacement"]
+    ship_replacement(sales, instance)
     assert instance.status is InstanceStatus.completed and len(calls) == 2
     assert all_invariants_hold()
 
 
-def test_refused_posting_retried_by_the_supervisor(sales, invoiced_order, request_for, refuse_once):
-    calls = refuse_once("ledger.post_return")
+def test_refused_registration_retried_by_the_supervisor(sales, invoiced_order, request_for, refuse_once):
+    calls = refuse_once("ledger.register_return")
     order_no, _ = invoiced_order([("MTR001", 2)])
     instance = sales.start("return_exchange", request_for(order_no), REP)
-    _approve_through_gm(sales, instance)
+    approve_through_gm(sales, instance)
     sales.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
     sales.complete(instance, "Task_ResolveReturnProblem", "sales_admin", {"action": "retry"})
-    _reduce_and_execute(sales, instance)
-    assert len(calls) == 2 and [r.gross for r in _reds()] == [D("-980.00")]
+    reduce_and_execute(sales, instance)
+    assert len(calls) == 2 and [r.gross for r in reds()] == [D("-980.00")]
     assert all_invariants_hold()

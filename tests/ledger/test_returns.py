@@ -132,10 +132,19 @@ def test_check_return_refuses_another_customers_order(world, act, sell):
     assert raised.value.code == "wrong_customer"
 
 
+def approved_by(user):
+    """A call whose request's exchange ``user`` approved."""
+    from app.actions import ActionCall
+
+    return ActionCall(900, f"replace-{user.id}", "Task_CreateReplacement", "ledger.create_replacement", None,
+                      approver_of_record=lambda _steps: user.id)
+
+
 def test_replacement_is_a_new_order_with_its_shipping_note(world, act, sell):
     order_no, _ = sell("D00001", [("P100", 10)])
     act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05")
-    result = act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05")
+    result = act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05",
+                 call=approved_by(world.gm))
     replacement = db.session.scalar(select(SalesOrder).where(SalesOrder.number == result["order_no"]))
     assert replacement.kind == "blue" and replacement.status == "approved" and result["gross"] == "215.83"
     assert [(line.material.code, line.qty) for line in replacement.lines] == [("P100", D(2))]
@@ -147,5 +156,33 @@ def test_replacement_is_a_new_order_with_its_shipping_note(world, act, sell):
 def test_replacement_over_the_credit_limit_is_refused_and_leaves_nothing(world, act, sell):
     order_no, _ = sell("D00002", [("P100", 8)], invoice=False)  # 904.00 of a 1000.00 limit
     with pytest.raises(BusinessRuleViolation) as raised:
-        act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 1}], date="2026-11-05")
+        act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 1}], date="2026-11-05",
+            call=approved_by(world.gm))
     assert raised.value.code == "credit_hold"
+
+
+def test_replacement_keeps_the_original_price_whatever_the_price_list_says_now(world, act, sell):
+    from datetime import date
+
+    from app.ledger import pricing
+    from app.models import PriceItem
+
+    order_no, _ = sell("D00002", [("P100", 2)], invoice=False)  # 113.00 each, tax included
+    [item] = db.session.scalars(select(PriceItem).where(PriceItem.material_id == world.p100.id, PriceItem.unit_price == D("113"),
+                                                        PriceItem.price_list_id == world.standard.id))
+    pricing.apply_price_adjustment(item, "150.00", date(2026, 11, 4))
+    act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 1}], date="2026-11-05")
+    result = act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 1}], date="2026-11-05",
+                 call=approved_by(world.director))
+    [line] = db.session.scalar(select(SalesOrder).where(SalesOrder.number == result["order_no"])).lines
+    assert (line.unit_price, line.tax_inclusive, result["gross"]) == (D("113.00000000"), True, "113.00")
+    assert line.price_override_by_id == world.director.id and line.price_item_id is None  # the exchange's approver stands behind it
+    assert all_invariants_hold()
+
+
+def test_a_replacement_nobody_approved_is_refused(world, act, sell):
+    order_no, _ = sell("D00001", [("P100", 10)])
+    with pytest.raises(BusinessRuleViolation) as raised:
+        act("ledger.create_replacement", order=order_no, lines=[{"line_no": 1, "qty": 2}], date="2026-11-05")
+    assert raised.value.code == "price_not_approved"
+    assert db.session.scalar(select(SalesOrder).where(SalesOrder.number != order_no)) is None

@@ -106,7 +106,8 @@ MAIL_INVOICE = {"invoice_date": "2026-12-04", "tax_invoice_number": "No.36021187
 
 def mail_order(w):
     def order(lines=(("MTR001", 2), ("PRT001", 3))):  # 980.00 × 2 + 85.00 × 3 = 2215.00
-        return {"customer": w.customer(MAIL), "lines": [{"material": m, "qty": q} for m, q in lines],
+        return {"customer_kind": "known", "customer": w.customer(MAIL),
+                "lines": [{"material": m, "qty": q} for m, q in lines],
                 "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456", "address": "江西省南昌市青山湖区民营科技园 18 号",
                             "postcode": "330096"}}
 
@@ -118,6 +119,10 @@ def mail_order(w):
 
     instance = w.start("mail_order", order([("PMS001", 5)]), "rep_east2")  # 23,250.00: the supervisor reviews
     w.reject(instance, "Task_OrderReview", "sales_admin", "客户信息不全，请核实")  # → Task_ReviseOrder
+
+    clash = {**order(), "customer_kind": "walk_in",  # a walk-in customer by the name of one on file → Task_ReviseOrder
+             "new_customer": {"name": MAIL, "phone": "0791-8566 2211", "address": "江西省南昌市青云谱区井冈山大道 302 号"}}
+    w.start("mail_order", clash, "rep_east2")
 
     instance = w.start("mail_order", order(), "rep_east2")
     paid(instance)
@@ -141,7 +146,8 @@ def mail_order_unpaid(w):
     """Last: it moves the clock past the payment window."""
     from app.services import events
 
-    instance = w.start("mail_order", {"customer": w.customer(MAIL), "lines": [{"material": "MTR001", "qty": 1}],
+    instance = w.start("mail_order", {"customer_kind": "known", "customer": w.customer(MAIL),
+                                      "lines": [{"material": "MTR001", "qty": 1}],
                                       "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
                                                   "address": "江西省南昌市青山湖区民营科技园 18 号", "postcode": "330096"}},
                        "rep_east2")
@@ -159,11 +165,17 @@ def return_exchange(w):
     def request(order_no, kind="return"):
         return {"customer": w.customer(DEALER), "order_no": order_no, "kind": kind, "reason": "quality_defect",
                 "reason_detail": "电机轴承异响，客户现场验收不合格", "lines": [{"line_no": 1, "qty": 1}],
-                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8\xff crack"), w.attachment("客户退货函.pdf")]}
+                "proof": [w.attachment("破损照片.jpg", b"\xff\xd8\xff crack"), w.attachment("客户退货函.pdf")],
+                "price_agreed_via": "phone", "price_agreed_on": "2026-11-30"}
 
     def through_gm(instance):
+        w.approve(instance, "Task_SalesReview", "order_clerk")
+        w.complete(instance, "Task_QualityInspection", "quality", {
+            "decision": "approve", "comment": "复验确认轴承缺陷", "inspection_result": "defective", "defect_cause": "轴承滚道剥落",
+            "responsibility": "production", "disposition": "quarantine"})
         w.approve_until(instance, "Task_ReduceAccount")
 
+    received = {"received_on": "2026-12-03", "received_lines": [{"line_no": 1, "qty": 1}], "condition_note": "外包装完好"}
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     through_gm(instance)
     w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_WarehouseExecute
@@ -171,7 +183,7 @@ def return_exchange(w):
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     w.reject(instance, "Task_SalesReview", "order_clerk", "证明材料不足")  # → Task_ReviseReturn
 
-    w.refuse_once("ledger.post_return")
+    w.refuse_once("ledger.register_return")
     instance = w.start("return_exchange", request(shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)), "rep_east1")
     through_gm(instance)
     w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReturnProblem
@@ -180,7 +192,9 @@ def return_exchange(w):
     order_no = shipped_order(w, DEALER, [("MTR001", 2)], invoice=True)
     instance = w.start("return_exchange", request(order_no, "exchange"), "rep_east1")
     through_gm(instance)
-    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})  # → Task_ResolveReplacementProblem
+    w.complete(instance, "Task_ReduceAccount", "sales_admin", {"return_date": "2026-12-02"})
+    w.complete(instance, "Task_WarehouseExecute", "warehouse", received)  # → Task_ResolveReplacementProblem
+    w.complete(instance, "Task_ResolveReplacementProblem", "sales_admin", {"action": "retry"})  # → Task_ShipReplacement
 
 
 # --- F04 invoice_request, F05 receipt_writeoff -------------------------------------------------------------
@@ -269,6 +283,7 @@ def promotion_expense(w):
     instance = w.start("promotion_expense", application(5000), "rep_east1")
     w.approve_until(instance, "Task_ResolveAdvanceProblem")
     w.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
+    w.act("ledger.record_receipt", customer=w.customer(DEALER), amount="9000", date="2026-12-01")  # the claim follows it
     w.complete(instance, "Task_SubmitClaim", "rep_east1", claim(4000, 1300))  # above the advance: the GM approves
     w.refuse_once("ledger.pay_reimbursement")
     w.approve_until(instance, "Task_ResolveSettlementProblem")

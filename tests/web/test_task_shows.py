@@ -168,7 +168,12 @@ def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, cust
 
 
 def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, customer_code):
+    from app.actions import run_action
     from app.services.attachments import save_bytes
+    from tests.support.ledger_harness import new_call
+
+    run_action(new_call("ledger.record_receipt", instance_id=0),  # the customer's payment the claim follows
+               {"customer": customer_code("浙江泵阀总经销有限公司"), "amount": "9000", "date": "2026-12-01"})
 
     instance = sales.start("promotion_expense", {"expense_type": "exhibition", "amount": 5000, "purpose": "杭州泵阀展会展位",
                                                  "customer": customer_code("浙江泵阀总经销有限公司")}, "rep_east1")
@@ -275,3 +280,12 @@ def test_values_of_any_shape_become_a_display_tree_without_error():
     grid = describe("report", {"month": "2026-11", "totals": {"month": {"shipped": "1"}, "ytd": {"shipped": "2"}}})
     assert [item["key"] for item in grid["items"]] == ["month", "totals"] and grid["items"][1]["node"]["kind"] == "table"
     assert describe("x", {"ok": False, "error": {"code": "c", "message": "没有价格"}})["items"][0]["node"]["text"] == "没有价格"
+
+
+def test_f02_the_payment_notice_page_gives_the_company_bank_account(sales, web, customer_code):
+    instance = sales.start("mail_order", {"customer_kind": "known", "customer": customer_code("江西设备维修服务部"), "lines": [{"material": "MTR001", "qty": 2}],
+                                          "ship_to": {"recipient": "万师傅", "phone": "0791-8812 3456",
+                                                      "address": "江西省南昌市青山湖区民营科技园 18 号"}}, "rep_east2")
+    page = text(task_page(web, "rep_east2", instance, "Task_InformCustomer"))
+    assert "开户银行" in page and "中国工商银行南昌青山湖支行" in page
+    assert "银行账号" in page and "1502 2011 0900 0123 456" in page and "1960.00" in page
