@@ -92,9 +92,9 @@ def _one_pump_returned(sales, dealer: str, order_no: str) -> None:
 
 def _dealer_pays_too_much(sales, dealer: str) -> dict:
     """F05: 2,000.00 against 1,235.00 still owed; the rest stays an advance."""
-    instance = sales.start("receipt_writeoff", {
+    instance = sales.start("receipt_writeoff", {"receipts": [{
         "customer": dealer, "amount": 2000, "bank_reference": "ICBC-20261215-0042", "receipt_date": "2026-12-15",
-        "allocation_basis": "oldest_due"}, "finance")
+        "allocation_basis": "oldest_due"}]}, "finance")
     sales.approve(instance, "Task_ReviewWriteOff", "sales_admin")
     assert instance.status is InstanceStatus.completed
     return instance.data["allocation_result"]
