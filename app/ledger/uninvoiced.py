@@ -45,7 +45,7 @@ def line_problem(ref, customer_code: str | None) -> str | None:
     if line is None:
         return f"No order line {ref}."
     if line.order.customer.code != customer_code or line.order.kind != "blue":
-        return f"Order line {ref} is not one of this customer's."
+        return f"Order line {ref} belongs to another customer."
     if invoiceable_qty(line) <= 0:
         return f"Order line {ref} has nothing shipped and not yet invoiced."
     return None
@@ -60,7 +60,7 @@ def picked_line(ref: str, customer: Customer, field: str) -> SalesOrderLine:
         match = LINE_REF.match(ref.strip())
         return db.session.scalar(select(SalesOrderLine).join(SalesOrder).where(
             SalesOrder.number == match.group(1), SalesOrderLine.line_no == int(match.group(2))))
-    code = ("wrong_customer" if "not one of" in problem else
+    code = ("wrong_customer" if "another customer" in problem else
             "nothing_to_invoice" if "nothing shipped" in problem else "unknown_line")
     raise BusinessRuleViolation(code, problem, {"line": ref}, field=field)
 
