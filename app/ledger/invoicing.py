@@ -255,12 +255,14 @@ def recognize(invoice: Invoice, *, on: date_type, source_key: str, recognized_by
     record = db.session.scalar(select(RevenueRecognition).where(RevenueRecognition.invoice_id == invoice.id))
     if record is not None:
         return record
-    journal.ensure_open(on)
+    posting = not recognized(invoice)
+    if posting:
+        journal.ensure_open(on)
     record = RevenueRecognition(invoice=invoice, recognized_on=on, recognized_by_id=recognized_by_id,
                                 source_key=source_key, created_at=clock.now())
     db.session.add(record)
     db.session.flush()
-    if not recognized(invoice):
+    if posting:
         _post_invoice(invoice, invoice.lines[0].order_line.order.contract_number, on)
     return record
 
