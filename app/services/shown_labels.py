@@ -45,7 +45,7 @@ LABELS = {
     "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
     "report": "月度报表", "reconciliation": "对帐结果", "quote_result": "报价", "check_result": "退货校验",
     "shipped_lines": "已发货未开票明细", "revenue_result": "发票录入", "advance_result": "预收款冲抵",
-    "receipts": "回款清单", "receipt_nos": "回款单号", "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
+    "receipts": "回款清单", "receipt_nos": "回款单号", "total": "合计", "line": "行号", "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
