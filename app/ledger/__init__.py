@@ -2,6 +2,6 @@
 Importing the package registers its service-task actions."""
 from app.ledger import (  # noqa: F401  (each registers its actions)
     adjustments, assessment, collections, contracts, credit, customers, expenses, invoicing, orders, periods, pricing,
-    reports, returns, shipping, signed_receipts,
+    receipt_lists, reports, returns, shipping, signed_receipts, uninvoiced,
 )
 from app.ledger import payment_notice, return_documents, walk_in  # noqa: F401

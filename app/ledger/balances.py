@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger.money import ZERO, round_money
-from app.models import Allocation, Receipt, ReceiptReversal, Receivable, SalesOrder, SalesOrderLine
+from app.models import Allocation, Invoice, Receipt, ReceiptReversal, Receivable, SalesOrder, SalesOrderLine
 
 
 def _sum(stmt) -> Decimal:
@@ -109,7 +109,15 @@ def ordered_not_invoiced(customer_id: int, *, extra_order_id: int | None = None)
     return total
 
 
+def issued_not_entered(customer_id: int) -> Decimal:
+    """Gross of the customer's invoices issued and not yet entered into the
+    books (F04): no longer ordered-not-invoiced, not yet a receivable."""
+    return _sum(select(func.sum(Invoice.gross)).outerjoin(Receivable, Receivable.invoice_id == Invoice.id).where(
+        Invoice.customer_id == customer_id, Receivable.id.is_(None)))
+
+
 def exposure(customer_id: int, *, extra_order_id: int | None = None) -> Decimal:
-    """Credit exposure = open receivables − unallocated advances + ordered-not-invoiced."""
+    """Credit exposure = open receivables − unallocated advances +
+    ordered-not-invoiced (counting invoices not yet entered as not invoiced)."""
     return (customer_receivables_total(customer_id) - customer_advances_total(customer_id)
-            + ordered_not_invoiced(customer_id, extra_order_id=extra_order_id))
+            + ordered_not_invoiced(customer_id, extra_order_id=extra_order_id) + issued_not_entered(customer_id))

@@ -81,22 +81,27 @@ def offset_red_receivables(customer: Customer, *, on: date_type, source_key: str
 
 
 def allocate(customer: Customer, *, on: date_type, source_key: str, receipts: list[Receipt] | None = None,
-             invoice_numbers: list[str] | None = None, salesperson_id: int | None = None) -> list[Allocation]:
+             invoice_numbers: list[str] | None = None, salesperson_id: int | None = None, seq: int = 0,
+             receipt_references: bool = True) -> list[Allocation]:
     """Write off (flushes): first red receivables against blue (rule 5), then
     ``receipts`` (default: every receipt of the customer with money left,
     oldest first) against the customer's open blue receivables (rule 1),
     explicit invoice references first (given, or the receipt's own), then
     oldest due date (rule 2), never beyond what is outstanding (rule 3);
-    what is left stays as advance (rule 4). Raises BusinessRuleViolation
-    ``wrong_customer``, ``period_closed``."""
+    what is left stays as advance (rule 4). Allocations are numbered from
+    ``seq`` + 1 (several calls under one source key continue the count);
+    ``receipt_references`` False ignores the references stored on the
+    receipts (finance has since named others, or none). Raises
+    BusinessRuleViolation ``wrong_customer``, ``period_closed``."""
     journal.ensure_open(on)
-    made = offset_red_receivables(customer, on=on, source_key=source_key)
-    seq = len(made)
+    made = offset_red_receivables(customer, on=on, source_key=source_key, seq=seq)
+    seq += len(made)
     sources = [(r, unallocated(r)) for r in receipts] if receipts is not None else open_advances(customer.id)
     for receipt, left in sources:
         if receipt.customer_id != customer.id:
             raise BusinessRuleViolation("wrong_customer", f"Receipt {receipt.number} belongs to another customer.", field="receipt")
-        references = list(invoice_numbers or []) + ([receipt.invoice_reference] if receipt.invoice_reference else [])
+        references = list(invoice_numbers or []) + (
+            [receipt.invoice_reference] if receipt.invoice_reference and receipt_references else [])
         blues = [(r, o) for r, o in open_receivables(customer.id) if o > 0
                  and (salesperson_id is None or r.salesperson_id == salesperson_id)
                  and (not receipt.contract_reference or r.contract_number == receipt.contract_reference

@@ -10,7 +10,7 @@ from app.models.customer import Customer, CustomerCredit, CustomerProfile
 from app.models.customer_contact import CustomerContact
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
-from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
+from app.models.invoice import INVOICE_TYPES, Invoice, InvoiceLine, Receivable, RevenueRecognition
 from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.kept_form import KeptForm
 from app.models.login_failure import LoginFailure
@@ -33,7 +33,7 @@ __all__ = [
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
-    "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
+    "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",

@@ -2,7 +2,7 @@
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -13,11 +13,21 @@ from app.models.sales_order import SalesOrderLine
 from app.models.types import Money, ScaledDecimal, UTCDateTime, utcnow
 
 
+# The kinds of VAT invoice (发票种类) a customer may ask for: a closed list.
+# Paper invoices carry an 8-digit number, fully digital ones (数电票) 20 digits.
+INVOICE_TYPES = ("special_vat", "ordinary_vat", "digital_special_vat", "digital_ordinary_vat")
+
+
 class Invoice(Posted, db.Model):
-    """Posted when issued. A red invoice (kind "red", negative amounts)
-    references its blue original and reuses its rates."""
+    """Made when issued. A red invoice (kind "red", negative amounts)
+    references its blue original and reuses its rates. Its receivable and
+    entries are posted when it is entered into the books (F04's 发票录入,
+    ``RevenueRecognition``), or at once by the flows that issue and enter
+    in one step; until then it has neither."""
 
     __tablename__ = "invoice"
+    __table_args__ = (CheckConstraint(f"invoice_type IN ({', '.join(repr(t) for t in INVOICE_TYPES)})",
+                                      name="known_invoice_type"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     number: Mapped[str] = mapped_column(String(32), unique=True)
@@ -33,6 +43,8 @@ class Invoice(Posted, db.Model):
     net: Mapped[Decimal] = mapped_column(Money())
     tax: Mapped[Decimal] = mapped_column(Money())
     gross: Mapped[Decimal] = mapped_column(Money())
+    invoice_type: Mapped[str | None] = mapped_column(String(24))  # one of INVOICE_TYPES; None: not asked (F02, red)
+    tax_invoice_number: Mapped[str | None] = mapped_column(String(20), index=True)  # printed on the VAT invoice
     source_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -87,8 +99,8 @@ class Receivable(Posted, db.Model):
 
 class RevenueRecognition(Posted, db.Model):
     """The invoice entered into the books (发票录入, F04's last step): who
-    confirmed it and when. Revenue itself was posted when the invoice was
-    issued, so this records the confirmation and posts nothing."""
+    entered it and when. Entering it is what recognises the revenue: its
+    receivable and entries are posted on ``recognized_on``."""
 
     __tablename__ = "revenue_recognition"
 

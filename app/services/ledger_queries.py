@@ -13,10 +13,11 @@ from app.ledger import checks, pricing
 from app.ledger.balances import open_advances, outstanding, unallocated
 from app.ledger.money import ZERO, money_str
 from app.ledger.months import month_bounds
+from app.ledger.uninvoiced import invoiceable_qty, line_ref
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
-    PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, ShippingNote,
-    SignedReceipt,
+    PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
+    ShippingNote, SignedReceipt,
     User,
 )
 from app.services.queries import _like, lookup
@@ -82,6 +83,8 @@ def customer_statement(code: str) -> dict:
                                      .order_by(Receivable.posting_date, Receivable.id)).all()
     receipts = db.session.scalars(select(Receipt).where(Receipt.customer_id == customer.id)
                                   .order_by(Receipt.receipt_date, Receipt.id)).all()
+    unentered = db.session.scalars(select(Invoice).outerjoin(Receivable, Receivable.invoice_id == Invoice.id).where(
+        Invoice.customer_id == customer.id, Receivable.id.is_(None)).order_by(Invoice.invoice_date, Invoice.id)).all()
     allocations = db.session.scalars(select(Allocation).where(Allocation.customer_id == customer.id)
                                      .order_by(Allocation.id)).all()
     reds = db.session.scalars(select(ReceiptReversal).where(ReceiptReversal.customer_id == customer.id)
@@ -94,8 +97,12 @@ def customer_statement(code: str) -> dict:
         "customer": {"code": customer.code, "name": customer.name, "region": customer.region,
                      "credit_limit": money_str(customer.credit_limit)},
         "documents": [{"kind": "invoice", "number": r.invoice.number, "invoice_kind": r.invoice.kind,
+                       "invoice_type": r.invoice.invoice_type, "tax_invoice_number": r.invoice.tax_invoice_number,
                        "date": r.posting_date.isoformat(), "due_date": r.due_date.isoformat(), "amount": money_str(r.amount),
                        "outstanding": money_str(outstanding(r))} for r in receivables]
+        + [{"kind": "invoice", "number": i.number, "invoice_kind": i.kind, "invoice_type": i.invoice_type,
+            "tax_invoice_number": i.tax_invoice_number, "date": i.invoice_date.isoformat(), "due_date": i.due_date.isoformat(),
+            "amount": money_str(i.gross), "outstanding": money_str(ZERO), "awaiting_entry": True} for i in unentered]
         + [{"kind": "receipt", "number": r.number, "date": r.receipt_date.isoformat(), "amount": money_str(r.amount),
             "unallocated": money_str(unallocated(r)), "bank_reference": r.bank_reference} for r in receipts]
         + [{"kind": "receipt_reversal", "number": r.number, "date": r.reversal_date.isoformat(), "amount": money_str(r.amount),
@@ -134,7 +141,8 @@ def _signed_receipt(r: SignedReceipt) -> dict:
 
 
 def _invoice(i: Invoice) -> dict:
-    return {**_columns(i, "number", "kind", "invoice_date", "due_date", "net", "tax", "gross"), "customer": i.customer.code,
+    return {**_columns(i, "number", "kind", "invoice_type", "tax_invoice_number", "invoice_date", "due_date", "net", "tax",
+                       "gross"), "customer": i.customer.code,
             "lines": [{**_columns(line, "line_no", "qty", "unit_price", "tax_rate", "net", "tax", "gross"),
                        "material": line.material.code} for line in i.lines]}
 
@@ -231,6 +239,19 @@ def _customers(q: str | None, limit: int) -> list[dict]:
         or_(func.lower(Customer.code).like(pattern, escape="\\"), func.lower(Customer.name).like(pattern, escape="\\")))
         .order_by(Customer.code).limit(limit))
     return [{"value": c.code, "label": f"{c.name} ({c.code})"} for c in rows]
+
+
+@lookup("order_line")
+def _order_lines(q: str | None, limit: int) -> list[dict]:
+    """Shipped-not-invoiced order lines whose reference or customer matches ``q``."""
+    needle = (q or "").strip().lower()
+    rows = db.session.scalars(select(SalesOrderLine).join(SalesOrder).join(Customer).where(
+        SalesOrder.kind == "blue", SalesOrderLine.qty_delivered - SalesOrderLine.qty_returned - SalesOrderLine.qty_invoiced > 0,
+        or_(func.lower(SalesOrder.number).like(_like(needle.split("/")[0]), escape="\\"),
+            func.lower(Customer.code).like(_like(needle), escape="\\")))
+        .order_by(SalesOrder.id, SalesOrderLine.line_no).limit(limit))
+    return [{"value": line_ref(line), "label": f"{line_ref(line)} {line.material.name} ×{invoiceable_qty(line).normalize():f} "
+             f"({line.order.customer.code})"} for line in rows]
 
 
 @lookup("material")

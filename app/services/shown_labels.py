@@ -19,7 +19,8 @@ LABELS = {
     "spec": "规格", "unit": "单位", "qty": "数量", "unit_price": "单价", "tax_rate": "税率", "net": "不含税金额",
     "tax": "税额", "gross": "价税合计", "qty_delivered": "已发货", "qty_invoiced": "已开票", "qty_returned": "已退货",
     "ship_date": "发货日期", "posted_date": "过账日期", "tracking_number": "运单号", "order": "销售订单",
-    "invoice_kind": "发票类型", "invoice_date": "开票日期", "due_date": "到期日", "receipt_date": "收款日期",
+    "invoice_kind": "发票类型", "invoice_type": "发票种类", "tax_invoice_number": "税控发票号码", "awaiting_entry": "待录入",
+    "order_line": "订单行", "invoice_date": "开票日期", "due_date": "到期日", "receipt_date": "收款日期",
     "amount": "金额", "bank_reference": "银行流水号", "unallocated": "未核销金额", "advance_date": "借支日期",
     "purpose": "用途", "employee": "员工", "claim_date": "报销日期", "claimed": "报销金额", "applied": "冲借支金额",
     "returned": "退回金额", "payable": "应付金额", "category": "类别", "pay_date": "付款日期", "claim_id": "报销单",
@@ -49,7 +50,8 @@ LABELS = {
     "receipt_result": "回款", "shipping_result": "发货单", "issue_result": "订单与出货单", "return_result": "退货红字订单",
     "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
     "report": "月度报表", "reconciliation": "对帐结果", "quote_result": "报价", "check_result": "退货校验",
-    "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
+    "shipped_lines": "已发货未开票明细", "revenue_result": "发票录入", "advance_result": "预收款冲抵",
+    "receipts": "回款清单", "receipt_nos": "回款单号", "total": "合计", "line": "行号", "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
@@ -71,6 +73,8 @@ VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
     "transport_mode": {"own_truck": "公司车辆", "logistics": "物流托运", "courier": "快递", "customer_pickup": "客户自提"},
     "route": {"city": "市内", "out_of_town": "外埠"}, "loss_borne_by": {"company": "本公司", "customer": "客户"},
+    "invoice_type": {"special_vat": "增值税专用发票", "ordinary_vat": "增值税普通发票",
+                     "digital_special_vat": "数电票（增值税专用发票）", "digital_ordinary_vat": "数电票（普通发票）"},
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
 }

@@ -29,6 +29,13 @@ _RULES = [
      lambda m: gettext("Please enter a date from %(first)s to %(last)s.", first=m.group(1), last=m.group(2))),
     (re.compile(r"in magnitude"), lambda m: gettext("This number is too large.")),
     (re.compile(r"^Must not be before "), lambda m: gettext("Must not be earlier than the date it follows.")),
+    # picked order lines (app/services/reference_checks.py)
+    (re.compile(r"^Not an order line reference"), lambda m: gettext("Enter an order line such as SO202612-0001/1.")),
+    (re.compile(r"^No order line "), lambda m: gettext("There is no such order line.")),
+    (re.compile(r"^Order line \S+ belongs to another customer"),
+     lambda m: gettext("This order line belongs to another customer.")),
+    (re.compile(r"has nothing shipped and not yet invoiced"),
+     lambda m: gettext("This order line has nothing shipped and not yet invoiced.")),
     (re.compile(r"NUL characters|lone surrogates"), lambda m: gettext("This text contains characters that cannot be stored.")),
 ]
 

@@ -18,8 +18,8 @@ def handover(api):
 
     load_demo_master_data()
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
-    return lambda amount: {"customer": code, "amount": amount, "bank_reference": "FAKE-0042",
-                           "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}
+    return lambda amount: {"receipts": [{"customer": code, "amount": amount, "bank_reference": "FAKE-0042",
+                                         "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}]}
 
 
 def _count(model) -> int:

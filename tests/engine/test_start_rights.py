@@ -30,8 +30,8 @@ def receipt(flow):
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
 
     def build(amount):
-        return {"customer": code, "amount": amount, "bank_reference": "FAKE-0001", "receipt_date": "2026-12-01",
-                "allocation_basis": "oldest_due"}
+        return {"receipts": [{"customer": code, "amount": amount, "bank_reference": "FAKE-0001",
+                              "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}]}
 
     return build
 

@@ -62,12 +62,15 @@ def _mail_order_paid_and_shipped(sales, mail_customer: str) -> None:
 
 
 def _invoiced(sales, dealer: str, order_no: str) -> None:
-    """F04: checked against shipped-not-invoiced, issued, entered."""
+    """F04: the shipped lines picked, issued, signed for by requester and finance, entered."""
     instance = sales.start("invoice_request", {"customer": dealer, "order_no": order_no, "invoice_type": "special_vat"},
                            "rep_east1")
-    sales.approve(instance, "Task_CheckShipped", "sales_admin")
+    picked = [{"order_line": row["order_line"]} for row in instance.data["shipped_lines"]["lines"]]
+    sales.complete(instance, "Task_CheckShipped", "sales_admin", {"decision": "approve", "invoice_lines": picked})
     sales.complete(instance, "Task_IssueInvoice", "billing_clerk",
                    {"invoice_date": "2026-12-05", "tax_invoice_number": "No.04418832"})
+    sales.complete(instance, "Task_RequesterReceivesInvoice", "rep_east1", {"action": "received"})
+    sales.complete(instance, "Task_FinanceReceivesInvoice", "finance", {"action": "received"})
     sales.complete(instance, "Task_EnterInvoice", "sales_admin2", {"delivery_method": "mail", "entry_note": "顺丰寄出"})
     assert instance.status is InstanceStatus.completed
 
@@ -93,9 +96,9 @@ def _one_pump_returned(sales, dealer: str, order_no: str) -> None:
 
 def _dealer_pays_too_much(sales, dealer: str) -> dict:
     """F05: 2,000.00 against 1,235.00 still owed; the rest stays an advance."""
-    instance = sales.start("receipt_writeoff", {
+    instance = sales.start("receipt_writeoff", {"receipts": [{
         "customer": dealer, "amount": 2000, "bank_reference": "ICBC-20261215-0042", "receipt_date": "2026-12-15",
-        "allocation_basis": "oldest_due"}, "finance")
+        "allocation_basis": "oldest_due"}]}, "finance")
     sales.approve(instance, "Task_ReviewWriteOff", "sales_admin")
     assert instance.status is InstanceStatus.completed
     return instance.data["allocation_result"]

@@ -201,35 +201,41 @@ def return_exchange(w):
 
 def invoice_request(w):
     def request(order_no):
-        return {"customer": w.customer(DEALER), "order_no": order_no, "invoice_type": "special_vat"}
+        return {"customer": w.customer(DEALER), "order_no": order_no, "invoice_type": "special_vat", "note": "寄往杭州总部财务"}
 
-    instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 2)])), "rep_east1")
-    w.approve_until(instance, "Task_IssueInvoice")
-    w.complete(instance, "Task_IssueInvoice", "billing_clerk",
-               {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418832"})  # → Task_EnterInvoice
+    def picked(order_no):
+        return {"decision": "approve", "comment": "与出货记录一致", "invoice_lines": [{"order_line": f"{order_no}/1"}]}
+
+    order_no = shipped_order(w, DEALER, [("MTR001", 2)])
+    instance = w.start("invoice_request", request(order_no), "rep_east1")
+    w.complete(instance, "Task_CheckShipped", "sales_admin", picked(order_no))
+    w.complete(instance, "Task_IssueInvoice", "billing_clerk", {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418832"})
+    # → Task_RequesterReceivesInvoice, Task_FinanceReceivesInvoice, Task_EnterInvoice
 
     instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 1)])), "rep_east1")
-    w.reject(instance, "Task_CheckShipped", "sales_admin", "订单号有误，请核对")  # → Task_ReviseRequest
+    w.reject(instance, "Task_CheckShipped", "sales_admin", "发票类型有误，请核对")  # → Task_ReviseRequest
 
-    w.refuse_once("ledger.issue_invoice")
-    instance = w.start("invoice_request", request(shipped_order(w, DEALER, [("MTR001", 1)])), "rep_east1")
-    w.approve_until(instance, "Task_IssueInvoice")
+    w.refuse_once("ledger.invoice_shipped_lines")
+    order_no = shipped_order(w, DEALER, [("MTR001", 1)])
+    instance = w.start("invoice_request", request(order_no), "rep_east1")
+    w.complete(instance, "Task_CheckShipped", "sales_admin", picked(order_no))
     w.complete(instance, "Task_IssueInvoice", "billing_clerk",
                {"invoice_date": "2026-12-01", "tax_invoice_number": "No.04418833"})  # → Task_ResolveInvoiceProblem
 
 
 def receipt_writeoff(w):
     def handover(amount, reference):
-        return {"customer": w.customer(DEALER), "amount": amount, "bank_reference": reference,
-                "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}
+        return {"receipts": [{"customer": w.customer(DEALER), "amount": amount, "bank_reference": reference,
+                              "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}],
+                "handover_note": "12月1日工行到账"}
 
     instance = w.start("receipt_writeoff", handover(3000, "ICBC-20261201-0042"), "finance")
     w.reject(instance, "Task_ReviewWriteOff", "sales_admin", "款项性质不明")  # → Task_ReviseWriteOff
 
-    w.refuse_once("ledger.record_receipt")
+    w.refuse_once("ledger.record_receipts")
     w.start("receipt_writeoff", handover(980, "ICBC-20261201-0043"), "finance")  # → Task_ResolveReceiptProblem
 
-    w.refuse_once("ledger.allocate_receipt")
+    w.refuse_once("ledger.allocate_receipts")
     instance = w.start("receipt_writeoff", handover(500, "ICBC-20261201-0044"), "finance")
     w.approve_until(instance, "Task_ResolveAllocationProblem")
 

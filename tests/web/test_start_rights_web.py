@@ -25,12 +25,12 @@ def test_a_rep_posting_a_receipt_write_off_form_gets_a_readable_403_and_nothing_
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
     rep = web("rep_east1")
     assert rep.get("/start/receipt_writeoff").status_code == 403
-    form = {"customer": code, "amount": "888888", "bank_reference": "FAKE-0001", "receipt_date": "2026-12-01",
-            "allocation_basis": "oldest_due"}
+    form = {"receipts-0-customer": code, "receipts-0-amount": "888888", "receipts-0-bank_reference": "FAKE-0001",
+            "receipts-0-receipt_date": "2026-12-01", "receipts-0-allocation_basis": "oldest_due"}
     response = rep.post("/start/receipt_writeoff", form, token_from="/start")
     assert response.status_code == 403
     page = response.get_data(as_text=True)
-    assert "您无权执行此操作" in page and 'name="amount"' not in page  # a sentence, not the form again
+    assert "您无权执行此操作" in page and 'name="receipts-' not in page  # a sentence, not the form again
     assert _count(Receipt) == 0 and _count(ProcessInstance) == 0
 
 

@@ -1,0 +1,38 @@
+"""References a person picks that only the ledger can judge: a field with
+``"x-ref": "order_line"`` names an order line the request's customer (the
+``customer`` of the instance's data) was shipped and has not been invoiced
+for. Checked when the form is submitted, so a forged or stale pick is
+refused with the field named, before any step acts on it."""
+from app.errors import ValidationFailed
+from app.ledger.uninvoiced import line_problem
+
+# x-ref name -> problem(value, the instance's data) or None
+_CHECKS = {
+    "order_line": lambda value, held: line_problem(value, (held or {}).get("customer")),
+}
+
+
+def _picked(schema: dict, value, path: list):
+    if not isinstance(schema, dict):
+        return
+    if schema.get("x-ref") in _CHECKS and isinstance(value, str):
+        yield path, schema["x-ref"], value
+    elif isinstance(value, dict):
+        for name, prop in (schema.get("properties") or {}).items():
+            if name in value:
+                yield from _picked(prop, value[name], [*path, name])
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _picked(schema.get("items") or {}, item, [*path, str(index)])
+
+
+def check_ledger_references(schema: dict | None, data: dict, held: dict | None) -> None:
+    """Raise ValidationFailed naming every picked reference of ``data`` the
+    ledger refuses for the request whose data is ``held``."""
+    fields = {}
+    for path, ref, value in _picked(schema or {}, data, []):
+        problem = _CHECKS[ref](value, held)
+        if problem:
+            fields[".".join(path)] = [problem]
+    if fields:
+        raise ValidationFailed("Some picked references cannot be used.", details={"fields": fields})
