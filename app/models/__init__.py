@@ -7,6 +7,7 @@ from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit, CustomerProfile
+from app.models.dealer import DealerTerms, RecruitmentHandbook, RecruitmentPublication
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -23,6 +24,7 @@ from app.models.process import DeployedFile, InstanceStatus, ProcessDefinition, 
 from app.models.receipt import Allocation, Receipt
 from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
+from app.models.settlement import OrderSettlement
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
@@ -30,7 +32,7 @@ __all__ = [
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
-    "CustomerCredit", "CustomerProfile", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
+    "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
