@@ -1,6 +1,6 @@
 """Invoices: blue from delivered-not-invoiced quantities, red from returns;
 each creates its receivable and posts receivables / revenue / output VAT."""
-from datetime import date as date_type, timedelta
+from datetime import date as date_type
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from app import clock
 from app.extensions import db
 from app.ledger import journal
 from app.ledger.dates import parse_date
+from app.ledger.delivery_notes import due_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
@@ -75,7 +76,7 @@ def make_invoice(order: SalesOrder, lines: list[dict] | None, *, on: date_type, 
     totals = document_totals(built)
     invoice = Invoice(number=next_number(Invoice, "IV", on), kind="blue", customer=order.customer,
                       salesperson_id=order.salesperson_id, region=order.region, invoice_date=on,
-                      due_date=on + timedelta(days=order.customer.payment_days or 0), net=totals.net, tax=totals.tax,
+                      due_date=due_date(order, on), net=totals.net, tax=totals.tax,
                       gross=totals.gross, source_key=source_key, created_at=clock.now(), lines=built)
     db.session.add(invoice)
     db.session.flush()
