@@ -1,6 +1,6 @@
 """The sales ledger: master data, documents and postings (LEDGER.md).
 Importing the package registers its service-task actions."""
 from app.ledger import (  # noqa: F401  (each registers its actions)
-    adjustments, assessment, collections, contracts, credit, customers, delivery_notes, expenses, invoicing, orders, periods, pricing,
+    adjustments, assessment, collections, contracts, credit, customers, dealer_terms, delivery_notes, expenses, invoicing, orders, periods, pricing,
     reports, returns, shipping,
 )

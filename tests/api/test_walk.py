@@ -1,4 +1,6 @@
 """Both flows of [engine], walked to the end through HTTP alone."""
+import io
+
 from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, TERMS, TRIP
 
 
@@ -43,7 +45,10 @@ def test_dealer_onboarding_creates_the_customer(api):
     assert task["id"] in [t["id"] for t in director.ok("get", "/tasks?scope=mine")]
     director.ok("post", f"/tasks/{task['id']}/complete", json={"data": TERMS})
 
-    done = _complete(rep, instance["id"], "Task_SignContract", CONTRACT)
+    upload = rep.post("/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 signed contract"), "合同.pdf", "application/pdf")},
+                      content_type="multipart/form-data")
+    assert upload.status_code == 201, upload.get_json()
+    done = _complete(rep, instance["id"], "Task_SignContract", {**CONTRACT, "contract_file": upload.get_json()})
     assert done["status"] == "completed", done.get("error")
     code = done["data"]["customer_result"]["customer_code"]
     options = rep.ok("get", f"/lookups/customer?q={code}")

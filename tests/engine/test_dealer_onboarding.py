@@ -1,12 +1,23 @@
 """F13 dealer_onboarding through the service layer: every branch, every
-rule of the dealer_terms_authority table, and the customer it creates."""
+rule of the dealer_terms_authority table, and the customer it creates
+(its terms, first rating, contract and prices: tests/flows/test_dealer_terms.py)."""
+from decimal import Decimal as D
+
 import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, InstanceStatus
 
-from tests.support.samples import CONTRACT, EVALUATION, PROSPECT, TERMS
+from tests.support.samples import CONTRACT as SIGNED, EVALUATION, PROSPECT, TERMS
+
+
+def contract(**changes):
+    """The contract the rep records, with its scan uploaded just now."""
+    from app.services.attachments import save_bytes
+
+    scan = save_bytes("合同.pdf", "application/pdf", b"%PDF-1.4 signed contract")
+    return {**SIGNED, "contract_file": scan, **changes}
 
 
 def _to_director(flow):
@@ -26,13 +37,17 @@ def test_within_director_authority_creates_the_customer(flow):
     instance = _to_director(flow)
     flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
     assert flow.ready_elements(instance) == ["Task_SignContract"]
-    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    flow.complete(instance, "Task_SignContract", "rep_east2", contract())
     assert instance.status is InstanceStatus.completed
     customer = _customer()
     assert customer.channel == "dealer" and customer.region == "华东" and customer.province == "浙江"
     assert str(customer.credit_limit) == "300000.00" and customer.payment_days == 30
     assert customer.salesperson.username == "rep_east2" and customer.contract_number == "HT-2026-118"
-    assert instance.data["customer_result"] == {"ok": True, "customer_code": customer.code, "customer_id": customer.id}
+    assert instance.data["customer_result"] == {
+        "ok": True, "customer_code": customer.code, "customer_id": customer.id, "credit_rating": "B",
+        "annual_target": "5000000.00", "special_discount_pct": instance.data["customer_result"]["special_discount_pct"],
+        "contract_number": "HT-2026-118"}
+    assert D(instance.data["customer_result"]["special_discount_pct"]) == 3
 
 
 @pytest.mark.parametrize("terms", [
@@ -45,7 +60,7 @@ def test_terms_beyond_the_director_need_the_gm(flow, terms):
     flow.complete(instance, "Task_DirectorApproval", "director", {**TERMS, **terms})
     assert flow.task(instance, "Task_GMApproval").candidate_role == "general_manager"
     flow.approve(instance, "Task_GMApproval", "gm")
-    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    flow.complete(instance, "Task_SignContract", "rep_east2", contract())
     assert instance.status is InstanceStatus.completed and _customer() is not None
 
 
@@ -83,7 +98,7 @@ def test_failed_customer_creation_goes_to_the_rep_who_fixes_and_retries(flow, ct
     assert accounts.find_user("rep_east2") is not None
     instance = _to_director(flow)
     flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
-    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    flow.complete(instance, "Task_SignContract", "rep_east2", contract())
     problem = flow.task(instance, "Task_ResolveCustomerProblem")
     assert problem.assignee.username == "rep_east2"
     assert instance.data["customer_result"]["error"]["code"] == "duplicate_customer"
@@ -100,7 +115,7 @@ def test_abandon_after_failed_customer_creation(flow, ctx):
     create_customer(ActionCall(0, "seed", "seed", "ledger.create_customer", None), name=PROSPECT["company_name"], region="华东")
     instance = _to_director(flow)
     flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
-    flow.complete(instance, "Task_SignContract", "rep_east2", CONTRACT)
+    flow.complete(instance, "Task_SignContract", "rep_east2", contract())
     flow.complete(instance, "Task_ResolveCustomerProblem", "rep_east2",
                   {"company_name": PROSPECT["company_name"], "action": "abandon"})
     assert instance.status is InstanceStatus.completed

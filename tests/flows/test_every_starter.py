@@ -118,7 +118,8 @@ def test_every_representative_onboards_a_dealer(sales):
                                     "overall_comment": "网络覆盖全省"},
             "Task_DirectorApproval": {**APPROVE, "annual_target": 5000000, "special_discount_pct": 3,
                                       "payment_days": 30, "credit_limit": 300000},
-            "Task_SignContract": {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28"},
+            "Task_SignContract": lambda i: {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28",
+                                            "contract_file": _file("contract.pdf", "application/pdf")(i)},
         })
 
 

@@ -306,8 +306,9 @@ def dealer_onboarding(w):
         "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
         "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
     w.approve_until(instance, "Task_SignContract")
-    w.refuse_once("ledger.create_customer", "duplicate_customer", "A customer of that name exists.")
-    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28"})
+    w.refuse_once("ledger.establish_dealer", "duplicate_customer", "A customer of that name exists.")
+    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28",
+                                                            "contract_file": w.attachment("contract.pdf")})
 
 
 def shipment_approval(w, *, chase=False):

@@ -23,6 +23,8 @@ class StubLedger(PythonScriptEngine):
 
     def call_service(self, task, operation_name, operation_params):
         self.calls.append((operation_name, {name: p["value"] for name, p in operation_params.items()}))
+        if operation_name == "ledger.recruitment_in_force":  # a lookup every evaluation makes, always the same here
+            return json.dumps(RECRUITMENT)
         return json.dumps(self.answers.pop(0))
 
 
@@ -73,7 +75,11 @@ def director(discount=3, days=30, credit=200000.0, decision="approve"):
 
 GM = Step("Task_GMApproval", "general_manager", APPROVE)
 GM_REJECTS = Step("Task_GMApproval", "general_manager", {"decision": "reject", "comment": "账期过长"})
-SIGN = Step("Task_SignContract", "@requester", {"contract_number": "HT-2025-031", "signed_date": "2025-03-20"})
+CONTRACT_SCAN = {"name": "HT-2025-031.pdf", "type": "application/pdf", "size": 1024, "sha256": "a" * 64}
+SIGN = Step("Task_SignContract", "@requester", {"contract_number": "HT-2025-031", "signed_date": "2025-03-20",
+                                                "contract_file": CONTRACT_SCAN})
+RECRUITMENT = {"ok": True, "handbook_version": "2025.1", "handbook_title": "2025 年招商手册", "published_on": "2025-01-10",
+               "channel": "官网"}
 RETRY = Step("Task_ResolveCustomerProblem", "@requester",
              {"company_name": "苏州恒达机电设备有限公司", "action": "retry"})
 ABANDON = Step("Task_ResolveCustomerProblem", "@requester",
@@ -174,12 +180,15 @@ def test_decision_table_output_lands_in_task_data(parser):
     assert wf.last_task.data["gm_approval_required"] is False
 
 
-def test_create_customer_gets_the_contract_terms_and_the_corrected_name(parser):
+def test_establishing_the_dealer_gets_the_approved_terms_the_contract_and_the_corrected_name(parser):
     wf, ledger = run(parser, next(s for s in SCENARIOS if s.name == "dealer_ledger_refuses_then_retry"))
-    first, second = ledger.calls
-    assert first == ("ledger.create_customer", {
+    lookup, first, second = ledger.calls
+    assert lookup == ("ledger.recruitment_in_force", {"region": "华东"})
+    assert first == ("ledger.establish_dealer", {
         "name": "苏州恒达机电有限公司", "region": "华东", "province": "江苏", "credit_limit": 200000.0,
-        "payment_days": 30, "channel": "dealer", "contract_number": "HT-2025-031", "salesperson": "zhang.san"})
+        "payment_days": 30, "contract_number": "HT-2025-031", "salesperson": "zhang.san", "annual_target": 5000000.0,
+        "special_discount_pct": 3, "total_score": 20, "handbook_version": "2025.1", "signed_date": "2025-03-20",
+        "contract_file": CONTRACT_SCAN, "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"]})
     assert second[1]["name"] == "苏州恒达机电设备有限公司"
     assert wf.last_task.data["customer_result"] == CREATED  # a dict: 3.2's ServiceTask json.loads the answer
 
