@@ -118,7 +118,7 @@ def terms_on(customer_id: int, day: date_type) -> DealerTerms | None:
 
 def record_terms(customer: Customer, *, annual_target, special_discount_pct, valid_from: date_type,
                  handbook: RecruitmentHandbook | None, contract_number: str | None, approved_by_id: int | None,
-                 source_key: str) -> DealerTerms:
+                 source_key: str, recheck_date: date_type | None = None, recheck_findings: str | None = None) -> DealerTerms:
     """A version of the dealer's approved terms (flushes). Raises
     BusinessRuleViolation ``invalid_amount`` (negative target),
     ``invalid_discount`` (outside 0–30 %)."""
@@ -131,6 +131,7 @@ def record_terms(customer: Customer, *, annual_target, special_discount_pct, val
                                     field="special_discount_pct")
     terms = DealerTerms(customer=customer, annual_target=target, special_discount_pct=pct, valid_from=valid_from,
                         handbook=handbook, contract_number=contract_number, approved_by_id=approved_by_id,
+                        recheck_date=recheck_date, recheck_findings=(recheck_findings or None) and recheck_findings[:2000],
                         source_key=source_key, created_at=clock.now())
     db.session.add(terms)
     db.session.flush()
@@ -142,10 +143,12 @@ def establish_dealer(call: ActionCall, *, name: str, region: str, province: str 
                      payment_days=30, salesperson: str | None = None, annual_target=0, special_discount_pct=0,
                      total_score=None, handbook_version: str | None = None, contract_number: str,
                      signed_date: str | None = None, contract_file: dict | None = None,
-                     terms_approved_in: list | None = None) -> dict:
+                     terms_approved_in: list | None = None, recheck_date: str | None = None,
+                     recheck_findings: str | None = None) -> dict:
     """F13's last step: the customer file (``ledger.create_customer``), the
     approved terms — annual target and special discount, which pricing
-    applies from the signing date — the first credit rating (from the
+    applies from the signing date, with the regional manager's re-check
+    they stood on — the first credit rating (from the
     evaluation's computed score, ``credit.first_rating``) and the signed
     contract registered with its scan, running a year from signing with the
     annual target as its cap. Idempotent per call: a retry finds what it
@@ -173,7 +176,9 @@ def establish_dealer(call: ActionCall, *, name: str, region: str, province: str 
                       source_key=f"{call.idempotency_key}#contract")
         return record_terms(customer, annual_target=annual_target, special_discount_pct=special_discount_pct,
                             valid_from=signed, handbook=handbook, contract_number=contract_number,
-                            approved_by_id=approver, source_key=f"{call.idempotency_key}#terms")
+                            approved_by_id=approver, source_key=f"{call.idempotency_key}#terms",
+                            recheck_date=parse_date(recheck_date, "recheck_date") if recheck_date else None,
+                            recheck_findings=recheck_findings)
 
     recorded = posted_once(DealerTerms, f"{call.idempotency_key}#terms", terms)
     return {**made, "credit_rating": customer.credit_rating, "special_discount_pct": str(recorded.special_discount_pct),

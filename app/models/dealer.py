@@ -54,8 +54,9 @@ class RecruitmentPublication(Posted, db.Model):
 
 class DealerTerms(Posted, db.Model):
     """One version of a dealer's approved terms (任务、目标与价格待遇): the
-    annual target and the special discount off the price lists, valid from a
-    date until the next version's. Pricing reads the version of the order
+    annual target and the special discount off the price lists, and the
+    regional manager's on-site re-check they stood on, valid from a date
+    until the next version's. Pricing reads the version of the order
     date; a change is a new row."""
 
     __tablename__ = "dealer_terms"
@@ -67,6 +68,9 @@ class DealerTerms(Posted, db.Model):
     valid_from: Mapped[date] = mapped_column(Date)
     handbook_id: Mapped[int | None] = mapped_column(ForeignKey("recruitment_handbook.id"))
     contract_number: Mapped[str | None] = mapped_column(String(64))
+    # the regional manager's on-site re-check the approval stood on
+    recheck_date: Mapped[date | None] = mapped_column(Date)
+    recheck_findings: Mapped[str | None] = mapped_column(String(2000))
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     source_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)

@@ -62,6 +62,8 @@ def upgrade():
         sa.Column('valid_from', sa.Date(), nullable=False),
         sa.Column('handbook_id', sa.Integer(), nullable=True),
         sa.Column('contract_number', sa.String(length=64), nullable=True),
+        sa.Column('recheck_date', sa.Date(), nullable=True),
+        sa.Column('recheck_findings', sa.String(length=2000), nullable=True),
         sa.Column('approved_by_id', sa.Integer(), nullable=True),
         sa.Column('source_key', sa.String(length=160), nullable=False),
         sa.Column('created_at', UTCDateTime(), nullable=False),

@@ -1,7 +1,7 @@
 """Both flows of [engine], walked to the end through HTTP alone."""
 import io
 
-from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, TERMS, TRIP
+from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, RECHECK, TERMS, TRIP
 
 
 def _complete(user, instance_id, element_id, data):
@@ -36,7 +36,7 @@ def test_dealer_onboarding_creates_the_customer(api):
     rep, manager, director = api("rep_east2"), api("rm_east"), api("director")
     instance = rep.start("dealer_onboarding", PROSPECT)
     _complete(rep, instance["id"], "Task_FillEvaluation", EVALUATION)
-    _complete(manager, instance["id"], "Task_RegionalManagerReview", APPROVE)
+    _complete(manager, instance["id"], "Task_RegionalManagerReview", RECHECK)
 
     task = director.ready_task(instance["id"], "Task_DirectorApproval")
     assert task["role"] == "sales_director" and task["assignee"] is None

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Customer, InstanceStatus
 
-from tests.support.samples import CONTRACT as SIGNED, EVALUATION, PROSPECT, TERMS
+from tests.support.samples import CONTRACT as SIGNED, EVALUATION, PROSPECT, RECHECK, REPLY, TERMS
 
 
 def contract(**changes):
@@ -24,7 +24,7 @@ def _to_director(flow):
     instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
     assert flow.task(instance, "Task_RegionalManagerReview").assignee.username == "rm_east"
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     assert flow.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
     return instance
 
@@ -64,18 +64,63 @@ def test_terms_beyond_the_director_need_the_gm(flow, terms):
     assert instance.status is InstanceStatus.completed and _customer() is not None
 
 
+def _replied(flow, instance, reason):
+    """After a rejection the representative replies to the prospect, reading the reason; then the flow ends."""
+    reply = flow.task(instance, "Task_ReplyRejection")
+    assert reply.assignee.username == "rep_east2" and instance.data["comment"] == reason
+    assert instance.status is InstanceStatus.running and _customer() is None
+    flow.complete(instance, "Task_ReplyRejection", "rep_east2", REPLY)
+    assert instance.status is InstanceStatus.completed and _customer() is None
+    assert flow.ready(instance) == []
+
+
 def test_gm_rejects(flow):
     instance = _to_director(flow)
     flow.complete(instance, "Task_DirectorApproval", "director", {**TERMS, "special_discount_pct": 10})
     flow.reject(instance, "Task_GMApproval", "gm", "折扣过高")
-    assert instance.status is InstanceStatus.completed and _customer() is None
+    _replied(flow, instance, "折扣过高")
 
 
 def test_director_rejects(flow):
     instance = _to_director(flow)
     flow.reject(instance, "Task_DirectorApproval", "director", "区域已有经销商")
-    assert instance.status is InstanceStatus.completed and _customer() is None
-    assert flow.ready(instance) == []
+    _replied(flow, instance, "区域已有经销商")
+
+
+def test_only_the_representative_replies_and_the_reply_is_complete(flow):
+    from app.errors import Forbidden, ValidationFailed
+
+    instance = _to_director(flow)
+    flow.reject(instance, "Task_DirectorApproval", "director", "区域已有经销商")
+    task = flow.task(instance, "Task_ReplyRejection")
+    with pytest.raises(Forbidden):
+        tasks_complete(task.id, flow.user("rep_east1"), REPLY)
+    with pytest.raises(ValidationFailed) as refused:
+        flow.complete(instance, "Task_ReplyRejection", "rep_east2", {**REPLY, "reply_note": ""})
+    assert "reply_note" in refused.value.details["fields"]
+    assert flow.ready_elements(instance) == ["Task_ReplyRejection"]
+
+
+def test_the_regional_managers_recheck_is_required_to_approve_and_kept(flow):
+    from app.errors import ValidationFailed
+    from app.models import DealerTerms
+
+    instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
+    flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    with pytest.raises(ValidationFailed) as refused:
+        flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    assert {"recheck_date", "recheck_findings"} <= set(refused.value.details["fields"])
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
+    flow.complete(instance, "Task_SignContract", "rep_east2", contract())
+    terms = db.session.scalar(select(DealerTerms))
+    assert (terms.recheck_date.isoformat(), terms.recheck_findings) == (RECHECK["recheck_date"], RECHECK["recheck_findings"])
+
+
+def tasks_complete(task_id, user, data):
+    from app.services import tasks
+
+    return tasks.complete_task(task_id, user, data)
 
 
 def test_regional_manager_sends_the_evaluation_back(flow):
@@ -84,7 +129,7 @@ def test_regional_manager_sends_the_evaluation_back(flow):
     flow.reject(instance, "Task_RegionalManagerReview", "rm_east", "请补充仓储照片")
     assert flow.ready_elements(instance) == ["Task_FillEvaluation"]
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", {**EVALUATION, "logistics_score": 5})
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     assert flow.ready_elements(instance) == ["Task_DirectorApproval"]
 
 

@@ -14,7 +14,7 @@ from app.models import Contract, Customer, CustomerCredit, DealerTerms, Instance
 from app.services import recruitment
 from app.services.attachments import save_bytes
 from tests.support.ledger_harness import all_invariants_hold
-from tests.support.samples import CONTRACT, EVALUATION, PROSPECT, TERMS
+from tests.support.samples import CONTRACT, EVALUATION, PROSPECT, RECHECK, TERMS
 
 REP = "rep_east2"
 
@@ -26,7 +26,7 @@ def _scan():
 def establish(flow, terms=TERMS, evaluation=EVALUATION, gm=False):
     instance = flow.start("dealer_onboarding", PROSPECT, REP)
     flow.complete(instance, "Task_FillEvaluation", REP, evaluation)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     flow.complete(instance, "Task_DirectorApproval", "director", terms)
     if gm:
         flow.approve(instance, "Task_GMApproval", "gm")
@@ -82,7 +82,7 @@ def test_an_order_dated_before_the_signing_is_at_the_list_price(sales, act):
 def test_the_representative_cannot_type_a_better_discount_when_signing(flow):
     instance = flow.start("dealer_onboarding", PROSPECT, REP)
     flow.complete(instance, "Task_FillEvaluation", REP, EVALUATION)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
     with pytest.raises(ValidationFailed) as refused:
         flow.complete(instance, "Task_SignContract", REP, {**CONTRACT, "contract_file": _scan(), "special_discount_pct": 30})
@@ -119,7 +119,7 @@ def test_the_signed_contract_is_registered_with_its_scan(flow):
 def test_a_contract_without_its_scan_is_refused_naming_the_field(flow):
     instance = flow.start("dealer_onboarding", PROSPECT, REP)
     flow.complete(instance, "Task_FillEvaluation", REP, EVALUATION)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     flow.complete(instance, "Task_DirectorApproval", "director", TERMS)
     with pytest.raises(ValidationFailed) as refused:
         flow.complete(instance, "Task_SignContract", REP, CONTRACT)

@@ -116,6 +116,7 @@ def test_every_representative_onboards_a_dealer(sales):
             "Task_FillEvaluation": {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5,
                                     "logistics_score": 4, "reputation_score": 4, "team_score": 3,
                                     "overall_comment": "网络覆盖全省"},
+            "Task_RegionalManagerReview": {**APPROVE, "recheck_date": "2026-11-24", "recheck_findings": "仓储与网络属实"},
             "Task_DirectorApproval": {**APPROVE, "annual_target": 5000000, "special_discount_pct": 3,
                                       "payment_days": 30, "credit_limit": 300000},
             "Task_SignContract": lambda i: {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28",

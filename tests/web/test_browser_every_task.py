@@ -301,7 +301,8 @@ def dealer_onboarding(w):
     w.complete(instance, "Task_FillEvaluation", "rep_east2", {
         "visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
         "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"})
-    w.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    w.complete(instance, "Task_RegionalManagerReview", "rm_east", {
+        "decision": "approve", "comment": "同意", "recheck_date": "2026-11-24", "recheck_findings": "仓储与网络属实"})
     w.complete(instance, "Task_DirectorApproval", "director", {
         "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
         "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM

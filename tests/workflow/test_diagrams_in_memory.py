@@ -63,7 +63,9 @@ PROSPECT = {"company_name": "苏州恒达机电有限公司", "region": "华东"
 EVALUATE = Step("Task_FillEvaluation", "@requester", {
     "visit_date": "2025-03-10", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 3,
     "reputation_score": 4, "team_score": 4, "total_score": 20, "overall_comment": "网络覆盖苏南五市，资金充足"})
-RM = Step("Task_RegionalManagerReview", "@manager_of_requester", APPROVE)
+RM = Step("Task_RegionalManagerReview", "@manager_of_requester",
+          {**APPROVE, "recheck_date": "2025-03-12", "recheck_findings": "仓库 2000 平米，车队 6 辆"})
+REPLY = Step("Task_ReplyRejection", "@requester", {"replied_on": "2025-03-15", "reply_channel": "visit", "reply_note": "已当面说明"})
 RM_REJECTS = Step("Task_RegionalManagerReview", "@manager_of_requester", {"decision": "reject", "comment": "仓储未核实"})
 
 
@@ -107,9 +109,9 @@ SCENARIOS = [
     Scenario("dealer_regional_manager_sends_back", "dealer_onboarding", "staff", PROSPECT,
              [EVALUATE, RM_REJECTS, EVALUATE, RM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED]),
     Scenario("dealer_director_rejects", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(decision="reject")], "EndEvent_Rejected"),
+             [*BEFORE_GM, director(decision="reject"), REPLY], "EndEvent_Rejected"),
     Scenario("dealer_gm_rejects", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(days=120), GM_REJECTS], "EndEvent_Rejected"),
+             [*BEFORE_GM, director(days=120), GM_REJECTS, REPLY], "EndEvent_Rejected"),
     Scenario("dealer_ledger_refuses_then_retry", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(), SIGN, RETRY], "EndEvent_DealerEstablished", [REFUSED, CREATED]),
     Scenario("dealer_ledger_refuses_then_abandon", "dealer_onboarding", "staff", PROSPECT,
@@ -188,7 +190,8 @@ def test_establishing_the_dealer_gets_the_approved_terms_the_contract_and_the_co
         "name": "苏州恒达机电有限公司", "region": "华东", "province": "江苏", "credit_limit": 200000.0,
         "payment_days": 30, "contract_number": "HT-2025-031", "salesperson": "zhang.san", "annual_target": 5000000.0,
         "special_discount_pct": 3, "total_score": 20, "handbook_version": "2025.1", "signed_date": "2025-03-20",
-        "contract_file": CONTRACT_SCAN, "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"]})
+        "contract_file": CONTRACT_SCAN, "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"],
+        "recheck_date": "2025-03-12", "recheck_findings": "仓库 2000 平米，车队 6 辆"})
     assert second[1]["name"] == "苏州恒达机电设备有限公司"
     assert wf.last_task.data["customer_result"] == CREATED  # a dict: 3.2's ServiceTask json.loads the answer
 
