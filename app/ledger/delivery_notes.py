@@ -13,6 +13,7 @@ prepayment (款到发货) releases nothing before the customer's money is in the
 ledger; cash on delivery (货到付款) is due the day the goods left; the rest
 follow the customer's payment days."""
 from datetime import date as date_type, timedelta
+from decimal import Decimal
 
 from sqlalchemy import func, select
 
@@ -68,7 +69,7 @@ def require_specs(lines: list) -> None:
                 {"field": field, "material": material.code, "expected": material.spec}, field=field)
 
 
-def _note_gross(lines: list) -> "object":
+def _note_gross(lines: list) -> Decimal:
     total = ZERO
     for line in lines or []:
         material = material_by_code(line.get("material"), "lines")
