@@ -295,14 +295,15 @@ def collection_assessment(w):
 # --- F11 dealer_onboarding, F12 shipment_approval, travel_request ------------------------------------------
 
 def dealer_onboarding(w):
-    instance = w.start("dealer_onboarding", {
-        "company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
-        "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}, "rep_east2")
-    w.complete(instance, "Task_FillEvaluation", "rep_east2", {
-        "visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
-        "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"})
-    w.complete(instance, "Task_RegionalManagerReview", "rm_east", {
-        "decision": "approve", "comment": "同意", "recheck_date": "2026-11-24", "recheck_findings": "仓储与网络属实"})
+    from tests.support.samples import EVALUATION, PROSPECT, RECHECK
+
+    rejected = w.start("dealer_onboarding", {**PROSPECT, "company_name": "宁波恒信贸易有限公司"}, "rep_east2")
+    w.complete(rejected, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(rejected, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    w.reject(rejected, "Task_DirectorApproval", "director", "该区域已有总经销商")  # → Task_ReplyRejection
+    instance = w.start("dealer_onboarding", PROSPECT, "rep_east2")
+    w.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     w.complete(instance, "Task_DirectorApproval", "director", {
         "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
         "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
