@@ -3,12 +3,13 @@
 
 def init_app(app):
     from app.cli.audit import audit
+    from app.cli.dealers import dealers
     from app.cli.demo import demo
     from app.cli.ledger import ledger
     from app.cli.processes import processes
     from app.cli.users import users
     from app.cli.worker import worker_command
 
-    for group in (users, demo, processes, audit, ledger):
+    for group in (users, demo, processes, audit, ledger, dealers):
         app.cli.add_command(group)
     app.cli.add_command(worker_command)

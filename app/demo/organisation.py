@@ -45,6 +45,7 @@ HEAD_OFFICE = [
     Person("inspector", "黄区域督查", SALES, Level.manager, "director", ("statistician",)),
     Person("service_mgr", "马服务部经理", SALES, Level.department_head, "director", ("service_desk",)),
     Person("dispatcher", "邓调度", SALES, Level.staff, "service_mgr", ("dispatcher",)),
+    Person("shipping_clerk", "韩出货", SALES, Level.staff, "service_mgr", ("shipping_clerk",)),
     Person("service_desk", "谢客服", SALES, Level.staff, "service_mgr", ("service_desk",)),
     Person("sales_admin", "项江蓉", SALES, Level.staff, "director", ("sales_admin",)),
     Person("order_clerk", "彭云", SALES, Level.staff, "director", ("order_clerk",)),

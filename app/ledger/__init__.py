@@ -1,7 +1,7 @@
 """The sales ledger: master data, documents and postings (LEDGER.md).
 Importing the package registers its service-task actions."""
 from app.ledger import (  # noqa: F401  (each registers its actions)
-    adjustments, assessment, collections, contracts, credit, customers, expenses, invoicing, orders, periods, pricing,
+    adjustments, assessment, collections, contracts, credit, customers, dealer_terms, delivery_notes, expenses, invoicing, orders, periods, pricing,
     receipt_lists, reports, returns, shipping, signed_receipts, uninvoiced,
 )
 from app.ledger import payment_notice, return_documents, walk_in  # noqa: F401

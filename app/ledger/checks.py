@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import balances, journal
 from app.ledger.months import month_bounds
-from app.ledger.pricing import rule_problems
+from app.ledger.pricing import discounted_price, rule_problems
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
     ShippingNote, SignedReceiptLine, StockMovement,
@@ -263,15 +263,16 @@ def employee_advances() -> dict:
 
 
 def order_line_prices() -> dict:
-    """9. Every blue order line has a price item valid on the order date (or
-    an approved manual price); every red line references its original. A
+    """9. Every blue order line has a price item valid on the order date,
+    at its price less the customer's special discount that day (F13), or
+    an approved manual price; every red line references its original. A
     line saved unpriced (询不到价格) is allowed only on an order no review
     ever approved: it can be saved, not approved."""
     violations = []
     rows = db.session.execute(select(SalesOrderLine, SalesOrder.number, SalesOrder.kind, SalesOrder.order_date,
-                                     SalesOrder.approved_at)
+                                     SalesOrder.approved_at, SalesOrder.customer_id)
                               .join(SalesOrder).outerjoin(PriceItem, SalesOrderLine.price_item_id == PriceItem.id))
-    for line, number, kind, on, approved_at in rows:
+    for line, number, kind, on, approved_at, customer_id in rows:
         if not line.priced:
             ok = approved_at is None and kind == "blue"
         elif kind == "red":
@@ -281,7 +282,7 @@ def order_line_prices() -> dict:
         else:
             item = line.price_item
             ok = (item is not None and item.valid_from <= on and (item.valid_to is None or on < item.valid_to)
-                  and item.unit_price == line.unit_price)
+                  and discounted_price(item.unit_price, customer_id, on) == line.unit_price)
         if not ok:
             violations.append({"order": number, "line_no": line.line_no})
     return _result("order_line_prices", violations)

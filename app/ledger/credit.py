@@ -21,6 +21,23 @@ from app.actions import ActionCall, BusinessRuleViolation, action
 DIRECTOR_OVERRIDE_AUTHORITY = Decimal("200000.00")
 
 
+# The first rating of a new dealer from its evaluation's total score (five
+# criteria scored 1-5, computed by the server): the statistician's later
+# proposals (F12) revise it.
+FIRST_RATING_FLOORS = ((21, "A"), (16, "B"), (11, "C"), (5, "D"))
+
+
+def first_rating(total_score) -> str | None:
+    """The first credit rating for an evaluation total of ``total_score``
+    (5-25): A from 21, B from 16, C from 11, else D; None without a score.
+    Raises BusinessRuleViolation ``invalid_score`` outside 5-25."""
+    if total_score is None:
+        return None
+    if isinstance(total_score, bool) or not isinstance(total_score, (int, float, Decimal)) or not 5 <= total_score <= 25:
+        raise BusinessRuleViolation("invalid_score", f"An evaluation total is 5-25, not {total_score!r}.", field="total_score")
+    return next(rating for floor, rating in FIRST_RATING_FLOORS if total_score >= floor)
+
+
 def credit_position(customer: Customer, *, order: SalesOrder | None = None) -> dict:
     """{"exposure", "limit", "over"} for ``customer``, counting ``order`` as
     if approved. A customer on hold is always over."""

@@ -4,7 +4,7 @@ when it is recognised — at once for the flows that issue and enter in one
 step (F02, returns), at the entry into the books for F04 (发票录入 →
 形成销售收入)."""
 import re
-from datetime import date as date_type, timedelta
+from datetime import date as date_type
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -14,6 +14,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.catalogue import customer_by_code
 from app.ledger.dates import parse_date
+from app.ledger.delivery_notes import due_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
@@ -86,7 +87,7 @@ def _blue_invoice(customer: Customer, order: SalesOrder, wanted: list, *, on: da
     totals = document_totals(built)
     invoice = Invoice(number=next_number(Invoice, "IV", on), kind="blue", customer=customer,
                       salesperson_id=order.salesperson_id, region=order.region, invoice_date=on,
-                      due_date=on + timedelta(days=customer.payment_days or 0), net=totals.net, tax=totals.tax,
+                      due_date=due_date(order, on), net=totals.net, tax=totals.tax,
                       gross=totals.gross, invoice_type=invoice_type, tax_invoice_number=tax_invoice_number,
                       source_key=source_key, created_at=clock.now(), lines=built)
     db.session.add(invoice)

@@ -12,7 +12,7 @@ from app.ledger.catalogue import class_chain, material_by_code
 from app.ledger.customers import refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
-from app.models import Customer, CustomerClass, Material, MaterialClass, PriceItem, PriceList, PriceRule
+from app.models import Customer, CustomerClass, DealerTerms, Material, MaterialClass, PriceItem, PriceList, PriceRule
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -25,6 +25,26 @@ class Price:
     price_list: PriceList
     item: PriceItem
     rule: PriceRule
+    special_discount_pct: Decimal = Decimal("0")
+
+
+def special_discount_pct(customer_id: int | None, on: date) -> Decimal:
+    """The special discount (percent) of the customer's approved dealer
+    terms (F13) valid on ``on`` — the latest version from before it; 0
+    without terms."""
+    if customer_id is None:
+        return Decimal("0")
+    pct = db.session.scalar(select(DealerTerms.special_discount_pct).where(
+        DealerTerms.customer_id == customer_id, DealerTerms.valid_from <= on)
+        .order_by(DealerTerms.valid_from.desc(), DealerTerms.id.desc()).limit(1))
+    return pct if pct is not None else Decimal("0")
+
+
+def discounted_price(list_price: Decimal, customer_id: int | None, on: date) -> Decimal:
+    """``list_price`` less the special discount the customer's approved
+    dealer terms (F13) grant on ``on``, rounded to a unit price."""
+    pct = special_discount_pct(customer_id, on)
+    return list_price if pct == 0 else round_price(list_price * (Decimal("100") - pct) / Decimal("100"))
 
 
 def _overlaps(a_from: date, a_to: date | None, b_from: date, b_to: date | None) -> bool:
@@ -138,7 +158,8 @@ def resolve_price(customer: Customer, material: Material, on: date, qty) -> Pric
     """The price for (customer, material, date, qty): the most specific valid
     rule (customer before class, material before class, then lower priority)
     picks the list; its most specific item with the highest min qty ≤ qty
-    gives the price. Raises BusinessRuleViolation ``no_price`` or
+    gives the list price, less the special discount of the customer's
+    approved dealer terms that day (F13). Raises BusinessRuleViolation ``no_price`` or
     ``price_rule_tie``."""
     qty = abs(to_decimal(qty, "qty"))
     customer_chain = class_chain(CustomerClass, customer.class_id)
@@ -168,8 +189,8 @@ def resolve_price(customer: Customer, material: Material, on: date, qty) -> Pric
                                     {"customer": customer.code, "material": material.code, "price_list": rule.price_list.code})
     items.sort(key=lambda pair: (pair[0], pair[1].id))
     item = items[0][1]
-    return Price(unit_price=item.unit_price, tax_inclusive=rule.price_list.tax_inclusive, price_list=rule.price_list,
-                 item=item, rule=rule)
+    return Price(unit_price=discounted_price(item.unit_price, customer.id, on), tax_inclusive=rule.price_list.tax_inclusive,
+                 price_list=rule.price_list, item=item, rule=rule, special_discount_pct=special_discount_pct(customer.id, on))
 
 
 def coverage_gaps(on: date) -> list[dict]:

@@ -9,6 +9,7 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.credit import require_credit_for_shipment
 from app.ledger.dates import parse_date
+from app.ledger.delivery_notes import PREPAYMENT, record_settlement, require_prepayment, settlement_of
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import exact_qty, money_str, qty_str, round_money
 from app.ledger.customers import refreshed_customer
@@ -124,10 +125,13 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
     first, at standard cost; add it to the order lines' delivered qty; post
     Dr cost of sales / Cr inventory (flushes). Raises BusinessRuleViolation
     ``already_posted``, ``insufficient_stock``, ``period_closed``,
-    ``over_delivery``."""
+    ``over_delivery``, ``prepayment_not_received`` (an order paid in
+    advance whose money is not in)."""
     if note.status != "draft":
         raise BusinessRuleViolation("already_posted", f"Shipping note {note.number} is already out of the warehouse.")
     journal.ensure_open(on)
+    if settlement_of(note.order) == PREPAYMENT:
+        require_prepayment(note.order)
     movements, seq = [], 0
     for sline in note.lines:
         order_line = sline.order_line
@@ -330,17 +334,20 @@ def check_traceability(call: ActionCall, *, shipping_note: str, batches: list) -
 
 @action("ledger.issue_delivery_note")
 def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: str, lines: list,
-                        price_approved_in: list, date: str | None = None) -> dict:
+                        price_approved_in: list, date: str | None = None, settlement_terms: str | None = None) -> dict:
     """F14 出货: the customer-confirmed delivery note (交货单) becomes a
     sales order at the agreed unit prices, approved by whoever last approved
     one of the steps ``price_approved_in`` of this instance, and a draft
     shipping note for all of it. ``lines`` [{"material", "qty",
     "unit_price"}] (tax-inclusive). The order names the delivery note as its
-    contract. Over the credit limit nothing is saved. Posts nothing (the
-    outbound posts). Result {"order_no", "shipping_note_no", "net", "tax",
-    "gross"}. Idempotent per call. Raises ``price_not_approved``,
-    ``credit_hold``, ``unknown_customer``, ``unknown_material``,
-    ``invalid_quantity``, ``empty_order``."""
+    contract and keeps its ``settlement_terms``. Over the credit limit
+    nothing is saved; paid in advance (prepayment), nothing is saved until
+    the customer's money covers it. Posts nothing (the outbound posts).
+    Result {"order_no", "shipping_note_no", "net", "tax", "gross"}.
+    Idempotent per call. Raises ``price_not_approved``, ``credit_hold``,
+    ``prepayment_not_received``, ``invalid_settlement_terms``,
+    ``unknown_customer``, ``unknown_material``, ``invalid_quantity``,
+    ``empty_order``."""
     def make_order() -> SalesOrder:
         approver_id = call.approver_of_record(price_approved_in)
         approver = db.session.get(User, approver_id) if approver_id is not None else None
@@ -351,7 +358,11 @@ def issue_delivery_note(call: ActionCall, *, customer: str, delivery_note_no: st
         on = parse_date(date)
         made = create_order(refreshed_customer(customer), priced, on=on, source_key=call.idempotency_key,
                             contract_number=delivery_note_no, created_by_id=call.actor_id)
-        if made.status == "held":  # the savepoint of the call rolls the order back
+        if settlement_terms is not None:
+            record_settlement(made, settlement_terms)
+        if settlement_terms == PREPAYMENT:  # the savepoint of the call rolls the order back
+            require_prepayment(made)
+        elif made.status == "held":
             raise BusinessRuleViolation("credit_hold", f"Customer {customer} would exceed its credit: {made.hold_reason}.")
         make_shipping_note(made, None, on=on, source_key=f"{call.idempotency_key}:note")
         return made

@@ -11,6 +11,7 @@ ROLES: list[tuple[str, str, str]] = [
     ("order_clerk", "内勤制单员", "Order clerk"),
     ("billing_clerk", "出货/开票员", "Shipping and billing clerk"),
     ("dispatcher", "服务部调度", "Dispatcher"),
+    ("shipping_clerk", "服务部出货文员", "Service department shipping clerk"),
     ("warehouse", "仓库", "Warehouse"),
     ("driver", "司机", "Driver"),
     ("quality", "质量部", "Quality"),

@@ -52,6 +52,11 @@ LABELS = {
     "report": "月度报表", "reconciliation": "对帐结果", "quote_result": "报价", "check_result": "退货校验",
     "shipped_lines": "已发货未开票明细", "revenue_result": "发票录入", "advance_result": "预收款冲抵",
     "receipts": "回款清单", "receipt_nos": "回款单号", "total": "合计", "line": "行号", "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
+    # dealer onboarding (F13) and shipment approval (F14)
+    "recruitment": "招商手册与招商发布", "handbook_version": "招商手册版本", "handbook_title": "招商手册",
+    "published_on": "招商发布日期", "channel": "发布渠道", "note_check": "交货单校验", "prepayment": "款到发货",
+    "customer_code": "客户编码", "credit_rating": "信用等级", "annual_target": "年度销售目标",
+    "special_discount_pct": "特殊折扣（%）",
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
@@ -61,7 +66,7 @@ MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
-    "ledger_revenue", "loss_cost",
+    "ledger_revenue", "loss_cost", "annual_target",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate"}

@@ -1,7 +1,7 @@
 """/tasks: the work list, one task, claim, release, delegate, complete."""
 import pytest
 
-from tests.support.samples import APPROVE, EVALUATION, PROSPECT, TERMS, TRIP
+from tests.support.samples import APPROVE, EVALUATION, PROSPECT, RECHECK, TERMS, TRIP
 from tests.support.api_client import error_of
 
 
@@ -12,7 +12,7 @@ def director_task(api):
     instance = rep.start("dealer_onboarding", PROSPECT)
     rep.ok("post", f"/tasks/{rep.ready_task(instance['id'], 'Task_FillEvaluation')['id']}/complete", json={"data": EVALUATION})
     manager.ok("post", f"/tasks/{manager.ready_task(instance['id'], 'Task_RegionalManagerReview')['id']}/complete",
-               json={"data": APPROVE})
+               json={"data": RECHECK})
     return api("director").ready_task(instance["id"], "Task_DirectorApproval")
 
 

@@ -1,5 +1,7 @@
 """Both flows of [engine], walked to the end through HTTP alone."""
-from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, TERMS, TRIP
+import io
+
+from tests.support.samples import APPROVE, CONTRACT, EVALUATION, PROSPECT, RECHECK, TERMS, TRIP
 
 
 def _complete(user, instance_id, element_id, data):
@@ -34,7 +36,7 @@ def test_dealer_onboarding_creates_the_customer(api):
     rep, manager, director = api("rep_east2"), api("rm_east"), api("director")
     instance = rep.start("dealer_onboarding", PROSPECT)
     _complete(rep, instance["id"], "Task_FillEvaluation", EVALUATION)
-    _complete(manager, instance["id"], "Task_RegionalManagerReview", APPROVE)
+    _complete(manager, instance["id"], "Task_RegionalManagerReview", RECHECK)
 
     task = director.ready_task(instance["id"], "Task_DirectorApproval")
     assert task["role"] == "sales_director" and task["assignee"] is None
@@ -43,7 +45,10 @@ def test_dealer_onboarding_creates_the_customer(api):
     assert task["id"] in [t["id"] for t in director.ok("get", "/tasks?scope=mine")]
     director.ok("post", f"/tasks/{task['id']}/complete", json={"data": TERMS})
 
-    done = _complete(rep, instance["id"], "Task_SignContract", CONTRACT)
+    upload = rep.post("/attachments", data={"file": (io.BytesIO(b"%PDF-1.4 signed contract"), "合同.pdf", "application/pdf")},
+                      content_type="multipart/form-data")
+    assert upload.status_code == 201, upload.get_json()
+    done = _complete(rep, instance["id"], "Task_SignContract", {**CONTRACT, "contract_file": upload.get_json()})
     assert done["status"] == "completed", done.get("error")
     code = done["data"]["customer_result"]["customer_code"]
     options = rep.ok("get", f"/lookups/customer?q={code}")

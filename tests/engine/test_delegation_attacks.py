@@ -13,7 +13,7 @@ from app.extensions import db
 from app.models import Delegation, TaskStatus
 from app.services import tasks
 
-from tests.support.samples import EVALUATION, PROSPECT, TERMS
+from tests.support.samples import EVALUATION, PROSPECT, RECHECK, TERMS
 
 TRIP = {"purpose": "拜访客户", "destination": "宁波", "start_date": "2026-12-08", "end_date": "2026-12-09",
         "transport": "火车", "estimated_cost": 800}
@@ -31,7 +31,7 @@ def director_task(flow):
     """rep_east2's dealer, approved by rm_east, waiting for the director's role."""
     instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     return flow.task(instance, "Task_DirectorApproval")
 
 

@@ -9,7 +9,7 @@ from app.extensions import db
 from app.models import AuditEvent, Delegation, TaskStatus
 from app.services import tasks
 
-from tests.support.samples import EVALUATION, PROSPECT, TERMS
+from tests.support.samples import EVALUATION, PROSPECT, RECHECK, TERMS
 
 TRIP = {"purpose": "参展", "destination": "广州", "start_date": "2026-12-10", "end_date": "2026-12-12",
         "transport": "飞机", "estimated_cost": 6000}
@@ -19,7 +19,7 @@ TRIP = {"purpose": "参展", "destination": "广州", "start_date": "2026-12-10"
 def director_task(flow):
     instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     return flow.task(instance, "Task_DirectorApproval")
 
 

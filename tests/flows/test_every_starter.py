@@ -24,6 +24,7 @@ from app.workflow.xml_names import NS, spiff_properties
 
 APPROVE = {"decision": "approve", "comment": "同意"}
 DEALER = "浙江泵阀总经销有限公司"
+CITY_DEALER = "江苏机电设备经销部"
 MAX_STEPS = 30
 
 
@@ -115,9 +116,11 @@ def test_every_representative_onboards_a_dealer(sales):
             "Task_FillEvaluation": {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5,
                                     "logistics_score": 4, "reputation_score": 4, "team_score": 3,
                                     "overall_comment": "网络覆盖全省"},
+            "Task_RegionalManagerReview": {**APPROVE, "recheck_date": "2026-11-24", "recheck_findings": "仓储与网络属实"},
             "Task_DirectorApproval": {**APPROVE, "annual_target": 5000000, "special_discount_pct": 3,
                                       "payment_days": 30, "credit_limit": 300000},
-            "Task_SignContract": {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28"},
+            "Task_SignContract": lambda i: {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28",
+                                            "contract_file": _file("contract.pdf", "application/pdf")(i)},
         })
 
 
@@ -151,7 +154,7 @@ def _file(name: str, kind: str):
 
 
 def test_every_representative_gets_a_shipment_approved_and_delivered(sales, customer_code):
-    dealer = customer_code(DEALER)
+    dealer = customer_code(CITY_DEALER)  # no long-term contract: contract customers order through contract_shipment
     reps = one_per_shape(starters("shipment_approval"))
     assert len(reps) == 5  # one per region
     for number, rep in enumerate(reps, start=11):

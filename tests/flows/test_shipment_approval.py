@@ -14,7 +14,7 @@ from app.services import events
 from app.services.attachments import save_bytes
 from tests.support.ledger_harness import all_invariants_hold
 from tests.support.shipment_approval import (  # noqa: F401  request_for is a fixture
-    DEALER, MAIL, NOTE_NO, REP, STOCK, D, delivery_note, request_for,
+    DEALER, NOTE_NO, REP, STOCK, D, delivery_note, request_for,
 )
 
 
@@ -49,15 +49,17 @@ def upload_fax(sales, instance):
 
 
 def issue(sales, instance):
-    sales.complete(instance, "Task_IssueShipment", "billing_clerk",
+    sales.complete(instance, "Task_IssueShipment", "shipping_clerk",
                    {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"})
 
 
 def deliver(sales, instance):
+    """The driver picks up; the branch and the customer hear of it as the goods leave, before the customer signs."""
     sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    assert sales.ready_elements(instance) == ["Task_NotifyBranchAndCustomer"]
+    sales.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
     proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8\xff signed proof of delivery")
     sales.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof})
-    sales.complete(instance, "Task_NotifyBranchAndCustomer", "billing_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
 
 
 def assert_delivered(instance, *, gross, approver, lines):
@@ -83,7 +85,7 @@ def test_signed_fax_path_ships_at_the_approved_price(sales, request_for):
     instance = to_confirmation(sales, request_for)
     assert instance.data["gm_approval_required"] is False
     upload_fax(sales, instance)
-    assert sales.task(instance, "Task_IssueShipment").candidate_role == "billing_clerk"
+    assert sales.task(instance, "Task_IssueShipment").candidate_role == "shipping_clerk"
     issue(sales, instance)
     assert sales.task(instance, "Task_PickUp").candidate_role == "driver"
     deliver(sales, instance)
@@ -287,20 +289,22 @@ def test_rejected_note_goes_back_and_is_withdrawn(sales, request_for, rejecter):
 
 @pytest.mark.parametrize("action", ["retry", "return"])
 def test_over_credit_goes_to_the_shipping_clerk_and_saves_nothing(sales, act, request_for, customer_code, action):
-    instance = to_confirmation(sales, request_for, customer=MAIL)
+    """The note fitted the credit when it was checked; by the time it ships the limit was cut: the second check holds it."""
+    instance = to_confirmation(sales, request_for)
+    act("ledger.set_credit", customer=customer_code(DEALER), credit_limit="1000", reason="风险预警")
     upload_fax(sales, instance)
     issue(sales, instance)
-    assert sales.task(instance, "Task_ResolveIssueProblem").candidate_role == "billing_clerk"
+    assert sales.task(instance, "Task_ResolveIssueProblem").candidate_role == "shipping_clerk"
     assert instance.data["issue_result"]["error"]["code"] == "credit_hold"
     assert _orders() == [] and _notes() == []
     if action == "retry":
-        act("ledger.set_credit", customer=customer_code(MAIL), credit_limit="5000", reason="款已到")
-        sales.complete(instance, "Task_ResolveIssueProblem", "billing_clerk", {"action": "retry", "resolution_note": "客户已付款"})
+        act("ledger.set_credit", customer=customer_code(DEALER), credit_limit="300000", reason="预警解除")
+        sales.complete(instance, "Task_ResolveIssueProblem", "shipping_clerk", {"action": "retry", "resolution_note": "客户已付款"})
         issue(sales, instance)
         deliver(sales, instance)
         assert_delivered(instance, gross="1900.00", approver=sales.user("director").id, lines=[("MTR001", 2)])
     else:
-        sales.complete(instance, "Task_ResolveIssueProblem", "billing_clerk", {"action": "return"})
+        sales.complete(instance, "Task_ResolveIssueProblem", "shipping_clerk", {"action": "return"})
         assert sales.ready_elements(instance) == ["Task_FillDeliveryNote"]
         sales.complete(instance, "Task_FillDeliveryNote", REP, delivery_note(action="withdraw"))
         assert instance.status is InstanceStatus.completed and _orders() == []
@@ -318,20 +322,20 @@ def test_not_enough_stock_at_pickup_goes_to_the_shipping_clerk(sales, request_fo
     upload_fax(sales, instance)
     issue(sales, instance)
     sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
-    assert sales.task(instance, "Task_ResolvePickupProblem").candidate_role == "billing_clerk"
+    assert sales.task(instance, "Task_ResolvePickupProblem").candidate_role == "shipping_clerk"
     assert instance.data["outbound_result"]["error"]["code"] == "insufficient_stock"
     [order] = _orders()
     assert order.gross == Decimal("96000.00")
     if action == "retry":
         material = db.session.scalar(select(Material).where(Material.code == "PRT001"))
         receive_opening_stock(material, 500, "B2612-PRT001", date(2026, 12, 2), "test:receipt:B2612")
-        sales.complete(instance, "Task_ResolvePickupProblem", "billing_clerk", {"action": "retry"})
+        sales.complete(instance, "Task_ResolvePickupProblem", "shipping_clerk", {"action": "retry"})
         sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
         moves = db.session.scalars(select(StockMovement).where(StockMovement.kind == "outbound").order_by(StockMovement.seq))
         assert [(m.batch_no, -m.qty) for m in moves] == [("B2512-PRT001", 400), ("B2601-PRT001", 600), ("B2612-PRT001", 200)]
-        assert sales.ready_elements(instance) == ["Task_CustomerSigns"] and _notes()[0].status == "posted"
+        assert sales.ready_elements(instance) == ["Task_NotifyBranchAndCustomer"] and _notes()[0].status == "posted"
     else:
-        sales.complete(instance, "Task_ResolvePickupProblem", "billing_clerk", {"action": "cancel"})
+        sales.complete(instance, "Task_ResolvePickupProblem", "shipping_clerk", {"action": "cancel"})
         assert instance.status is InstanceStatus.completed
         assert order.status == "cancelled" and [n.status for n in _notes()] == ["void"]
         assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0

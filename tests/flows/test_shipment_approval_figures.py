@@ -42,11 +42,11 @@ def test_typed_line_amounts_and_total_are_not_what_is_kept(sales, request_for):
 
 
 def test_the_authority_table_decides_on_the_computed_total_not_the_typed_one(sales, request_for):
-    """100 × ¥3,200 = ¥320,000 typed as ¥99 in total: the general manager still approves."""
-    lines = [("MTR001", "YE3-80M2-2 1.1kW", 100, 3200.0)]
+    """80 × ¥3,200 = ¥256,000 typed as ¥99 in total: the general manager still approves."""
+    lines = [("MTR001", "YE3-80M2-2 1.1kW", 80, 3200.0)]
     instance = sales.start("shipment_approval", request_for(), REP)
     _submit_forged_then_honest(sales, instance, _forged(lines, [99.0], 99.0), delivery_note(lines=lines))
-    assert D(instance.data["total_amount"]) == D("320000.00")
+    assert D(instance.data["total_amount"]) == D("256000.00")
     sales.complete(instance, "Task_StockArrangement", "dispatcher", STOCK)
     sales.approve(instance, "Task_DirectorApproval", "director")
     assert instance.data["gm_approval_required"] is True

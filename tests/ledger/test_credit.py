@@ -79,3 +79,20 @@ def test_credit_history_keeps_every_version(world, act):
                                  .order_by(CustomerCredit.id)).all()
     assert [(h.credit_limit, h.rating) for h in history] == [(D("2000.00"), "B"), (D("3000.00"), "A")]
     assert (world.c2.credit_limit, world.c2.credit_rating) == (D("3000.00"), "A")
+
+
+@pytest.mark.parametrize("score, rating", [(25, "A"), (21, "A"), (20, "B"), (16, "B"), (15, "C"), (11, "C"), (10, "D"),
+                                           (5, "D"), (None, None)])
+def test_a_new_dealers_first_rating_follows_its_evaluation_total(score, rating):
+    from app.ledger.credit import first_rating
+
+    assert first_rating(score) == rating
+
+
+@pytest.mark.parametrize("score", [4, 26, "20", True])
+def test_a_total_outside_the_evaluation_scale_is_refused(score):
+    from app.ledger.credit import first_rating
+
+    with pytest.raises(BusinessRuleViolation) as refused:
+        first_rating(score)
+    assert refused.value.code == "invalid_score" and refused.value.field == "total_score"

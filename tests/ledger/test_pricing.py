@@ -104,3 +104,20 @@ def test_quote_prices_lines_without_saving(world, act):
     result = act("ledger.quote", customer="D00002", lines=[{"material": "V10", "qty": "1.000"}], date="2026-11-02")
     assert result["lines"][0]["unit_price"] == "20.00500000"
     assert (result["net"], result["tax"], result["gross"]) == ("17.71", "2.30", "20.01")  # 20.005 → 20.01 gross, half up
+
+
+def test_a_dealers_special_discount_applies_from_its_terms_and_is_frozen_on_the_line(world):
+    from app.models import DealerTerms
+
+    assert pricing.resolve_price(world.c2, world.p100, DAY, 1).unit_price == D("113")
+    db.session.add(DealerTerms(customer_id=world.c2.id, annual_target=D("1000000"), special_discount_pct=D("2.5"),
+                               valid_from=date(2026, 11, 2), source_key="test:terms:1"))
+    db.session.add(DealerTerms(customer_id=world.c2.id, annual_target=D("1000000"), special_discount_pct=D("4"),
+                               valid_from=date(2026, 11, 10), source_key="test:terms:2"))
+    db.session.flush()
+    assert pricing.resolve_price(world.c2, world.p100, date(2026, 11, 1), 1).unit_price == D("113")
+    on_second = pricing.resolve_price(world.c2, world.p100, DAY, 1)
+    assert on_second.unit_price == D("110.175") and on_second.special_discount_pct == D("2.5")
+    assert on_second.item.unit_price == D("113")  # the list price the discount came off
+    assert pricing.resolve_price(world.c2, world.p100, date(2026, 11, 10), 1).unit_price == D("108.48")
+    assert pricing.resolve_price(world.c1, world.p100, DAY, 1).unit_price == D("95.50")  # another customer: no discount

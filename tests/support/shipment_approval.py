@@ -4,7 +4,8 @@ from decimal import Decimal
 
 import pytest
 
-DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000
+DEALER = "江苏机电设备经销部"  # 华东 city dealer without a long-term contract, credit limit 300,000
+CONTRACT_DEALER = "浙江泵阀总经销有限公司"  # 华东, its long-term contract in force: orders through F01
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0
 REP = "rep_east1"
 NOTE_NO = "JH20261201001"
@@ -21,11 +22,11 @@ def request_for(customer_code):
 
 
 def delivery_note(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30", number=NOTE_NO,
-                  action="submit"):
+                  action="submit", transport="own_truck"):
     """What the rep types: quantities and prices; line amounts and the total are the server's."""
     rows = [{"material": m, "spec": s, "qty": q, "unit_price": p} for m, s, q, p in lines]
     return {"delivery_note_no": number, "lines": rows,
-            "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck",
+            "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": transport,
             "acceptance_terms": "到货开箱验收", "settlement_terms": settlement, "note_action": action}
 
 

@@ -317,19 +317,22 @@ def collection_assessment(w):
 # --- F11 dealer_onboarding, F12 shipment_approval, travel_request ------------------------------------------
 
 def dealer_onboarding(w):
-    instance = w.start("dealer_onboarding", {
-        "company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
-        "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}, "rep_east2")
-    w.complete(instance, "Task_FillEvaluation", "rep_east2", {
-        "visit_date": "2026-11-20", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 4,
-        "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"})
-    w.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    from tests.support.samples import EVALUATION, PROSPECT, RECHECK
+
+    rejected = w.start("dealer_onboarding", {**PROSPECT, "company_name": "宁波恒信贸易有限公司"}, "rep_east2")
+    w.complete(rejected, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(rejected, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    w.reject(rejected, "Task_DirectorApproval", "director", "该区域已有总经销商")  # → Task_ReplyRejection
+    instance = w.start("dealer_onboarding", PROSPECT, "rep_east2")
+    w.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     w.complete(instance, "Task_DirectorApproval", "director", {
         "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
         "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
     w.approve_until(instance, "Task_SignContract")
-    w.refuse_once("ledger.create_customer", "duplicate_customer", "A customer of that name exists.")
-    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28"})
+    w.refuse_once("ledger.establish_dealer", "duplicate_customer", "A customer of that name exists.")
+    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28",
+                                                            "contract_file": w.attachment("contract.pdf")})
 
 
 def shipment_approval(w, *, chase=False):
@@ -337,13 +340,14 @@ def shipment_approval(w, *, chase=False):
 
     numbers = iter(range(1, 100))
 
-    def to_confirmation(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30"):
+    def to_confirmation(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30", transport="own_truck"):
         rows = [{"material": m, "spec": s, "qty": q, "unit_price": p} for m, s, q, p in lines]  # amounts: the server's
-        instance = w.start("shipment_approval", {"customer": w.customer(DEALER), "request_channel": "phone",
+        # a customer without a long-term contract: contract customers order through contract_shipment
+        instance = w.start("shipment_approval", {"customer": w.customer(CITY_DEALER), "request_channel": "phone",
                                                  "requested_items": "YE3 电机两台", "requested_date": "2026-12-08"}, "rep_east1")
         w.complete(instance, "Task_FillDeliveryNote", "rep_east1", {
             "delivery_note_no": f"JH2026120{chase:d}{next(numbers):03d}", "lines": rows, "delivery_date": "2026-12-08",
-            "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck", "acceptance_terms": "到货开箱验收",
+            "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": transport, "acceptance_terms": "到货开箱验收",
             "settlement_terms": settlement, "note_action": "submit"})
         w.complete(instance, "Task_StockArrangement", "dispatcher",
                    {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"})
@@ -360,14 +364,21 @@ def shipment_approval(w, *, chase=False):
     def issue(instance):
         w.complete(instance, "Task_UploadSignedFax", "rep_east1", {
             "signed_fax": w.attachment("signed-fax.pdf"), "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
-        w.complete(instance, "Task_IssueShipment", "billing_clerk",
+        w.complete(instance, "Task_IssueShipment", "shipping_clerk",
                    {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"})
 
     instance = to_confirmation(settlement="acceptance_bill")  # an acceptance bill: the GM approves too
     issue(instance)
     w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    w.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
     w.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03",
                                                           "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8\xff pod")})
+
+    instance = to_confirmation(transport="customer_pickup")  # the customer collects and signs on site
+    issue(instance)
+    w.complete(instance, "Task_CustomerCollects", "shipping_clerk", {
+        "picked_up_date": "2026-12-03", "signed_by": "王强", "signed_date": "2026-12-03",
+        "proof_of_delivery": w.attachment("collected.pdf")})
 
     w.refuse_once("ledger.issue_delivery_note")
     issue(to_confirmation())  # → Task_ResolveIssueProblem

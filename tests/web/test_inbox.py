@@ -5,6 +5,7 @@ from app.extensions import db
 from app.models import HumanTask
 
 from tests.support.flow_driver import ready_task_id
+from tests.support.samples import RECHECK
 
 PROSPECT = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
             "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}
@@ -49,8 +50,7 @@ def role_task(web):
 
     instance = instances.start_instance("dealer_onboarding", PROSPECT, find_user("rep_east2"))
     tasks.complete_task(ready_task_id(instance.id, "Task_FillEvaluation"), find_user("rep_east2"), EVALUATION)
-    tasks.complete_task(ready_task_id(instance.id, "Task_RegionalManagerReview"), find_user("rm_east"),
-                        {"decision": "approve", "comment": "好"})
+    tasks.complete_task(ready_task_id(instance.id, "Task_RegionalManagerReview"), find_user("rm_east"), RECHECK)
     return ready_task_id(instance.id, "Task_DirectorApproval")
 
 

@@ -81,7 +81,7 @@ F14_NOTE = {"delivery_note_no": "JH20261201001", "delivery_date": "2026-12-08", 
 def test_f14_dispatcher_director_billing_and_driver_see_the_goods_prices_terms_and_address(sales, web, customer_code):
     from app.services.attachments import save_bytes
 
-    instance = sales.start("shipment_approval", {"customer": customer_code("浙江泵阀总经销有限公司"), "request_channel": "phone",
+    instance = sales.start("shipment_approval", {"customer": customer_code("江苏机电设备经销部"), "request_channel": "phone",
                                                  "requested_items": "YE3 电机两台", "requested_date": "2026-12-08"}, REP)
     sales.complete(instance, "Task_FillDeliveryNote", REP, F14_NOTE)
     dispatcher = task_page(web, "dispatcher", instance, "Task_StockArrangement")
@@ -98,9 +98,9 @@ def test_f14_dispatcher_director_billing_and_driver_see_the_goods_prices_terms_a
     sales.approve(instance, "Task_DirectorApproval", "director")
     fax = save_bytes("signed-fax.pdf", "application/pdf", b"%PDF-1.4 signed delivery note")
     sales.complete(instance, "Task_UploadSignedFax", REP, {"signed_fax": fax, "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
-    billing = task_page(web, "billing_clerk", instance, "Task_IssueShipment")
+    billing = task_page(web, "shipping_clerk", instance, "Task_IssueShipment")
     assert "signed-fax.pdf" in section(billing, "signed_fax") and "江南大道 88 号" in section(billing, "delivery_place")
-    sales.complete(instance, "Task_IssueShipment", "billing_clerk",
+    sales.complete(instance, "Task_IssueShipment", "shipping_clerk",
                    {"ship_date": "2026-12-03", "carrier": "自有车辆", "vehicle_plate": "浙A12345"})
     driver = task_page(web, "driver", instance, "Task_PickUp")
     note = text(section(driver, "issue_result"))

@@ -37,11 +37,11 @@ def test_people_hear_of_what_concerns_them(flow):
 
 
 def test_role_tasks_are_announced_to_the_role(flow):
-    from tests.support.samples import EVALUATION, PROSPECT
+    from tests.support.samples import EVALUATION, PROSPECT, RECHECK
 
     instance = flow.start("dealer_onboarding", PROSPECT, "rep_east2")
     flow.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
-    flow.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    flow.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
     assert _of(flow.user("director")) == ["task_available"]
 
 

@@ -23,6 +23,8 @@ class StubLedger(PythonScriptEngine):
 
     def call_service(self, task, operation_name, operation_params):
         self.calls.append((operation_name, {name: p["value"] for name, p in operation_params.items()}))
+        if operation_name == "ledger.recruitment_in_force":  # a lookup every evaluation makes, always the same here
+            return json.dumps(RECRUITMENT)
         return json.dumps(self.answers.pop(0))
 
 
@@ -61,7 +63,9 @@ PROSPECT = {"company_name": "苏州恒达机电有限公司", "region": "华东"
 EVALUATE = Step("Task_FillEvaluation", "@requester", {
     "visit_date": "2025-03-10", "capital_strength_score": 4, "sales_network_score": 5, "logistics_score": 3,
     "reputation_score": 4, "team_score": 4, "total_score": 20, "overall_comment": "网络覆盖苏南五市，资金充足"})
-RM = Step("Task_RegionalManagerReview", "@manager_of_requester", APPROVE)
+RM = Step("Task_RegionalManagerReview", "@manager_of_requester",
+          {**APPROVE, "recheck_date": "2025-03-12", "recheck_findings": "仓库 2000 平米，车队 6 辆"})
+REPLY = Step("Task_ReplyRejection", "@requester", {"replied_on": "2025-03-15", "reply_channel": "visit", "reply_note": "已当面说明"})
 RM_REJECTS = Step("Task_RegionalManagerReview", "@manager_of_requester", {"decision": "reject", "comment": "仓储未核实"})
 
 
@@ -73,7 +77,11 @@ def director(discount=3, days=30, credit=200000.0, decision="approve"):
 
 GM = Step("Task_GMApproval", "general_manager", APPROVE)
 GM_REJECTS = Step("Task_GMApproval", "general_manager", {"decision": "reject", "comment": "账期过长"})
-SIGN = Step("Task_SignContract", "@requester", {"contract_number": "HT-2025-031", "signed_date": "2025-03-20"})
+CONTRACT_SCAN = {"name": "HT-2025-031.pdf", "type": "application/pdf", "size": 1024, "sha256": "a" * 64}
+SIGN = Step("Task_SignContract", "@requester", {"contract_number": "HT-2025-031", "signed_date": "2025-03-20",
+                                                "contract_file": CONTRACT_SCAN})
+RECRUITMENT = {"ok": True, "handbook_version": "2025.1", "handbook_title": "2025 年招商手册", "published_on": "2025-01-10",
+               "channel": "官网"}
 RETRY = Step("Task_ResolveCustomerProblem", "@requester",
              {"company_name": "苏州恒达机电设备有限公司", "action": "retry"})
 ABANDON = Step("Task_ResolveCustomerProblem", "@requester",
@@ -101,9 +109,9 @@ SCENARIOS = [
     Scenario("dealer_regional_manager_sends_back", "dealer_onboarding", "staff", PROSPECT,
              [EVALUATE, RM_REJECTS, EVALUATE, RM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED]),
     Scenario("dealer_director_rejects", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(decision="reject")], "EndEvent_Rejected"),
+             [*BEFORE_GM, director(decision="reject"), REPLY], "EndEvent_Rejected"),
     Scenario("dealer_gm_rejects", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(days=120), GM_REJECTS], "EndEvent_Rejected"),
+             [*BEFORE_GM, director(days=120), GM_REJECTS, REPLY], "EndEvent_Rejected"),
     Scenario("dealer_ledger_refuses_then_retry", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(), SIGN, RETRY], "EndEvent_DealerEstablished", [REFUSED, CREATED]),
     Scenario("dealer_ledger_refuses_then_abandon", "dealer_onboarding", "staff", PROSPECT,
@@ -174,12 +182,16 @@ def test_decision_table_output_lands_in_task_data(parser):
     assert wf.last_task.data["gm_approval_required"] is False
 
 
-def test_create_customer_gets_the_contract_terms_and_the_corrected_name(parser):
+def test_establishing_the_dealer_gets_the_approved_terms_the_contract_and_the_corrected_name(parser):
     wf, ledger = run(parser, next(s for s in SCENARIOS if s.name == "dealer_ledger_refuses_then_retry"))
-    first, second = ledger.calls
-    assert first == ("ledger.create_customer", {
+    lookup, first, second = ledger.calls
+    assert lookup == ("ledger.recruitment_in_force", {"region": "华东"})
+    assert first == ("ledger.establish_dealer", {
         "name": "苏州恒达机电有限公司", "region": "华东", "province": "江苏", "credit_limit": 200000.0,
-        "payment_days": 30, "channel": "dealer", "contract_number": "HT-2025-031", "salesperson": "zhang.san"})
+        "payment_days": 30, "contract_number": "HT-2025-031", "salesperson": "zhang.san", "annual_target": 5000000.0,
+        "special_discount_pct": 3, "total_score": 20, "handbook_version": "2025.1", "signed_date": "2025-03-20",
+        "contract_file": CONTRACT_SCAN, "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"],
+        "recheck_date": "2025-03-12", "recheck_findings": "仓库 2000 平米，车队 6 辆"})
     assert second[1]["name"] == "苏州恒达机电设备有限公司"
     assert wf.last_task.data["customer_result"] == CREATED  # a dict: 3.2's ServiceTask json.loads the answer
 
