@@ -7,6 +7,7 @@ from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit, CustomerProfile
+from app.models.external_statement import ExternalStatement, ExternalStatementLine
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -26,6 +27,7 @@ from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancell
 from app.models.shipping import ShippingLine, ShippingNote, StockMovement
 
 __all__ = [
+    "ExternalStatement", "ExternalStatementLine",
     "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
