@@ -6,7 +6,7 @@ from datetime import date as date_type
 from sqlalchemy import select
 
 from app.extensions import db
-from app.ledger import journal, periods
+from app.ledger import journal, periods, report_lines
 from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
 from app.models import Customer, Invoice, LedgerEntry, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
@@ -43,7 +43,8 @@ def _facts(start: date_type, end: date_type):
 def monthly_report(month: str) -> dict:
     """The figures of ``month`` and the year to date: {"month", "totals":
     {"month": {measure: amount}, "ytd": {...}}, "by_salesperson",
-    "by_customer", "by_region": [{"key", "name", "month": {...}, "ytd": {...}}]}.
+    "by_customer", "by_region": [{"key", "name", "month": {...}, "ytd": {...}}],
+    "by_series": the month's shipped and invoiced per product series}.
     Amounts are strings. Raises BusinessRuleViolation ``invalid_month``."""
     start, end = month_bounds(month)
     year_start = date_type(start.year, 1, 1)
@@ -67,7 +68,8 @@ def monthly_report(month: str) -> dict:
     def text(figures):
         return {m: money_str(v) for m, v in figures.items()}
 
-    result = {"month": month, "totals": {scope: text(v) for scope, v in totals.items()}}
+    result = {"month": month, "totals": {scope: text(v) for scope, v in totals.items()},
+              "by_series": report_lines.series_totals(report_lines.report_lines(month))}
     for dim, rows in groups.items():
         listed = []
         for key, figures in rows.items():
