@@ -25,7 +25,7 @@ def _qty(value: Decimal) -> str:
 
 
 def _missing(kind: str, month: str) -> list[dict]:
-    return [{"difference": "statement_missing", "statement": kind, "month": month}]
+    return [{"mismatch": "statement_missing", "statement": kind, "month": month}]
 
 
 def _sales_shipping_lines(month: str) -> dict:
@@ -53,15 +53,15 @@ def outbound_differences(month: str) -> list[dict]:
         ours, theirs = sales.get(key), found.get(key)
         where = {"shipping_note": number, "line_no": line_no}
         if theirs is None:
-            differences.append({"difference": "missing_in_inventory", **where, "material": ours[0], "sales_qty": _qty(ours[1])})
+            differences.append({"mismatch": "missing_in_inventory", **where, "material": ours[0], "sales_qty": _qty(ours[1])})
         elif ours is None:
-            differences.append({"difference": "missing_in_sales", **where, "row": theirs.row_no, "material": theirs.material,
+            differences.append({"mismatch": "missing_in_sales", **where, "row": theirs.row_no, "material": theirs.material,
                                 "inventory_qty": _qty(theirs.qty)})
         elif ours[0] != theirs.material:
-            differences.append({"difference": "material_differs", **where, "row": theirs.row_no, "sales_material": ours[0],
+            differences.append({"mismatch": "material_differs", **where, "row": theirs.row_no, "sales_material": ours[0],
                                 "inventory_material": theirs.material})
         elif ours[1] != theirs.qty:
-            differences.append({"difference": "qty_differs", **where, "row": theirs.row_no, "material": ours[0],
+            differences.append({"mismatch": "qty_differs", **where, "row": theirs.row_no, "material": ours[0],
                                 "sales_qty": _qty(ours[1]), "inventory_qty": _qty(theirs.qty)})
     return differences
 
@@ -88,16 +88,16 @@ def receivable_differences(month: str) -> list[dict]:
     for number in sorted(set(sales) | set(found)):
         ours, theirs = sales.get(number), found.get(number)
         if theirs is None:
-            differences.append({"difference": "missing_in_finance", "invoice": number, "customer": ours[0],
+            differences.append({"mismatch": "missing_in_finance", "invoice": number, "customer": ours[0],
                                 "sales_amount": str(ours[1])})
         elif ours is None:
-            differences.append({"difference": "missing_in_sales", "invoice": number, "row": theirs.row_no,
+            differences.append({"mismatch": "missing_in_sales", "invoice": number, "row": theirs.row_no,
                                 "customer": theirs.customer, "finance_amount": str(theirs.amount)})
         elif ours[0] != theirs.customer:
-            differences.append({"difference": "customer_differs", "invoice": number, "row": theirs.row_no,
+            differences.append({"mismatch": "customer_differs", "invoice": number, "row": theirs.row_no,
                                 "sales_customer": ours[0], "finance_customer": theirs.customer})
         elif ours[1] != theirs.amount:
-            differences.append({"difference": "amount_differs", "invoice": number, "row": theirs.row_no,
+            differences.append({"mismatch": "amount_differs", "invoice": number, "row": theirs.row_no,
                                 "sales_amount": str(ours[1]), "finance_amount": str(theirs.amount)})
     return differences
 

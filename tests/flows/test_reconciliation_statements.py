@@ -73,17 +73,17 @@ def test_every_difference_with_the_other_systems_is_listed_then_a_corrected_file
     assert set(found) == {"inventory_statement", "finance_statement"}  # the books themselves agree
     (note_a, line_1), (note_a2, line_2), note_b = outbound[0][1:3], outbound[1][1:3], outbound[2][1]
     assert found["inventory_statement"] == [  # by shipping note and line
-        {"difference": "missing_in_sales", "shipping_note": "SN-STOCK-9", "line_no": 1, "row": 4, "material": "MTR001",
+        {"mismatch": "missing_in_sales", "shipping_note": "SN-STOCK-9", "line_no": 1, "row": 4, "material": "MTR001",
          "inventory_qty": "1"},
-        {"difference": "qty_differs", "shipping_note": note_a, "line_no": int(line_1), "row": 2, "material": "MTR001",
+        {"mismatch": "qty_differs", "shipping_note": note_a, "line_no": int(line_1), "row": 2, "material": "MTR001",
          "sales_qty": "2", "inventory_qty": "3"},
-        {"difference": "missing_in_inventory", "shipping_note": note_a2, "line_no": int(line_2), "material": "PRT001",
+        {"mismatch": "missing_in_inventory", "shipping_note": note_a2, "line_no": int(line_2), "material": "PRT001",
          "sales_qty": "5"},
     ] and note_b != note_a
     assert found["finance_statement"] == [
-        {"difference": "amount_differs", "invoice": receivables[0][1], "row": 2, "sales_amount": receivables[0][3],
+        {"mismatch": "amount_differs", "invoice": receivables[0][1], "row": 2, "sales_amount": receivables[0][3],
          "finance_amount": "1.00"},
-        {"difference": "missing_in_finance", "invoice": receivables[1][1], "customer": receivables[1][2],
+        {"mismatch": "missing_in_finance", "invoice": receivables[1][1], "customer": receivables[1][2],
          "sales_amount": receivables[1][3]},
     ]
     assert result["figures"]["inventory_outbound"] == "出库明细11月.csv (3)"
@@ -104,9 +104,9 @@ def test_every_difference_with_the_other_systems_is_listed_then_a_corrected_file
 def test_a_statement_never_imported_is_itself_a_difference(sales, november):
     instance = sales.start("monthly_reconciliation", {"month": MONTH}, "sales_admin")
     found = {d["name"]: d["violations"] for d in instance.data["reconciliation"]["differences"]}
-    assert found == {"inventory_statement": [{"difference": "statement_missing", "statement": "inventory_outbound",
+    assert found == {"inventory_statement": [{"mismatch": "statement_missing", "statement": "inventory_outbound",
                                               "month": MONTH}],
-                     "finance_statement": [{"difference": "statement_missing", "statement": "finance_receivables",
+                     "finance_statement": [{"mismatch": "statement_missing", "statement": "finance_receivables",
                                             "month": MONTH}]}
     assert sales.ready_elements(instance) == ["Task_InvestigateDifferences"]
 
