@@ -175,6 +175,59 @@ def preview_assessment(call: ActionCall, *, salesperson: str, month: str, base_p
             "allocation_ids": [line.allocation.id for line in lines], "allocations": [_line_result(line) for line in lines]}
 
 
+def _reviewed_ids(lines: list, rejected: list | None) -> tuple[list[int], dict[int, str]]:
+    """The preview's allocation ids finance accepted, and the reasons of those
+    it rejected. Raises ``unknown_assessment_line`` for a rejection of a line
+    the charge does not hold, ``missing_reason`` for one without a reason,
+    ``nothing_accepted`` when every line is rejected (that is rejecting the
+    charge)."""
+    offered = [int(i) for i in lines or []]
+    reasons: dict[int, str] = {}
+    for item in rejected or []:
+        ident = item.get("allocation_id") if isinstance(item, dict) else None
+        if not isinstance(ident, int) or isinstance(ident, bool) or ident not in offered:
+            raise BusinessRuleViolation("unknown_assessment_line", f"Line {ident!r} is not a line of this charge.",
+                                        {"allocation_id": ident}, field="rejected_lines")
+        reason = str(item.get("reason") or "").strip()
+        if not reason:
+            raise BusinessRuleViolation("missing_reason", "A rejected line needs its reason.", {"allocation_id": ident},
+                                        field="rejected_lines")
+        reasons[ident] = reason
+    accepted = [i for i in offered if i not in reasons]
+    if offered and not accepted:
+        raise BusinessRuleViolation("nothing_accepted", "Every line was rejected: reject the charge instead.",
+                                    field="rejected_lines")
+    return accepted, reasons
+
+
+@action("ledger.review_assessment_lines")
+def review_assessment_lines(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
+                            lines: list | None = None, rejected: list | None = None) -> dict:
+    """F08, finance's line-by-line review (财务部逐一审核费用明细): of the
+    charge's ``lines`` (the preview's allocation ids, which the server
+    computed) keep those finance did not reject; ``rejected`` is finance's
+    [{"allocation_id", "reason"}]. Recomputes the accepted lines from the
+    ledger; posts nothing. Result as ``preview_assessment`` for the accepted
+    lines, plus "rejected": [{"allocation_id", "invoice_no", "collected",
+    "difference", "reason"}]. Raises ``unknown_user``, ``invalid_month``,
+    ``unknown_price_list``, ``unknown_assessment_line``, ``missing_reason``,
+    ``nothing_accepted``, ``assessment_changed``."""
+    rep, base = _assessment_inputs(salesperson, month, base_price_list)
+    accepted, reasons = _reviewed_ids(lines, rejected)
+    offered = _approved_only(assessable_allocations(rep, month), list(accepted) + list(reasons))
+    computed = assessment_lines(offered, base)
+    for line in computed:  # computed, never saved
+        if line in db.session:
+            db.session.expunge(line)
+    kept = [line for line in computed if line.allocation.id not in reasons]
+    amount = sum((line.difference for line in kept), ZERO)
+    return {"salesperson": rep.username, "month": month, "base_price_list": base.code, "amount": money_str(amount),
+            "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
+            "allocation_ids": [line.allocation.id for line in kept], "allocations": [_line_result(line) for line in kept],
+            "rejected": [{**_line_result(line), "reason": reasons[line.allocation.id]}
+                         for line in computed if line.allocation.id in reasons]}
+
+
 @action("ledger.charge_assessment")
 def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
                       allocations: list | None = None, date: str | None = None) -> dict:

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import select
 
 from app.extensions import db
-from app.ledger import checks, journal
+from app.ledger import checks, journal, statement_match
 from app.ledger.months import previous_month
 from app.models import AccountingPeriod
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -35,6 +35,17 @@ def period_status(month: str) -> str:
     return db.session.scalar(select(AccountingPeriod.status).where(AccountingPeriod.period == month)) or "open"
 
 
+def require_reconciled(month: str) -> None:
+    """The month's reconciliation (F06) has been confirmed by finance, which
+    closes the month: its figures can no longer change. Raises
+    BusinessRuleViolation ``month_not_reconciled``."""
+    if period_status(month) != "closed":
+        raise BusinessRuleViolation(
+            "month_not_reconciled",
+            f"The reconciliation of {month} has not been confirmed by finance yet; the month's report is built "
+            f"once the month is reconciled and closed.", {"month": month}, field="month")
+
+
 def _refuse_future(month: str, today: date) -> None:
     if month > journal.period_of(today):
         raise BusinessRuleViolation("future_month", f"{month} has not begun yet (today is {today.isoformat()}).",
@@ -42,16 +53,20 @@ def _refuse_future(month: str, today: date) -> None:
 
 
 @action("ledger.resolve_month")
-def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool = False) -> dict:
+def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool = False, reconciled: bool = False) -> dict:
     """F06/F07 first step: the month the instance works on, fixed once so a
     flow that runs for days keeps its month. Empty ``month``: the month
     before business today (the timer start). Result {"month", "status",
     "ended"}. Saves nothing. Raises ``invalid_month``, ``future_month``;
     with ``closing`` also ``period_not_ended`` (the month is still running)
-    and ``period_closed`` (it was closed already)."""
+    and ``period_closed`` (it was closed already); with ``reconciled``
+    ``month_not_reconciled`` (finance has not confirmed the month's
+    reconciliation yet, see ``require_reconciled``)."""
     month, today = month_or_previous(month), journal.today()
     _refuse_future(month, today)
     ended, status = month < journal.period_of(today), period_status(month)
+    if reconciled:
+        require_reconciled(month)
     if closing and not ended:
         raise BusinessRuleViolation("period_not_ended", f"{month} has not ended yet; a month is closed after its last day.",
                                     {"month": month}, field="month")
@@ -61,18 +76,23 @@ def resolve_month(call: ActionCall, *, month: str | None = None, closing: bool =
 
 
 @action("ledger.reconcile")
-def reconcile(call: ActionCall, *, month: str | None = None) -> dict:
+def reconcile(call: ActionCall, *, month: str | None = None, statements: bool = False) -> dict:
     """F06: compare, line by line, the sales system with stock and finance
     for ``month`` (empty: the previous month): every shipping line against
     its outbound movements and shipments against outbound per material;
     every invoice against its receivable and ledger entries and revenue
-    against the ledger per month; and every other invariant. Result
-    {"month", "balanced", "differences": [{"name", "violations"}],
-    "figures"}. Saves nothing, so it is naturally idempotent. Raises
-    ``invalid_month``."""
+    against the ledger per month; and every other invariant. With
+    ``statements``, also every shipping line against the inventory system's
+    outbound statement and every invoice against the finance system's
+    receivables statement imported for the month (``statement_match``; a
+    statement not imported is itself a difference). Result {"month",
+    "balanced", "differences": [{"name", "violations"}], "figures"}. Saves
+    nothing, so it is naturally idempotent. Raises ``invalid_month``."""
     month = month_or_previous(month)
-    failed = [{"name": r["name"], "violations": r["violations"]} for r in checks.run_all(month) if not r["ok"]]
-    return {"month": month, "balanced": not failed, "differences": failed, "figures": checks.month_figures(month)}
+    results = checks.run_all(month) + (statement_match.statement_results(month) if statements else [])
+    failed = [{"name": r["name"], "violations": r["violations"]} for r in results if not r["ok"]]
+    figures = checks.month_figures(month) | (statement_match.statement_figures(month) if statements else {})
+    return {"month": month, "balanced": not failed, "differences": failed, "figures": figures}
 
 
 @action("ledger.close_period")

@@ -6,10 +6,10 @@ from datetime import date as date_type
 from sqlalchemy import select
 
 from app.extensions import db
-from app.ledger import journal, periods
+from app.ledger import journal, periods, report_lines
 from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
-from app.models import Customer, Invoice, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
+from app.models import Customer, Invoice, LedgerEntry, Receipt, SalesOrder, SalesOrderLine, ShippingLine, ShippingNote, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 MEASURES = ("shipped", "invoiced", "received")
@@ -30,9 +30,12 @@ def _facts(start: date_type, end: date_type):
             select(Invoice.invoice_date, Invoice.salesperson_id, Invoice.customer_id, Invoice.region, Invoice.gross)
             .where(Invoice.invoice_date >= start, Invoice.invoice_date < end)):
         yield "invoiced", rep, customer, region, day, gross
+    # The region a receipt counts for is the one frozen on its posting (the
+    # customer's file on the receipt date), not the customer's region today.
     for day, rep, customer, region, amount in db.session.execute(
-            select(Receipt.receipt_date, Receipt.salesperson_id, Receipt.customer_id, Customer.region, Receipt.amount)
-            .join(Customer, Receipt.customer_id == Customer.id)
+            select(Receipt.receipt_date, Receipt.salesperson_id, Receipt.customer_id, LedgerEntry.region, Receipt.amount)
+            .join(LedgerEntry, (LedgerEntry.source_type == "receipt") & (LedgerEntry.source_id == Receipt.id)
+                  & (LedgerEntry.account == journal.BANK))
             .where(Receipt.receipt_date >= start, Receipt.receipt_date < end)):
         yield "received", rep, customer, region, day, amount
 
@@ -40,7 +43,8 @@ def _facts(start: date_type, end: date_type):
 def monthly_report(month: str) -> dict:
     """The figures of ``month`` and the year to date: {"month", "totals":
     {"month": {measure: amount}, "ytd": {...}}, "by_salesperson",
-    "by_customer", "by_region": [{"key", "name", "month": {...}, "ytd": {...}}]}.
+    "by_customer", "by_region": [{"key", "name", "month": {...}, "ytd": {...}}],
+    "by_series": the month's shipped and invoiced per product series}.
     Amounts are strings. Raises BusinessRuleViolation ``invalid_month``."""
     start, end = month_bounds(month)
     year_start = date_type(start.year, 1, 1)
@@ -64,7 +68,8 @@ def monthly_report(month: str) -> dict:
     def text(figures):
         return {m: money_str(v) for m, v in figures.items()}
 
-    result = {"month": month, "totals": {scope: text(v) for scope, v in totals.items()}}
+    result = {"month": month, "totals": {scope: text(v) for scope, v in totals.items()},
+              "by_series": report_lines.series_totals(report_lines.report_lines(month))}
     for dim, rows in groups.items():
         listed = []
         for key, figures in rows.items():
@@ -78,10 +83,14 @@ def monthly_report(month: str) -> dict:
 def build_monthly_report(call: ActionCall, *, month: str | None = None) -> dict:
     """F07: the month and year-to-date report of shipments, invoices and
     receipts by salesperson, customer and region (see ``monthly_report``);
-    empty ``month``: the month before business today. Saves nothing, so it
-    is naturally idempotent. Raises ``invalid_month``, ``future_month``."""
+    empty ``month``: the month before business today. Only a month whose
+    reconciliation finance has confirmed (closed) is reported, so the
+    figures submitted upward are the reconciled ones. Saves nothing, so it
+    is naturally idempotent. Raises ``invalid_month``, ``future_month``,
+    ``month_not_reconciled``."""
     month = periods.month_or_previous(month)
     if month > journal.period_of(journal.today()):
         raise BusinessRuleViolation("future_month", f"{month} has not begun yet.", {"month": month}, field="month")
+    periods.require_reconciled(month)
     return monthly_report(month)
 

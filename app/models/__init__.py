@@ -9,6 +9,7 @@ from app.models.contract_amendment import ContractAmendment
 from app.models.customer import Customer, CustomerCredit, CustomerProfile
 from app.models.customer_contact import CustomerContact
 from app.models.dealer import DealerTerms, RecruitmentHandbook, RecruitmentPublication
+from app.models.external_statement import ExternalStatement, ExternalStatementLine
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.invoice import INVOICE_TYPES, Invoice, InvoiceLine, Receivable, RevenueRecognition
@@ -31,6 +32,7 @@ from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, Signe
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 
 __all__ = [
+    "ExternalStatement", "ExternalStatementLine",
     "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",

@@ -46,6 +46,11 @@ LABELS = {
     "closed_at": "结帐时间", "ended": "已结束",
     "shipping_lines": "出货单行数", "shipped_qty": "发货数量", "outbound_qty": "出库数量", "invoices": "发票张数",
     "invoiced_net": "开票不含税额", "ledger_revenue": "账面收入",
+    "inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细", "mismatch": "差异类型",
+    "statement": "对帐文件", "row": "文件行号", "shipping_note": "出货单", "invoice": "发票",
+    "sales_qty": "销售系统数量", "inventory_qty": "库存系统数量", "sales_amount": "销售系统金额",
+    "finance_amount": "财务系统金额", "sales_material": "销售系统物料", "inventory_material": "库存系统物料",
+    "sales_customer": "销售系统客户", "finance_customer": "财务系统客户", "by_series": "按产品系列", "series": "产品系列",
     "order_result": "销售订单", "note_result": "出货单", "contract_result": "合同", "invoice_result": "发票",
     "receipt_result": "回款", "shipping_result": "发货单", "issue_result": "订单与出货单", "return_result": "退货红字订单",
     "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
@@ -66,7 +71,7 @@ MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
-    "ledger_revenue", "loss_cost", "annual_target",
+    "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate"}

@@ -35,7 +35,7 @@ def test_every_path_but_the_token_request_needs_a_token(client):
 def test_auditors_may_write_nothing(api, client):
     auditor = api("auditor")
     writes = [(m, p, u) for m, p, u in _operations(client) if m != "get" and (m, p) not in PUBLIC | OWN_CREDENTIALS]
-    assert len(writes) == 17  # 9 engine (reassign among them), 6 ledger (receipts, reversal, contracts, customer changes), upload, message
+    assert len(writes) == 18  # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements), upload, message
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")

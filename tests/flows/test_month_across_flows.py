@@ -2,9 +2,10 @@
 the sales office would live it: a contract shipped (F01), a mail order paid
 first (F02), the contract's invoice (F04), a return after invoicing (F03),
 the dealer's receipt paying more than it owes (F05), a promotion advance
-settled (F10); then, in January, the monthly report (F07), whose figures
-are checked against the documents, and the reconciliation that closes the
-month (F06)."""
+settled (F10); then, in January, the reconciliation against the other
+systems' statements that closes the month (F06), and the monthly report
+(F07) of the reconciled month, whose figures are checked against the
+documents."""
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -18,6 +19,7 @@ from app.models import (EmployeeAdvance, ExpenseClaim, Invoice, InstanceStatus, 
 from app.services.attachments import save_bytes
 from tests.support.contract_shipment import approve_contract, make_order, ship_after_order_review
 from tests.support.ledger_harness import all_invariants_hold
+from tests.support.statements import import_matching_statements
 
 D = Decimal
 DEALER = "浙江泵阀总经销有限公司"  # 华东, rep_east1
@@ -161,8 +163,13 @@ def test_a_month_of_business_across_the_flows(sales, customer_code, frozen_clock
     [claim] = db.session.scalars(select(ExpenseClaim))
     assert advance.amount == claim.claimed + claim.returned  # invariant 8, nothing outstanding
 
-    # January: the month is over; the report, then the reconciliation closes it
+    # January: the month is over; the reconciliation closes it, then the report of the reconciled month
     frozen_clock.now = datetime(2027, 1, 2, 1, 0, tzinfo=timezone.utc)
+    import_matching_statements(DECEMBER)  # the warehouse's and finance's December, as exported
+    reconciliation = sales.start("monthly_reconciliation", {"month": DECEMBER}, "sales_admin")
+    assert reconciliation.data["reconciliation"]["balanced"], reconciliation.data["reconciliation"]["differences"]
+    sales.approve(reconciliation, "Task_FinanceConfirm", "finance", "与总帐核对一致")
+    assert reconciliation.status is InstanceStatus.completed and period_status(DECEMBER) == "closed"
     report_run = sales.start("monthly_report", {"month": DECEMBER}, "sales_admin")
     report = report_run.data["report"]
     documents = _documents_of_december()
@@ -176,8 +183,4 @@ def test_a_month_of_business_across_the_flows(sales, customer_code, frozen_clock
     sales.approve(report_run, "Task_AcknowledgeReport", "director", "已阅")
     assert report_run.status is InstanceStatus.completed
 
-    reconciliation = sales.start("monthly_reconciliation", {"month": DECEMBER}, "sales_admin")
-    assert reconciliation.data["reconciliation"]["balanced"], reconciliation.data["reconciliation"]["differences"]
-    sales.approve(reconciliation, "Task_FinanceConfirm", "finance", "与总帐核对一致")
-    assert reconciliation.status is InstanceStatus.completed and period_status(DECEMBER) == "closed"
     assert all_invariants_hold(DECEMBER)

@@ -17,6 +17,7 @@ from app.models import AccountingPeriod, InstanceStatus, Material, ProcessInstan
 from app.services import worker_jobs
 from app.actions import BusinessRuleViolation
 from tests.support.ledger_harness import all_invariants_hold
+from tests.support.statements import import_matching_statements
 
 DEALER = "浙江泵阀总经销有限公司"
 NOVEMBER = "2026-11-"
@@ -30,6 +31,7 @@ def november_business(act, customer_code):
     note = act("ledger.create_shipping_note", order=order["order_no"], lines=[{"line_no": 1, "qty": 2}], date=NOVEMBER + "10")
     act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date=NOVEMBER + "11")
     act("ledger.issue_invoice", order=order["order_no"], date=NOVEMBER + "20")
+    import_matching_statements("2026-11")  # the warehouse's and finance's November agree line by line
     return order["order_no"]
 
 
@@ -62,7 +64,8 @@ def test_balanced_month_is_confirmed_closed_and_then_refuses_postings(sales, act
     result = instance.data["reconciliation"]
     assert result["ok"] and result["balanced"] and result["differences"] == []
     assert result["figures"] == {"shipping_lines": 1, "shipped_qty": "2", "outbound_qty": "2", "invoices": 1,
-                                 "invoiced_net": "1734.51", "ledger_revenue": "1734.51"}
+                                 "invoiced_net": "1734.51", "ledger_revenue": "1734.51",
+                                 "inventory_outbound": "出库明细2026-11.csv (1)", "finance_receivables": "应收明细2026-11.csv (1)"}
     _confirm_and_close(sales, instance, "2026-11")
     row = db.session.scalar(select(AccountingPeriod).where(AccountingPeriod.period == "2026-11"))
     assert row.closed_by_id == sales.user("finance").id
@@ -89,6 +92,7 @@ def test_timer_start_on_the_first_reconciles_the_month_just_ended(sales, act, cu
     schedule = db.session.get(ScheduledStart, "monthly_reconciliation")
     assert schedule.next_due_at == datetime(2026, 12, 31, 17, 0, tzinfo=timezone.utc)  # 1 January 01:00 in Shanghai
     frozen_clock.now = datetime(2026, 12, 31, 17, 0, 1, tzinfo=timezone.utc)
+    import_matching_statements("2026-12")
     started = []  # other processes may fall due at the same moment
     while (key := worker_jobs.start_next_scheduled()) is not None:
         started.append(key)
@@ -153,6 +157,7 @@ def test_an_already_closed_month_goes_to_the_supervisor_who_picks_another(sales,
     problem = sales.task(instance, "Task_ResolvePeriodProblem")
     assert problem.candidate_role == "sales_admin"
     assert instance.data["period"]["error"]["code"] == "period_closed" and "reconciliation" not in instance.data
+    import_matching_statements("2026-10")  # a month without business: both statements empty
     sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "retry", "month": "2026-10"})
     assert instance.data["period"]["month"] == "2026-10" and instance.data["reconciliation"]["balanced"]
     _confirm_and_close(sales, instance, "2026-10")

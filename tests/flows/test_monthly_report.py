@@ -1,7 +1,8 @@
 """F07 monthly_report through the service layer with the real diagram: the
 report's figures against the documents posted (month and year to date, by
 salesperson, customer and region), the hand start and the timer start,
-both rejections with the rebuild, and refused months."""
+both rejections with the rebuild, refused months, and a month that waits
+until finance has confirmed its reconciliation."""
 from datetime import datetime, timezone
 
 import pytest
@@ -80,10 +81,16 @@ def assert_november_report(report, customer_code, *, anhui_invoiced="0.00"):
     }
 
 
+def reconciled(act, *months):
+    """What the confirmed F06 reconciliation leaves: the months closed."""
+    for month in months:
+        act("ledger.close_period", month=month)
+
+
 def test_hand_started_report_matches_the_documents_reviewed_and_acknowledged(sales, act, autumn, customer_code):
-    act("ledger.close_period", month="2026-10")  # a closed month still counts in the year to date
+    reconciled(act, "2026-10", "2026-11")
     instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
-    assert instance.data["period"] == {"ok": True, "month": "2026-11", "status": "open", "ended": True}
+    assert instance.data["period"] == {"ok": True, "month": "2026-11", "status": "closed", "ended": True}
     assert_november_report(instance.data["report"], customer_code)
     review = sales.task(instance, "Task_ReviewReport")
     assert review.candidate_role == "sales_admin" and review.is_approval
@@ -105,6 +112,7 @@ def test_timer_start_reports_the_month_just_ended(sales, sell, act, customer_cod
     schedule = db.session.get(ScheduledStart, "monthly_report")
     assert schedule.next_due_at == datetime(2026, 12, 31, 18, 0, tzinfo=timezone.utc)  # 1 January 02:00 in Shanghai
     frozen_clock.now = datetime(2026, 12, 31, 18, 0, 1, tzinfo=timezone.utc)
+    reconciled(act, "2026-12")  # F06's timer at 01:00, confirmed by finance before the report's at 02:00
     started = []
     while (key := worker_jobs.start_next_scheduled()) is not None:
         started.append(key)
@@ -124,13 +132,14 @@ def test_timer_start_reports_the_month_just_ended(sales, sell, act, customer_cod
 
 
 def test_rejected_in_review_the_data_is_corrected_and_the_report_rebuilt(sales, act, autumn, customer_code):
+    reconciled(act, "2026-11")
     instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
     sales.reject(instance, "Task_ReviewReport", "sales_admin2", "安徽水务11月发货未开票，请补开后重新编制")
     correct = sales.task(instance, "Task_CorrectReport")
     assert correct.candidate_role == "sales_admin" and sales.ready_elements(instance) == ["Task_CorrectReport"]
-    act("ledger.issue_invoice", order=autumn, date="2026-11-30")
-    sales.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "补开安徽水务11月发票"})
-    assert_november_report(instance.data["report"], customer_code, anhui_invoiced="980.00")
+    act("ledger.issue_invoice", order=autumn, date="2026-12-01")  # November is closed: invoiced in the open month
+    sales.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "12月补开安徽水务发票"})
+    assert_november_report(instance.data["report"], customer_code)  # the reconciled month's figures stand
     sales.approve(instance, "Task_ReviewReport", "sales_admin2")  # the same review step again
     sales.approve(instance, "Task_AcknowledgeReport", "director")
     assert instance.status is InstanceStatus.completed
@@ -138,29 +147,47 @@ def test_rejected_in_review_the_data_is_corrected_and_the_report_rebuilt(sales, 
 
 
 def test_sent_back_by_the_director_the_report_is_rebuilt_and_reviewed_again(sales, act, autumn, customer_code):
+    reconciled(act, "2026-11")
     instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
     sales.approve(instance, "Task_ReviewReport", "sales_admin2")
     sales.reject(instance, "Task_AcknowledgeReport", "director", "华东回款偏低，核实是否漏登回款")
     assert sales.task(instance, "Task_CorrectReport").candidate_role == "sales_admin"
-    act("ledger.record_receipt", customer=customer_code(ANHUI), amount="980", date="2026-11-30")
-    sales.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "补登安徽水务11月30日回款"})
+    act("ledger.record_receipt", customer=customer_code(ANHUI), amount="980", date="2026-12-01")
+    sales.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "安徽水务回款12月1日补登"})
     report = instance.data["report"]
-    assert report["totals"]["month"] == _figures("4900.00", "3920.00", "2480.00")
-    assert _rows(report, "region")["华东"][0] == _figures("2940.00", "1960.00", "2480.00")
+    assert report["totals"]["month"] == _figures("4900.00", "3920.00", "1500.00")  # November is closed
+    assert _rows(report, "region")["华东"][0] == _figures("2940.00", "1960.00", "1500.00")
     sales.approve(instance, "Task_ReviewReport", "sales_admin2")
     sales.approve(instance, "Task_AcknowledgeReport", "director")
     assert instance.status is InstanceStatus.completed
     assert all_invariants_hold()
 
 
-def test_a_month_not_begun_goes_to_the_supervisor_who_picks_the_running_one(sales, autumn):
+def test_a_month_not_begun_goes_to_the_supervisor_who_picks_a_reconciled_one(sales, act, autumn):
     instance = sales.start("monthly_report", {"month": "2027-01"}, "sales_admin")
     problem = sales.task(instance, "Task_ResolvePeriodProblem")
     assert problem.candidate_role == "sales_admin" and instance.data["period"]["error"]["code"] == "future_month"
     assert "report" not in instance.data
-    sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "retry", "month": "2026-12"})
-    assert instance.data["period"] == {"ok": True, "month": "2026-12", "status": "open", "ended": False}  # month to date
-    assert instance.data["report"]["totals"]["month"] == _figures("0.00", "0.00", "500.00")
+    reconciled(act, "2026-11")
+    sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "retry", "month": "2026-11"})
+    assert instance.data["period"] == {"ok": True, "month": "2026-11", "status": "closed", "ended": True}
+    assert instance.data["report"]["totals"]["month"] == _figures("4900.00", "3920.00", "1500.00")
+    assert sales.ready_elements(instance) == ["Task_ReviewReport"]
+    assert all_invariants_hold()
+
+
+def test_a_month_not_yet_reconciled_waits_with_the_supervisor_until_finance_confirms(sales, act, autumn, customer_code):
+    instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
+    problem = sales.task(instance, "Task_ResolvePeriodProblem")
+    refusal = instance.data["period"]["error"]
+    assert problem.candidate_role == "sales_admin" and refusal["code"] == "month_not_reconciled"
+    assert "2026-11" in refusal["message"] and "report" not in instance.data
+    sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "retry", "month": "2026-11"})
+    assert instance.data["period"]["error"]["code"] == "month_not_reconciled"  # retrying too early changes nothing
+    assert sales.ready_elements(instance) == ["Task_ResolvePeriodProblem"]
+    reconciled(act, "2026-11")  # finance confirms the reconciliation: F06 closes the month
+    sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "retry", "month": "2026-11"})
+    assert_november_report(instance.data["report"], customer_code)
     assert sales.ready_elements(instance) == ["Task_ReviewReport"]
     assert all_invariants_hold()
 
@@ -169,4 +196,21 @@ def test_a_refused_month_can_be_cancelled(sales):
     instance = sales.start("monthly_report", {"month": "2030-06"}, "sales_admin")
     sales.complete(instance, "Task_ResolvePeriodProblem", "sales_admin", {"action": "cancel", "resolution_note": "误填月份"})
     assert instance.status is InstanceStatus.completed and "report" not in instance.data
+    assert all_invariants_hold()
+
+
+def test_receipts_count_for_the_region_frozen_on_them_not_the_customers_region_today(sales, act, sell, customer_code,
+                                                                                      frozen_clock):
+    frozen_clock.now = datetime(2027, 1, 5, 2, 0, tzinfo=timezone.utc)
+    zhejiang = customer_code(ZHEJIANG)
+    sell(ZHEJIANG, 1, "2026-12-02", invoice_day="2026-12-02")
+    act("ledger.record_receipt", customer=zhejiang, amount="600", date="2026-12-05")  # while in 华东
+    act("ledger.change_customer", customer=zhejiang, region="华南", reason="划入华南大区", valid_from="2026-12-15")
+    act("ledger.record_receipt", customer=zhejiang, amount="380", date="2026-12-20")  # after the move
+    reconciled(act, "2026-12")
+    instance = sales.start("monthly_report", {"month": "2026-12"}, "sales_admin")
+    regions = _rows(instance.data["report"], "region")
+    assert regions["华东"][0] == _figures("980.00", "980.00", "600.00")
+    assert regions["华南"][0] == _figures("0.00", "0.00", "380.00")
+    assert instance.data["report"]["totals"]["month"]["received"] == "980.00"
     assert all_invariants_hold()

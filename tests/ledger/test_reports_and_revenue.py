@@ -20,6 +20,8 @@ def test_monthly_report_month_and_year_to_date(world, act, sell):
     note = act("ledger.create_shipping_note", order=order["order_no"], date="2026-11-04")
     act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date="2026-11-04")  # shipped, not invoiced
     act("ledger.record_receipt", customer="D00001", amount="1500", date="2026-11-06")
+    for month in ("2026-10", "2026-11"):
+        act("ledger.close_period", month=month)  # reconciled and closed: only then is a month reported
     report = act("ledger.build_monthly_report", month="2026-11")
     assert report["totals"] == {"month": {"shipped": "3164.00", "invoiced": "2034.00", "received": "1500.00"},
                                 "ytd": {"shipped": "4294.00", "invoiced": "3164.00", "received": "1500.00"}}
@@ -63,6 +65,7 @@ def test_recognize_revenue_records_the_entry_once_and_posts_nothing(world, act, 
 def test_an_empty_month_is_the_one_before_today_in_business_time(world, act, frozen_clock, now, expected):
     frozen_clock.now = now
     assert periods.month_or_previous("") == periods.month_or_previous(None) == expected
+    act("ledger.close_period", month=expected)
     assert act("ledger.build_monthly_report", month="")["month"] == expected
     assert act("ledger.reconcile", month="")["month"] == expected
     assert act("ledger.resolve_month", month="")["month"] == expected
@@ -83,6 +86,20 @@ def test_resolve_month_refuses_what_cannot_be_reported_or_closed(world, act, fro
     with pytest.raises(BusinessRuleViolation) as refused:
         act("ledger.build_monthly_report", month="2027-01")
     assert refused.value.code == "future_month"
+
+
+def test_a_month_is_reported_only_once_finance_has_confirmed_its_reconciliation(world, act, sell, frozen_clock):
+    frozen_clock.now = datetime(2026, 12, 10, 4, 0, tzinfo=timezone.utc)
+    sell("D00001", [("P200", 1)], day="2026-11-20")
+    for operation, params in [("ledger.build_monthly_report", {"month": "2026-11"}),
+                              ("ledger.resolve_month", {"month": "2026-11", "reconciled": True}),
+                              ("ledger.build_monthly_report", {"month": "2026-12"})]:  # the running month can never be
+        with pytest.raises(BusinessRuleViolation) as refused:
+            act(operation, **params)
+        assert refused.value.code == "month_not_reconciled" and refused.value.field == "month", operation
+    act("ledger.close_period", month="2026-11")
+    assert act("ledger.resolve_month", month="2026-11", reconciled=True)["status"] == "closed"
+    assert act("ledger.build_monthly_report", month="2026-11")["totals"]["month"]["invoiced"] == "1130.00"
 
 
 def test_reconcile_checks_every_invoice_against_its_ledger_entries(world, act, sell):

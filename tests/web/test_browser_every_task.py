@@ -245,12 +245,19 @@ def receipt_writeoff(w):
 def month_end(w):
     from app.models import Material, StockMovement
 
+    from app.actions import run_action
+    from tests.support.ledger_harness import new_call
+    from tests.support.statements import import_matching_statements
+
+    import_matching_statements("2026-11")  # the inventory and finance systems' November, as they exported it
+    run_action(new_call("ledger.close_period"), {"month": "2026-10"})  # October reconciled: its report can be built
+    db.session.commit()
     w.refuse_once("ledger.close_period", "period_locked", "The general ledger is running its own month end.")
     instance = w.start("monthly_reconciliation", {"month": "2026-11"}, "sales_admin")  # balanced: finance confirms
     w.approve_until(instance, "Task_ResolveClosingProblem")
     w.start("monthly_reconciliation", {"month": "2027-01"}, "sales_admin")  # not ended → Task_ResolvePeriodProblem
 
-    instance = w.start("monthly_report", {"month": "2026-11"}, "sales_admin")
+    instance = w.start("monthly_report", {"month": "2026-10"}, "sales_admin")
     w.reject(instance, "Task_ReviewReport", "sales_admin2", "请补开11月发票后重新编制")  # → Task_CorrectReport
     w.complete(instance, "Task_CorrectReport", "sales_admin", {"corrections": "补开11月发票"})
     w.approve(instance, "Task_ReviewReport", "sales_admin2")  # → Task_AcknowledgeReport

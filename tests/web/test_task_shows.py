@@ -140,6 +140,7 @@ def test_f07_review_shows_the_reports_figures(sales, web, customer_code):
         "customer": customer_code("浙江泵阀总经销有限公司"), "lines": [{"material": "MTR001", "qty": 2}], "date": "2026-11-05"})
     note = run_action(new_call("ledger.create_shipping_note"), {"order": order["order_no"], "date": "2026-11-05"})
     run_action(new_call("ledger.post_outbound"), {"shipping_note": note["shipping_note_no"], "date": "2026-11-05"})
+    run_action(new_call("ledger.close_period"), {"month": "2026-11"})  # reconciled: only then reported
     instance = sales.start("monthly_report", {"month": "2026-11"}, "sales_admin")
     html = task_page(web, "sales_admin", instance, "Task_ReviewReport")
     report = section(html, "report")
