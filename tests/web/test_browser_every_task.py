@@ -357,7 +357,7 @@ def shipment_approval(w, *, chase=False):
 
 
 def travel_request(w):
-    trip = {"purpose": "拜访华东客户", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
+    trip = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
             "transport": "火车", "estimated_cost": 2500}
     instance = w.start("travel_request", trip, "rep_east1")
     w.reject(instance, "Task_ManagerApproval", "rm_east", "预算太高")
