@@ -2,5 +2,5 @@
 Importing the package registers its service-task actions."""
 from app.ledger import (  # noqa: F401  (each registers its actions)
     adjustments, assessment, collections, contracts, credit, customers, expenses, invoicing, orders, periods, pricing,
-    reports, returns, shipping, travel,
+    performance, reports, returns, shipping, travel,
 )
