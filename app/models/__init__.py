@@ -16,6 +16,7 @@ from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCal
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTarget
+from app.models.travel import TravelSettlement
 from app.models.organisation import Delegation, Level, Region, Role, Staffing, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
 from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule
@@ -36,5 +37,5 @@ __all__ = [
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "Staffing", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote",
     "StockMovement", "TaskStatus", "User", "user_role",
-    "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget",
+    "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
 ]
