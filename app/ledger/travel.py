@@ -112,7 +112,7 @@ def check_trip_claim(call: ActionCall) -> dict:
     """F15 after the trip: the claim the traveller submitted (read from the
     audit log) against the approved request it names. Result {"request":
     {"request_no", "purpose", "reason", "destination", "start_date",
-    "end_date", "estimated_cost"}, "estimated", "actual", "difference"
+    "end_date", "estimated_cost"}, "estimated", "actual", "cost_difference"
     (actual − estimated), "over_estimate", "advance_no", "advance_outstanding"}.
     Posts nothing. Raises ``request_not_approved``, ``already_claimed``,
     ``unknown_employee_advance``, ``empty_claim``, ``invalid_number``."""
@@ -120,7 +120,7 @@ def check_trip_claim(call: ActionCall) -> dict:
     data = request.data
     return {"request": {"request_no": request.id, **{key: data.get(key) for key in (
                 "purpose", "reason", "destination", "start_date", "end_date")}, "estimated_cost": money_str(estimated)},
-            "estimated": money_str(estimated), "actual": money_str(actual), "difference": money_str(actual - estimated),
+            "estimated": money_str(estimated), "actual": money_str(actual), "cost_difference": money_str(actual - estimated),
             "over_estimate": actual > estimated, "advance_no": advance.number if advance else None,
             "advance_outstanding": money_str(expenses.advance_outstanding(advance)) if advance else None}
 
@@ -148,12 +148,12 @@ def make_travel_settlement(call: ActionCall) -> TravelSettlement:
 def settle_trip(call: ActionCall) -> dict:
     """F15 after the trip: the approved claim settles the request and its
     advance, once per call. Result {"claim_no", "request_no", "estimated",
-    "actual", "difference", "applied", "returned", "payable"}. Raises
+    "actual", "cost_difference", "applied", "returned", "payable"}. Raises
     ``not_approved``, ``request_not_approved``, ``already_claimed``,
     ``unknown_employee_advance``, ``empty_claim``, ``period_closed``."""
     settlement = posted_once(TravelSettlement, call.idempotency_key, lambda: make_travel_settlement(call))
     claim = settlement.expense_claim
     return {"claim_no": claim.number, "request_no": settlement.request_instance_id,
             "estimated": money_str(settlement.estimated), "actual": money_str(settlement.actual),
-            "difference": money_str(settlement.actual - settlement.estimated), "applied": money_str(claim.applied),
+            "cost_difference": money_str(settlement.actual - settlement.estimated), "applied": money_str(claim.applied),
             "returned": money_str(claim.returned), "payable": money_str(claim.payable)}

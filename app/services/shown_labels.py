@@ -44,6 +44,16 @@ LABELS = {
     "replacement_result": "换货补发", "assessment": "回款考核单", "assessment_preview": "回款考核计算",
     "report": "月度报表", "reconciliation": "对帐结果", "quote_result": "报价", "check_result": "退货校验",
     "outbound_result": "出库结果", "trace_result": "追溯核对", "release_result": "放行结果",
+    # travel requests and their settlement after the trip
+    "traveller_check": "适用范围核对", "traveller": "出差人", "level": "级别", "claim_check": "报销核对",
+    "settlement": "报销入账", "request": "出差申请", "request_no": "出差申请单号", "reason": "出差事由",
+    "destination": "出差地点", "start_date": "出发日期", "end_date": "返回日期", "estimated_cost": "预计费用",
+    "estimated": "预计费用", "actual": "实际费用", "cost_difference": "实际与预计差额", "over_estimate": "超出预计",
+    "advance_outstanding": "借支余额",
+    # the quarterly review: who is reviewed, targets, and the payroll posting
+    "review": "考核名单", "people": "考核对象", "staffing": "内勤/外勤", "roles": "岗位", "target": "销售目标",
+    "achieved": "实际完成", "achievement_rate": "目标达成率", "payroll": "奖惩单", "rewards": "奖励合计",
+    "penalties": "处罚合计",
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
@@ -54,15 +64,18 @@ MONEY_KEYS = {
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
     "ledger_revenue",
+    "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
+    "penalties",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
-RATE_KEYS = {"tax_rate", "collection_rate"}
+RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned"}
 
 # Codes the ledger stores, as a reader says them.
-_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无"}
+_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
+    "staffing": {"office": "内勤", "field": "外勤"},
 }

@@ -50,7 +50,7 @@ def test_the_claim_shows_the_request_compares_costs_and_settles_the_advance(sale
     assert check["request"] == {"request_no": request.id, "purpose": "拜访华东客户", "reason": "客户新生产线验收",
                                 "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
                                 "estimated_cost": "2500.00"}
-    assert (check["estimated"], check["actual"], check["difference"], check["over_estimate"]) == (
+    assert (check["estimated"], check["actual"], check["cost_difference"], check["over_estimate"]) == (
         "2500.00", "1650.00", "-850.00", False)
     review = sales.task(claim, "Task_FinanceReview")
     assert review.candidate_role == "finance" and review.is_approval
@@ -69,7 +69,7 @@ def test_the_claim_shows_the_request_compares_costs_and_settles_the_advance(sale
 def test_an_overspent_trip_without_advance_is_owed_to_the_traveller(sales):
     request = _approved_trip(sales)
     claim = sales.start("travel_claim", _claim(request, 1500, 1300), "rep_east1")
-    assert claim.data["claim_check"]["over_estimate"] is True and claim.data["claim_check"]["difference"] == "300.00"
+    assert claim.data["claim_check"]["over_estimate"] is True and claim.data["claim_check"]["cost_difference"] == "300.00"
     sales.approve(claim, "Task_FinanceReview", "finance")
     assert claim.data["settlement"]["payable"] == "2800.00"
     assert _balance("2241", sales.user("rep_east1").id) == D("-2800.00")
