@@ -109,3 +109,50 @@ def test_demo_load_keeps_the_regions_as_master_data(ctx):
 def test_cli_demo_load(cli):
     result = cli.invoke(args=["demo", "load"])
     assert result.exit_code == 0 and f"{len(demo_people())} created" in result.output
+
+
+def test_the_staffing_plan_roles_are_held_by_the_right_people(ctx):
+    """营销编制: the director's office, the service manager and the four office
+    specialists each have their own role; nobody holds a role for a job that
+    is not theirs (the inspector is no statistician, the secretary no marketer)."""
+    users = _load_and_read()
+    assert users["secretary"].role_codes == ["secretary"]
+    assert users["inspector"].role_codes == ["regional_inspector"]
+    assert set(users["assistant"].role_codes) == {"director_assistant", "regional_manager"}  # 兼一个大区经理
+    assert users["service_mgr"].has_role("service_manager")
+    specialists = {"contracts_specialist", "customer_care_specialist", "tech_support_specialist", "graphic_designer"}
+    holders = {code: [u.username for u in users.values() if u.has_role(code)] for code in specialists}
+    assert all(len(people) == 1 for people in holders.values()), holders
+    assert not users["inspector"].has_role("statistician") and not users["secretary"].has_role("marketing")
+
+
+def test_office_and_field_staff_follow_the_plan(ctx):
+    """内勤 serve and support the sale; 外勤 (regional managers, reps) are judged
+    on sales targets; people outside marketing are neither."""
+    from app.models import Staffing
+
+    users = _load_and_read()
+    office = {u.username for u in users.values() if u.staffing is Staffing.office}
+    field = {u.username for u in users.values() if u.staffing is Staffing.field}
+    assert {"director", "secretary", "assistant", "inspector", "service_mgr", "sales_admin", "tech_support",
+            "designer"} <= office
+    assert {u for u in users if u.startswith(("rm_", "rep_"))} == field
+    assert users["finance"].staffing is None and users["gm"].staffing is None
+    assert 20 <= len([u for u in field if u.startswith("rep_")]) <= 25 and len([u for u in field if u.startswith("rm_")]) == 5
+
+
+def test_roles_keep_their_split_when_the_catalogue_is_loaded_again(ctx):
+    from app.models import Role, Staffing
+    from app.services.role_catalogue import ensure_roles
+
+    roles = ensure_roles()
+    roles["sales_rep"].staffing = None  # a database from before the split
+    db.session.flush()
+    ensure_roles()
+    assert db.session.scalar(select(Role).where(Role.code == "sales_rep")).staffing is Staffing.field
+
+
+def test_one_rep_is_stationed_at_a_field_office(ctx):
+    users = _load_and_read()
+    stationed = {u.username: u.field_office for u in users.values() if u.field_office}
+    assert stationed == {"rep_shenyang": "沈阳办事处"} and users["rep_shenyang"].manager is users["rm_northeast"]

@@ -1,8 +1,9 @@
 """The demo organisation, built from the seed's staffing plan (营销编制):
 a marketing director under the general manager, the director's office, four
 sales-office clerks, five regions of four or five sales reps, and the
-departments the flows pass through. Every role in FLOWS.md is held, and
-every manager chain ends at the general manager."""
+departments the flows pass through. Every role in FLOWS.md and in the
+staffing plan is held, and every manager chain ends at the general manager.
+One sales rep is stationed at a field office (驻外机构)."""
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -33,6 +34,7 @@ class Person:
     manager: str | None
     roles: tuple[str, ...] = ()
     region: str | None = None
+    field_office: str | None = None
 
 
 SALES = "营销部"
@@ -40,19 +42,22 @@ SALES = "营销部"
 HEAD_OFFICE = [
     Person("gm", "王总经理", "总经办", Level.general_manager, None, ("general_manager",)),
     Person("director", "刘营销总监", SALES, Level.director, "gm", ("sales_director",)),
-    Person("secretary", "林秘书", SALES, Level.staff, "director", ("marketing",)),
-    Person("assistant", "高总监助理", SALES, Level.manager, "director", ("regional_manager",), "华东"),
-    Person("inspector", "黄区域督查", SALES, Level.manager, "director", ("statistician",)),
-    Person("service_mgr", "马服务部经理", SALES, Level.department_head, "director", ("service_desk",)),
+    Person("secretary", "林秘书", SALES, Level.staff, "director", ("secretary",)),
+    # the plan's 总监助理 also runs a region (兼一个大区经理)
+    Person("assistant", "高总监助理", SALES, Level.manager, "director", ("director_assistant", "regional_manager"), "华东"),
+    Person("inspector", "黄区域督查", SALES, Level.manager, "director", ("regional_inspector",)),
+    Person("service_mgr", "马服务部经理", SALES, Level.department_head, "director", ("service_manager", "service_desk")),
     Person("dispatcher", "邓调度", SALES, Level.staff, "service_mgr", ("dispatcher",)),
     Person("shipping_clerk", "韩出货", SALES, Level.staff, "service_mgr", ("shipping_clerk",)),
-    Person("service_desk", "谢客服", SALES, Level.staff, "service_mgr", ("service_desk",)),
-    Person("sales_admin", "项江蓉", SALES, Level.staff, "director", ("sales_admin",)),
+    Person("service_desk", "谢客服", SALES, Level.staff, "service_mgr", ("service_desk", "customer_care_specialist")),
+    Person("sales_admin", "项江蓉", SALES, Level.staff, "director", ("sales_admin", "contracts_specialist")),
     Person("order_clerk", "彭云", SALES, Level.staff, "director", ("order_clerk",)),
     Person("billing_clerk", "张梦琪", SALES, Level.staff, "director", ("billing_clerk",)),
     Person("sales_admin2", "罗内勤", SALES, Level.staff, "director", ("sales_admin", "order_clerk")),
     Person("marketing", "唐市场", SALES, Level.staff, "director", ("marketing",)),
     Person("statistician", "钟统计", SALES, Level.staff, "director", ("statistician",)),
+    Person("tech_support", "郭技术", SALES, Level.staff, "service_mgr", ("tech_support_specialist",)),
+    Person("designer", "叶设计", SALES, Level.staff, "director", ("graphic_designer",)),
     Person("finance", "田财务", "财务部", Level.department_head, "gm", ("finance",)),
     Person("warehouse", "石仓管", "仓储部", Level.department_head, "gm", ("warehouse",)),
     Person("driver", "龙司机", "仓储部", Level.staff, "warehouse", ("driver",)),
@@ -60,6 +65,11 @@ HEAD_OFFICE = [
     Person("auditor", "范审计", "审计部", Level.department_head, "gm", ("auditor",)),
     Person("process_admin", "方流程管理员", "信息部", Level.staff, "gm", ("process_admin",)),
     Person("portal", "客户门户接口", "信息部", Level.staff, "gm", ("integration",)),
+]
+
+# Staff stationed at a field office (驻外机构人员), after their managers.
+FIELD_OFFICE = [
+    Person("rep_shenyang", "白驻外", SALES, Level.staff, "rm_northeast", ("sales_rep",), "东北", "沈阳办事处"),
 ]
 
 
@@ -71,6 +81,7 @@ def demo_people() -> list[Person]:
         people.append(Person(manager, manager_name, SALES, Level.manager, "director", ("regional_manager",), region))
         for number, name in enumerate(reps, start=1):
             people.append(Person(f"rep_{code}{number}", name, SALES, Level.staff, manager, ("sales_rep",), region))
+    people.extend(FIELD_OFFICE)
     return people
 
 
@@ -104,6 +115,7 @@ def load_demo_organisation() -> dict[str, int]:
         user.department = person.department
         user.level = person.level
         user.region = person.region
+        user.field_office = person.field_office
         user.active = True
         user.manager = users[person.manager] if person.manager else None
         user.roles = [roles[code] for code in person.roles]

@@ -2,6 +2,6 @@
 Importing the package registers its service-task actions."""
 from app.ledger import (  # noqa: F401  (each registers its actions)
     adjustments, assessment, collections, contracts, credit, customers, dealer_terms, delivery_notes, expenses, invoicing, orders, periods, pricing,
-    receipt_lists, reports, returns, shipping, signed_receipts, uninvoiced,
+    performance, receipt_lists, reports, returns, shipping, signed_receipts, travel, uninvoiced,
 )
 from app.ledger import payment_notice, return_documents, walk_in  # noqa: F401

@@ -19,7 +19,9 @@ from app.models.login_failure import LoginFailure
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
-from app.models.organisation import Delegation, Level, Region, Role, User, user_role
+from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTarget
+from app.models.travel import TravelSettlement
+from app.models.organisation import Delegation, Level, Region, Role, Staffing, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
 from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule
 from app.models.price_adjustment_sheet import PriceAdjustmentSheet, PriceAdjustmentSheetLine
@@ -40,7 +42,8 @@ __all__ = [
     "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
-    "Receivable", "Region", "Role", "SalesOrder", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",
+    "Receivable", "Region", "Role", "SalesOrder", "Staffing", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
+    "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
 ]

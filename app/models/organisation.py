@@ -28,6 +28,15 @@ user_role = Table(
 )
 
 
+class Staffing(enum.Enum):
+    """The staffing plan's split of marketing work (营销编制: 按照其工作性质内容分类):
+    office staff (内勤) serve before and after the sale and support it; field
+    staff (外勤) are judged on their sales targets."""
+
+    office = "office"
+    field = "field"
+
+
 class Role(db.Model):
     __tablename__ = "role"
 
@@ -35,6 +44,9 @@ class Role(db.Model):
     code: Mapped[str] = mapped_column(String(64), unique=True)
     name_zh: Mapped[str] = mapped_column(String(128))
     name_en: Mapped[str] = mapped_column(String(128))
+    # 内勤 or 外勤; None for roles outside the marketing staffing plan
+    # (finance, warehouse, quality, audit, administration).
+    staffing: Mapped[Staffing | None] = mapped_column(Enum(Staffing, native_enum=False, length=16))
 
     def __repr__(self) -> str:
         return f"<Role {self.code}>"
@@ -68,6 +80,10 @@ class User(UserMixin, db.Model):
     region: Mapped[str | None] = mapped_column(String(64))
     level: Mapped[Level] = mapped_column(Enum(Level, native_enum=False, length=32), default=Level.staff)
     manager_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # The field office (驻外机构, e.g. 沈阳办事处) a person is stationed at;
+    # None: head office. Head-office processes such as travel requests do not
+    # apply to field-office staff.
+    field_office: Mapped[str | None] = mapped_column(String(64))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     # Part of every signed-in session's id: signing out or changing the
     # password raises it, and every session cookie issued before stops working.
@@ -91,6 +107,14 @@ class User(UserMixin, db.Model):
 
     def has_role(self, code: str) -> bool:
         return code in self.role_codes
+
+    @property
+    def staffing(self) -> Staffing | None:
+        """内勤 or 外勤 from the roles held: office when any role is an office
+        one (the director's assistant also runs a region and counts as office
+        staff in the plan), else field when any is, else None."""
+        held = {role.staffing for role in self.roles}
+        return Staffing.office if Staffing.office in held else Staffing.field if Staffing.field in held else None
 
     def __repr__(self) -> str:
         return f"<User {self.username}>"

@@ -62,6 +62,16 @@ LABELS = {
     "published_on": "招商发布日期", "channel": "发布渠道", "note_check": "交货单校验", "prepayment": "款到发货",
     "customer_code": "客户编码", "credit_rating": "信用等级", "annual_target": "年度销售目标",
     "special_discount_pct": "特殊折扣（%）",
+    # travel requests and their settlement after the trip
+    "traveller_check": "适用范围核对", "traveller": "出差人", "level": "级别", "claim_check": "报销核对",
+    "settlement": "报销入账", "request": "出差申请", "request_no": "出差申请单号", "reason": "出差事由",
+    "destination": "出差地点", "start_date": "出发日期", "end_date": "返回日期", "estimated_cost": "预计费用",
+    "estimated": "预计费用", "actual": "实际费用", "cost_difference": "实际与预计差额", "over_estimate": "超出预计",
+    "advance_outstanding": "借支余额",
+    # the quarterly review: who is reviewed, targets, and the payroll posting
+    "review": "考核名单", "people": "考核对象", "staffing": "内勤/外勤", "roles": "岗位", "target": "销售目标",
+    "achieved": "实际完成", "achievement_rate": "目标达成率", "payroll": "奖惩单", "rewards": "奖励合计",
+    "penalties": "处罚合计",
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
@@ -72,13 +82,15 @@ MONEY_KEYS = {
     "claimed", "applied", "returned", "payable", "collected", "difference", "shipped", "invoiced", "received",
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
     "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
+    "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
+    "penalties",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
-RATE_KEYS = {"tax_rate", "collection_rate"}
+RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
 
 # Codes the ledger stores, as a reader says them.
-_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无"}
+_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
     "transport_mode": {"own_truck": "公司车辆", "logistics": "物流托运", "courier": "快递", "customer_pickup": "客户自提"},
@@ -87,4 +99,5 @@ VALUE_LABELS = {
                      "digital_special_vat": "数电票（增值税专用发票）", "digital_ordinary_vat": "数电票（普通发票）"},
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
+    "staffing": {"office": "内勤", "field": "外勤"},
 }

@@ -9,7 +9,7 @@ AREAS = [
       "monthly_reconciliation", "shipment_approval", "borrow_to_sale", "price_adjustment")),
     ("expenses", lazy_gettext("Expenses"), ("promotion_expense", "expense_advance", "expense_claim", "campaign")),
     ("dealers", lazy_gettext("Dealers and customers"), ("dealer_onboarding", "credit_rating", "collection_assessment")),
-    ("travel", lazy_gettext("Travel"), ("travel_request",)),
+    ("travel", lazy_gettext("Travel"), ("travel_request", "travel_claim")),
     ("service", lazy_gettext("After-sales and proposals"), ("after_sales", "presales_proposal")),
     ("planning", lazy_gettext("Plans, reports and reviews"), ("sales_plan", "monthly_report", "performance_review")),
 ]

@@ -6,7 +6,7 @@ from app.extensions import db
 from app.models import AuditEvent
 from app.services.deployment import REPO_ROOT
 
-TRIP = {"purpose": "培训", "destination": "北京", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "培训", "reason": "客户提出现场需求", "destination": "北京", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 900}
 
 
@@ -26,9 +26,9 @@ def _events(instance):
 def test_every_input_is_recorded_in_order(flow):
     instance = _walk(flow)
     kinds = [event.kind for event in _events(instance)]
-    assert kinds == ["instance_started", "task_ready", "task_completed", "task_ready", "task_completed", "task_ready",
+    assert kinds == ["instance_started", "service_call", "task_ready", "task_completed", "task_ready", "task_completed", "task_ready",
                      "task_completed", "task_ready", "task_completed", "instance_completed"]
-    started, completed = _events(instance)[0], _events(instance)[2]
+    started, completed = _events(instance)[0], _events(instance)[3]
     assert started.data["data"]["requester"]["username"] == "rep_north1"
     assert completed.data == {"decision": "reject", "comment": "日期冲突"} and completed.actor == "rm_north"
     assert verify_chain(f"instance:{instance.id}").ok

@@ -12,7 +12,7 @@ from app.models import AuditEvent, HumanTask, TaskStatus
 from app.services import accounts, deployment, instances, tasks
 
 
-TRIP = {"purpose": "并发", "destination": "武汉", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "并发", "reason": "客户提出现场需求", "destination": "武汉", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 100}
 
 

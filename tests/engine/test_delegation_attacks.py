@@ -15,7 +15,7 @@ from app.services import tasks
 
 from tests.support.samples import EVALUATION, PROSPECT, RECHECK, TERMS
 
-TRIP = {"purpose": "拜访客户", "destination": "宁波", "start_date": "2026-12-08", "end_date": "2026-12-09",
+TRIP = {"purpose": "拜访客户", "reason": "客户提出现场需求", "destination": "宁波", "start_date": "2026-12-08", "end_date": "2026-12-09",
         "transport": "火车", "estimated_cost": 800}
 
 

@@ -50,7 +50,7 @@ def test_running_instances_stay_on_their_version(flow):
     from app.services import instances
     from app.services.deployment import files_from_paths
 
-    trip = {"purpose": "p", "destination": "d", "start_date": "2026-12-01", "end_date": "2026-12-02",
+    trip = {"purpose": "p", "reason": "客户提出现场需求", "destination": "d", "start_date": "2026-12-01", "end_date": "2026-12-02",
             "transport": "火车", "estimated_cost": 1}
     old = instances.start_instance("travel_request", trip, flow.user("rep_east1"))
     files = files_from_paths([Path("processes/travel_request.bpmn"), Path("forms")])

@@ -5,7 +5,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import HumanTask, InstanceStatus, TaskStatus
 
-TRIP = {"purpose": "培训", "destination": "北京", "start_date": "2026-12-08", "end_date": "2026-12-09",
+TRIP = {"purpose": "培训", "reason": "客户提出现场需求", "destination": "北京", "start_date": "2026-12-08", "end_date": "2026-12-09",
         "transport": "火车", "estimated_cost": 900}
 
 

@@ -11,7 +11,7 @@ from app.services import tasks
 
 from tests.support.samples import EVALUATION, PROSPECT, RECHECK, TERMS
 
-TRIP = {"purpose": "参展", "destination": "广州", "start_date": "2026-12-10", "end_date": "2026-12-12",
+TRIP = {"purpose": "参展", "reason": "客户提出现场需求", "destination": "广州", "start_date": "2026-12-10", "end_date": "2026-12-12",
         "transport": "飞机", "estimated_cost": 6000}
 
 

@@ -10,7 +10,7 @@ from app.models import InstanceStatus
 from app.services import deployment, tasks
 from app.services.performers import performer_for
 
-TRIP = {"purpose": "参加展会", "destination": "成都", "start_date": "2026-12-14", "end_date": "2026-12-16",
+TRIP = {"purpose": "参加展会", "reason": "客户提出现场需求", "destination": "成都", "start_date": "2026-12-14", "end_date": "2026-12-16",
         "transport": "飞机", "estimated_cost": 4200}
 
 

@@ -8,7 +8,7 @@ import pytest
 from app.workflow.outcome import Outcome
 from app.workflow.runtime import Run
 
-TRIP = {"purpose": "客户拜访", "destination": "西安", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "客户拜访", "reason": "客户提出现场需求", "destination": "西安", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 300,
         "requester": {"username": "x", "display_name": "x", "level": "staff", "department": None, "region": None}}
 PLAIN = (str, int, float, bool, type(None), datetime)
@@ -36,8 +36,12 @@ def travel(deployed):
     return find_definition("travel_request")
 
 
+def _applies(_task, _operation, _params) -> dict:
+    return {"ok": True}  # ledger.check_traveller: the traveller works at head office
+
+
 def _start(definition) -> Run:
-    return Run.start(definition.cache_key, definition.spec, TRIP, service_handler=None)
+    return Run.start(definition.cache_key, definition.spec, TRIP, service_handler=_applies)
 
 
 def test_starting_reports_the_first_task_with_its_data(travel):

@@ -4,7 +4,7 @@ import pytest
 from app.errors import Forbidden
 from app.services import deployment, instances, tasks
 
-TRIP = {"purpose": "审计", "destination": "西安", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "审计", "reason": "客户提出现场需求", "destination": "西安", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 300}
 
 

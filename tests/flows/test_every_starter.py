@@ -90,7 +90,7 @@ def drive(sales, instance, answers: dict) -> list[tuple[str, str]]:
     pytest.fail(f"{instance.process_key} did not end within {MAX_STEPS} steps: {steps}")
 
 
-TRIP = {"purpose": "拜访客户", "destination": "杭州", "start_date": "2026-12-08", "end_date": "2026-12-09",
+TRIP = {"purpose": "拜访客户", "reason": "客户提出现场需求", "destination": "杭州", "start_date": "2026-12-08", "end_date": "2026-12-09",
         "transport": "火车", "estimated_cost": 900}
 
 

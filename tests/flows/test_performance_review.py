@@ -2,7 +2,8 @@
 the quarter-end timer start (planned and started by the worker, the quarter
 just ended derived in business time), the hand start, the general
 manager's approval of every proposal however small (seed 8.2: 报批), every
-rejection, and the scores recorded."""
+rejection, and the scores recorded. What the review covers beyond the
+scores, and the payroll posting, are in test_performance_payroll.py."""
 from datetime import datetime, timezone
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.models import InstanceStatus, LedgerEntry, PerformanceScore, ProcessInstance, ScheduledStart
+from app.models import InstanceStatus, LedgerEntry, PayrollAdjustment, PerformanceScore, ProcessInstance, ScheduledStart
 from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
@@ -67,6 +68,7 @@ def test_the_quarter_end_timer_reviews_the_quarter_just_ended(sales, quarter_of_
                                                                                          D("0.5000"))
     assert db.session.scalar(select(func.count()).select_from(LedgerEntry).where(
         LedgerEntry.source_type.like("performance%"))) == 0  # scoring posts nothing
+    assert instance.data["payroll"]["penalties"] == "500.00"  # the approved penalty is posted for payroll
     assert all_invariants_hold()
 
 
@@ -89,23 +91,40 @@ def test_every_reviewed_proposal_goes_to_the_general_manager(sales, quarter_of_b
     assert all_invariants_hold()
 
 
-@pytest.mark.parametrize("rejected_at, user", [("Task_FinanceReview", "finance"), ("Task_GMApproval", "gm")])
-def test_a_rejected_proposal_ends_the_review(sales, quarter_of_business, rejected_at, user):
+def test_a_gm_rejection_ends_the_review(sales, quarter_of_business):
     instance = sales.start("performance_review", {"quarter": "2026-Q4"}, "sales_admin")
     sales.complete(instance, "Task_ProposeRewards", "director", _proposal(("reward", 20000)))
-    if rejected_at == "Task_GMApproval":
-        sales.approve(instance, "Task_FinanceReview", "finance")
-    sales.reject(instance, rejected_at, user, "奖励与评级不符")
+    sales.approve(instance, "Task_FinanceReview", "finance")
+    sales.reject(instance, "Task_GMApproval", "gm", "奖励与评级不符")
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     assert "gm_approval_required" not in instance.data
     assert len(_score_rows()) == 1  # the scores stay recorded
+    assert db.session.scalars(select(PayrollAdjustment)).all() == []  # nothing rejected reaches payroll
     assert all_invariants_hold()
 
 
-def test_a_quarter_without_business_ends_at_once(sales, quarter_of_business):
+def test_a_finance_rejection_goes_back_to_the_director_to_revise(sales, quarter_of_business):
+    instance = sales.start("performance_review", {"quarter": "2026-Q4"}, "sales_admin")
+    sales.complete(instance, "Task_ProposeRewards", "director", _proposal(("reward", 20000)))
+    sales.reject(instance, "Task_FinanceReview", "finance", "D级不应奖励")
+    assert sales.ready_elements(instance) == ["Task_ProposeRewards"] and instance.status is InstanceStatus.running
+    assert sales.task(instance, "Task_ProposeRewards").candidate_role == "sales_director"
+    sales.complete(instance, "Task_ProposeRewards", "director", _proposal(("penalty", 300)))
+    sales.approve(instance, "Task_FinanceReview", "finance")  # the same reviewer decides the revision
+    sales.approve(instance, "Task_GMApproval", "gm")
+    [sheet] = db.session.scalars(select(PayrollAdjustment)).all()
+    assert (sheet.rewards, sheet.penalties) == (D("0.00"), D("300.00"))  # the revision, not the rejected proposal
+    assert all_invariants_hold()
+
+
+def test_a_quarter_without_business_still_reviews_the_staff(sales, quarter_of_business):
+    """Nobody sold in Q3, yet office and field staff are reviewed (the
+    director may still reward service or penalise a missed target)."""
     instance = sales.start("performance_review", {"quarter": "2026-Q3"}, "sales_admin")
-    assert instance.status is InstanceStatus.completed and instance.data["scores"]["scores"] == []
-    assert _score_rows() == []
+    assert instance.data["scores"]["scores"] == [] and _score_rows() == []
+    people = {row["employee"] for row in instance.data["review"]["people"]}
+    assert {"service_desk", "rep_east1", "rm_east"} <= people
+    assert sales.ready_elements(instance) == ["Task_ProposeRewards"]
 
 
 def test_the_hand_start_needs_a_quarter(sales):

@@ -2,7 +2,7 @@
 fills it in, for the tests that walk those flows through the API, the
 services and the worker."""
 
-TRIP = {"purpose": "拜访华东客户", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
+TRIP = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
         "transport": "火车", "estimated_cost": 2500}
 PROSPECT = {"company_name": "杭州华信商贸有限公司", "region": "华东", "province": "浙江", "contact_name": "陈经理",
             "contact_phone": "13800000000", "business_scope": "工业设备分销", "expected_annual_volume": 3000000}

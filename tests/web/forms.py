@@ -1,7 +1,7 @@
 """What the web tests fill in and read back on the form pages."""
 import re
 
-TRIP_FORM = {"purpose": "拜访客户", "destination": "上海", "start_date": "2026-12-10", "end_date": "2026-12-12",
+TRIP_FORM = {"purpose": "拜访客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-10", "end_date": "2026-12-12",
              "transport": "火车", "estimated_cost": "1,280.50"}
 
 

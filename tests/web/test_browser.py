@@ -82,7 +82,8 @@ def start_trip(page, base, reference, cost="2680.50"):
     page.goto(base + "/start")
     page.get_by_role("link", name=re.compile("出差申请")).click()
     page.get_by_label("业务编号（选填）").fill(reference)
-    page.get_by_label("出差事由").fill("拜访华东区重点客户")
+    page.get_by_label("出差目的").fill("拜访华东区重点客户")
+    page.get_by_label("出差事由").fill("客户新生产线验收")
     page.get_by_label("出差地点").fill("上海")
     page.get_by_label("出发日期").fill("2026-12-10")
     page.get_by_label("返回日期").fill("2026-12-12")
@@ -205,7 +206,8 @@ def test_validation_errors_are_shown_next_to_their_field(person, live_server):
     # Server side (no JavaScript): the page comes back with the message in place.
     plain = person("rep_east3", javascript=False)
     plain.goto(live_server + "/start/travel_request")
-    plain.get_by_label("出差事由").fill("培训")
+    plain.get_by_label("出差目的").fill("培训")
+    plain.get_by_label("出差事由").fill("新产品上市")
     plain.get_by_label("出差地点").fill("广州")
     plain.get_by_label("出发日期").fill("2026-12-10")
     plain.get_by_label("交通方式").select_option("飞机")
@@ -213,13 +215,14 @@ def test_validation_errors_are_shown_next_to_their_field(person, live_server):
     plain.get_by_role("button", name="提交申请").click()
     assert plain.locator("#f-end_date-err").inner_text() == "此项必填。"
     assert plain.locator("#f-estimated_cost-err").inner_text() == "最多保留两位小数（到分）。"
-    assert plain.get_by_label("出差事由").input_value() == "培训"
+    assert plain.get_by_label("出差目的").input_value() == "培训"
     shot(plain, "validation-zh")
 
     # Client side: the same message without leaving the page.
     page = person("rep_east4")
     page.goto(live_server + "/start/travel_request")
-    page.get_by_label("出差事由").fill("培训")
+    page.get_by_label("出差目的").fill("培训")
+    page.get_by_label("出差事由").fill("新产品上市")
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("#f-destination-err").inner_text() == "此项必填。"
     assert page.evaluate("document.activeElement.id") == "f-destination"

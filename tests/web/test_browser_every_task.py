@@ -397,12 +397,19 @@ def shipment_approval(w, *, chase=False):
 
 
 def travel_request(w):
-    trip = {"purpose": "拜访华东客户", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
+    trip = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
             "transport": "火车", "estimated_cost": 2500}
     instance = w.start("travel_request", trip, "rep_east1")
     w.reject(instance, "Task_ManagerApproval", "rm_east", "预算太高")
     w.complete(instance, "Task_ReviseRequest", "rep_east1", {**trip, "estimated_cost": 1800, "action": "resubmit"})
     w.approve(instance, "Task_ManagerApproval", "rm_east")  # → Task_DepartmentHeadApproval
+    w.approve(instance, "Task_DepartmentHeadApproval", "director")
+    w.start("travel_request", trip, "service_mgr")  # a department head's trip → Task_GMApproval
+    advance = w.act("ledger.pay_advance", employee="rep_east1", amount="1000", purpose="上海出差借支")["advance_no"]
+    claim = w.start("travel_claim", {"request_no": instance.id, "trip_report": "走访上海三家经销商，完成新生产线验收。",
+                                     "trip_report_file": w.attachment("述职报告.pdf"), "advance_no": advance,
+                                     "claim_lines": [{"category": "交通费", "amount": 600}]}, "rep_east1")  # → Task_FinanceReview
+    w.reject(claim, "Task_FinanceReview", "finance", "缺住宿发票")  # → Task_ReviseClaim
 
 
 # Tasks no path above reaches yet, each with the reason; the test fails when one is reached (then remove it).

@@ -7,7 +7,7 @@ from app.extensions import db
 from app.models import HumanTask, NotificationPreference
 from tests.support.logins import csrf_token_from
 
-TRIP = {"purpose": "拜访", "destination": "苏州", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "拜访", "reason": "客户提出现场需求", "destination": "苏州", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 300}
 
 

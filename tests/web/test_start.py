@@ -26,7 +26,7 @@ def test_start_form_maps_schema_to_inputs(web):
     assert '<option value="火车"' in page
     assert re.search(r'class="money">\s*<input type="number" id="f-estimated_cost"[^>]*step="0.01"', page)
     assert 'data-lookup="user"' in page  # companions: type-ahead rows
-    assert '<label for="f-purpose">出差事由' in page
+    assert '<label for="f-purpose">出差目的' in page
     assert 'name="csrf_token"' in page
 
 

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import EmailState, Notification
 from app.services import notifications, tasks, worker_jobs
 
-TRIP = {"purpose": "拜访", "destination": "南京", "start_date": "2026-12-01", "end_date": "2026-12-02",
+TRIP = {"purpose": "拜访", "reason": "客户提出现场需求", "destination": "南京", "start_date": "2026-12-01", "end_date": "2026-12-02",
         "transport": "火车", "estimated_cost": 800}
 
 

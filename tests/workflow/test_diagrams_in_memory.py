@@ -46,7 +46,7 @@ class Scenario:
     ledger: list = field(default_factory=list)
 
 
-TRIP = {"purpose": "拜访华东大区经销商", "destination": "上海", "start_date": "2025-03-03", "end_date": "2025-03-05",
+TRIP = {"purpose": "拜访华东大区经销商", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2025-03-03", "end_date": "2025-03-05",
         "transport": "火车", "estimated_cost": 2480.5, "companions": ["li.si"]}
 APPROVE = {"decision": "approve", "comment": ""}
 REJECT = {"decision": "reject", "comment": "费用偏高，请压缩"}
@@ -89,16 +89,25 @@ ABANDON = Step("Task_ResolveCustomerProblem", "@requester",
 CREATED = {"ok": True, "customer_code": "C-HD-0042"}
 REFUSED = {"ok": False, "error": {"code": "duplicate_customer", "message": "同名客户已存在"}}
 BEFORE_GM = [EVALUATE, RM]
+APPLIES = {"ok": True, "traveller": "zhang.san", "level": "staff"}
+FIELD_OFFICE = {"ok": False, "error": {"code": "field_office_staff", "message": "本流程不适用于驻外机构人员"}}
 
 SCENARIOS = [
-    Scenario("staff_approved_by_manager_and_head", "travel_request", "staff", TRIP, [MANAGER, HEAD], "EndEvent_Approved"),
-    *[Scenario(f"{level}_approved_by_manager_only", "travel_request", level, TRIP, [MANAGER], "EndEvent_Approved")
-      for level in ("manager", "department_head", "director", "general_manager")],
+    Scenario("staff_approved_by_manager_and_head", "travel_request", "staff", TRIP, [MANAGER, HEAD], "EndEvent_Approved",
+             [APPLIES]),
+    *[Scenario(f"{level}_approved_by_manager_only", "travel_request", level, TRIP, [MANAGER], "EndEvent_Approved", [APPLIES])
+      for level in ("manager", "general_manager")],
+    *[Scenario(f"{level}_approved_by_the_gm", "travel_request", level, TRIP, [GM], "EndEvent_Approved", [APPLIES])
+      for level in ("department_head", "director")],
+    Scenario("field_office_staff_refused", "travel_request", "staff", TRIP, [], "EndEvent_NotApplicable", [FIELD_OFFICE]),
     Scenario("rejected_revised_resubmitted_approved", "travel_request", "staff", TRIP,
-             [MANAGER_REJECTS, RESUBMIT, MANAGER, HEAD], "EndEvent_Approved"),
-    Scenario("rejected_then_withdrawn", "travel_request", "manager", TRIP, [MANAGER_REJECTS, WITHDRAW], "EndEvent_Withdrawn"),
+             [MANAGER_REJECTS, RESUBMIT, MANAGER, HEAD], "EndEvent_Approved", [APPLIES]),
+    Scenario("rejected_then_withdrawn", "travel_request", "manager", TRIP, [MANAGER_REJECTS, WITHDRAW], "EndEvent_Withdrawn",
+             [APPLIES]),
     Scenario("head_rejects_revised_resubmitted_approved", "travel_request", "staff", TRIP,
-             [MANAGER, HEAD_REJECTS, RESUBMIT, MANAGER, HEAD], "EndEvent_Approved"),
+             [MANAGER, HEAD_REJECTS, RESUBMIT, MANAGER, HEAD], "EndEvent_Approved", [APPLIES]),
+    Scenario("gm_rejects_revised_resubmitted_approved", "travel_request", "director", TRIP,
+             [GM_REJECTS, RESUBMIT, GM], "EndEvent_Approved", [APPLIES]),
     Scenario("dealer_within_director_authority", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED]),
     Scenario("dealer_at_director_limits", "dealer_onboarding", "staff", PROSPECT,

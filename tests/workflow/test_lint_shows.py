@@ -15,7 +15,7 @@ from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS, parse_shows
 
 ROOT = Path(__file__).parents[2]
 TRAVEL = (ROOT / "processes" / "travel_request.bpmn").read_text(encoding="utf-8")
-SHOWS = ('<spiffworkflow:property name="shows" value="purpose,destination,start_date,end_date,transport,'
+SHOWS = ('<spiffworkflow:property name="shows" value="purpose,reason,destination,start_date,end_date,transport,'
          'estimated_cost,companions" />')
 
 
@@ -37,7 +37,7 @@ def _problems(text: str) -> list[str]:
 
 
 def test_the_travel_request_declares_what_its_approvers_see():
-    assert TRAVEL.count(SHOWS) == 2
+    assert TRAVEL.count(SHOWS) == 3
 
 
 def test_an_approval_that_shows_nothing_is_refused(ctx):
