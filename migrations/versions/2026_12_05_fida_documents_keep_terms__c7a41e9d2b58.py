@@ -1,7 +1,7 @@
 """sales orders: draft until reviewed (who approved, when), unpriced lines, the delivery terms; shipping notes: transport mode, delivery address, in-city or out-of-town route and the QC certificate
 
 Revision ID: c7a41e9d2b58
-Revises: f1c6e8b2d935
+Revises: c7e2a9d4f016
 Create Date: 2026-12-05 19:10:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = 'c7a41e9d2b58'
-down_revision = 'f1c6e8b2d935'
+down_revision = 'c7e2a9d4f016'
 branch_labels = None
 depends_on = None
 

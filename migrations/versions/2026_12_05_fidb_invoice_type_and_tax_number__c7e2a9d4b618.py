@@ -1,7 +1,7 @@
 """invoices keep the kind of VAT invoice asked for and the number printed on it
 
 Revision ID: c7e2a9d4b618
-Revises: f1c6e8b2d935
+Revises: 5e2b9c4d7a13
 Create Date: 2026-12-05 19:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c7e2a9d4b618'
-down_revision = 'f1c6e8b2d935'
+down_revision = '5e2b9c4d7a13'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """returns and walk-in customers: quality's re-inspection, the authorised return with the customer's price agreement, its receipt into stock, quarantined stock; the contact of a walk-in customer
 
 Revision ID: c3f0a7d91b24
-Revises: f1c6e8b2d935
+Revises: c7e2a9d4b618
 Create Date: 2026-12-05 19:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import ScaledDecimal, UTCDateTime
 
 
 revision = 'c3f0a7d91b24'
-down_revision = 'f1c6e8b2d935'
+down_revision = 'c7e2a9d4b618'
 branch_labels = None
 depends_on = None
 

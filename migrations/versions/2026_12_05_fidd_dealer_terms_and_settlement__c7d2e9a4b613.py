@@ -1,7 +1,7 @@
 """dealer terms (annual target, special discount), the recruitment handbook and its publications, and the settlement terms of an order
 
 Revision ID: c7d2e9a4b613
-Revises: f1c6e8b2d935
+Revises: c3f0a7d91b24
 Create Date: 2026-12-05 19:10:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import ScaledDecimal, UTCDateTime
 
 
 revision = 'c7d2e9a4b613'
-down_revision = 'f1c6e8b2d935'
+down_revision = 'c3f0a7d91b24'
 branch_labels = None
 depends_on = None
 

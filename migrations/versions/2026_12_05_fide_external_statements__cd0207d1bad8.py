@@ -1,7 +1,7 @@
 """external statements: the inventory system's outbound details and the finance system's receivables, imported per month for the reconciliation
 
 Revision ID: cd0207d1bad8
-Revises: f1c6e8b2d935
+Revises: c7d2e9a4b613
 Create Date: 2026-12-05 18:50:20.756146
 
 """
@@ -13,7 +13,7 @@ import app.models.types
 
 # revision identifiers, used by Alembic.
 revision = 'cd0207d1bad8'
-down_revision = 'f1c6e8b2d935'
+down_revision = 'c7d2e9a4b613'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """staffing plan: each role is office (内勤) or field (外勤) work; a person may be stationed at a field office (驻外机构)
 
 Revision ID: 7c3e9a1d5b20
-Revises: f1c6e8b2d935
+Revises: cd0207d1bad8
 Create Date: 2026-12-05 19:10:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '7c3e9a1d5b20'
-down_revision = 'f1c6e8b2d935'
+down_revision = 'cd0207d1bad8'
 branch_labels = None
 depends_on = None
 
