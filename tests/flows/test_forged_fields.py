@@ -96,7 +96,7 @@ def test_a_forged_order_result_cannot_cancel_another_representatives_order(sales
     assert error["details"]["fields"] == {"order_result": ["read-only"]}
 
     db.session.expire_all()
-    assert _order(theirs).status == "approved" and _order(mine).status == "approved"
+    assert _order(theirs).status == "approved" and _order(mine).status == "draft"  # rejected at its review
     assert db.session.scalars(select(SalesOrderCancellation)).all() == []
     assert sales.ready_elements(attacker) == ["Task_ReviseOrder"]
     assert sales.ready_elements(victim) == ["Task_MakeShippingNote"]
@@ -207,7 +207,7 @@ def test_an_undeclared_field_is_refused_at_the_top_and_deep_inside(sales, contra
     instance = _contract_at_order_review(sales, contract, REP, "HT-2026-401")
     approve_until(sales, instance, "Task_MakeShippingNote")
     task = sales.task(instance, "Task_MakeShippingNote")
-    note = {"ship_date": "2026-12-02", "transport_mode": "own_truck", "delivery_address": "杭州市滨江区江南大道 88 号"}
+    note = {"ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"}
     error = error_of(door("billing_clerk").complete(task.id, {**note, "order_action": "cancel"}), 422)
     assert error["details"]["fields"] == {"order_action": ["not a field of this form"]}
     assert sales.ready_elements(instance) == ["Task_MakeShippingNote"]

@@ -10,7 +10,7 @@ from app.extensions import db
 from app.models import InstanceStatus, ProcessDefinition
 from app.services import deployment, tasks
 from app.services.deployment import DeploymentRejected
-from tests.support.contract_shipment import REP, approve_contract
+from tests.support.contract_shipment import REP, TERMS, approve_contract
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 
 APPROVE = {"decision": "approve", "comment": "同意"}
@@ -20,7 +20,7 @@ def _made_by_sales_admin2(sales, contract):
     """sales_admin2 (order clerk and sales administrator) makes the order."""
     instance = sales.start("contract_shipment", contract(), REP)
     approve_contract(sales, instance)
-    sales.complete(instance, "Task_MakeOrder", "sales_admin2", {"order_date": "2026-12-01"})
+    sales.complete(instance, "Task_MakeOrder", "sales_admin2", {"order_date": "2026-12-01", **TERMS})
     return instance
 
 
@@ -54,7 +54,7 @@ def test_a_delegated_maker_counts_both_people(sales, contract):
     make = sales.task(instance, "Task_MakeOrder")
     tasks.claim_task(make.id, sales.user("order_clerk"))
     tasks.delegate_task(make.id, sales.user("order_clerk"), "sales_admin2")
-    sales.complete(instance, "Task_MakeOrder", "sales_admin2", {"order_date": "2026-12-01"})
+    sales.complete(instance, "Task_MakeOrder", "sales_admin2", {"order_date": "2026-12-01", **TERMS})
     review = sales.task(instance, "Task_OrderReview")
     with pytest.raises(Forbidden):
         tasks.complete_task(review.id, sales.user("sales_admin2"), APPROVE)

@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
+from tests.support.contract_shipment import TERMS
 from tests.web.browser_driving import browser, live_app, live_server, person, world  # noqa: F401  (fixtures)
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
@@ -45,7 +46,7 @@ def contract_shipment(w):
 
     def to_order(instance):
         w.approve_until(instance, "Task_MakeOrder")
-        w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
+        w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01", **TERMS})
 
     def to_picking(instance):
         to_order(instance)
@@ -66,7 +67,7 @@ def contract_shipment(w):
     to_order(instance)
     w.reject(instance, "Task_OrderReview", "sales_admin2", "客户只要电机")  # → Task_ReviseOrder
     w.complete(instance, "Task_ReviseOrder", "rep_east1", {"lines": [{"material": "MTR001", "qty": 2}], "order_action": "remake"})
-    w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01"})
+    w.complete(instance, "Task_MakeOrder", "order_clerk", {"order_date": "2026-12-01", **TERMS})
     w.approve_until(instance, "Task_MakeShippingNote")
     w.complete(instance, "Task_MakeShippingNote", "billing_clerk", {
         "ship_date": "2026-12-02", "transport_mode": "own_truck", "route": "city", "delivery_address": "杭州市滨江区江南大道 88 号"})
