@@ -33,6 +33,7 @@ def _sign_in(page, username, password=PASSWORD):
 
 def _fill_trip(page, reference):
     page.get_by_label("业务编号（选填）").fill(reference)
+    page.get_by_label("出差目的").fill("年度合同续签")
     page.get_by_label("出差事由").fill("拜访华东区重点客户")
     page.get_by_label("出差地点").fill("上海")
     page.get_by_label("出发日期").fill("2026-12-10")
