@@ -161,7 +161,7 @@ def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, cust
     invoice = act("ledger.issue_invoice", order=order["order_no"])
     receipt = act("ledger.record_receipt", customer=code, amount=invoice["gross"])
     act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
-    instance = sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"},
+    instance = sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12"},
                            "sales_admin")
     html = task_page(web, "finance", instance, "Task_FinanceReview")
     preview = text(section(html, "assessment_preview"))
