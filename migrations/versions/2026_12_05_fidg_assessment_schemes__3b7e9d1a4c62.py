@@ -51,7 +51,7 @@ def upgrade():
         sa.ForeignKeyConstraint(['base_price_list_id'], ['price_list.id'],
                                 name=op.f('fk_assessment_scheme_base_price_list_id_price_list')),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_assessment_scheme')),
-        sa.UniqueConstraint('code', 'version', name=op.f('uq_assessment_scheme_code')),
+        sa.UniqueConstraint('code', 'version', name=op.f('uq_assessment_scheme_code_version')),
     )
     with op.batch_alter_table('assessment_scheme', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_assessment_scheme_code'), ['code'], unique=False)
