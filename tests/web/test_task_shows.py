@@ -166,6 +166,7 @@ def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, cust
     html = task_page(web, "finance", instance, "Task_FinanceReview")
     preview = text(section(html, "assessment_preview"))
     assert invoice["invoice_no"] in preview and "¥980.00" in preview and "¥130.09" in preview
+    assert "KH/v1" in preview and "考核方案版本" in preview  # the scheme version the charge is computed under
 
 
 def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, customer_code):
