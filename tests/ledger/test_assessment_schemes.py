@@ -47,6 +47,9 @@ def test_a_posted_charge_keeps_the_version_it_was_computed_with(world, act, sell
     assert (assessment.scheme.label, assessment.scheme.charge_pct, assessment.amount) == ("KH/v1", Decimal("100"),
                                                                                          Decimal("100.00"))
     assert scheme_in_force("2026-11").label == "KH/v2"
+    from app.services.ledger_queries import document
+
+    assert document("collection_assessment", charged["assessment_no"])["document"]["scheme"] == "KH/v1"
     assert all_invariants_hold()
 
 
