@@ -69,3 +69,25 @@ def demo_month(month):
     click.echo("reconciliation ok" if not failed else f"reconciliation FAILED: {', '.join(failed)}")
     if failed:
         raise SystemExit(1)
+
+
+@ledger.command("approve-assessment-scheme")
+@click.option("--code", required=True, help="Scheme code, e.g. KH.")
+@click.option("--name", required=True, help="Scheme name (销售考核方案).")
+@click.option("--valid-from", "valid_from", required=True, type=click.DateTime(["%Y-%m-%d"]),
+              help="YYYY-MM-DD: governs the months ending on or after it.")
+@click.option("--base-price-list", "base_price_list", required=True, help="Code of the base price list.")
+@click.option("--charge-pct", "charge_pct", default="100", show_default=True,
+              help="Percentage of the after-tax price difference charged.")
+@click.option("--approved-by", "approved_by", required=True, help="User name of a sales director or the general manager.")
+def approve_assessment_scheme(code, name, valid_from, base_price_list, charge_pct, approved_by):
+    """Add the next version of a sales assessment scheme (versions never change)."""
+    from app.actions import BusinessRuleViolation
+    from app.services import assessment_schemes
+
+    try:
+        result = assessment_schemes.approve_scheme_version(approved_by, code=code, name=name, valid_from=valid_from.date(),
+                                                           base_price_list=base_price_list, charge_pct=charge_pct)
+    except BusinessRuleViolation as refused:
+        raise click.ClickException(f"{refused.code}: {refused}") from None
+    click.echo(json.dumps(result, ensure_ascii=False))

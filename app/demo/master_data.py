@@ -19,7 +19,8 @@ from app.demo.organisation import REGIONS
 from app.extensions import db
 from app.ledger import catalogue, contracts, pricing, shipping
 from app.ledger.customers import next_customer_code
-from app.models import Contract, Customer, CustomerCredit, Material, PriceItem, PriceList, PriceRule, User
+from app.ledger.assessment_schemes import add_scheme_version
+from app.models import AssessmentScheme, Contract, Customer, CustomerCredit, Material, PriceItem, PriceList, PriceRule, User
 from app.services.unit_of_work import use_case
 
 
@@ -196,6 +197,18 @@ def _ensure_stock(materials) -> int:
 
 
 @use_case
+def _ensure_assessment_scheme() -> None:
+    """Version 1 of the sales assessment scheme KH: the collection price
+    difference against the dealer list, charged in full, from the demo year's
+    start, approved by the sales director (when the organisation is loaded)."""
+    if db.session.scalar(select(AssessmentScheme).where(AssessmentScheme.code == "KH")) is not None:
+        return
+    director = db.session.scalar(select(User).where(User.username == "director"))
+    if director is not None:
+        add_scheme_version(code="KH", name="回款考核方案", valid_from=demo_year_start(), base_price_list="DEALER",
+                           charge_pct="100", approver=director)
+
+
 def load_demo_master_data() -> dict[str, int]:
     """Create what is missing of the demo master data (run after the demo
     organisation, whose reps serve the customers). Returns counts."""
@@ -208,6 +221,7 @@ def load_demo_master_data() -> dict[str, int]:
     _ensure_prices(customers, materials)
     _ensure_stock(materials)
     _ensure_contracts(customers)
+    _ensure_assessment_scheme()
     return {"customers": len(customers), "materials": len(materials),
             "contracts": db.session.scalar(select(func.count()).select_from(Contract)),
             "price_items": db.session.scalar(select(func.count()).select_from(PriceItem)),

@@ -76,7 +76,7 @@ def run_demo_month(month: str | None = None, *, run_id: str = "demo") -> dict:
     advance = act("ledger.pay_advance", employee=rep, amount="3000", purpose="区域推广会", date=day(8))
     act("ledger.settle_advance", advance=advance["advance_no"], returned="400", date=day(20),
         claim_lines=[{"category": "会议费", "amount": "1800"}, {"category": "差旅费", "amount": "800"}])
-    assessment = act("ledger.charge_assessment", salesperson=rep, month=month, base_price_list="STD", date=day(25))
+    assessment = act("ledger.charge_assessment", salesperson=rep, month=month, date=day(25))
     if assessment["assessment_no"] and Decimal(assessment["amount"]) > 0:
         act("ledger.pay_reimbursement", assessment=assessment["assessment_no"], date=day(26))
     report = monthly_report(month)  # a draft: the month stays open, and the flow reports only reconciled months

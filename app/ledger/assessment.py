@@ -4,8 +4,11 @@ quarterly performance score (绩效考核, F09).
 The collection assessment (seed §八.1: 将回款差价按扣税后的金额,以费用的形式,
 考核到业务员名下) charges each salesperson, as a selling expense owed to them,
 the price difference of what they collected: per invoice, its net (after
-VAT) amount less the same lines at the base price list's net prices, shared
-over the write-offs in proportion to the cash collected. Selling above the
+VAT) amount less the same lines at the base price list's net prices, times
+the share the scheme charges, shared over the write-offs in proportion to the
+cash collected. The base list and the share come from the sales assessment
+scheme version in force for the month (``assessment_schemes``), found by the
+server, never named by the requester; each charge records its version. Selling above the
 base gives a positive amount the salesperson later draws against receipts
 (贴票报销); selling below gives a negative amount: a recovery (Dr 2241 /
 Cr 6601) that stands as what the salesperson owes and is offset against
@@ -19,14 +22,16 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
-from app.ledger.catalogue import class_chain, price_list_by_code, user_by_username
+from app.ledger.assessment_schemes import scheme_in_force
+from app.ledger.catalogue import class_chain, user_by_username
 from app.ledger.dates import parse_date
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, line_amounts, money_str, round_money
 from app.ledger.months import month_bounds
 from app.ledger.posting import posted_once, posted_rows
 from app.models import (
-    Allocation, AssessmentLine, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem, PriceList,
+    Allocation, AssessmentLine, AssessmentScheme, CollectionAssessment, Invoice, MaterialClass, PerformanceScore, PriceItem,
+    PriceList,
     User,
 )
 from app.actions import ActionCall, BusinessRuleViolation, action
@@ -87,14 +92,15 @@ def assessable_allocations(salesperson: User, month: str) -> list[Allocation]:
         Allocation.id.not_in(assessed)).order_by(Allocation.id)))
 
 
-def assessment_lines(allocations: list[Allocation], base_list: PriceList) -> list[AssessmentLine]:
-    """Each allocation's share of its invoice's price difference from
-    ``base_list``, in proportion to the cash it collected (unsaved lines)."""
+def assessment_lines(allocations: list[Allocation], scheme: AssessmentScheme) -> list[AssessmentLine]:
+    """Each allocation's share of its invoice's price difference from the
+    scheme's base list, times the share the scheme charges, in proportion to
+    the cash it collected (unsaved lines)."""
     lines, differences = [], {}
     for allocation in allocations:
         invoice = allocation.receivable.invoice
         if invoice.id not in differences:
-            differences[invoice.id] = price_difference(invoice, base_list)
+            differences[invoice.id] = price_difference(invoice, scheme.base_price_list) * scheme.charge_pct / 100
         share = round_money(differences[invoice.id] * allocation.amount / invoice.gross) if invoice.gross else ZERO
         lines.append(AssessmentLine(allocation=allocation, invoice_id=invoice.id, collected=allocation.amount, difference=share))
     return lines
@@ -116,11 +122,11 @@ def _approved_only(allocations: list[Allocation], approved: list | None) -> list
     return kept
 
 
-def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: date_type, source_key: str,
+def make_assessment(salesperson: User, month: str, scheme: AssessmentScheme, *, on: date_type, source_key: str,
                     approved: list | None = None) -> CollectionAssessment | None:
     """Charge the collection price difference of ``month``'s write-offs
     (only the ``approved`` allocation ids, when given) to ``salesperson``
-    (flushes). A positive amount posts Dr 6601 / Cr 2241 (owed to the
+    under ``scheme``, which the assessment records (flushes). A positive amount posts Dr 6601 / Cr 2241 (owed to the
     salesperson); a negative one is a recovery, Dr 2241 / Cr 6601 (owed by
     them). None when nothing was collected. Raises BusinessRuleViolation
     ``invalid_month``, ``assessment_changed``, ``period_closed``."""
@@ -128,10 +134,11 @@ def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: 
     if not allocations:
         return None
     journal.ensure_open(on)
-    lines = assessment_lines(allocations, base_list)
+    lines = assessment_lines(allocations, scheme)
     amount = sum((line.difference for line in lines), ZERO)
     assessment = CollectionAssessment(number=next_number(CollectionAssessment, "CA", on), salesperson=salesperson, month=month,
-                                      base_price_list=base_list.code, amount=amount, posting_date=on, source_key=source_key,
+                                      base_price_list=scheme.base_price_list.code, scheme=scheme, amount=amount,
+                                      posting_date=on, source_key=source_key,
                                       created_at=clock.now(), lines=lines)
     db.session.add(assessment)
     db.session.flush()
@@ -143,13 +150,25 @@ def make_assessment(salesperson: User, month: str, base_list: PriceList, *, on: 
     return assessment
 
 
-def _assessment_inputs(salesperson: str, month: str, base_price_list: str) -> tuple[User, PriceList]:
+def _assessment_inputs(salesperson: str, month: str, reviewed_scheme: str | None = None) -> tuple[User, AssessmentScheme]:
+    """The salesperson and the scheme version in force for ``month``. Raises
+    ``scheme_changed`` when ``reviewed_scheme`` (the label the reviewers
+    saw) is no longer the version in force."""
     rep = user_by_username(salesperson, "salesperson")
     if rep is None:
         raise BusinessRuleViolation("unknown_user", "A salesperson is required.", field="salesperson")
-    base = price_list_by_code(base_price_list, "base_price_list")
     month_bounds(month)
-    return rep, base
+    scheme = scheme_in_force(month)
+    if reviewed_scheme is not None and reviewed_scheme != scheme.label:
+        raise BusinessRuleViolation("scheme_changed", f"The assessment was reviewed under {reviewed_scheme}, but "
+                                    f"{scheme.label} is now in force for {month}; assess the period again.",
+                                    {"reviewed": reviewed_scheme, "in_force": scheme.label}, field="scheme")
+    return rep, scheme
+
+
+def _scheme_result(scheme: AssessmentScheme) -> dict:
+    return {"scheme": scheme.label, "scheme_name": scheme.name, "base_price_list": scheme.base_price_list.code,
+            "charge_pct": f"{scheme.charge_pct:.2f}"}
 
 
 def _line_result(line: AssessmentLine) -> dict:
@@ -158,19 +177,21 @@ def _line_result(line: AssessmentLine) -> dict:
 
 
 @action("ledger.preview_assessment")
-def preview_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD") -> dict:
-    """F08: what ``charge_assessment`` would charge, for the reviewers; posts
-    nothing. Result {"salesperson", "month", "base_price_list", "amount",
+def preview_assessment(call: ActionCall, *, salesperson: str, month: str) -> dict:
+    """F08: what ``charge_assessment`` would charge under the scheme version
+    in force for ``month``, for the reviewers; posts nothing. Result
+    {"salesperson", "month", "scheme" ("code/vN"), "scheme_name",
+    "base_price_list", "charge_pct", "amount",
     "kind" ("payout", "recovery" or "none"), "allocation_ids",
     "allocations": [{"allocation_id", "invoice_no", "collected",
-    "difference"}]}. Raises ``unknown_user``, ``invalid_month``, ``unknown_price_list``."""
-    rep, base = _assessment_inputs(salesperson, month, base_price_list)
-    lines = assessment_lines(assessable_allocations(rep, month), base)
+    "difference"}]}. Raises ``unknown_user``, ``invalid_month``, ``no_assessment_scheme``."""
+    rep, scheme = _assessment_inputs(salesperson, month)
+    lines = assessment_lines(assessable_allocations(rep, month), scheme)
     for line in lines:  # computed, never saved: keep them out of the session
         if line in db.session:
             db.session.expunge(line)
     amount = sum((line.difference for line in lines), ZERO)
-    return {"salesperson": rep.username, "month": month, "base_price_list": base.code, "amount": money_str(amount),
+    return {"salesperson": rep.username, "month": month, **_scheme_result(scheme), "amount": money_str(amount),
             "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
             "allocation_ids": [line.allocation.id for line in lines], "allocations": [_line_result(line) for line in lines]}
 
@@ -201,27 +222,28 @@ def _reviewed_ids(lines: list, rejected: list | None) -> tuple[list[int], dict[i
 
 
 @action("ledger.review_assessment_lines")
-def review_assessment_lines(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
+def review_assessment_lines(call: ActionCall, *, salesperson: str, month: str, scheme: str | None = None,
                             lines: list | None = None, rejected: list | None = None) -> dict:
     """F08, finance's line-by-line review (财务部逐一审核费用明细): of the
     charge's ``lines`` (the preview's allocation ids, which the server
-    computed) keep those finance did not reject; ``rejected`` is finance's
-    [{"allocation_id", "reason"}]. Recomputes the accepted lines from the
+    computed under the ``scheme`` version it names) keep those finance did
+    not reject; ``rejected`` is finance's [{"allocation_id", "reason"}]. Recomputes the accepted lines from the
     ledger; posts nothing. Result as ``preview_assessment`` for the accepted
     lines, plus "rejected": [{"allocation_id", "invoice_no", "collected",
     "difference", "reason"}]. Raises ``unknown_user``, ``invalid_month``,
-    ``unknown_price_list``, ``unknown_assessment_line``, ``missing_reason``,
-    ``nothing_accepted``, ``assessment_changed``."""
-    rep, base = _assessment_inputs(salesperson, month, base_price_list)
+    ``no_assessment_scheme``, ``scheme_changed``, ``unknown_assessment_line``,
+    ``missing_reason``, ``nothing_accepted``, ``assessment_changed``."""
+    rep, in_force = _assessment_inputs(salesperson, month, scheme)
+    scheme = in_force
     accepted, reasons = _reviewed_ids(lines, rejected)
     offered = _approved_only(assessable_allocations(rep, month), list(accepted) + list(reasons))
-    computed = assessment_lines(offered, base)
+    computed = assessment_lines(offered, in_force)
     for line in computed:  # computed, never saved
         if line in db.session:
             db.session.expunge(line)
     kept = [line for line in computed if line.allocation.id not in reasons]
     amount = sum((line.difference for line in kept), ZERO)
-    return {"salesperson": rep.username, "month": month, "base_price_list": base.code, "amount": money_str(amount),
+    return {"salesperson": rep.username, "month": month, **_scheme_result(scheme), "amount": money_str(amount),
             "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
             "allocation_ids": [line.allocation.id for line in kept], "allocations": [_line_result(line) for line in kept],
             "rejected": [{**_line_result(line), "reason": reasons[line.allocation.id]}
@@ -229,22 +251,24 @@ def review_assessment_lines(call: ActionCall, *, salesperson: str, month: str, b
 
 
 @action("ledger.charge_assessment")
-def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_price_list: str = "STD",
+def charge_assessment(call: ActionCall, *, salesperson: str, month: str, scheme: str | None = None,
                       allocations: list | None = None, date: str | None = None) -> dict:
     """F08: the month's collection price difference, after tax, charged to
     ``salesperson``: positive, an expense owed to them; negative, a recovery
     owed by them. ``allocations`` (ids, from ``preview_assessment``) limits
-    the charge to what was approved. Result {"assessment_no" (None when
+    the charge to what was approved; ``scheme`` (the reviewed "code/vN")
+    must still be the version in force, which the assessment records. Result {"assessment_no" (None when
     nothing was collected), "salesperson", "month", "amount", "kind",
     "allocations": [{"allocation_id", "invoice_no", "collected",
     "difference"}]}. Idempotent per call. Raises ``unknown_user``,
-    ``invalid_month``, ``unknown_price_list``, ``assessment_changed``, ``period_closed``."""
+    ``invalid_month``, ``no_assessment_scheme``, ``scheme_changed``, ``assessment_changed``,
+    ``period_closed``."""
     rep = None
 
     def charge() -> CollectionAssessment | None:
         nonlocal rep
-        rep, base = _assessment_inputs(salesperson, month, base_price_list)
-        return make_assessment(rep, month, base, on=parse_date(date), source_key=call.idempotency_key, approved=allocations)
+        rep, in_force = _assessment_inputs(salesperson, month, scheme)
+        return make_assessment(rep, month, in_force, on=parse_date(date), source_key=call.idempotency_key, approved=allocations)
 
     assessment = posted_once(CollectionAssessment, call.idempotency_key, charge)
     if assessment is None:  # nothing collected, nothing posted: asked again, it looks again
@@ -253,7 +277,8 @@ def charge_assessment(call: ActionCall, *, salesperson: str, month: str, base_pr
     amount = assessment.amount
     return {"assessment_no": assessment.number, "salesperson": assessment.salesperson.username, "month": assessment.month,
             "amount": money_str(amount), "kind": "payout" if amount > 0 else "recovery" if amount < 0 else "none",
-            "allocations": [_line_result(line) for line in assessment.lines]}
+            "allocations": [_line_result(line) for line in assessment.lines],
+            "scheme": assessment.scheme.label if assessment.scheme else None, "base_price_list": assessment.base_price_list}
 
 
 def quarter_figures(quarter: str) -> dict[int, dict]:

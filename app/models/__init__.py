@@ -1,6 +1,7 @@
 """All tables, imported here so Alembic and ``db.create_all`` see every one."""
 from app.models.api_token import ApiToken
 from app.models.attachment import Attachment
+from app.models.assessment_scheme import AssessmentScheme
 from app.models.assessment import AssessmentLine, CollectionAssessment, PerformanceScore
 from app.models.audit import AuditChainHead, AuditEvent
 from app.models.catalogue import CustomerClass, Material, MaterialClass
@@ -35,7 +36,7 @@ from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
-    "AssessmentLine", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
+    "AssessmentLine", "AssessmentScheme", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",

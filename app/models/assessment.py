@@ -7,6 +7,7 @@ from sqlalchemy import Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
+from app.models.assessment_scheme import AssessmentScheme
 from app.models.organisation import User
 from app.models.posted import Posted
 from app.models.receipt import Allocation
@@ -25,12 +26,15 @@ class CollectionAssessment(Posted, db.Model):
     salesperson_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
     month: Mapped[str] = mapped_column(String(7), index=True)
     base_price_list: Mapped[str] = mapped_column(String(32))
+    # the scheme version it was computed with (None: charged before schemes were kept)
+    scheme_id: Mapped[int | None] = mapped_column(ForeignKey("assessment_scheme.id"))
     amount: Mapped[Decimal] = mapped_column(Money())
     posting_date: Mapped[date] = mapped_column(Date)
     source_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     salesperson: Mapped[User] = relationship()
+    scheme: Mapped[AssessmentScheme | None] = relationship()
     lines: Mapped[list["AssessmentLine"]] = relationship(back_populates="assessment", order_by="AssessmentLine.id")
 
 

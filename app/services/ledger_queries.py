@@ -168,7 +168,7 @@ def _reimbursement(r: Reimbursement) -> dict:
 
 def _assessment(a: CollectionAssessment) -> dict:
     return {**_columns(a, "number", "month", "base_price_list", "amount", "posting_date"),
-            "salesperson": a.salesperson.username,
+            "salesperson": a.salesperson.username, "scheme": a.scheme.label if a.scheme else None,
             "lines": [{"allocation_id": line.allocation_id, "collected": _text(line.collected),
                        "difference": _text(line.difference)} for line in a.lines]}
 

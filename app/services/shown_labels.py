@@ -24,7 +24,8 @@ LABELS = {
     "amount": "金额", "bank_reference": "银行流水号", "unallocated": "未核销金额", "advance_date": "借支日期",
     "purpose": "用途", "employee": "员工", "claim_date": "报销日期", "claimed": "报销金额", "applied": "冲借支金额",
     "returned": "退回金额", "payable": "应付金额", "category": "类别", "pay_date": "付款日期", "claim_id": "报销单",
-    "assessment_id": "考核单", "month": "月份", "base_price_list": "基准价目表", "allocation_id": "核销记录",
+    "assessment_id": "考核单", "month": "月份", "base_price_list": "基准价目表", "scheme": "考核方案版本", "scheme_name": "考核方案",
+    "charge_pct": "考核比例（%）", "allocation_id": "核销记录",
     "collected": "回款金额", "difference": "回款差价", "posting_date": "记账日期", "advance": "借支单",
     # service results
     "order_no": "订单号", "shipping_note_no": "出货单号", "invoice_no": "发票号", "receipt_no": "回款单号",

@@ -33,7 +33,7 @@ def two_lines(act, customer_code, shipped_order):
 
 
 def _start(sales):
-    return sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"},
+    return sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12"},
                        "sales_admin")
 
 
@@ -97,7 +97,7 @@ def test_a_reassessed_charge_is_reviewed_afresh(sales, two_lines):
     _review(sales, instance, [{"allocation_id": first, "reason": "待核实"}])
     sales.reject(instance, "Task_DirectorApproval", "director", "请财务核实后重新计算")
     sales.complete(instance, "Task_ResolveAssessmentProblem", "sales_admin",
-                   {"action": "reassess", "salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"})
+                   {"action": "reassess", "salesperson": "rep_east2", "month": "2026-12"})
     sales.approve(instance, "Task_FinanceReview", "finance")  # nothing rejected this time
     assert instance.data["assessment_reviewed"]["allocation_ids"] == [first, second]
     sales.approve(instance, "Task_DirectorApproval", "director")

@@ -2,6 +2,7 @@
 the charge computed, reviewed and only then posted (a payout or a
 recovery), the payout drawn against receipts, every reject and refusal, the
 decision table's two rules, and the ledger records and invariants after each."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import AssessmentLine, CollectionAssessment, InstanceStatus, LedgerEntry, Reimbursement
+from tests.support.assessment_schemes import approve_scheme
 from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
@@ -30,9 +32,9 @@ def collected(act, customer_code, shipped_order):
     return make
 
 
-def _start(sales, salesperson="rep_east2", base="DEALER", month="2026-12"):
-    return sales.start("collection_assessment", {"salesperson": salesperson, "month": month, "base_price_list": base},
-                       "sales_admin")
+def _start(sales, salesperson="rep_east2", month="2026-12"):
+    """Under the demo scheme KH/v1 (the dealer list, charged in full) unless a test approves another version."""
+    return sales.start("collection_assessment", {"salesperson": salesperson, "month": month}, "sales_admin")
 
 
 def _receipts(*amounts):
@@ -89,6 +91,7 @@ def test_a_small_payout_is_approved_by_the_general_manager_and_drawn_against_rec
     [assessment] = db.session.scalars(select(CollectionAssessment)).all()
     assert (assessment.salesperson.username, assessment.month, assessment.base_price_list, assessment.amount) == \
         ("rep_east2", "2026-12", "DEALER", D("130.09"))
+    assert (assessment.scheme.label, preview["scheme"], instance.data["assessment"]["scheme"]) == ("KH/v1",) * 3
     assert [(line.allocation_id, line.collected, line.difference) for line in assessment.lines] == \
         [(allocation_id, D("980.00"), D("130.09"))]
     [payment] = db.session.scalars(select(Reimbursement)).all()
@@ -116,7 +119,9 @@ def test_a_larger_payout_drawn_in_part(sales, collected):
 def test_selling_below_the_base_is_a_recovery_owed_by_the_salesperson(sales, collected):
     # PCF001 to the provincial dealer at its dealer price (962.83 net) against the standard 1,132.74 net: −169.91
     collected(PROVINCIAL_DEALER, [("PCF001", 1)])
-    instance = _start(sales, salesperson="rep_east1", base="STD")
+    approve_scheme("STD", valid_from=date(2026, 12, 1))  # KH/v2: against the standard list
+    instance = _start(sales, salesperson="rep_east1")
+    assert instance.data["assessment_preview"]["scheme"] == "KH/v2"
     assert instance.data["assessment_preview"]["kind"] == "recovery"
     _approve_assessment(sales, instance)
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
@@ -149,29 +154,31 @@ def test_a_rejected_charge_goes_back_to_the_requester_who_cancels(sales, collect
     problem = sales.task(instance, "Task_ResolveAssessmentProblem")
     assert problem.assignee.username == "sales_admin"
     sales.complete(instance, "Task_ResolveAssessmentProblem", "sales_admin",
-                   {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER", "action": "cancel"})
+                   {"salesperson": "rep_east2", "month": "2026-12", "action": "cancel"})
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     assert _count(CollectionAssessment) == 0 and _entries("collection_assessment") == []
     assert all_invariants_hold()
 
 
-def test_a_rejected_charge_is_reassessed_with_another_base_and_approved(sales, collected):
+def test_a_rejected_charge_is_reassessed_under_a_new_scheme_version(sales, collected):
     collected(CITY_DEALER, [("MTR001", 1)])
     instance = _start(sales)
     sales.reject(instance, "Task_FinanceReview", "finance", "应以标准价为基准")
+    approve_scheme("STD", valid_from=date(2026, 12, 1))  # the director approves KH/v2 for December
     sales.complete(instance, "Task_ResolveAssessmentProblem", "sales_admin",
-                   {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "STD", "action": "reassess"})
+                   {"salesperson": "rep_east2", "month": "2026-12", "action": "reassess"})
     assert instance.data["assessment_preview"]["amount"] == "0.00"  # sold at the standard list: nothing to assess
     assert instance.status is InstanceStatus.completed and _count(CollectionAssessment) == 0
     assert all_invariants_hold()
 
 
-def test_an_unknown_price_list_goes_back_to_the_requester_who_corrects_it(sales, collected):
+def test_a_month_without_a_scheme_in_force_goes_back_to_the_requester(sales, collected):
     collected(CITY_DEALER, [("MTR001", 1)])
-    instance = _start(sales, base="NOPE")
-    assert instance.data["assessment_preview"]["error"]["code"] == "unknown_price_list"
+    instance = _start(sales, month="2025-12")  # KH/v1 starts 2026-01-01
+    assert instance.data["assessment_preview"]["error"]["code"] == "no_assessment_scheme"
+    assert sales.ready_elements(instance) == ["Task_ResolveAssessmentProblem"] and _count(CollectionAssessment) == 0
     sales.complete(instance, "Task_ResolveAssessmentProblem", "sales_admin",
-                   {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER", "action": "reassess"})
+                   {"salesperson": "rep_east2", "month": "2026-12", "action": "reassess"})
     _approve_assessment(sales, instance)
     assert instance.data["assessment"]["amount"] == "130.09"
     assert sales.task(instance, "Task_SubmitReceipts").assignee.username == "rep_east2"
@@ -188,7 +195,7 @@ def test_a_write_off_reversed_during_the_review_refuses_the_charge(sales, act, c
     assert instance.data["assessment"]["error"]["code"] == "assessment_changed"
     assert _count(CollectionAssessment) == 0
     sales.complete(instance, "Task_ResolveAssessmentProblem", "sales_admin",
-                   {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER", "action": "reassess"})
+                   {"salesperson": "rep_east2", "month": "2026-12", "action": "reassess"})
     assert instance.data["assessment_preview"]["kind"] == "none" and instance.status is InstanceStatus.completed
     assert all_invariants_hold()
 

@@ -1,4 +1,5 @@
 """The collection assessment (回款考核) and the quarterly performance score."""
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -7,6 +8,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.models import AssessmentLine, CollectionAssessment, LedgerEntry
 from app.actions import BusinessRuleViolation
+from tests.support.assessment_schemes import approve_scheme
 from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
@@ -21,13 +23,13 @@ def _collect(act, sell, amount, day="2026-11-05", lines=(("P200", 1),)):
 
 def test_assessment_charges_the_collected_share_of_the_price_difference(world, act, sell):
     # P200 sold at 1130 incl. VAT (net 1000.00); the base (KEY) class price is 900 net: 100.00 difference
+    approve_scheme("KEY")
     invoice_no, made = _collect(act, sell, "565")
-    result = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY",
-                 date="2026-11-30")
+    result = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", date="2026-11-30")
     assert result["amount"] == "50.00"  # half collected
     assert result["allocations"] == [{"allocation_id": made["allocations"][0]["allocation_id"], "invoice_no": invoice_no,
                                       "collected": "565.00", "difference": "50.00"}]
-    again = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY", date="2026-11-30")
+    again = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", date="2026-11-30")
     assert again["assessment_no"] is None and again["allocations"] == []  # an allocation is assessed once
     paid = act("ledger.pay_reimbursement", assessment=result["assessment_no"], date="2026-12-02")
     assert paid["amount"] == "50.00" and paid["still_due"] == "0.00"
@@ -38,6 +40,7 @@ def test_assessment_charges_the_collected_share_of_the_price_difference(world, a
 
 def test_selling_below_the_base_charges_a_negative_amount_and_reversed_allocations_do_not_count(world, act, sell):
     # P100 to D00001 at the KEY price 95.50 net vs the standard 113 incl. (1000.00 net per 10): −45.00
+    approve_scheme("STD")
     _, made = _collect(act, sell, "1079.15", lines=(("P100", 10),))
     act("ledger.reverse_allocation", allocation_id=made["allocations"][0]["allocation_id"], date="2026-11-06")
     empty = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", date="2026-11-30")
@@ -58,11 +61,13 @@ def test_selling_below_the_base_charges_a_negative_amount_and_reversed_allocatio
 
 
 def test_a_recovery_is_offset_against_the_next_payout(world, act, sell):
+    approve_scheme("STD")  # KH/v1 for November
+    approve_scheme("KEY", valid_from=date(2026, 12, 1))  # KH/v2 from December
     _collect(act, sell, "1079.15", lines=(("P100", 10),))  # −45.00 (sold below the standard list)
     recovery = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", date="2026-11-30")
     _collect(act, sell, "1130", day="2026-12-03")  # P200 1000.00 net vs KEY 900: +100.00
-    payout = act("ledger.charge_assessment", salesperson="rep_test", month="2026-12", base_price_list="KEY",
-                 date="2026-12-31")
+    payout = act("ledger.charge_assessment", salesperson="rep_test", month="2026-12", date="2026-12-31")
+    assert (recovery["scheme"], payout["scheme"]) == ("KH/v1", "KH/v2")
     assert (recovery["amount"], payout["amount"], payout["kind"]) == ("-45.00", "100.00", "payout")
     with pytest.raises(BusinessRuleViolation) as raised:
         act("ledger.pay_reimbursement", assessment=payout["assessment_no"], amount="60", date="2026-12-31")
@@ -76,18 +81,19 @@ def test_a_recovery_is_offset_against_the_next_payout(world, act, sell):
 
 
 def test_preview_posts_nothing_and_the_charge_keeps_to_the_approved_write_offs(world, act, sell):
+    approve_scheme("KEY")
     _, made = _collect(act, sell, "565")
-    preview = act("ledger.preview_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY")
+    preview = act("ledger.preview_assessment", salesperson="rep_test", month="2026-11")
     approved = made["allocations"][0]["allocation_id"]
     assert (preview["amount"], preview["kind"], preview["allocation_ids"]) == ("50.00", "payout", [approved])
     assert db.session.scalar(select(func.count()).select_from(CollectionAssessment)) == 0
     assert db.session.scalar(select(func.count()).select_from(AssessmentLine)) == 0
     _collect(act, sell, "565", day="2026-11-06")  # a later write-off waits for the next assessment
-    charged = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY",
+    charged = act("ledger.charge_assessment", salesperson="rep_test", month="2026-11",
                   allocations=[approved], date="2026-11-30")
     assert charged["amount"] == "50.00" and [a["allocation_id"] for a in charged["allocations"]] == [approved]
     with pytest.raises(BusinessRuleViolation) as raised:  # already assessed
-        act("ledger.charge_assessment", salesperson="rep_test", month="2026-11", base_price_list="KEY",
+        act("ledger.charge_assessment", salesperson="rep_test", month="2026-11",
             allocations=[approved], date="2026-11-30")
     assert raised.value.code == "assessment_changed" and raised.value.details == {"missing": [approved]}
     assert all_invariants_hold()
@@ -129,7 +135,7 @@ def test_grades(points, letter):
 @pytest.mark.parametrize("params, code", [
     ({"salesperson": "rep_test", "month": "2026-13"}, "invalid_month"),
     ({"salesperson": "nobody", "month": "2026-11"}, "unknown_user"),
-    ({"salesperson": "rep_test", "month": "2026-11", "base_price_list": "NOPE"}, "unknown_price_list"),
+    ({"salesperson": "rep_test", "month": "2026-11"}, "no_assessment_scheme"),  # no version approved
 ])
 def test_assessment_input_errors(world, act, params, code):
     with pytest.raises(BusinessRuleViolation) as raised:

@@ -309,7 +309,7 @@ def collection_assessment(w):
     invoice = w.act("ledger.issue_invoice", order=shipped_order(w, CITY_DEALER, [("MTR001", 16)]))
     receipt = w.act("ledger.record_receipt", customer=code, amount=invoice["gross"])
     w.act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
-    start = {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"}
+    start = {"salesperson": "rep_east2", "month": "2026-12"}
 
     rejected = w.start("collection_assessment", start, "sales_admin")
     w.reject(rejected, "Task_FinanceReview", "finance", "应以标准价为基准")  # → Task_ResolveAssessmentProblem

@@ -161,11 +161,12 @@ def test_f08_finance_sees_the_allocations_the_charge_comes_from(sales, web, cust
     invoice = act("ledger.issue_invoice", order=order["order_no"])
     receipt = act("ledger.record_receipt", customer=code, amount=invoice["gross"])
     act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
-    instance = sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12", "base_price_list": "DEALER"},
+    instance = sales.start("collection_assessment", {"salesperson": "rep_east2", "month": "2026-12"},
                            "sales_admin")
     html = task_page(web, "finance", instance, "Task_FinanceReview")
     preview = text(section(html, "assessment_preview"))
     assert invoice["invoice_no"] in preview and "¥980.00" in preview and "¥130.09" in preview
+    assert "KH/v1" in preview and "考核方案版本" in preview  # the scheme version the charge is computed under
 
 
 def test_f10_the_flow_sheet_and_receipts_are_there_to_verify(sales, web, customer_code):
