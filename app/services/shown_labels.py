@@ -36,7 +36,7 @@ LABELS = {
     "key": "编码", "name": "名称", "by_salesperson": "按业务员", "by_customer": "按客户", "by_region": "按大区",
     "balanced": "对帐平衡", "differences": "差异", "figures": "对帐数据", "violations": "差异明细",
     "quarter": "季度", "scores": "评分", "collection_rate": "回款率", "score": "得分", "grade": "等级",
-    "error": "问题", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
+    "error": "问题", "ok": "成功", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
     "registered_at": "登记时间", "transport_mode": "运输方式", "delivery_address": "收货地址", "route": "市内／外埠",
     "qc_certificate_no": "质检单号", "delivery_place": "交货地点", "delivery_date": "交货时间", "acceptance_terms": "验收方式",
     "settlement_terms": "结算方式", "approved_by": "审核人", "priced": "已询到价格", "unpriced_lines": "无价格的行",
