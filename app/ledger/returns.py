@@ -58,10 +58,12 @@ def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_k
 def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLine, Decimal, Decimal]]:
     """Check a return of a blue ``order`` without posting anything: each
     line {"line_no", "qty", optional "unit_price"} → (original line, qty,
-    price). qty ≤ delivered − already returned; the price may not exceed the
-    original (default: the original). Raises BusinessRuleViolation
-    ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
-    ``return_exceeds_delivered``, ``return_price_too_high``."""
+    price). qty ≤ delivered − already returned − lost in transit (what the
+    signed receipt recorded as lost never reached the customer, so it cannot
+    come back); the price may not exceed the original (default: the
+    original). Raises BusinessRuleViolation ``red_order``, ``empty_return``,
+    ``unknown_line``, ``invalid_quantity``, ``return_exceeds_delivered``,
+    ``return_of_lost_goods``, ``return_price_too_high``."""
     if order.kind != "blue":
         raise BusinessRuleViolation("red_order", "Only a blue order can be returned against.")
     if not lines:
@@ -79,6 +81,13 @@ def plan_return(order: SalesOrder, lines: list[dict]) -> list[tuple[SalesOrderLi
             raise BusinessRuleViolation("return_exceeds_delivered",
                                         f"Line {original.line_no}: {wanted[original.id]} exceeds delivered − returned "
                                         f"({original.qty_delivered - original.qty_returned}).", {"line_no": original.line_no}, field="lines")
+        received = original.qty_delivered - original.qty_returned - original.qty_lost
+        if wanted[original.id] > received:
+            raise BusinessRuleViolation("return_of_lost_goods",
+                                        f"Line {original.line_no}: {wanted[original.id]} exceeds what the customer received and "
+                                        f"has not returned ({received}); {original.qty_lost} was lost in transit.",
+                                        {"line_no": original.line_no, "returnable": str(received), "qty_lost": str(original.qty_lost)},
+                                        field="lines")
         if price > original.unit_price or price < 0:
             raise BusinessRuleViolation("return_price_too_high", f"Line {original.line_no}: the return price may not exceed "
                                         f"the original {original.unit_price}.", {"line_no": original.line_no}, field="lines")
@@ -90,14 +99,15 @@ def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, sour
                     stock_status: str = "saleable") -> SalesOrder:
     """Return goods of a blue ``order`` (flushes). Each line {"line_no",
     "qty", optional "unit_price"} becomes a red line (negative qty) that
-    references the original; qty ≤ delivered − already returned; the price
+    references the original; qty ≤ delivered − already returned − lost in
+    transit; the price
     may not exceed the original. The uninvoiced part of a line's delivery is
     returned first (it only reduces what is delivered); the rest gets red
     invoices → red receivables, which offset the original's if open, else
     stay as customer credit. Stock comes back at the original cost and batch
     (Dr 1405 / Cr 6401), as ``stock_status`` stock. Raises BusinessRuleViolation ``red_order``,
     ``empty_return``, ``invalid_quantity``, ``return_exceeds_delivered``,
-    ``return_price_too_high``, ``period_closed``."""
+    ``return_of_lost_goods``, ``return_price_too_high``, ``period_closed``."""
     journal.ensure_open(on)
     plan = plan_return(order, lines)
     red_lines = []
@@ -117,7 +127,7 @@ def post_return_for(order: SalesOrder, lines: list[dict], *, on: date_type, sour
     db.session.flush()
     movements, red_receivables = [], []
     for original, qty, price in plan:
-        uninvoiced = max(original.qty_delivered - original.qty_returned - original.qty_invoiced, Decimal(0))
+        uninvoiced = max(original.qty_delivered - original.qty_returned - original.qty_lost - original.qty_invoiced, Decimal(0))
         from_invoiced = qty - min(qty, uninvoiced)
         movements += _red_outbound(original, qty, on=on, source_key=source_key, seq=len(movements), stock_status=stock_status)
         original.qty_returned = original.qty_returned + qty
@@ -145,8 +155,8 @@ def post_return(call: ActionCall, *, order: str, lines: list, date: str | None =
     """F03: return goods of ``order`` (``lines`` [{"line_no", "qty",
     optional "unit_price"}]). Result {"return_order_no", "net", "tax", "gross",
     "red_invoices": [{"invoice_no", "gross"}], "customer_credit"}. Idempotent
-    per call. Raises ``return_exceeds_delivered``, ``return_price_too_high``,
-    ``invalid_quantity``, ``period_closed``, ``not_this_request`` (an order
+    per call. Raises ``return_exceeds_delivered``, ``return_of_lost_goods``,
+    ``return_price_too_high``, ``invalid_quantity``, ``period_closed``, ``not_this_request`` (an order
     nobody of this request named)."""
     def take_back() -> SalesOrder:
         found = order_by_number(order)
@@ -177,7 +187,8 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
     "gross"}]}, amounts positive (what the customer gets back). Raises
     ``unknown_order``, ``wrong_customer`` (the order is another customer's),
     ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
-    ``return_exceeds_delivered``, ``return_price_too_high``, ``not_this_request``."""
+    ``return_exceeds_delivered``, ``return_of_lost_goods``, ``return_price_too_high``,
+    ``not_this_request``."""
     found = order_by_number(order)
     ensure_of_this_request(call, found, kind="order", requested=True)
     if customer and found.customer.code != customer:

@@ -37,7 +37,7 @@ LABELS = {
     "key": "编码", "name": "名称", "by_salesperson": "按业务员", "by_customer": "按客户", "by_region": "按大区",
     "balanced": "对帐平衡", "differences": "差异", "figures": "对帐数据", "violations": "差异明细",
     "quarter": "季度", "scores": "评分", "collection_rate": "回款率", "score": "得分", "grade": "等级",
-    "error": "问题", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
+    "error": "问题", "ok": "成功", "voided_notes": "作废出货单", "released": "已放行", "recognized_on": "确认收入日期",
     "registered_at": "登记时间", "transport_mode": "运输方式", "delivery_address": "收货地址", "route": "市内／外埠",
     "qc_certificate_no": "质检单号", "delivery_place": "交货地点", "delivery_date": "交货时间", "acceptance_terms": "验收方式",
     "settlement_terms": "结算方式", "approved_by": "审核人", "priced": "已询到价格", "unpriced_lines": "无价格的行",
@@ -75,6 +75,13 @@ LABELS = {
     "penalties": "处罚合计",
 }
 
+# Where a key means something else inside one object: the object's key → {key: title}. The travel
+# request a trip claim is checked against (claim_check.request) states the trip's purpose, not an
+# advance's or an expense's use of money.
+LABELS_WITHIN = {
+    "request": {"purpose": "出差目的"},
+}
+
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id"}
 
@@ -101,4 +108,14 @@ VALUE_LABELS = {
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
     "staffing": {"office": "内勤", "field": "外勤"},
+    # the monthly reconciliation: what was checked, and how a record differs
+    "mismatch": {"missing_in_inventory": "库存系统无此出库", "missing_in_sales": "销售系统无此发货",
+                 "material_differs": "物料不符", "qty_differs": "数量不符", "missing_in_finance": "财务系统无此应收",
+                 "customer_differs": "客户不符", "amount_differs": "金额不符", "statement_missing": "未导入对帐文件"},
+    "name": {"entries_balance": "分录借贷平衡", "invoice_outstanding": "发票未收余额", "receipt_allocations": "回款核销",
+             "customer_balances": "客户往来余额", "order_line_quantities": "订单行数量", "shipments_match_stock": "发货与库存出库",
+             "revenue_and_receivables": "收入与应收", "invoices_match_ledger": "发票与账簿", "employee_advances": "员工借支",
+             "order_line_prices": "订单行价格", "order_cancellations": "订单取消", "price_rules": "价格规则",
+             "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
+    "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
 }

@@ -21,7 +21,8 @@ from decimal import Decimal, InvalidOperation
 from app.form_kinds import is_attachment, is_money
 from app.models import HumanTask, ProcessInstance
 from app.services import ledger_queries
-from app.services.shown_labels import DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS, VALUE_LABELS
+from app.services.shown_labels import (DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, LABELS_WITHIN, MONEY_KEYS, PRICE_KEYS,
+                                      QTY_KEYS, RATE_KEYS, VALUE_LABELS)
 from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -101,7 +102,8 @@ def _scalar(key: str, value, schema: dict) -> dict:
     options = _option_title(schema, value)
     if options is not None:
         return {"kind": "text", "text": options}
-    if not schema and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
+    if schema.get("type") in (None, "string") and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
+        # a ledger code, titled or not by the form that shows it read-only (reconciliation.differences[].name)
         return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}
     if schema.get("format") == "date" or (not schema and isinstance(value, str) and _ISO_DATE.match(value)):
         return {"kind": "date", "value": str(value)}
@@ -130,8 +132,8 @@ def _is_file(schema: dict, value) -> bool:
     return isinstance(value, dict) and (is_attachment(schema) or set(value) >= {"name", "sha256", "size"})
 
 
-def _title(key: str, schema: dict) -> str:
-    return schema.get("title") or LABELS.get(key) or key
+def _title(key: str, schema: dict, within: str | None = None) -> str:
+    return schema.get("title") or LABELS_WITHIN.get(within, {}).get(key) or LABELS.get(key) or key
 
 
 def describe(key: str, value, schema: dict | None = None) -> dict:
@@ -142,7 +144,7 @@ def describe(key: str, value, schema: dict | None = None) -> dict:
         return {"kind": "file", "name": str(value.get("name") or ""), "size": value.get("size"),
                 "sha256": str(value.get("sha256") or "")}
     if isinstance(value, dict):
-        return _facts(value, schema.get("properties") or {})
+        return _facts(value, schema.get("properties") or {}, within=key)
     if isinstance(value, list):
         items_schema = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         if value and all(isinstance(row, dict) for row in value) and not _is_file(items_schema, value[0]):
@@ -156,14 +158,14 @@ def _is_record(value) -> bool:
     return isinstance(value, dict) and bool(value) and all(not isinstance(v, (dict, list)) for v in value.values())
 
 
-def _facts(value: dict, properties: dict) -> dict:
+def _facts(value: dict, properties: dict, within: str | None = None) -> dict:
     if value.get("ok") is False and isinstance(value.get("error"), dict):
         return {"kind": "facts", "items": [{"key": "error", "title": LABELS["error"],
                                             "node": {"kind": "text", "text": str(value["error"].get("message") or "")}}]}
     extra = [k for k in value if k not in properties and k not in HIDDEN_KEYS]
     extra.sort(key=lambda k: isinstance(value[k], (dict, list)))  # plain facts first, then nested figures
     keys = [k for k in properties if k in value] + extra
-    return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}),
+    return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}, within),
                                         "node": _figures(value[k]) if not properties.get(k) and _is_grid(value[k])
                                         else describe(k, value[k], properties.get(k))} for k in keys]}
 

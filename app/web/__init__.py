@@ -39,11 +39,12 @@ def init_app(app):
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
-    from app.web.form_fields import option_title, options_of
+    from app.web.form_fields import option_title, options_of, shown_title, shown_value
 
     i18n.init_app(app)
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
-                                 option_title=option_title, options_of=options_of)
+                                 option_title=option_title, options_of=options_of, shown_title=shown_title,
+                                 shown_value=shown_value)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext

@@ -12,6 +12,7 @@ from typing import Any
 
 from app import form_kinds as kinds
 from app.services.form_figures import preview_formula
+from app.services.shown_labels import LABELS, VALUE_LABELS
 
 MAX_BUTTONS = 3
 DANGER_VALUES = {"reject", "withdraw", "abandon", "cancel"}
@@ -52,6 +53,17 @@ def option_title(schema: dict, value) -> str | None:
         if const == str(value):
             return title
     return None
+
+
+def shown_title(key) -> str:
+    """The glossary's title of a key no form titles (a ledger result's own
+    keys shown read-only: credit_limit, held, …), else the key itself."""
+    return LABELS.get(key, key) if isinstance(key, str) else str(key)
+
+
+def shown_value(key, value):
+    """A ledger code as a reader says it (status "held" → 信用暂停), else the value."""
+    return VALUE_LABELS.get(key, {}).get(str(value), value) if isinstance(key, str) else value
 
 
 WIDGETS = {

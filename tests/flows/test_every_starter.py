@@ -119,7 +119,7 @@ def test_every_representative_onboards_a_dealer(sales):
             "Task_RegionalManagerReview": {**APPROVE, "recheck_date": "2026-11-24", "recheck_findings": "仓储与网络属实"},
             "Task_DirectorApproval": {**APPROVE, "annual_target": 5000000, "special_discount_pct": 3,
                                       "payment_days": 30, "credit_limit": 300000},
-            "Task_SignContract": lambda i: {"contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28",
+            "Task_SignContract": lambda i: {"outcome": "signed", "contract_number": f"HT-{rep.username}", "signed_date": "2026-11-28",
                                             "contract_file": _file("contract.pdf", "application/pdf")(i)},
         })
 

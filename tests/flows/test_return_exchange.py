@@ -242,3 +242,31 @@ def test_refused_registration_retried_by_the_supervisor(sales, invoiced_order, r
     reduce_and_execute(sales, instance)
     assert len(calls) == 2 and [r.gross for r in reds()] == [D("-980.00")]
     assert all_invariants_hold()
+
+
+def test_goods_lost_in_transit_cannot_be_returned(sales, act, customer_code, request_for):
+    """The signed receipt recorded 1 of 3 as lost: the customer has 2, and only 2 may come back."""
+    from app.actions import BusinessRuleViolation
+
+    order = act("ledger.create_sales_order", customer=customer_code(DEALER), lines=[{"material": "MTR001", "qty": 3}])
+    note = act("ledger.create_shipping_note", order=order["order_no"])["shipping_note_no"]
+    act("ledger.post_outbound", shipping_note=note)
+    act("ledger.record_signed_receipt", shipping_note=note, receiver_name="王强",
+        received=[{"line_no": 1, "received_qty": 2, "loss_reason": "运输破损"}])
+    act("ledger.issue_invoice", order=order["order_no"])  # the 2 received
+    order_no = order["order_no"]
+    line = _line(order_no)
+    assert (line.qty_delivered, line.qty_lost, line.qty_invoiced) == (D(3), D(1), D(2))
+    with pytest.raises(BusinessRuleViolation) as refused:  # the ledger's own door
+        act("ledger.post_return", order=order_no, lines=[{"line_no": 1, "qty": 3}])
+    assert refused.value.code == "return_of_lost_goods" and refused.value.details["line_no"] == 1
+    instance = sales.start("return_exchange", request_for(order_no, [{"line_no": 1, "qty": 3}]), REP)
+    assert instance.data["check_result"]["error"]["code"] == "return_of_lost_goods"
+    assert sales.ready_elements(instance) == ["Task_ReviseReturn"] and reds() == []
+    sales.complete(instance, "Task_ReviseReturn", REP, {**request_for(order_no, [{"line_no": 1, "qty": 2}]), "action": "resubmit"})
+    approve_through_gm(sales, instance)
+    reduce_and_execute(sales, instance)
+    line = _line(order_no)
+    assert (line.qty_returned, line.qty_lost, line.qty_invoiced) == (D(2), D(1), D(0))  # both received units credited
+    assert [r.gross for r in reds()] == [D("-1960.00")]
+    assert all_invariants_hold()

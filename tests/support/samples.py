@@ -10,7 +10,7 @@ EVALUATION = {"visit_date": "2026-11-20", "capital_strength_score": 4, "sales_ne
               "reputation_score": 4, "team_score": 3, "overall_comment": "网络覆盖浙江全省"}
 TERMS = {"decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 3,
          "payment_days": 30, "credit_limit": 300000}
-CONTRACT = {"contract_number": "HT-2026-118", "signed_date": "2026-11-28"}
+CONTRACT = {"outcome": "signed", "contract_number": "HT-2026-118", "signed_date": "2026-11-28"}
 APPROVE = {"decision": "approve", "comment": "同意"}
 RECHECK = {**APPROVE, "recheck_date": "2026-11-24", "recheck_findings": "仓库 2000 平米，自有车队 6 辆，浙江 11 地市有分销点"}
 REPLY = {"replied_on": "2026-12-02", "reply_channel": "visit", "reply_note": "已当面说明未入选的原因"}

@@ -80,3 +80,21 @@ def test_the_shipping_clerk_records_the_customers_own_collection(world, person, 
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == instance.data["issue_result"]["shipping_note_no"]))
     assert note.status == "posted" and note.posted_date.isoformat() == "2026-12-04"
     assert [t.element_id for t in world.ready(instance)] == ["Task_NotifyBranchAndCustomer"]
+
+
+def test_the_representative_records_a_prospect_declining_the_approved_terms(world, person, live_server):
+    from tests.support.samples import RECHECK, TERMS
+
+    instance = world.start("dealer_onboarding", PROSPECT, "rep_east2", business_key="ZS-WEB-002")
+    world.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    world.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    world.complete(instance, "Task_DirectorApproval", "director", TERMS)
+    rep = _open(person("rep_east2"), live_server, instance, "Task_SignContract")
+    labelled(rep, "洽谈结果").select_option(label="准客户拒绝所批条件")
+    labelled(rep, "拒绝原因").fill("准客户要求 90 天账期，不接受所批 30 天")
+    shot(rep, FOLDER, "04-prospect-declines")
+    submit(rep, live_server, "提交", "签订合约")
+    db.session.commit()
+    db.session.refresh(instance)
+    assert instance.status.value == "completed" and instance.data["outcome"] == "declined"
+    assert "customer_result" not in instance.data

@@ -339,7 +339,7 @@ def dealer_onboarding(w):
         "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
     w.approve_until(instance, "Task_SignContract")
     w.refuse_once("ledger.establish_dealer", "duplicate_customer", "A customer of that name exists.")
-    w.complete(instance, "Task_SignContract", "rep_east2", {"contract_number": "HT-2026-218", "signed_date": "2026-11-28",
+    w.complete(instance, "Task_SignContract", "rep_east2", {"outcome": "signed", "contract_number": "HT-2026-218", "signed_date": "2026-11-28",
                                                             "contract_file": w.attachment("contract.pdf")})
 
 

@@ -27,7 +27,7 @@ def test_the_differences_with_the_other_systems_are_listed_on_the_task_page(worl
     page = person("sales_admin")
     open_task(page, live_server, "DZ-2026-11", "核查处理差异")
     shown = page.locator("main").inner_text()
-    for text in ("库存系统出库明细", "财务系统应收明细", "qty_differs", "missing_in_inventory", "amount_differs",
+    for text in ("库存系统出库明细", "财务系统应收明细", "数量不符", "库存系统无此出库", "金额不符",
                  "库存系统数量", "财务系统金额", note["shipping_note_no"], receivables[0][1]):
         assert text in shown, text
     shot(page, "reconciliation", "differences_with_statements")

@@ -78,7 +78,8 @@ def director(discount=3, days=30, credit=200000.0, decision="approve"):
 GM = Step("Task_GMApproval", "general_manager", APPROVE)
 GM_REJECTS = Step("Task_GMApproval", "general_manager", {"decision": "reject", "comment": "账期过长"})
 CONTRACT_SCAN = {"name": "HT-2025-031.pdf", "type": "application/pdf", "size": 1024, "sha256": "a" * 64}
-SIGN = Step("Task_SignContract", "@requester", {"contract_number": "HT-2025-031", "signed_date": "2025-03-20",
+DECLINE = Step("Task_SignContract", "@requester", {"outcome": "declined", "decline_reason": "准客户不接受 30 天账期"})
+SIGN = Step("Task_SignContract", "@requester", {"outcome": "signed", "contract_number": "HT-2025-031", "signed_date": "2025-03-20",
                                                 "contract_file": CONTRACT_SCAN})
 RECRUITMENT = {"ok": True, "handbook_version": "2025.1", "handbook_title": "2025 年招商手册", "published_on": "2025-01-10",
                "channel": "官网"}
@@ -125,6 +126,8 @@ SCENARIOS = [
              [*BEFORE_GM, director(), SIGN, RETRY], "EndEvent_DealerEstablished", [REFUSED, CREATED]),
     Scenario("dealer_ledger_refuses_then_abandon", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(), SIGN, ABANDON], "EndEvent_Abandoned", [REFUSED]),
+    Scenario("dealer_prospect_declines_the_terms", "dealer_onboarding", "staff", PROSPECT,
+             [*BEFORE_GM, director(), DECLINE], "EndEvent_ProspectDeclined", []),
 ]
 
 
