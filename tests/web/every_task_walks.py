@@ -1,0 +1,156 @@
+"""The walks of the every-task browser test for the approval flows (F08
+promotion, F10 collection assessment, F11 dealers, F12 shipment approval,
+travel) and what all walks share: the demo customers they buy for and an
+order shipped to start from. The sales-document walks stay in the test
+module."""
+from app.extensions import db
+
+DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
+MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0, rep_east2
+CITY_DEALER = "江苏机电设备经销部"  # rep_east2
+
+
+def shipped_order(world, customer, lines, *, invoice=False):
+    order = world.act("ledger.create_sales_order", customer=world.customer(customer),
+                      lines=[{"material": m, "qty": q} for m, q in lines])
+    note = world.act("ledger.create_shipping_note", order=order["order_no"])
+    world.act("ledger.post_outbound", shipping_note=note["shipping_note_no"])
+    if invoice:
+        world.act("ledger.issue_invoice", order=order["order_no"])
+    return order["order_no"]
+
+
+# --- F08 promotion_expense, F10 collection_assessment ------------------------------------------------------
+
+def promotion_expense(w):
+    def application(amount):
+        return {"expense_type": "exhibition", "amount": amount, "customer": w.customer(DEALER), "purpose": "杭州泵阀展会展位及资料"}
+
+    def claim(*amounts):
+        return {"customer_paid_date": "2026-12-01", "flow_sheet": w.attachment("flow-sheet.pdf"),
+                "claim_lines": [{"category": "展位费", "amount": amount, "receipt": w.attachment(f"invoice-{n}.pdf")}
+                                for n, amount in enumerate(amounts, start=1)]}
+
+    instance = w.start("promotion_expense", application(30000), "rep_east1")
+    w.approve_until(instance, "Task_GMApplicationApproval")
+    w.reject(instance, "Task_GMApplicationApproval", "gm", "压缩到两万以内")  # → Task_ReviseApplication
+
+    w.refuse_once("ledger.pay_advance")
+    w.refuse_once("ledger.settle_advance")
+    instance = w.start("promotion_expense", application(5000), "rep_east1")
+    w.approve_until(instance, "Task_ResolveAdvanceProblem")
+    w.complete(instance, "Task_ResolveAdvanceProblem", "finance", {"action": "retry"})
+    w.act("ledger.record_receipt", customer=w.customer(DEALER), amount="9000", date="2026-12-01")  # the claim follows it
+    w.complete(instance, "Task_SubmitClaim", "rep_east1", claim(4000, 1300))  # above the advance: the GM approves
+    w.refuse_once("ledger.pay_reimbursement")
+    w.approve_until(instance, "Task_ResolveSettlementProblem")
+    w.complete(instance, "Task_ResolveSettlementProblem", "finance", {"action": "retry"})  # → Task_ResolvePayoutProblem
+
+
+def collection_assessment(w):
+    code = w.customer(CITY_DEALER)
+    invoice = w.act("ledger.issue_invoice", order=shipped_order(w, CITY_DEALER, [("MTR001", 16)]))
+    receipt = w.act("ledger.record_receipt", customer=code, amount=invoice["gross"])
+    w.act("ledger.allocate_receipt", receipt=receipt["receipt_no"])
+    start = {"salesperson": "rep_east2", "month": "2026-12"}
+
+    rejected = w.start("collection_assessment", start, "sales_admin")
+    w.reject(rejected, "Task_FinanceReview", "finance", "应以标准价为基准")  # → Task_ResolveAssessmentProblem
+
+    instance = w.start("collection_assessment", start, "sales_admin")
+    w.approve_until(instance, "Task_SubmitReceipts")
+    w.complete(instance, "Task_SubmitReceipts", "rep_east2", {"receipts": [
+        {"category": "差旅费", "amount": 1500, "description": "回款考核贴票", "receipt": w.attachment("receipt-1.pdf")}]})
+    w.refuse_once("ledger.pay_reimbursement")
+    w.approve_until(instance, "Task_HandleReimbursementProblem")
+
+
+# --- F11 dealer_onboarding, F12 shipment_approval, travel_request ------------------------------------------
+
+def dealer_onboarding(w):
+    from tests.support.samples import EVALUATION, PROSPECT, RECHECK
+
+    rejected = w.start("dealer_onboarding", {**PROSPECT, "company_name": "宁波恒信贸易有限公司"}, "rep_east2")
+    w.complete(rejected, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(rejected, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    w.reject(rejected, "Task_DirectorApproval", "director", "该区域已有总经销商")  # → Task_ReplyRejection
+    instance = w.start("dealer_onboarding", PROSPECT, "rep_east2")
+    w.complete(instance, "Task_FillEvaluation", "rep_east2", EVALUATION)
+    w.complete(instance, "Task_RegionalManagerReview", "rm_east", RECHECK)
+    w.complete(instance, "Task_DirectorApproval", "director", {
+        "decision": "approve", "comment": "同意", "annual_target": 5000000, "special_discount_pct": 10,
+        "payment_days": 30, "credit_limit": 300000})  # a discount above the director's: the GM
+    w.approve_until(instance, "Task_SignContract")
+    w.refuse_once("ledger.establish_dealer", "duplicate_customer", "A customer of that name exists.")
+    w.complete(instance, "Task_SignContract", "rep_east2", {"outcome": "signed", "contract_number": "HT-2026-218", "signed_date": "2026-11-28",
+                                                            "contract_file": w.attachment("contract.pdf")})
+
+
+def shipment_approval(w, *, chase=False):
+    from app.services import events
+
+    numbers = iter(range(1, 100))
+
+    def to_confirmation(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement="monthly_30", transport="own_truck"):
+        rows = [{"material": m, "spec": s, "qty": q, "unit_price": p} for m, s, q, p in lines]  # amounts: the server's
+        # a customer without a long-term contract: contract customers order through contract_shipment
+        instance = w.start("shipment_approval", {"customer": w.customer(CITY_DEALER), "request_channel": "phone",
+                                                 "requested_items": "YE3 电机两台", "requested_date": "2026-12-08"}, "rep_east1")
+        w.complete(instance, "Task_FillDeliveryNote", "rep_east1", {
+            "delivery_note_no": f"JH2026120{chase:d}{next(numbers):03d}", "lines": rows, "delivery_date": "2026-12-08",
+            "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": transport, "acceptance_terms": "到货开箱验收",
+            "settlement_terms": settlement, "note_action": "submit"})
+        w.complete(instance, "Task_StockArrangement", "dispatcher",
+                   {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"})
+        return w.approve_until(instance, "Task_UploadSignedFax")
+
+    if chase:  # last: it moves the clock past the three days the customer has to confirm
+        instance = to_confirmation()
+        w.clock.advance(days=3, minutes=1)
+        assert events.fire_due_timers() >= 1
+        db.session.commit()
+        w.look(instance)  # → Task_ChaseConfirmation
+        return
+
+    def issue(instance):
+        w.complete(instance, "Task_UploadSignedFax", "rep_east1", {
+            "signed_fax": w.attachment("signed-fax.pdf"), "confirmed_by": "王强", "confirmed_date": "2026-12-02"})
+        w.complete(instance, "Task_IssueShipment", "shipping_clerk",
+                   {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"})
+
+    instance = to_confirmation(settlement="acceptance_bill")  # an acceptance bill: the GM approves too
+    issue(instance)
+    w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
+    w.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
+    w.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03",
+                                                          "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8\xff pod")})
+
+    instance = to_confirmation(transport="customer_pickup")  # the customer collects and signs on site
+    issue(instance)
+    w.complete(instance, "Task_CustomerCollects", "shipping_clerk", {
+        "picked_up_date": "2026-12-03", "signed_by": "王强", "signed_date": "2026-12-03",
+        "proof_of_delivery": w.attachment("collected.pdf")})
+
+    w.refuse_once("ledger.issue_delivery_note")
+    issue(to_confirmation())  # → Task_ResolveIssueProblem
+
+    w.refuse_once("ledger.post_outbound")
+    instance = to_confirmation()
+    issue(instance)
+    w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})  # → Task_ResolvePickupProblem
+
+
+def travel_request(w):
+    trip = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01", "end_date": "2026-12-03",
+            "transport": "火车", "estimated_cost": 2500}
+    instance = w.start("travel_request", trip, "rep_east1")
+    w.reject(instance, "Task_ManagerApproval", "rm_east", "预算太高")
+    w.complete(instance, "Task_ReviseRequest", "rep_east1", {**trip, "estimated_cost": 1800, "action": "resubmit"})
+    w.approve(instance, "Task_ManagerApproval", "rm_east")  # → Task_DepartmentHeadApproval
+    w.approve(instance, "Task_DepartmentHeadApproval", "director")
+    w.start("travel_request", trip, "service_mgr")  # a department head's trip → Task_GMApproval
+    advance = w.act("ledger.pay_advance", employee="rep_east1", amount="1000", purpose="上海出差借支")["advance_no"]
+    claim = w.start("travel_claim", {"request_no": instance.id, "trip_report": "走访上海三家经销商，完成新生产线验收。",
+                                     "trip_report_file": w.attachment("述职报告.pdf"), "advance_no": advance,
+                                     "claim_lines": [{"category": "交通费", "amount": 600}]}, "rep_east1")  # → Task_FinanceReview
+    w.reject(claim, "Task_FinanceReview", "finance", "缺住宿发票")  # → Task_ReviseClaim
