@@ -5,19 +5,14 @@ import pytest
 
 from app.extensions import db
 from app.actions import ActionCall, run_action
-from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient, error_of
+from tests.support.api_client import PREFIX, error_of, signed_in
 
 READERS = ["auditor", "finance", "sales_admin", "director", "gm", "process_admin"]
 
 
 @pytest.fixture
 def as_user(client, org):
-    def token_for(username):
-        response = client.post(PREFIX + "/auth/token", json={"username": username, "password": DEMO_PASSWORD})
-        assert response.status_code == 201, response.get_json()
-        return UserClient(client, username, response.get_json()["token"])
-
-    return token_for
+    return lambda username: signed_in(client, username)
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from tests.support.api_client import error_of
+from tests.support.api_client import error_of, signed_in
 
 ZHEJIANG = "浙江泵阀总经销有限公司"   # 华东, rep_east1
 GUANGDONG = "广东泵阀总经销有限公司"  # 华南, rep_south1
@@ -15,14 +15,7 @@ GUANGDONG = "广东泵阀总经销有限公司"  # 华南, rep_south1
 
 @pytest.fixture
 def api(client, sales):
-    from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient
-
-    def as_user(username):
-        response = client.post(PREFIX + "/auth/token", json={"username": username, "password": DEMO_PASSWORD})
-        assert response.status_code == 201, response.get_json()
-        return UserClient(client, username, response.get_json()["token"])
-
-    return as_user
+    return lambda username: signed_in(client, username)
 
 
 @pytest.fixture

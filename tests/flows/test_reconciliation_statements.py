@@ -9,7 +9,7 @@ import pytest
 
 from app.extensions import db
 from app.models import ExternalStatement
-from tests.support.api_client import error_of
+from tests.support.api_client import error_of, signed_in
 from tests.support.ledger_harness import all_invariants_hold
 from tests.support.statements import (OUTBOUND_HEADER, RECEIVABLE_HEADER, csv_bytes, outbound_rows,
                                       receivable_rows)
@@ -21,14 +21,7 @@ MONTH = "2026-11"
 @pytest.fixture
 def api(client, sales):
     """``api("finance")``: the API as that demo user (the flows' organisation)."""
-    from tests.support.api_client import DEMO_PASSWORD, PREFIX, UserClient
-
-    def as_user(username):
-        response = client.post(PREFIX + "/auth/token", json={"username": username, "password": DEMO_PASSWORD})
-        assert response.status_code == 201, response.get_json()
-        return UserClient(client, username, response.get_json()["token"])
-
-    return as_user
+    return lambda username: signed_in(client, username)
 
 
 @pytest.fixture

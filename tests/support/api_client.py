@@ -14,6 +14,13 @@ def error_of(response, status: int, code: str | None = None) -> dict:
     return body["error"]
 
 
+def signed_in(client, username: str, password: str = DEMO_PASSWORD) -> "UserClient":
+    """The API as ``username``, with a fresh token from /auth/token."""
+    response = client.post(PREFIX + "/auth/token", json={"username": username, "password": password})
+    assert response.status_code == 201, response.get_json()
+    return UserClient(client, username, response.get_json()["token"])
+
+
 class UserClient:
     """The test client, speaking as one user of the API."""
 
