@@ -271,9 +271,11 @@ def _conditions(flt: InstanceFilter, *, status: bool = True) -> list:
     if flt.starter is not None:
         conds.append(S.started_by_id == _user_id(flt.starter))
     if flt.actor is not None:
-        conds.append(S.instance_id.in_(select(AuditEvent.instance_id).where(
-            AuditEvent.instance_id.is_not(None),
-            or_(AuditEvent.actor == flt.actor, AuditEvent.on_behalf_of == flt.actor))))
+        # Two index-only scans (app/models/instance_summary.py), not one OR.
+        conds.append(S.instance_id.in_(union(
+            select(AuditEvent.instance_id).where(AuditEvent.actor == flt.actor, AuditEvent.instance_id.is_not(None)),
+            select(AuditEvent.instance_id).where(AuditEvent.on_behalf_of == flt.actor,
+                                                 AuditEvent.instance_id.is_not(None)))))
     if flt.business_key is not None:
         conds.append(S.business_key == flt.business_key)
     if flt.customer is not None:
