@@ -338,13 +338,14 @@ def search(flt: InstanceFilter, actor: User | None) -> Page:
     or process admin), BadFilter."""
     ensure_may_search(actor)
     others = _conditions(flt, status=False)
+    matching = others + ([S.status == flt.status] if flt.status is not None else [])
     counts = {status: 0 for status in STATUSES}
     counts.update(db.session.execute(select(S.status, func.count()).where(*others).group_by(S.status)).all())
     total = counts.get(flt.status, 0) if flt.status else sum(counts.values())
     query = (select(S, ProcessDefinition.name, ProcessDefinition.version, User.username, User.display_name)
              .join(ProcessDefinition, ProcessDefinition.id == S.definition_id)
              .join(User, User.id == S.started_by_id)
-             .where(*_conditions(flt)).order_by(*_order(flt.sort))
+             .where(*matching).order_by(*_order(flt.sort))
              .offset((flt.page - 1) * flt.per_page).limit(flt.per_page))
     rows = [FoundInstance(
         id=summary.instance_id, process_key=summary.process_key, process_name=name, version=version,
@@ -352,7 +353,8 @@ def search(flt: InstanceFilter, actor: User | None) -> Page:
         customer_name=summary.customer_name, amount=summary.amount, starter=username, starter_name=display_name,
         started_at=summary.started_at, ended_at=summary.ended_at, exception=bool(summary.exception),
         admin_action=bool(summary.admin_action), error=bool(summary.error))
-        for summary, name, version, username, display_name in db.session.execute(query)]
+        for summary, name, version, username, display_name in db.session.execute(query)
+    ] if total > (flt.page - 1) * flt.per_page else []  # past the last match: nothing to fetch
     return Page(_with_refusals(rows), total, counts, flt.page, flt.per_page)
 
 
