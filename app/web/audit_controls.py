@@ -13,23 +13,23 @@ from app.services.controls import sod_exceptions
 from app.web import bp
 
 TITLES = {
-    "at": _l("When"), "kind": _l("Kind"), "instance_id": _l("Request"), "process": _l("Process"),
-    "business_key": _l("Reference"), "step": _l("Step"), "person": _l("Person"), "on_behalf_of": _l("On behalf of"),
-    "detail": _l("Detail"), "actor": _l("Who"), "chain": _l("Audit chain"), "what": _l("What"), "why": _l("Why"),
-    "key": _l("Process key"), "version": _l("Version"), "name": _l("Name"), "deployed_at": _l("Deployed at"),
+    "at": _l("When it happened"), "kind": _l("Exception or action"), "instance_id": _l("Request"), "process": _l("Process"),
+    "business_key": _l("Reference"), "step": _l("Step"), "person": _l("Person who acted"), "on_behalf_of": _l("On behalf of"),
+    "detail": _l("Details of the exception"), "actor": _l("Done by"), "chain": _l("Audit chain"), "what": _l("What was done"), "why": _l("Why (as recorded)"),
+    "key": _l("Process key"), "version": _l("Process version"), "name": _l("Process name"), "deployed_at": _l("Deployed at"),
     "deployed_by": _l("Deployed by"), "content_hash": _l("Content hash"), "added": _l("Elements added"),
     "removed": _l("Elements removed"), "changed": _l("Elements changed"), "files_changed": _l("Files changed"),
-    "username": _l("Username"), "display_name": _l("Name"), "active": _l("Active"), "role": _l("Role"),
-    "granted_at": _l("Granted at"), "granted_by": _l("Granted by"), "reason": _l("Reason"),
-    "from_user": _l("Delegated by"), "to_user": _l("Delegated to"), "valid_from": _l("From"),
-    "valid_to": _l("Until"), "processes": _l("Processes"), "created_at": _l("Recorded at"),
+    "username": _l("Username"), "display_name": _l("Full name"), "active": _l("Account active"), "role": _l("Role held"),
+    "granted_at": _l("Granted at"), "granted_by": _l("Granted by"), "reason": _l("Reason given"),
+    "from_user": _l("Delegated by"), "to_user": _l("Delegated to"), "valid_from": _l("In force from"),
+    "valid_to": _l("In force until"), "processes": _l("For processes"), "created_at": _l("Recorded at"),
 }
 KIND_NAMES = {
     sod_exceptions.REFUSED: _l("Refused attempt"), sod_exceptions.TWO_APPROVALS: _l("Same person at two approvals"),
     sod_exceptions.OWN_REQUEST: _l("Requester approved"), sod_exceptions.OWN_DOCUMENT: _l("Maker approved"),
     sod_exceptions.DELEGATED: _l("Approved by delegation"),
-    admin_actions.DEPLOY: _l("Deploy"), admin_actions.RETRY: _l("Retry"), admin_actions.CANCEL: _l("Cancel"),
-    admin_actions.REASSIGN: _l("Reassignment"), admin_actions.ESCALATE: _l("Escalation"),
+    admin_actions.DEPLOY: _l("Deploy of a version"), admin_actions.RETRY: _l("Retry of a failed step"), admin_actions.CANCEL: _l("Cancel by someone else"),
+    admin_actions.REASSIGN: _l("Reassignment of a task"), admin_actions.ESCALATE: _l("Escalation of an overdue task"),
     admin_actions.LEDGER_WRITE: _l("Ledger write outside a flow"),
 }
 
