@@ -4,7 +4,7 @@ user-access review as of a date and the deployed versions with their diffs;
 each table also as CSV (UTF-8 with a byte-order mark). Everyone else gets
 the 403 page (the services refuse them)."""
 from flask import Response, render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext, lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from app import clock
@@ -14,7 +14,7 @@ from app.web import bp
 
 TITLES = {
     "at": _l("When it happened"), "kind": _l("Exception or action"), "instance_id": _l("Request"), "process": _l("Process"),
-    "business_key": _l("Reference"), "step": _l("Step"), "person": _l("Person who acted"), "on_behalf_of": _l("On behalf of"),
+    "business_key": _l("Reference"), "step": _l("Element id"), "step_name": _l("Step"), "person": _l("Person who acted"), "on_behalf_of": _l("On behalf of"),
     "detail": _l("Details of the exception"), "actor": _l("Done by"), "chain": _l("Audit chain"), "what": _l("What was done"), "why": _l("Why (as recorded)"),
     "key": _l("Process key"), "version": _l("Process version"), "name": _l("Process name"), "deployed_at": _l("Deployed at"),
     "deployed_by": _l("Deployed by"), "content_hash": _l("Content hash"), "added": _l("Elements added"),
@@ -32,6 +32,35 @@ KIND_NAMES = {
     admin_actions.REASSIGN: _l("Reassignment of a task"), admin_actions.ESCALATE: _l("Escalation of an overdue task"),
     admin_actions.LEDGER_WRITE: _l("Ledger write outside a flow"),
 }
+
+
+ACTIONS = {"claim": _l("claim"), "complete": _l("completion"), "delegate": _l("delegation"),
+           "reassign": _l("reassignment")}
+REASONS = {"requester": _l("nobody approves their own request"),
+           "approver": _l("nobody approves two steps of one stage of a request"),
+           "maker": _l("whoever made a document cannot approve it")}
+
+
+def _detail(row: dict) -> str:
+    """An exception's detail in the reader's language, from its facts."""
+    facts, kind = row.get("facts") or {}, row.get("kind")
+    if kind == sod_exceptions.REFUSED:
+        return gettext("%(action)s refused: %(why)s", action=ACTIONS.get(facts.get("action"), facts.get("action")),
+                       why=REASONS.get(facts.get("reason"), facts.get("reason")))
+    if kind == sod_exceptions.OWN_REQUEST:
+        return gettext("approved by the requester %(who)s", who=facts.get("requester"))
+    if kind == sod_exceptions.OWN_DOCUMENT:
+        return gettext("made the document at %(step)s", step=facts.get("made_at"))
+    if kind == sod_exceptions.TWO_APPROVALS:
+        return gettext("also approved %(step)s", step=facts.get("other_step"))
+    if kind == sod_exceptions.DELEGATED:
+        text = gettext("delegated by %(who)s", who=facts.get("delegated_by"))
+        return text + ("; " + gettext("chain %(chain)s", chain=facts["chain"]) if facts.get("chain") else "")
+    return row.get("detail") or ""
+
+
+def _translated(rows: list[dict]) -> list[dict]:
+    return [{**row, "detail": _detail(row)} for row in rows]
 
 
 def _columns(keys):
@@ -63,9 +92,10 @@ def audit_controls():
 @login_required
 def audit_controls_sod():
     start, end, shown = _period()
-    rows = sod_exceptions.sod_exceptions(current_user, start, end)
+    rows = _translated(sod_exceptions.sod_exceptions(current_user, start, end))
     return render_template("audit/controls_table.html", title=_l("Segregation-of-duties exceptions"),
-                           columns=_columns(sod_exceptions.COLUMNS), rows=rows, kinds=KIND_NAMES, filters=shown,
+                           columns=_columns([key for key in sod_exceptions.COLUMNS if key != "step"]), rows=rows,
+                           kinds=KIND_NAMES, filters=shown,
                            csv_endpoint="web.audit_controls_sod_csv")
 
 
@@ -73,7 +103,8 @@ def audit_controls_sod():
 @login_required
 def audit_controls_sod_csv():
     start, end, _shown = _period()
-    return _csv("sod-exceptions", sod_exceptions.COLUMNS, sod_exceptions.sod_exceptions(current_user, start, end))
+    return _csv("sod-exceptions", sod_exceptions.COLUMNS,
+                _translated(sod_exceptions.sod_exceptions(current_user, start, end)))
 
 
 def _kind():

@@ -19,12 +19,14 @@ OWN_DOCUMENT = "own_document"
 DELEGATED = "delegated"
 KINDS = (REFUSED, TWO_APPROVALS, OWN_REQUEST, OWN_DOCUMENT, DELEGATED)
 
-COLUMNS = ["at", "kind", "instance_id", "process", "business_key", "step", "person", "on_behalf_of", "detail"]
+COLUMNS = ["at", "kind", "instance_id", "process", "business_key", "step", "step_name", "person", "on_behalf_of",
+           "detail"]
 
 
 def sod_exceptions(user: User, start: datetime | None = None, end: datetime | None = None) -> list[dict]:
     """Every exception with ``start`` <= its time < ``end``, newest first.
-    Raises Forbidden for anyone but auditors and process administrators."""
+    ``detail`` says it in English; ``facts`` holds its parts for a page to
+    say it in the reader's language. Raises Forbidden for anyone but auditors and process administrators."""
     ensure_reviewer(user)
     people: dict[int, User] = {}
     rows = _refusals(start, end) + _approval_rows(start, end, people)
@@ -42,13 +44,16 @@ def _name(people: dict[int, User], user_id: int | None) -> str | None:
 
 
 def _refusals(start, end) -> list[dict]:
-    query = (select(SodRefusal, ProcessInstance).join(ProcessInstance, ProcessInstance.id == SodRefusal.instance_id)
+    query = (select(SodRefusal, ProcessInstance, HumanTask.name)
+             .join(ProcessInstance, ProcessInstance.id == SodRefusal.instance_id)
+             .outerjoin(HumanTask, HumanTask.id == SodRefusal.task_id)
              .where(*in_range(SodRefusal.at, start, end)))
     return [{"at": refusal.at, "kind": REFUSED, "instance_id": refusal.instance_id,
              "process": instance.definition.name, "business_key": instance.business_key,
-             "step": refusal.element_id, "person": refusal.actor, "on_behalf_of": refusal.on_behalf_of,
-             "detail": f"{refusal.action}: {refusal.message}"}
-            for refusal, instance in db.session.execute(query)]
+             "step": refusal.element_id, "step_name": step_name, "person": refusal.actor,
+             "on_behalf_of": refusal.on_behalf_of, "detail": f"{refusal.action}: {refusal.message}",
+             "facts": {"action": refusal.action, "reason": refusal.reason}}
+            for refusal, instance, step_name in db.session.execute(query)]
 
 
 def _approval_rows(start, end, people) -> list[dict]:
@@ -76,25 +81,29 @@ def _doers(task: HumanTask) -> list[int]:
 def _exceptions_of(task: HumanTask, done: list[HumanTask], people) -> list[dict]:
     instance = task.instance
     base = {"at": task.completed_at, "instance_id": instance.id, "process": instance.definition.name,
-            "business_key": instance.business_key, "step": task.element_id,
+            "business_key": instance.business_key, "step": task.element_id, "step_name": task.name,
             "person": _name(people, task.completed_by_id), "on_behalf_of": _name(people, task.on_behalf_of_id)}
     doers = set(_doers(task))
     rows = []
     if instance.started_by_id in doers:
-        rows.append({**base, "kind": OWN_REQUEST, "detail": f"requester {_name(people, instance.started_by_id)}"})
+        requester = _name(people, instance.started_by_id)
+        rows.append({**base, "kind": OWN_REQUEST, "detail": f"requester {requester}", "facts": {"requester": requester}})
     makers = makers_of(instance, task.element_id)
     for other in done:
         if other.id == task.id or not doers & set(_doers(other)):
             continue
         if other.element_id in makers:
-            rows.append({**base, "kind": OWN_DOCUMENT, "detail": f"made at {other.element_id}"})
+            rows.append({**base, "kind": OWN_DOCUMENT, "detail": f"made at {other.element_id}",
+                         "facts": {"made_at": other.name}})
         elif other.is_approval and (other.completed_at, other.id) < (task.completed_at, task.id):
             # reported once, at the later of the two steps
             rows.append({**base, "kind": TWO_APPROVALS,
-                         "detail": f"also {other.element_id} ({other.outcome or '-'}, stage {other.approval_stage or '-'})"})
+                         "detail": f"also {other.element_id} ({other.outcome or '-'}, stage {other.approval_stage or '-'})",
+                         "facts": {"other_step": other.name, "outcome": other.outcome}})
     chain = [_name(people, person) for person in task.delegation_chain or ()]
     if task.on_behalf_of_id is not None or chain:
         delegated_by = _name(people, task.on_behalf_of_id) or (chain[0] if chain else None)
         rows.append({**base, "kind": DELEGATED,
-                     "detail": f"delegated by {delegated_by}" + (f"; chain {' → '.join(chain)}" if chain else "")})
+                     "detail": f"delegated by {delegated_by}" + (f"; chain {' → '.join(chain)}" if chain else ""),
+                     "facts": {"delegated_by": delegated_by, "chain": " → ".join(chain)}})
     return rows
