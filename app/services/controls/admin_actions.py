@@ -48,7 +48,7 @@ def admin_actions(user: User, start: datetime | None = None, end: datetime | Non
 def _what(event: AuditEvent) -> str:
     data = event.data or {}
     if event.kind == DEPLOY:
-        return f"{event.chain.partition(':')[2]} v{data.get('version')} ({', '.join(data.get('files') or [])})"
+        return f"{event.chain.partition(':')[2]} v{data.get('version')} ({len(data.get('files') or [])} files)"
     if event.kind == REASSIGN:
         former = data.get("former") or {}
         return f"{former.get('assignee') or former.get('delegated_from') or '-'} → {data.get('to')}"
