@@ -63,6 +63,7 @@ def test_no_module_changes_roles_but_the_access_history():
                     "append", "remove", "extend", "clear") and isinstance(node.func.value, ast.Attribute) \
                     and node.func.value.attr == "roles":
                 offenders.append(f"{path}:{node.lineno}")
-            if isinstance(node, ast.keyword) and node.arg == "roles" and isinstance(node.value, ast.ListComp):
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "User" \
+                    and any(keyword.arg == "roles" for keyword in node.keywords):
                 offenders.append(f"{path}:{node.lineno}")
     assert offenders == []

@@ -19,7 +19,7 @@ TITLES = {
     "key": _l("Process key"), "version": _l("Process version"), "name": _l("Process name"), "deployed_at": _l("Deployed at"),
     "deployed_by": _l("Deployed by"), "content_hash": _l("Content hash"), "added": _l("Elements added"),
     "removed": _l("Elements removed"), "changed": _l("Elements changed"), "files_changed": _l("Files changed"),
-    "username": _l("Username"), "display_name": _l("Full name"), "active": _l("Account active"), "role": _l("Role held"),
+    "username": _l("Username"), "display_name": _l("Full name"), "active": _l("Account active"), "role": _l("Role held"), "role_name_zh": _l("Role name"),
     "granted_at": _l("Granted at"), "granted_by": _l("Granted by"), "reason": _l("Reason given"),
     "from_user": _l("Delegated by"), "to_user": _l("Delegated to"), "valid_from": _l("In force from"),
     "valid_to": _l("In force until"), "processes": _l("For processes"), "created_at": _l("Recorded at"),
