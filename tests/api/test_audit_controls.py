@@ -129,3 +129,24 @@ def test_a_modified_version_is_diffed_against_the_one_before(api):
     assert form_change["name"] == "travel_request.json" and form_change["status"] == "changed"
     assert '-  "title": "出差申请单",' in form_change["diff"] and '+  "title": "出差申请表",' in form_change["diff"]
     error_of(api("auditor").get("/audit/controls/versions/travel_request/9/diff"), 404)
+
+
+def test_a_maker_approving_the_document_he_made_is_reported(api):
+    """dealer_onboarding names Task_FillEvaluation the maker of what the
+    regional manager reviews; the evaluation is re-attributed to rm_east
+    behind the controls' back, as a record from before them would be."""
+    from tests.support.samples import EVALUATION, PROSPECT, RECHECK
+
+    rep, manager = api("rep_east2"), api("rm_east")
+    instance = rep.start("dealer_onboarding", PROSPECT)
+    evaluation = rep.ready_task(instance["id"], "Task_FillEvaluation")
+    rep.ok("post", f"/tasks/{evaluation['id']}/complete", json={"data": EVALUATION})
+    manager.ok("post", f"/tasks/{manager.ready_task(instance['id'], 'Task_RegionalManagerReview')['id']}/complete",
+               json={"data": RECHECK})
+    assert _kinds(api("auditor").ok("get", SOD)["rows"], instance["id"]) == []
+    rm_east = db.session.scalar(db.select(User).where(User.username == "rm_east"))
+    db.session.get(HumanTask, evaluation["id"]).completed_by_id = rm_east.id
+    db.session.commit()
+    [row] = [row for row in api("auditor").ok("get", SOD)["rows"] if row["instance_id"] == instance["id"]]
+    assert (row["kind"], row["person"], row["step"]) == ("own_document", "rm_east", "Task_RegionalManagerReview")
+    assert row["facts"]["made_at"] == evaluation["name"]
