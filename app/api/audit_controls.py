@@ -9,6 +9,7 @@ from marshmallow import Schema, fields, validate
 
 from app.api import current_user
 from app.api.parsing import ApiBlueprint, Text
+from app.api.schemas import MAX_ID
 from app.services.controls import access_review, admin_actions, deployed_versions, instants, sod_exceptions
 
 blp = ApiBlueprint("audit-controls", __name__, description="Control reports (auditors, process administrators)")
@@ -32,6 +33,11 @@ class AsOfSchema(Schema):
 
 class VersionsQuerySchema(Schema):
     key = Text(load_default=None, validate=validate.Length(max=128))
+
+
+class DiffQuerySchema(Schema):
+    version = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_ID),
+                             metadata={"description": "the version to compare with the one before it"})
 
 
 class ReportSchema(Schema):
@@ -100,12 +106,14 @@ def versions(query):
     return _report(deployed_versions.deployed_versions(current_user(), query["key"]), {"key": query["key"]})
 
 
-@blp.get("/audit/controls/versions/<string(maxlength=128):key>/<int(max=2147483647):version>/diff")
+@blp.get("/audit/controls/versions/<string(maxlength=128):key>/diff")
+@blp.arguments(DiffQuerySchema, location="query")
 @blp.response(200)
-def version_diff(key: str, version: int):
+def version_diff(query, key: str):
     """What changed in ``version`` of ``key`` against the version before it:
     elements added, removed and changed (property old → new) and line diffs
     of the forms and tables."""
+    version = query["version"]
     definition, before, diff = deployed_versions.version_diff(current_user(), key, version)
     return {"key": key, "version": version, "previous_version": before.version if before else None,
             "deployed_at": definition.deployed_at.isoformat(),
