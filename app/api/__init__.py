@@ -83,5 +83,8 @@ def init_app(app):
                       messages.blp, statements.blp, reports.blp, audit_find.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
+    from app.api import audit_controls
+    api.register_blueprint(audit_controls.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_controls.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)
