@@ -36,6 +36,9 @@ class EvidenceVerdict:
 def _check_events(doc: dict, verdict: EvidenceVerdict) -> list[dict]:
     chain, events = doc.get("chain"), doc.get("events") or []
     prev = ""
+    if not isinstance(events, list) or not all(isinstance(event, dict) for event in events):
+        verdict.problems.append("the events are malformed")
+        return []
     for expected_seq, event in enumerate(events, start=1):
         try:
             digest = recomputed_hash(prev, event)
@@ -49,7 +52,7 @@ def _check_events(doc: dict, verdict: EvidenceVerdict) -> list[dict]:
         if digest != event.get("hash"):
             verdict.problems.append(f"event {expected_seq}: its content does not match its hash (edited)")
         prev = digest
-    head = doc.get("chain_head") or {}
+    head = doc.get("chain_head") if isinstance(doc.get("chain_head"), dict) else {}
     if head.get("seq") != len(events) or head.get("hash") != prev:
         verdict.problems.append(f"the chain head ({head.get('seq')}) does not match the {len(events)} events")
     verdict.events = len(events)
@@ -61,6 +64,9 @@ def _check_checkpoint(doc: dict, events: list[dict], public_key_pem: str, verdic
     if not checkpoint or not proof:
         verdict.problems.append("no signed checkpoint covers this instance yet")
         return
+    if not isinstance(checkpoint, dict) or not isinstance(proof, dict):
+        verdict.problems.append("the checkpoint or its proof is malformed")
+        return
     try:
         if fingerprint(public_key_pem) != checkpoint.get("key_fingerprint"):
             verdict.problems.append("the checkpoint was signed with another key than the one given")
@@ -71,8 +77,8 @@ def _check_checkpoint(doc: dict, events: list[dict], public_key_pem: str, verdic
     except KeyProblem as exc:
         verdict.problems.append(f"the public key cannot be used: {exc}")
         return
-    leaf = proof.get("leaf") or [None, None, None]
-    chain, seq, head = (list(leaf) + [None, None, None])[:3]
+    leaf = proof.get("leaf") if isinstance(proof.get("leaf"), list) else []
+    chain, seq, head = (leaf + [None, None, None])[:3]
     if chain != doc.get("chain") or not isinstance(seq, int) or not 1 <= seq <= len(events):
         verdict.problems.append(f"the checkpoint's leaf {leaf!r} is not a head of this instance's chain")
         return
@@ -80,8 +86,8 @@ def _check_checkpoint(doc: dict, events: list[dict], public_key_pem: str, verdic
         verdict.problems.append(f"event {seq} does not hash to the head the checkpoint signed: the history was rewritten")
         return
     try:
-        reached = root_from_path(leaf_hash(chain, seq, head), proof.get("path") or [])
-    except ValueError as exc:
+        reached = root_from_path(leaf_hash(chain, seq, head), list(proof.get("path") or []))
+    except (ValueError, TypeError) as exc:
         verdict.problems.append(f"the inclusion path is malformed: {exc}")
         return
     if reached != checkpoint.get("root"):

@@ -165,10 +165,11 @@ def _check_file(doc: dict, public_key_pem: str | None, verdict: FileVerdict) -> 
         return None
     leaves = doc.get("leaves")
     try:
-        hashes = [leaf_hash(str(chain), int(seq), str(head)) for chain, seq, head in leaves]
+        leaves = [(str(chain), int(seq), str(head)) for chain, seq, head in leaves]
     except (TypeError, ValueError):
         verdict.problems.append("the leaves are malformed")
         return None
+    hashes = [leaf_hash(*leaf) for leaf in leaves]
     if len(hashes) != doc.get("leaf_count") or merkle_root(hashes) != doc.get("root"):
         verdict.problems.append("the leaves do not give the signed root: the file's leaves were altered")
         return None

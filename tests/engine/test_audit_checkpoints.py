@@ -160,6 +160,8 @@ def test_one_instance_evidence_verifies_with_only_the_pack_and_the_key(flow, tmp
         event["prev_hash"], event["hash"] = prev, recomputed_hash(prev, event)
         prev = event["hash"]
     rewritten["chain_head"]["hash"] = prev
+    for broken in ({**pack, "events": "x"}, {**pack, "proof": {"leaf": 3, "path": 5}}, {**pack, "checkpoint": [1]}, [], None):
+        assert not verify_instance_evidence(broken, made.public_key).ok  # refused, never raised
     problems = verify_instance_evidence(rewritten, made.public_key).problems
     assert problems == [f"event {instance.audit_seq} does not hash to the head the checkpoint signed: the history was rewritten"]
 

@@ -43,7 +43,10 @@ def test_process_admin_makes_one_and_the_instance_page_names_it(web, trip):
     assert export.status_code == 200 and json.loads(export.get_data())["root"] == made.root
     key = web("auditor").get(f"/audit/checkpoints/{made.id}/public-key.pem")
     assert key.get_data(as_text=True) == made.public_key
-    assert web("rep_east1").get(f"/audit/checkpoints/{made.id}/public-key.pem").status_code == 403
+    for url in (f"/audit/checkpoints/{made.id}/public-key.pem", f"/audit/checkpoints/{made.id}/export.json"):
+        assert web("rep_east1").get(url).status_code == 403, url
+    assert web("auditor").get(f"/audit/checkpoints/{made.id + 1}/export.json").status_code == 404
+    assert web("auditor").get("/audit/instances/2147483647/evidence").status_code == 404
 
 
 def test_evidence_page_and_json_carry_the_checkpoint_and_verify(web, trip):
