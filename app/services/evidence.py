@@ -96,7 +96,7 @@ def evidence_pack(instance_id: int, user) -> dict:
     return {
         "format": EVIDENCE_FORMAT, "generated_at": clock.now().isoformat(), "generated_by": user.username, "chain": chain,
         "instance": {"id": instance.id, "process_key": instance.process_key, "process_name": definition.name,
-                     "version": instance.version, "definition_id": definition.id,
+                     "version": definition.version, "definition_id": definition.id,
                      "definition_content_hash": definition.content_hash, "engine_version": instance.engine_version,
                      "business_key": instance.business_key, "status": instance.status.value,
                      "started_by": _username(instance.started_by), "started_at": _iso(instance.started_at),

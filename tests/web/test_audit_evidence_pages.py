@@ -60,4 +60,7 @@ def test_evidence_page_and_json_carry_the_checkpoint_and_verify(web, trip):
     pack = json.loads(auditor.get(f"/audit/instances/{trip}/evidence.json").get_data())
     assert pack["checkpoint"]["id"] == made.id and pack["instance"]["id"] == trip
     assert pack["instance"]["definition_content_hash"] and pack["events"][0]["hash"] in page
+    from app.models import ProcessInstance
+    pinned = db.session.get(ProcessInstance, trip).definition
+    assert (pack["instance"]["version"], pack["instance"]["definition_content_hash"]) == (pinned.version, pinned.content_hash)
     assert verify_instance_evidence(pack, made.public_key).ok

@@ -42,6 +42,7 @@ def test_checkpoint_then_evidence_pack(world, person, live_server):
     line = auditor.locator("section.tamper").inner_text()
     assert "覆盖此实例的最新检查点：#1" in line
     assert auditor.locator("ol.timeline a", has_text="任务 #").count() >= 4
+    shot(auditor, "seal", "instance_checkpoint_line_zh")
     auditor.get_by_role("link", name="证据包", exact=True).click()
     main = auditor.locator("main").inner_text()
     for text in ("证据包", "签名检查点", "包含证明", "TR-AUDIT-1", "系统调用", "附件"):
