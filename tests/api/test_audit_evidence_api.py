@@ -44,3 +44,22 @@ def test_every_task_event_names_the_task_the_api_serves(client, flow):
     assert len(visits) == 2 and visits[0] != visits[1]
     completed = next(e for e in events if e["kind"] == "task_completed" and e["element_id"] == "Task_ManagerApproval")
     assert completed["task_api_id"] == visits[0]
+
+
+def test_the_pack_lists_the_files_the_history_refers_to_with_their_sha256(api):
+    import hashlib
+    import io
+
+    from tests.api.test_attachments import FORMS, WEB_DIAGRAMS
+    from app.services import deployment
+
+    deployment.deploy(deployment.files_from_paths(
+        [WEB_DIAGRAMS / "web_probe.bpmn", WEB_DIAGRAMS / "web_probe_start.json", FORMS / "approval.json"]))
+    rep, content = api("rep_east1"), b"%PDF-1.4 the signed contract"
+    ref = rep.post("/attachments", data={"file": (io.BytesIO(content), "合同.pdf", "application/pdf")},
+                   content_type="multipart/form-data").get_json()
+    instance = rep.start("web_probe", {"subject": "合同", "lines": [{"item": "水泵", "qty": 1, "unit_price": 980}],
+                                       "receipt": ref})
+    pack = api("auditor").ok("get", f"/audit/instances/{instance['id']}/evidence")
+    assert pack["attachments"] == [{"name": "合同.pdf", "sha256": hashlib.sha256(content).hexdigest(), "size": len(content),
+                                    "type": "application/pdf", "first_seen_at_event": 1, "stored": True}]
