@@ -112,6 +112,16 @@ def test_a_chain_that_only_grew_is_fine_and_a_truncated_or_missing_one_is_named(
     doc = json.loads(export.read_text())
     assert any(leaf[0] == f"instance:{running.id}" for leaf in doc["leaves"])
 
+    db.session.execute(text("DELETE FROM audit_event WHERE chain = 'definition:travel_request'"))
+    db.session.commit()
+    result = cli.invoke(args=["audit", "verify", "--checkpoint", str(export)])
+    assert "CHANGED definition:travel_request: missing" in result.output and result.exit_code == 1
+
+    db.session.execute(text("UPDATE audit_event SET chain = 'ledger:forged' WHERE chain = 'definition:mail_order'"))
+    db.session.commit()
+    result = cli.invoke(args=["audit", "verify", "--checkpoint", str(export)])
+    assert "CHANGED ledger:forged: added" in result.output and "CHANGED definition:mail_order: missing" in result.output
+
 
 def test_wrong_key_forged_signature_and_edited_export_are_refused(flow, cli, tmp_path):
     instance = _walk(flow)
