@@ -60,6 +60,10 @@ def build_config() -> dict:
         "WORKER_INTERVAL_SECONDS": float(os.environ.get("WORKER_INTERVAL_SECONDS", "5")),
         # Fault injection for crash-recovery tests: a worker sleeps inside a job.
         "WORKER_FAULT_PAUSE_SECONDS": float(os.environ.get("WORKER_FAULT_PAUSE_SECONDS", "0")),
+        # Signed audit checkpoints: the Ed25519 private key, a file outside the database (none given: generated into
+        # the instance folder when first needed), and how often the worker makes one (minutes; 0: only on demand).
+        "AUDIT_SIGNING_KEY_PATH": os.environ.get("AUDIT_SIGNING_KEY_PATH") or None,
+        "AUDIT_CHECKPOINT_INTERVAL": float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "60")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

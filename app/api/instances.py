@@ -36,7 +36,10 @@ class EventSchema(Schema):
     at = fields.DateTime(required=True)
     kind = fields.String(required=True)
     element_id = fields.String(required=True, allow_none=True)
-    task_id = fields.String(required=True, allow_none=True)
+    task_id = fields.String(required=True, allow_none=True,
+                            metadata={"description": "the engine's internal task GUID (hashed with the event)"})
+    task_api_id = fields.Integer(required=True, allow_none=True, metadata={
+        "description": "the human task's id as GET /tasks/{id} takes it, for events that concern a human task"})
     actor = fields.String(required=True, allow_none=True)
     on_behalf_of = fields.String(required=True, allow_none=True)
     data = fields.Dict(required=True)
@@ -93,6 +96,9 @@ def retry(instance_id):
 @blp.get(INSTANCE + "/history")
 @blp.response(200, HistorySchema)
 def history(instance_id):
-    """The instance's hash-chained audit events, in order."""
+    """The instance's hash-chained audit events, in order; an event about a
+    human task names it by ``task_api_id`` too (the id of GET /tasks/{id})."""
     events = queries.instance_history(instance_id, current_user())
-    return {"events": [{name: getattr(e, name) for name in EventSchema._declared_fields} for e in events]}
+    task_ids = queries.task_api_ids(instance_id, events)
+    hashed = [name for name in EventSchema._declared_fields if name != "task_api_id"]
+    return {"events": [{**{name: getattr(e, name) for name in hashed}, "task_api_id": task_ids.get(e.seq)} for e in events]}

@@ -4,6 +4,7 @@ from app.models.attachment import Attachment
 from app.models.assessment_scheme import AssessmentScheme
 from app.models.assessment import AssessmentLine, CollectionAssessment, PerformanceScore
 from app.models.audit import AuditChainHead, AuditEvent
+from app.models.audit_checkpoint import AuditCheckpoint
 from app.models.catalogue import CustomerClass, Material, MaterialClass
 from app.models.contract import Contract, ContractAttachment
 from app.models.contract_amendment import ContractAmendment
@@ -42,7 +43,7 @@ __all__ = [
     "AssessmentLine", "AssessmentScheme", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
-    "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
+    "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditCheckpoint", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
     "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",

@@ -13,7 +13,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, TaskStatus, User
 from app.services.attachments import referenced
-from app.services.queries import may_see_instance, visible_instance
+from app.services.queries import may_see_instance, task_api_ids, visible_instance
 from app.services.segregation import refusal_for
 from app.services.task_view import Shown, shown_items, step_data
 from app.services.tasks import acting_as, get_task, tasks_for
@@ -212,6 +212,7 @@ class InstancePage:
     events: list[AuditEvent]
     names: dict[str, str]
     marks: dict = field(default_factory=dict)
+    task_api_ids: dict = field(default_factory=dict)  # event seq -> HumanTask.id the event concerns
 
 
 def _ready_tasks(instance: ProcessInstance) -> list[HumanTask]:
@@ -226,7 +227,7 @@ def _page(instance: ProcessInstance) -> InstancePage:
     ready = _ready_tasks(instance)
     return InstancePage(instance, _request_data(instance), instance.definition.form_schema(instance.definition.start_form),
                         _steps_done(instance, events, names), ready, events, names,
-                        _diagram_marks(instance, events, ready))
+                        _diagram_marks(instance, events, ready), task_api_ids(instance.id, events))
 
 
 def instance_page(instance_id: int, user: User) -> InstancePage:

@@ -116,6 +116,27 @@ def instance_history(instance_id: int, user: User) -> list[AuditEvent]:
                                    .order_by(AuditEvent.seq)))
 
 
+def task_api_ids(instance_id: int, events: list[AuditEvent]) -> dict[int, int]:
+    """Event seq -> the API id (HumanTask.id) of the human task the event
+    concerns, for events whose engine task GUID names one. Read here, never
+    written into the (hashed) events. A GUID opened twice (a task made ready
+    again) is followed in order: each ``task_ready`` moves to its next row."""
+    rows: dict[str, list[int]] = {}
+    for guid, task_id in db.session.execute(select(HumanTask.task_guid, HumanTask.id).where(
+            HumanTask.instance_id == instance_id).order_by(HumanTask.id)):
+        rows.setdefault(guid, []).append(task_id)
+    opened: dict[str, int] = {}
+    found = {}
+    for event in events:
+        ids = rows.get(event.task_id) if event.task_id else None
+        if not ids:
+            continue
+        if event.kind == "task_ready":
+            opened[event.task_id] = min(opened.get(event.task_id, -1) + 1, len(ids) - 1)
+        found[event.seq] = ids[max(opened.get(event.task_id, 0), 0)]
+    return found
+
+
 # Master-data lookups: ref -> function(q, limit) -> [{"value", "label"}].
 # The ledger's customers and materials register theirs in app/services/ledger_queries.py.
 LOOKUPS: dict = {}

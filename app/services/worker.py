@@ -9,7 +9,7 @@ import threading
 from flask import current_app
 
 from app.extensions import db
-from app.services import events, worker_jobs
+from app.services import checkpoints, events, worker_jobs
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +34,7 @@ JOBS = {
     "reminders": lambda: worker_jobs.remind_next,
     "escalations": lambda: worker_jobs.escalate_next,
     "emails": lambda: worker_jobs.send_next_email,
+    "checkpoints": lambda: checkpoints.make_due_checkpoint,
 }
 MAX_ITEMS_PER_JOB = 500  # per pass, so one busy job cannot starve the others
 

@@ -38,6 +38,8 @@ def init_app(app):
     from app.web import audit_controls  # noqa: F401
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
     from app.web import audit_find  # noqa: F401
+    from app.web import audit_checkpoints  # noqa: F401
+    from app.web import audit_evidence  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

@@ -197,5 +197,5 @@ def test_history_is_the_hash_chain_in_order(api, trip):
     assert [e["seq"] for e in events] == list(range(1, len(events) + 1))
     assert events[0]["prev_hash"] == "" and events[0]["kind"] == "instance_started"
     assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(events, events[1:]))
-    assert set(events[0]) == {"seq", "at", "kind", "element_id", "task_id", "actor", "on_behalf_of", "data",
+    assert set(events[0]) == {"seq", "at", "kind", "element_id", "task_id", "task_api_id", "actor", "on_behalf_of", "data",
                               "prev_hash", "hash"}
