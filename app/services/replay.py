@@ -4,6 +4,7 @@
 
 Nothing here writes: re-execution serves recorded service results and never
 runs a ledger action. Who may look is decided by ``ensure_may_replay``."""
+import json
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from app.audit.replayer import NOT_REEXECUTABLE, Event, History, Replay, Snapsho
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import AuditEvent, ProcessDefinition, ProcessInstance, ProcessMessage, User
+from app.services.form_figures import with_computed_figures
 from app.services.queries import sees_everything
 
 __all__ = ["Snapshot", "Verdict", "ensure_may_replay", "snapshots", "reexecute", "reexecute_many", "instance_ids"]
@@ -66,6 +68,37 @@ def _one(instance_id: int) -> History:
     return found[0]
 
 
+class _Retyper:
+    """Gives recorded form data back the types the engine was handed: the
+    figures a form computes (Decimals), recomputed from the recorded input."""
+
+    def __init__(self, definition_id: int):
+        self.definition_id = definition_id
+        self._forms: dict | None = None
+
+    def __call__(self, element_id: str | None, data: dict) -> dict:
+        definition = db.session.get(ProcessDefinition, self.definition_id)
+        if self._forms is None:
+            self._forms = {task.get("element_id"): task.get("form") for task in definition.user_tasks or ()}
+        form = definition.start_form if element_id is None else self._forms.get(element_id)
+        schema = definition.form_schema(form)
+        if not schema or "x-computed" not in _schema_text(definition.cache_key, form, schema):
+            return data
+        return with_computed_figures(schema, data)
+
+
+_SCHEMA_TEXT: dict[tuple, str] = {}
+
+
+def _schema_text(cache_key: str, form: str, schema: dict) -> str:
+    key = (cache_key, form)
+    if key not in _SCHEMA_TEXT:
+        if len(_SCHEMA_TEXT) > 1024:
+            _SCHEMA_TEXT.clear()
+        _SCHEMA_TEXT[key] = json.dumps(schema)
+    return _SCHEMA_TEXT[key]
+
+
 def _spec_of(definition_id: int):
     return lambda: db.session.scalar(select(ProcessDefinition.spec).where(ProcessDefinition.id == definition_id))
 
@@ -95,6 +128,7 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
         payloads = dict(db.session.execute(select(ProcessMessage.id, ProcessMessage.payload)
                                            .where(ProcessMessage.id.in_(wanted_messages))).all())
     by_id = {row[0]: row for row in instances}
+    retypers: dict[int, _Retyper] = {}
     for instance_id in ids:
         row = by_id.get(instance_id)
         if row is None:
@@ -105,4 +139,5 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
         yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads)
+                      data or {}, next_timer_at, history, payloads, retypers.setdefault(definition_id,
+                                                                                       _Retyper(definition_id)))
