@@ -291,8 +291,8 @@ class Replay:
         self._pin.move(event.at)
         result = event.data.get("result")
         self._served[key] = result
-        if self.watch:
-            self._snap(event)
+        if self.watch:  # the token is on the step being served (the engine runs it while it is READY)
+            self._snap(event, also_active=task["element_id"])
         return result
 
     # -- comparisons -----------------------------------------------------------------
@@ -371,14 +371,16 @@ class Replay:
                 self._snap(event, fresh=False)
         return sorted(self.snapshots, key=lambda snapshot: snapshot.seq)
 
-    def _snap(self, event: Event, fresh: bool = True) -> None:
+    def _snap(self, event: Event, fresh: bool = True, also_active: str | None = None) -> None:
         if not self.watch:
             return
         if fresh and self._run is not None and (event.kind in INPUTS or event.kind == "service_call"):
             self._sight = self._run.look()
             self._path.extend(self._sight.newly_done)
         sight = self._sight
+        active = sight.active if sight else ()
+        if also_active and also_active not in active:
+            active = (*active, also_active)
         self.snapshots.append(Snapshot(
             event.seq, event.at, event.kind, event.element_id, event.task_id, event.actor, event.on_behalf_of,
-            dict(event.data or {}), sight.active if sight else (), tuple(self._path),
-            jsonable(sight.data) if sight else {}))
+            dict(event.data or {}), active, tuple(self._path), jsonable(sight.data) if sight else {}))

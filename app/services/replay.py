@@ -70,33 +70,37 @@ def _one(instance_id: int) -> History:
 
 class _Retyper:
     """Gives recorded form data back the types the engine was handed: the
-    figures a form computes (Decimals), recomputed from the recorded input."""
+    figures a form computes (Decimals), recomputed from the recorded input.
+    Forms that compute nothing are handed on as recorded."""
 
-    def __init__(self, definition_id: int):
+    def __init__(self, definition_id: int, cache_key: str):
         self.definition_id = definition_id
-        self._forms: dict | None = None
+        self.cache_key = cache_key
 
     def __call__(self, element_id: str | None, data: dict) -> dict:
-        definition = db.session.get(ProcessDefinition, self.definition_id)
-        if self._forms is None:
-            self._forms = {task.get("element_id"): task.get("form") for task in definition.user_tasks or ()}
-        form = definition.start_form if element_id is None else self._forms.get(element_id)
+        forms = _COMPUTING_FORMS.get(self.cache_key)
+        if forms is None:
+            forms = _COMPUTING_FORMS[self.cache_key] = _computing_forms(self.definition_id)
+        schema = forms.get(element_id)
+        return with_computed_figures(schema, data) if schema else data
+
+
+# cache key of a version -> {element id (None: the start form): schema of its form, for forms that compute figures}
+_COMPUTING_FORMS: dict[str, dict] = {}
+
+
+def _computing_forms(definition_id: int) -> dict:
+    definition = db.session.get(ProcessDefinition, definition_id)
+    steps = {None: definition.start_form}
+    steps.update({task.get("element_id"): task.get("form") for task in definition.user_tasks or ()})
+    out = {}
+    for element_id, form in steps.items():
         schema = definition.form_schema(form)
-        if not schema or "x-computed" not in _schema_text(definition.cache_key, form, schema):
-            return data
-        return with_computed_figures(schema, data)
-
-
-_SCHEMA_TEXT: dict[tuple, str] = {}
-
-
-def _schema_text(cache_key: str, form: str, schema: dict) -> str:
-    key = (cache_key, form)
-    if key not in _SCHEMA_TEXT:
-        if len(_SCHEMA_TEXT) > 1024:
-            _SCHEMA_TEXT.clear()
-        _SCHEMA_TEXT[key] = json.dumps(schema)
-    return _SCHEMA_TEXT[key]
+        if schema and "x-computed" in json.dumps(schema):
+            out[element_id] = schema
+    if len(_COMPUTING_FORMS) > 256:
+        _COMPUTING_FORMS.clear()
+    return out
 
 
 def _spec_of(definition_id: int):
@@ -128,7 +132,6 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
         payloads = dict(db.session.execute(select(ProcessMessage.id, ProcessMessage.payload)
                                            .where(ProcessMessage.id.in_(wanted_messages))).all())
     by_id = {row[0]: row for row in instances}
-    retypers: dict[int, _Retyper] = {}
     for instance_id in ids:
         row = by_id.get(instance_id)
         if row is None:
@@ -139,5 +142,4 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
         yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads, retypers.setdefault(definition_id,
-                                                                                       _Retyper(definition_id)))
+                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"))
