@@ -14,9 +14,10 @@ The first difference makes the verdict DIVERGED at the command's input
 event; a history this cannot feed (an event kind it does not know, a start
 that is not recorded) is NOT_REEXECUTABLE, never VERIFIED."""
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from app import clock
+from app.audit.alike import TIMER_SLACK, alike
 from app.audit.chain import jsonable
 from app.workflow.reexecution import ReplayRun, Sight, canonical_state
 from app.workflow.runtime import DataRefused, TaskNotReady
@@ -29,11 +30,6 @@ INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivere
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
 BESIDE_THE_ENGINE = ("task_claimed", "task_released", "task_delegated", "task_reassigned", "task_escalated")
-
-# A timer's due moment is computed a few milliseconds after the recorded
-# moment of its command; closer than this counts as the same.
-TIMER_SLACK = timedelta(seconds=5)
-
 
 @dataclass(frozen=True)
 class Event:
@@ -284,7 +280,7 @@ class Replay:
         event = self._calls.pop(0)
         recorded = {"element_id": event.element_id, "operation": event.data.get("operation"),
                     "params": event.data.get("params")}
-        if recorded != asked:
+        if not alike(recorded, asked):
             self._divergence = _Stop(DIVERGED, self._command.seq, f"Event {event.seq}: the engine asks for another "
                                      "service call than the one recorded.", recorded, asked)
             raise _RecordedFailure("diverged")
@@ -349,12 +345,12 @@ class Replay:
 
         if self._status != history.status:
             stop("status", history.status, self._status)
-        data = jsonable(self._data)
-        if data != history.data:
-            changed = sorted(key for key in set(data) | set(history.data or {}) if data.get(key) != (history.data or {}).get(key))
-            stop(f"data ({', '.join(changed)})", {key: (history.data or {}).get(key) for key in changed},
+        data, stored = jsonable(self._data), history.data or {}
+        if not alike(stored, data):
+            changed = sorted(key for key in set(data) | set(stored) if not alike(stored.get(key), data.get(key)))
+            stop(f"data ({', '.join(changed)})", {key: stored.get(key) for key in changed},
                  {key: data.get(key) for key in changed})
-        if canonical_state(self._run.final_state()) != canonical_state(history.state):
+        if not alike(canonical_state(history.state), canonical_state(self._run.final_state())):
             stop("engine state (path taken, tokens or task data)", None, None)
         due = self._run.timer_due() if history.status == "running" else None
         stored = history.next_timer_at

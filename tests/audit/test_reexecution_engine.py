@@ -81,3 +81,31 @@ def test_a_completed_task_re_executes_and_snapshots_follow_the_path(probes):
     assert shots[-1].active == () and "Task_Answer" in shots[-1].path
     assert shots[-1].data.get("name") == "ok"
 
+
+
+def test_a_clock_that_ticks_within_a_command_still_verifies(app, probes, frozen_clock):
+    """In production each read of the clock is a little later than the one
+    before: the due moment the engine computed is not the moment the
+    command recorded, yet the history re-executes VERIFIED."""
+    from datetime import timedelta
+
+    from app import clock
+
+    reads = []
+
+    def ticking():
+        reads.append(1)
+        return frozen_clock.now + timedelta(milliseconds=7 * len(reads))
+
+    frozen = app.extensions["lanes_clock"]
+    clock.set_clock(app, ticking)
+    try:
+        instance = instances.start_instance("timer_probe", {}, probes("rep_east1"))
+    finally:
+        clock.set_clock(app, frozen)
+    assert replay.reexecute(instance.id).status == "VERIFIED"
+    db.session.execute(db.update(type(instance)).where(type(instance).id == instance.id)
+                       .values(next_timer_at=instance.next_timer_at + timedelta(minutes=1)))
+    db.session.expire_all()
+    verdict = replay.reexecute(instance.id)
+    assert verdict.status == "DIVERGED" and "next timer" in verdict.difference
