@@ -259,7 +259,7 @@ class Replay:
         if self.history.retype is None:
             return data
         typed = self.history.retype(element_id, data)
-        if jsonable(typed) != jsonable(data):
+        if typed is not data and jsonable(typed) != jsonable(data):
             self._diverge(f"Event {command.seq}: the recorded figures are not the ones its form computes from "
                           "the recorded input.", data, jsonable(typed))
         return typed
