@@ -340,3 +340,32 @@ def test_not_enough_stock_at_pickup_goes_to_the_shipping_clerk(sales, request_fo
         assert order.status == "cancelled" and [n.status for n in _notes()] == ["void"]
         assert db.session.scalar(select(func.count()).select_from(LedgerEntry)) == 0
     assert all_invariants_hold()
+
+
+def test_a_shipment_with_a_fired_timer_and_a_portal_message_re_executes_verified(sales, request_for, frozen_clock):
+    """The reminder timer fires at its recorded moment and the portal's
+    confirmation is fed from its recorded payload: the fresh engine reaches
+    the stored state, step for step."""
+    from app.models import AuditEvent
+    from app.services import replay
+
+    instance = to_confirmation(sales, request_for)
+    frozen_clock.advance(days=3, minutes=1)
+    assert events.fire_due_timers() == 1
+    sales.complete(instance, "Task_ChaseConfirmation", REP, {"chase_action": "wait", "chase_note": "客户周五回传"})
+    frozen_clock.advance(days=1)
+    message = events.receive_message(sales.user("portal"), "shipment_confirmed",
+                                     {"delivery_note": {"delivery_note_no": NOTE_NO}},
+                                     {"delivery_note_no": NOTE_NO, "confirmed_by": "王强（客户门户）"})
+    assert message.target_instance_id == instance.id
+    db.session.refresh(instance)
+    issue(sales, instance)
+    deliver(sales, instance)
+    kinds = set(db.session.scalars(select(AuditEvent.kind).where(AuditEvent.instance_id == instance.id)))
+    assert {"timer_fired", "message_delivered", "service_call"} <= kinds
+    verdict = replay.reexecute(instance.id)
+    assert verdict.status == "VERIFIED", verdict
+    shots = replay.snapshots(instance.id)
+    delivered = next(shot for shot in shots if shot.kind == "message_delivered")
+    assert delivered.event_data["payload"] and delivered.at > shots[0].at
+    assert shots[-1].active == () and "Task_ChaseConfirmation" in shots[-1].path
