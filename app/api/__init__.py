@@ -82,5 +82,8 @@ def init_app(app):
                       messages.blp, statements.blp, reports.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
+    from app.api import audit_replay
+    api.register_blueprint(audit_replay.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_replay.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

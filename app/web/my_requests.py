@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from app.models import InstanceStatus
 from app.services import inbox as inbox_service
-from app.services.queries import visible_instance
+from app.services.queries import sees_everything, visible_instance
 from app.web import bp
 from app.web.attachments import path_of, stored_type
 
@@ -26,7 +26,8 @@ def my_requests():
 @login_required
 def instance(instance_id: int):
     page = inbox_service.instance_page(instance_id, current_user)
-    return render_template("instance.html", about=page, instance=page.instance)
+    return render_template("instance.html", about=page, instance=page.instance,
+                           may_replay=sees_everything(current_user))
 
 
 @bp.get("/instances/<int(max=2147483647):instance_id>/diagram.bpmn")
