@@ -27,6 +27,7 @@ def create(username, password, roles, display_name, manager, department, region,
         user = accounts.create_user(
             username, password, roles=list(roles), display_name=display_name,
             manager=manager, department=department, region=region, level=level,
+            reason="flask users create",
         )
     except LanesError as exc:
         fields = exc.details.get("fields", {})

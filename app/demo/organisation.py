@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.extensions import db
 from app.models import Level, Region, User
 from app.services.accounts import find_user, hash_password
+from app.services.access_history import set_roles
 from app.services.role_catalogue import ensure_roles
 from app.services.unit_of_work import use_case
 
@@ -118,7 +119,7 @@ def load_demo_organisation() -> dict[str, int]:
         user.field_office = person.field_office
         user.active = True
         user.manager = users[person.manager] if person.manager else None
-        user.roles = [roles[code] for code in person.roles]
+        set_roles(user, person.roles, by=None, reason="demo organisation loaded", roles=roles)
         users[person.username] = user
     db.session.flush()
     return {"created": created, "updated": updated}

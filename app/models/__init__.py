@@ -32,6 +32,8 @@ from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.settlement import OrderSettlement
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
+from app.models.role_grant import RoleChange, RoleGrant
+from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 
 __all__ = [
@@ -47,4 +49,5 @@ __all__ = [
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
     "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
+    "RoleChange", "RoleGrant", "SodRefusal",
 ]

@@ -12,6 +12,7 @@ from app.errors import AuthenticationFailed, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import ApiToken, Level, User
 from app.services import login_throttle, password_policy, sessions
+from app.services.access_history import set_roles
 from app.services.role_catalogue import ROLE_CODES, ensure_roles
 from app.services.unit_of_work import use_case
 
@@ -142,9 +143,12 @@ def create_user(
     department: str | None = None,
     region: str | None = None,
     level: str = "staff",
+    by: User | str | None = None,
+    reason: str = "account created",
 ) -> User:
-    """Create an active user. Raises ValidationFailed naming each bad field,
-    NotFound for an unknown manager."""
+    """Create an active user; each role given is recorded as granted by
+    ``by`` (None: the system) because ``reason``. Raises ValidationFailed
+    naming each bad field, NotFound for an unknown manager."""
     problems = _validated_user_fields(username, password, roles, level)
     if problems:
         raise ValidationFailed.for_fields(problems)
@@ -162,9 +166,9 @@ def create_user(
         region=region,
         level=Level[level],
         manager=manager_user,
-        roles=[by_code[code] for code in dict.fromkeys(roles)],
     )
     db.session.add(user)
+    set_roles(user, roles, by=by, reason=reason, roles=by_code)
     db.session.flush()
     return user
 

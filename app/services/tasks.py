@@ -14,6 +14,7 @@ from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
+from app.services.sod_refusals import recording_refusals
 from app.services.segregation import (barred_for_task, barred_for_tasks, ensure_may_act, involved, may_hold_tasks,
                                       refusal)
 from app.workflow.runtime import DataRefused, TaskNotReady
@@ -99,6 +100,7 @@ def _eligible_target(task: HumanTask, to_username) -> User:
     return target
 
 
+@recording_refusals("claim")
 @command
 def claim_task(task_id: int, actor: User) -> HumanTask:
     """Take a role task for yourself. Raises Forbidden, Conflict."""
@@ -136,6 +138,7 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     return task
 
 
+@recording_refusals("delegate")
 @command
 def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
     """Hand a task to another person, who then acts on your behalf. The
@@ -160,6 +163,7 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
     return task
 
 
+@recording_refusals("complete")
 @command
 def complete_task(task_id: int, actor: User, data: dict):
     """Submit a task's form. Raises Forbidden (not a performer, segregation
@@ -206,6 +210,7 @@ def _usernames(user_ids) -> list[str]:
     return [person.username for person in people if person is not None]
 
 
+@recording_refusals("reassign")
 @command
 def reassign_task(task_id: int, actor: User, to_username: str, reason: str) -> HumanTask:
     """A process administrator gives a READY task (stuck or not) to another

@@ -45,3 +45,8 @@ def after_commit(callback) -> None:
     if pending is None:
         raise RuntimeError("after_commit outside a use case")
     pending.append(callback)
+
+
+def inside_use_case() -> bool:
+    """True while a use case is running (a new one would join it)."""
+    return _depth.get() > 0
