@@ -46,6 +46,12 @@ def diff(before: dict, after: dict, schemas: list[dict]) -> list[Change]:
     return changes
 
 
+def described(data: dict, schemas: list[dict]) -> dict:
+    """The display tree (facts) of ``data``, each key titled and formatted
+    through the form that writes it. Raises nothing."""
+    return describe("", data, {"properties": {key: field_schema(schemas, [key]) for key in data}})
+
+
 def files_in(value, found: dict | None = None) -> list[dict]:
     """Every attachment reference ({name, size, sha256, …}) anywhere in
     ``value``, once per SHA-256, in the order met. Raises nothing."""

@@ -15,11 +15,13 @@ from app import clock
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, ProcessInstance, User
+from app.services.access_history import role_history, roles_as_of
 from app.services.attachments import path_of
 from app.services.instances import get_instance
 from app.services.queries import sees_everything
-from app.services.replay_diff import Change, diff, files_in
+from app.services.replay_diff import Change, described, diff, files_in
 from app.services.task_view import Shown, forms_of, shown_for
+from app.workflow.element_names import element_names
 
 # What the engine does on its own is shown, but the data panel names the people who acted.
 PERSON_KINDS = ("instance_started", "task_claimed", "task_released", "task_delegated", "task_completed",
@@ -69,6 +71,7 @@ class ReplayPage:
     authority: Authority | None
     files: list[dict]  # {name, size, sha256, type, intact}
     as_of: datetime | None = None
+    data_tree: dict | None = None  # display tree of the data as of the moment
 
     @property
     def moment(self) -> Moment | None:
@@ -149,10 +152,15 @@ def _authority(moments: list[Moment], index: int) -> Authority | None:
 
 
 def _roles(username: str | None, at: datetime) -> tuple[list[str], bool]:
+    """The actor's role codes at ``at`` from the grant history, and True; the
+    roles held now, and False, when the history does not reach back to ``at``."""
     user = db.session.scalar(select(User).where(User.username == username)) if username else None
     if user is None:
         return [], False
-    return user.role_codes, False
+    history = role_history(user.id)
+    if not history or history[0].at > at:  # the history starts later (backfilled when it was introduced)
+        return user.role_codes, False
+    return roles_as_of(user.id, at), True
 
 
 def _intact(sha256: str) -> bool | None:
@@ -190,7 +198,9 @@ def replay_page(instance_id: int, user: User, seq: int | None = None, as_of: str
     index = _selected(moments, seq, instant)
     definition = instance.definition
     tasks = {t.get("element_id"): t for t in definition.user_tasks or []}
-    step_names = {element: t.get("name") or element for element, t in tasks.items()}
+    bpmn = definition.files.get(definition.bpmn_file) or ""
+    step_names = {**(element_names(bpmn, definition.bpmn_file or "diagram.bpmn") if bpmn else {}),
+                  **{element: t.get("name") or element for element, t in tasks.items()}}
     schemas = forms_of(instance)
     page = ReplayPage(instance, moments, index, step_names, _names(moments), [], None, None, [], [], False, None, [],
                       instant)
@@ -199,6 +209,7 @@ def replay_page(instance_id: int, user: User, seq: int | None = None, as_of: str
         return page
     before = page.previous.data if page.previous else {}
     page.changes = diff(before, moment.data, schemas)
+    page.data_tree = described(moment.data, schemas) if moment.data else None
     if moment.kind == "task_completed":
         page.form = (tasks.get(moment.element_id) or {}).get("form")
         page.form_schema = definition.form_schema(page.form) if page.form else None

@@ -10,7 +10,6 @@ from app.errors import ValidationFailed
 from app.i18n import current_locale
 from app.services import replay_view
 from app.services.inbox import role_names
-from app.services.task_view import describe
 from app.web import bp
 from app.web.form_fields import build_fields
 
@@ -38,11 +37,10 @@ def audit_replay(instance_id: int):
     moment = page.moment
     fields = build_fields(page.form_schema, moment.event_data if moment.kind == "task_completed" else
                           (moment.event_data or {}).get("data")) if moment and page.form_schema else []
-    data_tree = describe("", moment.data, {}) if moment and moment.data else None
     zone = clock.business_timezone()
     shown_at = page.as_of or (moment.at if moment else None)
     return render_template("audit/replay.html", page=page, instance=page.instance, moment=moment, fields=fields,
-                           data_tree=data_tree, role_titles=_role_titles(page.roles), business_zone=zone.key,
+                           data_tree=page.data_tree, role_titles=_role_titles(page.roles), business_zone=zone.key,
                            as_of_value=shown_at.astimezone(zone).strftime("%Y-%m-%dT%H:%M") if shown_at else "")
 
 

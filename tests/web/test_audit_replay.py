@@ -10,27 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, Customer
+from app.models import AuditEvent
+from tests.support.audit_replay import customer_code, panel, sales, seq_of  # noqa: F401  (fixtures, helpers)
 from tests.support.contract_shipment import REP, approve_contract
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 
 CONTRACT_PDF = b"%PDF-1.4 signed contract"
-
-
-@pytest.fixture
-def sales(web, flow):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
-    return flow
-
-
-@pytest.fixture
-def customer_code(sales):
-    def find(name):
-        return db.session.scalar(select(Customer.code).where(Customer.name == name))
-
-    return find
 
 
 @pytest.fixture
@@ -39,19 +24,6 @@ def approved(sales, contract):
     instance = sales.start("contract_shipment", contract(), REP, business_key="HT-REPLAY-1")
     approve_contract(sales, instance)
     return instance
-
-
-def seq_of(instance, kind, element_id=None) -> int:
-    query = select(AuditEvent.seq).where(AuditEvent.chain == f"instance:{instance.id}", AuditEvent.kind == kind)
-    if element_id:
-        query = query.where(AuditEvent.element_id == element_id)
-    return db.session.scalar(query.order_by(AuditEvent.seq))
-
-
-def panel(html: str, css: str) -> str:
-    match = re.search(rf'<section class="card {css}"[^>]*>(.*?)</section>', html, re.S)
-    assert match, css
-    return match.group(1)
 
 
 def test_auditor_and_process_admin_replay_others_are_refused(web, approved):
@@ -113,3 +85,17 @@ def test_attachments_are_listed_with_their_hash_and_open_for_an_auditor(web, app
     download.close()
     assert download.status_code == 200 and body == CONTRACT_PDF
     assert web("rep_south1").get(f"/instances/{approved.id}/attachments/{digest}").status_code == 403
+
+
+def test_roles_are_those_held_at_the_event_not_now(web, approved, frozen_clock):
+    from app.models import User
+    from app.services.access_history import set_roles
+
+    director = db.session.scalar(select(User).where(User.username == "director"))
+    frozen_clock.advance(days=30)
+    set_roles(director, ["marketing"], by="admin", reason="moved to marketing")  # after he approved
+    seq = seq_of(approved, "task_completed", "Task_DirectorApproval")
+    moment = panel(web("auditor").page(f"/audit/instances/{approved.id}/replay?seq={seq}"), "moment")
+    assert "当时所任角色" in moment
+    roles = re.search(r'<dd class="roles">(.*?)</dd>', moment, re.S).group(1)
+    assert "销售总监" in roles and "市场" not in roles, roles

@@ -69,8 +69,22 @@
     Object.keys(path).forEach(function (id) { add(id, "lanes-path"); });
     moment.active.forEach(function (id) { add(id, "lanes-active"); });
     add(moment.element_id, "lanes-event");
+    focus(registry.get(moment.element_id || "") || registry.get(moment.active[0] || "") || registry.get(anchors[anchors.length - 1] || ""));
     container.setAttribute("data-marked", String(marked.length));
     container.setAttribute("data-seq", String(moment.seq));
+  }
+
+  // A whole flow fitted into the box is too small to read: show the event's
+  // step at a readable scale, moving only when it is out of sight.
+  function focus(element) {
+    if (!element) { return; }
+    var canvas = viewer.get("canvas"), box = canvas.viewbox();
+    var inside = element.x >= box.x && element.y >= box.y && element.x + element.width <= box.x + box.width &&
+      element.y + element.height <= box.y + box.height;
+    if (inside && box.scale >= 0.6) { return; }
+    if (box.scale < 0.6) { canvas.zoom(0.8); box = canvas.viewbox(); }
+    canvas.viewbox({ x: element.x + element.width / 2 - box.width / 2, y: element.y + element.height / 2 - box.height / 2,
+      width: box.width, height: box.height });
   }
 
   function pageUrl(seq) {
@@ -113,6 +127,8 @@
     });
     mark(moment);
     window.history.replaceState(null, "", pageUrl(moment.seq));
+    var back = document.querySelector("form.lang input[name=next]");  // the language switch returns here
+    if (back) { back.value = pageUrl(moment.seq); }
     swapPanel(moment.seq);
   }
 
