@@ -2,6 +2,7 @@
 (``today``). Tests freeze or move it (``set_clock``); nothing else in
 ``app/`` reads the system time or date (tests/test_one_clock.py enforces it),
 so a document, a timer and a column default all agree on what "now" is."""
+from contextvars import ContextVar
 from datetime import date, datetime, timezone
 from zoneinfo import ZoneInfo
 
@@ -12,8 +13,18 @@ from flask import current_app, has_app_context
 DEFAULT_BUSINESS_TIMEZONE = "Asia/Shanghai"
 
 
+# A moment pinned for the current thread (or task) only: re-executing an
+# instance replays each recorded command at the moment it was recorded,
+# without moving the clock of requests served beside it.
+_PINNED: ContextVar[datetime | None] = ContextVar("lanes_pinned_moment", default=None)
+
+
 def now() -> datetime:
-    """Current time as an aware UTC datetime (the app's frozen clock, if set)."""
+    """Current time as an aware UTC datetime (a moment pinned in this
+    context, else the app's frozen clock, if set)."""
+    pinned_moment = _PINNED.get()
+    if pinned_moment is not None:
+        return pinned_moment
     if has_app_context():
         frozen = current_app.extensions.get("lanes_clock")
         if frozen is not None:
@@ -47,3 +58,23 @@ def set_clock(app, source) -> None:
         app.extensions.pop("lanes_clock", None)
     else:
         app.extensions["lanes_clock"] = source
+
+
+class pinned:
+    """``with clock.pinned(moment) as pin:`` makes ``now()`` answer ``moment``
+    in this context only (``pin.move(later)`` moves it); leaving the block
+    restores what was there before."""
+
+    def __init__(self, moment: datetime):
+        self._moment = moment
+        self._token = None
+
+    def __enter__(self) -> "pinned":
+        self._token = _PINNED.set(self._moment)
+        return self
+
+    def move(self, moment: datetime) -> None:
+        _PINNED.set(moment)
+
+    def __exit__(self, *_exc) -> None:
+        _PINNED.reset(self._token)

@@ -1,5 +1,7 @@
 """The JSON API under /api/v1: token auth on every call but the token request
 and the API's description; auditors may read everything and write nothing."""
+import re
+
 from flask import g, request
 from flask_smorest import Api
 
@@ -15,6 +17,8 @@ PASSWORD_PATH = f"{PREFIX}/auth/password"
 # Reachable without a token: the token request itself (not its revocation) and the API's description.
 PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
+# POSTs that compute an answer and change nothing: auditors may send them.
+READING_POSTS = re.compile(rf"^{PREFIX}/audit/instances/\d+/reexecution$")
 
 
 class LanesApi(Api):
@@ -68,12 +72,15 @@ def _refuse_unstorable_path():
 
 
 def _refuse_read_only_writes(user):
-    if request.method in WRITE_METHODS and is_read_only(user):
+    reading = request.method == "POST" and READING_POSTS.match(request.path)
+    if request.method in WRITE_METHODS and not reading and is_read_only(user):
         raise Forbidden("Auditors can read everything and change nothing.", code="read_only")
 
 
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
+    from app.api import audit_reexecution
+    from app.api import audit_replay
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -82,8 +89,9 @@ def init_app(app):
                       messages.blp, statements.blp, reports.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
-    from app.api import audit_replay
     api.register_blueprint(audit_replay.blp, url_prefix=PREFIX)
     csrf.exempt(audit_replay.blp)
+    api.register_blueprint(audit_reexecution.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_reexecution.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

@@ -3,6 +3,7 @@
 
 def init_app(app):
     from app.cli.audit import audit
+    from app.cli import audit_replay  # noqa: F401  (flask audit replay attaches to the audit group)
     from app.cli.dealers import dealers
     from app.cli.demo import demo
     from app.cli.ledger import ledger

@@ -120,7 +120,8 @@ def _deliver(message: ProcessMessage, *, refuse: bool = False) -> int | None:
             continue
         record_instance_event(instance, "message_delivered", data={
             "name": message.name, "correlations": message.correlations, "message_id": message.id,
-            "source_instance_id": message.source_instance_id})
+            "source_instance_id": message.source_instance_id,
+            "payload": message.payload})  # what the engine was handed: re-execution feeds it again
         message.delivered_at = clock.now()
         message.target_instance_id = instance.id
         finish(instance, run.settle(), None)

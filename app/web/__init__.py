@@ -37,6 +37,7 @@ def init_app(app):
     from app.web import expired_sessions
     from app.web import audit_replay  # noqa: F401
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
+    from app.web import audit_reexecution  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

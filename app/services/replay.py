@@ -1,0 +1,108 @@
+"""Replaying instances for auditors: the state as of every event
+(``snapshots``) and the proof that the recorded inputs give the stored state
+(``reexecute``; ``reexecute_many`` for the command line and the benchmark).
+
+Nothing here writes: re-execution serves recorded service results and never
+runs a ledger action. Who may look is decided by ``ensure_may_replay``."""
+from collections.abc import Iterable, Iterator
+
+from sqlalchemy import select
+
+from app.audit.replayer import NOT_REEXECUTABLE, Event, History, Replay, Snapshot, Verdict
+from app.errors import Forbidden, NotFound
+from app.extensions import db
+from app.models import AuditEvent, ProcessDefinition, ProcessInstance, ProcessMessage, User
+from app.services.queries import sees_everything
+
+__all__ = ["Snapshot", "Verdict", "ensure_may_replay", "snapshots", "reexecute", "reexecute_many", "instance_ids"]
+
+# Instances loaded per round trip by reexecute_many.
+BATCH = 250
+
+
+def ensure_may_replay(user: User | None) -> None:
+    """Replay and re-execution are for those who see everything (auditors,
+    process administrators). Raises Forbidden."""
+    if user is None or not sees_everything(user):
+        raise Forbidden("Only auditors and process administrators replay instances.", code="not_a_reader")
+
+
+def snapshots(instance_id: int) -> list[Snapshot]:
+    """The instance as of each of its events, in order. Raises NotFound."""
+    history = _one(instance_id)
+    replay = Replay(history, watch=True)
+    replay.verdict()
+    return replay.all_snapshots()
+
+
+def reexecute(instance_id: int) -> Verdict:
+    """Feed the instance's recorded inputs to a fresh engine and compare.
+    Raises NotFound."""
+    return Replay(_one(instance_id)).verdict()
+
+
+def reexecute_many(ids: Iterable[int]) -> Iterator[Verdict]:
+    """Verdicts for ``ids`` (in order), loading them a batch at a time."""
+    ids = list(ids)
+    for start in range(0, len(ids), BATCH):
+        for history in _histories(ids[start:start + BATCH]):
+            yield Replay(history).verdict() if isinstance(history, History) else history
+
+
+def instance_ids(first: int | None = None, last: int | None = None) -> list[int]:
+    """Ids of every instance (between ``first`` and ``last``, inclusive), in order."""
+    query = select(ProcessInstance.id).order_by(ProcessInstance.id)
+    if first is not None:
+        query = query.where(ProcessInstance.id >= first)
+    if last is not None:
+        query = query.where(ProcessInstance.id <= last)
+    return list(db.session.scalars(query))
+
+
+def _one(instance_id: int) -> History:
+    found = list(_histories([instance_id]))
+    if not found or not isinstance(found[0], History):
+        raise NotFound(f"Process instance {instance_id} does not exist.")
+    return found[0]
+
+
+def _spec_of(definition_id: int):
+    return lambda: db.session.scalar(select(ProcessDefinition.spec).where(ProcessDefinition.id == definition_id))
+
+
+def _histories(ids: list[int]) -> Iterator[History | Verdict]:
+    """The histories of ``ids`` in three queries (four when old message
+    events need their payloads); an id without instance is left out."""
+    instances = db.session.execute(
+        select(ProcessInstance.id, ProcessInstance.status, ProcessInstance.state, ProcessInstance.data,
+               ProcessInstance.next_timer_at, ProcessDefinition.id, ProcessDefinition.key,
+               ProcessDefinition.content_hash)
+        .join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+        .where(ProcessInstance.id.in_(ids))).all()
+    events: dict[int, list[Event]] = {}
+    wanted_messages = set()
+    for row in db.session.execute(
+            select(AuditEvent.instance_id, AuditEvent.seq, AuditEvent.at, AuditEvent.kind, AuditEvent.element_id,
+                   AuditEvent.task_id, AuditEvent.actor, AuditEvent.on_behalf_of, AuditEvent.data)
+            .where(AuditEvent.instance_id.in_(ids)).order_by(AuditEvent.instance_id, AuditEvent.seq)):
+        data = row.data or {}
+        events.setdefault(row.instance_id, []).append(
+            Event(row.seq, row.at, row.kind, row.element_id, row.task_id, row.actor, row.on_behalf_of, data))
+        if row.kind == "message_delivered" and "payload" not in data and data.get("message_id") is not None:
+            wanted_messages.add(data["message_id"])
+    payloads = {}
+    if wanted_messages:
+        payloads = dict(db.session.execute(select(ProcessMessage.id, ProcessMessage.payload)
+                                           .where(ProcessMessage.id.in_(wanted_messages))).all())
+    by_id = {row[0]: row for row in instances}
+    for instance_id in ids:
+        row = by_id.get(instance_id)
+        if row is None:
+            continue
+        (_, status, state, data, next_timer_at, definition_id, key, content_hash) = row
+        history = tuple(events.get(instance_id, ()))
+        if not state:
+            yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
+            continue
+        yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
+                      data or {}, next_timer_at, history, payloads)
