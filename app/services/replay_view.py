@@ -12,13 +12,13 @@ from datetime import datetime
 from sqlalchemy import select
 
 from app import clock
-from app.errors import Forbidden, ValidationFailed
+from app.errors import NotFound, ValidationFailed
 from app.extensions import db
 from app.models import AuditEvent, ProcessInstance, User
+from app.services import replay
 from app.services.access_history import role_history, roles_as_of
 from app.services.attachments import path_of
 from app.services.instances import get_instance
-from app.services.queries import sees_everything
 from app.services.replay_diff import Change, described, diff, files_in
 from app.services.task_view import Shown, forms_of, shown_for
 from app.workflow.element_names import element_names
@@ -72,6 +72,7 @@ class ReplayPage:
     files: list[dict]  # {name, size, sha256, type, intact}
     as_of: datetime | None = None
     data_tree: dict | None = None  # display tree of the data as of the moment
+    reexecuted: bool = True  # moments from re-execution (False: read from the recorded events alone)
 
     @property
     def moment(self) -> Moment | None:
@@ -112,8 +113,16 @@ def recorded_moments(instance: ProcessInstance) -> list[Moment]:
     return moments
 
 
-def _moments(instance: ProcessInstance) -> list[Moment]:
-    return recorded_moments(instance)
+def _moments(instance: ProcessInstance) -> tuple[list[Moment], bool]:
+    """The moments as a fresh engine on the pinned version re-lives them
+    (True), else, for an instance with no saved engine state, as read from
+    the record alone (False)."""
+    try:
+        found = replay.snapshots(instance.id)
+    except NotFound:
+        return recorded_moments(instance), False
+    return [Moment(s.seq, s.at, s.kind, s.element_id, s.task_id, s.actor, s.on_behalf_of, s.event_data or {},
+                   list(s.active), list(s.path), s.data or {}) for s in found], True
 
 
 def _business_instant(as_of: str) -> datetime:
@@ -190,11 +199,10 @@ def replay_page(instance_id: int, user: User, seq: int | None = None, as_of: str
     the last event when neither is given). Raises NotFound, Forbidden
     (neither an auditor nor a process admin), ValidationFailed (no such
     event, an unreadable as_of)."""
-    if not sees_everything(user):
-        raise Forbidden("Only auditors and process admins replay instances.")
+    replay.ensure_may_replay(user)
     instance = get_instance(instance_id)
     instant = _business_instant(as_of) if as_of else None
-    moments = _moments(instance)
+    moments, reexecuted = _moments(instance)
     index = _selected(moments, seq, instant)
     definition = instance.definition
     tasks = {t.get("element_id"): t for t in definition.user_tasks or []}
@@ -203,7 +211,7 @@ def replay_page(instance_id: int, user: User, seq: int | None = None, as_of: str
                   **{element: t.get("name") or element for element, t in tasks.items()}}
     schemas = forms_of(instance)
     page = ReplayPage(instance, moments, index, step_names, _names(moments), [], None, None, [], [], False, None, [],
-                      instant)
+                      instant, reexecuted=reexecuted)
     moment = page.moment
     if moment is None:
         return page

@@ -99,3 +99,12 @@ def test_roles_are_those_held_at_the_event_not_now(web, approved, frozen_clock):
     assert "当时所任角色" in moment
     roles = re.search(r'<dd class="roles">(.*?)</dd>', moment, re.S).group(1)
     assert "销售总监" in roles and "市场" not in roles, roles
+
+
+def test_the_re_execution_button_posts_from_the_replay_page_and_verifies(web, approved):
+    url = f"/audit/instances/{approved.id}/replay"
+    page = web("auditor").page(url)
+    assert f'action="/audit/instances/{approved.id}/reexecute"' in page and "重新执行验证" in page
+    assert "全新引擎" in page  # the states are re-lived, not only read from the record
+    verdict = web("auditor").post(f"/audit/instances/{approved.id}/reexecute?partial=1", token_from=url)
+    assert verdict.status_code == 200 and 'data-status="VERIFIED"' in verdict.get_data(as_text=True)

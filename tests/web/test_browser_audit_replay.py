@@ -2,8 +2,8 @@
 (with its signed contract PDF) is opened from its instance page, stepped
 back with the arrow keys to the director's approval, where the page shows
 the amount and price terms he approved, his decision, his role at that
-moment and the contract file with its SHA-256; the slider and the event
-list move the diagram's marks. Pictures (Chinese and English) go to
+moment and the contract file with its SHA-256; the event list moves the
+diagram's marks too; re-execution answers VERIFIED in place. Pictures (Chinese and English) go to
 /work/shots/replay/ (LANES_SHOTS overrides)."""
 import hashlib
 import os
@@ -95,6 +95,12 @@ def test_auditor_steps_back_to_the_directors_approval(person, live_server, shipp
     assert "提交申请" in _moment(auditor) and auditor.get_attribute("#replay-diagram", "data-seq") == "1"
     auditor.goto(f"{live_server}/audit/instances/{shipped}/replay?seq={seq}")
     assert auditor.get_attribute("#replay-moment section.moment", "data-seq") == str(seq)
+
+    auditor.get_by_role("button", name="重新执行验证").click()
+    verdict = auditor.wait_for_selector("#reexecute-verdict .reexecution")
+    assert verdict.get_attribute("data-status") == "VERIFIED", verdict.inner_text()
+    assert auditor.url.endswith(f"?seq={seq}")  # the verdict came in place
+    auditor.locator("section.reexecute").screenshot(path=str(SHOTS / "replay-verified-zh.png"))
 
     auditor.get_by_role("button", name="English").click()
     auditor.wait_for_selector("#replay-diagram[data-marked]")

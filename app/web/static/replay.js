@@ -4,6 +4,21 @@
 // event's own step, and the data panel is the server's rendering of it.
 (function () {
   "use strict";
+  // Re-execution: the verdict is put in place instead of leaving the page.
+  var reexecute = document.getElementById("reexecute-form");
+  if (reexecute) {
+    reexecute.addEventListener("submit", function (e) {
+      e.preventDefault();
+      var button = reexecute.querySelector("button"), place = document.getElementById("reexecute-verdict");
+      button.disabled = true;
+      fetch(reexecute.getAttribute("action") + "?partial=1", { method: "POST", credentials: "same-origin",
+        body: new FormData(reexecute) })
+        .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.text(); })
+        .then(function (html) { place.innerHTML = html; button.disabled = false; })
+        .catch(function () { reexecute.submit(); });
+    });
+  }
+
   var form = document.getElementById("replay-scrubber");
   var container = document.getElementById("replay-diagram");
   if (!form || !container) { return; }
