@@ -23,9 +23,8 @@ from app.services.replay_diff import Change, described, diff, files_in
 from app.services.task_view import Shown, forms_of, shown_for
 from app.workflow.element_names import element_names
 
-# What the engine does on its own is shown, but the data panel names the people who acted.
-PERSON_KINDS = ("instance_started", "task_claimed", "task_released", "task_delegated", "task_completed",
-                "task_reassigned", "instance_cancelled", "retry", "message_thrown")
+# What a form never showed filled in from earlier steps (the task page's rule): the decision and comment are the performer's own.
+NEVER_PREFILLED = ("decision", "comment", "action")
 
 
 @dataclass(frozen=True)
@@ -72,6 +71,7 @@ class ReplayPage:
     files: list[dict]  # {name, size, sha256, type, intact}
     as_of: datetime | None = None
     data_tree: dict | None = None  # display tree of the data as of the moment
+    form_values: dict = field(default_factory=dict)  # what the form showed filled in: prefilled, then submitted
     reexecuted: bool = True  # moments from re-execution (False: read from the recorded events alone)
 
     @property
@@ -222,9 +222,14 @@ def replay_page(instance_id: int, user: User, seq: int | None = None, as_of: str
         page.form = (tasks.get(moment.element_id) or {}).get("form")
         page.form_schema = definition.form_schema(page.form) if page.form else None
         page.shows = shown_for(instance, moment.element_id, before)
+        # read-only fields showed the request's data then; the rest, what the performer submitted
+        shown_keys = ((page.form_schema or {}).get("properties") or {})
+        page.form_values = {**{k: before[k] for k in shown_keys if k in before and k not in NEVER_PREFILLED},
+                            **(moment.event_data or {})}
     elif moment.kind == "instance_started":
         page.form = definition.start_form
         page.form_schema = definition.form_schema(page.form) if page.form else None
+        page.form_values = dict((moment.event_data or {}).get("data") or {})
     page.roles, page.roles_as_of = _roles(moment.actor, moment.at)
     page.authority = _authority(moments, index)
     page.files = [{**ref, "intact": _intact(ref["sha256"])}

@@ -35,8 +35,7 @@ def audit_replay(instance_id: int):
     page = replay_view.replay_page(instance_id, current_user, seq_argument(request.args.get("seq")),
                                    (request.args.get("as_of") or "").strip()[:40] or None)
     moment = page.moment
-    fields = build_fields(page.form_schema, moment.event_data if moment.kind == "task_completed" else
-                          (moment.event_data or {}).get("data")) if moment and page.form_schema else []
+    fields = build_fields(page.form_schema, page.form_values) if moment and page.form_schema else []
     zone = clock.business_timezone()
     shown_at = page.as_of or (moment.at if moment else None)
     return render_template("audit/replay.html", page=page, instance=page.instance, moment=moment, fields=fields,

@@ -77,3 +77,15 @@ def test_a_delivered_message_shows_its_name_correlation_and_sender(web, probes):
     moment = panel(web("auditor").page(f"/audit/instances/{receiver.id}/replay?seq={seq}"), "moment")
     assert "收到消息" in moment and "payment_received" in moment and "SO-2" in moment
     assert f'href="/audit/instances/{sender.id}/replay"' in moment
+
+
+def test_the_form_as_seen_has_its_read_only_fields_as_they_were_and_the_submitted_values(web, sales, contract):
+    from tests.support.contract_shipment import TERMS, approve_contract, make_order
+
+    instance = sales.start("contract_shipment", contract(), REP)
+    approve_contract(sales, instance)
+    make_order(sales, instance)
+    seq = seq_of(instance, "task_completed", "Task_MakeOrder")
+    seen = panel(web("auditor").page(f"/audit/instances/{instance.id}/replay?seq={seq}"), "form-as-seen")
+    assert 'class="field readonly"' in seen and "合同登记结果" in seen and "HT-2026-118" in seen  # registered before
+    assert 'value="2026-12-01"' in seen and TERMS["delivery_place"] in seen  # what the order clerk typed
