@@ -65,6 +65,10 @@ class History:
     next_timer_at: datetime | None
     events: tuple[Event, ...]
     payloads: dict = field(default_factory=dict)
+    # retype(element_id or None for the start form, recorded data) -> the data
+    # as the engine was handed it: the log keeps computed figures as text,
+    # the engine got them as Decimals.
+    retype: object = None
 
 
 @dataclass(frozen=True)
@@ -189,8 +193,8 @@ class Replay:
         if command.kind == "instance_started":
             if run is not None:
                 raise _Stop(NOT_REEXECUTABLE, command.seq, "The history records a second start.")
-            run = self._run = ReplayRun.start(self.history.cache_key, self.history.spec,
-                                              dict((command.data or {}).get("data") or {}), self._serve)
+            data = self._typed(command, None, dict((command.data or {}).get("data") or {}))
+            run = self._run = ReplayRun.start(self.history.cache_key, self.history.spec, data, self._serve)
             if self.watch:
                 run.watch()
         else:
@@ -223,8 +227,9 @@ class Replay:
             if task_id is None:
                 self._diverge(f"The history completes step {command.element_id}, which the engine has not made ready.",
                               command.element_id, [info.element_id for info in run.ready_tasks()])
+            typed = self._typed(command, command.element_id, dict(data))
             try:
-                run.complete(task_id, dict(data))
+                run.complete(task_id, typed)
             except (DataRefused, TaskNotReady) as exc:
                 self._diverge(f"The engine refused the recorded form of {command.element_id}: {exc}", data, str(exc))
         elif kind == "timer_fired":
@@ -252,6 +257,17 @@ class Replay:
             run.cancel()
             self._status = "cancelled"
 
+    def _typed(self, command: Event, element_id: str | None, data: dict) -> dict:
+        """The recorded form data with the types the engine got; the figures
+        the server computes must be the ones recorded."""
+        if self.history.retype is None:
+            return data
+        typed = self.history.retype(element_id, data)
+        if jsonable(typed) != jsonable(data):
+            self._diverge(f"Event {command.seq}: the recorded figures are not the ones its form computes from "
+                          "the recorded input.", data, jsonable(typed))
+        return typed
+
     def _serve(self, task: dict, operation: str, params: dict) -> dict:
         """The recorded result of the call the engine asks for now."""
         key = (task["task_id"], operation)
@@ -275,8 +291,8 @@ class Replay:
         self._pin.move(event.at)
         result = event.data.get("result")
         self._served[key] = result
-        if self.watch:
-            self._snap(event)
+        if self.watch:  # the token is on the step being served (the engine runs it while it is READY)
+            self._snap(event, also_active=task["element_id"])
         return result
 
     # -- comparisons -----------------------------------------------------------------
@@ -311,14 +327,16 @@ class Replay:
                               "; the engine did nothing more.", [event.kind, name], None)
             kind, element, fresh_id = did[index]
             if (kind, element) != (event.kind, name):
+                failed = f" ({outcome.failure.message})" if kind == "error" and outcome.failure else ""
                 self._diverge(f"Event {event.seq}: the history records {event.kind} {name or ''}".rstrip() +
-                              f"; the engine did {kind} {element or ''}".rstrip() + ".", [event.kind, name],
+                              f"; the engine did {kind} {element or ''}".rstrip() + failed + ".", [event.kind, name],
                               [kind, element])
             if fresh_id is not None and event.task_id:
                 self._task_ids[event.task_id] = fresh_id
         if len(did) > len(recorded):
             kind, element, _ = did[len(recorded)]
-            self._diverge(f"After event {command.seq} the engine did {kind} {element or ''}".rstrip() +
+            failed = f" ({outcome.failure.message})" if kind == "error" and outcome.failure else ""
+            self._diverge(f"After event {command.seq} the engine did {kind} {element or ''}".rstrip() + failed +
                           "; the history records nothing of it.", None, [kind, element])
 
     def _compare_with_stored(self) -> None:
@@ -353,14 +371,16 @@ class Replay:
                 self._snap(event, fresh=False)
         return sorted(self.snapshots, key=lambda snapshot: snapshot.seq)
 
-    def _snap(self, event: Event, fresh: bool = True) -> None:
+    def _snap(self, event: Event, fresh: bool = True, also_active: str | None = None) -> None:
         if not self.watch:
             return
         if fresh and self._run is not None and (event.kind in INPUTS or event.kind == "service_call"):
             self._sight = self._run.look()
             self._path.extend(self._sight.newly_done)
         sight = self._sight
+        active = sight.active if sight else ()
+        if also_active and also_active not in active:
+            active = (*active, also_active)
         self.snapshots.append(Snapshot(
             event.seq, event.at, event.kind, event.element_id, event.task_id, event.actor, event.on_behalf_of,
-            dict(event.data or {}), sight.active if sight else (), tuple(self._path),
-            jsonable(sight.data) if sight else {}))
+            dict(event.data or {}), active, tuple(self._path), jsonable(sight.data) if sight else {}))

@@ -4,6 +4,7 @@
 
 Nothing here writes: re-execution serves recorded service results and never
 runs a ledger action. Who may look is decided by ``ensure_may_replay``."""
+import json
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
@@ -12,6 +13,7 @@ from app.audit.replayer import NOT_REEXECUTABLE, Event, History, Replay, Snapsho
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import AuditEvent, ProcessDefinition, ProcessInstance, ProcessMessage, User
+from app.services.form_figures import with_computed_figures
 from app.services.queries import sees_everything
 
 __all__ = ["Snapshot", "Verdict", "ensure_may_replay", "snapshots", "reexecute", "reexecute_many", "instance_ids"]
@@ -66,6 +68,41 @@ def _one(instance_id: int) -> History:
     return found[0]
 
 
+class _Retyper:
+    """Gives recorded form data back the types the engine was handed: the
+    figures a form computes (Decimals), recomputed from the recorded input.
+    Forms that compute nothing are handed on as recorded."""
+
+    def __init__(self, definition_id: int, cache_key: str):
+        self.definition_id = definition_id
+        self.cache_key = cache_key
+
+    def __call__(self, element_id: str | None, data: dict) -> dict:
+        forms = _COMPUTING_FORMS.get(self.cache_key)
+        if forms is None:
+            forms = _COMPUTING_FORMS[self.cache_key] = _computing_forms(self.definition_id)
+        schema = forms.get(element_id)
+        return with_computed_figures(schema, data) if schema else data
+
+
+# cache key of a version -> {element id (None: the start form): schema of its form, for forms that compute figures}
+_COMPUTING_FORMS: dict[str, dict] = {}
+
+
+def _computing_forms(definition_id: int) -> dict:
+    definition = db.session.get(ProcessDefinition, definition_id)
+    steps = {None: definition.start_form}
+    steps.update({task.get("element_id"): task.get("form") for task in definition.user_tasks or ()})
+    out = {}
+    for element_id, form in steps.items():
+        schema = definition.form_schema(form)
+        if schema and "x-computed" in json.dumps(schema):
+            out[element_id] = schema
+    if len(_COMPUTING_FORMS) > 256:
+        _COMPUTING_FORMS.clear()
+    return out
+
+
 def _spec_of(definition_id: int):
     return lambda: db.session.scalar(select(ProcessDefinition.spec).where(ProcessDefinition.id == definition_id))
 
@@ -105,4 +142,4 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
         yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads)
+                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"))

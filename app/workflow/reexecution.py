@@ -41,6 +41,7 @@ class ReplayRun(Run):
         self._seen_done: set = set()
         self._done_buffer: list[str] = []
         self._watch = False
+        self._ready_after_last = self._ready_at_load
 
     def watch(self) -> None:
         """Keep the path taken (costs a walk of the tree per step; only the
@@ -48,8 +49,9 @@ class ReplayRun(Run):
         self._watch = True
 
     def begin(self) -> None:
-        self._awaited_at_load = frozenset(self.awaited_messages())
-        self._ready_at_load = frozenset(task.task_id for task in self.ready_tasks())
+        # Nothing moves the engine between two commands of a re-execution:
+        # what was READY at the end of the last one is what is READY now.
+        self._ready_at_load = self._ready_after_last
         self._failure = None
 
     # -- naming tasks ---------------------------------------------------------------
@@ -71,7 +73,8 @@ class ReplayRun(Run):
 
     # -- reports -------------------------------------------------------------------------
     def step_outcome(self) -> Outcome:
-        """``Run.outcome`` without the serialised state (``state`` is empty):
+        """``Run.outcome`` without the serialised state (``state`` is empty),
+        the awaited messages and the next timer (``timer_due`` gives it):
         thrown messages taken, finished work pruned exactly as the command
         pruned it, the data read after pruning."""
         thrown = self._take_thrown()
@@ -82,10 +85,10 @@ class ReplayRun(Run):
         ready = self._ready()
         now_ready = {info.task_id for _, info in ready}
         opened = tuple(info for _, info in ready if info.task_id not in self._ready_at_load)
+        self._ready_after_last = frozenset(now_ready)
         return Outcome(state="", data=self._data(), completed=completed, failure=self._failure, thrown=thrown,
                        opened=opened, closed=self._ready_at_load - now_ready,
-                       awaited=frozenset(self.awaited_messages()), awaited_before=self._awaited_at_load,
-                       next_timer_due=self._next_timer_due())
+                       awaited=frozenset(), awaited_before=frozenset(), next_timer_due=None)
 
     def _note_done(self) -> list:
         """Append the tasks completed since the last call to the path buffer;

@@ -45,3 +45,23 @@ def refuse_once(monkeypatch):
     from tests.support.refusals import refuse_once as install
 
     return functools.partial(install, monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def every_instance_re_executes(app):
+    """After each flow test, every instance it left re-executes VERIFIED from
+    its audit log: the recorded inputs on the pinned version give the stored
+    path, tasks, data and status (app/services/replay.py). A test that ends
+    with its transaction broken has nothing to check."""
+    yield
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from app.services import replay
+
+    with app.app_context():
+        try:
+            ids = replay.instance_ids()
+        except SQLAlchemyError:
+            return
+        bad = [verdict for verdict in replay.reexecute_many(ids) if verdict.status != "VERIFIED"]
+    assert not bad, f"instances that do not re-execute VERIFIED: {bad}"
