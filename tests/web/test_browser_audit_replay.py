@@ -89,7 +89,13 @@ def test_auditor_steps_back_to_the_directors_approval(person, live_server, shipp
         auditor.locator("table.attachments a", has_text="contract.pdf").first.click()
     assert Path(download.value.path()).read_bytes() == CONTRACT_PDF
 
-    # the list and the slider move the same way; a reload keeps the moment
+    # one event earlier the director's approval waits: the token is on it
+    auditor.keyboard.press("ArrowLeft")
+    auditor.wait_for_function(f"document.querySelector('#replay-moment section.moment').dataset.seq == '{seq - 1}'")
+    assert auditor.locator("#replay-diagram .djs-element.lanes-active[data-element-id=Task_DirectorApproval]").count() == 1
+    auditor.locator("#replay-diagram").screenshot(path=str(SHOTS / "replay-waiting-diagram.png"))
+
+    # the list moves everything the same way; a reload keeps the moment
     auditor.locator(".replay-events li[data-seq='1'] a").click()
     auditor.wait_for_function("document.querySelector('#replay-moment section.moment').dataset.seq == '1'")
     assert "提交申请" in _moment(auditor) and auditor.get_attribute("#replay-diagram", "data-seq") == "1"

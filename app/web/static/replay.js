@@ -74,6 +74,12 @@
         if (found) { found.forEach(function (id) { path[id] = true; }); break; }
       }
     }
+    moment.active.forEach(function (id) {  // the flows a waiting token came along
+      for (var j = anchors.length - 1; j >= 0; j--) {
+        var found = routeBetween(registry, anchors[j], id);
+        if (found) { found.forEach(function (flow) { path[flow] = true; }); break; }
+      }
+    });
     if (moment.kind === "instance_completed" && anchors.length) {
       registry.filter(function (e) { return e.type === "bpmn:EndEvent"; }).some(function (end) {
         var route = routeBetween(registry, anchors[anchors.length - 1], end.id);
