@@ -82,6 +82,7 @@ def init_app(app):
     from app.api import audit_find
     from app.api import audit_evidence
     from app.api import audit_reexecution
+    from app.api import audit_replay
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -94,6 +95,8 @@ def init_app(app):
     from app.api import audit_controls
     api.register_blueprint(audit_controls.blp, url_prefix=PREFIX)
     csrf.exempt(audit_controls.blp)
+    api.register_blueprint(audit_replay.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_replay.blp)
     api.register_blueprint(audit_reexecution.blp, url_prefix=PREFIX)
     csrf.exempt(audit_reexecution.blp)
     app.register_blueprint(docs.bp)

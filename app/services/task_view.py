@@ -44,7 +44,7 @@ class Shown:
         return body
 
 
-def _forms_of(instance: ProcessInstance) -> list[dict]:
+def forms_of(instance: ProcessInstance) -> list[dict]:
     """The schemas of the forms that write this instance's data: the start form first, then the tasks'."""
     definition = instance.definition
     names = [definition.start_form] + [task.get("form") for task in definition.user_tasks or []]
@@ -295,10 +295,16 @@ def shown_items(task: HumanTask) -> list[Shown]:
     instance's data now, each document read from the ledger. Declarations
     of definitions deployed before ``shows`` existed give nothing. Raises
     nothing: an absent value is ``missing``, an unknown number shows as text."""
-    instance = task.instance
+    return shown_for(task.instance, task.element_id, task.instance.data or {})
+
+
+def shown_for(instance: ProcessInstance, element_id: str, data: dict) -> list[Shown]:
+    """The items user task ``element_id`` declares it shows, resolved
+    against ``data`` (the replay passes the data as of an earlier moment;
+    ledger documents are read as they are now). Raises nothing."""
     declared = next((t.get("shows") or [] for t in instance.definition.user_tasks or []
-                     if t.get("element_id") == task.element_id), [])
-    data, schemas = instance.data or {}, _forms_of(instance)
+                     if t.get("element_id") == element_id), [])
+    data, schemas = data or {}, forms_of(instance)
     items = []
     for item in declared:
         path, kind = list(item["path"]), item.get("kind")

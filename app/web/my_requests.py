@@ -29,7 +29,8 @@ def instance(instance_id: int):
     page = inbox_service.instance_page(instance_id, current_user)
     audit_view = sees_everything(current_user)
     return render_template("instance.html", about=page, instance=page.instance, audit_view=audit_view,
-                           coverage=checkpoints.covering(page.instance) if audit_view else None)
+                           coverage=checkpoints.covering(page.instance) if audit_view else None,
+                           may_replay=audit_view)
 
 
 @bp.get("/instances/<int(max=2147483647):instance_id>/diagram.bpmn")
