@@ -13,6 +13,7 @@ from app.models.dealer import DealerTerms, RecruitmentHandbook, RecruitmentPubli
 from app.models.external_statement import ExternalStatement, ExternalStatementLine
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
+from app.models.instance_summary import InstanceSummary
 from app.models.invoice import INVOICE_TYPES, Invoice, InvoiceLine, Receivable, RevenueRecognition
 from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.kept_form import KeptForm
@@ -47,4 +48,5 @@ __all__ = [
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
     "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
+    "InstanceSummary",
 ]

@@ -18,6 +18,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
+from app.services.instance_summaries import refresh_summary
 from app.services.notifications import notify, role_holders
 from app.services.performers import performer_for
 from app.services.working_calendar import current_calendar
@@ -199,6 +200,8 @@ def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> N
     events and notifications (in one flush at the end)."""
     with db.session.no_autoflush:
         _apply(instance, outcome, actor)
+    db.session.flush()
+    refresh_summary(instance)
     db.session.flush()
 
 

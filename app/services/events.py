@@ -15,6 +15,7 @@ from app.extensions import db
 from app.errors import Forbidden, ValidationFailed
 from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, User
 from app.services.commands import command, finish, lock_instance, open_run
+from app.services.instance_summaries import refresh_summary
 from app.services.permissions import ensure_may_change
 from app.services.unit_of_work import use_case
 from app.workflow.runtime import DataRefused, external_message
@@ -49,6 +50,7 @@ def _isolated(instance, work) -> None:
         instance.error_message = f"{type(exc).__name__}: {exc}"
         instance.next_timer_at = None
         record_instance_event(instance, "error", data={"message": instance.error_message})
+        refresh_summary(instance)
 
 
 @command

@@ -12,6 +12,7 @@ from app.services.accounts import find_user
 from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
+from app.services.instance_summaries import refresh_summary
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.segregation import (barred_for_task, barred_for_tasks, ensure_may_act, involved, may_hold_tasks,
@@ -232,6 +233,7 @@ def reassign_task(task_id: int, actor: User, to_username: str, reason: str) -> H
     record_instance_event(task.instance, "task_reassigned", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username if actor else None,
                           data={"to": target.username, "reason": reason, "former": former})
+    refresh_summary(task.instance)
     notify([target], "task_assigned", process=task.instance.definition.name, task=task, instance=task.instance)
     return task
 

@@ -1,0 +1,128 @@
+"""Keeps each instance's row of the auditors' read model (InstanceSummary)
+current, inside the command that changed the instance: ``finish`` of every
+instance command, a reassignment and a job that put an instance in error
+call ``refresh_summary``. Nothing here commits.
+
+What a row says about a request's data (its customer and amount) is read by
+``summary_figures`` from the instance data, whose keys vary per flow."""
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import AuditEvent, CreditOverride, Customer, InstanceSummary, ProcessInstance, ServiceCall
+
+# The request's total, by the first of these keys its data holds: the
+# contract (F01), a promotion or payment, a delivery note, a travel estimate.
+AMOUNT_KEYS = ("contract_amount", "amount", "total_amount", "estimated_cost")
+# Lists whose lines' ``amount`` add up to the request's total (travel
+# claims, receipt hand-overs).
+AMOUNT_LINE_KEYS = ("claim_lines", "receipts")
+# Event kinds that are an administrator stepping in; a cancel counts when
+# somebody other than the starter made it. Escalations are the worker's, not
+# a person's, and are left out.
+ADMIN_EVENT_KINDS = ("retry", "task_reassigned")
+CREDIT_OVERRIDE_OPERATION = "ledger.release_credit_hold"
+AMOUNT_LIMIT = Decimal("1e15")
+
+
+def _decimal(value) -> Decimal | None:
+    if isinstance(value, bool) or not isinstance(value, (int, float, str, Decimal)):
+        return None
+    try:
+        number = Decimal(str(value))
+    except InvalidOperation:
+        return None
+    if not number.is_finite() or abs(number) >= AMOUNT_LIMIT:
+        return None
+    return number.quantize(Decimal("0.01"))
+
+
+def _amount(data: dict) -> Decimal | None:
+    for key in AMOUNT_KEYS:
+        number = _decimal(data.get(key))
+        if number is not None:
+            return number
+    for key in AMOUNT_LINE_KEYS:
+        lines = data.get(key)
+        if isinstance(lines, list) and lines:
+            numbers = [_decimal(line.get("amount")) for line in lines if isinstance(line, dict)]
+            numbers = [number for number in numbers if number is not None]
+            if numbers:
+                total = sum(numbers, Decimal("0"))
+                return total if abs(total) < AMOUNT_LIMIT else None
+    return None
+
+
+def _text(value, length: int) -> str | None:
+    return value.strip()[:length] or None if isinstance(value, str) else None
+
+
+def summary_figures(data: dict) -> tuple[str | None, str | None, Decimal | None]:
+    """(customer code, customer name, amount) of a request's data: the code
+    from ``customer``, a name from a new customer or a dealer prospect's
+    company (those have no code yet), the amount by AMOUNT_KEYS then the sum
+    of AMOUNT_LINE_KEYS lines. Each is None when the data has none."""
+    if not isinstance(data, dict):
+        return None, None, None
+    code = _text(data.get("customer"), 32)
+    name = None
+    new_customer = data.get("new_customer")
+    if isinstance(new_customer, dict):
+        name = _text(new_customer.get("name"), 255)
+    name = name or _text(data.get("company_name"), 255)
+    return code, name, _amount(data)
+
+
+def _customer_name(code: str | None, fallback: str | None) -> str | None:
+    if code is None:
+        return fallback
+    return db.session.scalar(select(Customer.name).where(Customer.code == code)) or fallback
+
+
+def _flags(instance: ProcessInstance) -> tuple[bool, bool, bool]:
+    """(exception, admin_action, error) from the instance's own records."""
+    events = db.session.execute(select(AuditEvent.kind, AuditEvent.actor).where(
+        AuditEvent.instance_id == instance.id,
+        AuditEvent.kind.in_(("error", "instance_cancelled") + ADMIN_EVENT_KINDS))).all()
+    starter = instance.started_by.username if instance.started_by else None
+    error = any(kind == "error" for kind, _ in events)
+    admin = any(kind in ADMIN_EVENT_KINDS or (kind == "instance_cancelled" and actor != starter)
+                for kind, actor in events)
+    # An override is posted under its service call's idempotency key
+    # (app/actions.py), so the keys are known exactly and looked up by index.
+    keys = [f"{instance.id}:{guid}:{CREDIT_OVERRIDE_OPERATION}" for guid in db.session.scalars(
+        select(ServiceCall.task_guid).where(ServiceCall.instance_id == instance.id,
+                                            ServiceCall.operation == CREDIT_OVERRIDE_OPERATION))]
+    exception = bool(keys) and db.session.scalar(
+        select(CreditOverride.id).where(CreditOverride.source_key.in_(keys)).limit(1)) is not None
+    return exception, admin, error
+
+
+def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
+    """Bring the instance's summary row up to date with the instance as it
+    now is (creating it on the first command). Flags never go back to False.
+    Raises nothing of its own; flushes nothing (the command's commit does)."""
+    if instance.id is None:
+        db.session.flush()
+    row = db.session.get(InstanceSummary, instance.id)
+    if row is None:
+        row = InstanceSummary(instance_id=instance.id, exception=False, admin_action=False, error=False)
+        db.session.add(row)
+    code, name, amount = summary_figures(instance.data or {})
+    exception, admin, error = _flags(instance)
+    row.definition_id = instance.definition_id
+    row.process_key = instance.process_key
+    row.status = instance.status.value
+    row.business_key = instance.business_key
+    row.started_by_id = instance.started_by_id
+    row.started_at = instance.started_at
+    row.ended_at = instance.ended_at
+    row.customer_code = code
+    row.customer_name = _customer_name(code, name)
+    row.amount = amount
+    row.exception = bool(row.exception) or exception
+    row.admin_action = bool(row.admin_action) or admin
+    row.error = bool(row.error) or error or instance.status.value == "error"
+    row.revision = instance.audit_seq
+    return row
