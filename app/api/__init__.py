@@ -74,6 +74,7 @@ def _refuse_read_only_writes(user):
 
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
+    from app.api import audit_exports
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -82,5 +83,7 @@ def init_app(app):
                       messages.blp, statements.blp, reports.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
+    api.register_blueprint(audit_exports.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_exports.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

@@ -14,8 +14,10 @@ rest in proportion to the strata's sizes (largest remainder, ties to the
 stratum that sorts first)."""
 import hashlib
 import random
+from array import array
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Iterable
 
 METHODS = ("random", "process", "amount")
 # Upper bounds (exclusive) of the amount bands, in yuan.
@@ -86,26 +88,45 @@ def allocate(size: int, strata: dict[str, int]) -> dict[str, int]:
     return counts
 
 
-def draw(population: list[Member], size: int, method: str, seed: int) -> list[tuple[str, Member]]:
-    """(stratum, member) for each instance drawn, in stratum then id order.
+def draw(population: Iterable[Member], size: int, method: str, seed: int) -> list[tuple[str, int]]:
+    """(stratum, instance id) for each instance drawn, in stratum then id
+    order. ``population`` is read once and kept as ids only (8 bytes each).
     Raises ValueError for an unknown method (the caller validates first)."""
     if method not in METHODS:
         raise ValueError(f"unknown sampling method {method!r}")
-    ordered = sorted(population, key=lambda member: member.id)
-    rng = random.Random(seed)
-    groups: dict[str, list[Member]] = {}
-    for member in ordered:
-        groups.setdefault(stratum_of(member, method), []).append(member)
-    counts = allocate(size, {key: len(members) for key, members in groups.items()})
+    groups: dict[str, array] = {}
+    for member in population:
+        groups.setdefault(stratum_of(member, method), array("q")).append(member.id)
+    counts = allocate(size, {key: len(ids) for key, ids in groups.items()})
     order = sorted(groups, key=_band_order) if method == "amount" else sorted(groups)
+    rng = random.Random(seed)
     chosen = []
     for key in order:
-        picked = rng.sample(groups[key], counts[key])
-        chosen += [(key, member) for member in sorted(picked, key=lambda member: member.id)]
+        picked = rng.sample(sorted(groups[key]), counts[key])
+        chosen += [(key, member_id) for member_id in sorted(picked)]
     return chosen
 
 
+class Fingerprint:
+    """SHA-256 of instance ids fed in ascending order, comma-separated: two
+    populations (or two samples) with the same fingerprint hold the same
+    instances."""
+
+    def __init__(self):
+        self._digest = hashlib.sha256()
+        self._first = True
+
+    def add(self, member_id: int) -> None:
+        self._digest.update(f"{'' if self._first else ','}{member_id}".encode())
+        self._first = False
+
+    def hexdigest(self) -> str:
+        return self._digest.hexdigest()
+
+
 def fingerprint(ids) -> str:
-    """SHA-256 of the ids in id order, comma-separated: two populations (or
-    two samples) with the same fingerprint hold the same instances."""
-    return hashlib.sha256(",".join(str(value) for value in sorted(ids)).encode()).hexdigest()
+    """The Fingerprint of ``ids`` (sorted first)."""
+    mark = Fingerprint()
+    for member_id in sorted(ids):
+        mark.add(member_id)
+    return mark.hexdigest()

@@ -1,18 +1,19 @@
 """Drawing samples: the same seed over the same population gives the same
 sample whatever order the population came in; another seed another sample;
 a stratified sample has every stratum; allocation adds up."""
+import hashlib
 from decimal import Decimal
 
 import pytest
 
-from app.services.sample_draw import Member, allocate, amount_band, draw, fingerprint
+from app.services.sample_draw import Fingerprint, Member, allocate, amount_band, draw, fingerprint
 
 POPULATION = [Member(id, "contract" if id % 3 else "travel_request", Decimal(id * 997) if id % 5 else None)
               for id in range(1, 301)]
 
 
 def ids(chosen):
-    return [member.id for _, member in chosen]
+    return [member_id for _, member_id in chosen]
 
 
 def test_same_seed_same_sample_whatever_the_order_of_the_population():
@@ -39,7 +40,9 @@ def test_a_stratified_sample_has_every_stratum(method):
         assert strata == {"contract", "travel_request"}
     else:
         assert strata == {"-", "< 10000", "10000 – 100000", "100000 – 1000000"}
-    for stratum, member in chosen:
+    by_id = {member.id: member for member in POPULATION}
+    for stratum, member_id in chosen:
+        member = by_id[member_id]
         assert stratum == (member.process_key if method == "process" else amount_band(member.amount))
 
 
@@ -62,5 +65,10 @@ def test_amount_bands():
     assert amount_band(Decimal("1000000")) == ">= 1000000"
 
 
-def test_the_fingerprint_ignores_order():
+def test_the_fingerprint_ignores_order_and_streams():
     assert fingerprint([3, 1, 2]) == fingerprint([1, 2, 3]) != fingerprint([1, 2])
+    assert fingerprint([12, 3]) != fingerprint([1, 23])
+    streamed = Fingerprint()
+    for member_id in (1, 2, 3):
+        streamed.add(member_id)
+    assert streamed.hexdigest() == fingerprint([1, 2, 3]) == hashlib.sha256(b"1,2,3").hexdigest()
