@@ -102,15 +102,16 @@ def _flags(instance: ProcessInstance) -> tuple[bool, bool, bool]:
 def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
     """Bring the instance's summary row up to date with the instance as it
     now is (creating it on the first command). Flags never go back to False.
-    Raises nothing of its own; flushes nothing (the command's commit does)."""
+    The customer and amount are the last ones the data carried. Raises
+    nothing of its own; flushes nothing (the command's commit does)."""
     if instance.id is None:
         db.session.flush()
+    code, name, amount = summary_figures(instance.data or {})
+    exception, admin, error = _flags(instance)
+    name = _customer_name(code, name)
     row = db.session.get(InstanceSummary, instance.id)
     if row is None:
         row = InstanceSummary(instance_id=instance.id, exception=False, admin_action=False, error=False)
-        db.session.add(row)
-    code, name, amount = summary_figures(instance.data or {})
-    exception, admin, error = _flags(instance)
     row.definition_id = instance.definition_id
     row.process_key = instance.process_key
     row.status = instance.status.value
@@ -118,11 +119,15 @@ def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
     row.started_by_id = instance.started_by_id
     row.started_at = instance.started_at
     row.ended_at = instance.ended_at
-    row.customer_code = code
-    row.customer_name = _customer_name(code, name)
-    row.amount = amount
+    # Data a step no longer carries (a cancelled engine keeps none) leaves
+    # the last figures known standing.
+    if code is not None or name is not None:
+        row.customer_code, row.customer_name = code, name
+    if amount is not None:
+        row.amount = amount
     row.exception = bool(row.exception) or exception
     row.admin_action = bool(row.admin_action) or admin
     row.error = bool(row.error) or error or instance.status.value == "error"
     row.revision = instance.audit_seq
+    db.session.add(row)
     return row
