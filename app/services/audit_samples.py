@@ -17,8 +17,7 @@ from app import clock
 from app.extensions import db
 from app.models import ProcessInstance, User
 from app.services import population_rows
-from app.services.audit_search import BadFilter
-from app.services.population_export import ControlTotals, ExportedFile, check_format, ensure_auditor, record_export, write_file
+from app.services.population_export import BadArgument, ControlTotals, ExportedFile, check_format, ensure_auditor, record_export, write_file
 from app.services.population_files import MIMETYPES
 from app.services.population_rows import PopulationRow
 from app.services.sample_checklist import COMPUTED, COMPUTED_LABELS, MANUAL, MANUAL_ATTRIBUTES, Attribute, checklist
@@ -57,17 +56,18 @@ class Sample:
     strata: dict  # stratum -> {"population": n, "drawn": n}
     items: list[SampledInstance]
 
-    def about(self) -> list[tuple[str, object]]:
-        """The sample's parameters for a file's About block (English labels)."""
-        pairs = [("Method", self.method), ("Seed", str(self.seed)), ("Sample size asked", self.size),
-                 ("Population", self.population), ("Population fingerprint (SHA-256 of its ids)", self.population_fingerprint),
-                 ("Sample fingerprint (SHA-256 of its ids)", self.sample_fingerprint)]
-        return pairs + [(f"Stratum {name or '-'}", f"{counts['drawn']} / {counts['population']}")
-                        for name, counts in self.strata.items()]
+    def about(self) -> list[tuple[str, str, object]]:
+        """The sample's parameters for a file's About block: (English label, suffix, value)."""
+        triples = [("Method", "", self.method), ("Seed", "", str(self.seed)), ("Sample size asked", "", self.size),
+                   ("Population", "", self.population),
+                   ("Population fingerprint (SHA-256 of its ids)", "", self.population_fingerprint),
+                   ("Sample fingerprint (SHA-256 of its ids)", "", self.sample_fingerprint)]
+        return triples + [("Stratum", f": {name or '-'}", f"{counts['drawn']} / {counts['population']}")
+                          for name, counts in self.strata.items()]
 
 
-def _bad(field: str, message: str) -> BadFilter:
-    return BadFilter.for_fields({field: [message]}, message=f"The sample's {field} is not valid.")
+def _bad(field: str, message: str) -> BadArgument:
+    return BadArgument.for_fields({field: [message]}, message=f"The sample's {field} is not valid.")
 
 
 def new_seed() -> int:
@@ -79,7 +79,7 @@ def parse_request(args: Mapping[str, str], *, seed_required: bool = False) -> Sa
     """size (1–200, default 25), method (random | process | amount), seed
     (a whole number below 10^18; a fresh one when absent unless
     ``seed_required``) and the population filter from query arguments.
-    Raises BadFilter (400) naming the field."""
+    Raises BadArgument or BadFilter (both 400) naming the field."""
     size_text = (args.get("size") or "").strip() or str(DEFAULT_SIZE)
     if not size_text.isascii() or not size_text.isdigit() or not 1 <= int(size_text) <= MAX_SIZE:
         raise _bad("size", f"Must be a whole number from 1 to {MAX_SIZE}.")
@@ -98,7 +98,7 @@ def parse_request(args: Mapping[str, str], *, seed_required: bool = False) -> Sa
 def draw_sample(user: User, args: Mapping[str, str], *, seed_required: bool = False) -> Sample:
     """Draw the sample the query arguments ask for (parse_request) and
     compute each sampled instance's checklist. Reads only. Raises Forbidden
-    (not an auditor or process administrator), BadFilter (naming the field)."""
+    (not an auditor or process administrator), BadArgument or BadFilter (naming the field)."""
     ensure_auditor(user)
     request = parse_request(args, seed_required=seed_required)
     flt = population_rows.parse(request.args)
@@ -137,7 +137,7 @@ def export_sample(user: User, args: Mapping[str, str], fmt: str | None,
     (computed ones filled in, manual ones empty), and its method, seed,
     population size and fingerprints in the About block; recorded as
     ``sample_exported`` on the exports chain. Raises Forbidden, BadFilter,
-    ValidationFailed (format)."""
+    BadArgument (size, method, seed, format)."""
     ensure_auditor(user)
     fmt = check_format(fmt)
     sample = draw_sample(user, args, seed_required=True)

@@ -69,18 +69,22 @@ def write_csv(header: list[str], rows: Iterable[list], about: Callable[[], list[
     ``about()`` pairs (called once the rows are exhausted, so it may report
     totals gathered while they were written), one pair per line."""
     handle = tempfile.TemporaryFile()
-    text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
-    writer = csv.writer(text, lineterminator="\r\n")
-    text.write(BOM)
-    writer.writerow([_csv_text(name) for name in header])
-    for row in rows:
-        writer.writerow([_csv_text(value) for value in row])
-    writer.writerow([])
-    for label, value in about():
-        writer.writerow([_csv_text(label), _csv_text(value)])
-    text.flush()
-    text.detach()  # keep the binary file open for the caller
-    return _finish(handle)
+    try:
+        text = io.TextIOWrapper(handle, encoding="utf-8", newline="", write_through=False)
+        writer = csv.writer(text, lineterminator="\r\n")
+        text.write(BOM)
+        writer.writerow([_csv_text(name) for name in header])
+        for row in rows:
+            writer.writerow([_csv_text(value) for value in row])
+        writer.writerow([])
+        for label, value in about():
+            writer.writerow([_csv_text(label), _csv_text(value)])
+        text.flush()
+        text.detach()  # keep the binary file open for the caller
+        return _finish(handle)
+    except BaseException:
+        handle.close()
+        raise
 
 
 def _xlsx_cell(sheet, value):
@@ -112,5 +116,9 @@ def write_xlsx(sheet_names: tuple[str, str], header: list[str], rows: Iterable[l
     for label, value in about():
         about_sheet.append([_xlsx_cell(about_sheet, label), _xlsx_cell(about_sheet, value)])
     handle = tempfile.TemporaryFile()
-    workbook.save(handle)
-    return _finish(handle)
+    try:
+        workbook.save(handle)
+        return _finish(handle)
+    except BaseException:
+        handle.close()
+        raise

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.downloads import file_response
-from app.services import audit_samples, population_export
+from app.services import audit_samples as samples, population_export
 from app.services.audit_search import STATUSES
 from app.services.sample_draw import METHODS
 from app.web import bp
@@ -49,24 +49,24 @@ def audit_samples():
     sample = None
     if args.get("draw"):
         if not (args.get("seed") or "").strip():
-            return redirect(url_for("web.audit_samples", **{**args.to_dict(), "seed": audit_samples.new_seed()}))
-        sample = audit_samples.draw_sample(current_user, args)
+            return redirect(url_for("web.audit_samples", **{**args.to_dict(), "seed": samples.new_seed()}))
+        sample = samples.draw_sample(current_user, args)
     carried = {name: value for name, value in args.items()
                if name not in SAMPLE_FILTER_FIELDS + SAMPLE_FIELDS + ("draw", "page", "per_page", "sort") and value}
     export_args = {name: value for name, value in args.items() if name != "draw" and value}
     population_args = {name: value for name, value in export_args.items() if name not in SAMPLE_FIELDS}
     return render_template("audit/samples.html", args=args, sample=sample, carried=carried, statuses=STATUSES,
-                           methods=METHODS, max_size=audit_samples.MAX_SIZE, default_size=audit_samples.DEFAULT_SIZE,
+                           methods=METHODS, max_size=samples.MAX_SIZE, default_size=samples.DEFAULT_SIZE,
                            export_args=export_args, population_args=population_args)
 
 
 @bp.get("/audit/samples/sample.csv")
 @login_required
 def audit_sample_csv():
-    return file_response(audit_samples.export_sample(current_user, request.args, "csv", gettext))
+    return file_response(samples.export_sample(current_user, request.args, "csv", gettext))
 
 
 @bp.get("/audit/samples/sample.xlsx")
 @login_required
 def audit_sample_xlsx():
-    return file_response(audit_samples.export_sample(current_user, request.args, "xlsx", gettext))
+    return file_response(samples.export_sample(current_user, request.args, "xlsx", gettext))
