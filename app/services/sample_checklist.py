@@ -59,7 +59,7 @@ def _references(data):
 
 def _chain(instance: ProcessInstance) -> Attribute:
     verdict = verify_chain(instance_chain(instance.id))
-    note = f"{verdict.events}" if verdict.ok else f"#{verdict.first_bad_seq}: {verdict.reason}"
+    note = "" if verdict.ok else f"#{verdict.first_bad_seq}: {verdict.reason}"
     return Attribute("chain_intact", COMPUTED_LABELS["chain_intact"], COMPUTED, verdict.ok, note)
 
 
@@ -68,7 +68,8 @@ def _approvals(instance: ProcessInstance) -> list[Attribute]:
         HumanTask.instance_id == instance.id, HumanTask.is_approval.is_(True)).order_by(HumanTask.id)))
     done = [task for task in tasks if task.status == TaskStatus.completed]
     pending = [task for task in tasks if task.status == TaskStatus.ready]
-    decided = None if not tasks else all(task.outcome for task in done) and not pending
+    # A step still waiting for its approver is not a failure: not yet decidable.
+    decided = None if not tasks or pending else all(task.outcome for task in done)
     requester = instance.started_by_id
     self_approved = [task.name for task in done if requester in (task.completed_by_id, task.on_behalf_of_id)
                      or requester in (task.delegation_chain or [])]
@@ -93,11 +94,11 @@ def _attachments(instance: ProcessInstance) -> Attribute:
         AuditEvent.chain == instance_chain(instance.id), AuditEvent.kind.in_(("instance_started", "task_completed"))))
     digests = {ref["sha256"] for data in [instance.data or {}, *submitted] for ref in _references(data)}
     if not digests:
-        return Attribute("attachments_present", COMPUTED_LABELS["attachments_present"], COMPUTED, None, "0")
+        return Attribute("attachments_present", COMPUTED_LABELS["attachments_present"], COMPUTED, None)
     recorded = set(db.session.scalars(select(Attachment.sha256).where(Attachment.sha256.in_(sorted(digests)))))
     missing = sorted(digest for digest in digests if digest not in recorded or path_of(digest) is None)
     return Attribute("attachments_present", COMPUTED_LABELS["attachments_present"], COMPUTED, not missing,
-                     ", ".join(digest[:12] for digest in missing) or str(len(digests)))
+                     ", ".join(digest[:12] for digest in missing))
 
 
 def checklist(instance: ProcessInstance) -> list[Attribute]:

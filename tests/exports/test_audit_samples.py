@@ -79,6 +79,40 @@ def test_the_checklist_of_an_approved_travel_request(sales):
     assert chain.result is False and "edited" in chain.note
 
 
+def test_a_waiting_approval_is_not_yet_decidable_and_a_self_approval_is_caught(sales):
+    from app.models import HumanTask
+
+    request = sales.start("travel_request", TRIP, "rep_east1")
+    args = {"size": "1", "seed": "3", "process_key": "travel_request"}
+    [item] = draw_sample(sales.user("auditor"), args).items
+    results = {a.code: a.result for a in item.checklist}
+    assert results["approvals_decided"] is None and results["approver_not_requester"] is None
+    sales.approve(request, "Task_ManagerApproval", "rm_east")
+    # the row says the requester completed the approval (as a forged row would)
+    db.session.execute(update(HumanTask).where(HumanTask.instance_id == request.id, HumanTask.element_id == "Task_ManagerApproval")
+                       .values(completed_by_id=sales.user("rep_east1").id))
+    [item] = draw_sample(sales.user("auditor"), args).items
+    self_approval = next(a for a in item.checklist if a.code == "approver_not_requester")
+    assert self_approval.result is False and self_approval.note
+
+
+def test_attachments_are_checked_against_the_store(org):
+    from app.models import ProcessInstance
+    from app.services.attachments import save_bytes
+
+    [instance_id] = add_population(1, org("rep_east1").id)
+    stored = save_bytes("receipt.pdf", "application/pdf", b"%PDF-1.4 receipt of the sample test")
+    instance = db.session.get(ProcessInstance, instance_id)
+    instance.data = {"lines": [{"receipt": stored}]}
+    db.session.flush()
+    checked = lambda: next(a for a in draw_sample(org("auditor"), {"size": "1", "seed": "1"}).items[0].checklist  # noqa: E731
+                           if a.code == "attachments_present")
+    assert checked().result is True
+    instance.data = {"lines": [{"receipt": stored}, {"receipt": {"sha256": "f" * 64, "name": "gone.pdf"}}]}
+    db.session.flush()
+    assert checked().result is False and checked().note == "f" * 12
+
+
 def test_the_sample_file_carries_seed_method_population_and_checklist_columns(org, population):
     args = {"size": "6", "method": "process", "seed": "42", "status": "running"}
     exported = export_sample(org("auditor"), args, "csv")
