@@ -74,13 +74,14 @@ def _refuse_read_only_writes(user):
 
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
+    from app.api import audit_find
     from app.api import audit_exports
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]  # every operation but the public ones (auth.py)
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
-                      messages.blp, statements.blp, reports.blp):
+                      messages.blp, statements.blp, reports.blp, audit_find.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
     api.register_blueprint(audit_exports.blp, url_prefix=PREFIX)

@@ -327,3 +327,13 @@ def search(flt: InstanceFilter, actor: User | None) -> Page:
         admin_action=bool(summary.admin_action), error=bool(summary.error))
         for summary, name, version, username, display_name in db.session.execute(query)]
     return Page(rows, total, counts, flt.page, flt.per_page)
+
+
+def process_choices() -> list[tuple[str, str]]:
+    """(key, name of its latest version) of every deployed process, by key:
+    the choices of the find page's process filter."""
+    latest = select(ProcessDefinition.key, func.max(ProcessDefinition.version).label("version")) \
+        .group_by(ProcessDefinition.key).subquery()
+    return list(db.session.execute(select(ProcessDefinition.key, ProcessDefinition.name).join(
+        latest, (latest.c.key == ProcessDefinition.key) & (latest.c.version == ProcessDefinition.version))
+        .order_by(ProcessDefinition.key)).all())

@@ -36,6 +36,7 @@ def init_app(app):
     from app import i18n
     from app.web import expired_sessions
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
+    from app.web import audit_find  # noqa: F401
     from app.web import audit_exports  # noqa: F401
 
     from app import clock
