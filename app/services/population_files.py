@@ -88,6 +88,9 @@ def write_csv(header: list[str], rows: Iterable[list], about: Callable[[], list[
 
 
 def _xlsx_cell(sheet, value):
+    """A plain value as itself (fast); a cell with a format, or kept as text, otherwise."""
+    if value is None or isinstance(value, int) or (isinstance(value, str) and not value.startswith("=")):
+        return value
     if isinstance(value, datetime):
         value = value.replace(tzinfo=None)  # Excel has no time zones; the values are UTC (the header says so)
     cell = WriteOnlyCell(sheet, value=value)
