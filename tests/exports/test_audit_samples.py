@@ -18,6 +18,8 @@ from app.services.population_export import recorded_exports
 from tests.support.audit_population import KEYS, add_population
 from tests.support.samples import TRIP
 
+PINNED_POSITIONS = [145, 152, 197, 239, 255]  # seed 20261201, size 5, over the 600 of add_population
+
 
 @pytest.fixture
 def population(org):
@@ -149,3 +151,11 @@ def test_bad_sample_arguments_name_the_field(org, args, field):
 def test_a_sales_rep_may_not_sample(org):
     with pytest.raises(Forbidden):
         draw_sample(org("rep_east1"), {"size": "5", "method": "nonsense"})
+
+
+def test_the_draw_is_pinned_by_position_on_every_database(org, population):
+    """Ids differ between databases (sequences); positions in the id-ordered
+    population do not. The same seed draws the same positions on SQLite and
+    PostgreSQL, and on every machine (Python's Mersenne Twister is stable)."""
+    sample = draw_sample(org("auditor"), {"size": "5", "seed": "20261201"})
+    assert [population.index(id) for id in _ids(sample)] == PINNED_POSITIONS
