@@ -4,7 +4,7 @@ Fills a PostgreSQL database (it is wiped: schema public dropped) with the
 demo organisation, the deployed diagrams, 2,000 more customers, 1,000,000
 process instances over two years of every deployed process, their
 instance_summary rows and 5 audit events each (5,000,000), all by
-INSERT … SELECT generate_series; ANALYZE; then times typical filtered,
+INSERT … SELECT generate_series; VACUUM ANALYZE; then times typical filtered,
 sorted and counted pages through ``audit_search.search`` (rows + total +
 counts per status, exactly what the page and the API run).
 
@@ -46,7 +46,7 @@ QUERIES = [
     ("customer by name part", {"customer": "客户0042"}),
     ("customer by name part + amount range", {"customer": "客户01", "amount_min": "100000", "amount_max": "500000"}),
     ("amount range, by amount", {"amount_min": "900000", "sort": "-amount"}),
-    ("business key", {"business_key": "BK-0777777"}),
+    ("business key", {"business_key": "BK-0777776"}),
     ("has an exception", {"exception": "1"}),
     ("admin action, cancelled", {"admin_action": "1", "status": "cancelled"}),
     ("ever in error, by amount", {"error": "1", "sort": "amount"}),
@@ -148,7 +148,12 @@ def fill(instances: int) -> None:
                NULL, NULL, CASE WHEN s IN (1, 3, 5) THEN u.username END, NULL, '{{}}', repeat('0', 64), repeat('1', 64)
         FROM process_instance p CROSS JOIN generate_series(1, {EVENTS_PER_INSTANCE}) AS s
         JOIN users u ON u.i = (p.id * 101 + s) % (SELECT count(*) FROM users)""")
-    _step("ANALYZE", "ANALYZE")
+    # A table this old has been vacuumed by autovacuum many times: its
+    # visibility map lets counts read the indexes alone.
+    started = time.perf_counter()
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+        connection.exec_driver_sql("VACUUM ANALYZE")
+    print(f"  VACUUM ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
 
 
 def _backend_cpu_s(pid: int) -> float:

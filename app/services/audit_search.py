@@ -13,15 +13,16 @@ a total, auditors narrow by filters rather than walk deep, and an offset of
 a few thousand rows on an index stays in milliseconds (bench/audit_find.py).
 
 Flags: ``exception`` is a credit-limit override (CreditOverride) on the
-instance; ``admin_action`` a retry, a reassignment, or a cancel by someone
+instance, or a refused segregation-of-duties attempt on it (``sod_refusal``,
+when the schema has that table); ``admin_action`` a retry, a reassignment, or a cancel by someone
 other than the starter (escalations are the worker's, not a person's);
 ``error`` the instance was ever in error."""
-from dataclasses import dataclass, fields as dataclass_fields
+from dataclasses import dataclass, fields as dataclass_fields, replace
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Mapping
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, func, or_, select, union
 
 from app import clock
 from app.bounds import NUMBER_MAX, date_problem, is_ascii_number, text_problem
@@ -270,9 +271,11 @@ def _conditions(flt: InstanceFilter, *, status: bool = True) -> list:
     if flt.starter is not None:
         conds.append(S.started_by_id == _user_id(flt.starter))
     if flt.actor is not None:
-        conds.append(S.instance_id.in_(select(AuditEvent.instance_id).where(
-            AuditEvent.instance_id.is_not(None),
-            or_(AuditEvent.actor == flt.actor, AuditEvent.on_behalf_of == flt.actor))))
+        # Two index-only scans (app/models/instance_summary.py), not one OR.
+        conds.append(S.instance_id.in_(union(
+            select(AuditEvent.instance_id).where(AuditEvent.actor == flt.actor, AuditEvent.instance_id.is_not(None)),
+            select(AuditEvent.instance_id).where(AuditEvent.on_behalf_of == flt.actor,
+                                                 AuditEvent.instance_id.is_not(None)))))
     if flt.business_key is not None:
         conds.append(S.business_key == flt.business_key)
     if flt.customer is not None:
@@ -281,11 +284,35 @@ def _conditions(flt: InstanceFilter, *, status: bool = True) -> list:
         conds.append(S.amount >= flt.amount_min)
     if flt.amount_max is not None:
         conds.append(S.amount <= flt.amount_max)
-    for name in FLAGS:
+    if flt.exception is not None:
+        refused = _refused_attempts()
+        has = S.exception.is_(True) if refused is None else S.instance_id.in_(
+            union(select(S.instance_id).where(S.exception.is_(True)), select(refused.c.instance_id)))
+        conds.append(has if flt.exception else ~has)
+    for name in ("admin_action", "error"):
         wanted = getattr(flt, name)
         if wanted is not None:
             conds.append(getattr(S, name).is_(wanted))
     return conds
+
+
+def _refused_attempts():
+    """The table of refused segregation-of-duties attempts (``sod_refusal``,
+    one row per attempt with its ``instance_id``), when this schema has it.
+    Such an attempt rolled back its own command, so it is never on the
+    summary row: it is looked up here (a small table, so an IN over the union
+    of the two stays an index lookup at any number of instances)."""
+    return db.metadata.tables.get("sod_refusal")
+
+
+def _with_refusals(rows: list) -> list:
+    """``rows`` with ``exception`` also set where a refused attempt was kept."""
+    refused = _refused_attempts()
+    if refused is None or not rows:
+        return rows
+    ids = set(db.session.scalars(select(refused.c.instance_id).where(
+        refused.c.instance_id.in_([row.id for row in rows]))))
+    return [replace(row, exception=True) if row.id in ids else row for row in rows]
 
 
 def _order(sort: str) -> list:
@@ -326,7 +353,7 @@ def search(flt: InstanceFilter, actor: User | None) -> Page:
         started_at=summary.started_at, ended_at=summary.ended_at, exception=bool(summary.exception),
         admin_action=bool(summary.admin_action), error=bool(summary.error))
         for summary, name, version, username, display_name in db.session.execute(query)]
-    return Page(rows, total, counts, flt.page, flt.per_page)
+    return Page(_with_refusals(rows), total, counts, flt.page, flt.per_page)
 
 
 def process_choices() -> list[tuple[str, str]]:

@@ -31,6 +31,11 @@ INDEXES = (
     ("ix_instance_summary_customer_name", ["customer_name"]),
     ("ix_instance_summary_definition_id", ["definition_id"]),
 )
+# "anyone who acted" as index-only scans of the audit log
+AUDIT_EVENT_INDEXES = (
+    ("ix_audit_event_actor_instance", ["actor", "instance_id"]),
+    ("ix_audit_event_on_behalf_of_instance", ["on_behalf_of", "instance_id"]),
+)
 BATCH = 1000
 
 
@@ -62,6 +67,8 @@ def upgrade():
     with op.batch_alter_table('instance_summary', schema=None) as batch_op:
         for name, columns in INDEXES:
             batch_op.create_index(name, columns, unique=False)
+    for name, columns in AUDIT_EVENT_INDEXES:  # indexes only: the append-only triggers stay as they are
+        op.create_index(name, 'audit_event', columns, unique=False)
     _backfill()
 
 
@@ -111,6 +118,8 @@ def _backfill():
 
 
 def downgrade():
+    for name, _ in AUDIT_EVENT_INDEXES:
+        op.drop_index(name, table_name='audit_event')
     with op.batch_alter_table('instance_summary', schema=None) as batch_op:
         for name, _ in INDEXES:
             batch_op.drop_index(name)

@@ -166,3 +166,18 @@ def test_filtered_is_the_unpaged_select_others_build_on(sales, world):
 ])
 def test_summary_figures_per_flow(data, figures):
     assert summary_figures(data) == figures
+
+
+def test_a_refused_segregation_of_duties_attempt_is_an_exception(sales, world):
+    refusals = db.metadata.tables.get("sod_refusal")
+    if refusals is None:
+        pytest.skip("this schema keeps no refused attempts (sod_refusal comes with the control reports)")
+    from app import clock
+
+    db.session.execute(refusals.insert().values(
+        instance_id=world["trip"], at=clock.now(), actor="rep_north1", reason="requester",
+        message="Not your own request.", action="complete"))
+    assert _ids(sales, exception="1") == [world["trip"], world["held"]]
+    assert world["trip"] not in _ids(sales, exception="0")
+    [row] = search(parse_filter({"process_key": "travel_request"}), sales.user("auditor")).rows
+    assert row.exception
