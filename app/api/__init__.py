@@ -83,6 +83,7 @@ def init_app(app):
     from app.api import audit_evidence
     from app.api import audit_reexecution
     from app.api import audit_replay
+    from app.api import audit_exports
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -99,5 +100,7 @@ def init_app(app):
     csrf.exempt(audit_replay.blp)
     api.register_blueprint(audit_reexecution.blp, url_prefix=PREFIX)
     csrf.exempt(audit_reexecution.blp)
+    api.register_blueprint(audit_exports.blp, url_prefix=PREFIX)
+    csrf.exempt(audit_exports.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

@@ -42,6 +42,7 @@ def init_app(app):
     from app.web import audit_checkpoints  # noqa: F401
     from app.web import audit_evidence  # noqa: F401
     from app.web import audit_reexecution  # noqa: F401
+    from app.web import audit_exports  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
