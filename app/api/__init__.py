@@ -14,6 +14,8 @@ TOKEN_PATH = f"{PREFIX}/auth/token"
 PASSWORD_PATH = f"{PREFIX}/auth/password"
 # Reachable without a token: the token request itself (not its revocation) and the API's description.
 PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
+# The studio page calls these with its signed-in session (page_session.py).
+SESSION_PATHS_PREFIX = f"{PREFIX}/studio/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -54,7 +56,11 @@ def _authenticate_bearer():
         return None
     if request.method == "OPTIONS":
         return None
-    g.api_user = accounts.user_for_token(bearer_token())
+    if request.path.startswith(SESSION_PATHS_PREFIX) and not request.headers.get("Authorization"):
+        from app.api.page_session import page_session_user
+        g.api_user = page_session_user()
+    else:
+        g.api_user = accounts.user_for_token(bearer_token())
     _refuse_unstorable_path()
     if not _own_credentials():
         _refuse_read_only_writes(g.api_user)
@@ -74,12 +80,13 @@ def _refuse_read_only_writes(user):
 
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
+    from app.api import studio
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]  # every operation but the public ones (auth.py)
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
-                      messages.blp, statements.blp, reports.blp):
+                      messages.blp, statements.blp, reports.blp, studio.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
     app.register_blueprint(docs.bp)

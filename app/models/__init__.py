@@ -33,6 +33,7 @@ from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancell
 from app.models.settlement import OrderSettlement
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
+from app.models.studio_draft import StudioDraft
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -47,4 +48,5 @@ __all__ = [
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
     "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
+    "StudioDraft",
 ]

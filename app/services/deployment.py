@@ -39,7 +39,7 @@ class Deployed:
     created: bool
 
 
-def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+def stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
     """The latest deployed content of every file of these kinds, by name."""
     latest = (select(DeployedFile.name, func.max(DeployedFile.id).label("id"))
               .where(DeployedFile.kind.in_(kinds)).group_by(DeployedFile.name).subquery())
@@ -69,7 +69,7 @@ def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
 def _remember_files(files: dict[str, str], actor: User | None) -> None:
     """Keep every uploaded text that differs from the latest of its name, so
     the latest is always the one deployed last (a reverted table included)."""
-    stored = _stored_files(("bpmn", "dmn", "form"))
+    stored = stored_files(("bpmn", "dmn", "form"))
     for name, text in files.items():
         if stored.get(name) != text:
             db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=content_hash(text), content=text,
@@ -99,7 +99,7 @@ def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]
     ensure_process_admin(actor, "deploy processes")
     _check_sizes(files)
     to_compile = {**_diagrams_using(files), **files}
-    compiled, problems = compile_bundle(to_compile, _stored_files(), lane_names=set(LANE_NAMES),
+    compiled, problems = compile_bundle(to_compile, stored_files(), lane_names=set(LANE_NAMES),
                                         actions=registered_actions())
     if not problems and not compiled:
         problems = [Problem("(upload)", None, None,
