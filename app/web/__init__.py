@@ -36,6 +36,7 @@ def init_app(app):
     from app import i18n
     from app.web import expired_sessions
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
+    from app.web import studio  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
