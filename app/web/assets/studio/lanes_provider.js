@@ -20,7 +20,7 @@ export default function LanesPropertiesProvider(propertiesPanel, injector, trans
     const entries = entriesFor(ctx, element);
     if (entries.length) {
       const at = groups.findIndex((group) => group.id === "general") + 1;
-      groups.splice(at, 0, { id: "lanes-platform", label: translate("Platform"), entries });
+      groups.splice(at, 0, { id: "lanes-platform", label: translate("Platform"), entries, shouldOpen: true });
     }
     return groups;
   };
