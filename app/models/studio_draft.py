@@ -19,8 +19,12 @@ class StudioDraft(db.Model):
     process_key: Mapped[str] = mapped_column(String(128), unique=True)
     base_version: Mapped[int | None] = mapped_column(Integer)
     xml: Mapped[str] = mapped_column(Text)
-    revision: Mapped[int] = mapped_column(Integer, default=1)
+    revision: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     updated_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
 
     updated_by: Mapped[User | None] = relationship()
+
+    # Each UPDATE says WHERE revision = <the one read> and counts it up, so
+    # two saves racing from one revision cannot both land.
+    __mapper_args__ = {"version_id_col": revision}

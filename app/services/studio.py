@@ -4,6 +4,8 @@ run on a draft. Process admins edit; auditors read; nobody else sees it."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
 from app.actions import action_parameters, registered_actions
@@ -134,13 +136,16 @@ def save_draft(key: str, xml: str, revision: int, user: User) -> StudioDraft:
                        details={"revision": current, "updated_by": who,
                                 "updated_at": draft.updated_at.isoformat() if draft else None})
     if draft is None:
-        draft = StudioDraft(process_key=key, base_version=definition.version, revision=0)
+        draft = StudioDraft(process_key=key, base_version=definition.version)
         db.session.add(draft)
     draft.xml = xml
-    draft.revision = current + 1
     draft.updated_at = clock.now()
     draft.updated_by_id = user.id
-    db.session.flush()
+    try:
+        db.session.flush()  # the revision counts up here, only from the one read
+    except (IntegrityError, StaleDataError) as exc:
+        raise Conflict("Someone saved this draft at the same moment; reload it first.", code="stale_draft",
+                       details={"revision": None, "updated_by": None, "updated_at": None}) from exc
     return draft
 
 

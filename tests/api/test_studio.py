@@ -95,3 +95,25 @@ def test_check_runs_the_deploy_lint_on_the_draft(api):
     assert garbage.status_code == 200
     problems = admin.ok("post", "/studio/drafts/travel_request/check")["problems"]
     assert problems and problems[0]["file"] == "travel_request.bpmn"
+
+
+def test_two_saves_from_one_revision_cannot_both_land(app, api):
+    """The second of two saves read at revision 1 is refused by the update
+    itself, even when it passed the revision check before the first landed."""
+    from app.extensions import db
+    from app.models import StudioDraft
+
+    _call(api, "process_admin", "put", "/studio/drafts/travel_request", json={"xml": TRAVEL, "revision": 0})
+    draft = db.session.query(StudioDraft).filter_by(process_key="travel_request").one()
+    db.session.execute(db.update(StudioDraft).where(StudioDraft.id == draft.id)
+                       .values(revision=StudioDraft.revision + 1, xml="<theirs/>")
+                       .execution_options(synchronize_session=False))  # another process's save
+    draft.xml = "<mine/>"
+    try:
+        db.session.flush()
+    except Exception as exc:  # noqa: BLE001  (the ORM's stale-data error)
+        assert type(exc).__name__ == "StaleDataError"
+    else:
+        raise AssertionError("a save from a stale revision landed")
+    finally:
+        db.session.rollback()
