@@ -10,11 +10,17 @@ import re
 import shutil
 
 import pytest
+from sqlalchemy import select
 
+from app.extensions import db
+from app.models import StudioDraft
+from app.services.deployment import REPO_ROOT
+from app.workflow.studio_reading import platform_properties
 from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person, shot  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.real_clock
 TASK = "Task_GMApproval"
+TRAVEL = (REPO_ROOT / "processes" / "travel_request.bpmn").read_text(encoding="utf-8")
 
 
 def _picture(page, name):
@@ -34,6 +40,13 @@ def _select_task(page):
     page.wait_for_selector('[data-group-id="group-lanes-platform"]')
 
 
+def _draft_xml(app) -> str:
+    with app.app_context():
+        xml = db.session.scalar(select(StudioDraft.xml).where(StudioDraft.process_key == "travel_request"))
+        db.session.remove()
+    return xml
+
+
 def _select_by_id(page, element_id):
     page.evaluate("id => { const s = window.lanesStudio; s.get('selection').select(s.get('elementRegistry').get(id)); }",
                   element_id)
@@ -43,7 +56,7 @@ def _saved(page, text="草稿已保存"):
     page.wait_for_function("t => document.getElementById('studio-save-state').textContent === t", arg=text)
 
 
-def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server):
+def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server, live_app):
     page = person("process_admin")
     page.get_by_role("link", name="流程工作室").click()
     row = page.locator("#process-travel_request")
@@ -68,10 +81,17 @@ def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server):
     assert page.locator("#studio-draft-notice").inner_text() == "草稿，基于 v1"
     _select_task(page)
     assert page.get_by_label("表单", exact=True).input_value() == "travel_claim.json"
+    page.wait_for_selector("#studio-problems[data-checked-revision='1']", state="attached")  # the deploy lint passes the modeler's XML
     assert page.locator("#studio-problems li").count() == 0
+    # The modeler wrote back everything the platform reads, and changed only the form picked.
+    expected = platform_properties(TRAVEL)
+    expected[TASK] = [("property", "formJsonSchemaFilename", "travel_claim.json") if fact[:2] == (
+        "property", "formJsonSchemaFilename") else fact for fact in expected[TASK]]
+    assert platform_properties(_draft_xml(live_app)) == expected
 
     page.get_by_label("表单", exact=True).select_option("")  # no form: the deploy lint refuses the task
     _saved(page)
+    page.wait_for_selector("#studio-problems[data-checked-revision='2']", state="attached")
     problem = page.locator("#studio-problems li button", has_text="names no form")
     problem.wait_for()
     assert problem.get_attribute("data-element-id") == TASK

@@ -2,13 +2,15 @@
 // in the saved draft. A click selects the element; each is marked on canvas.
 const MARKER = "lanes-problem";
 
-export default function showProblems(modeler, problems, texts) {
+export default function showProblems(modeler, checked, texts) {
+  const problems = checked.problems;
   const canvas = modeler.get("canvas"), registry = modeler.get("elementRegistry");
   registry.forEach((element) => canvas.removeMarker(element, MARKER));
   const list = document.getElementById("studio-problems");
   const empty = document.getElementById("studio-problems-empty");
   const count = document.getElementById("studio-problem-count");
   list.replaceChildren();
+  list.dataset.checkedRevision = String(checked.revision);
   empty.hidden = problems.length > 0;
   empty.textContent = texts.no_problems;
   count.hidden = problems.length === 0;

@@ -39,7 +39,7 @@ async function start(root) {
 
   async function check() {
     const { status, data } = await api.check();
-    if (status === 200) { showProblems(modeler, data.problems, texts); }
+    if (status === 200) { showProblems(modeler, data, texts); }
   }
 
   let xml;
