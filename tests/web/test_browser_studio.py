@@ -101,6 +101,19 @@ def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server, live_a
     assert page.evaluate("() => window.lanesStudio.get('selection').get().map(e => e.id)") == [TASK]
     _picture(page, "modeler-problem-zh")
 
+    _select_by_id(page, "Task_CheckTraveller")  # under the palette at this zoom: selected as the outline would
+    page.get_by_label("服务操作").select_option("ledger.register_contract")
+    _saved(page)
+    page.get_by_label("customer（必填，str）").fill("customer_code")
+    page.get_by_label("结果变量").fill("contract_result")
+    wanted = [("operation", "ledger.register_contract", "contract_result"), ("parameter", "customer", "str", "customer_code")]
+    for _ in range(40):  # the typing is debounced, then autosaved: the saved draft says when it landed
+        facts = platform_properties(_draft_xml(live_app))["Task_CheckTraveller"]
+        if facts == wanted:
+            break
+        page.wait_for_timeout(250)
+    assert facts == wanted
+
     page.get_by_role("button", name="English").click()
     page.wait_for_load_state()
     _open_modeler(page)

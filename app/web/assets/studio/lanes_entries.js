@@ -1,7 +1,6 @@
 // The entries of the platform's group in the properties panel: pickers fed
 // by the server's choices (GET /api/v1/studio/choices), never free text,
 // except the expressions handed to an operation's parameters.
-import { h } from "@bpmn-io/properties-panel/preact";
 import { CheckboxEntry, SelectEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
 import { getBusinessObject } from "bpmn-js/lib/util/ModelUtil";
 import {
@@ -20,13 +19,13 @@ function options(values, current, translate) {
   return list;
 }
 
+// Entries name the library's components themselves, their props beside
+// them (the panel spreads an entry into its component's props): a component
+// made anew on each render would be remounted, losing typing not yet saved.
 function select(ctx, element, id, label, getValue, setValue, values) {
   return {
-    id, isEdited: () => !!getValue(),
-    component: () => h(SelectEntry, {
-      element, id, label: ctx.translate(label), getValue: () => getValue() || "", setValue,
-      getOptions: () => options(values, getValue(), ctx.translate),
-    }),
+    id, element, component: SelectEntry, isEdited: () => !!getValue(), label: ctx.translate(label),
+    getValue: () => getValue() || "", setValue, getOptions: () => options(values, getValue(), ctx.translate),
   };
 }
 
@@ -55,12 +54,11 @@ export function userTaskEntries(ctx, element) {
   return [
     formEntry(ctx, element),
     {
-      id: "lanes-approval", isEdited: () => getSpiffProperty(element, "approval") === "true",
-      component: () => h(CheckboxEntry, {
-        element, id: "lanes-approval", label: ctx.translate("Approval step (approve or reject)"),
-        getValue: () => getSpiffProperty(element, "approval") === "true",
-        setValue: (on) => setSpiffProperty(ctx.injector, element, "approval", on ? "true" : undefined),
-      }),
+      id: "lanes-approval", element, component: CheckboxEntry,
+      isEdited: () => getSpiffProperty(element, "approval") === "true",
+      label: ctx.translate("Approval step (approve or reject)"),
+      getValue: () => getSpiffProperty(element, "approval") === "true",
+      setValue: (on) => setSpiffProperty(ctx.injector, element, "approval", on ? "true" : undefined),
     },
     select(ctx, element, "lanes-approval-stage", "Approval stage", () => getSpiffProperty(element, "approvalStage"),
       (value) => setSpiffProperty(ctx.injector, element, "approvalStage", value), stages),
@@ -78,16 +76,14 @@ export function startEventEntries(ctx, element) {
   for (const role of ctx.choices.start_roles) {
     const id = `lanes-start-${role.value}`;
     entries.push({
-      id, isEdited: () => startRoles(element).includes(role.value),
-      component: () => h(CheckboxEntry, {
-        element, id, label: ctx.translate("May start: {role}", { role: role.label }),
-        getValue: () => startRoles(element).includes(role.value),
-        setValue: (on) => {
-          const now = startRoles(element).filter((code) => code !== role.value);
-          if (on) { now.push(role.value); }
-          setSpiffProperty(ctx.injector, element, "startRoles", now.join(","));
-        },
-      }),
+      id, element, component: CheckboxEntry, isEdited: () => startRoles(element).includes(role.value),
+      label: ctx.translate("May start: {role}", { role: role.label }),
+      getValue: () => startRoles(element).includes(role.value),
+      setValue: (on) => {
+        const now = startRoles(element).filter((code) => code !== role.value);
+        if (on) { now.push(role.value); }
+        setSpiffProperty(ctx.injector, element, "startRoles", now.join(","));
+      },
     });
   }
   return entries;
@@ -102,12 +98,10 @@ export function serviceTaskEntries(ctx, element) {
     select(ctx, element, "lanes-operation", "Operation", () => operator && operator.id,
       (value) => setOperation(ctx.injector, element, value, known), operations),
     {
-      id: "lanes-result", isEdited: () => !!(operator && operator.resultVariable),
-      component: () => h(TextFieldEntry, {
-        element, id: "lanes-result", label: ctx.translate("Result variable"), debounce,
-        getValue: () => (getOperator(element) || {}).resultVariable || "",
-        setValue: (value) => setResultVariable(ctx.injector, element, value),
-      }),
+      id: "lanes-result", element, component: TextFieldEntry, debounce,
+      isEdited: () => !!(getOperator(element) || {}).resultVariable, label: ctx.translate("Result variable"),
+      getValue: () => (getOperator(element) || {}).resultVariable || "",
+      setValue: (value) => setResultVariable(ctx.injector, element, value),
     },
   ];
   const params = (operator && known[operator.id]) || [];
@@ -115,13 +109,10 @@ export function serviceTaskEntries(ctx, element) {
     const id = `lanes-param-${param.name}`;
     const current = () => (operatorParameters(getOperator(element)).find((p) => p.id === param.name) || {}).value || "";
     entries.push({
-      id, isEdited: () => !!current(),
-      component: () => h(TextFieldEntry, {
-        element, id, debounce, getValue: current,
-        label: ctx.translate(param.required ? "{name} (required, {type})" : "{name} ({type})", param),
-        description: ctx.translate("A Python expression over the process data"),
-        setValue: (value) => setParameter(ctx.injector, element, param, value),
-      }),
+      id, element, component: TextFieldEntry, debounce, isEdited: () => !!current(), getValue: current,
+      label: ctx.translate(param.required ? "{name} (required, {type})" : "{name} ({type})", param),
+      description: ctx.translate("A Python expression over the process data"),
+      setValue: (value) => setParameter(ctx.injector, element, param, value),
     });
   }
   return entries;
