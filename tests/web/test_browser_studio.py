@@ -107,15 +107,15 @@ def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server, live_a
     page.get_by_label("customer（必填，str）").fill("customer_code")
     page.get_by_label("结果变量").fill("contract_result")
     wanted = [("operation", "ledger.register_contract", "contract_result"), ("parameter", "customer", "str", "customer_code")]
-    for _ in range(40):  # the typing is debounced, then autosaved: the saved draft says when it landed
+    for _ in range(120):  # the typing is debounced, then autosaved: the saved draft says when it landed
         facts = platform_properties(_draft_xml(live_app))["Task_CheckTraveller"]
         if facts == wanted:
             break
         page.wait_for_timeout(250)
     assert facts == wanted
 
-    page.get_by_role("button", name="English").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
     _open_modeler(page)
     _select_task(page)
     assert page.locator("#studio-draft-notice").inner_text() == "Draft, based on v1"
@@ -123,14 +123,14 @@ def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server, live_a
     page.locator("#studio-problems li button", has_text="names no form").wait_for()
     _picture(page, "modeler-problem-en")
     page.once("dialog", lambda dialog: dialog.accept())
-    page.get_by_role("button", name="Discard draft").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():  # the page reloads once the draft is gone
+        page.get_by_role("button", name="Discard draft").click()
     _open_modeler(page)
     assert page.locator("#studio-draft-notice").is_hidden()
     _select_task(page)
     assert page.get_by_label("Form", exact=True).input_value() == "approval.json"
-    page.get_by_role("button", name="中文").click()
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="中文").click()
     assert person.errors == []
 
 
@@ -139,6 +139,7 @@ def test_an_auditor_sees_the_modeler_read_only(person, live_server):
     page.goto(live_server + "/studio/processes/travel_request")
     _open_modeler(page)
     assert "只读" in page.locator("#studio-save-state").inner_text()
+    assert page.locator("#studio-problems-empty").inner_text() == "部署检查在流程管理员编辑时进行。"
     assert page.get_by_role("button", name="放弃草稿").count() == 0
     _select_by_id(page, "Task_CheckTraveller")  # under the palette at this zoom: selected as the outline would
     assert page.get_by_label("服务操作").input_value() == "ledger.check_traveller"
