@@ -117,3 +117,13 @@ def test_two_saves_from_one_revision_cannot_both_land(app, api):
         raise AssertionError("a save from a stale revision landed")
     finally:
         db.session.rollback()
+
+
+def test_a_draft_with_an_entity_is_refused_by_the_check_not_parsed(api):
+    hostile = TRAVEL.replace('<?xml version="1.0" encoding="UTF-8"?>',
+                             '<?xml version="1.0" encoding="UTF-8"?><!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]>')
+    assert hostile != TRAVEL
+    assert _call(api, "process_admin", "put", "/studio/drafts/travel_request",
+                 json={"xml": hostile, "revision": 0}).status_code == 200
+    problems = api("process_admin").ok("post", "/studio/drafts/travel_request/check")["problems"]
+    assert len(problems) == 1 and "DOCTYPE" in problems[0]["message"] and "root:" not in problems[0]["message"]
