@@ -39,12 +39,18 @@ class Deployed:
     created: bool
 
 
-def stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
     """The latest deployed content of every file of these kinds, by name."""
     latest = (select(DeployedFile.name, func.max(DeployedFile.id).label("id"))
               .where(DeployedFile.kind.in_(kinds)).group_by(DeployedFile.name).subquery())
     rows = db.session.execute(select(DeployedFile.name, DeployedFile.content).join(latest, DeployedFile.id == latest.c.id))
     return {name: content for name, content in rows}
+
+
+def stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+    """The latest deployed content of every file of these kinds, by name: what
+    a diagram checked without its forms and tables is checked against."""
+    return _stored_files(kinds)
 
 
 def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
@@ -69,7 +75,7 @@ def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
 def _remember_files(files: dict[str, str], actor: User | None) -> None:
     """Keep every uploaded text that differs from the latest of its name, so
     the latest is always the one deployed last (a reverted table included)."""
-    stored = stored_files(("bpmn", "dmn", "form"))
+    stored = _stored_files(("bpmn", "dmn", "form"))
     for name, text in files.items():
         if stored.get(name) != text:
             db.session.add(DeployedFile(name=name, kind=kind_of(name), content_hash=content_hash(text), content=text,
@@ -99,7 +105,7 @@ def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]
     ensure_process_admin(actor, "deploy processes")
     _check_sizes(files)
     to_compile = {**_diagrams_using(files), **files}
-    compiled, problems = compile_bundle(to_compile, stored_files(), lane_names=set(LANE_NAMES),
+    compiled, problems = compile_bundle(to_compile, _stored_files(), lane_names=set(LANE_NAMES),
                                         actions=registered_actions())
     if not problems and not compiled:
         problems = [Problem("(upload)", None, None,
