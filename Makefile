@@ -26,8 +26,11 @@ setup: $(VENV)/.installed assets
 setup-dev: $(VENV)/.installed-dev assets
 
 # bpmn-js from the npm registry, exactly as package-lock.json pins it, copied
-# into the git-ignored app/web/static/vendor/ (pages load nothing from a CDN).
-$(VENDOR)/.built: package.json package-lock.json app/web/assets/copy_vendor.mjs
+# into the git-ignored app/web/static/vendor/, and the studio (our sources in
+# app/web/assets/studio/ with bpmn-js, its properties panel and minimap)
+# bundled there by esbuild (pages load nothing from a CDN).
+$(VENDOR)/.built: package.json package-lock.json app/web/assets/copy_vendor.mjs app/web/assets/build_studio.mjs \
+		$(wildcard app/web/assets/studio/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $@

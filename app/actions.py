@@ -109,3 +109,26 @@ def run_action(call: ActionCall, params: dict[str, Any]) -> dict:
         raise UnknownAction(f"No action is registered as {call.operation!r}.")
     return {"ok": True, **(func(call, **params) or {})}
 
+
+
+_PARAMETER_TYPES = {"str": "str", "int": "int", "float": "float", "Decimal": "float", "bool": "bool",
+                    "list": "list", "dict": "dict"}
+
+
+def action_parameters() -> dict[str, list[dict]]:
+    """Each registered operation's keyword parameters, in order: name, the
+    type a diagram writes for it (``str`` when the annotation says nothing
+    simpler) and whether it must be given (it has no default)."""
+    import inspect
+
+    described = {}
+    for name, func in sorted(_REGISTRY.items()):
+        params = []
+        for param in list(inspect.signature(func).parameters.values())[1:]:
+            if param.kind not in (param.KEYWORD_ONLY, param.POSITIONAL_OR_KEYWORD):
+                continue
+            annotation = param.annotation if isinstance(param.annotation, str) else getattr(param.annotation, "__name__", "")
+            kind = _PARAMETER_TYPES.get(annotation.split("[")[0].split("|")[0].strip(), "str")
+            params.append({"name": param.name, "type": kind, "required": param.default is param.empty})
+        described[name] = params
+    return described

@@ -16,6 +16,8 @@ TOKEN_PATH = f"{PREFIX}/auth/token"
 PASSWORD_PATH = f"{PREFIX}/auth/password"
 # Reachable without a token: the token request itself (not its revocation) and the API's description.
 PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
+# The studio page calls these with its signed-in session (page_session.py).
+SESSION_PATHS_PREFIX = f"{PREFIX}/studio/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # POSTs that compute an answer and change nothing: auditors may send them.
 READING_POSTS = re.compile(rf"^{PREFIX}/audit/instances/\d+/reexecution$")
@@ -58,7 +60,11 @@ def _authenticate_bearer():
         return None
     if request.method == "OPTIONS":
         return None
-    g.api_user = accounts.user_for_token(bearer_token())
+    if request.path.startswith(SESSION_PATHS_PREFIX) and not request.headers.get("Authorization"):
+        from app.api.page_session import page_session_user
+        g.api_user = page_session_user()
+    else:
+        g.api_user = accounts.user_for_token(bearer_token())
     _refuse_unstorable_path()
     if not _own_credentials():
         _refuse_read_only_writes(g.api_user)
@@ -84,6 +90,7 @@ def init_app(app):
     from app.api import audit_reexecution
     from app.api import audit_replay
     from app.api import audit_exports
+    from app.api import studio
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -91,6 +98,7 @@ def init_app(app):
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
                       messages.blp, statements.blp, reports.blp, audit_find.blp):
                       messages.blp, statements.blp, reports.blp, audit_evidence.blp):
+                      messages.blp, statements.blp, reports.blp, studio.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
     from app.api import audit_controls

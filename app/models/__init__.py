@@ -37,6 +37,7 @@ from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, Signe
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
+from app.models.studio_draft import StudioDraft
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -53,4 +54,5 @@ __all__ = [
     "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
     "InstanceSummary",
     "RoleChange", "RoleGrant", "SodRefusal",
+    "StudioDraft",
 ]

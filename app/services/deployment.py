@@ -47,6 +47,12 @@ def _stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
     return {name: content for name, content in rows}
 
 
+def stored_files(kinds: tuple[str, ...] = ("dmn", "form")) -> dict[str, str]:
+    """The latest deployed content of every file of these kinds, by name: what
+    a diagram checked without its forms and tables is checked against."""
+    return _stored_files(kinds)
+
+
 def _diagrams_using(files: dict[str, bytes]) -> dict[str, bytes]:
     """The deployed diagrams of the processes whose latest version uses a
     table or form uploaded without them: deploying an edited table alone

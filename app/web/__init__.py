@@ -43,6 +43,7 @@ def init_app(app):
     from app.web import audit_evidence  # noqa: F401
     from app.web import audit_reexecution  # noqa: F401
     from app.web import audit_exports  # noqa: F401
+    from app.web import studio  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

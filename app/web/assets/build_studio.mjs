@@ -1,0 +1,20 @@
+// Bundles the studio (app/web/assets/studio/*.js and its CSS, with bpmn-js,
+// the properties panel, the minimap and their styles from node_modules)
+// into the git-ignored app/web/static/vendor/studio/. Run after copy_vendor.mjs.
+import { build } from "esbuild";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+await build({
+  entryPoints: { studio: join(root, "app/web/assets/studio/studio.js") },
+  outdir: join(root, "app/web/static/vendor/studio"),
+  bundle: true,
+  minify: true,
+  format: "iife",
+  target: "es2019",
+  legalComments: "linked",
+  loader: { ".svg": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".eot": "dataurl" },
+  logLevel: "warning",
+});
+console.log("bundled the studio into app/web/static/vendor/studio");
