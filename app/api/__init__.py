@@ -85,30 +85,16 @@ def _refuse_read_only_writes(user):
 
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
-    from app.api import audit_find
-    from app.api import audit_evidence
-    from app.api import audit_reexecution
-    from app.api import audit_replay
-    from app.api import audit_exports
-    from app.api import studio
+    from app.api import (audit_controls, audit_evidence, audit_exports, audit_find, audit_reexecution, audit_replay,
+                         studio)
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.options["security"] = [{"bearerAuth": []}]  # every operation but the public ones (auth.py)
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
-                      messages.blp, statements.blp, reports.blp, audit_find.blp):
-                      messages.blp, statements.blp, reports.blp, audit_evidence.blp):
-                      messages.blp, statements.blp, reports.blp, studio.blp):
+                      messages.blp, statements.blp, reports.blp, audit_find.blp, audit_exports.blp,
+                      audit_evidence.blp, audit_replay.blp, audit_reexecution.blp, audit_controls.blp, studio.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
-        csrf.exempt(blueprint)  # token auth, no cookies: CSRF does not apply
-    from app.api import audit_controls
-    api.register_blueprint(audit_controls.blp, url_prefix=PREFIX)
-    csrf.exempt(audit_controls.blp)
-    api.register_blueprint(audit_replay.blp, url_prefix=PREFIX)
-    csrf.exempt(audit_replay.blp)
-    api.register_blueprint(audit_reexecution.blp, url_prefix=PREFIX)
-    csrf.exempt(audit_reexecution.blp)
-    api.register_blueprint(audit_exports.blp, url_prefix=PREFIX)
-    csrf.exempt(audit_exports.blp)
+        csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

@@ -35,15 +35,9 @@ def _navigation():
 def init_app(app):
     from app import i18n
     from app.web import expired_sessions
-    from app.web import audit_controls  # noqa: F401
-    from app.web import audit_replay  # noqa: F401
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
-    from app.web import audit_find  # noqa: F401
-    from app.web import audit_checkpoints  # noqa: F401
-    from app.web import audit_evidence  # noqa: F401
-    from app.web import audit_reexecution  # noqa: F401
-    from app.web import audit_exports  # noqa: F401
-    from app.web import studio  # noqa: F401
+    from app.web import (audit_checkpoints, audit_controls, audit_evidence, audit_exports, audit_find,  # noqa: F401
+                         audit_reexecution, audit_replay, studio)
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

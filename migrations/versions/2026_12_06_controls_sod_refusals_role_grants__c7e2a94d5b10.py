@@ -1,7 +1,7 @@
 """control reports: refused segregation-of-duties attempts and the history of role grants and revocations, backfilled from the roles held today
 
 Revision ID: c7e2a94d5b10
-Revises: 3b7e9d1a4c62
+Revises: 5c2e8a7f1d93
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = 'c7e2a94d5b10'
-down_revision = '3b7e9d1a4c62'
+down_revision = '5c2e8a7f1d93'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """audit checkpoints: signed Merkle roots over every audit chain's head
 
 Revision ID: 5c8e2a7d9b13
-Revises: 3b7e9d1a4c62
+Revises: c7e2a94d5b10
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = '5c8e2a7d9b13'
-down_revision = '3b7e9d1a4c62'
+down_revision = 'c7e2a94d5b10'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """studio drafts: one shared, revision-counted unpublished diagram per process key
 
 Revision ID: 5d1e7a3c9b24
-Revises: 3b7e9d1a4c62
+Revises: 5c8e2a7d9b13
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = '5d1e7a3c9b24'
-down_revision = '3b7e9d1a4c62'
+down_revision = '5c8e2a7d9b13'
 branch_labels = None
 depends_on = None
 
