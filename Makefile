@@ -30,7 +30,7 @@ setup-dev: $(VENV)/.installed-dev assets
 # app/web/assets/studio/ with bpmn-js, its properties panel and minimap)
 # bundled there by esbuild (pages load nothing from a CDN).
 $(VENDOR)/.built: package.json package-lock.json app/web/assets/copy_vendor.mjs app/web/assets/build_studio.mjs \
-		$(wildcard app/web/assets/studio/*)
+		$(wildcard app/web/assets/studio/*) $(wildcard app/web/assets/studio/*/*)
 	npm ci --no-audit --no-fund --loglevel=error
 	npm run --silent build
 	touch $@

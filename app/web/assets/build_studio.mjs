@@ -2,12 +2,20 @@
 // the properties panel, the minimap and their styles from node_modules)
 // into the git-ignored app/web/static/vendor/studio/. Run after copy_vendor.mjs.
 import { build } from "esbuild";
-import { dirname, join } from "node:path";
+import { existsSync, readdirSync } from "node:fs";
+import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+// The modeler is studio.js; every other studio page has its entry in pages/
+// (bundled under its own name: pages/compare.js -> vendor/studio/compare.js).
+const pages = join(root, "app/web/assets/studio/pages");
+const entryPoints = { studio: join(root, "app/web/assets/studio/studio.js") };
+for (const name of existsSync(pages) ? readdirSync(pages) : []) {
+  if (name.endsWith(".js")) entryPoints[basename(name, ".js")] = join(pages, name);
+}
 await build({
-  entryPoints: { studio: join(root, "app/web/assets/studio/studio.js") },
+  entryPoints,
   outdir: join(root, "app/web/static/vendor/studio"),
   bundle: true,
   minify: true,
