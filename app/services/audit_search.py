@@ -77,6 +77,10 @@ class InstanceFilter:
     per_page: int = DEFAULT_PER_PAGE
 
 
+# The query arguments the filter reads (its fields); any other is ignored.
+ARGUMENTS = tuple(field.name for field in dataclass_fields(InstanceFilter))
+
+
 @dataclass(frozen=True)
 class FoundInstance:
     """One row of the results: enough to list it and link to it."""

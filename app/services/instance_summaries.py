@@ -10,7 +10,7 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, CreditOverride, Customer, InstanceSummary, ProcessInstance, ServiceCall
+from app.models import AuditEvent, CreditOverride, Customer, InstanceSummary, ProcessInstance
 
 # The request's total, by the first of these keys its data holds: the
 # contract (F01), a promotion or payment, a delivery note, a travel estimate.
@@ -80,20 +80,21 @@ def _customer_name(code: str | None, fallback: str | None) -> str | None:
     return db.session.scalar(select(Customer.name).where(Customer.code == code)) or fallback
 
 
-def _flags(instance: ProcessInstance) -> tuple[bool, bool, bool]:
-    """(exception, admin_action, error) from the instance's own records."""
-    events = db.session.execute(select(AuditEvent.kind, AuditEvent.actor).where(
-        AuditEvent.instance_id == instance.id,
-        AuditEvent.kind.in_(("error", "instance_cancelled") + ADMIN_EVENT_KINDS))).all()
+def _new_flags(instance: ProcessInstance, since_seq: int) -> tuple[bool, bool, bool]:
+    """(exception, admin_action, error) from the events of the instance's
+    chain after ``since_seq``: the flags are sticky, so only what the command
+    added is read, and a step costs the same however long the history."""
+    events = db.session.execute(select(AuditEvent.kind, AuditEvent.actor, AuditEvent.task_id, AuditEvent.data).where(
+        AuditEvent.chain == f"instance:{instance.id}", AuditEvent.seq > since_seq)).all()
     starter = instance.started_by.username if instance.started_by else None
-    error = any(kind == "error" for kind, _ in events)
-    admin = any(kind in ADMIN_EVENT_KINDS or (kind == "instance_cancelled" and actor != starter)
-                for kind, actor in events)
+    error = any(event.kind == "error" for event in events)
+    admin = any(event.kind in ADMIN_EVENT_KINDS or (event.kind == "instance_cancelled" and event.actor != starter)
+                for event in events)
     # An override is posted under its service call's idempotency key
     # (app/actions.py), so the keys are known exactly and looked up by index.
-    keys = [f"{instance.id}:{guid}:{CREDIT_OVERRIDE_OPERATION}" for guid in db.session.scalars(
-        select(ServiceCall.task_guid).where(ServiceCall.instance_id == instance.id,
-                                            ServiceCall.operation == CREDIT_OVERRIDE_OPERATION))]
+    keys = [f"{instance.id}:{event.task_id}:{CREDIT_OVERRIDE_OPERATION}" for event in events
+            if event.kind == "service_call" and isinstance(event.data, dict)
+            and event.data.get("operation") == CREDIT_OVERRIDE_OPERATION]
     exception = bool(keys) and db.session.scalar(
         select(CreditOverride.id).where(CreditOverride.source_key.in_(keys)).limit(1)) is not None
     return exception, admin, error
@@ -106,10 +107,12 @@ def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
     nothing of its own; flushes nothing (the command's commit does)."""
     if instance.id is None:
         db.session.flush()
-    code, name, amount = summary_figures(instance.data or {})
-    exception, admin, error = _flags(instance)
-    name = _customer_name(code, name)
     row = db.session.get(InstanceSummary, instance.id)
+    code, name, amount = summary_figures(instance.data or {})
+    exception, admin, error = _new_flags(instance, row.revision if row is not None else 0)
+    if code is not None or name is not None:
+        name = row.customer_name if row is not None and code is not None and code == row.customer_code \
+            else _customer_name(code, name)
     if row is None:
         row = InstanceSummary(instance_id=instance.id, exception=False, admin_action=False, error=False)
     row.definition_id = instance.definition_id

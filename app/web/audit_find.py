@@ -28,7 +28,8 @@ def audit_instances():
     """The filter form and one page of results; a filter argument that is
     not valid shows the form again with its field named (400)."""
     audit_search.ensure_may_search(current_user)
-    args = {key: value for key, value in request.args.items() if value.strip()}
+    # Only the filter's own arguments: they are echoed into the page's links.
+    args = {key: value for key, value in request.args.items() if key in audit_search.ARGUMENTS and value.strip()}
     try:
         flt = audit_search.parse_filter(args)
         page = audit_search.search(flt, current_user)

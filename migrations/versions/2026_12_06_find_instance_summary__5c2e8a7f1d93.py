@@ -74,8 +74,9 @@ def upgrade():
 
 def _backfill():
     """One row per existing instance: its columns, the customer and amount
-    read from its data as the running code reads them, and the flags from
-    its audit events and credit overrides."""
+    read from its data as the running code reads them (from its start
+    event's data when the instance keeps none), and the flags from its audit
+    events and credit overrides."""
     bind = op.get_bind()
     instance = sa.table('process_instance', sa.column('id'), sa.column('definition_id'), sa.column('process_key'),
                         sa.column('status'), sa.column('business_key'), sa.column('started_by_id'),
@@ -96,6 +97,13 @@ def _backfill():
         values = []
         for row in rows:
             code, name, amount = summary_figures(row.data or {})
+            if (code is None and name is None) or amount is None:
+                # A cancelled engine keeps no data; the start event still has what the request was for.
+                started = _start_data(bind, row.id)
+                start_code, start_name, start_amount = summary_figures(started)
+                if code is None and name is None:
+                    code, name = start_code, start_name
+                amount = amount if amount is not None else start_amount
             values.append({
                 "instance_id": row.id, "definition_id": row.definition_id, "process_key": row.process_key,
                 "status": row.status, "business_key": row.business_key, "started_by_id": row.started_by_id,
@@ -115,6 +123,14 @@ def _backfill():
                "(SELECT c.instance_id FROM service_call c JOIN credit_override o ON o.source_key = "
                "CAST(c.instance_id AS VARCHAR(20)) || ':' || c.task_guid || ':' || c.operation "
                "WHERE c.operation = 'ledger.release_credit_hold')")
+
+
+def _start_data(bind, instance_id: int) -> dict:
+    event = sa.table('audit_event', sa.column('instance_id'), sa.column('kind'), sa.column('data', sa.JSON()))
+    data = bind.execute(sa.select(event.c.data).where(event.c.instance_id == instance_id,
+                                                      event.c.kind == 'instance_started')).scalar()
+    started = (data or {}).get("data") if isinstance(data, dict) else None
+    return started if isinstance(started, dict) else {}
 
 
 def downgrade():

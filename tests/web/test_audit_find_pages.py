@@ -45,6 +45,12 @@ def test_sortable_headers_and_pages(web, trips):
     assert _found(auditor.page("/audit/instances?sort=amount&per_page=1&page=2")) == [trips[1]]
 
 
+def test_arguments_the_filter_does_not_read_are_left_out_of_its_links(web, trips):
+    page = web("auditor").page("/audit/instances?_scheme=https&_external=1&_anchor=x&sort=amount&evil=%3Cb%3E")
+    links = re.findall(r'href="(/audit/instances\?[^"]*)"', page)
+    assert _found(page) == trips and links and all("evil" not in link and "_scheme" not in link for link in links)
+
+
 def test_bad_argument_shows_the_form_again_naming_the_field(web, trips):
     response = web("auditor").get("/audit/instances?amount_min=lots")
     page = response.get_data(as_text=True)
