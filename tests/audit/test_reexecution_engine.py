@@ -109,3 +109,23 @@ def test_a_clock_that_ticks_within_a_command_still_verifies(app, probes, frozen_
     db.session.expire_all()
     verdict = replay.reexecute(instance.id)
     assert verdict.status == "DIVERGED" and "next timer" in verdict.difference
+
+
+def test_a_message_recorded_before_events_carried_payloads_is_read_from_the_message(probes):
+    from app.models import AuditEvent, ProcessMessage
+
+    waiting = instances.start_instance("order_probe", {"order_no": "SO-3"}, probes("sales_admin"))
+    instances.start_instance("payment_probe", {"order_no": "SO-3", "amount": 7}, probes("finance"))
+    assert events.deliver_pending_messages() == 1
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.instance_id == waiting.id,
+                                                       AuditEvent.kind == "message_delivered"))
+    assert event.data["payload"] == db.session.get(ProcessMessage, event.data["message_id"]).payload
+    older = {key: value for key, value in event.data.items() if key != "payload"}
+    db.session.execute(db.update(AuditEvent).where(AuditEvent.id == event.id).values(data=older))
+    db.session.expire_all()
+    assert replay.reexecute(waiting.id).status == "VERIFIED"
+    db.session.execute(db.update(AuditEvent).where(AuditEvent.id == event.id)
+                       .values(data={**older, "message_id": 999_999}))
+    db.session.expire_all()
+    verdict = replay.reexecute(waiting.id)
+    assert (verdict.status, verdict.seq) == ("NOT_REEXECUTABLE", event.seq)  # never a false VERIFIED
