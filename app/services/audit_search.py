@@ -13,8 +13,8 @@ a total, auditors narrow by filters rather than walk deep, and an offset of
 a few thousand rows on an index stays in milliseconds (bench/audit_find.py).
 
 Flags: ``exception`` is a credit-limit override (CreditOverride) on the
-instance, or a refused segregation-of-duties attempt on it (``sod_refusal``,
-when the schema has that table); ``admin_action`` a retry, a reassignment, or a cancel by someone
+instance, or a refused segregation-of-duties attempt on it (``sod_refusal``);
+``admin_action`` a retry, a reassignment, or a cancel by someone
 other than the starter (escalations are the worker's, not a person's);
 ``error`` the instance was ever in error."""
 from dataclasses import dataclass, fields as dataclass_fields, replace
@@ -28,7 +28,7 @@ from app import clock
 from app.bounds import NUMBER_MAX, date_problem, is_ascii_number, text_problem
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Customer, InstanceStatus, InstanceSummary, ProcessDefinition, User
+from app.models import AuditEvent, Customer, InstanceStatus, InstanceSummary, ProcessDefinition, SodRefusal, User
 from app.services.accounts import find_user
 from app.services.queries import sees_everything
 
@@ -289,9 +289,10 @@ def _conditions(flt: InstanceFilter, *, status: bool = True) -> list:
     if flt.amount_max is not None:
         conds.append(S.amount <= flt.amount_max)
     if flt.exception is not None:
-        refused = _refused_attempts()
-        has = S.exception.is_(True) if refused is None else S.instance_id.in_(
-            union(select(S.instance_id).where(S.exception.is_(True)), select(refused.c.instance_id)))
+        # A refused attempt rolled back its own command, so it is never on the
+        # summary row; the refusals table is small, so the union stays an index lookup.
+        has = S.instance_id.in_(union(select(S.instance_id).where(S.exception.is_(True)),
+                                      select(SodRefusal.instance_id)))
         conds.append(has if flt.exception else ~has)
     for name in ("admin_action", "error"):
         wanted = getattr(flt, name)
@@ -300,22 +301,12 @@ def _conditions(flt: InstanceFilter, *, status: bool = True) -> list:
     return conds
 
 
-def _refused_attempts():
-    """The table of refused segregation-of-duties attempts (``sod_refusal``,
-    one row per attempt with its ``instance_id``), when this schema has it.
-    Such an attempt rolled back its own command, so it is never on the
-    summary row: it is looked up here (a small table, so an IN over the union
-    of the two stays an index lookup at any number of instances)."""
-    return db.metadata.tables.get("sod_refusal")
-
-
 def _with_refusals(rows: list) -> list:
     """``rows`` with ``exception`` also set where a refused attempt was kept."""
-    refused = _refused_attempts()
-    if refused is None or not rows:
+    if not rows:
         return rows
-    ids = set(db.session.scalars(select(refused.c.instance_id).where(
-        refused.c.instance_id.in_([row.id for row in rows]))))
+    ids = set(db.session.scalars(select(SodRefusal.instance_id).where(
+        SodRefusal.instance_id.in_([row.id for row in rows]))))
     return [replace(row, exception=True) if row.id in ids else row for row in rows]
 
 
