@@ -6,7 +6,8 @@ from marshmallow import Schema, fields, validate
 from app.api import current_user
 from app.api.parsing import ApiBlueprint
 from app.api.schemas import MAX_ID
-from app.services import studio_files
+from app.services import studio_file_checks, studio_files
+from app.web.form_preview import preview_html
 
 blp = ApiBlueprint("studio_files", __name__, description="The studio's decision tables and forms: file drafts")
 
@@ -63,3 +64,86 @@ def save_file(body, name):
 def discard_file(name):
     """Discard the file's draft."""
     studio_files.discard_file_draft(name, current_user())
+
+
+class StudioFileProblemSchema(Schema):
+    file = fields.String(required=True)
+    line = fields.Integer(required=True, allow_none=True)
+    element_id = fields.String(required=True, allow_none=True,
+                               metadata={"description": "a table's element id, or a form's field path"})
+    message = fields.String(required=True)
+
+
+class StudioFileCheckSchema(Schema):
+    revision = fields.Integer(required=True)
+    problems = fields.List(fields.Nested(StudioFileProblemSchema), required=True)
+
+
+class StudioEvaluateSchema(Schema):
+    rows = fields.List(fields.Nested(StudioTestRowSchema), load_default=list,
+                       validate=validate.Length(max=studio_files.MAX_TEST_ROWS))
+
+
+class StudioColumnSchema(Schema):
+    key = fields.String(required=True, metadata={"description": "input expression, or output name"})
+    label = fields.String(required=True)
+
+
+class StudioRowResultSchema(Schema):
+    outputs = fields.Raw(required=True, allow_none=True, metadata={"description": "None: no rule matched"})
+    rules = fields.List(fields.String(), required=True)
+    error = fields.String(required=True, allow_none=True)
+    passed = fields.Boolean(required=True, allow_none=True, metadata={"description": "None: nothing expected"})
+
+
+class StudioEvaluationSchema(Schema):
+    revision = fields.Integer(required=True)
+    decision_id = fields.String(required=True)
+    hit_policy = fields.String(required=True)
+    inputs = fields.List(fields.Nested(StudioColumnSchema), required=True)
+    outputs = fields.List(fields.Nested(StudioColumnSchema), required=True)
+    results = fields.List(fields.Nested(StudioRowResultSchema), required=True)
+
+
+class StudioPreviewRequestSchema(Schema):
+    schema = fields.Raw(required=True, metadata={"description": "the form's JSON Schema, as an object or as text"})
+
+
+class StudioPreviewSchema(Schema):
+    html = fields.String(required=True, metadata={"description": "the fields as the task page renders them"})
+
+
+class StudioLookupsSchema(Schema):
+    lookups = fields.List(fields.String(), required=True, metadata={"description": "what x-ref may name"})
+
+
+@blp.post("/studio/files/<name>/check")
+@blp.response(200, StudioFileCheckSchema)
+def check_file(name):
+    """Run the deploy lint on the file's draft (or deployed content): its problems."""
+    source = studio_files.file_source(name, current_user())
+    return {"revision": source.revision, "problems": studio_file_checks.check_file(name, current_user())}
+
+
+@blp.post("/studio/files/<name>/evaluate")
+@blp.arguments(StudioEvaluateSchema)
+@blp.response(200, StudioEvaluationSchema)
+def evaluate_file(body, name):
+    """Run the draft decision table on test rows with the server's engine: actual outputs against expected."""
+    return studio_file_checks.evaluate_table(name, body["rows"], current_user())
+
+
+@blp.post("/studio/forms/preview")
+@blp.arguments(StudioPreviewRequestSchema)
+@blp.response(200, StudioPreviewSchema)
+def preview_form(body):
+    """The form's fields rendered by the task page's own code; 422 naming each field with a problem."""
+    schema = studio_file_checks.preview_schema(body["schema"], current_user())
+    return {"html": preview_html(schema)}
+
+
+@blp.get("/studio/forms/lookups")
+@blp.response(200, StudioLookupsSchema)
+def form_lookups():
+    """The lookups a form field's x-ref may name."""
+    return {"lookups": studio_file_checks.lookup_targets(current_user())}
