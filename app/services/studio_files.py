@@ -169,3 +169,12 @@ def discard_file_draft(name: str, user: User) -> None:
     """Delete the draft of file ``name``. Raises Forbidden, NotFound."""
     ensure_process_admin(user, "discard studio drafts")
     db.session.delete(get_file_draft(name, user))
+
+
+def files_by_process(user: User) -> dict[str, list[str]]:
+    """Process key → the decision tables and forms its latest version uses,
+    sorted (tables first). Raises Forbidden."""
+    ensure_studio_reader(user)
+    return {definition.key: sorted((name for name in definition.files if kind_of(name) in FILE_KINDS),
+                                   key=lambda name: (kind_of(name) != "dmn", name))
+            for definition in deployment.latest_definitions()}
