@@ -62,6 +62,7 @@ export function showFileProblems(problems, texts) {
   empty.hidden = problems.length > 0;
   empty.textContent = texts.no_problems;
   count.hidden = problems.length === 0;
+  count.style.display = problems.length ? "" : "none"; // the site's .count would show a hidden 0
   count.textContent = String(problems.length);
   for (const problem of problems) {
     const item = document.createElement("li");

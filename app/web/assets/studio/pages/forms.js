@@ -47,7 +47,7 @@ async function start(root) {
       const item = document.createElement("li");
       const code = document.createElement("code");
       code.textContent = field;
-      item.append(code, document.createTextNode(" " + [].concat(messages).join("; ")));
+      item.append(code, document.createTextNode(" " + [].concat(messages).join(" ")));
       previewProblems.append(item);
     }
   }
