@@ -65,6 +65,7 @@ def test_edit_a_threshold_cell_and_run_the_test_table(person, live_server, live_
     page.get_by_role("button", name="运行测试").click()
     page.wait_for_function("() => document.getElementById('test-summary').textContent === '2 行中 2 行通过。'")
     assert _verdicts(page) == ["通过", "通过"]
+    assert page.locator("#test-head th").first.inner_text() == "输入：合同金额（元）"
 
     # The director's authority drops to 400,000: edit the first rule's amount cell in the table.
     cell = page.locator(".tjs-table tbody tr").first.locator("td.input-cell").first

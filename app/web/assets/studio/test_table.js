@@ -45,8 +45,8 @@ export default function testTable(texts, editable, onChange) {
 
   function render(results) {
     head.replaceChildren();
-    for (const column of columns.inputs) { head.append(cell("th", `${texts.input}: ${column.label || column.key}`)); }
-    for (const column of columns.outputs) { head.append(cell("th", `${texts.expected}: ${column.label || column.key}`)); }
+    for (const column of columns.inputs) { head.append(cell("th", texts.input_of.replace("{label}", column.label || column.key))); }
+    for (const column of columns.outputs) { head.append(cell("th", texts.expected_of.replace("{label}", column.label || column.key))); }
     head.append(cell("th", texts.actual), cell("th", texts.result), cell("th"));
     body.replaceChildren();
     rows.forEach((row, index) => {
