@@ -4,7 +4,7 @@ edit, auditors look; everyone else gets the 403 page."""
 from flask import Response, render_template
 from flask_login import current_user, login_required
 
-from app.services import studio
+from app.services import studio, studio_files
 from app.web import bp
 
 
@@ -12,7 +12,9 @@ from app.web import bp
 @login_required
 def studio_processes():
     rows = studio.process_list(current_user)
-    return render_template("audit/studio_processes.html", rows=rows)
+    return render_template("audit/studio_processes.html", rows=rows, files=studio_files.files_by_process(current_user),
+                           file_drafts=studio_files.drafts(current_user),
+                           deployed_files=sorted(studio_files.deployed_files(current_user)))
 
 
 @bp.get("/studio/processes/<key>")
