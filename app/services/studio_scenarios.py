@@ -188,7 +188,10 @@ def delete_scenario(key: str, scenario_id: int, user: User) -> None:
 def files_to_run(key: str, user: User, draft: bool = False, version: int | None = None) -> dict[str, str]:
     """The files a scenario runs against: the draft's diagram (with the
     deployed forms and tables), version ``version``'s files, or else the
-    latest version's. Raises Forbidden, NotFound."""
+    latest version's. Raises Forbidden, NotFound, ValidationFailed (both a
+    draft and a version asked for)."""
+    if draft and version is not None:
+        raise ValidationFailed.for_fields({"version": ["Run against the draft or a version, not both."]})
     definition = studio.latest_definition(key, user)
     if draft:
         return {definition.bpmn_file: studio.get_draft(key, user).xml}
@@ -202,7 +205,8 @@ def files_to_run(key: str, user: User, draft: bool = False, version: int | None 
 def run_scenario(key: str, scenario_id: int, user: User, draft: bool = False,
                  version: int | None = None) -> ScenarioRun:
     """Run one saved scenario in memory (see ``files_to_run`` for against
-    what); writes nothing, so auditors may. Raises Forbidden, NotFound."""
+    what); writes nothing, so auditors may. Raises Forbidden, NotFound,
+    ValidationFailed."""
     files = files_to_run(key, user, draft, version)
     scenario = _scenario(key, scenario_id)
     process, failed = _compiled(key, files)
