@@ -20,7 +20,8 @@ PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
 SESSION_PATHS_PREFIX = f"{PREFIX}/studio/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # POSTs that compute an answer and change nothing: auditors may send them.
-READING_POSTS = re.compile(rf"^{PREFIX}/audit/instances/\d+/reexecution$")
+# Running a studio test scenario runs it in memory and stores nothing.
+READING_POSTS = re.compile(rf"^{PREFIX}/(audit/instances/\d+/reexecution|studio/processes/[^/]+/scenarios/\d+/run)$")
 
 
 class LanesApi(Api):
@@ -88,6 +89,7 @@ def init_app(app):
     from app.api import (audit_controls, audit_evidence, audit_exports, audit_find, audit_reexecution, audit_replay,
                          studio)
     from app.api import studio_publish
+    from app.api import studio_scenarios
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -95,7 +97,8 @@ def init_app(app):
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
                       messages.blp, statements.blp, reports.blp, audit_find.blp, audit_exports.blp,
                       audit_evidence.blp, audit_replay.blp, audit_reexecution.blp, audit_controls.blp, studio.blp,
-                      studio_publish.blp):
+                      studio_publish.blp,
+                      studio_scenarios.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)

@@ -39,6 +39,7 @@ from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
+from app.models.studio_scenario import StudioScenario
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -57,4 +58,5 @@ __all__ = [
     "RoleChange", "RoleGrant", "SodRefusal",
     "StudioDraft",
     "StudioPublishRequest",
+    "StudioScenario",
 ]
