@@ -90,6 +90,7 @@ def init_app(app):
                          studio)
     from app.api import studio_publish
     from app.api import studio_scenarios
+    from app.api import studio_files
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -98,7 +99,8 @@ def init_app(app):
                       messages.blp, statements.blp, reports.blp, audit_find.blp, audit_exports.blp,
                       audit_evidence.blp, audit_replay.blp, audit_reexecution.blp, audit_controls.blp, studio.blp,
                       studio_publish.blp,
-                      studio_scenarios.blp):
+                      studio_scenarios.blp,
+                      studio_files.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)

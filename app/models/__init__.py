@@ -40,6 +40,7 @@ from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
+from app.models.studio_file_draft import StudioFileDraft
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -59,4 +60,5 @@ __all__ = [
     "StudioDraft",
     "StudioPublishRequest",
     "StudioScenario",
+    "StudioFileDraft",
 ]

@@ -15,7 +15,7 @@ READING_POSTS = {("post", "/api/v1/audit/instances/{instance_id}/reexecution"),
                  ("post", "/api/v1/studio/processes/{key}/scenarios/{scenario_id}/run")}  # runs in memory
 SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",
                  "kind": "invoice", "number": "IV202611-0001", "sha256": "0" * 64, "scenario_id": "1",
-                 "request_id": "1"}
+                 "request_id": "1", "name": "approval.json"}
 
 
 def _operations(client):
@@ -42,8 +42,8 @@ def test_auditors_may_write_nothing(api, client):
               if m != "get" and (m, p) not in PUBLIC | OWN_CREDENTIALS | READING_POSTS]
     # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements),
     # upload, message, 3 studio drafts (save, discard, check), 3 studio scenarios (save, edit, delete),
-    # 3 studio publishing (publish, approve, reject)
-    assert len(writes) == 27
+    # 2 studio file drafts (save, discard), 3 studio publishing (publish, approve, reject)
+    assert len(writes) == 29
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")
