@@ -26,7 +26,7 @@ class PublishedVersionSchema(Schema):
     created = fields.Boolean(required=True)
 
 
-class ScenarioRunSchema(Schema):
+class PublishScenarioRunSchema(Schema):
     name = fields.String(required=True)
     passed = fields.Boolean(required=True)
     path = fields.List(fields.String(), required=True)
@@ -53,7 +53,7 @@ class PublishResultSchema(Schema):
                            metadata={"description": "the new versions (none while awaiting approval)"})
     request = fields.Nested(PublishRequestSchema, allow_none=True, required=True,
                             metadata={"description": "the pending request when a second admin must approve"})
-    runs = fields.List(fields.Nested(ScenarioRunSchema), required=True,
+    runs = fields.List(fields.Nested(PublishScenarioRunSchema), required=True,
                        metadata={"description": "the saved scenarios run before publishing"})
 
 
@@ -73,6 +73,15 @@ def publish_draft(body, key):
     """Publish the draft as a new version (422 with the lint problems or the failed scenarios; 409 ``stale_base``
     naming the newer version); with approval on, a pending request instead."""
     return _result(studio_publish.publish_draft(key, body["note"], current_user()))
+
+
+@blp.post("/studio/files/<name>/publish")
+@blp.arguments(PublishNoteSchema)
+@blp.response(200, PublishResultSchema)
+def publish_file(body, name):
+    """Publish the draft of a decision table or form alone: a new version of every process whose latest version
+    uses it, each with the note (404 without a draft; 409 ``stale_base`` when the file was published since)."""
+    return {"versions": studio_publish.publish_file(name, body["note"], current_user()), "request": None, "runs": []}
 
 
 @blp.get("/studio/publish-requests")

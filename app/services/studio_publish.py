@@ -12,9 +12,10 @@ from app import clock
 from app.audit.chain import record_chain_event
 from app.errors import Conflict, Forbidden, LanesError, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import StudioDraft, StudioPublishRequest, User
+from app.models import StudioDraft, StudioFileDraft, StudioPublishRequest, User
 from app.services import deployment, studio
-from app.services.permissions import ensure_may_change, ensure_process_admin
+from app.services.studio_scenarios import run_saved_scenarios
+from app.services.permissions import ensure_may_change, ensure_process_admin, storable_text
 from app.services.unit_of_work import use_case
 from app.actions import registered_actions
 from app.services.performers import LANE_NAMES
@@ -48,12 +49,9 @@ def run_as_dict(run) -> dict:
 
 
 def saved_scenario_runs(key: str, files: dict[str, str]) -> list:
-    """The saved scenarios of ``key`` run on ``files`` (helper S-SCENARIO's
-    runner once merged; none until then)."""
-    try:
-        from app.services.studio_scenarios import run_saved_scenarios
-    except ImportError:
-        return []
+    """The saved scenarios of ``key`` run on ``files``, which a publish
+    needs all to pass. Raises nothing: a diagram that does not compile
+    fails every scenario."""
     return run_saved_scenarios(key, files)
 
 
@@ -214,4 +212,20 @@ def publish_file_content(name: str, content: str, note: str, actor: User,
     results = deployment.deploy({name: content.encode("utf-8")}, actor, note=text)
     if not any(result.created for result in results):
         raise deployment.DeploymentRejected([Problem(name, None, None, "The file is unchanged: nothing to publish.")])
+    return results
+
+
+@use_case
+def publish_file(name: str, note: str, actor: User) -> list[deployment.Deployed]:
+    """Publish the studio's draft of the table or form ``name`` alone and
+    clear it: a new version of every process using it. Raises as
+    publish_file_content, and NotFound (no such draft)."""
+    ensure_may_change(actor)
+    ensure_process_admin(actor, "publish tables and forms")
+    draft = db.session.scalar(select(StudioFileDraft).where(StudioFileDraft.name == name)) \
+        if storable_text(name) else None
+    if draft is None:
+        raise NotFound(f"There is no draft of {name!r}.")
+    results = publish_file_content(name, draft.content, note, actor, base_hash=draft.base_hash)
+    db.session.delete(draft)
     return results

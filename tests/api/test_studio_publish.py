@@ -176,3 +176,34 @@ def test_a_form_published_alone_makes_a_new_version_of_every_process_using_it(ap
                                    .order_by(ProcessDefinition.version.desc()).limit(1))
         assert latest.version == 2 and latest.change_note == "审批意见表单换行"
         assert latest.files["approval.json"] == changed
+
+
+def test_a_failing_saved_scenario_refuses_the_publish_and_passing_ones_are_shown(api):
+    from app.services import studio_scenarios
+    from tests.support.studio_scenarios import APPROVED, NO_DECISION
+    admin = db.session.scalar(select(User).where(User.username == "process_admin"))
+    studio_scenarios.create_scenario(KEY, NO_DECISION, admin)
+    approved = studio_scenarios.create_scenario(KEY, APPROVED, admin)
+    _draft(api, travel_with_desk())
+    # The new step stands before the approved end: the approval scenario now stops there.
+    error = error_of(_publish(api), 422, "scenario_failed")
+    runs = {run["name"]: run for run in error["details"]["runs"]}
+    assert runs[APPROVED["name"]]["passed"] is False and runs[APPROVED["name"]]["stopped_at"] == "Task_TravelDesk"
+    assert runs[NO_DECISION["name"]]["passed"] is True
+    studio_scenarios.delete_scenario(KEY, approved.id, admin)
+    body = _publish(api).get_json()
+    assert body["versions"][0]["version"] == 2 and [run["name"] for run in body["runs"]] == [NO_DECISION["name"]]
+
+
+def test_a_form_draft_published_alone_through_the_api(api):
+    form = (REPO_ROOT / "forms" / "approval.json").read_text(encoding="utf-8")
+    changed = form.rstrip() + "\n\n"
+    saved = _call(api, "process_admin", "put", "/studio/files/approval.json", json={"content": changed, "revision": 0})
+    assert saved.status_code == 200, saved.get_json()
+    error_of(_call(api, "rep_east1", "post", "/studio/files/approval.json/publish", json={"note": "x"}), 403)
+    error_of(_call(api, "auditor", "post", "/studio/files/approval.json/publish", json={"note": "x"}), 403, "read_only")
+    error_of(_call(api, "process_admin", "post", "/studio/files/approval.json/publish", json={"note": ""}), 422)
+    error_of(_call(api, "process_admin", "post", "/studio/files/travel_request.json/publish", json={"note": "x"}), 404)
+    body = api("process_admin").ok("post", "/studio/files/approval.json/publish", json={"note": "审批表单换行"})
+    assert KEY in {v["key"] for v in body["versions"] if v["created"]} and len(body["versions"]) > 1
+    error_of(_call(api, "process_admin", "get", "/studio/files/approval.json/publish"), 405)
