@@ -147,3 +147,47 @@ def test_add_a_step_fix_its_lint_problem_publish_v2_and_run_both_versions(person
     with page.expect_navigation():
         page.get_by_role("button", name="中文").click()
     assert person.errors == []
+
+
+def test_a_second_admin_approves_a_publish_request_in_the_browser(person, live_server, live_app):
+    live_app.config["STUDIO_PUBLISH_APPROVAL"] = True
+    try:
+        _request_and_approve(live_app, person, live_server)
+    finally:
+        live_app.config["STUDIO_PUBLISH_APPROVAL"] = False
+
+
+def _request_and_approve(live_app, person, live_server):
+    from app.extensions import db
+    from app.services import accounts, studio, studio_publish
+
+    with live_app.app_context():
+        accounts.create_user("admin2", DEMO_PASSWORD, roles=["process_admin"], display_name="江流程管理员")
+        db.session.commit()
+        admin = accounts.find_user("process_admin")
+        latest = studio.latest_definition(KEY, admin)  # v1, or v2 after the test above
+        xml = latest.files[latest.bpmn_file].replace('name="总经理审批"', 'name="总经理批准"')
+        draft = studio.find_draft(KEY, admin)
+        studio.save_draft(KEY, xml, draft.revision if draft else 0, admin)
+        request_id = studio_publish.publish_draft(KEY, "总经理审批改名为总经理批准", admin).request.id
+        db.session.remove()
+    own = person("process_admin")
+    own.goto(live_server + "/studio/publish-requests")
+    own.locator(f"#publish-request-{request_id}").get_by_role("button", name="批准并发布").click()
+    own.locator(".flash.error", has_text="申请人不能自己审批").wait_for()
+
+    page = person("admin2")
+    page.goto(live_server + "/studio/publish-requests")
+    row = page.locator(f"#publish-request-{request_id}")
+    assert "等待审批" in row.inner_text() and "总经理审批改名为总经理批准" in row.inner_text()
+    _picture(page, "publish-requests-zh")
+    row.get_by_role("button", name="批准并发布").click()
+    page.locator(".flash", has_text="已发布 travel_request v").wait_for()
+    assert "admin2 已批准" in page.locator(f"#publish-request-{request_id}").inner_text()
+    with page.expect_navigation():
+        page.get_by_role("button", name="English").click()
+    assert "Approved by admin2" in page.locator(f"#publish-request-{request_id}").inner_text()
+    _picture(page, "publish-requests-en")
+    with page.expect_navigation():
+        page.get_by_role("button", name="中文").click()
+    assert person.errors == []
