@@ -143,7 +143,7 @@ def _store_version(process, actor, note=None, published_from_draft=None) -> Depl
     data = {"version": version, "content_hash": digest, "files": sorted(process.files),
             "start_roles": list(process.start_roles)}
     if note is not None:  # published from the studio
-        data.update(change_note=note, published_from_draft=published_from_draft)
+        data.update(note=note, published_from_draft=published_from_draft)  # "note": the admin actions report's why
     record_chain_event(f"definition:{process.key}", "definition_deployed", actor=actor.username if actor else None,
                        data=data)
     return Deployed(process.key, version, True)

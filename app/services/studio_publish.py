@@ -121,7 +121,7 @@ def publish_draft(key: str, note: str, actor: User) -> Published:
         db.session.add(request)
         db.session.flush()
         record_chain_event(f"definition:{key}", "publish_requested", actor=actor.username,
-                           data={"request": request.id, "base_version": draft.base_version, "change_note": text,
+                           data={"request": request.id, "base_version": draft.base_version, "note": text,
                                  "content_hash": content_hash(draft.xml)})
         return Published([], request, runs)
     results = _deploy_draft(key, draft.xml, draft.base_version, text, actor)

@@ -57,8 +57,11 @@ def test_publish_makes_one_version_with_its_note_and_clears_the_draft(api):
     assert (v2.change_note, v2.published_from_draft, v2.deployed_by.username) == ("出差批准后由总经理办公室预订", 1, "process_admin")
     event = _deploy_events()[-1]
     assert event.kind == "definition_deployed"
-    assert event.data["change_note"] == "出差批准后由总经理办公室预订" and event.data["published_from_draft"] == 1
+    assert event.data["note"] == "出差批准后由总经理办公室预订" and event.data["published_from_draft"] == 1
     assert event.data["version"] == 2
+    # The auditors' admin actions report gives the note as the deploy's why.
+    deploys = api("auditor").ok("get", "/audit/controls/admin-actions?kind=definition_deployed")["rows"]
+    assert [row["why"] for row in deploys if row["what"].startswith("travel_request v2")] == ["出差批准后由总经理办公室预订"]
     # Started before: stays on v1 and ends there without the new step.
     assert api("rep_east1").ok("get", f"/process-instances/{before['id']}")["version"] == 1
     _approve_all(api, "rm_east", before["id"], "Task_ManagerApproval")
