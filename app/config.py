@@ -64,6 +64,8 @@ def build_config() -> dict:
         # the instance folder when first needed), and how often the worker makes one (minutes; 0: only on demand).
         "AUDIT_SIGNING_KEY_PATH": os.environ.get("AUDIT_SIGNING_KEY_PATH") or None,
         "AUDIT_CHECKPOINT_INTERVAL": float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "60")),
+        # A publish from the studio waits for a second process admin's approval.
+        "STUDIO_PUBLISH_APPROVAL": os.environ.get("STUDIO_PUBLISH_APPROVAL", "").lower() in ("1", "true", "yes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -20,7 +20,8 @@ PUBLIC_PATHS = {TOKEN_PATH, f"{PREFIX}/openapi.json", f"{PREFIX}/docs"}
 SESSION_PATHS_PREFIX = f"{PREFIX}/studio/"
 WRITE_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 # POSTs that compute an answer and change nothing: auditors may send them.
-READING_POSTS = re.compile(rf"^{PREFIX}/audit/instances/\d+/reexecution$")
+# Running a studio test scenario runs it in memory and stores nothing.
+READING_POSTS = re.compile(rf"^{PREFIX}/(audit/instances/\d+/reexecution|studio/processes/[^/]+/scenarios/\d+/run)$")
 
 
 class LanesApi(Api):
@@ -87,6 +88,8 @@ def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
     from app.api import (audit_controls, audit_evidence, audit_exports, audit_find, audit_reexecution, audit_replay,
                          studio)
+    from app.api import studio_publish
+    from app.api import studio_scenarios
     from app.api import studio_files
 
     api.init_app(app)
@@ -95,6 +98,8 @@ def init_app(app):
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
                       messages.blp, statements.blp, reports.blp, audit_find.blp, audit_exports.blp,
                       audit_evidence.blp, audit_replay.blp, audit_reexecution.blp, audit_controls.blp, studio.blp,
+                      studio_publish.blp,
+                      studio_scenarios.blp,
                       studio_files.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)

@@ -38,6 +38,8 @@ from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.studio_draft import StudioDraft
+from app.models.studio_publish_request import StudioPublishRequest
+from app.models.studio_scenario import StudioScenario
 from app.models.studio_file_draft import StudioFileDraft
 
 __all__ = [
@@ -56,5 +58,7 @@ __all__ = [
     "InstanceSummary",
     "RoleChange", "RoleGrant", "SodRefusal",
     "StudioDraft",
+    "StudioPublishRequest",
+    "StudioScenario",
     "StudioFileDraft",
 ]

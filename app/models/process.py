@@ -53,6 +53,9 @@ class ProcessDefinition(db.Model):
     engine_version: Mapped[str] = mapped_column(String(32))
     deployed_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     deployed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    # Published from the studio: the publisher's change note and the version the draft was based on.
+    change_note: Mapped[str | None] = mapped_column(Text)
+    published_from_draft: Mapped[int | None] = mapped_column(Integer)
 
     deployed_by: Mapped[User | None] = relationship()
 

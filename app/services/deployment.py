@@ -94,11 +94,14 @@ def _check_sizes(files: dict[str, bytes]) -> None:
 
 
 @use_case
-def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]:
+def deploy(files: dict[str, bytes], actor: User | None = None, note: str | None = None,
+           published_from_draft: int | None = None) -> list[Deployed]:
     """Deploy BPMN, DMN and form files. Each executable process whose files
     changed becomes a new version of its key, and so does each deployed
     process whose table or form is uploaded without its diagram; unchanged
-    ones are reported with ``created=False``. Raises DeploymentRejected
+    ones are reported with ``created=False``. A publish from the studio
+    gives its change ``note`` and the version its draft was based on, kept
+    on each new version and in its deploy chain event. Raises DeploymentRejected
     listing every problem (and saves nothing), also when the files hold no
     process to deploy; Forbidden unless ``actor`` is a process admin
     (``None``: the trusted command line)."""
@@ -117,11 +120,11 @@ def deploy(files: dict[str, bytes], actor: User | None = None) -> list[Deployed]
     _remember_files(uploaded_texts, actor)
     results = []
     for process in compiled:
-        results.append(_store_version(process, actor))
+        results.append(_store_version(process, actor, note, published_from_draft))
     return results
 
 
-def _store_version(process, actor) -> Deployed:
+def _store_version(process, actor, note=None, published_from_draft=None) -> Deployed:
     digest = process.content_hash
     latest = db.session.scalar(select(ProcessDefinition).where(ProcessDefinition.key == process.key)
                                .order_by(ProcessDefinition.version.desc()).limit(1))
@@ -133,13 +136,16 @@ def _store_version(process, actor) -> Deployed:
         files=process.files, spec=process.spec_json, start_form=process.start_form, user_tasks=process.user_tasks,
         timer_start=process.timer_start, start_roles=list(process.start_roles),
         engine_version=process.engine_version, deployed_at=clock.now(),
-        deployed_by=actor,
+        deployed_by=actor, change_note=note, published_from_draft=published_from_draft,
     )
     db.session.add(definition)
     db.session.flush()
+    data = {"version": version, "content_hash": digest, "files": sorted(process.files),
+            "start_roles": list(process.start_roles)}
+    if note is not None:  # published from the studio
+        data.update(note=note, published_from_draft=published_from_draft)  # "note": the admin actions report's why
     record_chain_event(f"definition:{process.key}", "definition_deployed", actor=actor.username if actor else None,
-                       data={"version": version, "content_hash": digest, "files": sorted(process.files),
-                             "start_roles": list(process.start_roles)})
+                       data=data)
     return Deployed(process.key, version, True)
 
 

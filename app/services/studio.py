@@ -39,6 +39,7 @@ class VersionRow:
     deployed_at: object
     deployed_by: str | None
     running: int
+    change_note: str | None = None
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ def process_list(user: User) -> list[ProcessRow]:
     result = []
     for key, definitions in sorted(rows.items()):
         versions = [VersionRow(d.version, d.name, d.deployed_at, d.deployed_by.username if d.deployed_by else None,
-                               running.get(d.id, 0)) for d in reversed(definitions)]
+                               running.get(d.id, 0), d.change_note) for d in reversed(definitions)]
         result.append(ProcessRow(key, versions[0].name, versions, drafts.get(key)))
     return result
 

@@ -11,10 +11,11 @@ PUBLIC = {("post", "/api/v1/auth/token")}
 # Ending one's own token or changing one's own password changes nothing but one's own access.
 OWN_CREDENTIALS = {("delete", "/api/v1/auth/token"), ("post", "/api/v1/auth/password")}
 # Re-executing an instance reads its log and changes nothing: auditors send it.
-READING_POSTS = {("post", "/api/v1/audit/instances/{instance_id}/reexecution")}
+READING_POSTS = {("post", "/api/v1/audit/instances/{instance_id}/reexecution"),
+                 ("post", "/api/v1/studio/processes/{key}/scenarios/{scenario_id}/run")}  # runs in memory
 SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",
-                 "kind": "invoice", "number": "IV202611-0001", "sha256": "0" * 64,
-                 "name": "approval.json"}
+                 "kind": "invoice", "number": "IV202611-0001", "sha256": "0" * 64, "scenario_id": "1",
+                 "request_id": "1", "name": "approval.json"}
 
 
 def _operations(client):
@@ -40,9 +41,9 @@ def test_auditors_may_write_nothing(api, client):
     writes = [(m, p, u) for m, p, u in _operations(client)
               if m != "get" and (m, p) not in PUBLIC | OWN_CREDENTIALS | READING_POSTS]
     # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements),
-    # upload, message, 3 studio drafts (save, discard, check), 5 studio file calls (save, discard,
-    # check, evaluate, form preview)
-    assert len(writes) == 26
+    # upload, message, 3 studio drafts (save, discard, check), 3 studio scenarios (save, edit, delete),
+    # 2 studio file drafts (save, discard), 4 studio publishing (publish, approve, reject, publish a file)
+    assert len(writes) == 30
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")

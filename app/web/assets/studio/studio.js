@@ -11,6 +11,7 @@ import translateModule from "./translate";
 import draftApi from "./draft_api";
 import autosave from "./autosave";
 import showProblems from "./problems";
+import publishDialog from "./publish";
 
 async function start(root) {
   const texts = JSON.parse(document.getElementById("studio-texts").textContent);
@@ -66,6 +67,7 @@ async function start(root) {
     check();
   };
   autosave(modeler, api, state, ui);
+  publishDialog(root, modeler, state, showProblems);
   discard.addEventListener("click", async () => {
     if (!window.confirm(texts.discard_confirm)) { return; }
     const { status } = await api.discard();
