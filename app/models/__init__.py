@@ -38,6 +38,8 @@ from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.studio_draft import StudioDraft
+from app.models.studio_draft_history import StudioDraftHistory
+from app.models.studio_presence import StudioPresence
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -55,4 +57,5 @@ __all__ = [
     "InstanceSummary",
     "RoleChange", "RoleGrant", "SodRefusal",
     "StudioDraft",
+    "StudioDraftHistory", "StudioPresence",
 ]
