@@ -118,3 +118,18 @@ def test_others_are_refused_and_auditors_only_read(api):
     error_of(_call(api, "auditor", "post", "/studio/drafts/travel_request/presence"), 403, "read_only")
     error_of(_call(api, "auditor", "post", "/studio/drafts/travel_request/restore", json={"id": 1}), 403, "read_only")
     assert api("auditor").ok("get", "/studio/drafts/travel_request/discarded") == []
+
+
+def test_a_form_changed_alone_shows_as_a_line_diff(api):
+    from app.services import deployment
+    from app.services.deployment import REPO_ROOT
+
+    form = (REPO_ROOT / "forms" / "travel_request.json").read_text(encoding="utf-8")
+    edited = form.replace('"title": "出差目的"', '"title": "出差目的（必填）"', 1)
+    assert edited != form
+    deployment.deploy({"travel_request.json": edited.encode("utf-8")})  # a new version of every process using it
+    result = api("auditor").ok("get", "/studio/processes/travel_request/compare?a=1&b=2")
+    assert result["added"] == result["removed"] == result["changed"] == []
+    [changed] = result["files"]
+    assert (changed["name"], changed["status"]) == ("travel_request.json", "changed")
+    assert '-      "title": "出差目的",' in changed["diff"] and '+      "title": "出差目的（必填）",' in changed["diff"]

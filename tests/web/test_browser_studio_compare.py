@@ -96,6 +96,14 @@ def _revision(app):
     return revision
 
 
+def _wait_for_revision(page, app, revision):
+    for _ in range(120):  # autosave waits a second after the last change
+        if _revision(app) == revision:
+            break
+        page.wait_for_timeout(250)
+    assert _revision(app) == revision
+
+
 def _open(page, url):
     page.goto(url)
     page.wait_for_selector('.djs-element[data-element-id="Task_GMApproval"]')
@@ -135,11 +143,7 @@ def test_two_analysts_see_each_other_and_the_second_save_gets_a_banner(person, l
     assert wang.evaluate("() => window.lanesStudio.get('elementRegistry').get('Task_GMApproval')"
                          ".businessObject.name") == "总经理审批（方）"
     _rename(wang, "Task_GMApproval", "总经理审批（王）")  # autosaving again, from revision 1
-    for _ in range(120):
-        if _revision(live_app) == 2:
-            break
-        wang.wait_for_timeout(250)
-    assert _revision(live_app) == 2
+    _wait_for_revision(wang, live_app, 2)
     with wang.expect_navigation():
         wang.get_by_role("button", name="English").click()
     wang.wait_for_selector("#studio-presence:not([hidden])")
@@ -147,7 +151,25 @@ def test_two_analysts_see_each_other_and_the_second_save_gets_a_banner(person, l
     _rename(fang, "Task_GMApproval", "GM (Fang)")  # fang is now the stale one
     fang.locator("#studio-conflict").wait_for()
     _rename(wang, "Task_GMApproval", "GM (Wang)")
+    _wait_for_revision(wang, live_app, 3)
     _picture(wang, "presence-en")
     with wang.expect_navigation():
         wang.get_by_role("button", name="中文").click()
+    # Discarded, then restored from the modeler: the work comes back.
+    wang.wait_for_selector('.djs-element[data-element-id="Task_GMApproval"]')
+    wang.once("dialog", lambda dialog: dialog.accept())
+    with wang.expect_navigation():
+        wang.get_by_role("button", name="放弃草稿").click()
+    kept = wang.locator(".studio-discarded li").first
+    kept.wait_for()
+    assert "王分析师 于" in kept.inner_text() and "修订 3" in kept.inner_text()
+    wang.wait_for_selector('.djs-element[data-element-id="Task_GMApproval"]')
+    assert wang.get_by_role("button", name="放弃草稿").is_hidden()
+    _picture(wang, "restore-zh")
+    with wang.expect_navigation():
+        kept.get_by_role("button", name="恢复草稿").click()
+    wang.wait_for_selector('.djs-element[data-element-id="Task_GMApproval"]')
+    assert "已放弃的草稿已恢复为当前草稿" in wang.locator(".flash").inner_text()
+    assert wang.evaluate("() => window.lanesStudio.get('elementRegistry').get('Task_GMApproval')"
+                         ".businessObject.name") == "GM (Wang)"
     assert person.errors == []
