@@ -41,6 +41,8 @@ from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
 from app.models.studio_file_draft import StudioFileDraft
+from app.models.studio_draft_history import StudioDraftHistory
+from app.models.studio_presence import StudioPresence
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -61,4 +63,5 @@ __all__ = [
     "StudioPublishRequest",
     "StudioScenario",
     "StudioFileDraft",
+    "StudioDraftHistory", "StudioPresence",
 ]

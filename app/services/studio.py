@@ -11,7 +11,7 @@ from app import clock
 from app.actions import action_parameters, registered_actions
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, ProcessDefinition, ProcessInstance, StudioDraft, User
+from app.models import InstanceStatus, ProcessDefinition, ProcessInstance, StudioDraft, StudioDraftHistory, User
 from app.services import deployment
 from app.services.performers import LANE_NAMES, RESOLVERS
 from app.services.permissions import ensure_process_admin, storable_text
@@ -152,9 +152,14 @@ def save_draft(key: str, xml: str, revision: int, user: User) -> StudioDraft:
 
 @use_case
 def discard_draft(key: str, user: User) -> None:
-    """Delete the draft of ``key``. Raises Forbidden, NotFound."""
+    """Discard the draft of ``key``, keeping a copy that can be restored
+    (studio_restore.py). Raises Forbidden, NotFound."""
     ensure_process_admin(user, "discard studio drafts")
     draft = get_draft(key, user)
+    db.session.add(StudioDraftHistory(process_key=draft.process_key, base_version=draft.base_version, xml=draft.xml,
+                                      revision=draft.revision, updated_at=draft.updated_at,
+                                      updated_by_id=draft.updated_by_id, discarded_at=clock.now(),
+                                      discarded_by_id=user.id))
     db.session.delete(draft)
 
 

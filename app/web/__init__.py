@@ -40,6 +40,8 @@ def init_app(app):
                          audit_reexecution, audit_replay, studio)
     from app.web import studio_files  # noqa: F401
     from app.web import studio_publish  # noqa: F401
+    from app.web import studio_compare  # noqa: F401
+    from app.web import studio_restore  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

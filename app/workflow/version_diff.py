@@ -4,6 +4,7 @@ elements added, removed and changed (by id, with each changed property old
 and of the database: it compares two ``{file name: exact text}`` maps, as a
 process version stores them, so the analysts' studio can compare any two."""
 import difflib
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -37,6 +38,7 @@ class VersionDiff:
     changed: list[ElementChange] = field(default_factory=list)
     files: list[FileChange] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # files that could not be read
+    layout: list[str] = field(default_factory=list)  # ids of elements only moved or reshaped (DI), not changed
 
     @property
     def empty(self) -> bool:
@@ -51,24 +53,56 @@ def _is_layout(element) -> bool:
     return isinstance(element.tag, str) and etree.QName(element.tag).namespace in _LAYOUT_NAMESPACES
 
 
+_XMLNS = re.compile(r'\s+xmlns(:[\w.-]+)?="[^"]*"')
+_PLAIN_ATTRIBUTES = {"{http://www.w3.org/2001/XMLSchema-instance}type"}
+
+
 def _flat(element) -> str:
-    """An id-less child in one line: its markup with whitespace between tags dropped."""
-    text = etree.tostring(element, encoding="unicode", with_tail=False)
+    """A child in one line: a plain text child (a condition, a script, a
+    documentation) as its text; else its markup with whitespace between tags
+    and namespace declarations dropped."""
+    if len(element) == 0 and set(element.attrib) <= _PLAIN_ATTRIBUTES:
+        return (element.text or "").strip()
+    text = _XMLNS.sub("", etree.tostring(element, encoding="unicode", with_tail=False))
     return " ".join(part.strip() for part in text.splitlines() if part.strip())
+
+
+def _extension_properties(extensions) -> dict[str, str]:
+    """The platform's extension attributes one by one: each
+    ``spiffworkflow:property`` as ``property:<name>``, any other extension
+    (service operator, instructions …) flattened under ``ext:<tag>``."""
+    props = {}
+    for child in extensions:
+        if not isinstance(child.tag, str):
+            continue
+        if _local(child.tag) == "properties":
+            for prop in child:
+                if isinstance(prop.tag, str) and prop.get("name") is not None:
+                    props[f"property:{prop.get('name')}"] = prop.get("value") or (prop.text or "").strip()
+        else:
+            props[f"ext:{_local(child.tag)}"] = _flat(child)
+    return props
 
 
 def _properties(element) -> dict[str, str]:
     """What an element says about itself: its attributes, its own text and
-    its children that carry no id of their own (conditions, documentation,
-    extension properties, incoming/outgoing), keyed by their tag."""
+    its children that carry no id of their own (conditions, scripts,
+    documentation, incoming/outgoing), keyed by their tag; its event
+    definitions (timers, messages) even when they have an id; and its
+    extension attributes one by one."""
     props = {f"@{_local(name)}": value for name, value in element.attrib.items() if _local(name) != "id"}
     if element.text and element.text.strip():
         props["text"] = element.text.strip()
     counts: dict[str, int] = {}
     for child in element:
-        if not isinstance(child.tag, str) or child.get("id") is not None or _is_layout(child):
+        if not isinstance(child.tag, str) or _is_layout(child):
             continue
         tag = _local(child.tag)
+        if tag == "extensionElements":
+            props.update(_extension_properties(child))
+            continue
+        if child.get("id") is not None and not tag.endswith("EventDefinition"):
+            continue
         counts[tag] = counts.get(tag, 0) + 1
         key = tag if counts[tag] == 1 else f"{tag}[{counts[tag]}]"
         props[key] = _flat(child)
@@ -90,6 +124,19 @@ def bpmn_elements(text: str, file_name: str = "diagram.bpmn") -> dict[str, tuple
     return out
 
 
+def bpmn_layout(text: str, file_name: str = "diagram.bpmn") -> dict[str, str]:
+    """Element id -> its drawing (shape bounds, edge waypoints, label) in
+    one line. Raises UnsafeXml for a document the hardened parser refuses."""
+    root = parse_untrusted_xml(text.encode("utf-8"), file_name).getroot()
+    out = {}
+    for element in root.iter():
+        if isinstance(element.tag, str) and _local(element.tag) in ("BPMNShape", "BPMNEdge") \
+                and element.get("bpmnElement"):
+            drawn = _flat(element).replace(f'id="{element.get("id")}"', "") if element.get("id") else _flat(element)
+            out.setdefault(element.get("bpmnElement"), drawn)
+    return out
+
+
 def _text_diff(name: str, old: str, new: str) -> list[str]:
     return list(difflib.unified_diff(old.splitlines(), new.splitlines(), f"{name} (before)", f"{name} (after)",
                                      lineterm="", n=2))
@@ -102,13 +149,15 @@ def diff_versions(old_files: dict[str, str], new_files: dict[str, str]) -> Versi
     A BPMN file that cannot be parsed is named in ``problems``; raises
     nothing."""
     result = VersionDiff()
-    old_elements, new_elements = {}, {}
-    for files, elements in ((old_files, old_elements), (new_files, new_elements)):
+    old_elements, new_elements, old_layout, new_layout = {}, {}, {}, {}
+    for files, elements, layout in ((old_files, old_elements, old_layout), (new_files, new_elements, new_layout)):
         for name in sorted(files):
             if name.endswith(".bpmn"):
                 try:
                     for element_id, described in bpmn_elements(files[name], name).items():
                         elements.setdefault(element_id, described)
+                    for element_id, drawn in bpmn_layout(files[name], name).items():
+                        layout.setdefault(element_id, drawn)
                 except (UnsafeXml, etree.XMLSyntaxError) as exc:
                     result.problems.append(f"{name}: {exc}")
     for element_id in sorted(new_elements.keys() - old_elements.keys()):
@@ -125,6 +174,8 @@ def diff_versions(old_files: dict[str, str], new_files: dict[str, str]) -> Versi
             changes["kind"] = (old_kind, new_kind)
         if changes:
             result.changed.append(ElementChange(element_id, new_kind, new_props.get("@name"), changes))
+        elif old_layout.get(element_id) != new_layout.get(element_id):
+            result.layout.append(element_id)
     for name in sorted((old_files.keys() | new_files.keys())):
         if name.endswith(".bpmn"):
             continue

@@ -23,6 +23,7 @@ export default function autosave(modeler, api, state, ui) {
     const error = (data && data.error) || {};
     if (status === 409) {
       ui.status(ui.texts.stale.replace("{who}", (error.details && error.details.updated_by) || "?"), true);
+      if (ui.conflict) { ui.conflict(error.details); }
     } else {
       ui.status(ui.texts.save_failed.replace("{msg}", error.message || String(status)), true);
     }
@@ -33,4 +34,5 @@ export default function autosave(modeler, api, state, ui) {
     clearTimeout(timer);
     timer = setTimeout(save, DELAY_MS);
   });
+  return { resume: () => { stopped = false; } };
 }

@@ -12,6 +12,7 @@ import draftApi from "./draft_api";
 import autosave from "./autosave";
 import showProblems from "./problems";
 import publishDialog from "./publish";
+import sharedEditing from "./shared_editing";
 
 async function start(root) {
   const texts = JSON.parse(document.getElementById("studio-texts").textContent);
@@ -57,6 +58,7 @@ async function start(root) {
   }
   modeler.get("canvas").zoom("fit-viewport");
   modeler.get("minimap").open();
+  const shared = sharedEditing(root, modeler, api, state, ui, editable);
   if (!editable) { return; }
   if (state.revision > 0) { check(); }
   ui.saved = (draft) => {
@@ -66,7 +68,7 @@ async function start(root) {
     discard.hidden = false;
     check();
   };
-  autosave(modeler, api, state, ui);
+  shared.autosaving(autosave(modeler, api, state, ui));
   publishDialog(root, modeler, state, showProblems);
   discard.addEventListener("click", async () => {
     if (!window.confirm(texts.discard_confirm)) { return; }
