@@ -60,7 +60,7 @@ export function showCanvasIssues(modeler, issues, texts) {
       const element = modeler.get("elementRegistry").get(id);
       found.canvas.push({ source: "canvas", element_id: element ? id : null, file: issue.rule,
         severity: issue.category === "error" || issue.category === "rule-error" ? "error" : "warning",
-        message: `${issue.message} (${issue.rule})` });
+        message: `${modeler.get("translate")(issue.message)} (${issue.rule})` });
     }
   }
   render(modeler, texts);

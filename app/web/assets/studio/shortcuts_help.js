@@ -49,7 +49,7 @@ function build(translate) {
 export default function installShortcutsHelp(modeler) {
   const translate = modeler.get("translate");
   const overlay = build(translate);
-  document.getElementById("studio").append(overlay);
+  document.body.append(overlay);
   const opener = document.createElement("button");
   opener.type = "button";
   opener.className = "secondary studio-shortcuts-open";
