@@ -29,7 +29,7 @@ class FindingSchema(Schema):
 
 class VariableSchema(Schema):
     name = fields.String(required=True)
-    origin = fields.String(required=True, metadata={"description": "requester, start_form, form, result or script"})
+    origin = fields.String(required=True, metadata={"description": "requester, start_form, form, result, script or decision"})
     element_id = fields.String(required=True, allow_none=True, metadata={"description": "the element writing it"})
     keys = fields.List(fields.String(), required=True, attribute="fields", data_key="fields",
                        metadata={"description": "known keys inside it"})

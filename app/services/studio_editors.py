@@ -9,7 +9,7 @@ from app.services import deployment
 from app.services.studio import ensure_studio_reader, latest_definition
 from app.workflow.expression_check import KINDS, check_text
 from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS, parse_shows
-from app.workflow.variables_in_play import find_element, variables_in_play
+from app.workflow.variables_in_play import decision_outputs, find_element, variables_in_play
 from app.workflow.xml_safety import UnsafeXml, parse_untrusted_xml
 
 EDITOR_KINDS = (*KINDS, "shows")
@@ -40,7 +40,9 @@ def check_expression(key: str, element_id: str, kind: str, text: str, xml: str, 
     element = find_element(tree, element_id)
     if element is None:
         raise ValidationFailed.for_fields({"element_id": [f"The diagram has no element {element_id!r}."]})
-    variables = variables_in_play(tree, element, deployment.stored_files(("form",)))
+    stored = deployment.stored_files(("form", "dmn"))
+    decisions = decision_outputs(text for name, text in stored.items() if name.endswith(".dmn"))
+    variables = variables_in_play(tree, element, stored, decisions)
     known = {variable.name for variable in variables}
     if kind == "shows":
         findings = _shows_findings(text, known)

@@ -4,13 +4,16 @@ something upstream of it writes, for the studio's expression editor and its
 
 Upstream means reachable backwards along sequence flows (and from a boundary
 event to the activity it sits on). Writers are the start form's and the
-steps' form fields, service tasks' result variables and script assignments;
+steps' form fields, service tasks' result variables, script assignments and
+the outputs of the DMN decisions business rule tasks call;
 ``requester`` (the starter's facts) is always there. Like ``lint_shows`` it
 is by name: a key written on only one branch still counts."""
 import ast
 import json
 from collections import deque
 from dataclasses import dataclass
+
+from lxml import etree
 
 from app.workflow.xml_names import HUMAN_TASK_TAGS, NS, spiff_properties, tag
 
@@ -21,7 +24,7 @@ REQUESTER_FACTS = ("username", "display_name", "level", "department", "region")
 @dataclass(frozen=True)
 class Variable:
     name: str
-    origin: str  # requester | start_form | form | result | script
+    origin: str  # requester | start_form | form | result | script | decision
     element_id: str | None
     fields: tuple[str, ...] = ()
 
@@ -83,7 +86,23 @@ def _form_fields(form_text) -> list[str]:
     return list(props) if isinstance(props, dict) else []
 
 
-def _written_by(element, forms: dict) -> list[Variable]:
+def decision_outputs(dmn_texts) -> dict[str, list[str]]:
+    """Decision id → its output names, from the (deployed, trusted) DMN texts."""
+    outputs: dict[str, list[str]] = {}
+    for text in dmn_texts:
+        try:
+            root = etree.fromstring(text.encode("utf-8") if isinstance(text, str) else text,
+                                    etree.XMLParser(resolve_entities=False, no_network=True))
+        except etree.XMLSyntaxError:
+            continue
+        for decision in root.iter():
+            if tag(decision) == "decision" and decision.get("id"):
+                outputs[decision.get("id")] = [o.get("name") for o in decision.iter()
+                                               if tag(o) == "output" and o.get("name")]
+    return outputs
+
+
+def _written_by(element, forms: dict, decisions: dict) -> list[Variable]:
     kind, element_id = tag(element), element.get("id")
     out = []
     if kind in (*HUMAN_TASK_TAGS, "startEvent"):
@@ -97,19 +116,23 @@ def _written_by(element, forms: dict) -> list[Variable]:
     elif kind == "scriptTask":
         script = element.findtext(f"{{{NS['bpmn']}}}script") or ""
         out += [Variable(name, "script", element_id) for name in script_assignments(script)]
+    elif kind == "businessRuleTask":
+        called = (element.findtext(f"./{{{NS['bpmn']}}}extensionElements/{{{NS['spiffworkflow']}}}calledDecisionId") or "")
+        out += [Variable(name, "decision", element_id) for name in decisions.get(called.strip(), [])]
     return out
 
 
-def variables_in_play(tree, element, forms: dict) -> list[Variable]:
+def variables_in_play(tree, element, forms: dict, decisions: dict | None = None) -> list[Variable]:
     """The variables an expression at ``element`` may read: ``requester``
     first, then what upstream elements write, each name once (the nearest
-    writer). ``forms`` maps form file names to their JSON text."""
+    writer). ``forms`` maps form file names to their JSON text,
+    ``decisions`` decision ids to their output names (``decision_outputs``)."""
     by_id = {el.get("id"): el for el in tree.getroot().iter() if isinstance(el.tag, str) and el.get("id")}
     found = [Variable("requester", "requester", None, REQUESTER_FACTS)]
     names = {"requester"}
     for element_id in upstream_ids(tree, element):
         upstream = by_id.get(element_id)
-        for variable in _written_by(upstream, forms) if upstream is not None else ():
+        for variable in _written_by(upstream, forms, decisions or {}) if upstream is not None else ():
             if variable.name not in names:
                 names.add(variable.name)
                 found.append(variable)

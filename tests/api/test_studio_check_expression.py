@@ -111,3 +111,10 @@ def test_bad_input_names_the_field(api):
 def test_only_process_admins_may_ask(api):
     error_of(_check(api, "auditor"), 403, "read_only")
     error_of(_check(api, "rep_east1"), 403)
+
+
+def test_a_decision_tables_outputs_are_in_play_after_its_business_rule_task(api):
+    checked = _ok(api, key="mail_order", xml=MAIL, element_id="Flow_ReviewRequired", text="order_review_required")
+    assert checked["problems"] == []
+    found = {v["name"]: v for v in checked["variables"]}
+    assert found["payment_days"]["origin"] == "decision" and found["order_review_required"]["origin"] == "decision"
