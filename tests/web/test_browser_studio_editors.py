@@ -137,4 +137,12 @@ def test_the_timer_builder_writes_two_hours_as_pt2h(person, live_server):
     assert builder.locator('select[name="lanes-timer-kind"]').input_value() == "duration"
     assert builder.locator('input[name="lanes-timer-amount"]').input_value() == "2"
     assert builder.locator('select[name="lanes-timer-unit"]').input_value() == "hours"
+    # bpmn-js's keyboard bindings are on: on the focused canvas Ctrl+A selects everything, Ctrl+Z undoes.
+    page.locator("#studio-canvas svg").first.focus()
+    page.keyboard.press("Control+a")
+    assert page.evaluate("() => window.lanesStudio.get('selection').get().length") > 20
+    done = "() => window.lanesStudio.get('commandStack')._stackIdx"
+    before = page.evaluate(done)
+    page.keyboard.press("Control+z")
+    assert page.evaluate(done) == before - 1
     assert person.errors == []
