@@ -92,6 +92,7 @@ def init_app(app):
     from app.api import studio_scenarios
     from app.api import studio_files
     from app.api import studio_compare
+    from app.api import studio_editors
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -103,6 +104,7 @@ def init_app(app):
                       studio_scenarios.blp,
                       studio_files.blp):
                       studio_compare.blp):
+                      studio_editors.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)

@@ -57,9 +57,15 @@ def _lint_event(event, out) -> None:
                        f"draw one event per trigger.")
 
 
-def _lint_timer(expression, kind, out) -> None:
-    text = (expression.text or "").strip()
-    event = expression.getparent().getparent()
+def bare_iso_timer_problem(kind: str, text: str) -> str | None:
+    """The problem of a timer ``kind`` (timeDate, timeDuration, timeCycle)
+    written as bare ISO 8601, or None when it is not."""
+    text = text.strip()
     if _BARE_ISO_TIMER.match(text):
-        out.add(event, f"Timer {kind} {text} is read as a Python expression, not as a date or duration: "
-                       f"quote it, \"{text}\".")
+        return f"Timer {kind} {text} is read as a Python expression, not as a date or duration: quote it, \"{text}\"."
+    return None
+
+
+def _lint_timer(expression, kind, out) -> None:
+    if problem := bare_iso_timer_problem(kind, expression.text or ""):
+        out.add(expression.getparent().getparent(), problem)

@@ -5,6 +5,7 @@ import { build } from "esbuild";
 import { existsSync, readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import bpmnlintConfig from "./bpmnlint_config.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 // The modeler is studio.js; every other studio page has its entry in pages/
@@ -24,5 +25,6 @@ await build({
   legalComments: "linked",
   loader: { ".svg": "dataurl", ".woff": "dataurl", ".woff2": "dataurl", ".ttf": "dataurl", ".eot": "dataurl" },
   logLevel: "warning",
+  plugins: [bpmnlintConfig],
 });
 console.log("bundled the studio into app/web/static/vendor/studio");

@@ -13,6 +13,9 @@ import autosave from "./autosave";
 import showProblems from "./problems";
 import publishDialog from "./publish";
 import sharedEditing from "./shared_editing";
+import { canvasLintModule, lintingOptions, listenToCanvasLint } from "./canvas_lint";
+import { editorsModule } from "./editors_provider";
+import installShortcutsHelp from "./shortcuts_help";
 
 async function start(root) {
   const texts = JSON.parse(document.getElementById("studio-texts").textContent);
@@ -27,17 +30,20 @@ async function start(root) {
   const choices = await api.choices();
   const modeler = new Modeler({
     container: "#studio-canvas",
-    keyboard: { bindTo: document },
+    keyboard: { bind: true },
+    linting: lintingOptions,
     propertiesPanel: { parent: "#studio-panel" },
     moddleExtensions: { spiffworkflow },
     additionalModules: [
-      BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, minimapModule,
+      BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, minimapModule, canvasLintModule, editorsModule,
       translateModule(root.dataset.locale),
       { __init__: ["lanesPropertiesProvider"], lanesPropertiesProvider: ["type", LanesPropertiesProvider],
         lanesChoices: ["value", choices.data] },
     ],
   });
   window.lanesStudio = modeler; // for the browser tests and the console
+  listenToCanvasLint(modeler, texts);
+  installShortcutsHelp(modeler);
 
   async function check() {
     const { status, data } = await api.check();
