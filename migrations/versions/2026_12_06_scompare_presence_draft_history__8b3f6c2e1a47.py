@@ -1,7 +1,7 @@
 """studio presence (who has a draft open) and discarded drafts kept for restoring
 
 Revision ID: 8b3f6c2e1a47
-Revises: 5d1e7a3c9b24
+Revises: b61d3f9a07c2
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = '8b3f6c2e1a47'
-down_revision = '5d1e7a3c9b24'
+down_revision = 'b61d3f9a07c2'
 branch_labels = None
 depends_on = None
 

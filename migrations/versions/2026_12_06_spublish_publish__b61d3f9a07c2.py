@@ -1,7 +1,7 @@
 """studio publish: change notes on versions, and publish requests awaiting a second admin
 
 Revision ID: b61d3f9a07c2
-Revises: 8f3a6c2e1d47, 8a4f2c6e1b37
+Revises: 8f3a6c2e1d47
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = 'b61d3f9a07c2'
-down_revision = ('8f3a6c2e1d47', '8a4f2c6e1b37')  # merges the scenarios' and the file drafts' heads
+down_revision = '8f3a6c2e1d47'
 branch_labels = None
 depends_on = None
 

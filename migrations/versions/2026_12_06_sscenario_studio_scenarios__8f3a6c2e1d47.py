@@ -1,7 +1,7 @@
 """studio scenarios: saved test data a diagram is run with in memory
 
 Revision ID: 8f3a6c2e1d47
-Revises: 5d1e7a3c9b24
+Revises: 8a4f2c6e1b37
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -12,7 +12,7 @@ from app.models.types import UTCDateTime
 
 
 revision = '8f3a6c2e1d47'
-down_revision = '5d1e7a3c9b24'
+down_revision = '8a4f2c6e1b37'
 branch_labels = None
 depends_on = None
 
