@@ -9,6 +9,7 @@ reported, so the deploy lint refuses the table instead of it deciding
 wrongly. Hit policies SpiffWorkflow evaluates (UNIQUE, COLLECT
 without aggregation) are kept; others are reported."""
 import re
+from copy import deepcopy
 
 from lxml import etree
 
@@ -104,9 +105,11 @@ def input_expression_to_python(text: str | None) -> str:
     raise Untranslatable(f"the input expression {text!r} is not a plain variable")
 
 
-def convert_dmn(tree, filename: str, report) -> str:
-    """The converted DMN text of ``tree`` (parsed safely). ``report(severity,
-    element_id, message)`` receives everything not carried over exactly."""
+def convert_dmn(tree, filename: str, report) -> dict[str, str]:
+    """The converted DMN of ``tree`` (parsed safely): one file per decision,
+    ``<decision id>.dmn``, since the engine reads one table per file.
+    ``report(severity, element_id, message)`` receives everything not
+    carried over exactly."""
     root = tree.getroot()
     ns = root.nsmap.get(None) or etree.QName(root).namespace
     q = lambda name: f"{{{ns}}}{name}"  # noqa: E731
@@ -126,7 +129,29 @@ def convert_dmn(tree, filename: str, report) -> str:
                                      "as UNIQUE or COLLECT.")
             _convert_table(table, q, did, report)
     _strip_camunda(root, filename, report)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode("utf-8")
+    return _one_per_decision(root, q, report)
+
+
+def _one_per_decision(root, q, report) -> dict[str, str]:
+    decisions = [d for d in root if d.tag == q("decision")]
+    others = [e for e in root if isinstance(e.tag, str) and e.tag != q("decision")]
+    if len(decisions) > 1 or others:
+        report("info", root.get("id"), f"Split into one file per decision ({len(decisions)}); the decision "
+                                        "requirements diagram and its layout were left out.")
+    files = {}
+    for decision in decisions:
+        nsmap = {prefix: uri for prefix, uri in root.nsmap.items() if uri != CAMUNDA_DMN}
+        copy = etree.Element(root.tag, attrib=dict(root.attrib), nsmap=nsmap)
+        copy.set("id", f"Definitions_{decision.get('id')}")
+        copy.set("namespace", "http://lanes.local/dmn")
+        copy.append(deepcopy(decision))
+        for requirement in list(copy.iter(q("informationRequirement"), q("knowledgeRequirement"),
+                                          q("authorityRequirement"))):
+            requirement.getparent().remove(requirement)
+        etree.cleanup_namespaces(copy)
+        files[f"{decision.get('id')}.dmn"] = etree.tostring(copy, xml_declaration=True, encoding="UTF-8",
+                                                            pretty_print=True).decode("utf-8")
+    return files
 
 
 def _convert_table(table, q, did, report) -> None:

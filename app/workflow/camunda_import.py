@@ -241,7 +241,7 @@ def convert(bpmn: bytes, bpmn_name: str, dmn_files: dict[str, bytes], *, known_r
             raise NotCamundaModel(f"{name}: not a DMN 1.1–1.3 file.")
         report.for_file(name, _names(dmn_tree.getroot()))
         decisions |= {d.get("id") for d in dmn_tree.getroot() if etree.QName(d).localname == "decision"}
-        result.files[name if name.endswith(".dmn") else f"{name}.dmn"] = convert_dmn(dmn_tree, name, report)
+        result.files.update(convert_dmn(dmn_tree, name, report))
     root = _with_spiff_namespace(tree)
     report.for_file(result.bpmn_file, _names(root))
     process.set("id", key)
