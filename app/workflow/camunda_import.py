@@ -129,6 +129,23 @@ def _performer(task, role_map: dict, known: set, report) -> str | None:
     return role
 
 
+def _starters(process, start_events, role_map: dict, known: set, report) -> None:
+    """``camunda:candidateStarterGroups`` on the process → the start events'
+    ``startRoles``."""
+    groups = _pop(process, "candidateStarterGroups")
+    if not groups:
+        return
+    if is_expression(groups):
+        report("error", process.get("id"), f"Who may start it is decided by {groups!r}; set the start roles.")
+        return
+    roles = [role_map.get(name.strip(), name.strip()) for name in groups.split(",") if name.strip()]
+    for role in roles:
+        if role not in known:
+            report("error", process.get("id"), f"The starter group {role!r} maps to no role of this platform.")
+    for event in start_events:
+        _spiff_property(event, "startRoles", ",".join(roles))
+
+
 def _conditions(process, report) -> None:
     for condition in process.iter(_b("conditionExpression"), _b("condition")):
         owner = condition.getparent()
@@ -259,6 +276,7 @@ def convert(bpmn: bytes, bpmn_name: str, dmn_files: dict[str, bytes], *, known_r
             wanted[element.get("id")] = role
         if element.tag == _b("businessRuleTask"):
             _decision(element, decisions, report)
+    _starters(process, [e for e in process if e.tag == _b("startEvent")], role_map, known_roles, report)
     arrange_lanes(root, process, wanted, role_map, known_roles, report)
     _conditions(process, report)
     _timers(process, report)
