@@ -10,7 +10,6 @@ from app.api import current_user
 from app.api.parsing import ApiBlueprint
 from app.errors import ValidationFailed
 from app.services import camunda_import
-from app.workflow.xml_safety import MAX_XML_BYTES
 
 blp = ApiBlueprint("studio_import", __name__, description="The studio: import from Camunda 7")
 
@@ -42,15 +41,6 @@ class CamundaImportSchema(Schema):
                                     metadata={"description": "the new studio draft's revision; null when none was made"})
 
 
-def read_upload(storage, field: str) -> tuple[str, bytes]:
-    """(file name, bytes) of one uploaded file. Raises ValidationFailed when
-    it is larger than an XML upload may be."""
-    data = storage.stream.read(MAX_XML_BYTES + 1)
-    if len(data) > MAX_XML_BYTES:
-        raise ValidationFailed.for_fields({field: [f"{storage.filename}: larger than {MAX_XML_BYTES} bytes."]})
-    return (storage.filename or f"upload.{field}").replace("/", "_").replace("\\", "_"), data
-
-
 def outcome_json(outcome) -> dict:
     return {"key": outcome.key, "bpmn_file": outcome.bpmn_file, "files": outcome.files,
             "report": [item.as_dict() for item in outcome.report],
@@ -72,8 +62,8 @@ def import_camunda7():
     check passes, the diagram is stored as the draft of its key."""
     if "bpmn" not in request.files:
         raise ValidationFailed.for_fields({"bpmn": ["Upload the Camunda .bpmn file."]})
-    bpmn = read_upload(request.files["bpmn"], "bpmn")
-    dmns = dict(read_upload(storage, "dmn") for storage in request.files.getlist("dmn") if storage.filename)
+    bpmn = camunda_import.read_upload(request.files["bpmn"], "bpmn")
+    dmns = dict(camunda_import.read_upload(storage, "dmn") for storage in request.files.getlist("dmn") if storage.filename)
     role_map = camunda_import.parse_role_map(request.form.get("map", ""))
     key = (request.form.get("key") or "").strip() or None
     outcome = camunda_import.import_to_draft(bpmn, dmns, role_map, current_user(), key)

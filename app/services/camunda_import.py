@@ -9,21 +9,31 @@ from sqlalchemy import select
 
 from app import clock
 from app.actions import registered_actions
-from app.errors import Conflict, ValidationFailed
+from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import StudioDraft, User
 from app.services import deployment
 from app.services.performers import LANE_NAMES
-from app.services.permissions import ensure_process_admin
+from app.services.permissions import ensure_process_admin, storable_text
+from app.services.studio import ensure_studio_reader
 from app.services.unit_of_work import use_case
 from app.workflow.bundle import compile_bundle
 from app.workflow.camunda_import import NotCamundaModel, convert
 from app.workflow.camunda_report import ReportItem
 from app.workflow.problems import Problem
-from app.workflow.xml_safety import UnsafeXml
+from app.workflow.xml_safety import MAX_XML_BYTES, UnsafeXml
 
 MAX_DMN_FILES = 20
 _MAPPING = re.compile(r"^\s*([^=]+?)\s*=\s*([A-Za-z_@][A-Za-z0-9_]*)\s*$")
+
+
+def read_upload(storage, field: str) -> tuple[str, bytes]:
+    """(file name, bytes) of one uploaded file. Raises ValidationFailed when
+    it is larger than an XML upload may be."""
+    data = storage.stream.read(MAX_XML_BYTES + 1)
+    if len(data) > MAX_XML_BYTES:
+        raise ValidationFailed.for_fields({field: [f"{storage.filename}: larger than {MAX_XML_BYTES} bytes."]})
+    return (storage.filename or f"upload.{field}").replace("/", "_").replace("\\", "_"), data
 
 
 @dataclass
@@ -100,3 +110,22 @@ def import_to_draft(bpmn: tuple[str, bytes], dmns: dict[str, bytes], role_map: d
     db.session.add(outcome.draft)
     db.session.flush()
     return outcome
+
+
+def imported_drafts(user: User) -> list[StudioDraft]:
+    """The drafts of imported models not deployed yet, newest first.
+    Raises Forbidden (neither process admin nor auditor)."""
+    ensure_studio_reader(user)
+    return list(db.session.scalars(select(StudioDraft).where(StudioDraft.base_version.is_(None))
+                                   .order_by(StudioDraft.updated_at.desc(), StudioDraft.id.desc())))
+
+
+def imported_draft(key: str, user: User) -> StudioDraft:
+    """The draft of an imported model not deployed yet. Raises Forbidden,
+    NotFound."""
+    ensure_studio_reader(user)
+    draft = db.session.scalar(select(StudioDraft).where(StudioDraft.process_key == key,
+                                                        StudioDraft.base_version.is_(None)))
+    if draft is None or not storable_text(key):
+        raise NotFound(f"There is no imported draft of {key!r}.")
+    return draft

@@ -38,6 +38,7 @@ def init_app(app):
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
     from app.web import (audit_checkpoints, audit_controls, audit_evidence, audit_exports, audit_find,  # noqa: F401
                          audit_reexecution, audit_replay, studio)
+    from app.web import studio_import  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
