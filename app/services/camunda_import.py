@@ -2,6 +2,7 @@
 run the deploy check on the result exactly as ``processes deploy`` would,
 and, when the check passes, keep the diagram as a studio draft of the new
 key. Process admins import; auditors and everyone else are refused."""
+import html
 import re
 from dataclasses import dataclass, field
 
@@ -129,3 +130,12 @@ def imported_draft(key: str, user: User) -> StudioDraft:
     if draft is None or not storable_text(key):
         raise NotFound(f"There is no imported draft of {key!r}.")
     return draft
+
+
+_PROCESS_NAME = re.compile(r"<(?:\w+:)?process\b[^>]*?\sname=\"([^\"]*)\"")
+
+
+def draft_title(draft: StudioDraft) -> str:
+    """The name of the process in an imported draft, else its key."""
+    match = _PROCESS_NAME.search(draft.xml or "")
+    return " ".join(html.unescape(match.group(1)).split()) if match and match.group(1).strip() else draft.process_key

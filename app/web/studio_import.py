@@ -52,6 +52,6 @@ def studio_import_upload():
 def studio_imported_draft(key: str):
     """The modeler on an imported draft (its key is not deployed yet)."""
     draft = camunda_import.imported_draft(key, current_user)
-    stand_in = SimpleNamespace(key=key, name=key, version="—", bpmn_file=f"{key}.bpmn")
+    stand_in = SimpleNamespace(key=key, name=camunda_import.draft_title(draft), version="—", bpmn_file=f"{key}.bpmn")
     return render_template("audit/studio_modeler.html", definition=stand_in, draft=draft,
                            editable=current_user.has_role("process_admin"))

@@ -9,6 +9,7 @@ from app.workflow.xml_names import BPMN
 
 BPMNDI = "http://www.omg.org/spec/BPMN/20100524/DI"
 DC = "http://www.omg.org/spec/DD/20100524/DC"
+DI = "http://www.omg.org/spec/DD/20100524/DI"
 _BAND = 150.0
 
 
@@ -114,3 +115,34 @@ def _move_shape(root, task_id: str, lane) -> None:
     top, height = float(band.get("y")), float(band.get("height"))
     if not top <= float(task.get("y")) <= top + height:
         task.set("y", f"{top + (height - float(task.get('height'))) / 2:g}")
+        _reroute(root, task_id, shapes)
+
+
+def _box(shape):
+    bounds = _bounds(shape)
+    return tuple(float(bounds.get(name)) for name in ("x", "y", "width", "height"))
+
+
+def _reroute(root, task_id: str, shapes) -> None:
+    """The sequence flows into and out of a moved task, drawn again as
+    right angles between the shapes' sides."""
+    edges = {e.get("bpmnElement"): e for e in root.iter(f"{{{BPMNDI}}}BPMNEdge")}
+    for flow in root.iter(_b("sequenceFlow")):
+        source, target = flow.get("sourceRef"), flow.get("targetRef")
+        edge = edges.get(flow.get("id"))
+        if task_id not in (source, target) or edge is None or _bounds(shapes.get(source)) is None \
+                or _bounds(shapes.get(target)) is None:
+            continue
+        sx, sy, sw, sh = _box(shapes[source])
+        tx, ty, tw, th = _box(shapes[target])
+        start, end = (sx + sw, sy + sh / 2), (tx, ty + th / 2)
+        middle = (start[0] + end[0]) / 2
+        for waypoint in edge.findall(f"{{{DI}}}waypoint"):
+            edge.remove(waypoint)
+        label = edge.find(f"{{{BPMNDI}}}BPMNLabel")
+        for x, y in (start, (middle, start[1]), (middle, end[1]), end):
+            point = etree.Element(f"{{{DI}}}waypoint", x=f"{x:g}", y=f"{y:g}")
+            if label is not None:
+                label.addprevious(point)
+            else:
+                edge.append(point)
