@@ -147,9 +147,12 @@ def _starters(process, start_events, role_map: dict, known: set, report) -> None
 
 
 def _conditions(process, report) -> None:
-    for condition in process.iter(_b("conditionExpression"), _b("condition")):
+    for condition in process.iter(_b("conditionExpression"), _b("condition"), _b("completionCondition"),
+                                  _b("loopCardinality")):
         owner = condition.getparent()
-        oid = owner.get("id") if owner.tag != _b("conditionalEventDefinition") else owner.getparent().get("id")
+        if owner.tag in (_b("conditionalEventDefinition"), _b("multiInstanceLoopCharacteristics")):
+            owner = owner.getparent()
+        oid = owner.get("id")
         text = (condition.text or "").strip()
         if condition.get("language"):
             report("error", oid, f"A condition script in {condition.get('language')!r} cannot run here; "
@@ -160,6 +163,9 @@ def _conditions(process, report) -> None:
         try:
             condition.text = juel_to_python(text)
             report("info", oid, f"The condition {text!r} became {condition.text!r}.")
+            if re.search(r"\b(nrOf\w+|loopCounter|execution|task)\b", condition.text):
+                report("error", oid, f"The condition {text!r} reads the engine's own variables (nrOf…, "
+                                     "loopCounter), which do not exist here.")
         except Untranslatable as exc:
             report("error", oid, f"The condition {text!r} cannot be translated ({exc}); kept as written, so "
                                  "the deploy check refuses it.")

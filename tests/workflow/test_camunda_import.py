@@ -188,3 +188,15 @@ def test_hostile_xml_is_refused(payload):
 def test_a_file_that_is_not_bpmn_is_refused():
     with pytest.raises(NotCamundaModel):
         convert((CORPUS / "invoiceBusinessDecisions.dmn").read_bytes(), "x.bpmn", {}, known_roles=ROLES)
+
+
+def test_multi_instance_expressions_are_translated_or_reported():
+    model = FORM_MODEL.replace(b'<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing></bpmn:userTask>',
+                               b'<bpmn:incoming>f1</bpmn:incoming><bpmn:outgoing>f2</bpmn:outgoing>'
+                               b'<bpmn:multiInstanceLoopCharacteristics camunda:collection="${approvers}" camunda:elementVariable="approver">'
+                               b'<bpmn:completionCondition>${nrOfCompletedInstances >= 2}</bpmn:completionCondition>'
+                               b'</bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>')
+    result = convert(model, "leave.bpmn", {}, known_roles=ROLES)
+    assert "<bpmn:completionCondition>(nrOfCompletedInstances &gt;= 2)</bpmn:completionCondition>" in result.files["leave.bpmn"]
+    assert any("camunda:collection='${approvers}'" in m for m in _messages(result, "Task_Approve", "warning"))
+    assert any("engine's own variables" in m for m in _messages(result, "Task_Approve", "error"))
