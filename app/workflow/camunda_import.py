@@ -163,7 +163,7 @@ def _conditions(process, report) -> None:
         try:
             condition.text = juel_to_python(text)
             report("info", oid, f"The condition {text!r} became {condition.text!r}.")
-            if re.search(r"\b(nrOf\w+|loopCounter|execution|task)\b", condition.text):
+            if re.search(r"\b(nrOf\w+|loopCounter)\b", condition.text):
                 report("error", oid, f"The condition {text!r} reads the engine's own variables (nrOf…, "
                                      "loopCounter), which do not exist here.")
         except Untranslatable as exc:
