@@ -53,8 +53,8 @@ def _c(name):
     return f"{{{CAMUNDA}}}{name}"
 
 
-def _snake(text: str) -> str:
-    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text)
+def _snake(text: str | None) -> str:
+    text = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text or "")
     return re.sub(r"[^a-z0-9_]+", "_", text.lower()).strip("_") or "form"
 
 

@@ -3,6 +3,8 @@ lane of the role its ``camunda:candidateGroups``/``assignee`` maps to.
 A Camunda lane whose tasks all map to one role is renamed to that role
 (its layout stays as it was); a task whose lane holds other roles moves to
 a new lane drawn as a band below the others, its shape moved into it."""
+import math
+
 from lxml import etree
 
 from app.workflow.xml_names import BPMN
@@ -22,7 +24,17 @@ def _shapes(root) -> dict[str, object]:
 
 
 def _bounds(shape):
-    return shape.find(f"{{{DC}}}Bounds") if shape is not None else None
+    """The dc:Bounds of a shape, or None when it has none or they are not
+    four finite numbers."""
+    bounds = shape.find(f"{{{DC}}}Bounds") if shape is not None else None
+    if bounds is None:
+        return None
+    try:
+        if all(math.isfinite(float(bounds.get(name))) for name in ("x", "y", "width", "height")):
+            return bounds
+    except (TypeError, ValueError):
+        pass
+    return None
 
 
 def arrange_lanes(root, process, wanted: dict[str, str], role_map: dict[str, str], known: set[str], report) -> None:
