@@ -200,3 +200,14 @@ def test_multi_instance_expressions_are_translated_or_reported():
     assert "<bpmn:completionCondition>(nrOfCompletedInstances &gt;= 2)</bpmn:completionCondition>" in result.files["leave.bpmn"]
     assert any("camunda:collection='${approvers}'" in m for m in _messages(result, "Task_Approve", "warning"))
     assert any("engine's own variables" in m for m in _messages(result, "Task_Approve", "error"))
+
+
+def test_broken_layout_or_missing_ids_do_not_crash_the_import():
+    leave = (CORPUS.parent / "handmade" / "leave_request.bpmn").read_bytes()
+    broken = leave.replace(b'<dc:Bounds x="280" y="120" width="100" height="80" />',
+                           b'<dc:Bounds x="280" y="120" width="100" height="${x}" />')
+    broken = broken.replace(b'<bpmn:startEvent id="StartEvent_Requested" name="Leave requested">',
+                            b'<bpmn:startEvent name="Leave requested">')
+    result = convert(broken, "leave.bpmn", {}, known_roles=ROLES, role_map={"managers": "regional_manager"})
+    assert "Lane_regional_manager" in result.files["leave_request.bpmn"]
+    assert "leave_request_form.json" in result.files
