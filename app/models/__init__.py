@@ -38,6 +38,7 @@ from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.studio_draft import StudioDraft
+from app.models.studio_draft_file import StudioDraftFile
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -55,4 +56,5 @@ __all__ = [
     "InstanceSummary",
     "RoleChange", "RoleGrant", "SodRefusal",
     "StudioDraft",
+    "StudioDraftFile",
 ]

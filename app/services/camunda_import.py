@@ -12,7 +12,7 @@ from app import clock
 from app.actions import registered_actions
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import StudioDraft, User
+from app.models import StudioDraft, StudioDraftFile, User
 from app.services import deployment
 from app.services.performers import LANE_NAMES
 from app.services.permissions import ensure_process_admin, storable_text
@@ -93,7 +93,7 @@ def convert_model(bpmn: tuple[str, bytes], dmns: dict[str, bytes], role_map: dic
 def import_to_draft(bpmn: tuple[str, bytes], dmns: dict[str, bytes], role_map: dict[str, str], user: User,
                     key: str | None = None) -> ImportOutcome:
     """Convert and check; when the check passes, store the diagram as the
-    studio draft of its key. Raises Forbidden (not a process admin),
+    studio draft of its key, with its forms and tables beside it. Raises Forbidden (not a process admin),
     ValidationFailed (bad files), Conflict (that key already has a draft
     or is deployed)."""
     ensure_process_admin(user, "import Camunda models")
@@ -108,6 +108,9 @@ def import_to_draft(bpmn: tuple[str, bytes], dmns: dict[str, bytes], role_map: d
     outcome.draft = StudioDraft(process_key=outcome.key, base_version=None,
                                 xml=outcome.files[outcome.bpmn_file], updated_at=clock.now(),
                                 updated_by_id=user.id)
+    for name, text in outcome.files.items():
+        if name != outcome.bpmn_file:
+            outcome.draft.files.append(StudioDraftFile(name=name, content=text))
     db.session.add(outcome.draft)
     db.session.flush()
     return outcome

@@ -177,6 +177,7 @@ def check_draft(key: str, user: User) -> list[dict]:
     definition = _imported_or_latest(key, user)
     bpmn_file = definition.bpmn_file if definition else f"{key}.bpmn"
     uploaded = {bpmn_file: draft.xml.encode("utf-8")}
+    uploaded.update({kept.name: kept.content.encode("utf-8") for kept in draft.files})  # an import's forms and tables
     compiled, problems = compile_bundle(uploaded, deployment.stored_files(), lane_names=set(LANE_NAMES),
                                         actions=registered_actions())
     if not problems and not any(process.key == key for process in compiled):

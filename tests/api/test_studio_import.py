@@ -4,6 +4,10 @@ studio draft; auditors and everyone else are refused; bad uploads are 4xx."""
 import io
 from pathlib import Path
 
+from sqlalchemy import select
+
+from app.extensions import db
+from app.models import StudioDraft, StudioDraftFile
 from tests.support.api_client import PREFIX, error_of
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus" / "camunda7"
@@ -46,7 +50,16 @@ def test_a_passing_import_becomes_a_draft_and_a_second_one_conflicts(api):
     assert saved.status_code == 200 and saved.get_json()["revision"] == 2, saved.get_json()
     check = admin.client.post(PREFIX + "/studio/drafts/leave_request/check", headers=admin.headers)
     assert check.status_code == 200, check.get_json()
-    assert {p["element_id"] for p in check.get_json()["problems"]} >= {"StartEvent_Requested", "Task_Approve"}  # forms not deployed yet
+    assert check.get_json()["problems"] == []  # the draft's check sees the forms imported with it
+    forms_gone = _post(api, "process_admin", {"bpmn": (io.BytesIO(LEAVE), "leave_request.bpmn"), "map": MAP,
+                                              "key": "leave_two"})
+    assert forms_gone.get_json()["draft_revision"] == 1
+    discarded = admin.client.delete(PREFIX + "/studio/drafts/leave_two", headers=admin.headers)
+    assert discarded.status_code == 204  # the draft goes, and its files with it
+    kept = db.session.scalars(select(StudioDraftFile.name).join(StudioDraftFile.draft)
+                              .where(StudioDraft.process_key.in_(("leave_request", "leave_two")))).all()
+    assert sorted(kept) == ["leave_request_start_event_requested.json", "leave_request_task_approve.json",
+                            "leave_request_task_confirm.json"]
     again = _post(api, "process_admin", {"bpmn": (io.BytesIO(LEAVE), "leave_request.bpmn"), "map": MAP})
     error_of(again, 409, "draft_exists")
 
