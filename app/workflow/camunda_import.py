@@ -100,6 +100,8 @@ def _forms(element, key: str, files: dict, report) -> None:
         files[name] = form_schema(form_data, element.get("name") or eid, report, eid)
         form_data.getparent().remove(form_data)
         _spiff_property(element, "formJsonSchemaFilename", name)
+        if form_key:
+            report("warning", eid, f"The form key {form_key!r} was dropped: the generated form {name} is used.")
     elif form_key:
         report("error", eid, f"The form {form_key!r} is an HTML form of Camunda's task list, which cannot be "
                              "carried over: write a JSON Schema form and name it in the task.")
@@ -112,6 +114,8 @@ def _performer(task, role_map: dict, known: set, report) -> str | None:
     source = groups or assignee
     if not source:
         return None
+    if groups and assignee:
+        report("warning", tid, f"The assignee {assignee!r} was dropped: the lane follows the candidate groups.")
     if is_expression(source):
         report("error", tid, f"Who performs it is decided at run time by {source!r}; the task stays in its "
                              "lane: choose a role or resolver lane for it.")
