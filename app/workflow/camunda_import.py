@@ -107,8 +107,10 @@ def _forms(element, key: str, files: dict, report) -> None:
                              "carried over: write a JSON Schema form and name it in the task.")
 
 
-def _performer(task, role_map: dict, known: set, report) -> str | None:
-    """The role of a user task from its candidate groups or assignee."""
+def _performer(task, role_map: dict, known: set, report, initiator: str | None = None) -> str | None:
+    """The role of a user task from its candidate groups or assignee; the
+    assignee ``${<initiator>}`` (the start event's camunda:initiator) is the
+    person who started the instance, the resolver ``@requester``."""
     tid = task.get("id")
     groups, assignee = _pop(task, "candidateGroups"), _pop(task, "assignee")
     source = groups or assignee
@@ -116,6 +118,9 @@ def _performer(task, role_map: dict, known: set, report) -> str | None:
         return None
     if groups and assignee:
         report("warning", tid, f"The assignee {assignee!r} was dropped: the lane follows the candidate groups.")
+    if initiator and not groups and re.fullmatch(r"\s*[$#]\{\s*" + re.escape(initiator) + r"\s*\}\s*", source):
+        report("info", tid, f"The assignee {source!r} is whoever started the instance: lane @requester.")
+        return "@requester"
     if is_expression(source):
         report("error", tid, f"Who performs it is decided at run time by {source!r}; the task stays in its "
                              "lane: choose a role or resolver lane for it.")
@@ -279,10 +284,11 @@ def convert(bpmn: bytes, bpmn_name: str, dmn_files: dict[str, bytes], *, known_r
         report("error", other.get("id"), "Only the first executable process of a file is imported; import "
                                          "this one from its own file.")
     wanted = {}
+    initiator = next((e.get(_c("initiator")) for e in process.iter(_b("startEvent")) if e.get(_c("initiator"))), None)
     for element in process.iter(_b("userTask"), _b("startEvent"), _b("businessRuleTask")):
         if element.tag in (_b("userTask"), _b("startEvent")):
             _forms(element, key, result.files, report)
-        if element.tag == _b("userTask") and (role := _performer(element, role_map, known_roles, report)):
+        if element.tag == _b("userTask") and (role := _performer(element, role_map, known_roles, report, initiator)):
             wanted[element.get("id")] = role
         if element.tag == _b("businessRuleTask"):
             _decision(element, decisions, report)

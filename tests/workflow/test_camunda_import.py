@@ -211,3 +211,13 @@ def test_broken_layout_or_missing_ids_do_not_crash_the_import():
     result = convert(broken, "leave.bpmn", {}, known_roles=ROLES, role_map={"managers": "regional_manager"})
     assert "Lane_regional_manager" in result.files["leave_request.bpmn"]
     assert "leave_request_form.json" in result.files
+
+
+def test_the_initiator_as_assignee_becomes_the_requester_lane():
+    model = FORM_MODEL.replace(b'<bpmn:startEvent id="start">', b'<bpmn:startEvent id="start" camunda:initiator="starter">')
+    model = model.replace(b'camunda:candidateGroups="finance"', b'camunda:assignee="${starter}"')
+    result = convert(model, "leave.bpmn", {}, known_roles=ROLES)
+    root = etree.fromstring(result.files["leave.bpmn"].encode())
+    lanes = {lane.get("name"): [ref.text for ref in lane.iter(f"{BPMN_NS}flowNodeRef")] for lane in root.iter(f"{BPMN_NS}lane")}
+    assert "Task_Approve" in lanes["@requester"]
+    assert any("camunda:initiator" in m for m in _messages(result, "start", "warning"))
