@@ -93,6 +93,7 @@ def init_app(app):
     from app.api import studio_files
     from app.api import studio_compare
     from app.api import studio_editors
+    from app.api import studio_import
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -105,6 +106,7 @@ def init_app(app):
                       studio_files.blp):
                       studio_compare.blp):
                       studio_editors.blp):
+                      studio_import.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)

@@ -43,6 +43,7 @@ from app.models.studio_scenario import StudioScenario
 from app.models.studio_file_draft import StudioFileDraft
 from app.models.studio_draft_history import StudioDraftHistory
 from app.models.studio_presence import StudioPresence
+from app.models.studio_draft_file import StudioDraftFile
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -64,4 +65,5 @@ __all__ = [
     "StudioScenario",
     "StudioFileDraft",
     "StudioDraftHistory", "StudioPresence",
+    "StudioDraftFile",
 ]

@@ -78,6 +78,17 @@ def latest_definition(key: str, user: User) -> ProcessDefinition:
     return definition
 
 
+def _imported_or_latest(key: str, user: User) -> ProcessDefinition | None:
+    """The latest deployed version of ``key``, or None for the draft of a
+    model imported from another engine and not deployed yet
+    (app/services/camunda_import.py). Raises Forbidden, NotFound."""
+    draft = _draft(key)
+    if draft is not None and draft.base_version is None and deployment.find_definition(key) is None:
+        ensure_studio_reader(user)
+        return None
+    return latest_definition(key, user)
+
+
 def choices(user: User, locale: str = "zh") -> dict:
     """What the properties panel offers: lane performers (role codes and
     resolvers, with names), form files, service operations with their
@@ -124,7 +135,7 @@ def save_draft(key: str, xml: str, revision: int, user: User) -> StudioDraft:
     overwritten. Raises Forbidden, NotFound (no such process), Conflict,
     ValidationFailed (XML too long)."""
     ensure_process_admin(user, "edit diagrams in the studio")
-    definition = latest_definition(key, user)
+    definition = _imported_or_latest(key, user)
     if len(xml) > MAX_DRAFT_CHARS:
         raise ValidationFailed.for_fields({"xml": [f"At most {MAX_DRAFT_CHARS} characters."]})
     draft = _draft(key)
@@ -169,10 +180,12 @@ def check_draft(key: str, user: User) -> list[dict]:
     and tables: each with its file, line, element id and message. Raises
     Forbidden, NotFound."""
     draft = get_draft(key, user)
-    definition = latest_definition(key, user)
-    uploaded = {definition.bpmn_file: draft.xml.encode("utf-8")}
+    definition = _imported_or_latest(key, user)
+    bpmn_file = definition.bpmn_file if definition else f"{key}.bpmn"
+    uploaded = {bpmn_file: draft.xml.encode("utf-8")}
+    uploaded.update({kept.name: kept.content.encode("utf-8") for kept in draft.files})  # an import's forms and tables
     compiled, problems = compile_bundle(uploaded, deployment.stored_files(), lane_names=set(LANE_NAMES),
                                         actions=registered_actions())
     if not problems and not any(process.key == key for process in compiled):
-        problems = [Problem(definition.bpmn_file, None, None, f"The draft holds no executable process {key!r}.")]
+        problems = [Problem(bpmn_file, None, None, f"The draft holds no executable process {key!r}.")]
     return [problem.as_dict() for problem in problems]

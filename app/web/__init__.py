@@ -42,6 +42,7 @@ def init_app(app):
     from app.web import studio_publish  # noqa: F401
     from app.web import studio_compare  # noqa: F401
     from app.web import studio_restore  # noqa: F401
+    from app.web import studio_import  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
