@@ -87,13 +87,8 @@ def _refuse_read_only_writes(user):
 def init_app(app):
     from app.api import attachments, auth, definitions, docs, instances, ledger, lookups, messages, reports, statements, tasks
     from app.api import (audit_controls, audit_evidence, audit_exports, audit_find, audit_reexecution, audit_replay,
-                         studio)
-    from app.api import studio_publish
-    from app.api import studio_scenarios
-    from app.api import studio_files
-    from app.api import studio_compare
-    from app.api import studio_editors
-    from app.api import studio_import
+                         studio, studio_compare, studio_editors, studio_files, studio_import, studio_publish,
+                         studio_scenarios)
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -101,12 +96,8 @@ def init_app(app):
     for blueprint in (auth.blp, definitions.blp, instances.blp, tasks.blp, lookups.blp, ledger.blp, attachments.blp,
                       messages.blp, statements.blp, reports.blp, audit_find.blp, audit_exports.blp,
                       audit_evidence.blp, audit_replay.blp, audit_reexecution.blp, audit_controls.blp, studio.blp,
-                      studio_publish.blp,
-                      studio_scenarios.blp,
-                      studio_files.blp):
-                      studio_compare.blp):
-                      studio_editors.blp):
-                      studio_import.blp):
+                      studio_files.blp, studio_scenarios.blp, studio_publish.blp, studio_compare.blp,
+                      studio_editors.blp, studio_import.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     app.register_blueprint(docs.bp)

@@ -37,12 +37,8 @@ def init_app(app):
     from app.web import expired_sessions
     from app.web import auth, inbox, language, lookups, my_requests, notifications, password, printouts, start, task_page  # noqa: F401  (routes attach to bp)
     from app.web import (audit_checkpoints, audit_controls, audit_evidence, audit_exports, audit_find,  # noqa: F401
-                         audit_reexecution, audit_replay, studio)
-    from app.web import studio_files  # noqa: F401
-    from app.web import studio_publish  # noqa: F401
-    from app.web import studio_compare  # noqa: F401
-    from app.web import studio_restore  # noqa: F401
-    from app.web import studio_import  # noqa: F401
+                         audit_reexecution, audit_replay, studio, studio_compare, studio_files, studio_import,
+                         studio_publish, studio_restore)
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

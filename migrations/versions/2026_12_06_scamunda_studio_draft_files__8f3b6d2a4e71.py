@@ -1,7 +1,7 @@
 """studio draft files: the forms and decision tables kept with a draft imported from Camunda 7
 
 Revision ID: 8f3b6d2a4e71
-Revises: 5d1e7a3c9b24
+Revises: 8b3f6c2e1a47
 Create Date: 2026-12-06 00:00:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = '8f3b6d2a4e71'
-down_revision = '5d1e7a3c9b24'
+down_revision = '8b3f6c2e1a47'
 branch_labels = None
 depends_on = None
 

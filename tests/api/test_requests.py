@@ -41,9 +41,10 @@ def test_auditors_may_write_nothing(api, client):
     writes = [(m, p, u) for m, p, u in _operations(client)
               if m != "get" and (m, p) not in PUBLIC | OWN_CREDENTIALS | READING_POSTS]
     # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements),
-    # upload, message, 3 studio drafts (save, discard, check), 3 studio scenarios (save, edit, delete),
-    # 2 studio file drafts (save, discard), 4 studio publishing (publish, approve, reject, publish a file)
-    assert len(writes) == 30
+    # upload, message; studio: 3 process drafts (save, discard, check), 5 file drafts (save, discard, check,
+    # evaluate, form preview), 3 scenarios (save, edit, delete), 4 publishing (publish, publish a file, approve,
+    # reject), presence, restore, expression check, Camunda import
+    assert len(writes) == 37
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")
