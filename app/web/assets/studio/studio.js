@@ -11,6 +11,7 @@ import translateModule from "./translate";
 import draftApi from "./draft_api";
 import autosave from "./autosave";
 import showProblems from "./problems";
+import scenarioPanel from "./scenarios/panel";
 
 async function start(root) {
   const texts = JSON.parse(document.getElementById("studio-texts").textContent);
@@ -30,7 +31,7 @@ async function start(root) {
     moddleExtensions: { spiffworkflow },
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, minimapModule,
-      translateModule(root.dataset.locale),
+      translateModule(root.dataset.locale), scenarioPanel,
       { __init__: ["lanesPropertiesProvider"], lanesPropertiesProvider: ["type", LanesPropertiesProvider],
         lanesChoices: ["value", choices.data] },
     ],
