@@ -101,3 +101,11 @@ def test_a_draft_that_does_not_compile_fails_every_scenario(saved):
 def test_no_saved_scenario_runs_nothing(org, deployed):
     assert studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: TRAVEL}) == []
     assert db.session.scalar(select(func.count()).select_from(StudioScenario)) == 0
+
+
+def test_a_condition_the_sandbox_refuses_fails_the_compile_naming_its_flow(saved):
+    saved(APPROVED)
+    refused = TRAVEL.replace('>decision == "approve"<', '>open("/etc/passwd") == "approve"<', 1)
+    [run] = studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: refused})
+    assert (run.passed, run.reason, run.stopped_at) == (False, "compile_failed", "Flow_ManagerApproved")
+    assert "open()" in run.message
