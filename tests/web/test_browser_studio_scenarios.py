@@ -49,6 +49,8 @@ def test_create_and_run_scenarios_and_toggle_the_token_simulation(person, live_s
     page.get_by_role("button", name="测试场景").click()
     page.get_by_text("本流程还没有保存的测试场景。").wait_for()
     page.get_by_role("button", name="新建场景").click()
+    assert "Task_ManagerApproval, " in page.locator('[data-ids-for="decisions"]').inner_text()
+    assert page.locator('[data-ids-for="service_results"]').inner_text() == "本图中：Task_CheckTraveller"
     _fill(page, APPROVED)
     page.get_by_label("人工任务提交（JSON）").fill('{"Task_ManagerApproval": ')
     assert page.locator('[data-error-for="decisions"]').inner_text().startswith("不是有效的 JSON")
@@ -113,6 +115,7 @@ def test_an_auditor_runs_a_scenario_but_saves_nothing(person, live_server):
     admin = person("process_admin")
     _open_modeler(admin, live_server)
     admin.get_by_role("button", name="测试场景").click()
+    admin.wait_for_selector("#scenario-list[data-loaded]", state="attached")
     if admin.locator("#scenario-list li", has_text=APPROVED["name"]).count() == 0:
         admin.get_by_role("button", name="新建场景").click()
         _fill(admin, APPROVED)

@@ -75,7 +75,25 @@ function ScenarioPanel(eventBus, injector) {
     return data;
   }
 
+  function idsOf(...types) {
+    const found = [];
+    injector.get("elementRegistry").forEach((element) => {
+      if (types.includes(element.type)) { found.push(element.id); }
+    });
+    return found;
+  }
+
+  function showIds() {
+    const fill = (field, ids) => { formElement.querySelector(`[data-ids-for="${field}"]`).textContent = ids.length ? texts.ids_here.replace("{ids}", ids.join(", ")) : ""; };
+    fill("decisions", idsOf("bpmn:UserTask", "bpmn:ManualTask"));
+    fill("service_results", idsOf("bpmn:ServiceTask"));
+    const ends = document.getElementById("scenario-ends");
+    ends.replaceChildren(...["completed", ...idsOf("bpmn:EndEvent"), ...idsOf("bpmn:UserTask", "bpmn:ManualTask")]
+      .map((id) => Object.assign(document.createElement("option"), { value: id })));
+  }
+
   function edit(scenario) {
+    showIds();
     state.editing = scenario;
     form.fill(scenario || { start_data: { requester: { username: "", level: "staff" } } });
     formElement.querySelector("[data-scenario-title]").textContent = scenario ? scenario.name : texts.new_scenario;
@@ -110,6 +128,7 @@ function ScenarioPanel(eventBus, injector) {
     const { status, data } = await api.list();
     state.scenarios = status === 200 ? data : [];
     render();
+    list.dataset.loaded = "true";
   }
 
   formElement.addEventListener("submit", async (event) => {
