@@ -50,8 +50,8 @@ class ScenarioRunSchema(Schema):
     path = fields.List(fields.String(), required=True, metadata={"description": "element ids in the order they ran"})
     stopped_at = fields.String(required=True, allow_none=True)
     reason = fields.String(required=True, metadata={
-        "description": "completed, no_decision, no_service_result, engine_error, waiting_timer, waiting_message, "
-                       "stuck or compile_failed"})
+        "description": "completed, no_decision, no_service_result, invalid_data, engine_error, waiting_timer, "
+                       "waiting_message, stuck or compile_failed"})
     message = fields.String(required=True)
 
 

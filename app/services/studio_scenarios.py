@@ -11,15 +11,17 @@ from sqlalchemy import select
 
 from app import clock
 from app.actions import registered_actions
-from app.errors import NotFound, ValidationFailed
+from app.errors import LanesError, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import StudioScenario, User
 from app.services import deployment, studio
+from app.services.form_figures import with_computed_figures
+from app.services.forms import validate_form
 from app.services.performers import LANE_NAMES
 from app.services.permissions import ensure_process_admin
 from app.services.unit_of_work import use_case
-from app.workflow.bundle import compile_bundle
-from app.workflow.scenario_run import COMPLETED, SimulatedRun, simulate
+from app.workflow.bundle import compile_bundle, kind_of
+from app.workflow.scenario_run import COMPLETED, INVALID_DATA, SimulatedRun, simulate
 
 MAX_SCENARIO_CHARS = 256 * 1024  # start data, decisions and results together, as JSON
 MAX_NAME = 200
@@ -70,11 +72,50 @@ def _compiled(key: str, files: dict[str, str]):
     return None, SimulatedRun((), False, COMPILE_FAILED, None, f"The files hold no executable process {key!r}.")
 
 
+def _refusal(where: str, exc: LanesError) -> str:
+    fields = (exc.details or {}).get("fields") or {}
+    said = "; ".join(f"{field}: {' '.join(map(str, messages))}" for field, messages in fields.items())
+    return f"{where} does not pass its form: {said or exc}"
+
+
+def _form_checker(process):
+    """Checks a decision as completing the task checks it (the form's
+    schema, bounds and references, read only), then computes its figures."""
+    schemas = {name: json.loads(text) for name, text in process.files.items() if kind_of(name) == "form"}
+
+    def check(element_id, form_name, data, held):
+        schema = schemas.get(form_name) if form_name else None
+        try:
+            validate_form(schema, data, form_name=form_name, held=held)
+        except LanesError as exc:
+            return data, _refusal(f"The decision for {element_id}", exc)
+        return with_computed_figures(schema, data), None
+
+    return check
+
+
+def _started(process, start_data: dict) -> tuple[dict, SimulatedRun | None]:
+    """The start data as starting the process takes it: the start form's
+    fields checked and their figures computed; ``requester`` (which a real
+    start fills in from who starts it) is the scenario's own."""
+    schema = json.loads(process.files[process.start_form]) if process.start_form in process.files else None
+    typed = {name: value for name, value in start_data.items() if name != "requester"}
+    try:
+        validate_form(schema, typed, form_name=process.start_form)
+    except LanesError as exc:
+        return start_data, SimulatedRun((), False, INVALID_DATA, None, _refusal("The start data", exc))
+    computed = with_computed_figures(schema, typed)
+    return ({**computed, "requester": start_data["requester"]} if "requester" in start_data else computed), None
+
+
 def _run_one(scenario: StudioScenario, process, failed: SimulatedRun | None) -> ScenarioRun:
-    run = failed or simulate(f"studio-scenario:{process.content_hash}", process.spec_json,
-                             copy.deepcopy(scenario.start_data or {}), copy.deepcopy(scenario.decisions or {}),
-                             copy.deepcopy(scenario.service_results or {}))
-    return ScenarioRun(name=scenario.name, passed=failed is None and _passed(scenario.expected_end, run),
+    if failed is None:
+        start_data, failed = _started(process, copy.deepcopy(scenario.start_data or {}))
+    run = failed or simulate(f"studio-scenario:{process.content_hash}", process.spec_json, start_data,
+                             copy.deepcopy(scenario.decisions or {}), copy.deepcopy(scenario.service_results or {}),
+                             _form_checker(process))
+    return ScenarioRun(name=scenario.name, passed=run.reason not in (INVALID_DATA, COMPILE_FAILED)
+                       and _passed(scenario.expected_end, run),
                        path=run.path, stopped_at=run.stopped_at, message=run.message, reason=run.reason,
                        completed=run.completed, scenario_id=scenario.id, expected_end=scenario.expected_end)
 

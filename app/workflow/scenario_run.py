@@ -23,6 +23,7 @@ COMPLETED = "completed"
 NO_DECISION = "no_decision"  # a human task has no (more) decision in the scenario
 NO_SERVICE_RESULT = "no_service_result"  # a service task has no result in the scenario
 ENGINE_ERROR = "engine_error"  # a condition, script or data output failed
+INVALID_DATA = "invalid_data"  # a decision the task's form refuses
 WAITING_TIMER = "waiting_timer"
 WAITING_MESSAGE = "waiting_message"
 STUCK = "stuck"  # nothing ready and nothing awaited (or the step budget ran out)
@@ -56,7 +57,8 @@ def _pick(given, occurrence: int):
 
 
 class _Simulation:
-    def __init__(self, cache_key: str, spec_json, start_data: dict, decisions: dict, service_results: dict):
+    def __init__(self, cache_key: str, spec_json, start_data: dict, decisions: dict, service_results: dict,
+                 check_form=None):
         spec, subprocess_specs = load_spec(cache_key, spec_json)
         self.workflow = LanesWorkflow(spec, subprocess_specs)
         self.workflow.task_tree.data.update(start_data)
@@ -65,6 +67,7 @@ class _Simulation:
         self.workflow.script_engine = LanesScriptEngine(self._serve)
         self.decisions = decisions
         self.service_results = service_results
+        self.check_form = check_form
         self.visits: dict[str, int] = {}
         self.path: list[str] = []
 
@@ -130,6 +133,11 @@ class _Simulation:
         if not isinstance(data, dict):
             which = f" (visit {occurrence + 1})" if occurrence else ""
             return self._stop(NO_DECISION, element_id, f"No decision given for {element_id}{which}.")
+        if self.check_form is not None:
+            props = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {})
+            data, problem = self.check_form(element_id, props.get("formJsonSchemaFilename"), data, dict(task.data))
+            if problem:
+                return self._stop(INVALID_DATA, element_id, problem)
         task.data.update(data)
         try:
             task.run()
@@ -159,12 +167,16 @@ class _Simulation:
                           f"More than {MAX_HUMAN_STEPS} human steps: stopped (a loop in the scenario?).")
 
 
-def simulate(cache_key: str, spec_json, start_data: dict, decisions: dict, service_results: dict) -> SimulatedRun:
+def simulate(cache_key: str, spec_json, start_data: dict, decisions: dict, service_results: dict,
+             check_form=None) -> SimulatedRun:
     """Run the compiled process ``spec_json`` in memory with the scenario's
     data: ``decisions`` and ``service_results`` map an element id to the
     data submitted / the result returned there (a list: one per visit).
+    ``check_form(element_id, form_name, data, held) -> (data, problem)``,
+    when given, checks each decision as the task's form would (a problem
+    stops the run there) and gives the data the task receives.
     Never raises for what the diagram or the scenario does wrong: that is
     the stop reason. Raises TypeError only when the scenario's values are
     not JSON-like."""
     to_json(start_data)  # refuses what the engine could not hold
-    return _Simulation(cache_key, spec_json, start_data, decisions, service_results).run()
+    return _Simulation(cache_key, spec_json, start_data, decisions, service_results, check_form).run()

@@ -13,14 +13,15 @@ APPROVED = {"name": "员工出差两级审批通过", "start_data": {**TRIP, "re
             "decisions": {"Task_ManagerApproval": APPROVE, "Task_DepartmentHeadApproval": APPROVE},
             "service_results": CHECKED, "expected_end": "EndEvent_Approved"}
 REJECTED = {"name": "主管驳回后撤回", "start_data": {**TRIP, "requester": STAFF},
-            "decisions": {"Task_ManagerApproval": REJECT, "Task_ReviseRequest": {"action": "withdraw"}},
+            "decisions": {"Task_ManagerApproval": REJECT, "Task_ReviseRequest": {**TRIP, "action": "withdraw"}},
             "service_results": CHECKED, "expected_end": "EndEvent_Withdrawn"}
 NO_DECISION = {"name": "缺少部门经理意见", "start_data": {**TRIP, "requester": STAFF},
                "decisions": {"Task_ManagerApproval": APPROVE}, "service_results": CHECKED,
                "expected_end": "Task_DepartmentHeadApproval"}
 # Rejected once, resubmitted, then approved: the manager's step is met twice.
 RESUBMITTED = {"name": "驳回后重新提交", "start_data": {**TRIP, "requester": STAFF},
-               "decisions": {"Task_ManagerApproval": [REJECT, APPROVE], "Task_ReviseRequest": {"action": "resubmit"},
+               "decisions": {"Task_ManagerApproval": [REJECT, APPROVE],
+                             "Task_ReviseRequest": {**TRIP, "action": "resubmit"},
                              "Task_DepartmentHeadApproval": APPROVE},
                "service_results": CHECKED, "expected_end": "completed"}
 

@@ -101,3 +101,27 @@ def test_a_draft_that_does_not_compile_fails_every_scenario(saved):
 def test_no_saved_scenario_runs_nothing(org, deployed):
     assert studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: TRAVEL}) == []
     assert db.session.scalar(select(func.count()).select_from(StudioScenario)) == 0
+
+
+def test_a_condition_the_sandbox_refuses_fails_the_compile_naming_its_flow(saved):
+    saved(APPROVED)
+    refused = TRAVEL.replace('>decision == "approve"<', '>open("/etc/passwd") == "approve"<', 1)
+    [run] = studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: refused})
+    assert (run.passed, run.reason, run.stopped_at) == (False, "compile_failed", "Flow_ManagerApproved")
+    assert "open()" in run.message
+
+
+def test_a_decision_its_form_refuses_stops_there(saved):
+    saved({**APPROVED, "decisions": {"Task_ManagerApproval": {"decision": "reject"}}},  # a rejection must say why
+          {**REJECTED, "name": "未知字段", "decisions": {"Task_ManagerApproval": {"decision": "approve", "bonus": 1}}})
+    runs = _by_name(studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: TRAVEL}))
+    for run in runs.values():
+        assert (run.passed, run.reason, run.stopped_at) == (False, "invalid_data", "Task_ManagerApproval")
+    assert "comment" in runs[APPROVED["name"]].message and "bonus" in runs["未知字段"].message
+
+
+def test_start_data_its_form_refuses_stops_before_the_start(saved):
+    saved({**APPROVED, "start_data": {**APPROVED["start_data"], "estimated_cost": "lots"}})
+    [run] = studio_scenarios.run_saved_scenarios("travel_request", {TRAVEL_FILE: TRAVEL})
+    assert (run.passed, run.reason, run.path) == (False, "invalid_data", ())
+    assert "estimated_cost" in run.message

@@ -17,6 +17,7 @@ import sharedEditing from "./shared_editing";
 import { canvasLintModule, lintingOptions, listenToCanvasLint } from "./canvas_lint";
 import { editorsModule } from "./editors_provider";
 import installShortcutsHelp from "./shortcuts_help";
+import scenarioPanel from "./scenarios/panel";
 
 async function start(root) {
   const texts = JSON.parse(document.getElementById("studio-texts").textContent);
@@ -37,7 +38,7 @@ async function start(root) {
     moddleExtensions: { spiffworkflow },
     additionalModules: [
       BpmnPropertiesPanelModule, BpmnPropertiesProviderModule, minimapModule, canvasLintModule, editorsModule,
-      translateModule(root.dataset.locale),
+      translateModule(root.dataset.locale), scenarioPanel,
       { __init__: ["lanesPropertiesProvider"], lanesPropertiesProvider: ["type", LanesPropertiesProvider],
         lanesChoices: ["value", choices.data] },
     ],
