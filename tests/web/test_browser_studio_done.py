@@ -35,11 +35,11 @@ TABLE_NOTE = "营销总监出货审批权限下调至10万元"
 SAVED = "() => document.getElementById('studio-save-state').textContent === '草稿已保存'"
 
 # The palette's create: a user task dropped in the general manager's lane, not yet connected.
-DROP_STEP = """([id, name, y]) => {
+DROP_STEP = """([id, name, x, y]) => {
   const s = window.lanesStudio, registry = s.get('elementRegistry'), modeling = s.get('modeling');
   const businessObject = s.get('bpmnFactory').create('bpmn:UserTask', { id });
   const shape = s.get('elementFactory').createShape({ type: 'bpmn:UserTask', businessObject });
-  const task = modeling.createShape(shape, { x: 1600, y }, registry.get('Participant_TravelRequest'));
+  const task = modeling.createShape(shape, { x, y }, registry.get('Participant_TravelRequest'));
   modeling.updateLabel(task, name);
   return task.businessObject.id;
 }"""
@@ -89,7 +89,7 @@ def test_a_new_step_linted_fixed_tested_compared_published_while_v1_runs_on(pers
     assert publish.is_visible() and publish.is_enabled()
     y = page.evaluate("() => { const l = window.lanesStudio.get('elementRegistry').get('Lane_GeneralManager');"
                       " return l.y + l.height / 2; }")
-    assert page.evaluate(DROP_STEP, [NEW, "差旅预订", y]) == NEW
+    assert page.evaluate(DROP_STEP, [NEW, "差旅预订", 1600, y]) == NEW
     page.wait_for_function(SAVED)
     # Unconnected and without a form: the canvas lint and the deploy lint mark it; publishing waits.
     _problem_on(page, NEW).filter(has_text="names no form").wait_for()
@@ -157,7 +157,8 @@ def test_a_new_step_linted_fixed_tested_compared_published_while_v1_runs_on(pers
     # The same screens in English: the held publish button, the scenario, the comparison, the note.
     _switch(page, "English")
     page.wait_for_selector(f'.djs-element[data-element-id="{NEW}"]')
-    page.evaluate(DROP_STEP, ["Task_Loose", "Loose step", y])
+    page.evaluate(DROP_STEP, ["Task_Loose", "Loose step", 1000, y + 30])
+    page.wait_for_function("() => document.getElementById('studio-save-state').textContent === 'Draft saved'")
     page.wait_for_function("() => document.getElementById('studio-publish').disabled")
     assert page.locator("#studio-publish-blocked").inner_text().startswith("Publishing waits: the canvas check shows")
     _picture(page, "a1-step-problems-en")
