@@ -157,15 +157,16 @@ def test_a_new_step_linted_fixed_tested_compared_published_while_v1_runs_on(pers
     # The same screens in English: the held publish button, the scenario, the comparison, the note.
     _switch(page, "English")
     page.wait_for_selector(f'.djs-element[data-element-id="{NEW}"]')
+    page.get_by_role("button", name="Test scenarios").click()
+    page.locator("#scenario-list li", has_text=scenario["name"]).get_by_role("button", name="Run scenario").click()
+    page.locator("#scenario-result .scenario-verdict.passed").wait_for()
+    assert page.locator(f'.djs-element.lanes-scenario-path[data-element-id="{NEW}"]').count() == 1  # v2 has it
+    _picture(page, "a2-scenario-passed-en")
     page.evaluate(DROP_STEP, ["Task_Loose", "Loose step", 1000, y + 30])
     page.wait_for_function("() => document.getElementById('studio-save-state').textContent === 'Draft saved'")
     page.wait_for_function("() => document.getElementById('studio-publish').disabled")
     assert page.locator("#studio-publish-blocked").inner_text().startswith("Publishing waits: the canvas check shows")
     _picture(page, "a1-step-problems-en")
-    page.get_by_role("button", name="Test scenarios").click()
-    page.locator("#scenario-list li", has_text=scenario["name"]).get_by_role("button", name="Run scenario").click()
-    page.locator("#scenario-result .scenario-verdict.passed").wait_for()
-    _picture(page, "a2-scenario-passed-en")
     page.once("dialog", lambda d: d.accept())
     with page.expect_navigation():
         page.get_by_role("button", name="Discard draft").click()
@@ -267,4 +268,9 @@ def test_b_a_threshold_published_alone_routes_the_next_request(person, live_serv
     with page.expect_navigation():
         page.get_by_role("button", name="Discard draft").click()
     _switch(page, "中文")
+    auditor = person("auditor")  # reads the table, publishes nothing
+    auditor.goto(live_server + f"/studio/decisions/{TABLE}")
+    auditor.wait_for_selector(".tjs-table")
+    assert auditor.locator("#studio-file-publish").count() == 0
+    assert auditor.get_by_role("button", name="发布").count() == 0
     assert person.errors == []
