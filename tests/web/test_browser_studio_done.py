@@ -261,8 +261,14 @@ def test_b_a_threshold_published_alone_routes_the_next_request(person, live_serv
     _edit_cell(page, 1, "> 90000")
     page.wait_for_function("() => document.getElementById('studio-save-state').textContent === 'Draft saved'")
     page.get_by_role("button", name="Publish").click()
-    page.locator("#studio-file-publish-dialog").wait_for(state="visible")
-    _picture(page, "b1-table-publish-en")
+    dialog = page.locator("#studio-file-publish-dialog")
+    dialog.wait_for(state="visible")
+    dialog.get_by_label("Change note").fill("overlapping rules")  # rule 2 and 3 now both match 95,000
+    dialog.get_by_role("button", name="Publish").click()
+    page.wait_for_function("() => document.getElementById('studio-file-publish-message').textContent"
+                           " === 'Not published: the deploy check finds 1 problem(s).'")
+    assert "Rule_WithinDirectorAuthority" in page.locator("#studio-file-publish-details").inner_text()
+    _picture(page, "b1-table-refused-en")
     page.get_by_role("button", name="Close").click()
     page.once("dialog", lambda d: d.accept())
     with page.expect_navigation():
