@@ -12,6 +12,7 @@ import draftApi from "./draft_api";
 import autosave from "./autosave";
 import showProblems from "./problems";
 import publishDialog from "./publish";
+import publishGate from "./publish_gate";
 import sharedEditing from "./shared_editing";
 import { canvasLintModule, lintingOptions, listenToCanvasLint } from "./canvas_lint";
 import { editorsModule } from "./editors_provider";
@@ -44,6 +45,7 @@ async function start(root) {
   });
   window.lanesStudio = modeler; // for the browser tests and the console
   listenToCanvasLint(modeler, texts);
+  publishGate(modeler);
   installShortcutsHelp(modeler);
 
   async function check() {

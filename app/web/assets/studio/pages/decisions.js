@@ -8,6 +8,7 @@ import dmnTranslateModule from "../dmn_translate";
 import fileApi from "../file_api";
 import { fileDraft, showFileProblems } from "../file_draft";
 import testTable from "../test_table";
+import filePublishDialog from "../file_publish";
 
 async function openTable(editor) {
   const view = editor.getViews().find((candidate) => candidate.type === "decisionTable");
@@ -53,6 +54,7 @@ async function start(root) {
   const draft = editable ? fileDraft(api, texts, state, async () => ({
     content: (await editor.saveXML({ format: true })).xml, testRows: tests.rows(),
   }), async () => { await check(); await run(); }) : null;
+  if (draft) { filePublishDialog(root, state, draft); }
 
   try {
     await editor.importXML(opened.data.content);

@@ -6,6 +6,7 @@ import "../forms.css";
 import fileApi from "../file_api";
 import { fileDraft, showFileProblems } from "../file_draft";
 import fieldList from "../form_field_list";
+import filePublishDialog from "../file_publish";
 import { PALETTE } from "../form_palette";
 
 const PREVIEW_DELAY_MS = 300;
@@ -61,6 +62,7 @@ async function start(root) {
     const { status, data } = await api.check();
     if (status === 200) { showFileProblems(data.problems, texts); }
   }) : null;
+  if (draft) { filePublishDialog(root, state, draft); }
 
   const list = fieldList(document.getElementById("form-fields"), texts, editable, lookups, () => {
     text = JSON.stringify(schema, null, 2) + "\n";
