@@ -1,16 +1,10 @@
 // The file editors' calls to /api/v1/studio/files and /forms: the signed-in
 // session, and the page's CSRF token on every write.
+import studioCall from "./studio_call";
+
 export default function fileApi(root) {
-  const base = root.dataset.api, name = encodeURIComponent(root.dataset.name), csrf = root.dataset.csrf;
-  async function call(method, path, body) {
-    const response = await fetch(base + path, {
-      method, credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": csrf, Accept: "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const data = response.status === 204 ? null : await response.json().catch(() => null);
-    return { status: response.status, data };
-  }
+  const name = encodeURIComponent(root.dataset.name);
+  const call = studioCall(root);
   return {
     load: () => call("GET", `/files/${name}`),
     save: (content, revision, testRows) => call("PUT", `/files/${name}`,

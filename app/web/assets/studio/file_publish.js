@@ -3,6 +3,7 @@
 // change note; the dialog lists each process that got a new version.
 // Refusals (deploy lint problems, a newer publish of the file) are shown.
 import "./publish.css";
+import studioCall from "./studio_call";
 
 function item(text, className, href) {
   const li = document.createElement("li");
@@ -49,13 +50,9 @@ export default function filePublishDialog(root, state, draft) {
     submit.disabled = true;
     say(texts.publishing);
     list.replaceChildren();
-    const response = await fetch(`${root.dataset.api}/files/${encodeURIComponent(root.dataset.name)}/publish`, {
-      method: "POST", credentials: "same-origin",
-      headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
-      body: JSON.stringify({ note: note.value }),
-    });
-    const data = await response.json().catch(() => null);
-    if (response.status === 200) {
+    const { status, data } = await studioCall(root)("POST",
+      `/files/${encodeURIComponent(root.dataset.name)}/publish`, { note: note.value });
+    if (status === 200) {
       done = true;
       const created = data.versions.filter((v) => v.created);
       say(texts.published.replace("{n}", created.length));
@@ -67,14 +64,14 @@ export default function filePublishDialog(root, state, draft) {
     }
     submit.disabled = false;
     const error = (data && data.error) || {};
-    if (response.status === 422 && error.code === "invalid_deployment") {
+    if (status === 422 && error.code === "invalid_deployment") {
       const problems = (error.details && error.details.problems) || [];
       say(texts.lint_refused.replace("{n}", problems.length), true);
       for (const problem of problems) { list.append(item(`${problem.element_id || problem.file}: ${problem.message}`, "failed")); }
-    } else if (response.status === 409 && error.code === "stale_base") {
+    } else if (status === 409 && error.code === "stale_base") {
       say(texts.stale_base, true);
     } else {
-      say(texts.failed.replace("{msg}", error.message || String(response.status)), true);
+      say(texts.failed.replace("{msg}", error.message || String(status)), true);
     }
   });
 }

@@ -3,13 +3,10 @@
 // marked on the canvas), failed saved scenarios, a newer version published
 // meanwhile. With approval on, the publish waits for a second admin.
 import "./publish.css";
+import studioCall from "./studio_call";
 
 function call(root, path, body) {
-  return fetch(root.dataset.api + path, {
-    method: "POST", credentials: "same-origin",
-    headers: { "Content-Type": "application/json", "X-CSRFToken": root.dataset.csrf, Accept: "application/json" },
-    body: JSON.stringify(body),
-  }).then(async (response) => ({ status: response.status, data: await response.json().catch(() => null) }));
+  return studioCall(root)("POST", path, body);
 }
 
 function item(text, className) {
