@@ -37,6 +37,10 @@ def build_config() -> dict:
         # A signed-in page session ends this long after signing in, whatever the browser keeps.
         "SESSION_LIFETIME_HOURS": float(os.environ.get("SESSION_LIFETIME_HOURS", "12")),
         "PERMANENT_SESSION_LIFETIME": timedelta(hours=float(os.environ.get("SESSION_LIFETIME_HOURS", "12"))),
+        # The session cookie is sent back only when the session changes: its expiry is fixed at sign-in anyway, and a
+        # request still in flight when the user switches language (an autosave, a heartbeat) would otherwise return
+        # the old session and undo the switch.
+        "SESSION_REFRESH_EACH_REQUEST": False,
         # A form's CSRF token lasts as long as its session (not Flask-WTF's hour): a page left open over
         # lunch can still be sent; an ended session is handled by app/web/expired_sessions.py.
         "WTF_CSRF_TIME_LIMIT": int(float(os.environ.get("SESSION_LIFETIME_HOURS", "12")) * 3600),

@@ -43,6 +43,19 @@ def test_the_choice_is_remembered_for_the_user_after_signing_in_again(app, web):
     assert "发起申请" in rep.page("/")
 
 
+def test_a_request_sent_before_the_switch_does_not_undo_it(web):
+    """A page's autosave or heartbeat can be in flight when its user switches language; its
+    response must not carry the old session back into the browser."""
+    rep = web("rep_east1")
+    rep.post("/language", {"locale": "en"})
+    rep.page("/")
+    response = rep.client.get("/requests")  # stands for any request sent with the English cookie
+    assert response.status_code == 200
+    assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+    rep.post("/language", {"locale": "zh_CN"})
+    assert "我的申请" in rep.page("/")
+
+
 def test_language_switch_needs_csrf_and_a_known_locale(web):
     rep = web("rep_east1")
     assert rep.client.post("/language", data={"locale": "en"}).status_code == 400
