@@ -1,0 +1,1 @@
+"""Process admins running processes in production: incidents, migrations, corrections, timers and messages."""
