@@ -64,28 +64,26 @@ run: demo
 	$(FLASK) worker & worker=$$!; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+# The whole suite on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL
+# beside it (one process per core; each pass's log is printed when it ends).
 # LANES_REQUIRE_POSTGRES=1 (CI) makes a missing PostgreSQL a failure, not a skip.
-test: setup-dev
-	$(BIN)/python -m pytest
-	@if [ -n "$$TEST_DATABASE_URL" ]; then \
-		echo "== again on PostgreSQL"; \
-		$(BIN)/python -m pytest --database-url "$$TEST_DATABASE_URL"; \
-	elif [ -n "$$LANES_REQUIRE_POSTGRES" ]; then \
-		echo "LANES_REQUIRE_POSTGRES is set but TEST_DATABASE_URL is not" >&2; exit 1; \
-	else \
-		echo "TEST_DATABASE_URL is not set: the PostgreSQL run is skipped"; \
-	fi
-
-# The SQLite pass again with the system clock moved by Debian's faketime to
-# 2027-12-31 16:30 UTC: more than a year ahead, and 2028-01-01 00:30 in
-# Shanghai while still the old year in UTC (TZ=UTC, as on a server), so any
-# read of the system clock or of a UTC date instead of the business date
-# shows. Frozen-clock tests are unmoved; tests marked real_clock (workers,
-# the live browser server, chromium included: LD_PRELOAD is inherited) and
-# the clock-free ones run in 2028. -m: the multi-threaded libfaketime (live
-# server threads); not --exclude-monotonic, under which chromium hangs.
+#
+# FAKETIME_PASS=1 (CI) adds the SQLite pass again after the first, with the
+# system clock moved by Debian's faketime to 2027-12-31 16:30 UTC: more than a
+# year ahead, and 2028-01-01 00:30 in Shanghai while still the old year in UTC
+# (TZ=UTC, as on a server), so any read of the system clock or of a UTC date
+# instead of the business date shows. Frozen-clock tests are unmoved; tests
+# marked real_clock (workers, the live browser server, chromium included:
+# LD_PRELOAD is inherited) and the clock-free ones run in 2028. -m: the
+# multi-threaded libfaketime (live server threads); not --exclude-monotonic,
+# under which chromium hangs.
 FAKETIME_AT ?= 2027-12-31 16:30:00
+test: setup-dev
+	@if [ "$$FAKETIME_PASS" = 1 ]; then command -v faketime >/dev/null || \
+		{ echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }; fi
+	bash .ci/test-passes $(BIN) '$(FAKETIME_AT)'
+
+# The faketime pass alone.
 test-faketime: setup-dev
 	@command -v faketime >/dev/null || { echo "faketime is missing (apt-get install faketime)" >&2; exit 1; }
 	TZ=UTC faketime -m '$(FAKETIME_AT)' $(BIN)/python -m pytest
