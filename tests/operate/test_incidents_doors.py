@@ -6,7 +6,7 @@ naming the field; the page is in Chinese by default."""
 import pytest
 
 from app.extensions import db
-from app.models import IncidentRetry, InstanceStatus
+from app.models import AuditEvent, IncidentRetry, InstanceStatus
 from tests.support.api_client import error_of, signed_in
 from tests.support.incidents import failed_advances, payee_accounts
 from tests.support.logins import WebUser, forget_request_caches
@@ -87,6 +87,13 @@ def test_the_page_is_chinese_and_admins_retry_all_with_one_cause(app, stuck):
     outcome = admin.page(response.headers["Location"])
     assert outcome.count("已恢复") >= 3  # the count line and one per instance
     assert all(f"#{i.id}" in outcome for i in instances)
+    retry_id = response.headers["Location"].rsplit("/", 1)[1]
+    events = {e.kind: e.seq for e in db.session.query(AuditEvent).filter_by(instance_id=instances[0].id)}
+    auditor = WebUser(app, "auditor")
+    shown = auditor.page(f"/audit/instances/{instances[0].id}/replay?seq={events['retry']}")
+    assert "批量重试" in shown and f"/operate/incidents/retries/{retry_id}" in shown
+    shown = auditor.page(f"/audit/instances/{instances[0].id}/replay?seq={events['error']}")
+    assert "出错的服务调用" in shown and "ledger.pay_advance" in shown
 
 
 def test_the_web_form_refuses_reps_auditors_and_a_missing_token(app, stuck):
