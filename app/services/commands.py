@@ -218,8 +218,11 @@ def _apply(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> N
         instance.error_message = failure.message
         instance.error_task_id = failure.task_id
         instance.error_element_id = failure.element_id
+        failed = {"message": failure.message}
+        if failure.call is not None:  # what the failing service call was asked: its own rows were rolled back
+            failed["call"] = jsonable(failure.call)
         record_instance_event(instance, "error", element_id=failure.element_id, task_id=failure.task_id,
-                              actor=username, data={"message": failure.message})
+                              actor=username, data=failed)
     elif outcome.completed and instance.status != InstanceStatus.cancelled:
         instance.status = InstanceStatus.completed
         instance.ended_at = clock.now()

@@ -127,16 +127,18 @@ def cancel_instance(instance_id: int, actor: User, reason: str | None = None) ->
 
 
 @command
-def retry_instance(instance_id: int, actor: User) -> ProcessInstance:
-    """Run the failed task of an instance in error again (process admins).
-    Raises Forbidden, Conflict (not in error)."""
+def retry_instance(instance_id: int, actor: User, batch: int | None = None) -> ProcessInstance:
+    """Run the failed task of an instance in error again (process admins);
+    ``batch``: the bulk retry (app/services/incidents.py) it is part of,
+    recorded on the ``retry`` event. Raises Forbidden, Conflict (not in error)."""
     ensure_process_admin(actor, "retry a failed instance")
     instance = lock_instance(instance_id)
     if instance.status != InstanceStatus.error or not instance.error_task_id:
         raise Conflict("The instance has no failed step to retry.", code="not_in_error")
     run = open_run(instance, actor)
     record_instance_event(instance, "retry", element_id=instance.error_element_id, task_id=instance.error_task_id,
-                          actor=actor.username, data={"previous_error": instance.error_message})
+                          actor=actor.username, data={"previous_error": instance.error_message,
+                                                      **({"batch": batch} if batch is not None else {})})
     run.retry(instance.error_task_id)
     instance.status = InstanceStatus.running
     finish(instance, run.settle(), actor)

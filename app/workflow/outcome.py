@@ -34,6 +34,9 @@ class EngineFailure:
     element_id: str | None
     message: str
     missing: str | None = None  # the name in the data the step lacked, when that is why it failed
+    # the service call that raised, {"operation", "params"}: its savepoint is
+    # rolled back, so nothing else keeps what it was asked
+    call: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -137,6 +137,7 @@ class Run:
         self._awaited_at_load = frozenset(self.awaited_messages())
         self._ready_at_load = frozenset(task.task_id for task in self.ready_tasks())
         self._failure: EngineFailure | None = None
+        self._failed_call: dict | None = None
 
     @classmethod
     def start(cls, cache_key: str, spec_json, data: dict, service_handler) -> "Run":
@@ -156,12 +157,17 @@ class Run:
 
     def _serve(self, task, operation, params):
         info = {"task_id": str(task.id), "element_id": task.task_spec.bpmn_id or task.task_spec.name}
-        return self._service_handler(info, operation, params)
+        try:
+            return self._service_handler(info, operation, params)
+        except Exception:
+            self._failed_call = {"task_id": info["task_id"], "operation": operation, "params": params}
+            raise
 
     # -- engine steps -------------------------------------------------------
     def advance(self) -> EngineFailure | None:
         """Run every engine task that can run; a failure is returned (and
         reported in the outcome), not raised."""
+        self._failed_call = None
         try:
             self._workflow.do_engine_steps(will_complete_task=_StepBudget().spend)
         except _RunawayCommand as exc:
@@ -196,11 +202,14 @@ class Run:
         cause = getattr(exc, "exception", None)
         if cause is not None and str(cause) not in message:
             message = f"{message}: {cause}"
+        task_id = str(task.id) if task is not None else None
+        call = self._failed_call if self._failed_call and self._failed_call["task_id"] == task_id else None
         return EngineFailure(
-            str(task.id) if task is not None else None,
+            task_id,
             (task.task_spec.bpmn_id or task.task_spec.name) if task is not None else None,
             message,
             missing,
+            {"operation": call["operation"], "params": call["params"]} if call else None,
         )
 
     def _starved_multi_instance(self):

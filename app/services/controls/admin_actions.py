@@ -1,5 +1,6 @@
 """The admin actions report, read from the audit log: deploys (the
-definition chains), retries, cancels by someone other than the starter,
+definition chains), retries (saying which bulk retry of the incidents page
+each came from), cancels by someone other than the starter,
 reassignments, escalations and the ledger writes made outside the flows
 (the ``ledger`` chain: corrections, reversals, imports) — who, when, what
 and why."""
@@ -55,7 +56,8 @@ def _what(event: AuditEvent) -> str:
     if event.kind == ESCALATE:
         return f"due {data.get('due_at')}; notified {data.get('notified') or '-'}"
     if event.kind == RETRY:
-        return str(data.get("previous_error") or "")[:300]
+        previous = str(data.get("previous_error") or "")[:300]
+        return f"bulk retry #{data['batch']}: {previous}" if data.get("batch") is not None else previous
     if event.kind == LEDGER_WRITE:
         return str(data.get("operation") or "")
     return ""
