@@ -44,6 +44,7 @@ from app.models.studio_file_draft import StudioFileDraft
 from app.models.studio_draft_history import StudioDraftHistory
 from app.models.studio_presence import StudioPresence
 from app.models.studio_draft_file import StudioDraftFile
+from app.models.correction_request import CorrectionRequest
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -66,4 +67,5 @@ __all__ = [
     "StudioFileDraft",
     "StudioDraftHistory", "StudioPresence",
     "StudioDraftFile",
+    "CorrectionRequest",
 ]
