@@ -51,6 +51,25 @@ def apply_correction(request: CorrectionRequest, instance: ProcessInstance, appr
         raise ValidationFailed.for_fields({refused.field: [refused.message]}, refused.message) from None
 
 
+def dry_check(kind: str, payload: dict, instance: ProcessInstance) -> None:
+    """Try the engine part of a move, skip or data correction on a throwaway
+    load of the instance (nothing is saved or run), so that a request the
+    engine would refuse is refused when asked, not when approved. Raises
+    ValidationFailed naming the field."""
+    if kind not in ("move", "skip", "data"):
+        return
+    run = open_run(instance, None)
+    try:
+        if kind == "move":
+            move_token(run, payload.get("task_id"), payload.get("to_element"))
+        elif kind == "skip":
+            skip_step(run, payload.get("task_id"))
+        else:
+            coerced(field_value(run, payload.get("field")), payload.get("value"))
+    except CorrectionRefused as refused:
+        raise ValidationFailed.for_fields({refused.field: [refused.message]}, refused.message) from None
+
+
 def _suspend_or_resume(instance, kind, who, actor) -> dict:
     before = instance.status.value
     if kind == "suspend":

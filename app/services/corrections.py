@@ -15,7 +15,7 @@ from app.extensions import db
 from app.models import CorrectionRequest, ProcessInstance, User
 from app.models.correction_request import CORRECTION_KINDS, CORRECTION_STATES
 from app.services.commands import command, lock_instance
-from app.services.correction_apply import apply_correction, ensure_applicable
+from app.services.correction_apply import apply_correction, dry_check, ensure_applicable
 from app.services.permissions import ensure_may_change, ensure_process_admin, storable_text
 
 MAX_REASON_CHARS = 2000
@@ -83,6 +83,7 @@ def request_correction(instance_id: int, actor: User, kind: str, reason: str, **
     payload = _payload(kind, given)
     instance = lock_instance(instance_id)
     ensure_applicable(instance, kind)
+    dry_check(kind, payload, instance)
     request = CorrectionRequest(instance_id=instance.id, kind=kind, payload=payload, reason=text, status="pending",
                                 requested_by=actor, requested_at=clock.now(), instance_version=0)
     db.session.add(request)
