@@ -17,7 +17,7 @@ class InstanceForAdmin:
     instance: ProcessInstance
     active: list[dict]  # {task_id, element_id, name, state, manual}
     targets: list[dict]  # {element_id, name}
-    fields: list[tuple[str, object]]  # (name, value) of the data, sorted
+    fields: list[tuple[str, str]]  # (name, value as shown: text as is, anything else as JSON) of the data, sorted
     requests: list
     approval_kinds: frozenset
 
@@ -33,7 +33,8 @@ def instance_for_admin(instance_id: int, user: User) -> InstanceForAdmin:
     ensure_operator_or_auditor(user)
     instance = get_instance(instance_id)
     run = open_run(instance, None)
-    fields = sorted((instance.data or {}).items())
+    fields = sorted((name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+                    for name, value in (instance.data or {}).items())
     return InstanceForAdmin(instance, active_steps(run), movable_targets(run), fields,
                             correction_requests(user, instance_id=instance.id), approval_kinds())
 
