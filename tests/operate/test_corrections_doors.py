@@ -107,3 +107,16 @@ def test_the_web_pages_in_chinese_and_english_and_a_suspended_task_page(app, api
         assert WebUser(app, who).get("/operate/corrections").status_code == 403
     auditor = WebUser(app, "auditor").page(f"/operate/instances/{trip}")
     assert 'id="form-data"' not in auditor
+
+
+def test_a_suspended_instance_refuses_its_tasks_on_the_web(app, api, trip):
+    api("process_admin").ok("post", _path(trip), 201, json={"kind": "suspend", "reason": "核查"})
+    task = api("rm_east").ready_task(trip, "Task_ManagerApproval")
+    manager = WebUser(app, "rm_east")
+    for url, data in ((f"/tasks/{task['id']}", {"decision": "approve", "comment": "同意"}),
+                      (f"/tasks/{task['id']}/claim", {}), (f"/tasks/{task['id']}/delegate", {"to": "rm_north"})):
+        response = manager.post(url, data, follow_redirects=True)
+        assert response.status_code == 200 and "流程管理员已暂停该申请" in response.get_data(as_text=True), url
+    assert api("rm_east").ready_task(trip, "Task_ManagerApproval")["status"] == "ready"
+    page = WebUser(app, "process_admin").page(f"/operate/instances/{trip}")
+    assert 'data-status="suspended"' in page and 'id="form-resume"' in page and 'id="form-data"' not in page
