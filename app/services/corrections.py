@@ -102,10 +102,15 @@ def request_correction(instance_id: int, actor: User, kind: str, reason: str, **
 
 
 def _pending(request_id: int, actor: User, what: str) -> CorrectionRequest:
+    """The pending request, read again once its instance is locked (so two
+    admins deciding at once queue, and the second sees the first's
+    decision). Raises Forbidden, NotFound, Conflict (``already_decided``)."""
     _ensure_admin(actor, what)
     request = db.session.get(CorrectionRequest, request_id) if isinstance(request_id, int) else None
     if request is None:
         raise NotFound(f"There is no correction request {request_id}.")
+    lock_instance(request.instance_id)
+    db.session.refresh(request)
     if request.status != "pending":
         raise Conflict(f"Correction request {request_id} is already {request.status}.", code="already_decided")
     return request
