@@ -56,8 +56,12 @@ def active_steps(run: Run) -> list[dict]:
 
 def movable_targets(run: Run) -> list[dict]:
     """The steps of the top-level process a token may be moved to: element id and name."""
-    specs = run._workflow.spec.task_specs.values()
-    return sorted(({"element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id} for spec in specs
+    return _targets(run._workflow)
+
+
+def _targets(workflow) -> list[dict]:
+    return sorted(({"element_id": spec.bpmn_id, "name": spec.bpmn_name or spec.bpmn_id}
+                   for spec in workflow.spec.task_specs.values()
                    if spec.bpmn_id and type(spec).__name__ in _MOVABLE_TARGETS), key=lambda item: item["element_id"])
 
 
@@ -120,12 +124,7 @@ def _target_spec(workflow, element_id):
         if spec.bpmn_id == element_id and type(spec).__name__ in _MOVABLE_TARGETS:
             return spec
     raise CorrectionRefused("to_element", f"{element_id!r} is no task of this process version; possible: "
-                                          + ", ".join(item["element_id"] for item in movable_targets_of(workflow)) + ".")
-
-
-def movable_targets_of(workflow) -> list[dict]:
-    return sorted(({"element_id": spec.bpmn_id} for spec in workflow.spec.task_specs.values()
-                   if spec.bpmn_id and type(spec).__name__ in _MOVABLE_TARGETS), key=lambda item: item["element_id"])
+                                          + ", ".join(item["element_id"] for item in _targets(workflow)) + ".")
 
 
 def _with_boundary(workflow, spec):

@@ -82,3 +82,20 @@ def test_a_token_moves_only_to_a_task_of_the_process(org, failed, app):
         assert "to_element" in refused.value.details["fields"]
     finally:
         app.config["OPERATE_CORRECTION_APPROVAL"] = "data"
+
+
+def test_skipping_a_step_with_a_boundary_timer_drops_the_timer(org, app):
+    deploy({name: (DIAGRAMS / name).read_bytes() for name in ("timer_probe.bpmn", "probe_form.json")})
+    instance = instances.start_instance("timer_probe", {}, org("rep_east1"))
+    assert instance.next_timer_at is not None
+    task_id = db.session.scalar(select(AuditEvent.task_id).where(AuditEvent.instance_id == instance.id,
+                                                                 AuditEvent.kind == "task_ready"))
+    app.config["OPERATE_CORRECTION_APPROVAL"] = "all"
+    try:
+        asked = request_correction(instance.id, org("process_admin"), "skip", "客户已电话答复", task_id=task_id)
+        approve_correction(asked.id, org("process_admin2"))
+    finally:
+        app.config["OPERATE_CORRECTION_APPROVAL"] = "data"
+    db.session.refresh(instance)
+    assert instance.status is InstanceStatus.completed and instance.next_timer_at is None
+    _verified(instance)
