@@ -70,6 +70,9 @@ def build_config() -> dict:
         "AUDIT_CHECKPOINT_INTERVAL": float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "60")),
         # A publish from the studio waits for a second process admin's approval.
         "STUDIO_PUBLISH_APPROVAL": os.environ.get("STUDIO_PUBLISH_APPROVAL", "").lower() in ("1", "true", "yes"),
+        # Which corrections of a running instance wait for a second process admin: "data" (the default), "all",
+        # "none", or a comma list of suspend,resume,move,skip,data.
+        "OPERATE_CORRECTION_APPROVAL": os.environ.get("OPERATE_CORRECTION_APPROVAL", "data"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -90,6 +90,7 @@ def init_app(app):
                          studio, studio_compare, studio_editors, studio_files, studio_import, studio_publish,
                          studio_scenarios)
     from app.api import operate_incidents
+    from app.api import operate_corrections
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -101,7 +102,8 @@ def init_app(app):
                       studio_editors.blp, studio_import.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
-    api.register_blueprint(operate_incidents.blp, url_prefix=PREFIX)
-    csrf.exempt(operate_incidents.blp)
+    for blueprint in (operate_incidents.blp, operate_corrections.blp):
+        api.register_blueprint(blueprint, url_prefix=PREFIX)
+        csrf.exempt(blueprint)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

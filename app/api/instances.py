@@ -9,7 +9,7 @@ from app.services import instances, queries
 blp = ApiBlueprint("process-instances", __name__, description="Process instances")
 
 INSTANCE = f"/process-instances/<int(max={MAX_ID}):instance_id>"
-STATUSES = ["running", "completed", "cancelled", "error"]
+STATUSES = ["running", "completed", "cancelled", "error", "suspended"]
 
 
 class StartSchema(Schema):

@@ -72,7 +72,7 @@ class InstanceSummarySchema(Schema):
     process_key = fields.String(required=True)
     version = fields.Integer(required=True, metadata={"description": "version of the process definition"})
     business_key = fields.String(required=True, allow_none=True)
-    status = fields.String(required=True, validate=validate.OneOf(["running", "completed", "cancelled", "error"]))
+    status = fields.String(required=True, validate=validate.OneOf(["running", "completed", "cancelled", "error", "suspended"]))
     started_by = fields.String(required=True)
     started_at = fields.DateTime(required=True)
     ended_at = fields.DateTime(required=True, allow_none=True)

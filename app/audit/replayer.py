@@ -19,17 +19,20 @@ from datetime import datetime
 from app import clock
 from app.audit.alike import TIMER_SLACK, alike
 from app.audit.chain import jsonable
+from app.audit.replay_corrections import CORRECTIONS, CORRECTIONS_BESIDE, NotFed, feed_correction, status_beside
 from app.workflow.reexecution import ReplayRun, Sight, canonical_state
 from app.workflow.runtime import DataRefused, TaskNotReady
 
 VERIFIED, DIVERGED, NOT_REEXECUTABLE = "VERIFIED", "DIVERGED", "NOT_REEXECUTABLE"
 
 # Events that feed the engine (one command each) ...
-INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled")
+INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled",
+          *CORRECTIONS)
 # ... what a command's engine work records after its input ...
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
-BESIDE_THE_ENGINE = ("task_claimed", "task_released", "task_delegated", "task_reassigned", "task_escalated")
+BESIDE_THE_ENGINE = ("task_claimed", "task_released", "task_delegated", "task_reassigned", "task_escalated",
+                     *CORRECTIONS_BESIDE)
 
 @dataclass(frozen=True)
 class Event:
@@ -160,6 +163,7 @@ class Replay:
         self._status = "running"
         self._data: dict = {}
         self._divergence: _Stop | None = None
+        self._suspended_from: str | None = None
 
     def verdict(self) -> Verdict:
         count = len(self.history.events)
@@ -169,6 +173,7 @@ class Replay:
                 for command, consequences, beside in groups:
                     self._feed(command, consequences)
                     for event in beside:
+                        self._status, self._suspended_from = status_beside(event, self._status, self._suspended_from)
                         self._snap(event)
                 self._compare_with_stored()
         except _Stop as stop:
@@ -197,12 +202,14 @@ class Replay:
             run.begin()
             self._apply_input(run, command)
         self._snap(command)
-        if command.kind != "instance_cancelled":
+        if command.kind not in ("instance_cancelled", "data_corrected"):  # a data correction runs no step
             run.advance()
         outcome = run.step_outcome()
         if self._divergence is not None:
             raise self._divergence
+        status_before = self._status
         self._check(command, consequences, outcome)
+        self._status = status_before if command.kind == "data_corrected" else self._status  # a failed step stays failed
         self._data = outcome.data
         if self.watch:
             self._sight = run.look()
@@ -252,6 +259,11 @@ class Replay:
         elif kind == "instance_cancelled":
             run.cancel()
             self._status = "cancelled"
+        elif kind in CORRECTIONS:
+            try:
+                feed_correction(run, kind, command.element_id, data)
+            except NotFed as refused:
+                self._diverge(refused.message, refused.expected, refused.actual)
 
     def _typed(self, command: Event, element_id: str | None, data: dict) -> dict:
         """The recorded form data with the types the engine got; the figures
@@ -352,7 +364,9 @@ class Replay:
                  {key: data.get(key) for key in changed})
         if not alike(canonical_state(history.state), canonical_state(self._run.final_state())):
             stop("engine state (path taken, tokens or task data)", None, None)
-        due = self._run.timer_due() if history.status == "running" else None
+        # a suspended instance keeps the timer it had (the worker leaves it alone until resumed)
+        waiting = history.status == "running" or (history.status == "suspended" and self._suspended_from == "running")
+        due = self._run.timer_due() if waiting else None
         stored = history.next_timer_at
         if (due is None) != (stored is None) or (due is not None and abs(due - stored) > TIMER_SLACK):
             stop("next timer", stored, due)

@@ -65,6 +65,8 @@ HEAD_OFFICE = [
     Person("quality", "潘质检", "质量部", Level.department_head, "gm", ("quality",)),
     Person("auditor", "范审计", "审计部", Level.department_head, "gm", ("auditor",)),
     Person("process_admin", "方流程管理员", "信息部", Level.staff, "gm", ("process_admin",)),
+    # the second process admin: approves the first one's corrections of running instances
+    Person("process_admin2", "何运维", "信息部", Level.staff, "gm", ("process_admin",)),
     Person("portal", "客户门户接口", "信息部", Level.staff, "gm", ("integration",)),
 ]
 

@@ -45,6 +45,7 @@ from app.models.studio_draft_history import StudioDraftHistory
 from app.models.studio_presence import StudioPresence
 from app.models.studio_draft_file import StudioDraftFile
 from app.models.incident_retry import IncidentRetry, IncidentRetryItem
+from app.models.correction_request import CorrectionRequest
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -68,4 +69,5 @@ __all__ = [
     "StudioDraftHistory", "StudioPresence",
     "StudioDraftFile",
     "IncidentRetry", "IncidentRetryItem",
+    "CorrectionRequest",
 ]

@@ -91,6 +91,7 @@ class InstanceStatus(enum.Enum):
     completed = "completed"
     cancelled = "cancelled"
     error = "error"
+    suspended = "suspended"  # held by a process admin: no task, timer, message or retry moves it
 
 
 class ProcessInstance(db.Model):

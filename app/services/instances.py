@@ -110,11 +110,13 @@ def _start(definition: ProcessDefinition, data: dict, actor: User, business_key:
 @command
 def cancel_instance(instance_id: int, actor: User, reason: str | None = None) -> ProcessInstance:
     """Cancel a running (or failed) instance: its starter or a process admin.
-    Raises Forbidden, Conflict (already ended)."""
+    Raises Forbidden, Conflict (already ended; ``instance_suspended``)."""
     ensure_may_change(actor)
     instance = lock_instance(instance_id)
     if instance.started_by_id != actor.id and not actor.has_role("process_admin"):
         raise Forbidden("Only the person who started the request or a process administrator may cancel it.")
+    if instance.status == InstanceStatus.suspended:
+        raise Conflict("The instance is suspended: a process administrator resumes it first.", code="instance_suspended")
     if instance.status not in (InstanceStatus.running, InstanceStatus.error):
         raise Conflict(f"The instance is already {instance.status.value}.", code="instance_ended")
     run = open_run(instance, actor)
@@ -130,9 +132,11 @@ def cancel_instance(instance_id: int, actor: User, reason: str | None = None) ->
 def retry_instance(instance_id: int, actor: User, batch: int | None = None) -> ProcessInstance:
     """Run the failed task of an instance in error again (process admins);
     ``batch``: the bulk retry (app/services/incidents.py) it is part of,
-    recorded on the ``retry`` event. Raises Forbidden, Conflict (not in error)."""
+    recorded on the ``retry`` event. Raises Forbidden, Conflict (not in error; ``instance_suspended``)."""
     ensure_process_admin(actor, "retry a failed instance")
     instance = lock_instance(instance_id)
+    if instance.status == InstanceStatus.suspended:
+        raise Conflict("The instance is suspended: resume it before retrying.", code="instance_suspended")
     if instance.status != InstanceStatus.error or not instance.error_task_id:
         raise Conflict("The instance has no failed step to retry.", code="not_in_error")
     run = open_run(instance, actor)

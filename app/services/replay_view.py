@@ -108,6 +108,10 @@ def recorded_moments(instance: ProcessInstance) -> list[Moment]:
             path = path + [event.element_id]
         elif event.kind in ("instance_completed", "instance_cancelled"):
             ready = {}
+        elif event.kind == "data_corrected":  # a process admin's correction: the field as corrected
+            data = {**data, body.get("field"): body.get("after")}
+        elif event.kind in ("token_moved", "step_skipped"):
+            ready.pop(event.task_id or event.element_id, None)
         moments.append(Moment(event.seq, event.at, event.kind, event.element_id, event.task_id, event.actor,
                               event.on_behalf_of, body, sorted(set(ready.values())), list(path), dict(data)))
     return moments
@@ -186,7 +190,8 @@ def _intact(sha256: str) -> bool | None:
 
 def _names(moments: list[Moment]) -> dict[str, str]:
     usernames = {m.actor for m in moments} | {m.on_behalf_of for m in moments} | {
-        (m.event_data or {}).get("to") for m in moments if m.kind in ("task_delegated", "task_reassigned")}
+        (m.event_data or {}).get("to") for m in moments if m.kind in ("task_delegated", "task_reassigned")} | {
+        (m.event_data or {}).get(key) for m in moments for key in ("requested_by", "approved_by")}
     usernames = {u for u in usernames if isinstance(u, str)}
     if not usernames:
         return {}

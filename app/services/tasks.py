@@ -7,7 +7,7 @@ from app import clock
 from app.audit.chain import record_instance_event
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Delegation, HumanTask, ProcessInstance, TaskStatus, User
+from app.models import Delegation, HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.form_figures import with_computed_figures
@@ -48,13 +48,17 @@ def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
 
 def _locked_task(task_id: int) -> HumanTask:
     """The task, read after its instance is locked (so its status is the
-    one every concurrent command will see). Raises NotFound, Conflict."""
+    one every concurrent command will see). Raises NotFound, Conflict
+    (``instance_suspended``, ``task_not_ready``)."""
     instance = db.session.scalar(
         select(ProcessInstance).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
         .where(HumanTask.id == task_id).with_for_update(of=ProcessInstance)
         .execution_options(populate_existing=True))
     if instance is None:
         raise NotFound(f"Task {task_id} does not exist.")
+    if instance.status == InstanceStatus.suspended:  # a process admin holds it: nobody works on it until resumed
+        raise Conflict(f"The request of task {task_id} is suspended by a process administrator.",
+                       code="instance_suspended")
     task = db.session.get(HumanTask, task_id, populate_existing=True)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")

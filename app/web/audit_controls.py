@@ -31,6 +31,9 @@ KIND_NAMES = {
     admin_actions.DEPLOY: _l("Deploy of a version"), admin_actions.RETRY: _l("Retry of a failed step"), admin_actions.CANCEL: _l("Cancel by someone else"),
     admin_actions.REASSIGN: _l("Reassignment of a task"), admin_actions.ESCALATE: _l("Escalation of an overdue task"),
     admin_actions.LEDGER_WRITE: _l("Ledger write outside a flow"),
+    "instance_suspended": _l("Suspended by an admin"), "instance_resumed": _l("Resumed by an admin"),
+    "token_moved": _l("Token moved by an admin"), "step_skipped": _l("Step skipped by an admin"),
+    "data_corrected": _l("Data corrected by an admin"),
 }
 
 

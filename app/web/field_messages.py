@@ -73,6 +73,7 @@ ERROR_CODES = {
     "instance_busy": lazy_gettext("Someone changed this request at the same time; please try again."),
     "validation_failed": lazy_gettext("Some fields need your attention."),
     "instance_ended": lazy_gettext("This request has already ended."),
+    "instance_suspended": lazy_gettext("A process administrator has suspended this request; it waits until resumed."),
     "unauthenticated": lazy_gettext("Please sign in first."),
     "internal_error": lazy_gettext("Something went wrong on our side; please try again later."),
     "bad_request": lazy_gettext("The request could not be understood."),

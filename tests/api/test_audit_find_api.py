@@ -17,7 +17,7 @@ def test_auditor_finds_requests_started_by_anyone(api, two_trips):
     east, north = two_trips
     body = api("auditor").ok("get", "/audit/instances")
     assert [item["id"] for item in body["items"]] == [north, east]
-    assert body["total"] == 2 and body["counts"] == {"running": 2, "completed": 0, "cancelled": 0, "error": 0}
+    assert body["total"] == 2 and body["counts"] == {"running": 2, "completed": 0, "cancelled": 0, "error": 0, "suspended": 0}
     assert body["filter"] == {} and body["pages"] == 1
     assert {item["starter"] for item in body["items"]} == {"rep_east1", "rep_north1"}
 

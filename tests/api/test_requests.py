@@ -43,8 +43,10 @@ def test_auditors_may_write_nothing(api, client):
     # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements),
     # upload, message; studio: 3 process drafts (save, discard, check), 5 file drafts (save, discard, check,
     # evaluate, form preview), 3 scenarios (save, edit, delete), 4 publishing (publish, publish a file, approve,
-    # reject), presence, restore, expression check, Camunda import; operate: incidents retry
-    assert len(writes) == 38
+    # reject), presence, restore, expression check, Camunda import; operate: incidents retry,
+    # 4 corrections (ask, approve,
+    # reject, withdraw)
+    assert len(writes) == 42
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")

@@ -104,7 +104,7 @@ def test_pages_total_and_counts_per_status(sales, world):
     auditor = sales.user("auditor")
     page = search(parse_filter({"per_page": "3", "page": "2"}), auditor)
     assert [row.id for row in page.rows] == [world["big"]] and page.total == 4 and page.pages == 2
-    assert page.counts == {"running": 3, "completed": 0, "cancelled": 1, "error": 0}
+    assert page.counts == {"running": 3, "completed": 0, "cancelled": 1, "error": 0, "suspended": 0}
     beyond = search(parse_filter({"per_page": "3", "page": "3"}), auditor)
     assert beyond.rows == [] and beyond.total == 4
     only = search(parse_filter({"status": "running"}), auditor)

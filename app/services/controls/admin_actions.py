@@ -18,7 +18,9 @@ CANCEL = "instance_cancelled"
 REASSIGN = "task_reassigned"
 ESCALATE = "task_escalated"
 LEDGER_WRITE = "ledger_write"
-KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE)
+# a process admin's corrections of a running instance (app/services/corrections.py)
+CORRECTIONS = ("instance_suspended", "instance_resumed", "token_moved", "step_skipped", "data_corrected")
+KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, *CORRECTIONS)
 
 COLUMNS = ["at", "kind", "actor", "chain", "instance_id", "step", "what", "why"]
 
@@ -60,7 +62,20 @@ def _what(event: AuditEvent) -> str:
         return f"bulk retry #{data['batch']}: {previous}" if data.get("batch") is not None else previous
     if event.kind == LEDGER_WRITE:
         return str(data.get("operation") or "")
+    if event.kind in CORRECTIONS:
+        return _correction(event.kind, data)
     return ""
+
+
+def _correction(kind: str, data: dict) -> str:
+    """before → after, then who asked and who approved (or that nobody had to)."""
+    change = f"{data.get('before')} → {data.get('after')}"
+    if kind == "data_corrected":
+        change = f"{data.get('field')}: {change}"
+    elif kind == "step_skipped" and data.get("posting_skipped"):
+        change = f"{change}; not posted: {data.get('posting_skipped')}"
+    approver = data.get("approved_by") or "no second approval required"
+    return f"{change} (asked by {data.get('requested_by')}, approved by {approver})"[:300]
 
 
 def _why(data: dict) -> str | None:
