@@ -70,6 +70,8 @@ def build_config() -> dict:
         "AUDIT_CHECKPOINT_INTERVAL": float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "60")),
         # A publish from the studio waits for a second process admin's approval.
         "STUDIO_PUBLISH_APPROVAL": os.environ.get("STUDIO_PUBLISH_APPROVAL", "").lower() in ("1", "true", "yes"),
+        # A message nobody has claimed for this long (seconds of the business clock) is listed on /operate/messages.
+        "OPERATE_MESSAGE_GRACE_SECONDS": float(os.environ.get("OPERATE_MESSAGE_GRACE_SECONDS", "60")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,
