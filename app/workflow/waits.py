@@ -34,6 +34,7 @@ class PendingTimer:
     interrupting: bool | None
     attached_to: str | None
     task_id: str
+    attached_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,8 @@ class AwaitedMessage:
     correlations: dict
     interrupting: bool | None
     attached_to: str | None
+    label: str | None = None  # the catching event's name in the diagram
+    attached_name: str | None = None
 
 
 @dataclass(frozen=True)
@@ -82,14 +85,15 @@ def _kind(task) -> str:
     return "intermediate"
 
 
-def _attached_to(task) -> str | None:
+def _attached(task) -> tuple[str | None, str | None]:
+    """(element id, name) of the step a boundary event sits on."""
     parent = task.parent
     if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
-        return None
+        return None, None
     for sibling in parent.children:
         if "Boundary" not in type(sibling.task_spec).__name__:
-            return _element(sibling)
-    return None
+            return _element(sibling), sibling.task_spec.bpmn_name
+    return None, None
 
 
 def _interrupting(task) -> bool | None:
@@ -138,10 +142,11 @@ def pending_timers(workflow) -> tuple[PendingTimer, ...]:
     timers = []
     for task in _timer_tasks(workflow):
         definition = task.task_spec.event_definition
+        attached_to, attached_name = _attached(task)
         timers.append(PendingTimer(
             element_id=_element(task), name=task.task_spec.bpmn_name, kind=_kind(task), timing=_timing(definition),
             expression=str(definition.expression), due=_due(task), interrupting=_interrupting(task),
-            attached_to=_attached_to(task), task_id=str(task.id)))
+            attached_to=attached_to, task_id=str(task.id), attached_name=attached_name))
     far = datetime.max.replace(tzinfo=timezone.utc)
     return tuple(sorted(timers, key=lambda timer: (timer.due or far, timer.element_id)))
 
@@ -154,9 +159,11 @@ def awaited_messages(workflow, correlations_for) -> tuple[AwaitedMessage, ...]:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, MessageEventDefinition) or not definition.name:
             continue
+        attached_to, attached_name = _attached(task)
         found.append(AwaitedMessage(element_id=_element(task), name=definition.name, kind=_kind(task),
-                                    correlations=correlations_for(definition.name),
-                                    interrupting=_interrupting(task), attached_to=_attached_to(task)))
+                                    correlations=correlations_for(definition.name), interrupting=_interrupting(task),
+                                    attached_to=attached_to, label=task.task_spec.bpmn_name,
+                                    attached_name=attached_name))
     return tuple(found)
 
 
