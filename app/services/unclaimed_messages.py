@@ -25,7 +25,7 @@ from app import clock
 from app.audit.chain import jsonable, record_chain_event, record_instance_event
 from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, MessageSubscription, ProcessMessage, User
+from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, User
 from app.services.commands import command, finish, lock_instance, open_run
 from app.services.events import correlates
 from app.services.instance_waits import checked_reason, ensure_may_read
@@ -45,7 +45,7 @@ MAX_RECEIVERS = 20  # instances awaiting the name, offered on the deliver form
 class Unclaimed:
     """A stored message not delivered: ``state`` is ``unclaimed`` (past the
     grace period), ``recent`` (within it) or ``discarded``; ``receivers``
-    the running instances that await its name now."""
+    the running instances that await it now with its correlation values."""
 
     message: ProcessMessage
     state: str
@@ -68,9 +68,9 @@ def unclaimed_messages(user: User, unclaimed_only: bool = True) -> list[Unclaime
     if unclaimed_only:
         query = query.where(ProcessMessage.discarded_at.is_(None), ProcessMessage.created_at <= cutoff)
     messages = list(db.session.scalars(query.order_by(ProcessMessage.created_at, ProcessMessage.id).limit(MAX_LISTED)))
-    awaiting = _awaiting({message.name for message in messages})
+    receivers = _Receivers({message.name for message in messages if message.discarded_at is None})
     return [Unclaimed(message, _state(message, cutoff), now - message.created_at, _payload(message),
-                      tuple(awaiting.get(message.name, ())[:MAX_RECEIVERS])) for message in messages]
+                      receivers.of(message) if message.discarded_at is None else ()) for message in messages]
 
 
 def _state(message: ProcessMessage, cutoff: datetime) -> str:
@@ -84,6 +84,28 @@ def _payload(message: ProcessMessage):
         return jsonable(message_payload(message.payload))
     except Exception:  # a stored event the engine cannot read back: show it raw
         return message.payload
+
+
+class _Receivers:
+    """The running instances that await a message's name with the correlation
+    values it carries (the first ``MAX_RECEIVERS`` awaiting each name are
+    read, each instance once per list)."""
+
+    def __init__(self, names: set[str]):
+        self._awaiting = _awaiting(names)
+        self._runs: dict[int, object] = {}
+
+    def of(self, message: ProcessMessage) -> tuple[int, ...]:
+        return tuple(instance_id for instance_id in self._awaiting.get(message.name, ())[:MAX_RECEIVERS]
+                     if instance_id != message.source_instance_id and self._expects(instance_id, message))
+
+    def _expects(self, instance_id: int, message: ProcessMessage) -> bool:
+        if instance_id not in self._runs:
+            instance = db.session.get(ProcessInstance, instance_id)
+            running = instance is not None and instance.status == InstanceStatus.running
+            self._runs[instance_id] = open_run(instance, None) if running else None
+        run = self._runs[instance_id]
+        return run is not None and correlates(message, run.correlations_for(message.name))
 
 
 def _awaiting(names: set[str]) -> dict[str, list[int]]:
@@ -193,8 +215,8 @@ def get_message(message_id: int, user: User) -> Unclaimed:
     if message is None:
         raise NotFound(f"Message {message_id} does not exist.")
     state = "delivered" if message.delivered_at is not None else _state(message, clock.now() - grace())
-    return Unclaimed(message, state, clock.now() - message.created_at, _payload(message),
-                     tuple(_awaiting({message.name}).get(message.name, ())[:MAX_RECEIVERS]))
+    receivers = _Receivers({message.name}).of(message) if state in ("unclaimed", "recent") else ()
+    return Unclaimed(message, state, clock.now() - message.created_at, _payload(message), receivers)
 
 
 def discarded_by(message: ProcessMessage) -> str | None:

@@ -125,6 +125,7 @@ def test_an_instance_that_does_not_await_it_is_refused(sales, request_for):
 def test_other_correlation_values_are_refused_without_override(sales, request_for):
     message = _arrive(sales, OTHER_NOTE)
     instance = waiting_for_customer(sales, request_for)
+    assert _listed(sales, unclaimed_only=False)[message.id].receivers == ()  # awaits the name, not these values
     with pytest.raises(Conflict) as refused:
         unclaimed_messages.deliver_by_hand(message.id, instance.id, "手工", sales.user("process_admin"))
     assert refused.value.code == "correlation_mismatch"
