@@ -135,3 +135,34 @@ def test_the_timer_of_an_ended_instance_does_not_fire(sales, request_for):
         instance_waits.fire_timer_now(instance.id, TIMER, "提前", sales.user("process_admin"))
     assert refused.value.code == "instance_not_running"
     assert instance_waits.instance_waits(instance.id, sales.user("process_admin")).waits.timers == ()
+
+
+def test_flask_audit_replay_verifies_an_early_fire_and_a_hand_delivery(sales, request_for, frozen_clock, cli):
+    """The command auditors run: the instance went through both admin
+    actions of this part (a timer fired early, a message delivered by hand)."""
+    from app.services import unclaimed_messages
+    from tests.support.waiting_shipments import confirmation
+
+    instance = waiting_for_customer(sales, request_for)
+    instance_waits.fire_timer_now(instance.id, TIMER, "提前催办", sales.user("process_admin"))
+    sales.complete(instance, "Task_ChaseConfirmation", REP, {"chase_action": "wait", "chase_note": "再等等"})
+    message = events.receive_message(sales.user("portal"), *confirmation(NOTE_NO))
+    assert message.target_instance_id == instance.id  # it waits again: the portal's message goes straight in
+    other = waiting_for_customer(sales, request_for, number="JH20261201555")
+    late = events.receive_message(sales.user("portal"), *confirmation("JH20261201666"))
+    frozen_clock.advance(minutes=5)
+    with pytest.raises(Conflict):
+        unclaimed_messages.deliver_by_hand(late.id, other.id, "单号不符", sales.user("process_admin"))
+    stray = events.receive_message(sales.user("portal"), *confirmation("JH20261201777"))
+    unclaimed_messages.discard_message(stray.id, "误发", sales.user("process_admin"))
+    early = events.receive_message(sales.user("portal"), *confirmation("JH20261201888"))
+    third = waiting_for_customer(sales, request_for, number="JH20261201888")
+    unclaimed_messages.deliver_by_hand(early.id, third.id, "门户先到", sales.user("process_admin"))
+    for checked in (instance, third):
+        result = cli.invoke(args=["audit", "replay", str(checked.id)])
+        assert result.exit_code == 0 and "1 verified, 0 diverged" in result.output, result.output
+    from app.services.chain_verification import chains_to_verify, verify
+
+    assert "messages" in chains_to_verify() and verify("messages").ok
+    result = cli.invoke(args=["audit", "verify", "--all"])  # the messages chain among them
+    assert result.exit_code == 0 and "intact" in result.output, result.output
