@@ -42,6 +42,7 @@ def test_the_instance_waits_page_fires_a_timer_with_a_reason(sales, request_for,
     assert again.status_code == 200 and "不是该申请正在等待的定时器" in again.get_data(as_text=True)
     replay = as_admin.get(f"/audit/instances/{instance.id}/replay").get_data(as_text=True)
     assert "定时器提前触发（管理员）" in replay
+    assert "定时器提前触发（管理员）" in as_admin.get(f"/instances/{instance.id}").get_data(as_text=True)
     moment = as_admin.get(f"/audit/instances/{instance.id}/replay?seq={_seq(instance)}").get_data(as_text=True)
     assert "客户来电" in moment and 'class="was-due"' in moment
 
