@@ -73,6 +73,8 @@ def build_config() -> dict:
         # Which corrections of a running instance wait for a second process admin: "data" (the default), "all",
         # "none", or a comma list of suspend,resume,move,skip,data.
         "OPERATE_CORRECTION_APPROVAL": os.environ.get("OPERATE_CORRECTION_APPROVAL", "data"),
+        # A message nobody has claimed for this long (seconds of the business clock) is listed on /operate/messages.
+        "OPERATE_MESSAGE_GRACE_SECONDS": float(os.environ.get("OPERATE_MESSAGE_GRACE_SECONDS", "60")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

@@ -22,12 +22,13 @@ from app.audit.chain import jsonable
 from app.audit.replay_corrections import CORRECTIONS, CORRECTIONS_BESIDE, NotFed, feed_correction, status_beside
 from app.workflow.reexecution import ReplayRun, Sight, canonical_state
 from app.workflow.runtime import DataRefused, TaskNotReady
+from app.workflow.waits import NoPendingTimer
 
 VERIFIED, DIVERGED, NOT_REEXECUTABLE = "VERIFIED", "DIVERGED", "NOT_REEXECUTABLE"
 
 # Events that feed the engine (one command each) ...
 INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled",
-          *CORRECTIONS)
+          "timer_fired_early", *CORRECTIONS)
 # ... what a command's engine work records after its input ...
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
@@ -237,6 +238,12 @@ class Replay:
                 self._diverge(f"The engine refused the recorded form of {command.element_id}: {exc}", data, str(exc))
         elif kind == "timer_fired":
             run.fire_timers()
+        elif kind == "timer_fired_early":  # a process admin fired that one timer before its time
+            try:
+                run.fire_timer_early(data.get("element_id") or command.element_id)
+            except NoPendingTimer as exc:
+                self._diverge(f"The history fires timer {command.element_id} early; {exc}", command.element_id,
+                              exc.pending)
         elif kind == "message_delivered":
             payload = data.get("payload") or self.history.payloads.get(data.get("message_id"))
             if payload is None:

@@ -1,6 +1,6 @@
 """Messages thrown by one instance and waiting to be delivered to another,
 and the record of every service call (its idempotency key)."""
-from sqlalchemy import JSON, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -18,6 +18,11 @@ class ProcessMessage(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     delivered_at: Mapped[object | None] = mapped_column(UTCDateTime, index=True)
     target_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id"))
+    # A message nobody claimed, set aside by a process admin: kept (never
+    # deleted), no longer offered to any instance (app/services/unclaimed_messages.py).
+    discarded_at: Mapped[object | None] = mapped_column(UTCDateTime)
+    discarded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    discard_reason: Mapped[str | None] = mapped_column(Text)
 
 
 class ServiceCall(db.Model):

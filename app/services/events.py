@@ -86,7 +86,8 @@ def fire_due_timers(now=None) -> int:
     return fired
 
 
-def _correlates(message: ProcessMessage, correlations: dict) -> bool:
+def correlates(message: ProcessMessage, correlations: dict) -> bool:
+    """Whether ``message`` carries the correlation values an instance expects."""
     if message.source_instance_id is None:
         # From outside: it must name every key the receiver waits on, with the same values.
         return all((message.correlations or {}).get(key) == value for key, value in correlations.items())
@@ -109,7 +110,7 @@ def _deliver(message: ProcessMessage, *, refuse: bool = False) -> int | None:
         if instance.status != InstanceStatus.running:
             continue
         run = open_run(instance, None)
-        if message.name not in run.awaited_messages() or not _correlates(message, run.correlations_for(message.name)):
+        if message.name not in run.awaited_messages() or not correlates(message, run.correlations_for(message.name)):
             continue
         try:
             caught = run.deliver(message.payload)
@@ -136,7 +137,7 @@ def deliver_next_message(after_id: int = 0) -> int | None:
     """Deliver the oldest pending message (after ``after_id``) that has a
     possible receiver; returns its id, or None when there is none."""
     message_id = take_one(select(ProcessMessage.id).where(
-        ProcessMessage.delivered_at.is_(None), ProcessMessage.id > after_id,
+        ProcessMessage.delivered_at.is_(None), ProcessMessage.discarded_at.is_(None), ProcessMessage.id > after_id,
         exists().where(MessageSubscription.name == ProcessMessage.name)).order_by(ProcessMessage.id))
     if message_id is None:
         return None

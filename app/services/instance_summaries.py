@@ -20,8 +20,9 @@ AMOUNT_KEYS = ("contract_amount", "amount", "total_amount", "estimated_cost")
 AMOUNT_LINE_KEYS = ("claim_lines", "receipts")
 # Event kinds that are an administrator stepping in; a cancel counts when
 # somebody other than the starter made it. Escalations are the worker's, not
-# a person's, and are left out.
-ADMIN_EVENT_KINDS = ("retry", "task_reassigned")
+# a person's, and are left out. A message delivered by a person (by hand,
+# not the worker) counts too.
+ADMIN_EVENT_KINDS = ("retry", "task_reassigned", "timer_fired_early")
 CREDIT_OVERRIDE_OPERATION = "ledger.release_credit_hold"
 AMOUNT_LIMIT = Decimal("1e15")
 
@@ -89,7 +90,7 @@ def _new_flags(instance: ProcessInstance, since_seq: int) -> tuple[bool, bool, b
     starter = instance.started_by.username if instance.started_by else None
     error = any(event.kind == "error" for event in events)
     admin = any(event.kind in ADMIN_EVENT_KINDS or (event.kind == "instance_cancelled" and event.actor != starter)
-                for event in events)
+                or (event.kind == "message_delivered" and event.actor) for event in events)
     # An override is posted under its service call's idempotency key
     # (app/actions.py), so the keys are known exactly and looked up by index.
     keys = [f"{instance.id}:{event.task_id}:{CREDIT_OVERRIDE_OPERATION}" for event in events

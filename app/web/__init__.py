@@ -41,6 +41,7 @@ def init_app(app):
                          studio_publish, studio_restore)
     from app.web import operate_incidents  # noqa: F401
     from app.web import operate_corrections  # noqa: F401
+    from app.web import operate_waits  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

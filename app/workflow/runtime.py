@@ -20,6 +20,7 @@ from app.workflow.engine import LanesScriptEngine, LanesWorkflow
 from app.workflow.outcome import EngineFailure, Outcome, ReadyTask, ThrownMessage
 from app.workflow.pruning import prune
 from app.workflow.serialization import _serializer, dump_state, load_spec, load_state
+from app.workflow.waits import PendingTimer, Waits, awaited_messages, fire_early, pending_timers
 from app.workflow.xml_names import is_true
 
 
@@ -265,6 +266,15 @@ class Run:
 
     def fire_timers(self) -> None:
         self._workflow.refresh_timers()
+
+    def fire_timer_early(self, element_id: str) -> PendingTimer:
+        """Fire the pending timer of ``element_id`` now (waits.fire_early);
+        the next ``advance`` takes its path. Raises waits.NoPendingTimer."""
+        return fire_early(self._workflow, element_id)
+
+    def waits(self) -> Waits:
+        """Its pending timers and awaited messages, as of now."""
+        return Waits(pending_timers(self._workflow), awaited_messages(self._workflow, self.correlations_for))
 
     def cancel(self) -> None:
         self._workflow.cancel()

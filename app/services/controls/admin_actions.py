@@ -20,7 +20,10 @@ ESCALATE = "task_escalated"
 LEDGER_WRITE = "ledger_write"
 # a process admin's corrections of a running instance (app/services/corrections.py)
 CORRECTIONS = ("instance_suspended", "instance_resumed", "token_moved", "step_skipped", "data_corrected")
-KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, *CORRECTIONS)
+TIMER_EARLY = "timer_fired_early"
+HAND_DELIVERY = "message_delivered"  # only those a person made (the worker's carry no actor)
+DISCARD = "message_discarded"
+KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, TIMER_EARLY, HAND_DELIVERY, DISCARD, *CORRECTIONS)
 
 COLUMNS = ["at", "kind", "actor", "chain", "instance_id", "step", "what", "why"]
 
@@ -41,6 +44,8 @@ def admin_actions(user: User, start: datetime | None = None, end: datetime | Non
     rows = []
     for event, instance, starter in db.session.execute(query):
         if event.kind == CANCEL and event.actor == starter:
+            continue
+        if event.kind == HAND_DELIVERY and not event.actor:
             continue
         rows.append({"at": event.at, "kind": event.kind, "actor": event.actor, "chain": event.chain,
                      "instance_id": instance.id if instance else None, "step": event.element_id,
@@ -64,6 +69,12 @@ def _what(event: AuditEvent) -> str:
         return str(data.get("operation") or "")
     if event.kind in CORRECTIONS:
         return _correction(event.kind, data)
+    if event.kind == TIMER_EARLY:
+        return f"{data.get('element_id')} fired early; was due {data.get('was_due') or '-'}"
+    if event.kind == HAND_DELIVERY:
+        return f"message #{data.get('message_id')} {data.get('name')} delivered by hand"
+    if event.kind == DISCARD:
+        return f"message #{data.get('message_id')} {data.get('name')} discarded ({data.get('age_seconds')} s old)"
     return ""
 
 
