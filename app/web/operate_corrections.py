@@ -10,6 +10,7 @@ from app.errors import Conflict, Forbidden, LanesError, ValidationFailed
 from app.services import corrections
 from app.services.correction_view import ensure_operator_or_auditor, instance_for_admin, value_from_text
 from app.services.instances import get_instance
+from app.services.instance_waits import instance_waits
 from app.web import bp
 
 _MAX_ID = 2147483647
@@ -48,7 +49,8 @@ def _refused(error: LanesError) -> None:
 @login_required
 def operate_instance(instance_id: int):
     view = instance_for_admin(instance_id, current_user)
-    return render_template("operate/instance.html", view=view, instance=view.instance,
+    waits = instance_waits(instance_id, current_user).waits
+    return render_template("operate/instance.html", view=view, instance=view.instance, waits=waits,
                            may_correct=current_user.has_role("process_admin") and not current_user.has_role("auditor"))
 
 
