@@ -70,6 +70,8 @@ def build_config() -> dict:
         "AUDIT_CHECKPOINT_INTERVAL": float(os.environ.get("AUDIT_CHECKPOINT_INTERVAL", "60")),
         # A publish from the studio waits for a second process admin's approval.
         "STUDIO_PUBLISH_APPROVAL": os.environ.get("STUDIO_PUBLISH_APPROVAL", "").lower() in ("1", "true", "yes"),
+        # A migration batch waits for a second process admin's approval (off: the planner's run is his approval).
+        "OPERATE_MIGRATION_APPROVAL": os.environ.get("OPERATE_MIGRATION_APPROVAL", "1").lower() in ("1", "true", "yes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

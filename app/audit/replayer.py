@@ -25,7 +25,10 @@ from app.workflow.runtime import DataRefused, TaskNotReady
 VERIFIED, DIVERGED, NOT_REEXECUTABLE = "VERIFIED", "DIVERGED", "NOT_REEXECUTABLE"
 
 # Events that feed the engine (one command each) ...
-INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled")
+INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled",
+          "instance_migrated")
+# Inputs after which the engine runs no steps of its own.
+NO_ENGINE_STEPS = ("instance_cancelled", "instance_migrated")
 # ... what a command's engine work records after its input ...
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
@@ -65,6 +68,10 @@ class History:
     # as the engine was handed it: the log keeps computed figures as text,
     # the engine got them as Decimals.
     retype: object = None
+    # versions(to) -> (cache_key, spec, retype) of the version an
+    # ``instance_migrated`` event moved the instance to (``to``: its event
+    # data's "to": definition_id, version, content_hash).
+    versions: object = None
 
 
 @dataclass(frozen=True)
@@ -160,6 +167,7 @@ class Replay:
         self._status = "running"
         self._data: dict = {}
         self._divergence: _Stop | None = None
+        self._retype = history.retype
 
     def verdict(self) -> Verdict:
         count = len(self.history.events)
@@ -197,7 +205,7 @@ class Replay:
             run.begin()
             self._apply_input(run, command)
         self._snap(command)
-        if command.kind != "instance_cancelled":
+        if command.kind not in NO_ENGINE_STEPS:
             run.advance()
         outcome = run.step_outcome()
         if self._divergence is not None:
@@ -252,13 +260,30 @@ class Replay:
         elif kind == "instance_cancelled":
             run.cancel()
             self._status = "cancelled"
+        elif kind == "instance_migrated":
+            self._migrate(run, command)
+
+    def _migrate(self, run: ReplayRun, command: Event) -> None:
+        """Move the fresh workflow the way the recorded migration moved the
+        instance: to the recorded version (its content hash checked), with
+        the recorded mapping."""
+        data = command.data or {}
+        target = self.history.versions(data.get("to") or {}) if self.history.versions else None
+        if target is None:
+            raise _Stop(NOT_REEXECUTABLE, command.seq, f"The version event {command.seq} moved the instance to "
+                                                       "is not stored (or its content differs).")
+        cache_key, spec, self._retype = target
+        check = run.move_to(cache_key, spec, dict(data.get("mapping") or {}))
+        if not check.movable:
+            self._diverge(f"Event {command.seq}: the engine cannot move the instance the way it was moved: "
+                          f"{check.obstacles[0].detail}", data.get("active"), [o.as_dict() for o in check.obstacles])
 
     def _typed(self, command: Event, element_id: str | None, data: dict) -> dict:
         """The recorded form data with the types the engine got; the figures
         the server computes must be the ones recorded."""
-        if self.history.retype is None:
+        if self._retype is None:
             return data
-        typed = self.history.retype(element_id, data)
+        typed = self._retype(element_id, data)
         if typed is not data and jsonable(typed) != jsonable(data):
             self._diverge(f"Event {command.seq}: the recorded figures are not the ones its form computes from "
                           "the recorded input.", data, jsonable(typed))

@@ -20,6 +20,7 @@ from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.kept_form import KeptForm
 from app.models.login_failure import LoginFailure
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
+from app.models.migration_batch import MigrationBatch, MigrationItem
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTarget
@@ -66,4 +67,5 @@ __all__ = [
     "StudioFileDraft",
     "StudioDraftHistory", "StudioPresence",
     "StudioDraftFile",
+    "MigrationBatch", "MigrationItem",
 ]

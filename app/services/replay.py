@@ -142,4 +142,22 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
         yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"))
+                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"),
+                      _Versions(key))
+
+
+class _Versions:
+    """The other versions of a process an instance was migrated to, by the
+    facts its ``instance_migrated`` event recorded: (cache key, spec,
+    retyper), or None when that version is not stored with that content."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, to: dict):
+        row = db.session.execute(select(ProcessDefinition.id, ProcessDefinition.content_hash).where(
+            ProcessDefinition.key == self.key, ProcessDefinition.version == to.get("version"))).first()
+        if row is None or row.content_hash != to.get("content_hash"):
+            return None
+        cache_key = f"{self.key}:{row.content_hash}"
+        return cache_key, _spec_of(row.id), _Retyper(row.id, cache_key)
