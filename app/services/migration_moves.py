@@ -45,7 +45,10 @@ def move_instance(item_id: int):
     with the reasons). Raises whatever the engine raises (the caller marks
     the item failed; nothing of the move is kept)."""
     started = time.perf_counter()
-    item = db.session.get(MigrationItem, item_id)
+    item = db.session.scalar(select(MigrationItem).where(MigrationItem.id == item_id).with_for_update()
+                             .execution_options(populate_existing=True))
+    if item is None or item.status != "pending":
+        return None  # another worker (or page) got to it first
     batch = db.session.get(MigrationBatch, item.batch_id)
     instance = lock_instance(item.instance_id)
     if instance.definition_id != batch.source_id:

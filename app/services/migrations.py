@@ -157,7 +157,7 @@ def _move_item(item_id: int) -> None:
 
 @use_case
 def _mark_failed(item_id: int, error: str) -> None:
-    db.session.execute(update(MigrationItem).where(MigrationItem.id == item_id)
+    db.session.execute(update(MigrationItem).where(MigrationItem.id == item_id, MigrationItem.status == "pending")
                        .values(status="failed", error=error, done_at=clock.now()))
 
 

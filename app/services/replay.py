@@ -141,9 +141,18 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
         if not state:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
-        yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"),
-                      _Versions(key))
+        versions = _Versions(key)
+        started_on = (f"{key}:{content_hash}", _spec_of(definition_id), _Retyper(definition_id, f"{key}:{content_hash}"))
+        moved = next((event for event in history if event.kind == "instance_migrated"), None)
+        if moved is not None:  # it started on the version its first migration moved it from
+            started_on = versions((moved.data or {}).get("from") or {})
+            if started_on is None:
+                yield Verdict(instance_id, NOT_REEXECUTABLE, moved.seq, "The version the instance started on is not "
+                              "stored with the content its migration recorded.", len(history))
+                continue
+        cache_key, spec, retype = started_on
+        yield History(instance_id, cache_key, spec, status.value, state, data or {}, next_timer_at, history, payloads,
+                      retype, versions)
 
 
 class _Versions:

@@ -167,7 +167,11 @@ def _judge(workflow, spec_diff: SpecDiff, new_spec, mapping: dict[str, str]) -> 
 
 def _reads(spec) -> list[str]:
     """The expressions a task spec evaluates when it runs."""
-    texts = [condition for condition, _ in getattr(spec, "cond_task_specs", ()) or () if isinstance(condition, str)]
+    texts = []
+    for condition, _ in getattr(spec, "cond_task_specs", ()) or ():
+        text = condition.args[0] if getattr(condition, "args", None) else condition  # a _BpmnCondition holds its text
+        if isinstance(text, str):
+            texts.append(text)
     for attr in ("script", "prescript", "postscript"):
         if isinstance(getattr(spec, attr, None), str):
             texts.append(getattr(spec, attr))
