@@ -89,6 +89,7 @@ def init_app(app):
     from app.api import (audit_controls, audit_evidence, audit_exports, audit_find, audit_reexecution, audit_replay,
                          studio, studio_compare, studio_editors, studio_files, studio_import, studio_publish,
                          studio_scenarios)
+    from app.api import operate_migrations
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -100,5 +101,7 @@ def init_app(app):
                       studio_editors.blp, studio_import.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
+    api.register_blueprint(operate_migrations.blp, url_prefix=PREFIX)
+    csrf.exempt(operate_migrations.blp)
     app.register_blueprint(docs.bp)
     app.before_request(_authenticate_bearer)

@@ -15,7 +15,7 @@ READING_POSTS = {("post", "/api/v1/audit/instances/{instance_id}/reexecution"),
                  ("post", "/api/v1/studio/processes/{key}/scenarios/{scenario_id}/run")}  # runs in memory
 SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",
                  "kind": "invoice", "number": "IV202611-0001", "sha256": "0" * 64, "scenario_id": "1",
-                 "request_id": "1", "name": "approval.json"}
+                 "request_id": "1", "name": "approval.json", "batch_id": "1"}
 
 
 def _operations(client):
@@ -43,8 +43,9 @@ def test_auditors_may_write_nothing(api, client):
     # 9 engine (reassign among them), 7 ledger (receipts, reversal, contracts, customer changes, statements),
     # upload, message; studio: 3 process drafts (save, discard, check), 5 file drafts (save, discard, check,
     # evaluate, form preview), 3 scenarios (save, edit, delete), 4 publishing (publish, publish a file, approve,
-    # reject), presence, restore, expression check, Camunda import
-    assert len(writes) == 37
+    # reject), presence, restore, expression check, Camunda import; migrations: dry run, plan, approve, run,
+    # advance, move back
+    assert len(writes) == 43
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")
