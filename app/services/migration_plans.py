@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import HumanTask, InstanceStatus, ProcessDefinition, ProcessInstance, TaskStatus
 from app.services.commands import open_run
 from app.services.permissions import storable_text
+from app.workflow.element_names import element_names
 from app.workflow.migration import MappingRefused, MoveCheck, element_ids, move_run
 
 MAX_REASON_CHARS = 2000
@@ -183,3 +184,31 @@ def dry_run(plan: Plan) -> list[DryRunRow]:
         _, check = check_instance(instance, plan.target, plan.mapping)
         rows.append(DryRunRow(instance.id, instance.business_key, instance.started_at, check))
     return rows
+
+
+def process_versions() -> dict[str, list[tuple[int, str]]]:
+    """{process key: [(version, name)]} of the processes with more than one
+    version deployed: those a migration can be planned for."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for key, version, name in db.session.execute(select(ProcessDefinition.key, ProcessDefinition.version,
+                                                        ProcessDefinition.name)
+                                                 .order_by(ProcessDefinition.key, ProcessDefinition.version)):
+        out.setdefault(key, []).append((version, name))
+    return {key: versions for key, versions in out.items() if len(versions) > 1}
+
+
+def mapping_rows(plan: Plan) -> list[dict]:
+    """What a mapping may be given for: each element of the source the
+    target lacks (by id), with its name, the target's elements it may be
+    mapped to (those the source lacks first) and the one chosen."""
+    def named(definition):
+        bpmn = definition.files.get(definition.bpmn_file) or ""
+        return element_names(bpmn, definition.bpmn_file or "diagram.bpmn") if bpmn else {}
+
+    old_ids = element_ids(plan.source.cache_key, lambda: plan.source.spec)
+    new_ids = element_ids(plan.target.cache_key, lambda: plan.target.spec)
+    old_names, new_names = named(plan.source), named(plan.target)
+    choices = [(i, new_names.get(i) or i) for i in sorted(new_ids - old_ids)] + \
+              [(i, new_names.get(i) or i) for i in sorted(new_ids & old_ids)]
+    return [{"element_id": i, "name": old_names.get(i) or i, "choices": choices, "chosen": plan.mapping.get(i)}
+            for i in sorted(old_ids - new_ids)]

@@ -39,6 +39,7 @@ def init_app(app):
     from app.web import (audit_checkpoints, audit_controls, audit_evidence, audit_exports, audit_find,  # noqa: F401
                          audit_reexecution, audit_replay, studio, studio_compare, studio_files, studio_import,
                          studio_publish, studio_restore)
+    from app.web import operate_migrations  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

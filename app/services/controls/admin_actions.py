@@ -17,7 +17,8 @@ CANCEL = "instance_cancelled"
 REASSIGN = "task_reassigned"
 ESCALATE = "task_escalated"
 LEDGER_WRITE = "ledger_write"
-KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE)
+MIGRATE = "instance_migrated"
+KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, MIGRATE)
 
 COLUMNS = ["at", "kind", "actor", "chain", "instance_id", "step", "what", "why"]
 
@@ -58,6 +59,10 @@ def _what(event: AuditEvent) -> str:
         return str(data.get("previous_error") or "")[:300]
     if event.kind == LEDGER_WRITE:
         return str(data.get("operation") or "")
+    if event.kind == MIGRATE:
+        before, after = data.get("from") or {}, data.get("to") or {}
+        return (f"v{before.get('version')} → v{after.get('version')} (batch #{data.get('batch_id')}; "
+                f"approved by {data.get('approved_by') or '-'})")
     return ""
 
 
