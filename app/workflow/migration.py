@@ -64,10 +64,11 @@ class Obstacle:
     reason: str  # removed | renamed | changed | missing_data | subprocess | stale
     detail: str
     suggestion: str | None = None
+    what: tuple[str, ...] = ()  # the changed spec attributes (changed) or the names missing (missing_data)
 
     def as_dict(self) -> dict:
         return {"element_id": self.element_id, "state": self.state, "reason": self.reason, "detail": self.detail,
-                "suggestion": self.suggestion}
+                "suggestion": self.suggestion, "what": list(self.what)}
 
 
 @dataclass(frozen=True)
@@ -157,11 +158,12 @@ def _judge(workflow, spec_diff: SpecDiff, new_spec, mapping: dict[str, str]) -> 
             continue
         if "typename" in changes:
             obstacles.append(Obstacle(element, state, "changed", f"{element} ({state}) is another kind of element "
-                                                                 f"in the new version ({type(target).__name__})."))
+                                                                 f"in the new version ({type(target).__name__}).",
+                                      what=("typename",)))
         elif task.has_state(_ACTIVE) and changes - _COSMETIC - _IDENTITY:
-            what = ", ".join(sorted(changes - _COSMETIC - _IDENTITY))
-            obstacles.append(Obstacle(element, state, "changed",
-                                      f"{element} ({state}) is under way and changed in the new version: {what}."))
+            what = tuple(sorted(changes - _COSMETIC - _IDENTITY))
+            obstacles.append(Obstacle(element, state, "changed", f"{element} ({state}) is under way and changed in "
+                                                                 f"the new version: {', '.join(what)}.", what=what))
     return obstacles
 
 
@@ -213,7 +215,7 @@ def _missing_data(workflow, forms: dict[str, str]) -> list[Obstacle]:
                     seen.add((element, name))
                     obstacles.append(Obstacle(element, TaskState.get_name(task.state), "missing_data",
                                               f"{element} reads {name!r}: this instance does not hold it and no "
-                                              "step still to run in the new version writes it."))
+                                              "step still to run in the new version writes it.", what=(name,)))
     return obstacles
 
 
