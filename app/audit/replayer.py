@@ -19,6 +19,7 @@ from datetime import datetime
 from app import clock
 from app.audit.alike import TIMER_SLACK, alike
 from app.audit.chain import jsonable
+from app.audit.replay_migration import repeat_migration
 from app.workflow.reexecution import ReplayRun, Sight, canonical_state
 from app.workflow.runtime import DataRefused, TaskNotReady
 
@@ -68,10 +69,7 @@ class History:
     # as the engine was handed it: the log keeps computed figures as text,
     # the engine got them as Decimals.
     retype: object = None
-    # versions(to) -> (cache_key, spec, retype) of the version an
-    # ``instance_migrated`` event moved the instance to (``to``: its event
-    # data's "to": definition_id, version, content_hash).
-    versions: object = None
+    versions: object = None  # the versions migrations moved it to (app/audit/replay_migration.py)
 
 
 @dataclass(frozen=True)
@@ -261,22 +259,10 @@ class Replay:
             run.cancel()
             self._status = "cancelled"
         elif kind == "instance_migrated":
-            self._migrate(run, command)
-
-    def _migrate(self, run: ReplayRun, command: Event) -> None:
-        """Move the fresh workflow the way the recorded migration moved the
-        instance: to the recorded version (its content hash checked), with
-        the recorded mapping."""
-        data = command.data or {}
-        target = self.history.versions(data.get("to") or {}) if self.history.versions else None
-        if target is None:
-            raise _Stop(NOT_REEXECUTABLE, command.seq, f"The version event {command.seq} moved the instance to "
-                                                       "is not stored (or its content differs).")
-        cache_key, spec, self._retype = target
-        check = run.move_to(cache_key, spec, dict(data.get("mapping") or {}))
-        if not check.movable:
-            self._diverge(f"Event {command.seq}: the engine cannot move the instance the way it was moved: "
-                          f"{check.obstacles[0].detail}", data.get("active"), [o.as_dict() for o in check.obstacles])
+            retype, stop = repeat_migration(run, data, self.history.versions)
+            if stop is not None:
+                raise _Stop(stop[0], command.seq, f"Event {command.seq}: {stop[1]}")
+            self._retype = retype
 
     def _typed(self, command: Event, element_id: str | None, data: dict) -> dict:
         """The recorded form data with the types the engine got; the figures

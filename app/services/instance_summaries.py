@@ -21,7 +21,7 @@ AMOUNT_LINE_KEYS = ("claim_lines", "receipts")
 # Event kinds that are an administrator stepping in; a cancel counts when
 # somebody other than the starter made it. Escalations are the worker's, not
 # a person's, and are left out.
-ADMIN_EVENT_KINDS = ("retry", "task_reassigned")
+ADMIN_EVENT_KINDS = ("retry", "task_reassigned", "instance_migrated")
 CREDIT_OVERRIDE_OPERATION = "ledger.release_credit_hold"
 AMOUNT_LIMIT = Decimal("1e15")
 

@@ -48,3 +48,25 @@ def test_the_replay_page_shows_the_migration_and_the_report_lists_it(app, flow):
     assert [(row["instance_id"], row["actor"], row["why"]) for row in rows] == \
         [(instance.id, "process_admin", "部门经理审批改名")]
     assert rows[0]["what"].startswith("v1 → v2")
+
+
+def test_a_migration_to_a_version_not_stored_so_is_never_verified(flow):
+    from sqlalchemy import update
+
+    from app.services import replay
+
+    instance, _ = _migrated(flow)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.instance_id == instance.id,
+                                                       AuditEvent.kind == "instance_migrated"))
+    forged = {**event.data, "to": {**event.data["to"], "content_hash": "0" * 64}}
+    db.session.execute(update(AuditEvent).where(AuditEvent.id == event.id).values(data=forged))
+    db.session.expire_all()
+    verdict = replay.reexecute(instance.id)
+    assert (verdict.status, verdict.seq) == ("NOT_REEXECUTABLE", event.seq), verdict
+
+
+def test_a_migrated_instance_is_flagged_as_an_admin_action_for_auditors(flow):
+    from app.models import InstanceSummary
+
+    instance, _ = _migrated(flow)
+    assert db.session.get(InstanceSummary, instance.id).admin_action
