@@ -43,8 +43,8 @@ def _app(url: str):
     if url.startswith("postgresql"):
         reset_postgresql(url)
     os.environ.setdefault("LANES_INSTANCE_PATH", tempfile.mkdtemp(prefix="lanes-migration-bench-"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
-                      "OPERATE_MIGRATION_APPROVAL": False})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "OPERATE_MIGRATION_APPROVAL": False})
     clock.set_clock(app, lambda: FROZEN_AT)
     with app.app_context():
         flask_migrate.upgrade()

@@ -53,7 +53,8 @@ def move_instance(item_id: int):
     instance = lock_instance(item.instance_id)
     if instance.definition_id != batch.source_id:
         _refuse(item, [{"element_id": None, "state": None, "reason": "version",
-                        "detail": f"The instance is on v{instance.definition.version} now, not v{batch.source.version}."}])
+                        "detail": f"The instance is on v{instance.definition.version} now, "
+                                  f"not v{batch.source.version}."}])
         return None
     if instance.status != InstanceStatus.running:
         _refuse(item, [{"element_id": None, "state": None, "reason": "status",

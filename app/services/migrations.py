@@ -191,15 +191,18 @@ def move_back(batch_id: int, actor: User, reason=None) -> MigrationBatch:
 
 
 def progress(batch_id: int, actor: User) -> dict:
-    """Counts per item status, the share done, and the batch's status. Raises Forbidden, NotFound."""
+    """Counts per item status, the share done (0 until it runs), and the
+    batch's status. Raises Forbidden, NotFound."""
     ensure_reader(actor)
     batch = _batch(batch_id)
     counts = dict(db.session.execute(select(MigrationItem.status, func.count()).where(
         MigrationItem.batch_id == batch.id).group_by(MigrationItem.status)).all())
     total = sum(counts.values())
     done = total - counts.get("pending", 0)
-    return {"id": batch.id, "status": batch.status, "total": total, "done": done,
-            "percent": 100 if not total else int(done * 100 / total),
+    started = batch.status in ("running", "finished")
+    done = done if started else 0  # those refused when planned are not progress yet
+    percent = (int(done * 100 / total) if total else 100) if started else 0
+    return {"id": batch.id, "status": batch.status, "total": total, "done": done, "percent": percent,
             **{state: counts.get(state, 0) for state in ("pending", "moved", "refused", "failed")}}
 
 
@@ -221,7 +224,8 @@ def items(batch_id: int, actor: User) -> list[tuple[MigrationItem, str | None]]:
     _batch(batch_id)
     return list(db.session.execute(select(MigrationItem, ProcessInstance.business_key)
                                    .join(ProcessInstance, ProcessInstance.id == MigrationItem.instance_id)
-                                   .where(MigrationItem.batch_id == batch_id).order_by(MigrationItem.instance_id)).all())
+                                   .where(MigrationItem.batch_id == batch_id)
+                                   .order_by(MigrationItem.instance_id)).all())
 
 
 __all__ = ["approval_required", "plan_dry_run", "plan_batch", "approve_batch", "start_batch", "migrate_next_item",

@@ -142,7 +142,8 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
         versions = _Versions(key)
-        started_on = (f"{key}:{content_hash}", _spec_of(definition_id), _Retyper(definition_id, f"{key}:{content_hash}"))
+        cache_key = f"{key}:{content_hash}"
+        started_on = (cache_key, _spec_of(definition_id), _Retyper(definition_id, cache_key))
         moved = next((event for event in history if event.kind == "instance_migrated"), None)
         if moved is not None:  # it started on the version its first migration moved it from
             started_on = versions((moved.data or {}).get("from") or {})

@@ -185,7 +185,8 @@ def _reads(spec) -> list[str]:
 
 def _writes(spec, forms: dict[str, str]) -> set[str]:
     props = (getattr(spec, "extensions", None) or {}).get("properties", {})
-    out = set(_form_fields(forms.get(props.get("formJsonSchemaFilename")))) if props.get("formJsonSchemaFilename") else set()
+    form = props.get("formJsonSchemaFilename")
+    out = set(_form_fields(forms.get(form))) if form else set()
     if getattr(spec, "result_variable", None):
         out.add(spec.result_variable)
     if isinstance(getattr(spec, "script", None), str):

@@ -38,7 +38,8 @@ def test_plan_approve_run_and_move_back_through_the_api(client, travel):
         {"status": "finished", "percent": 100, "moved": 1, "refused": 1}
     assert planner.ok("get", f"/operate/migrations/{batch['id']}/progress") == progress
     detail = signed_in(client, "auditor").ok("get", f"/operate/migrations/{batch['id']}")
-    assert {item["instance_id"]: item["status"] for item in detail["items"]} == {movable.id: "moved", stuck.id: "refused"}
+    assert {item["instance_id"]: item["status"] for item in detail["items"]} == \
+        {movable.id: "moved", stuck.id: "refused"}
     assert [b["id"] for b in planner.ok("get", "/operate/migrations")] == [batch["id"]]
 
     back = planner.ok("post", f"/operate/migrations/{batch['id']}/move-back", 201, json={"reason": "回到 v1"})
@@ -56,7 +57,8 @@ def test_reps_and_auditors_change_nothing(client, travel, who, code):
     _, v2 = travel
     outsider = signed_in(client, who)
     plan = {"process_key": "travel_request", "source_version": 1, "target_version": v2, "reason": "x"}
-    error_of(outsider.post("/operate/migrations/dry-run", json={k: v for k, v in plan.items() if k != "reason"}), 403, code)
+    dry = {k: v for k, v in plan.items() if k != "reason"}
+    error_of(outsider.post("/operate/migrations/dry-run", json=dry), 403, code)
     error_of(outsider.post("/operate/migrations", json=plan), 403, code)
     batch = signed_in(client, "process_admin").ok("post", "/operate/migrations", 201, json=plan)
     for action in ("approve", "run", "advance", "move-back"):
