@@ -75,7 +75,7 @@ def operate_migration_new():
     processes = process_versions()
     form = request.form if request.method == "POST" else request.args
     values = _form_plan(form) if form else {}
-    context = {"processes": processes, "form": form, "problems": {}, "rows": None, "mapping": [],
+    context = {"processes": processes, "form": form, "problems": {}, "rows": None, "mapping": [], "suggested": {},
                "approval_on": migrations.approval_required()}
     if request.method == "GET":
         return render_template("operate/migration_new.html", **context)
@@ -87,8 +87,12 @@ def operate_migration_new():
             flash(_("Migration #%(id)s planned.", id=batch.id))
             return redirect(url_for("web.operate_migration", batch_id=batch.id))
         context["rows"] = migrations.plan_dry_run(current_user, **values)
+        context["suggested"] = {o.element_id: o.suggestion for row in context["rows"] for o in row.check.obstacles
+                                if o.suggestion}
     except ValidationFailed as refused:
         context["problems"] = _problems(refused)
+        if any(field.startswith("mapping.") for field in context["problems"]):  # show the rows, the bad one named
+            context["mapping"] = mapping_rows(check_plan(**{**values, "mapping": {}}))
         return render_template("operate/migration_new.html", **context), 400
     return render_template("operate/migration_new.html", **context)
 

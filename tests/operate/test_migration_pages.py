@@ -51,3 +51,20 @@ def test_plan_dry_run_approve_and_run_in_the_pages(app, flow):
     rep = WebUser(app, "rep_east1")
     for url in ("/operate/migrations", page_url, NEW):
         assert rep.get(url).status_code == 403
+
+
+def test_the_page_offers_a_mapping_for_a_renamed_step(app, flow):
+    from tests.support.migration_travel import deploy_xml, v2_renamed_only_xml
+
+    stuck = start_at(flow, "head", 1)
+    v2 = deploy_xml(v2_renamed_only_xml("Task_HeadApproval"))
+    planner = WebUser(app, "process_admin")
+    plan = {"process_key": "travel_request", "source_version": "1", "target_version": str(v2), "action": "dry_run"}
+    unmapped = planner.post(NEW, plan, token_from=NEW).get_data(as_text=True)
+    assert f'id="dry-run-{stuck.id}" class="unmovable"' in unmapped and "步骤已改名" in unmapped
+    assert f'name="map.{HEAD_STEP}"' in unmapped
+    assert '<option value="Task_HeadApproval" >部门经理审批 (Task_HeadApproval) · 建议</option>' in unmapped
+    mapped = planner.post(NEW, {**plan, f"map.{HEAD_STEP}": "Task_HeadApproval"}, token_from=NEW)
+    assert f'id="dry-run-{stuck.id}" class="movable"' in mapped.get_data(as_text=True)
+    wrong = planner.post(NEW, {**plan, f"map.{HEAD_STEP}": "Task_Nowhere"}, token_from=NEW)
+    assert wrong.status_code == 400 and f'id="mapping-{HEAD_STEP}-err"' in wrong.get_data(as_text=True)
