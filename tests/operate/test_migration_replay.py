@@ -70,3 +70,9 @@ def test_a_migrated_instance_is_flagged_as_an_admin_action_for_auditors(flow):
 
     instance, _ = _migrated(flow)
     assert db.session.get(InstanceSummary, instance.id).admin_action
+
+
+def test_the_request_page_names_the_move(app, flow):
+    instance, _ = _migrated(flow)
+    page = WebUser(app, "rep_east1").page(f"/instances/{instance.id}")
+    assert "迁移到其他版本" in page
