@@ -75,6 +75,8 @@ def build_config() -> dict:
         "OPERATE_CORRECTION_APPROVAL": os.environ.get("OPERATE_CORRECTION_APPROVAL", "data"),
         # A message nobody has claimed for this long (seconds of the business clock) is listed on /operate/messages.
         "OPERATE_MESSAGE_GRACE_SECONDS": float(os.environ.get("OPERATE_MESSAGE_GRACE_SECONDS", "60")),
+        # A migration batch waits for a second process admin's approval (off: the planner's run is his approval).
+        "OPERATE_MIGRATION_APPROVAL": os.environ.get("OPERATE_MIGRATION_APPROVAL", "1").lower() in ("1", "true", "yes"),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_HTTPONLY": True,

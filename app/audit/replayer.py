@@ -13,13 +13,12 @@ status with the stored instance.
 The first difference makes the verdict DIVERGED at the command's input
 event; a history this cannot feed (an event kind it does not know, a start
 that is not recorded) is NOT_REEXECUTABLE, never VERIFIED."""
-from dataclasses import dataclass, field
-from datetime import datetime
-
 from app import clock
 from app.audit.alike import TIMER_SLACK, alike
 from app.audit.chain import jsonable
+from app.audit.replay_records import Event, History, Snapshot, Verdict
 from app.audit.replay_corrections import CORRECTIONS, CORRECTIONS_BESIDE, NotFed, feed_correction, status_beside
+from app.audit.replay_migration import repeat_migration
 from app.workflow.reexecution import ReplayRun, Sight, canonical_state
 from app.workflow.runtime import DataRefused, TaskNotReady
 from app.workflow.waits import NoPendingTimer
@@ -28,88 +27,14 @@ VERIFIED, DIVERGED, NOT_REEXECUTABLE = "VERIFIED", "DIVERGED", "NOT_REEXECUTABLE
 
 # Events that feed the engine (one command each) ...
 INPUTS = ("instance_started", "task_completed", "timer_fired", "message_delivered", "retry", "instance_cancelled",
-          "timer_fired_early", *CORRECTIONS)
+          "timer_fired_early", "instance_migrated", *CORRECTIONS)
+# Inputs after which the engine runs no steps of its own (a data correction changes only the data).
+NO_ENGINE_STEPS = ("instance_cancelled", "instance_migrated", "data_corrected")
 # ... what a command's engine work records after its input ...
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
 BESIDE_THE_ENGINE = ("task_claimed", "task_released", "task_delegated", "task_reassigned", "task_escalated",
                      *CORRECTIONS_BESIDE)
-
-@dataclass(frozen=True)
-class Event:
-    """One recorded audit event, as plain values."""
-
-    seq: int
-    at: datetime
-    kind: str
-    element_id: str | None
-    task_id: str | None
-    actor: str | None
-    on_behalf_of: str | None
-    data: dict
-
-
-@dataclass(frozen=True)
-class History:
-    """What re-execution needs of one instance: its pinned version (a cache
-    key and a callable giving the stored spec), what is stored now, and its
-    events in order. ``payloads`` gives the engine event of a delivered
-    message by its id, for events recorded before they carried it."""
-
-    instance_id: int
-    cache_key: str
-    spec: object
-    status: str
-    state: str
-    data: dict
-    next_timer_at: datetime | None
-    events: tuple[Event, ...]
-    payloads: dict = field(default_factory=dict)
-    # retype(element_id or None for the start form, recorded data) -> the data
-    # as the engine was handed it: the log keeps computed figures as text,
-    # the engine got them as Decimals.
-    retype: object = None
-
-
-@dataclass(frozen=True)
-class Verdict:
-    instance_id: int
-    status: str  # VERIFIED | DIVERGED | NOT_REEXECUTABLE
-    seq: int | None  # the input event whose consequences differ (or the event not re-executable)
-    difference: str | None  # what differs, in words
-    events: int  # how many events were read
-    expected: object = None  # what the history (or the stored instance) says
-    actual: object = None  # what the fresh engine did
-
-    def to_json(self) -> dict:
-        return {"instance_id": self.instance_id, "status": self.status, "seq": self.seq,
-                "difference": self.difference, "events": self.events,
-                "expected": jsonable(self.expected), "actual": jsonable(self.actual)}
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """The instance as of one event: the event, where the tokens are
-    (``active``), the element ids completed so far in order (``path``) and
-    the workflow data after it."""
-
-    seq: int
-    at: datetime
-    kind: str
-    element_id: str | None
-    task_id: str | None
-    actor: str | None
-    on_behalf_of: str | None
-    event_data: dict
-    active: tuple[str, ...]
-    path: tuple[str, ...]
-    data: dict
-
-    def to_json(self) -> dict:
-        return {"seq": self.seq, "at": self.at.isoformat() if self.at else None, "kind": self.kind,
-                "element_id": self.element_id, "task_id": self.task_id, "actor": self.actor,
-                "on_behalf_of": self.on_behalf_of, "event_data": jsonable(self.event_data),
-                "active": list(self.active), "path": list(self.path), "data": jsonable(self.data)}
 
 
 class _Stop(Exception):
@@ -165,6 +90,7 @@ class Replay:
         self._data: dict = {}
         self._divergence: _Stop | None = None
         self._suspended_from: str | None = None
+        self._retype = history.retype
 
     def verdict(self) -> Verdict:
         count = len(self.history.events)
@@ -203,7 +129,7 @@ class Replay:
             run.begin()
             self._apply_input(run, command)
         self._snap(command)
-        if command.kind not in ("instance_cancelled", "data_corrected"):  # a data correction runs no step
+        if command.kind not in NO_ENGINE_STEPS:
             run.advance()
         outcome = run.step_outcome()
         if self._divergence is not None:
@@ -271,13 +197,18 @@ class Replay:
                 feed_correction(run, kind, command.element_id, data)
             except NotFed as refused:
                 self._diverge(refused.message, refused.expected, refused.actual)
+        elif kind == "instance_migrated":
+            retype, stop = repeat_migration(run, data, self.history.versions)
+            if stop is not None:
+                raise _Stop(stop[0], command.seq, f"Event {command.seq}: {stop[1]}")
+            self._retype = retype
 
     def _typed(self, command: Event, element_id: str | None, data: dict) -> dict:
         """The recorded form data with the types the engine got; the figures
         the server computes must be the ones recorded."""
-        if self.history.retype is None:
+        if self._retype is None:
             return data
-        typed = self.history.retype(element_id, data)
+        typed = self._retype(element_id, data)
         if typed is not data and jsonable(typed) != jsonable(data):
             self._diverge(f"Event {command.seq}: the recorded figures are not the ones its form computes from "
                           "the recorded input.", data, jsonable(typed))

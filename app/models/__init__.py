@@ -20,6 +20,7 @@ from app.models.journal import AccountingPeriod, LedgerEntry
 from app.models.kept_form import KeptForm
 from app.models.login_failure import LoginFailure
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
+from app.models.migration_batch import MigrationBatch, MigrationItem
 from app.models.numbering import DocumentCounter
 from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTarget
@@ -70,4 +71,5 @@ __all__ = [
     "StudioDraftFile",
     "IncidentRetry", "IncidentRetryItem",
     "CorrectionRequest",
+    "MigrationBatch", "MigrationItem",
 ]

@@ -22,7 +22,7 @@ AMOUNT_LINE_KEYS = ("claim_lines", "receipts")
 # somebody other than the starter made it. Escalations are the worker's, not
 # a person's, and are left out. A message delivered by a person (by hand,
 # not the worker) counts too.
-ADMIN_EVENT_KINDS = ("retry", "task_reassigned", "timer_fired_early")
+ADMIN_EVENT_KINDS = ("retry", "task_reassigned", "timer_fired_early", "instance_migrated")
 CREDIT_OVERRIDE_OPERATION = "ledger.release_credit_hold"
 AMOUNT_LIMIT = Decimal("1e15")
 

@@ -9,7 +9,8 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import select
 
-from app.audit.replayer import NOT_REEXECUTABLE, Event, History, Replay, Snapshot, Verdict
+from app.audit.replay_records import Event, History, Snapshot, Verdict
+from app.audit.replayer import NOT_REEXECUTABLE, Replay
 from app.errors import Forbidden, NotFound
 from app.extensions import db
 from app.models import AuditEvent, ProcessDefinition, ProcessInstance, ProcessMessage, User
@@ -141,5 +142,33 @@ def _histories(ids: list[int]) -> Iterator[History | Verdict]:
         if not state:
             yield Verdict(instance_id, NOT_REEXECUTABLE, None, "The instance has no saved engine state.", len(history))
             continue
-        yield History(instance_id, f"{key}:{content_hash}", _spec_of(definition_id), status.value, state,
-                      data or {}, next_timer_at, history, payloads, _Retyper(definition_id, f"{key}:{content_hash}"))
+        versions = _Versions(key)
+        cache_key = f"{key}:{content_hash}"
+        started_on = (cache_key, _spec_of(definition_id), _Retyper(definition_id, cache_key))
+        moved = next((event for event in history if event.kind == "instance_migrated"), None)
+        if moved is not None:  # it started on the version its first migration moved it from
+            started_on = versions((moved.data or {}).get("from") or {})
+            if started_on is None:
+                yield Verdict(instance_id, NOT_REEXECUTABLE, moved.seq, "The version the instance started on is not "
+                              "stored with the content its migration recorded.", len(history))
+                continue
+        cache_key, spec, retype = started_on
+        yield History(instance_id, cache_key, spec, status.value, state, data or {}, next_timer_at, history, payloads,
+                      retype, versions)
+
+
+class _Versions:
+    """The other versions of a process an instance was migrated to, by the
+    facts its ``instance_migrated`` event recorded: (cache key, spec,
+    retyper), or None when that version is not stored with that content."""
+
+    def __init__(self, key: str):
+        self.key = key
+
+    def __call__(self, to: dict):
+        row = db.session.execute(select(ProcessDefinition.id, ProcessDefinition.content_hash).where(
+            ProcessDefinition.key == self.key, ProcessDefinition.version == to.get("version"))).first()
+        if row is None or row.content_hash != to.get("content_hash"):
+            return None
+        cache_key = f"{self.key}:{row.content_hash}"
+        return cache_key, _spec_of(row.id), _Retyper(row.id, cache_key)

@@ -10,6 +10,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.services import checkpoints, events, worker_jobs
+from app.services import migrations
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ JOBS = {
     "escalations": lambda: worker_jobs.escalate_next,
     "emails": lambda: worker_jobs.send_next_email,
     "checkpoints": lambda: checkpoints.make_due_checkpoint,
+    "migrations": lambda: migrations.migrate_next_item,
 }
 MAX_ITEMS_PER_JOB = 500  # per pass, so one busy job cannot starve the others
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from SpiffWorkflow.util.task import TaskState
 
+from app.workflow.migration import MoveCheck, move_run
 from app.workflow.outcome import Outcome
 from app.workflow.pruning import prune
 from app.workflow.runtime import Run, TaskNotReady
@@ -70,6 +71,11 @@ class ReplayRun(Run):
         except TaskNotReady:
             return False
         return task.state == TaskState.READY and task.task_spec.manual
+
+    def move_to(self, cache_key: str, spec_json, mapping: dict) -> MoveCheck:
+        """Move the run to another version as a recorded migration did (no
+        engine steps); when the check fails the run is no longer usable."""
+        return move_run(self, cache_key, spec_json, mapping)
 
     # -- reports -------------------------------------------------------------------------
     def step_outcome(self) -> Outcome:

@@ -23,7 +23,8 @@ CORRECTIONS = ("instance_suspended", "instance_resumed", "token_moved", "step_sk
 TIMER_EARLY = "timer_fired_early"
 HAND_DELIVERY = "message_delivered"  # only those a person made (the worker's carry no actor)
 DISCARD = "message_discarded"
-KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, TIMER_EARLY, HAND_DELIVERY, DISCARD, *CORRECTIONS)
+MIGRATE = "instance_migrated"
+KINDS = (DEPLOY, RETRY, CANCEL, REASSIGN, ESCALATE, LEDGER_WRITE, TIMER_EARLY, HAND_DELIVERY, DISCARD, MIGRATE, *CORRECTIONS)
 
 COLUMNS = ["at", "kind", "actor", "chain", "instance_id", "step", "what", "why"]
 
@@ -75,6 +76,10 @@ def _what(event: AuditEvent) -> str:
         return f"message #{data.get('message_id')} {data.get('name')} delivered by hand"
     if event.kind == DISCARD:
         return f"message #{data.get('message_id')} {data.get('name')} discarded ({data.get('age_seconds')} s old)"
+    if event.kind == MIGRATE:
+        before, after = data.get("from") or {}, data.get("to") or {}
+        return (f"v{before.get('version')} → v{after.get('version')} (batch #{data.get('batch_id')}; "
+                f"approved by {data.get('approved_by') or '-'})")
     return ""
 
 
