@@ -4,9 +4,8 @@ back with the arrow keys to the director's approval, where the page shows
 the amount and price terms he approved, his decision, his role at that
 moment and the contract file with its SHA-256; the event list moves the
 diagram's marks too; re-execution answers VERIFIED in place. Pictures (Chinese and English) go to
-/work/shots/replay/ (LANES_SHOTS overrides)."""
+test-artifacts/replay/."""
 import hashlib
-import os
 import re
 from pathlib import Path
 
@@ -14,9 +13,9 @@ import pytest
 
 from app.extensions import db
 from tests.support.flow_driver import FlowDriver
-from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
+from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person  # noqa: F401  (fixtures)
 
-SHOTS = Path(os.environ.get("LANES_SHOTS", "/work/shots/replay"))
+SHOTS = ARTIFACTS / "replay"
 CONTRACT_PDF = b"%PDF-1.4\n% signed contract HT-REPLAY-9\n%%EOF\n"
 
 

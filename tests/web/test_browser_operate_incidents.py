@@ -3,8 +3,7 @@ of failed advance payments (one per employee without a payee account), a
 group expanded to see each request's call input and error, the master data
 fixed for one employee, "retry all with this cause", and the outcomes; the
 other cause stays listed. In Chinese, then in English. Screenshots in
-/work/shots/inc/."""
-from pathlib import Path
+test-artifacts/inc/."""
 
 import pytest
 
@@ -13,9 +12,9 @@ from app.models import Customer
 from app.services import accounts
 from tests.support.flow_driver import FlowDriver
 from tests.support.incidents import failed_advances, payee_accounts
-from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
+from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person  # noqa: F401  (fixtures)
 
-SHOTS = Path("/work/shots/inc")
+SHOTS = ARTIFACTS / "inc"
 
 
 def _shot(page, name):
@@ -41,7 +40,13 @@ def stuck(live_app, monkeypatch):
 def test_an_admin_retries_all_with_one_cause(live_server, person, stuck):
     on_file, east1, east2 = stuck
     page = person("process_admin")
-    page.goto(live_server + "/operate/incidents")
+    page.goto(live_server + "/")
+    page.get_by_role("link", name="运维", exact=True).click()
+    page.wait_for_url("**/operate/")
+    assert "4 个出错" in page.locator("#operate-incidents").inner_text()
+    _shot(page, "operate-home-zh")
+    page.locator("#operate-incidents h2 a").click()
+    page.wait_for_url("**/operate/incidents")
     groups = page.locator("details.incident-group")
     assert groups.count() == 2
     first = groups.filter(has_text="rep_east1")

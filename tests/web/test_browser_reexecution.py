@@ -1,18 +1,16 @@
 """The re-execution answer in chromium, as an auditor sees it after pressing
 the button (the replay page posts the same form): VERIFIED for an untouched
 travel request, DIVERGED naming the event for one whose stored data was
-changed; in Chinese and in English. Screenshots in /work/shots/reexec/."""
-from pathlib import Path
-
+changed; in Chinese and in English. Screenshots in test-artifacts/reexec/."""
 from sqlalchemy import update
 
 from app.extensions import db
 from app.models import ProcessInstance
 from app.services import accounts
 from tests.support.flow_driver import FlowDriver
-from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
+from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person  # noqa: F401  (fixtures)
 
-SHOTS = Path("/work/shots/reexec")
+SHOTS = ARTIFACTS / "reexec"
 TRIP = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01",
         "end_date": "2026-12-03", "transport": "火车", "estimated_cost": 2500}
 
