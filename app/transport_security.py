@@ -1,11 +1,13 @@
 """What every response tells the browser about itself: never inside a frame
-of another site, never sniffed into another type; and the session cookie
+of another site, never sniffed into another type, a signed-in page never
+kept in the browser's cache; and the session cookie
 travels only over TLS when the page was served over TLS.
 
 Behind a reverse proxy that ends TLS the app sees plain HTTP; it believes the
 proxy's ``X-Forwarded-Proto`` only when ``TRUST_X_FORWARDED_PROTO`` says one
 proxy stands in front, since anyone can send that header otherwise."""
 from flask import request
+from flask_login import current_user
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -28,6 +30,10 @@ class TlsAwareSessionInterface(SecureCookieSessionInterface):
 def _add_headers(response):
     for name, value in HEADERS.items():
         response.headers.setdefault(name, value)
+    if response.mimetype == "text/html" and current_user and current_user.is_authenticated:
+        # A signed-in page holds someone's requests and drafts: not kept by the browser, so Back after signing
+        # out shows nothing and Back into the studio reloads its draft instead of a stale copy of the page.
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 

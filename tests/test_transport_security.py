@@ -1,5 +1,6 @@
 """Every page refuses to be framed by another site and to be sniffed into
-another type; the session cookie is Secure when the page came over TLS."""
+another type; a signed-in page is not kept in the browser's cache; the
+session cookie is Secure when the page came over TLS."""
 import pytest
 
 
@@ -18,6 +19,15 @@ def test_the_signed_in_inbox_cannot_be_framed(client, login, create_user):
     assert response.status_code == 200
     assert response.headers["X-Frame-Options"] == "DENY"
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
+
+
+def test_a_signed_in_page_is_not_kept_by_the_browser_but_the_login_page_may_be(client, login, create_user):
+    assert "no-store" not in client.get("/login").headers.get("Cache-Control", "")
+    create_user("ann")
+    login("ann")
+    assert client.get("/").headers["Cache-Control"] == "no-store"
+    with client.get("/assets/style.css") as asset:
+        assert "no-store" not in asset.headers.get("Cache-Control", "")
 
 
 def _session_cookie_header(response):

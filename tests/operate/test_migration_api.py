@@ -11,7 +11,7 @@ from tests.support.migration_travel import HEAD_STEP, deploy_v2, start_at
 
 @pytest.fixture
 def travel(flow):
-    create_user("process_admin2", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
+    create_user("admin_qian", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
     instances = [start_at(flow, "manager", 1), start_at(flow, "head", 2)]
     return instances, deploy_v2()
 
@@ -19,7 +19,7 @@ def travel(flow):
 def test_plan_approve_run_and_move_back_through_the_api(client, travel):
     (movable, stuck), v2 = travel
     planner = signed_in(client, "process_admin")
-    approver = signed_in(client, "process_admin2", "correct-horse")
+    approver = signed_in(client, "admin_qian", "correct-horse")
     plan = {"process_key": "travel_request", "source_version": 1, "target_version": v2}
 
     rows = planner.ok("post", "/operate/migrations/dry-run", json=plan)
@@ -31,7 +31,7 @@ def test_plan_approve_run_and_move_back_through_the_api(client, travel):
     assert (batch["status"], batch["progress"]["total"], batch["planned_by"]) == ("pending", 2, "process_admin")
     error_of(planner.post(f"/operate/migrations/{batch['id']}/approve"), 403, "own_batch")
     error_of(planner.post(f"/operate/migrations/{batch['id']}/run"), 409, "not_approved")
-    assert approver.ok("post", f"/operate/migrations/{batch['id']}/approve")["approved_by"] == "process_admin2"
+    assert approver.ok("post", f"/operate/migrations/{batch['id']}/approve")["approved_by"] == "admin_qian"
     assert planner.ok("post", f"/operate/migrations/{batch['id']}/run")["status"] == "running"
     progress = planner.ok("post", f"/operate/migrations/{batch['id']}/advance")
     assert {k: progress[k] for k in ("status", "percent", "moved", "refused")} == \

@@ -19,7 +19,7 @@ RENAMED = "Task_HeadApproval"
 
 @pytest.fixture
 def admins(flow):
-    second = create_user("process_admin2", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
+    second = create_user("admin_qian", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
     return flow.user("process_admin"), second
 
 

@@ -9,7 +9,7 @@ NEW = "/operate/migrations/new"
 
 
 def test_plan_dry_run_approve_and_run_in_the_pages(app, flow):
-    create_user("process_admin2", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
+    create_user("admin_qian", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
     movable, stuck = start_at(flow, "manager", 1), start_at(flow, "head", 2)
     v2 = deploy_v2()
     planner = WebUser(app, "process_admin")
@@ -32,7 +32,7 @@ def test_plan_dry_run_approve_and_run_in_the_pages(app, flow):
 
     own = planner.post(f"/operate/migrations/{batch_id}/approve", token_from=page_url, follow_redirects=True)
     assert "从不由计划者本人批准" in own.get_data(as_text=True)
-    approver = WebUser(app, "process_admin2", "correct-horse")
+    approver = WebUser(app, "admin_qian", "correct-horse")
     approver.post(f"/operate/migrations/{batch_id}/approve", token_from=page_url)
     planner.post(f"/operate/migrations/{batch_id}/run", token_from=page_url)
     token = csrf_token_from(planner.page(page_url))

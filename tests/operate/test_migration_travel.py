@@ -16,7 +16,7 @@ PER_POSITION = 50  # x 4 positions = 200 instances
 
 
 def _second_admin():
-    return create_user("process_admin2", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
+    return create_user("admin_qian", "correct-horse", roles=["process_admin"], display_name="第二流程管理员")
 
 
 def test_two_hundred_requests_move_to_v2_except_those_at_the_changed_step(flow, frozen_clock):
@@ -65,7 +65,7 @@ def test_two_hundred_requests_move_to_v2_except_those_at_the_changed_step(flow, 
         assert event.data["from"]["content_hash"] == v1.content_hash
         assert event.data["to"]["content_hash"] == instance.definition.content_hash
         assert (event.data["planned_by"], event.data["approved_by"], event.data["batch_id"]) == \
-            ("process_admin", "process_admin2", batch.id)
+            ("process_admin", "admin_qian", batch.id)
 
     for instance in moved:
         steps = drive_to_end(flow, instance)

@@ -33,7 +33,7 @@ def requests_on_v1(live_app):
     from tests.support.migration_travel import deploy_v2, start_at
 
     with live_app.app_context():
-        create_user("process_admin2", DEMO_PASSWORD, roles=["process_admin"], display_name="钱流程管理员")
+        create_user("admin_qian", DEMO_PASSWORD, roles=["process_admin"], display_name="钱流程管理员")
         flow = FlowDriver(find_user)
         ids = {"movable": [start_at(flow, "manager", n).id for n in (1, 2)], "stuck": start_at(flow, "head", 3).id}
         ids["v2"] = deploy_v2()
@@ -64,7 +64,7 @@ def test_plan_dry_run_approve_and_run_a_migration(person, live_server, requests_
     batch_url = planner.url
     _picture(planner, "planned-zh")
 
-    approver = person("process_admin2")
+    approver = person("admin_qian")
     approver.goto(batch_url)
     approver.locator("#approve-migration").click()
     approver.wait_for_selector(".flash")
