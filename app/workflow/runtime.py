@@ -6,7 +6,7 @@ at the end (outcome.py)."""
 import logging
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import datetime
 from uuid import UUID
 
 from SpiffWorkflow.bpmn.exceptions import WorkflowDataException, WorkflowTaskException
@@ -20,7 +20,8 @@ from app.workflow.engine import LanesScriptEngine, LanesWorkflow
 from app.workflow.outcome import EngineFailure, Outcome, ReadyTask, ThrownMessage
 from app.workflow.pruning import prune
 from app.workflow.serialization import _serializer, dump_state, load_spec, load_state
-from app.workflow.waits import PendingTimer, Waits, awaited_messages, fire_early, pending_timers
+from app.workflow.waits import (PendingTimer, Waits, as_moment, awaited_messages, boundary_timer_due, fire_early,
+                                is_timer, pending_timers)
 from app.workflow.xml_names import is_true
 
 
@@ -88,37 +89,6 @@ def _missing_name(exc) -> str | None:
         return getattr(exc.data_input or exc.data_output, "bpmn_id", None)
     cause = getattr(exc, "exception", None) or exc.__cause__ or exc.__context__ or exc  # the engine wraps what a script raised
     return getattr(cause, "name", None) if isinstance(cause, NameError) else None
-
-
-def _as_moment(value) -> datetime | None:
-    value = value["next"] if isinstance(value, dict) else value
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-
-
-def _is_timer(definition_name: str) -> bool:
-    """SpiffWorkflow's timer definitions: Duration*Timer*, Cycle*Timer* and
-    TimeDate (a timeDate timer's class name has no "Timer" in it)."""
-    return "Timer" in definition_name or definition_name == "TimeDateEventDefinition"
-
-
-def _boundary_timer_due(task) -> datetime | None:
-    """When the earliest timer attached to ``task`` fires, if any."""
-    parent = task.parent
-    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
-        return None
-    moments = []
-    for sibling in parent.children:
-        definition = getattr(sibling.task_spec, "event_definition", None)
-        if sibling is task or sibling.state != TaskState.WAITING or not _is_timer(type(definition).__name__):
-            continue
-        moment = _as_moment(sibling._get_internal_data("event_value"))
-        if moment is not None:
-            moments.append(moment)
-    return min(moments) if moments else None
 
 
 class Run:
@@ -247,7 +217,7 @@ class Run:
                 lane=getattr(spec, "lane", None), form=props.get("formJsonSchemaFilename"),
                 approval=is_true(props.get("approval")),
                 approval_stage=(props.get("approvalStage") or "").strip() or None, due=props.get("due"),
-                documentation=getattr(spec, "documentation", None), timer_due=_boundary_timer_due(task),
+                documentation=getattr(spec, "documentation", None), timer_due=boundary_timer_due(task),
             )))
         return ready
 
@@ -356,9 +326,9 @@ class Run:
     def _next_timer_due(self) -> datetime | None:
         due = []
         for event in self._workflow.waiting_events():
-            if not _is_timer(event.event_type) or event.value is None:
+            if not is_timer(event.event_type) or event.value is None:
                 continue
-            moment = _as_moment(event.value)
+            moment = as_moment(event.value)
             if moment is not None:
                 due.append(moment)
         return min(due) if due else None

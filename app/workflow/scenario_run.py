@@ -13,7 +13,8 @@ from SpiffWorkflow.exceptions import SpiffWorkflowException, WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from app.workflow.engine import LanesScriptEngine, LanesWorkflow, to_json
-from app.workflow.runtime import _DATA_ERRORS, _is_timer, _RunawayCommand, _StepBudget
+from app.workflow.runtime import _DATA_ERRORS, _RunawayCommand, _StepBudget
+from app.workflow.waits import is_timer
 from app.workflow.serialization import load_spec
 
 MAX_HUMAN_STEPS = 500  # human tasks one scenario may complete before it is called a loop
@@ -120,7 +121,7 @@ class _Simulation:
             if definition is None:
                 continue
             element_id = _element_id(task)
-            if _is_timer(type(definition).__name__):
+            if is_timer(type(definition).__name__):
                 return self._stop(WAITING_TIMER, element_id, f"Waiting for a timer at {element_id}.")
             name = getattr(definition, "name", None) or ""
             return self._stop(WAITING_MESSAGE, element_id, f"Waiting for a message {name} at {element_id}.".replace("  ", " "))

@@ -70,6 +70,38 @@ class NoPendingTimer(Exception):
         self.pending = pending
 
 
+def as_moment(value) -> datetime | None:
+    """A timer's stored due value (an ISO moment, or a cycle's {"next": ...}) as an aware datetime; None if it is none."""
+    value = value["next"] if isinstance(value, dict) else value
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def is_timer(definition_name: str) -> bool:
+    """SpiffWorkflow's timer definitions: Duration*Timer*, Cycle*Timer* and
+    TimeDate (a timeDate timer's class name has no "Timer" in it)."""
+    return "Timer" in definition_name or definition_name == "TimeDateEventDefinition"
+
+
+def boundary_timer_due(task) -> datetime | None:
+    """When the earliest timer attached to ``task`` fires, if any."""
+    parent = task.parent
+    if parent is None or type(parent.task_spec).__name__ != "BoundaryEventSplit":
+        return None
+    moments = []
+    for sibling in parent.children:
+        definition = getattr(sibling.task_spec, "event_definition", None)
+        if sibling is task or sibling.state != TaskState.WAITING or not is_timer(type(definition).__name__):
+            continue
+        moment = as_moment(sibling._get_internal_data("event_value"))
+        if moment is not None:
+            moments.append(moment)
+    return min(moments) if moments else None
+
+
 def _element(task) -> str:
     return task.task_spec.bpmn_id or task.task_spec.name
 
@@ -117,13 +149,7 @@ def _due(task) -> datetime | None:
     value = task._get_internal_data("event_value")
     if isinstance(value, dict):  # a cycle: its next occurrence, none once its cycles are spent
         value = value.get("next") if value.get("cycles") != 0 else None
-    if value is None:
-        return None
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return as_moment(value) if value is not None else None
 
 
 def _waiting(workflow):
