@@ -65,10 +65,10 @@ run: demo
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 # The whole suite on SQLite and, when TEST_DATABASE_URL is set, on PostgreSQL
-# beside it (one process per core; each pass's log is printed when it ends).
+# at the same time (a process each; each pass's log is printed when all end).
 # LANES_REQUIRE_POSTGRES=1 (CI) makes a missing PostgreSQL a failure, not a skip.
 #
-# FAKETIME_PASS=1 (CI) adds the SQLite pass again after the first, with the
+# FAKETIME_PASS=1 (CI) adds a third pass beside them: SQLite again, with the
 # system clock moved by Debian's faketime to 2027-12-31 16:30 UTC: more than a
 # year ahead, and 2028-01-01 00:30 in Shanghai while still the old year in UTC
 # (TZ=UTC, as on a server), so any read of the system clock or of a UTC date
