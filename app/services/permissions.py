@@ -26,6 +26,13 @@ def ensure_process_admin(actor: User | None, what: str) -> None:
         raise Forbidden(f"Only a process administrator may {what}.")
 
 
+def may_operate(user: User | None) -> bool:
+    """Whether ``user`` acts on running processes (retries, migrations,
+    corrections, timers, messages): a process administrator who is not
+    also an auditor. The pages show their forms only to such users."""
+    return bool(user is not None and user.has_role("process_admin") and not user.has_role(READ_ONLY_ROLE))
+
+
 def storable_text(value) -> bool:
     """PostgreSQL text cannot hold NUL; such input matches nothing."""
     return isinstance(value, str) and "\x00" not in value

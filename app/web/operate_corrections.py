@@ -11,6 +11,7 @@ from app.services import corrections
 from app.services.correction_view import ensure_operator_or_auditor, instance_for_admin, value_from_text
 from app.services.instances import get_instance
 from app.services.instance_waits import instance_waits
+from app.services.permissions import may_operate
 from app.web import bp
 
 _MAX_ID = 2147483647
@@ -51,7 +52,7 @@ def operate_instance(instance_id: int):
     view = instance_for_admin(instance_id, current_user)
     waits = instance_waits(instance_id, current_user).waits
     return render_template("operate/instance.html", view=view, instance=view.instance, waits=waits,
-                           may_correct=current_user.has_role("process_admin") and not current_user.has_role("auditor"))
+                           may_correct=may_operate(current_user))
 
 
 @bp.post(f"/operate/instances/<int(max={_MAX_ID}):instance_id>/corrections")
@@ -86,7 +87,7 @@ def operate_corrections():
     rows = corrections.correction_requests(current_user, status)
     return render_template("operate/corrections.html", rows=rows, status=status,
                            approval_kinds=corrections.approval_kinds(),
-                           may_decide=current_user.has_role("process_admin") and not current_user.has_role("auditor"))
+                           may_decide=may_operate(current_user))
 
 
 def _decide(action, back: str | None):

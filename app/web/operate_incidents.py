@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from app.services import incident_retries, incidents
+from app.services.permissions import may_operate
 from app.web import bp
 
 
@@ -16,7 +17,7 @@ def operate_incidents():
     groups = incidents.incident_groups(current_user)
     return render_template("operate/incidents.html", groups=groups, overdue=incidents.overdue_steps(current_user),
                            retries=incident_retries.recent_retries(current_user),
-                           may_retry=current_user.has_role("process_admin") and not current_user.has_role("auditor"))
+                           may_retry=may_operate(current_user))
 
 
 @bp.post("/operate/incidents/retry")

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.errors import Conflict, Forbidden, ValidationFailed
 from app.services import migrations
 from app.services.migration_plans import check_plan, mapping_rows, process_versions
+from app.services.permissions import may_operate
 from app.web import bp
 
 _REFUSALS = {
@@ -101,7 +102,7 @@ def operate_migration_new():
 @login_required
 def operate_migration(batch_id: int):
     batch = migrations.batch(batch_id, current_user)
-    is_admin = current_user.has_role("process_admin") and not current_user.has_role("auditor")
+    is_admin = may_operate(current_user)
     return render_template("operate/migration.html", batch=batch, progress=migrations.progress(batch_id, current_user),
                            items=migrations.items(batch_id, current_user), is_admin=is_admin,
                            approval_on=migrations.approval_required())

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 
 from app.errors import LanesError
 from app.services import audit_search, instance_waits, unclaimed_messages
+from app.services.permissions import may_operate
 from app.web import bp
 
 MAX_ID = 2_147_483_647
@@ -25,10 +26,6 @@ _REFUSALS = {
     "stale_instance": lambda: _("Someone else changed this request at the same time; try again."),
     "instance_busy": lambda: _("The request is busy with another command; try again."),
 }
-
-
-def _may_act() -> bool:
-    return current_user.has_role("process_admin") and not current_user.has_role("auditor")
 
 
 def _back(default: str) -> str:
@@ -57,7 +54,8 @@ def _act(action, success: str, back: str):
 @login_required
 def operate_instance_waits(instance_id: int):
     found = instance_waits.instance_waits(instance_id, current_user)
-    return render_template("operate/waits.html", instance=found.instance, waits=found.waits, may_act=_may_act())
+    return render_template("operate/waits.html", instance=found.instance, waits=found.waits,
+                           may_act=may_operate(current_user))
 
 
 @bp.post(f"/operate/instances/<int(max={MAX_ID}):instance_id>/timers/<element_id>/fire")
@@ -78,10 +76,10 @@ def operate_timers():
     except LanesError as error:
         if error.status in (401, 403):
             raise
-        return render_template("operate/timers.html", rows=[], process_key=None, may_act=_may_act(),
+        return render_template("operate/timers.html", rows=[], process_key=None, may_act=may_operate(current_user),
                                processes=audit_search.process_choices(),
                                problem=_("Choose a process from the list.")), 400
-    return render_template("operate/timers.html", rows=rows, process_key=process_key, may_act=_may_act(),
+    return render_template("operate/timers.html", rows=rows, process_key=process_key, may_act=may_operate(current_user),
                            processes=audit_search.process_choices(), problem=None)
 
 
@@ -90,7 +88,7 @@ def operate_timers():
 def operate_messages():
     show_all = request.args.get("all") == "1"
     rows = unclaimed_messages.unclaimed_messages(current_user, unclaimed_only=not show_all)
-    return render_template("operate/messages.html", rows=rows, show_all=show_all, may_act=_may_act(),
+    return render_template("operate/messages.html", rows=rows, show_all=show_all, may_act=may_operate(current_user),
                            grace=int(unclaimed_messages.grace().total_seconds()))
 
 
