@@ -2,9 +2,23 @@ from tests.support.logins import csrf_token_from
 
 
 def test_pages_need_login(client):
-    response = client.get("/")
+    response = client.get("/requests")
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/login?next=")
+
+
+def test_a_deep_link_says_why_the_sign_in_page_opened(client):
+    client.get("/requests")
+    page = client.get("/login").get_data(as_text=True)
+    assert "请先登录" in page
+
+
+def test_the_first_visit_to_the_site_opens_the_sign_in_page_without_a_reproach(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/login"
+    page = client.get("/login").get_data(as_text=True)
+    assert "请先登录" not in page
 
 
 def test_login_success_shows_home(client, login, create_user):

@@ -98,6 +98,8 @@ def sign_in_first():
     goes to the sign-in page (and back after it); a form is kept first."""
     if request.method == "POST":
         return _back_to_the_form()
+    if request.endpoint == "web.home":  # the site's address typed in: nothing was asked for yet
+        return redirect(url_for("web.login"))
     flash(gettext("Please sign in first."))
     return redirect(login_url("web.login", next_url=request.url))
 

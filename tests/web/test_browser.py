@@ -226,6 +226,10 @@ def test_validation_errors_are_shown_next_to_their_field(person, live_server):
     page.get_by_role("button", name="提交申请").click()
     assert page.locator("#f-destination-err").inner_text() == "此项必填。"
     assert page.evaluate("document.activeElement.id") == "f-destination"
+    # A number too large for the browser to hold is not "missing".
+    page.get_by_label("预计费用（元）").fill("1e309")
+    page.get_by_role("button", name="提交申请").click()
+    assert page.locator("#f-estimated_cost-err").inner_text() == "请输入数字。"
 
 
 def test_switching_language_is_remembered_and_works_on_a_phone(person, live_server):

@@ -22,8 +22,10 @@
   function problemOf(input) {
     var v = input.validity;
     if (!v || v.valid) { return ""; }
-    if (v.valueMissing) { return messages.required; }
+    // Before valueMissing: a number the browser cannot hold (1e309) leaves
+    // the value empty, and "please fill this in" would be a wrong answer.
     if (v.badInput) { return input.type === "date" ? messages.date : messages.number; }
+    if (v.valueMissing) { return messages.required; }
     if (v.rangeUnderflow) { return (messages.min || "").replace("{min}", input.min); }
     if (v.rangeOverflow) { return (messages.max || "").replace("{max}", input.max); }
     if (v.stepMismatch) { return messages.step; }
