@@ -40,3 +40,16 @@ def test_overdue_page_lists_the_team_s_late_tasks(flow, client, login):
     page = client.get("/overdue").get_data(as_text=True)
     assert "直接主管审批" in page or task.name in page
     assert client.get("/notifications").status_code == 200
+
+
+def test_the_bell_is_drawn_not_an_emoji_that_needs_a_font(flow, client, login):
+    """Office PCs and servers often lack an emoji font: the bell is an
+    inline SVG, and nothing in the page frame depends on an emoji."""
+    import re
+
+    login("rm_east", "lanes-demo")
+    page = client.get("/notifications").get_data(as_text=True)
+    bell = re.search(r'<a [^>]*class="bell".*?</a>', page, re.S).group(0)
+    assert "<svg" in bell
+    header = page.split("</header>", 1)[0]
+    assert not re.search("[\U0001F300-\U0001FAFF]", header)
