@@ -117,9 +117,16 @@ def test_the_f01_diagram_opens_readable_on_the_current_step_in_both_languages(pe
         back = _click(page, names[3], whole)
         assert back == opened and _active_in_view(page)
 
-        # the keyboard works the same buttons
+        # the keyboard works the same buttons, and the arrow keys move the focused diagram
         page.get_by_role("button", name=names[0], exact=True).focus()
         page.keyboard.press("Enter")
         page.wait_for_function("z => Number(document.getElementById('diagram').dataset.zoom) > z", arg=back)
+        moved_from = page.get_attribute("#diagram svg .viewport", "transform")
+        page.locator("#diagram svg[tabindex]").first.focus()
+        page.keyboard.press("ArrowRight")
+        assert page.get_attribute("#diagram svg .viewport", "transform") != moved_from
+        zoomed = _zoom(page)
+        page.keyboard.press("-")
+        assert _zoom(page) < zoomed
     page.get_by_role("button", name="中文").click()
     assert not person.errors, person.errors

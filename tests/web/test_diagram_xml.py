@@ -43,7 +43,7 @@ def test_the_page_has_the_view_buttons_hint_and_minimap_from_static_files(web, t
     page = web("rep_east1").page(f"/instances/{trip}")
     for label in ("放大", "缩小", "显示整张流程图", "回到当前步骤"):
         assert re.search(rf'<button type="button"[^>]*aria-label="{label}" title="{label}"', page), label
-    assert "拖动可移动流程图" in page
+    assert "拖动流程图或在图上用方向键移动" in page
     assert "/assets/vendor/diagram-js-minimap/diagram-minimap.umd.prod.js" in page
     assert "/assets/vendor/diagram-js-minimap/assets/diagram-js-minimap.css" in page
     texts = re.search(r'<script type="application/json" id="diagram-texts">(.*?)</script>', page, re.S).group(1)

@@ -145,6 +145,17 @@
       button.addEventListener("click", function () { actions[button.getAttribute("data-zoom")](); });
     });
     tools.hidden = false;
+    // On the focused diagram: the arrow keys move it (bpmn-js wants Ctrl as well), + and - zoom.
+    var keyboard = viewer.get("keyboard"), keyboardMove = viewer.get("keyboardMove");
+    var arrows = { ArrowLeft: "left", ArrowRight: "right", ArrowUp: "up", ArrowDown: "down" };
+    keyboard.addListener(function (context) {
+      var event = context.keyEvent;
+      if (event.ctrlKey || event.metaKey || event.altKey) { return false; }
+      if (arrows[event.key]) { keyboardMove.moveCanvas({ direction: arrows[event.key], speed: event.shiftKey ? 200 : 50 }); return true; }
+      if (event.key === "+" || event.key === "=") { actions["in"](); return true; }
+      if (event.key === "-") { actions.out(); return true; }
+      return false;
+    });
     var hint = document.getElementById("diagram-hint");
     if (hint) { hint.hidden = false; }
   }
