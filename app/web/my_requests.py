@@ -1,11 +1,14 @@
 """My requests, the instance page (diagram, steps, timeline), the diagram's
 XML for the viewer, and downloads of a request's attachments."""
 from flask import Response, abort, render_template, request, send_file
+from flask_babel import gettext
 from flask_login import current_user, login_required
 
+from app.i18n import LOCALES, current_locale
 from app.models import InstanceStatus
 from app.services import inbox as inbox_service
 from app.services import checkpoints
+from app.services.diagram_labels import localized_diagram_xml
 from app.services.queries import sees_everything, visible_instance
 from app.web import bp
 from app.web.attachments import path_of, stored_type
@@ -37,8 +40,11 @@ def instance(instance_id: int):
 @login_required
 def diagram(instance_id: int):
     definition = visible_instance(instance_id, current_user).definition
+    locale = request.args.get("lang") or current_locale()  # in the URL, so each language is cached apart
+    if locale not in LOCALES:
+        abort(400, description=gettext("lang: unknown language; use one of %(known)s.", known=", ".join(LOCALES)))
     xml = definition.files.get(definition.bpmn_file) or ""
-    response = Response(xml, mimetype="application/xml")
+    response = Response(localized_diagram_xml(xml, locale) if xml else xml, mimetype="application/xml")
     response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

@@ -32,7 +32,7 @@ def test_my_requests_lists_started_and_acted_in(web, trip):
 def test_instance_page_has_the_diagram_marks_and_timeline(web, trip):
     rep = web("rep_east1")
     page = rep.page(f"/instances/{trip}")
-    assert 'data-url="/instances/%d/diagram.bpmn"' % trip in page
+    assert 'data-url="/instances/%d/diagram.bpmn?lang=zh_CN"' % trip in page
     assert "/assets/vendor/bpmn-js/bpmn-navigated-viewer.production.min.js" in page
     assert "http://" not in page.replace('http://www.w3.org', '') and "https://" not in page  # no CDN
     marks = _marks(page)

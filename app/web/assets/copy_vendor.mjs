@@ -11,6 +11,10 @@ const copies = [
   ["node_modules/bpmn-js/dist/bpmn-navigated-viewer.production.min.js", "bpmn-js/bpmn-navigated-viewer.production.min.js"],
   ["node_modules/bpmn-js/dist/assets", "bpmn-js/assets"],
   ["node_modules/bpmn-js/LICENSE", "bpmn-js/LICENSE"],
+  // the instance page's minimap: the package's own browser build, beside the viewer
+  ["node_modules/diagram-js-minimap/dist/diagram-minimap.umd.prod.js", "diagram-js-minimap/diagram-minimap.umd.prod.js"],
+  ["node_modules/diagram-js-minimap/assets", "diagram-js-minimap/assets"],
+  ["node_modules/diagram-js-minimap/LICENSE", "diagram-js-minimap/LICENSE"],
 ];
 
 rmSync(vendor, { recursive: true, force: true });

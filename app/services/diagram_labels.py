@@ -1,0 +1,37 @@
+"""What the diagram viewer shows instead of the codes a diagram carries:
+a lane names a role code (``billing_clerk``) or a resolver
+(``@department_head_of_requester``), which the reader sees as the role's
+name in their language. The served copy is rewritten; the deployed XML
+stays as it is."""
+from app.services.role_catalogue import ROLES
+from app.workflow.diagram_copy import renamed_copy
+
+# resolver lane -> (Chinese, English); performers.RESOLVERS says who each one finds
+RESOLVER_NAMES: dict[str, tuple[str, str]] = {
+    "@requester": ("申请人", "Requester"),
+    "@manager_of_requester": ("申请人的直属上级", "Requester's manager"),
+    "@department_head_of_requester": ("申请人的部门负责人", "Requester's department head"),
+    "@regional_manager_of_customer": ("客户所在大区经理", "Customer's regional manager"),
+    "@salesperson": ("负责业务员", "Salesperson in charge"),
+}
+
+ROLE_NAMES: dict[str, tuple[str, str]] = {code: (zh, en) for code, zh, en, _ in ROLES}
+
+
+def lane_label(expression: str, locale: str) -> str | None:
+    """The role name a lane expression stands for in ``locale`` (``en``,
+    else Chinese); None for an expression no role or resolver has."""
+    names = RESOLVER_NAMES.get(expression.strip()) or ROLE_NAMES.get(expression.strip())
+    if names is None:
+        return None
+    return names[1] if locale == "en" else names[0]
+
+
+def localized_diagram_xml(xml: str | bytes, locale: str) -> str:
+    """A copy of the deployed BPMN ``xml`` for a reader in ``locale``: each
+    lane shows its role's name; an unknown lane expression keeps its text.
+    Raises the parser's error for XML that is not well formed."""
+    def rename(element_tag: str, element_id: str | None, name: str) -> str | None:
+        return lane_label(name, locale) if element_tag == "lane" else None
+
+    return renamed_copy(xml, rename)
