@@ -28,6 +28,7 @@ class DefinitionSchema(Schema):
     key = fields.String(required=True)
     version = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={"description": "the English name the diagram gives (nameEn); none: only the Chinese name"})
     deployed_at = fields.DateTime(required=True)
     deployed_by = fields.String(required=True, allow_none=True, metadata={"description": "username; null when deployed from the command line"})
     may_start = fields.Boolean(required=True, metadata={"description": "whether the caller may start this version: "
@@ -48,6 +49,7 @@ class DeployedSchema(Schema):
 class UserTaskSchema(Schema):
     element_id = fields.String(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={"description": "the English name the diagram gives (nameEn); none: only the Chinese name"})
     role = fields.String(required=True, allow_none=True, metadata={"description": "the lane: a role code or a resolver such as @manager_of_requester"})
     form = fields.Dict(required=True, allow_none=True,
                        metadata={"description": "the task's JSON Schema form" + FORM_KINDS})
@@ -61,6 +63,7 @@ class DefinitionDetailSchema(Schema):
     key = fields.String(required=True)
     version = fields.Integer(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={"description": "the English name the diagram gives (nameEn); none: only the Chinese name"})
     deployed_at = fields.DateTime(required=True)
     deployed_by = fields.String(required=True, allow_none=True)
     may_start = fields.Boolean(required=True)
@@ -75,7 +78,7 @@ class DefinitionDetailSchema(Schema):
 
 def _summary(definition) -> dict:
     return {"key": definition.key, "version": definition.version, "name": definition.name,
-            "deployed_at": definition.deployed_at,
+            "name_en": definition.name_en, "deployed_at": definition.deployed_at,
             "deployed_by": definition.deployed_by.username if definition.deployed_by else None,
             "may_start": instances.may_start(definition, current_user())}
 
@@ -121,7 +124,7 @@ def get_definition(query, key):
         **_summary(definition), "start_roles": list(definition.start_roles or ()),
         "start_form": definition.form_schema(definition.start_form),
         "start_form_key": definition.start_form,
-        "user_tasks": [{"element_id": t["element_id"], "name": t["name"], "role": t.get("lane"),
+        "user_tasks": [{"element_id": t["element_id"], "name": t["name"], "name_en": t.get("name_en"), "role": t.get("lane"),
                         "form": definition.form_schema(t.get("form")), "form_key": t.get("form"),
                         "approval": bool(t.get("approval")), "due": t.get("due"),
                         "documentation": t.get("documentation")} for t in definition.user_tasks],

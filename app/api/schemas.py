@@ -4,6 +4,7 @@ from marshmallow import Schema, fields, validate
 
 from app.form_kinds import KEYWORDS
 from app.services import queries
+from app.services.step_names import english_step_name
 
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in every backend we run on
 
@@ -26,6 +27,7 @@ class TaskSchema(Schema):
     process_key = fields.String(required=True)
     element_id = fields.String(required=True)
     name = fields.String(required=True)
+    name_en = fields.String(allow_none=True, metadata={"description": "the step's English name from its diagram (nameEn), if any"})
     documentation = fields.String(allow_none=True)
     role = fields.String(required=True, allow_none=True,
                          metadata={"description": "candidate role, or the lane (e.g. @manager_of_requester) that named a person"})
@@ -99,7 +101,9 @@ def task_body(task) -> dict:
     """A HumanTask row as the API shows it."""
     return {
         "id": task.id, "instance_id": task.instance_id, "process_key": task.instance.process_key,
-        "element_id": task.element_id, "name": task.name, "documentation": task.documentation,
+        "element_id": task.element_id, "name": task.name,
+        "name_en": english_step_name(task.instance.definition, task.element_id),
+        "documentation": task.documentation,
         "role": task.candidate_role or task.lane, "assignee": _username(task.assignee),
         "delegated_from": _username(task.delegated_from), "form_key": task.form_key, "status": task.status.value,
         "is_approval": bool(task.is_approval), "due_at": task.due_at, "created_at": task.created_at,

@@ -38,6 +38,7 @@ class ProcessDefinition(db.Model):
     key: Mapped[str] = mapped_column(String(128), index=True)
     version: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(255))
+    name_en: Mapped[str | None] = mapped_column(String(255))  # the diagram's English name (nameEn), if it gives one
     content_hash: Mapped[str] = mapped_column(String(64))
     bpmn_file: Mapped[str] = mapped_column(String(255))
     # Large and read rarely (the parsed spec and forms are cached by content
@@ -45,7 +46,7 @@ class ProcessDefinition(db.Model):
     files: Mapped[dict] = mapped_column(JSON, deferred=True)  # file name -> exact text
     spec: Mapped[str] = mapped_column(Text, deferred=True)  # serialised process + subprocess specs
     start_form: Mapped[str | None] = mapped_column(String(255))
-    user_tasks: Mapped[list] = mapped_column(JSON)  # [{element_id, name, lane, form, approval, due}]
+    user_tasks: Mapped[list] = mapped_column(JSON)  # [{element_id, name, name_en, lane, form, approval, due}]
     timer_start: Mapped[dict | None] = mapped_column(JSON)
     # The role codes its diagram lets start it by hand (startRoles on the
     # none start event); empty: only its timer starts it.

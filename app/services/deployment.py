@@ -132,7 +132,7 @@ def _store_version(process, actor, note=None, published_from_draft=None) -> Depl
         return Deployed(process.key, latest.version, False)
     version = (latest.version + 1) if latest else 1
     definition = ProcessDefinition(
-        key=process.key, version=version, name=process.name, content_hash=digest, bpmn_file=process.bpmn_file,
+        key=process.key, version=version, name=process.name, name_en=process.name_en, content_hash=digest, bpmn_file=process.bpmn_file,
         files=process.files, spec=process.spec_json, start_form=process.start_form, user_tasks=process.user_tasks,
         timer_start=process.timer_start, start_roles=list(process.start_roles),
         engine_version=process.engine_version, deployed_at=clock.now(),

@@ -15,6 +15,7 @@ from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, R
 from app.services.attachments import referenced
 from app.services.queries import may_see_instance, task_api_ids, visible_instance
 from app.services.segregation import refusal_for
+from app.services.step_names import process_name, step_name
 from app.services.task_view import Shown, shown_items, step_data
 from app.services.tasks import acting_as, get_task, tasks_for
 
@@ -91,7 +92,7 @@ def inbox_for(user: User, box: str = "all", q: str | None = None, process_key: s
     a process key and overdue-ness; overdue and soonest due first, then oldest."""
     rows = _rows(user)
     counts = _count(rows)
-    processes = sorted({(r.task.instance.process_key, r.task.instance.definition.name) for r in rows})
+    processes = sorted({(r.task.instance.process_key, process_name(r.task.instance.definition)) for r in rows})
     needle = (q or "").strip().lower()
     chosen = [row for row in rows
               if (box not in BOXES or row.box == box)
@@ -122,13 +123,15 @@ class RequestRow:
     started_by_me: bool
 
 
-def _current_steps(instance_ids: list[int]) -> dict[int, list[str]]:
+def _current_steps(instances: list[ProcessInstance]) -> dict[int, list[str]]:
+    """Instance id -> the names of its ready steps, in the reader's language."""
     steps: dict[int, list[str]] = {}
-    if instance_ids:
-        rows = db.session.execute(select(HumanTask.instance_id, HumanTask.name).where(
-            HumanTask.instance_id.in_(instance_ids), HumanTask.status == TaskStatus.ready).order_by(HumanTask.id))
-        for instance_id, name in rows:
-            steps.setdefault(instance_id, []).append(name)
+    if instances:
+        definitions = {i.id: i.definition for i in instances}
+        rows = db.session.execute(select(HumanTask.instance_id, HumanTask.element_id, HumanTask.name).where(
+            HumanTask.instance_id.in_(list(definitions)), HumanTask.status == TaskStatus.ready).order_by(HumanTask.id))
+        for instance_id, element_id, name in rows:
+            steps.setdefault(instance_id, []).append(step_name(definitions[instance_id], element_id, name))
     return steps
 
 
@@ -148,8 +151,9 @@ def my_requests(user: User, status: str | None = None, q: str | None = None) -> 
     needle = (q or "").strip().lower().lstrip("#")
     if needle:
         instances = [i for i in instances if needle in (i.business_key or "").lower()
-                     or needle in i.definition.name.lower() or needle in i.process_key or needle == str(i.id)]
-    steps = _current_steps([i.id for i in instances])
+                     or needle in i.definition.name.lower() or needle in (i.definition.name_en or "").lower()
+                 or needle in i.process_key or needle == str(i.id)]
+    steps = _current_steps(instances)
     return [RequestRow(i, steps.get(i.id, []), i.started_by_id == user.id) for i in instances]
 
 

@@ -49,11 +49,14 @@ def init_app(app):
     from app import clock
     from app.form_kinds import is_attachment, is_money
     from app.web.form_fields import option_title, options_of, shown_title, shown_value
+    from app.services.step_names import process_name, step_name, task_name
 
     i18n.init_app(app)
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
                                  option_title=option_title, options_of=options_of, shown_title=shown_title,
                                  shown_value=shown_value)
+    # The reader's names of processes and steps (English from the diagrams' nameEn).
+    app.jinja_env.globals.update(process_name=process_name, step_name=step_name, task_name=task_name)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext

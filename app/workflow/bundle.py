@@ -10,6 +10,7 @@ from SpiffWorkflow.spiff.parser.process import VALIDATOR, SpiffBpmnParser
 from SpiffWorkflow.version import __version__ as ENGINE_VERSION
 
 from app.form_kinds import form_problems
+from app.workflow.element_names import NAME_EN
 from app.workflow.dmn_lint import lint_dmn
 from app.workflow.form_formulas import formula_problems
 from app.workflow.lint import lint_bpmn
@@ -47,6 +48,7 @@ class CompiledProcess:
     timer_start: dict | None
     start_roles: tuple[str, ...] = ()  # who may start it by hand (lint_start.py)
     engine_version: str = ENGINE_VERSION
+    name_en: str | None = None  # the process's English name (its nameEn property)
 
     @property
     def content_hash(self) -> str:
@@ -241,6 +243,7 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
         props = spiff_properties(task)
         user_tasks.append({
             "element_id": task.get("id"), "name": task.get("name") or task.get("id"), "lane": lanes.get(task.get("id")),
+            "name_en": _english(props),
             "form": props.get("formJsonSchemaFilename"), "approval": is_true(props.get("approval")),
             "due": props.get("due"), "documentation": documentation(task),
             "shows": task_shows(task),  # what the person working on it reads first
@@ -254,4 +257,9 @@ def _describe(process, name, tree, bundle, needed_dmn, spec, subprocess_specs) -
         key=process.get("id"), name=process.get("name") or process.get("id"), bpmn_file=name, files=files,
         spec_json=dump_spec(spec, subprocess_specs), start_form=start_form, user_tasks=user_tasks,
         timer_start=timer_start, start_roles=tuple(process_start_roles(process)),
+        name_en=_english(spiff_properties(process)),
     )
+
+
+def _english(props: dict[str, str]) -> str | None:
+    return " ".join((props.get(NAME_EN) or "").split()) or None

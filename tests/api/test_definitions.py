@@ -19,7 +19,8 @@ def test_list_has_the_latest_version_of_each_key(api):
     listed = api("rep_east1").ok("get", "/process-definitions")
     assert sorted(d["key"] for d in listed) == KEYS and {"dealer_onboarding", "travel_request"} <= set(KEYS)
     travel = next(d for d in listed if d["key"] == "travel_request")
-    assert set(travel) == {"key", "version", "name", "deployed_at", "deployed_by", "may_start"}
+    assert set(travel) == {"key", "version", "name", "name_en", "deployed_at", "deployed_by", "may_start"}
+    assert (travel["name"], travel["name_en"]) == ("出差申请", "Travel request")  # name stays the Chinese one
     assert (travel["version"], travel["deployed_by"]) == (1, None)  # the fixture deploys as the command line does
 
 
@@ -95,3 +96,10 @@ def test_unknown_definition_is_404(api, path):
                                   "/process-definitions?all=perhaps"])
 def test_bad_definition_queries_are_422(api, path):
     error_of(api("rep_east1").get(path), 422, "validation_failed")
+
+
+def test_a_version_names_its_user_tasks_in_chinese_and_english(api):
+    described = api("rep_east1").ok("get", "/process-definitions/travel_request")
+    assert described["name_en"] == "Travel request"
+    steps = {t["element_id"]: (t["name"], t["name_en"]) for t in described["user_tasks"]}
+    assert steps["Task_ManagerApproval"] == ("直接主管审批", "Direct manager approval")

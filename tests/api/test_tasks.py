@@ -27,6 +27,7 @@ def test_task_list_has_the_contract_fields(api, trip):
     assert set(task) >= {"id", "instance_id", "process_key", "element_id", "name", "role", "assignee", "form_key",
                          "due_at", "created_at"}
     assert (task["instance_id"], task["process_key"], task["form_key"]) == (trip["id"], "travel_request", "approval.json")
+    assert (task["name"], task["name_en"]) == ("直接主管审批", "Direct manager approval")  # name stays the Chinese one
     assert api("rm_east").ok("get", "/tasks?scope=mine") == [task]
     assert api("rep_east1").ok("get", "/tasks") == []
     assert api("auditor").ok("get", "/tasks") == []

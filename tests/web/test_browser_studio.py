@@ -106,7 +106,8 @@ def test_pick_a_form_autosave_and_see_a_lint_problem(person, live_server, live_a
     _saved(page)
     page.get_by_label("customer（必填，str）").fill("customer_code")
     page.get_by_label("结果变量").fill("contract_result")
-    wanted = [("operation", "ledger.register_contract", "contract_result"), ("parameter", "customer", "str", "customer_code")]
+    wanted = [("property", "nameEn", "Check traveller eligibility"),  # its English name stays
+              ("operation", "ledger.register_contract", "contract_result"), ("parameter", "customer", "str", "customer_code")]
     for _ in range(120):  # the typing is debounced, then autosaved: the saved draft says when it landed
         facts = platform_properties(_draft_xml(live_app))["Task_CheckTraveller"]
         if facts == wanted:

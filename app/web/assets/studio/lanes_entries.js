@@ -2,7 +2,7 @@
 // by the server's choices (GET /api/v1/studio/choices), never free text,
 // except the expressions handed to an operation's parameters.
 import { CheckboxEntry, SelectEntry, TextFieldEntry } from "@bpmn-io/properties-panel";
-import { getBusinessObject } from "bpmn-js/lib/util/ModelUtil";
+import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
 import {
   getOperator, getSpiffProperty, operatorParameters, setOperation, setParameter, setResultVariable, setSpiffProperty,
 } from "./spiff_properties";
@@ -116,4 +116,22 @@ export function serviceTaskEntries(ctx, element) {
     });
   }
   return entries;
+}
+
+// The English name people reading English see (the nameEn property); the
+// element's name stays its Chinese name. A participant's is its process's too.
+export function englishNameEntry(ctx, element) {
+  const bo = getBusinessObject(element);
+  const process = is(element, "bpmn:Participant") ? bo.processRef : null;
+  return {
+    id: "lanes-name-en", element, component: TextFieldEntry, debounce: ctx.injector.get("debounceInput"),
+    isEdited: () => !!getSpiffProperty(element, "nameEn"), label: ctx.translate("English name"),
+    description: ctx.translate("Shown to people who read English; the name stays the Chinese one"),
+    getValue: () => getSpiffProperty(element, "nameEn") || "",
+    setValue: (value) => {
+      const english = (value || "").trim() || undefined;
+      setSpiffProperty(ctx.injector, element, "nameEn", english);
+      if (process) { setSpiffProperty(ctx.injector, element, "nameEn", english, process); }
+    },
+  };
 }

@@ -1,9 +1,17 @@
 // Our properties provider: one group, "Platform", after the core "General"
 // group, speaking the platform's conventions for the selected element.
 import { getBusinessObject, is } from "bpmn-js/lib/util/ModelUtil";
-import { laneEntries, serviceTaskEntries, startEventEntries, userTaskEntries } from "./lanes_entries";
+import { englishNameEntry, laneEntries, serviceTaskEntries, startEventEntries, userTaskEntries } from "./lanes_entries";
+
+// What a person reads by name: its English name is edited here (lanes name roles).
+const NAMED = ["bpmn:FlowNode", "bpmn:SequenceFlow", "bpmn:Participant", "bpmn:Process"];
 
 function entriesFor(ctx, element) {
+  const named = NAMED.some((type) => is(element, type)) ? [englishNameEntry(ctx, element)] : [];
+  return [...named, ...platformEntries(ctx, element)];
+}
+
+function platformEntries(ctx, element) {
   const bo = getBusinessObject(element);
   if (is(element, "bpmn:Lane")) { return laneEntries(ctx, element); }
   if (is(element, "bpmn:UserTask") || is(element, "bpmn:ManualTask")) { return userTaskEntries(ctx, element); }

@@ -11,8 +11,9 @@ export function extension(bo, type) {
   return values.find((value) => is(value, type));
 }
 
-export function getSpiffProperty(element, name) {
-  const props = extension(getBusinessObject(element), "spiffworkflow:Properties");
+// `bo`: another business object the element shows (a participant's process).
+export function getSpiffProperty(element, name, bo = getBusinessObject(element)) {
+  const props = extension(bo, "spiffworkflow:Properties");
   const found = props && props.get("values").find((p) => p.name === name);
   return found ? found.value : undefined;
 }
@@ -27,8 +28,7 @@ function run(commandStack, commands) {
 
 // The extension element of `type` on the element, created (with the
 // commands that add it) when missing.
-function ensureExtension(moddle, element, type, attrs, commands) {
-  const bo = getBusinessObject(element);
+function ensureExtension(moddle, element, type, attrs, commands, bo = getBusinessObject(element)) {
   let ext = bo.extensionElements;
   if (!ext) {
     ext = moddle.create("bpmn:ExtensionElements", { values: [] });
@@ -44,11 +44,11 @@ function ensureExtension(moddle, element, type, attrs, commands) {
   return found;
 }
 
-export function setSpiffProperty(injector, element, name, value) {
+export function setSpiffProperty(injector, element, name, value, bo = getBusinessObject(element)) {
   const moddle = injector.get("moddle"), commands = [];
   const empty = value === undefined || value === null || value === "";
-  if (empty && getSpiffProperty(element, name) === undefined) { return; }
-  const props = ensureExtension(moddle, element, "spiffworkflow:Properties", { values: [] }, commands);
+  if (empty && getSpiffProperty(element, name, bo) === undefined) { return; }
+  const props = ensureExtension(moddle, element, "spiffworkflow:Properties", { values: [] }, commands, bo);
   const existing = props.get("values").find((p) => p.name === name);
   if (empty) {
     commands.push(update(element, props, { values: props.get("values").filter((p) => p !== existing) }));

@@ -87,4 +87,6 @@ export default {
   "Lane": "泳道",
   "Text Annotation": "文本注释",
   "Collaboration": "协作",
+  "English name": "英文名称",
+  "Shown to people who read English; the name stays the Chinese one": "英文界面显示此名称；“名称”仍填中文",
 };
