@@ -1,8 +1,6 @@
 """The names a diagram gives its elements, for pages that name steps the
 engine took on its own (service tasks, gateways, events) as well as the
 people's."""
-from lxml import etree
-
 from app.workflow.xml_names import BPMN, spiff_properties, tag
 from app.workflow.xml_safety import parse_untrusted_xml
 
@@ -39,19 +37,3 @@ def english_names(xml: str | bytes, filename: str = "diagram.bpmn") -> dict[str,
         if english:
             names[element.get("id")] = english
     return names
-
-
-def english_element_xml(xml: str | bytes, filename: str = "diagram.bpmn") -> str:
-    """A copy of the BPMN ``xml`` for a reader of English: every element
-    with a ``nameEn`` property is named by it; lanes, and elements without
-    one, keep their names. Raises the parser's error for XML that is not
-    well formed."""
-    data = xml.encode("utf-8") if isinstance(xml, str) else xml
-    tree = parse_untrusted_xml(data, filename)
-    for element in tree.iter(f"{{{BPMN}}}*"):
-        if tag(element) in _NOT_NAMED_IN_ENGLISH or element.get("name") is None:
-            continue
-        english = " ".join((spiff_properties(element).get(NAME_EN) or "").split())
-        if english:
-            element.set("name", english)
-    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8").decode("utf-8")

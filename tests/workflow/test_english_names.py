@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from app.workflow.element_names import english_element_xml, english_names
+from app.services.diagram_labels import localized_diagram_xml
+from app.workflow.element_names import english_names
 from app.workflow.xml_names import BPMN, spiff_properties, tag
 
 PROCESSES = Path(__file__).resolve().parents[2] / "processes"
@@ -78,9 +79,9 @@ def test_english_names_by_element_id_leave_lanes_and_unnamed_out():
 
 
 def test_the_english_copy_renames_what_has_an_english_name_and_nothing_else():
-    copy = etree.fromstring(english_element_xml(SMALL).encode())
+    copy = etree.fromstring(localized_diagram_xml(SMALL, "en").encode())
     names = {element.get("id"): element.get("name") for element in copy.iter(f"{{{BPMN}}}*") if element.get("name")}
-    assert names == {"p": "Contract shipment", "Lane_Admin": "sales_admin", "Task_Review": "Contract review",
+    assert names == {"p": "Contract shipment", "Lane_Admin": "Sales administration", "Task_Review": "Contract review",
                      "End_Done": "完成"}
     # The properties stay: the copy is still the same diagram.
     assert spiff_properties(copy.xpath("//*[@id='Task_Review']")[0])["formJsonSchemaFilename"] == "approval.json"
@@ -88,7 +89,7 @@ def test_the_english_copy_renames_what_has_an_english_name_and_nothing_else():
 
 def test_every_diagram_in_english_has_no_chinese_names_outside_its_lanes():
     for path in DIAGRAMS:
-        copy = etree.fromstring(english_element_xml(path.read_text(encoding="utf-8"), path.name).encode())
+        copy = etree.fromstring(localized_diagram_xml(path.read_text(encoding="utf-8"), "en").encode())
         chinese = [element.get("name") for element in copy.iter(f"{{{BPMN}}}*")
                    if tag(element) not in NOT_READ and CJK.search(element.get("name") or "")]
         assert not chinese, (path.name, chinese)
