@@ -336,7 +336,8 @@ def test_a_table_that_stays_a_table_scrolls_in_its_box_with_a_cue(device, live_s
 
 
 def test_the_desktop_keeps_its_tables_and_one_row_of_tabs(device, live_server, flows):
-    """At 1366 px nothing of the phone layout applies."""
+    """At 1366 px nothing of the phone layout applies; at 800 px a line table
+    too wide for the form's column scrolls in its box, not the page."""
     base = live_server
     rep = device("rep_east1", "zh", DESKTOP)
     for path in ("/", "/start", "/start/contract_shipment", f"/instances/{flows['ordered_instance']}", "/requests",
@@ -348,6 +349,13 @@ def test_the_desktop_keeps_its_tables_and_one_row_of_tabs(device, live_server, f
     rep.goto(base + "/")
     tops = {round(box["y"]) for box in (rep.locator("nav.tabs a").nth(n).bounding_box() for n in range(4))}
     assert len(tops) == 1, tops
+    tablet = device("rep_east1", "zh", {"width": 800, "height": 1000})  # the form beside the request: a narrow column
+    tablet.goto(f"{base}/tasks/{flows['delivery_notes'][1]}")
+    assert_fits(tablet)
+    box = tablet.locator('[data-lines="lines"] .scroll')
+    if box.evaluate("box => box.scrollWidth > box.clientWidth"):  # more to the right: the edge says so
+        assert box.evaluate("box => getComputedStyle(box).backgroundImage").count("radial-gradient") == 2
+    shot(tablet, "phone", "delivery-note-800px")
     reviewer = device("sales_admin2", "zh", DESKTOP)
     reviewer.goto(f"{base}/tasks/{flows['order_review']}")
     assert_fits(reviewer)
