@@ -73,6 +73,7 @@ KEYWORDS: dict[str, tuple[Callable[[object], bool] | None, str]] = {
     "x-computed": (None, "a formula"),
     "x-formula": (_is_text, "a product such as \"qty * unit_price\""),
     "x-not-before": (_is_name, "the name of a date field beside it, such as \"start_date\""),
+    "x-title-en": (_is_text, "the English of the title beside it (app/form_titles.py)"),
 }
 
 

@@ -53,6 +53,8 @@ def init_app(app):
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
                                  option_title=option_title, options_of=options_of, shown_title=shown_title,
                                  shown_value=shown_value)
+    from app.web.form_fields import field_title, form_title
+    app.jinja_env.globals.update(field_title=field_title, form_title=form_title)  # titles in the reader's language
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext
