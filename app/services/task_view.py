@@ -255,12 +255,13 @@ def _column_total(rows: list[dict], path: tuple[str, ...]) -> dict:
     return {"kind": "money", "value": f"{total:.2f}"}
 
 
-def _reader_line(line: dict) -> dict:
+def _reader_line(line: dict, locale: str | None = None) -> dict:
     """A document line as a reader scans it: the material by name and code in
     one cell, the quantity with its unit, no line number."""
     shown = {k: v for k, v in line.items() if k not in ("line_no", "material_name", "unit")}
     if line.get("material_name"):
-        shown["material"] = f"{line['material_name']}（{line.get('material')}）"
+        code = f" ({line.get('material')})" if locale == shown_words.EN else f"（{line.get('material')}）"
+        shown["material"] = f"{line['material_name']}{code}"
     if line.get("unit") and line.get("qty") is not None:
         shown["qty"] = f"{_number_text(line['qty'])} {line['unit']}"
     return shown
@@ -270,7 +271,7 @@ def _document_node(kind: str, document: dict, locale: str | None = None) -> dict
     return {"kind": "document", "doc_kind": kind, "title": shown_words.document_title(kind, locale),
             "number": document["number"],
             "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}, locale=locale),
-            "lines": _table([_reader_line(line) for line in document["lines"]], {}, with_totals=False, locale=locale)
+            "lines": _table([_reader_line(line, locale) for line in document["lines"]], {}, with_totals=False, locale=locale)
             if document["lines"] else None,
             "totals": _facts(document["totals"], {}, locale=locale) if document["totals"] else None}
 
