@@ -32,6 +32,8 @@ Beside its kind, a field may be
   is ``x-computed`` instead);
 * ``"x-not-before": "start_date"``: a date that may not lie before the named
   date of the same object (a trip's return before its departure is refused).
+* ``"x-title-en": "Reject"``: the English of the ``title`` beside it, on
+  the form, every field and every ``oneOf`` option (``app/form_titles.py``).
 
 Every value also keeps to the platform's bounds (``app/bounds.py``: text
 length, list length, number magnitude, business dates) unless the form
