@@ -6,11 +6,13 @@ in a form (the form's, each field's at any depth, an array's ``items``, each
 
 Chinese is the default and the fallback: a title without English is shown in
 Chinese, and at deploy it is a warning, never an error (an imported form
-still deploys). The caller says the locale: nothing here reads a request."""
+still deploys). A plain ``enum`` of Chinese values has ``x-enum-en``, the
+English of each value in order. The caller says the locale: nothing here reads a request."""
 from collections.abc import Iterator
 
 EN = "en"
 TITLE_EN = "x-title-en"
+ENUM_EN = "x-enum-en"  # a plain enum's values in English, in order: {"enum": ["飞机", …], "x-enum-en": ["Plane", …]}
 
 
 def title(schema, locale: str | None = None, default=None):
@@ -28,7 +30,11 @@ def options(schema: dict, locale: str | None = None) -> list[tuple[str, str]]:
     one_of = schema.get("oneOf") if isinstance(schema, dict) else None
     if one_of and all(isinstance(o, dict) and "const" in o for o in one_of):
         return [(str(o["const"]), title(o, locale, str(o["const"]))) for o in one_of]
-    return [(str(v), str(v)) for v in (schema.get("enum") if isinstance(schema, dict) else None) or []]
+    values = (schema.get("enum") if isinstance(schema, dict) else None) or []
+    english = schema.get(ENUM_EN) if locale == EN else None
+    if isinstance(english, list) and len(english) == len(values):
+        return [(str(v), str(e) or str(v)) for v, e in zip(values, english)]
+    return [(str(v), str(v)) for v in values]
 
 
 def option_title(schema: dict, value, locale: str | None = None) -> str | None:

@@ -126,6 +126,8 @@ def _option_title(schema: dict, value, locale: str | None = None) -> str | None:
     for option in schema.get("oneOf") or []:
         if isinstance(option, dict) and "const" in option and str(option["const"]) == str(value):
             return form_titles.title(option, locale, str(value))
+    if locale == form_titles.EN and schema.get(form_titles.ENUM_EN):
+        return form_titles.option_title(schema, value, locale)  # a plain enum's value in English
     return None
 
 
