@@ -32,6 +32,9 @@ Beside its kind, a field may be
   is ``x-computed`` instead);
 * ``"x-not-before": "start_date"``: a date that may not lie before the named
   date of the same object (a trip's return before its departure is refused).
+* ``"x-title-en": "Reject"``: the English of the ``title`` beside it, on
+  the form, every field and every ``oneOf`` option; ``"x-enum-en"``: the
+  English of a plain ``enum``'s values, in order (``app/form_titles.py``).
 
 Every value also keeps to the platform's bounds (``app/bounds.py``: text
 length, list length, number magnitude, business dates) unless the form
@@ -73,6 +76,9 @@ KEYWORDS: dict[str, tuple[Callable[[object], bool] | None, str]] = {
     "x-computed": (None, "a formula"),
     "x-formula": (_is_text, "a product such as \"qty * unit_price\""),
     "x-not-before": (_is_name, "the name of a date field beside it, such as \"start_date\""),
+    "x-title-en": (_is_text, "the English of the title beside it (app/form_titles.py)"),
+    "x-enum-en": (lambda value: isinstance(value, list) and all(_is_text(v) for v in value),
+                  "a list of the English of each enum value, in order (app/form_titles.py)"),
 }
 
 

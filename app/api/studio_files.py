@@ -77,6 +77,8 @@ class StudioFileProblemSchema(Schema):
 class StudioFileCheckSchema(Schema):
     revision = fields.Integer(required=True)
     problems = fields.List(fields.Nested(StudioFileProblemSchema), required=True)
+    warnings = fields.List(fields.Nested(StudioFileProblemSchema), required=True,
+                           metadata={"description": "what deploy lets through: a form's titles without English"})
 
 
 class StudioEvaluateSchema(Schema):
@@ -120,9 +122,10 @@ class StudioLookupsSchema(Schema):
 @blp.post("/studio/files/<name>/check")
 @blp.response(200, StudioFileCheckSchema)
 def check_file(name):
-    """Run the deploy lint on the file's draft (or deployed content): its problems."""
+    """Run the deploy lint on the file's draft (or deployed content): its problems, and warnings."""
     source = studio_files.file_source(name, current_user())
-    return {"revision": source.revision, "problems": studio_file_checks.check_file(name, current_user())}
+    return {"revision": source.revision, "problems": studio_file_checks.check_file(name, current_user()),
+            "warnings": studio_file_checks.check_warnings(name, current_user())}
 
 
 @blp.post("/studio/files/<name>/evaluate")

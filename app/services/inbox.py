@@ -169,7 +169,8 @@ def _display_names(usernames: set[str]) -> dict[str, str]:
     return dict(db.session.execute(select(User.username, User.display_name).where(User.username.in_(names))).all())
 
 
-def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict[str, str]) -> list[StepDone]:
+def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict[str, str],
+                locale: str | None = None) -> list[StepDone]:
     tasks = {t["element_id"]: t for t in instance.definition.user_tasks or []}
     task_names = {element: t.get("name") or element for element, t in tasks.items()}
     steps = []
@@ -180,7 +181,7 @@ def _steps_done(instance: ProcessInstance, events: list[AuditEvent], names: dict
         steps.append(StepDone(task_names.get(event.element_id, event.element_id), event.element_id,
                               names.get(event.actor, event.actor), names.get(event.on_behalf_of) if event.on_behalf_of else None,
                               event.at, data.get("decision"), data.get("comment") or data.get("resolution_note"),
-                              step_data(instance, (tasks.get(event.element_id) or {}).get("form"), data)))
+                              step_data(instance, (tasks.get(event.element_id) or {}).get("form"), data, locale)))
     return steps
 
 
@@ -224,19 +225,19 @@ def _ready_tasks(instance: ProcessInstance) -> list[HumanTask]:
         HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready).order_by(HumanTask.id)))
 
 
-def _page(instance: ProcessInstance) -> InstancePage:
+def _page(instance: ProcessInstance, locale: str | None = None) -> InstancePage:
     events = _events(instance)
     names = _display_names({e.actor for e in events} | {e.on_behalf_of for e in events}
                            | {(e.data or {}).get("to") for e in events if e.kind == "task_delegated"})
     ready = _ready_tasks(instance)
     return InstancePage(instance, _request_data(instance), instance.definition.form_schema(instance.definition.start_form),
-                        _steps_done(instance, events, names), ready, events, names,
+                        _steps_done(instance, events, names, locale), ready, events, names,
                         _diagram_marks(instance, events, ready), task_api_ids(instance.id, events))
 
 
-def instance_page(instance_id: int, user: User) -> InstancePage:
+def instance_page(instance_id: int, user: User, locale: str | None = None) -> InstancePage:
     """Everything the instance page shows. Raises NotFound, Forbidden."""
-    return _page(visible_instance(instance_id, user))
+    return _page(visible_instance(instance_id, user), locale)
 
 
 @dataclass
@@ -267,13 +268,13 @@ def task_to_submit(task_id: int, user: User) -> HumanTask:
     return _task_for(task_id, user)[0]
 
 
-def task_page(task_id: int, user: User) -> TaskPage:
+def task_page(task_id: int, user: User, locale: str | None = None) -> TaskPage:
     """A task with its request's data and history, and whether ``user`` may
     complete it now. Raises NotFound, Forbidden (neither a performer nor
     someone who may see the instance)."""
     task, allowed, principal = _task_for(task_id, user)
     barred = refusal_for(task, user, principal) if allowed else None
-    return TaskPage(task, allowed and barred is None, principal, _page(task.instance), shown_items(task),
+    return TaskPage(task, allowed and barred is None, principal, _page(task.instance, locale), shown_items(task, locale),
                     barred.details["reason"] if barred else None)
 
 

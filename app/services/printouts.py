@@ -9,14 +9,14 @@ from app.ledger.money import qty_str
 from app.ledger.ownership import made_by_instance
 from app.models import ShippingNote, User
 from app.services.queries import visible_instance
-from app.services.shown_labels import VALUE_LABELS
+from app.services import shown_words
 
 
-def printable_shipping_note(instance_id: int, number: str, user: User) -> dict:
+def printable_shipping_note(instance_id: int, number: str, user: User, locale: str | None = None) -> dict:
     """The shipping note ``number`` made by request ``instance_id``, as it is
     printed: header (customer, order, contract, delivery terms, transport
     mode, route, address, QC certificate) and lines (material, name, spec,
-    unit, quantity). Raises NotFound (no such note in this request),
+    unit, quantity), its codes in ``locale``. Raises NotFound (no such note in this request),
     Forbidden (``user`` may not see the request)."""
     instance = visible_instance(instance_id, user)
     note = db.session.scalar(select(ShippingNote).where(ShippingNote.number == number))
@@ -27,8 +27,8 @@ def printable_shipping_note(instance_id: int, number: str, user: User) -> dict:
         "number": note.number, "status": note.status, "ship_date": note.ship_date,
         "customer": f"{note.customer.name} ({note.customer.code})",
         "order_no": order.number, "contract_no": order.contract_number,
-        "transport_mode": VALUE_LABELS["transport_mode"].get(note.transport_mode or "", note.transport_mode),
-        "route": VALUE_LABELS["route"].get(note.route or "", note.route),
+        "transport_mode": shown_words.value_label("transport_mode", note.transport_mode or "", locale) or note.transport_mode,
+        "route": shown_words.value_label("route", note.route or "", locale) or note.route,
         "delivery_address": note.delivery_address, "qc_certificate_no": note.qc_certificate_no,
         "qc_certificate_name": note.qc_certificate_name, "qc_certificate_sha256": note.qc_certificate_sha256,
         "delivery_place": order.delivery_place, "delivery_date": order.delivery_date,

@@ -10,12 +10,14 @@ import jsonschema
 
 from app.errors import ValidationFailed
 from app.form_kinds import form_problems
+from app.form_titles import missing_english
 from app.models import User
 from app.services import queries
 from app.services.studio import ensure_studio_reader
 from app.services.studio_files import MAX_FILE_CHARS, file_source
 from app.workflow.bundle import read_bundle
 from app.workflow.dmn_evaluation import TableUnreadable, run_table
+from app.workflow.problems import Problem
 
 
 def check_file(name: str, user: User) -> list[dict]:
@@ -25,6 +27,22 @@ def check_file(name: str, user: User) -> list[dict]:
     source = file_source(name, user)
     bundle = read_bundle({name: source.content.encode("utf-8")}, {})
     return [problem.as_dict() for problem in bundle.problems]
+
+
+def check_warnings(name: str, user: User) -> list[dict]:
+    """What deploy lets through but a reader would miss, in the same shape
+    as the problems: a form's titles without English (app/form_titles.py).
+    Raises Forbidden, NotFound."""
+    source = file_source(name, user)
+    if source.kind != "form":
+        return []
+    try:
+        schema = json.loads(source.content)
+    except json.JSONDecodeError:
+        return []  # the problems say so
+    if not isinstance(schema, dict):
+        return []
+    return [Problem(name, None, where, message).as_dict() for where, message in missing_english(schema)]
 
 
 def _same(expected, actual) -> bool:

@@ -20,9 +20,9 @@ from decimal import Decimal, InvalidOperation
 
 from app.form_kinds import is_attachment, is_money
 from app.models import HumanTask, ProcessInstance
-from app.services import ledger_queries
-from app.services.shown_labels import (DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, LABELS_WITHIN, MONEY_KEYS, PRICE_KEYS,
-                                      QTY_KEYS, RATE_KEYS, VALUE_LABELS)
+from app import form_titles
+from app.services import ledger_queries, shown_words
+from app.services.shown_labels import HIDDEN_KEYS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS
 from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -94,17 +94,18 @@ def _price_text(value) -> str:
     return f"{amount:.2f}" if -amount.as_tuple().exponent <= 2 else format(amount, "f")
 
 
-def _scalar(key: str, value, schema: dict) -> dict:
+def _scalar(key: str, value, schema: dict, locale: str | None = None) -> dict:
     if value is None or value == "":
         return {"kind": "empty"}
     if isinstance(value, bool) or schema.get("type") == "boolean":
         return {"kind": "bool", "value": bool(value)}
-    options = _option_title(schema, value)
+    options = _option_title(schema, value, locale)
     if options is not None:
         return {"kind": "text", "text": options}
-    if schema.get("type") in (None, "string") and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
+    code = shown_words.value_label(key, value, locale) if schema.get("type") in (None, "string") else None
+    if code is not None:
         # a ledger code, titled or not by the form that shows it read-only (reconciliation.differences[].name)
-        return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}
+        return {"kind": "text", "text": code}
     if schema.get("format") == "date" or (not schema and isinstance(value, str) and _ISO_DATE.match(value)):
         return {"kind": "date", "value": str(value)}
     if is_money(schema) or (not schema.get("type") and key in MONEY_KEYS):
@@ -121,10 +122,12 @@ def _scalar(key: str, value, schema: dict) -> dict:
     return {"kind": "text", "text": str(value)}
 
 
-def _option_title(schema: dict, value) -> str | None:
+def _option_title(schema: dict, value, locale: str | None = None) -> str | None:
     for option in schema.get("oneOf") or []:
         if isinstance(option, dict) and "const" in option and str(option["const"]) == str(value):
-            return option.get("title") or str(value)
+            return form_titles.title(option, locale, str(value))
+    if locale == form_titles.EN and schema.get(form_titles.ENUM_EN):
+        return form_titles.option_title(schema, value, locale)  # a plain enum's value in English
     return None
 
 
@@ -132,11 +135,11 @@ def _is_file(schema: dict, value) -> bool:
     return isinstance(value, dict) and (is_attachment(schema) or set(value) >= {"name", "sha256", "size"})
 
 
-def _title(key: str, schema: dict, within: str | None = None) -> str:
-    return schema.get("title") or LABELS_WITHIN.get(within, {}).get(key) or LABELS.get(key) or key
+def _title(key: str, schema: dict, within: str | None = None, locale: str | None = None) -> str:
+    return form_titles.title(schema, locale) or shown_words.label(key, locale, within) or key
 
 
-def describe(key: str, value, schema: dict | None = None) -> dict:
+def describe(key: str, value, schema: dict | None = None, locale: str | None = None) -> dict:
     """The display tree of ``value`` (see the module's docstring), titled
     from ``schema`` where it has titles, else from the glossary."""
     schema = schema or {}
@@ -144,13 +147,13 @@ def describe(key: str, value, schema: dict | None = None) -> dict:
         return {"kind": "file", "name": str(value.get("name") or ""), "size": value.get("size"),
                 "sha256": str(value.get("sha256") or "")}
     if isinstance(value, dict):
-        return _facts(value, schema.get("properties") or {}, within=key)
+        return _facts(value, schema.get("properties") or {}, within=key, locale=locale)
     if isinstance(value, list):
         items_schema = schema.get("items") if isinstance(schema.get("items"), dict) else {}
         if value and all(isinstance(row, dict) for row in value) and not _is_file(items_schema, value[0]):
-            return _table(value, items_schema.get("properties") or {})
-        return {"kind": "list", "items": [describe(key, item, items_schema) for item in value]}
-    return _scalar(key, value, schema)
+            return _table(value, items_schema.get("properties") or {}, locale=locale)
+        return {"kind": "list", "items": [describe(key, item, items_schema, locale) for item in value]}
+    return _scalar(key, value, schema, locale)
 
 
 def _is_record(value) -> bool:
@@ -158,16 +161,16 @@ def _is_record(value) -> bool:
     return isinstance(value, dict) and bool(value) and all(not isinstance(v, (dict, list)) for v in value.values())
 
 
-def _facts(value: dict, properties: dict, within: str | None = None) -> dict:
+def _facts(value: dict, properties: dict, within: str | None = None, locale: str | None = None) -> dict:
     if value.get("ok") is False and isinstance(value.get("error"), dict):
-        return {"kind": "facts", "items": [{"key": "error", "title": LABELS["error"],
+        return {"kind": "facts", "items": [{"key": "error", "title": shown_words.label("error", locale),
                                             "node": {"kind": "text", "text": str(value["error"].get("message") or "")}}]}
     extra = [k for k in value if k not in properties and k not in HIDDEN_KEYS]
     extra.sort(key=lambda k: isinstance(value[k], (dict, list)))  # plain facts first, then nested figures
     keys = [k for k in properties if k in value] + extra
-    return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}, within),
-                                        "node": _figures(value[k]) if not properties.get(k) and _is_grid(value[k])
-                                        else describe(k, value[k], properties.get(k))} for k in keys]}
+    return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}, within, locale),
+                                        "node": _figures(value[k], locale) if not properties.get(k) and _is_grid(value[k])
+                                        else describe(k, value[k], properties.get(k), locale)} for k in keys]}
 
 
 def _is_grid(value) -> bool:
@@ -175,11 +178,11 @@ def _is_grid(value) -> bool:
     return isinstance(value, dict) and len(value) > 1 and all(_is_record(v) for v in value.values())
 
 
-def _figures(grid: dict) -> dict:
+def _figures(grid: dict, locale: str | None = None) -> dict:
     measures = list(dict.fromkeys(k for row in grid.values() for k in row))
     columns = [{"key": "", "title": "", "money": False}] + [
-        {"key": m, "title": LABELS.get(m, m), "money": m in MONEY_KEYS} for m in measures]
-    rows = [[{"kind": "text", "text": LABELS.get(name, name)}] + [describe(m, row.get(m)) for m in measures]
+        {"key": m, "title": shown_words.label(m, locale) or m, "money": m in MONEY_KEYS} for m in measures]
+    rows = [[{"kind": "text", "text": shown_words.label(name, locale) or name}] + [describe(m, row.get(m), None, locale) for m in measures]
             for name, row in grid.items()]
     return {"kind": "table", "columns": columns, "rows": rows, "totals": None}
 
@@ -190,10 +193,10 @@ _COLUMN_ORDER = ("salesperson", "key", "name", "invoice_no", "allocation_id", "l
 
 def _summable(key: str, title: str) -> bool:
     """Amounts add up; unit prices do not."""
-    return key not in PRICE_KEYS and "单价" not in title and "price" not in key
+    return key not in PRICE_KEYS and "单价" not in title and "price" not in title.lower() and "price" not in key
 
 
-def _columns(rows: list[dict], properties: dict) -> list[tuple[tuple[str, ...], str, dict]]:
+def _columns(rows: list[dict], properties: dict, locale: str | None = None) -> list[tuple[tuple[str, ...], str, dict]]:
     """(path, title, schema) of each column; a column of records (a row's
     month and year-to-date figures) becomes one column per figure."""
     keys = [k for k in properties if any(k in row for row in rows)]
@@ -206,9 +209,9 @@ def _columns(rows: list[dict], properties: dict) -> list[tuple[tuple[str, ...], 
         values = [row[k] for row in rows if row.get(k) is not None]
         if not properties.get(k) and values and all(_is_record(v) for v in values):
             subs = list(dict.fromkeys(sub for v in values for sub in v))
-            columns += [((k, sub), f"{_title(k, {})} {LABELS.get(sub, sub)}", {}) for sub in subs]
+            columns += [((k, sub), f"{_title(k, {}, None, locale)} {shown_words.label(sub, locale) or sub}", {}) for sub in subs]
         else:
-            columns.append(((k,), _title(k, properties.get(k) or {}), properties.get(k) or {}))
+            columns.append(((k,), _title(k, properties.get(k) or {}, None, locale), properties.get(k) or {}))
     return columns
 
 
@@ -217,8 +220,8 @@ def _cell(row: dict, path: tuple[str, ...]):
     return value.get(path[1]) if len(path) > 1 and isinstance(value, dict) else value
 
 
-def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> dict:
-    specs = _columns(rows, properties)
+def _table(rows: list[dict], properties: dict, *, with_totals: bool = True, locale: str | None = None) -> dict:
+    specs = _columns(rows, properties, locale)
     progress = [s for s in specs if s[0][-1] in QTY_KEYS and s[0][-1] != "qty"]
     if not with_totals and all(not _nonzero(_cell(row, s[0])) for s in progress for row in rows):
         # a document's lines before anything was delivered: zeros delivered, invoiced, returned say nothing;
@@ -226,10 +229,11 @@ def _table(rows: list[dict], properties: dict, *, with_totals: bool = True) -> d
         specs = [s for s in specs if s not in progress]
     columns = []
     for path, title, schema in specs:
-        sample = describe(path[-1], next((_cell(row, path) for row in rows if _cell(row, path) not in (None, "")), None), schema)
+        sample = describe(path[-1], next((_cell(row, path) for row in rows if _cell(row, path) not in (None, "")), None), schema,
+                          locale)
         columns.append({"key": ".".join(path), "title": title, "money": sample["kind"] == "money",
                         "sum": sample["kind"] == "money" and _summable(path[-1], title)})
-    body = [[describe(path[-1], _cell(row, path), schema) for path, _, schema in specs] for row in rows]
+    body = [[describe(path[-1], _cell(row, path), schema, locale) for path, _, schema in specs] for row in rows]
     totals = None
     if with_totals and len(rows) > 1 and any(c["sum"] for c in columns):
         totals = [_column_total(rows, path) if c["sum"] else None for (path, _, _), c in zip(specs, columns)]
@@ -253,23 +257,25 @@ def _column_total(rows: list[dict], path: tuple[str, ...]) -> dict:
     return {"kind": "money", "value": f"{total:.2f}"}
 
 
-def _reader_line(line: dict) -> dict:
+def _reader_line(line: dict, locale: str | None = None) -> dict:
     """A document line as a reader scans it: the material by name and code in
     one cell, the quantity with its unit, no line number."""
     shown = {k: v for k, v in line.items() if k not in ("line_no", "material_name", "unit")}
     if line.get("material_name"):
-        shown["material"] = f"{line['material_name']}（{line.get('material')}）"
+        code = f" ({line.get('material')})" if locale == shown_words.EN else f"（{line.get('material')}）"
+        shown["material"] = f"{line['material_name']}{code}"
     if line.get("unit") and line.get("qty") is not None:
         shown["qty"] = f"{_number_text(line['qty'])} {line['unit']}"
     return shown
 
 
-def _document_node(kind: str, document: dict) -> dict:
-    return {"kind": "document", "doc_kind": kind, "title": DOCUMENT_TITLES.get(kind, kind), "number": document["number"],
-            "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}),
-            "lines": _table([_reader_line(line) for line in document["lines"]], {}, with_totals=False)
+def _document_node(kind: str, document: dict, locale: str | None = None) -> dict:
+    return {"kind": "document", "doc_kind": kind, "title": shown_words.document_title(kind, locale),
+            "number": document["number"],
+            "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}, locale=locale),
+            "lines": _table([_reader_line(line, locale) for line in document["lines"]], {}, with_totals=False, locale=locale)
             if document["lines"] else None,
-            "totals": _facts(document["totals"], {}) if document["totals"] else None}
+            "totals": _facts(document["totals"], {}, locale=locale) if document["totals"] else None}
 
 
 def _at(data: dict, path: list[str]):
@@ -290,15 +296,16 @@ def _number_of(kind: str, value) -> str | None:
     return None
 
 
-def shown_items(task: HumanTask) -> list[Shown]:
+def shown_items(task: HumanTask, locale: str | None = None) -> list[Shown]:
     """The items ``task``'s diagram declares it shows, resolved against its
     instance's data now, each document read from the ledger. Declarations
     of definitions deployed before ``shows`` existed give nothing. Raises
-    nothing: an absent value is ``missing``, an unknown number shows as text."""
-    return shown_for(task.instance, task.element_id, task.instance.data or {})
+    nothing: an absent value is ``missing``, an unknown number shows as text.
+    Titled in ``locale`` (``"en"``: English, else Chinese)."""
+    return shown_for(task.instance, task.element_id, task.instance.data or {}, locale)
 
 
-def shown_for(instance: ProcessInstance, element_id: str, data: dict) -> list[Shown]:
+def shown_for(instance: ProcessInstance, element_id: str, data: dict, locale: str | None = None) -> list[Shown]:
     """The items user task ``element_id`` declares it shows, resolved
     against ``data`` (the replay passes the data as of an earlier moment;
     ledger documents are read as they are now). Raises nothing."""
@@ -312,11 +319,11 @@ def shown_for(instance: ProcessInstance, element_id: str, data: dict) -> list[Sh
         value = _at(data, path)
         document = ledger_queries.document_for_reader(kind, _number_of(kind, value)) if kind else None
         if document is not None:
-            node = _document_node(kind, document)
-            title = f"{DOCUMENT_TITLES.get(kind, kind)} {document['number']}"
+            node = _document_node(kind, document, locale)
+            title = f"{shown_words.document_title(kind, locale)} {document['number']}"
         else:
-            node = {"kind": "missing"} if value is None else describe(path[-1], value, schema)
-            title = DOCUMENT_TITLES.get(kind, kind) if kind else _title(path[-1], schema)
+            node = {"kind": "missing"} if value is None else describe(path[-1], value, schema, locale)
+            title = shown_words.document_title(kind, locale) if kind else _title(path[-1], schema, None, locale)
         items.append(Shown(item["key"], title, value, document, node))
     return items
 
@@ -325,7 +332,7 @@ def shown_for(instance: ProcessInstance, element_id: str, data: dict) -> list[Sh
 _SHOWN_WITH_THE_STEP = ("decision", "comment", "resolution_note")
 
 
-def step_data(instance: ProcessInstance, form: str | None, data: dict) -> dict:
+def step_data(instance: ProcessInstance, form: str | None, data: dict, locale: str | None = None) -> dict:
     """The display tree (facts) of what a completed step submitted, titled
     from the step's own form; empty when it submitted nothing beyond its
     decision and comment."""
@@ -333,4 +340,4 @@ def step_data(instance: ProcessInstance, form: str | None, data: dict) -> dict:
     shown = {key: value for key, value in (data or {}).items() if key not in _SHOWN_WITH_THE_STEP}
     if not shown:
         return {}
-    return _facts(shown, schema.get("properties") or {})
+    return _facts(shown, schema.get("properties") or {}, locale=locale)

@@ -57,6 +57,8 @@ def init_app(app):
                                  shown_value=shown_value)
     # The reader's names of processes and steps (English from the diagrams' nameEn).
     app.jinja_env.globals.update(process_name=process_name, step_name=step_name, task_name=task_name)
+    from app.web.form_fields import field_title, form_title
+    app.jinja_env.globals.update(field_title=field_title, form_title=form_title)  # titles in the reader's language
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext

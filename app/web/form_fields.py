@@ -10,9 +10,13 @@ error paths are the dotted paths the validator reports (``lines.0.qty``).
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask import has_request_context
+
 from app import form_kinds as kinds
+from app import form_titles
+from app.i18n import DEFAULT_LOCALE, current_locale
+from app.services import shown_words
 from app.services.form_figures import preview_formula
-from app.services.shown_labels import LABELS, VALUE_LABELS
 
 MAX_BUTTONS = 3
 DANGER_VALUES = {"reject", "withdraw", "abandon", "cancel"}
@@ -42,28 +46,41 @@ class Field:
         return "f-" + self.name
 
 
+def reader_locale() -> str:
+    """The request's locale (``en`` or ``zh_CN``); Chinese outside a request."""
+    return current_locale() if has_request_context() else DEFAULT_LOCALE
+
+
 def options_of(schema: dict) -> list[tuple[str, str]]:
-    if schema.get("oneOf") and all("const" in o for o in schema["oneOf"]):
-        return [(str(o["const"]), o.get("title") or str(o["const"])) for o in schema["oneOf"]]
-    return [(str(v), str(v)) for v in schema.get("enum") or []]
+    return form_titles.options(schema, reader_locale())
 
 
 def option_title(schema: dict, value) -> str | None:
-    for const, title in options_of(schema):
-        if const == str(value):
-            return title
-    return None
+    return form_titles.option_title(schema, value, reader_locale())
 
 
 def shown_title(key) -> str:
     """The glossary's title of a key no form titles (a ledger result's own
     keys shown read-only: credit_limit, held, …), else the key itself."""
-    return LABELS.get(key, key) if isinstance(key, str) else str(key)
+    return (shown_words.label(key, reader_locale()) or key) if isinstance(key, str) else str(key)
+
+
+def field_title(schema, key) -> str:
+    """A field's title in the reader's language: its form's, else the glossary's, else the key."""
+    return form_titles.title(schema, reader_locale()) or shown_title(key)
+
+
+def form_title(schema, default=None):
+    """A form's own title in the reader's language, else ``default``."""
+    return form_titles.title(schema, reader_locale(), default)
 
 
 def shown_value(key, value):
-    """A ledger code as a reader says it (status "held" → 信用暂停), else the value."""
-    return VALUE_LABELS.get(key, {}).get(str(value), value) if isinstance(key, str) else value
+    """A ledger code as a reader says it (status "held" → 信用暂停 / Credit hold), else the value."""
+    if not isinstance(key, str):
+        return value
+    found = shown_words.value_label(key, value, reader_locale())
+    return value if found is None else found
 
 
 WIDGETS = {
@@ -182,7 +199,7 @@ def build_field(key: str, schema: dict, *, prefix: str = "", path_prefix: str = 
     errors = errors or {}
     name, path = prefix + key, path_prefix + key
     widget = _widget(key, schema, top_level)
-    result = Field(key=key, name=name, path=path, label=schema.get("title") or key, widget=widget, schema=schema,
+    result = Field(key=key, name=name, path=path, label=form_titles.title(schema, reader_locale(), key), widget=widget, schema=schema,
                    required=required, value=value, hint=schema.get("description") if show_hints else None,
                    errors=list(errors.get(path, [])), options=options_of(schema), attrs=_attrs(widget, schema))
     if widget in _NESTED:

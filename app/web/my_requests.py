@@ -12,6 +12,7 @@ from app.services.diagram_labels import localized_diagram_xml
 from app.services.queries import sees_everything, visible_instance
 from app.web import bp
 from app.web.attachments import path_of, stored_type
+from app.web.form_fields import reader_locale
 
 STATUSES = [status.name for status in InstanceStatus]
 
@@ -29,7 +30,7 @@ def my_requests():
 @bp.get("/instances/<int(max=2147483647):instance_id>")
 @login_required
 def instance(instance_id: int):
-    page = inbox_service.instance_page(instance_id, current_user)
+    page = inbox_service.instance_page(instance_id, current_user, reader_locale())
     audit_view = sees_everything(current_user)
     return render_template("instance.html", about=page, instance=page.instance, audit_view=audit_view,
                            coverage=checkpoints.covering(page.instance) if audit_view else None,

@@ -12,7 +12,7 @@ from app.web import bp
 from app.web.attachments import AttachmentStore
 from app.web.expired_sessions import take_kept_form
 from app.web.field_messages import error_text, readable_fields
-from app.web.form_fields import build_fields, form_errors
+from app.web.form_fields import build_fields, form_errors, reader_locale
 from app.web.form_input import parse_form
 
 # Fields a requester typed are shown again in a later form of the same
@@ -38,7 +38,7 @@ def _render(page, values: dict, errors: dict | None = None, status: int = 200, p
 @bp.get("/tasks/<int(max=2147483647):task_id>")
 @login_required
 def task(task_id: int):
-    page = inbox_service.task_page(task_id, current_user)
+    page = inbox_service.task_page(task_id, current_user, reader_locale())
     schema = page.task.instance.definition.form_schema(page.task.form_key)
     kept = take_kept_form()  # typed before the session ended: shown again, not sent
     return _render(page, parse_form(schema, kept, MultiDict(), AttachmentStore()) if kept else _prefill(page, schema))
@@ -56,10 +56,10 @@ def complete(task_id: int):
         data = parse_form(schema, request.form, request.files, AttachmentStore())
         tasks.complete_task(task_id, current_user, data)
     except ValidationFailed as exc:
-        return _render(inbox_service.task_page(task_id, current_user), data or request.form.to_dict(),
+        return _render(inbox_service.task_page(task_id, current_user, reader_locale()), data or request.form.to_dict(),
                        exc.details.get("fields") or {}, 422, error_text(exc.code))
     except Forbidden as exc:
-        return _render(inbox_service.task_page(task_id, current_user), data, None, 403,
+        return _render(inbox_service.task_page(task_id, current_user, reader_locale()), data, None, 403,
                        error_text(exc.code, exc.message))
     except Conflict as exc:
         flash(error_text(exc.code, exc.message), "error")

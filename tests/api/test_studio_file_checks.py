@@ -60,7 +60,7 @@ def test_a_computed_input_expression_takes_the_rows_value(api):
 
 def test_a_broken_draft_is_named_by_the_lint_and_refused_by_evaluate(api):
     checked = api("process_admin").ok("post", f"/studio/files/{TABLE}/check")
-    assert checked == {"revision": 0, "problems": []}
+    assert checked == {"revision": 0, "problems": [], "warnings": []}
     broken = DMN.replace("&gt; 60", "&gt; __import__('os')")
     _call(api, "process_admin", "put", f"/studio/files/{TABLE}", json={"content": broken, "revision": 0})
     problems = api("process_admin").ok("post", f"/studio/files/{TABLE}/check")["problems"]
@@ -69,6 +69,24 @@ def test_a_broken_draft_is_named_by_the_lint_and_refused_by_evaluate(api):
     error_of(_call(api, "process_admin", "post", f"/studio/files/{TABLE}/evaluate", json={"rows": ROWS}), 422)
     error_of(_call(api, "process_admin", "post", "/studio/files/approval.json/evaluate", json={"rows": []}), 422)
     error_of(_call(api, "process_admin", "post", f"/studio/files/{TABLE}/evaluate", json={"rows": "x"}), 422)
+
+
+def test_a_form_title_without_english_is_a_warning_not_a_problem(api):
+    """Imported forms deploy without English; the check names what English readers would see in Chinese."""
+    assert api("process_admin").ok("post", "/studio/files/approval.json/check")["warnings"] == []
+    form = json.loads((REPO_ROOT / "forms" / "approval.json").read_text(encoding="utf-8"))
+    del form["properties"]["decision"]["oneOf"][1]["x-title-en"]
+    del form["properties"]["comment"]["x-title-en"]
+    _call(api, "process_admin", "put", "/studio/files/approval.json", json={"content": json.dumps(form), "revision": 0})
+    checked = api("process_admin").ok("post", "/studio/files/approval.json/check")
+    assert checked["problems"] == []
+    assert [(w["element_id"], w["message"]) for w in checked["warnings"]] == [
+        ("decision=reject", "The title '驳回' has no English (x-title-en): English readers see it in Chinese."),
+        ("comment", "The title '审批说明' has no English (x-title-en): English readers see it in Chinese.")]
+    form["properties"]["comment"]["x-title-en"] = 7
+    _call(api, "process_admin", "put", "/studio/files/approval.json", json={"content": json.dumps(form), "revision": 1})
+    problems = api("process_admin").ok("post", "/studio/files/approval.json/check")["problems"]
+    assert [p["element_id"] for p in problems] == ["comment"]  # English that is no text is a problem
 
 
 def _fields_of_start_page(html: str) -> str:

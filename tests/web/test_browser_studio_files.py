@@ -108,13 +108,14 @@ def test_add_a_money_field_and_see_it_in_the_preview(person, live_server, live_a
     money = page.locator('#form-preview .money input[type="number"]')
     key = page.locator("#form-fields li").last.get_attribute("data-key")
     assert money.last.get_attribute("name") == key
-    title = page.locator("#form-fields li").last.get_by_label("标题")
+    title = page.locator("#form-fields li").last.get_by_label("标题", exact=True)
     title.fill("报销金额（元）")
+    page.locator("#form-fields li").last.get_by_label("英文标题", exact=True).fill("Amount claimed (CNY)")
     page.wait_for_function("() => [...document.querySelectorAll('#form-preview label')].some(l => l.textContent.includes('报销金额（元）'))")
     _saved(page)
     content, _, _ = _draft(live_app, "travel_request.json")
-    assert json.loads(content)["properties"][key] == {"title": "报销金额（元）", "type": "number", "x-money": True,
-                                                      "minimum": 0, "multipleOf": 0.01}
+    assert json.loads(content)["properties"][key] == {"title": "报销金额（元）", "x-title-en": "Amount claimed (CNY)",
+                                                      "type": "number", "x-money": True, "minimum": 0, "multipleOf": 0.01}
     _picture(page, "form-zh")
 
     # A bad keyword typed in the raw JSON is named in the preview's problems.

@@ -48,6 +48,10 @@ def test_the_print_step_links_a_printable_shipping_note(sales, web, contract):
     assert field("delivery_address") == "杭州市滨江区江南大道 88 号" and field("route") == "外埠" and field("transport_mode") == "公司车辆"
     assert "到货三日内按质检单验收" in field("acceptance_terms")
     assert page.count('data-line="') == 2 and "三相异步电机" in page and "@media print" in page
+    web("billing_clerk").post("/language", {"locale": "en"})  # the codes read in the reader's language
+    english = web("billing_clerk").page(link)
+    assert "Out of town" in english and "Company truck" in english and "外埠" not in english
+    web("billing_clerk").post("/language", {"locale": "zh_CN"})
     sales.complete(instance, "Task_PrintShippingNote", "billing_clerk", {"printed_copies": 2})
     sales.complete(instance, "Task_AttachQCCertificate", "order_clerk", {
         "certificate_no": "QC-2612-031", "qc_certificate": save_bytes("qc.pdf", "application/pdf", b"%PDF-1.4 qc")})

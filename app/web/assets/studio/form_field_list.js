@@ -121,6 +121,9 @@ export default function fieldList(container, texts, editable, lookups, onChange)
       if (renameProperty(schema, key, keyInput.value.trim())) { changed(true); } else { keyInput.value = key; }
     });
     body.append(labelled(texts.title, textInput(field.title, (value) => { setOrDrop(field, "title", value); changed(); })));
+    body.append(labelled(texts.title_en, textInput(field["x-title-en"], (value) => {
+      setOrDrop(field, "x-title-en", value.trim()); changed();
+    })));
     body.append(labelled(texts.required, checkbox(required, (on) => {
       const rest = (schema.required || []).filter((name) => name !== key);
       schema.required = on ? [...rest, key] : rest;
