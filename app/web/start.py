@@ -44,7 +44,7 @@ def _refused(code: str):
 
 
 def _render(definition, values: dict, business_key: str = "", errors: dict | None = None, status: int = 200,
-            problem: str | None = None):
+            problem: str | None = None, foreign: list[str] | None = None):
     schema = definition.form_schema(definition.start_form)
     errors = readable_fields(errors or {})
     fields = build_fields(schema, values, errors)
