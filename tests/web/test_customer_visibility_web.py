@@ -106,3 +106,23 @@ def test_only_reps_and_regional_managers_are_warned_about_another_region_s_custo
     found = foreign_customers(org(username), schema, {"customer": customer_code(SOUTH)})
     assert bool(found) is warned
     assert foreign_customers(org("rm_south"), schema, {"customer": customer_code(SOUTH)}) == []  # their region
+
+
+def test_a_revision_naming_another_region_s_customer_is_shown_again_with_the_warning(web, sales, customer_code):
+    from tests.support.flow_driver import ready_task_id
+
+    application = {"expense_type": "exhibition", "amount": 30000, "customer": customer_code(OWN), "purpose": "杭州泵阀展会"}
+    instance = sales.start("promotion_expense", application, "rep_east1")
+    sales.approve(instance, "Task_RegionalManagerReview", "rm_east")
+    sales.approve(instance, "Task_DirectorReview", "director")
+    sales.reject(instance, "Task_GMApplicationApproval", "gm", "压缩到两万以内")
+    db.session.commit()
+    url = f"/tasks/{ready_task_id(instance.id, 'Task_ReviseApplication')}"
+    revised = {"expense_type": "exhibition", "amount": "18000", "customer": customer_code(SOUTH), "purpose": "杭州泵阀展会",
+               "action": "resubmit"}
+    rep = web("rep_east1")
+    response = rep.post(url, revised, token_from=url)
+    assert response.status_code == 422 and "这不是您的客户" in response.get_data(as_text=True)
+    assert rep.post(url, {**revised, "confirm_foreign_customer": "yes"}, token_from=url).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.instance_id == instance.id, AuditEvent.kind == "foreign_customer_acknowledged")) == 1
