@@ -16,6 +16,10 @@ class StartSchema(Schema):
     process_key = Text(required=True, validate=validate.Length(min=1, max=128))
     data = fields.Dict(required=True, metadata={"description": "the start form's data"})
     business_key = Text(allow_none=True, validate=validate.Length(max=128))
+    confirm_foreign_customer = fields.Boolean(load_default=False, metadata={
+        "description": "true: go ahead although the data names a customer that is not the caller's own "
+                       "(a sales rep's: one they do not serve); without it such a request is refused with 422 "
+                       "foreign_customer, details.foreign_customers naming each one and whom the ledger credits"})
 
 
 class ListQuerySchema(Schema):
@@ -55,9 +59,14 @@ class HistorySchema(Schema):
 @blp.arguments(StartSchema)
 @blp.response(201, InstanceSchema)
 def start(body):
-    """Start the latest version of a process with its start-form data."""
+    """Start the latest version of a process with its start-form data.
+
+    A start naming a customer that is not the caller's own is 422
+    ``foreign_customer`` unless ``confirm_foreign_customer`` is true; the
+    confirmation is recorded in the history (``foreign_customer_acknowledged``)."""
     instance = instances.start_instance(body["process_key"], body["data"], current_user(),
-                                        business_key=body.get("business_key"))
+                                        business_key=body.get("business_key"),
+                                        confirm_foreign_customer=body["confirm_foreign_customer"])
     return instance_body(instance)
 
 

@@ -1,8 +1,9 @@
 """/lookups/{ref}: master data for form fields marked ``"x-ref"``."""
 from marshmallow import Schema, fields, validate
 
+from app.api import current_user
 from app.api.parsing import ApiBlueprint, Text
-from app.services import queries
+from app.services import customer_scope
 
 blp = ApiBlueprint("lookups", __name__, description="Master-data lookups for form fields")
 
@@ -21,5 +22,7 @@ class OptionSchema(Schema):
 @blp.arguments(LookupQuerySchema, location="query")
 @blp.response(200, OptionSchema(many=True))
 def lookup(query, ref):
-    """Up to 20 options of ``ref`` (user, customer, role, region, ...) matching ``q``."""
-    return queries.lookup_values(ref, query["q"])
+    """Up to 20 options of ``ref`` (user, customer, role, region, ...) matching ``q``.
+    A sales rep's or regional manager's ``customer`` options are the active
+    customers of their region and those they serve (app/services/customer_scope.py)."""
+    return customer_scope.lookup_for(ref, query["q"], current_user())

@@ -28,6 +28,10 @@ class ReassignSchema(Schema):
 
 class CompleteSchema(Schema):
     data = fields.Dict(required=True, metadata={"description": "the task form's data"})
+    confirm_foreign_customer = fields.Boolean(load_default=False, metadata={
+        "description": "true: go ahead although the data names a customer that is not the caller's own "
+                       "(a sales rep's: one they do not serve); without it such a request is refused with 422 "
+                       "foreign_customer, details.foreign_customers naming each one and whom the ledger credits"})
 
 
 @blp.get("/tasks")
@@ -85,4 +89,5 @@ def reassign(body, task_id):
 @blp.response(200, InstanceSchema)
 def complete(body, task_id):
     """Submit the task's form; returns the instance as it stands after."""
-    return instance_body(tasks.complete_task(task_id, current_user(), body["data"]))
+    return instance_body(tasks.complete_task(task_id, current_user(), body["data"],
+                                            confirm_foreign_customer=body["confirm_foreign_customer"]))

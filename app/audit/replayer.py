@@ -34,7 +34,7 @@ NO_ENGINE_STEPS = ("instance_cancelled", "instance_migrated", "data_corrected")
 CONSEQUENCES = ("task_ready", "service_call", "message_thrown", "error", "instance_completed")
 # ... and what people do around the engine without feeding it.
 BESIDE_THE_ENGINE = ("task_claimed", "task_released", "task_delegated", "task_reassigned", "task_escalated",
-                     *CORRECTIONS_BESIDE)
+                     *CORRECTIONS_BESIDE, "foreign_customer_acknowledged")
 
 
 class _Stop(Exception):

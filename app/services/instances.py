@@ -7,6 +7,7 @@ from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import InstanceStatus, ProcessDefinition, ProcessInstance, User
 from app.services.accounts import find_user, hash_password
+from app.services import customer_scope
 from app.services.commands import command, finish, lock_instance, open_run, refuse_missing_input, start_run
 from app.services.deployment import find_definition, latest_definitions
 from app.services.form_figures import with_computed_figures
@@ -59,19 +60,23 @@ def _deployed(process_key: str, business_key: str | None) -> ProcessDefinition:
 
 
 @command
-def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None) -> ProcessInstance:
+def start_instance(process_key: str, data: dict, actor: User, business_key: str | None = None,
+                   confirm_foreign_customer: bool | None = None) -> ProcessInstance:
     """Start the latest version of ``process_key`` by hand, with start-form
     ``data``: every door (web, API) comes here. Raises ValidationFailed
-    (unknown key, bad business key, bad start data), Forbidden (``read_only``:
-    auditors; ``not_a_starter``: none of the actor's roles is in the diagram's
-    ``startRoles``), checked before the data is looked at."""
+    (unknown key, bad business key, bad start data; ``foreign_customer``: the
+    data names a customer that is not the actor's own and
+    ``confirm_foreign_customer`` is False; None, the default for trusted
+    callers such as the command line, checks nothing: see customer_scope.py),
+    Forbidden (``read_only``: auditors; ``not_a_starter``: none of the actor's
+    roles is in the diagram's ``startRoles``), checked before the data is looked at."""
     ensure_may_change(actor)
     definition = _deployed(process_key, business_key)
     if not may_start(definition, actor):
         named = ", ".join(definition.start_roles or ()) or "nobody (only its timer)"
         raise Forbidden(f"Your roles may not start {definition.name!r}; its diagram lets {named} start it.",
                         code="not_a_starter")
-    return _start(definition, data, actor, business_key)
+    return _start(definition, data, actor, business_key, confirm_foreign_customer)
 
 
 @command
@@ -87,8 +92,11 @@ def start_on_schedule(process_key: str, data: dict, business_key: str) -> Proces
     return _start(definition, data, system_user(), business_key)
 
 
-def _start(definition: ProcessDefinition, data: dict, actor: User, business_key: str | None) -> ProcessInstance:
+def _start(definition: ProcessDefinition, data: dict, actor: User, business_key: str | None,
+           confirm_foreign_customer: bool | None = None) -> ProcessInstance:
     validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form, actor=actor)
+    foreign = customer_scope.check_foreign_customers(actor, definition.form_schema(definition.start_form), data,
+                                                     confirm_foreign_customer)
     data = with_computed_figures(definition.form_schema(definition.start_form), data)  # figures decide, not typing
     full_data = {**data, "requester": requester_facts(actor)}
     now = clock.now()
@@ -101,6 +109,9 @@ def _start(definition: ProcessDefinition, data: dict, actor: User, business_key:
     record_instance_event(instance, "instance_started", actor=actor.username,
                           data={"process_key": definition.key, "version": definition.version,
                                 "business_key": business_key, "data": jsonable(full_data)})
+    if foreign:  # the warning the starter confirmed, kept beside the start
+        record_instance_event(instance, customer_scope.ACKNOWLEDGED, actor=actor.username,
+                              data=customer_scope.acknowledgement(foreign))
     outcome = start_run(instance, actor, full_data).settle()
     refuse_missing_input(outcome, definition.form_schema(definition.start_form))
     finish(instance, outcome, actor)

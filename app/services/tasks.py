@@ -10,6 +10,7 @@ from app.extensions import db
 from app.models import Delegation, HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.commands import command, finish, open_run, refuse_missing_input
+from app.services.customer_scope import ACKNOWLEDGED, acknowledgement, check_foreign_customers
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.instance_summaries import refresh_summary
@@ -170,16 +171,20 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
 
 @recording_refusals("complete")
 @command
-def complete_task(task_id: int, actor: User, data: dict):
+def complete_task(task_id: int, actor: User, data: dict, confirm_foreign_customer: bool | None = None):
     """Submit a task's form. Raises Forbidden (not a performer, segregation
     of duties), Conflict (already done, stale), ValidationFailed (bad fields;
     a data output of the task's diagram left unset, or a field of its form
-    a following step needs)."""
+    a following step needs; ``foreign_customer``: a revision names a customer
+    that is not the actor's own and ``confirm_foreign_customer`` is False;
+    None, for trusted callers, checks nothing: see customer_scope.py)."""
     task = _locked_task(task_id)
     principal = _may_act(actor, task)
     instance = task.instance
     validate_form(instance.definition.form_schema(task.form_key), data, form_name=task.form_key, actor=actor,
                   held=instance.data)
+    foreign = check_foreign_customers(actor, instance.definition.form_schema(task.form_key), data,
+                                      confirm_foreign_customer)
     data = with_computed_figures(instance.definition.form_schema(task.form_key), data)  # figures decide, not typing
     run = open_run(instance, actor)
     try:
@@ -201,6 +206,8 @@ def complete_task(task_id: int, actor: User, data: dict):
     db.session.flush()
     record_instance_event(instance, "task_completed", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username if principal else None, data=data)
+    if foreign:  # the warning the performer confirmed, kept beside the step
+        record_instance_event(instance, ACKNOWLEDGED, element_id=task.element_id, actor=actor.username, data=acknowledgement(foreign))
     if task.outcome == "reject" and instance.started_by_id != actor.id:
         notify([instance.started_by], "request_rejected", process=instance.definition.name, task=task,
                instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))

@@ -15,6 +15,7 @@ from app.web.attachments import AttachmentStore
 from app.web.catalogue_areas import group_by_area
 from app.web.expired_sessions import take_kept_form
 from app.web.field_messages import error_text, readable_fields
+from app.web.foreign_customers import confirmed, field_errors, warnings
 from app.web.form_fields import build_fields, form_errors
 from app.web.form_input import parse_form
 
@@ -43,7 +44,7 @@ def _refused(code: str):
 
 
 def _render(definition, values: dict, business_key: str = "", errors: dict | None = None, status: int = 200,
-            problem: str | None = None):
+            problem: str | None = None, foreign: list[str] | None = None):
     schema = definition.form_schema(definition.start_form)
     errors = readable_fields(errors or {})
     fields = build_fields(schema, values, errors)
@@ -51,7 +52,7 @@ def _render(definition, values: dict, business_key: str = "", errors: dict | Non
                            business_key=business_key, business_key_errors=errors.get("business_key", []),
                            loose_errors=[m for m in form_errors(errors, fields)
                                          if m not in errors.get("business_key", [])],
-                           problem=problem), status
+                           problem=problem, foreign=foreign or []), status
 
 
 @bp.get("/start/<key>")
@@ -77,10 +78,11 @@ def start(key: str):
     data: dict = {}
     try:
         data = parse_form(definition.form_schema(definition.start_form), request.form, request.files, AttachmentStore())
-        instance = instances.start_instance(key, data, current_user, business_key=business_key or None)
+        instance = instances.start_instance(key, data, current_user, business_key=business_key or None,
+                                            confirm_foreign_customer=confirmed())
     except ValidationFailed as exc:
-        return _render(definition, data or request.form.to_dict(), business_key, exc.details.get("fields") or {},
-                       422, error_text(exc.code))
+        return _render(definition, data or request.form.to_dict(), business_key, field_errors(exc),
+                       422, None if warnings(exc) else error_text(exc.code), warnings(exc))
     except Forbidden as exc:
         if exc.code in ("read_only", "not_a_starter"):
             return _refused(exc.code)

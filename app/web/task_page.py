@@ -12,6 +12,7 @@ from app.web import bp
 from app.web.attachments import AttachmentStore
 from app.web.expired_sessions import take_kept_form
 from app.web.field_messages import error_text, readable_fields
+from app.web.foreign_customers import confirmed, field_errors, warnings
 from app.web.form_fields import build_fields, form_errors, reader_locale
 from app.web.form_input import parse_form
 
@@ -27,12 +28,13 @@ def _prefill(page: inbox_service.TaskPage, schema: dict | None) -> dict:
     return {key: data[key] for key in keys if key in data and key not in NEVER_PREFILLED}
 
 
-def _render(page, values: dict, errors: dict | None = None, status: int = 200, problem: str | None = None):
+def _render(page, values: dict, errors: dict | None = None, status: int = 200, problem: str | None = None,
+            foreign: list[str] | None = None):
     schema = page.task.instance.definition.form_schema(page.task.form_key)
     errors = readable_fields(errors or {})
     fields = build_fields(schema, values, errors, show_hints=False)
     return render_template("task.html", page=page, about=page.about, schema=schema, fields=fields,
-                           loose_errors=form_errors(errors, fields), problem=problem), status
+                           loose_errors=form_errors(errors, fields), problem=problem, foreign=foreign or []), status
 
 
 @bp.get("/tasks/<int(max=2147483647):task_id>")
@@ -54,10 +56,10 @@ def complete(task_id: int):
     data: dict = {}
     try:
         data = parse_form(schema, request.form, request.files, AttachmentStore())
-        tasks.complete_task(task_id, current_user, data)
+        tasks.complete_task(task_id, current_user, data, confirm_foreign_customer=confirmed())
     except ValidationFailed as exc:
         return _render(inbox_service.task_page(task_id, current_user, reader_locale()), data or request.form.to_dict(),
-                       exc.details.get("fields") or {}, 422, error_text(exc.code))
+                       field_errors(exc), 422, None if warnings(exc) else error_text(exc.code), warnings(exc))
     except Forbidden as exc:
         return _render(inbox_service.task_page(task_id, current_user, reader_locale()), data, None, 403,
                        error_text(exc.code, exc.message))
