@@ -82,6 +82,13 @@ LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
 }
 
+# Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
+# (app/services/reference_names.py), as a form field marked x-ref is.
+REFERENCE_KEYS = {
+    "customer": "customer", "customer_code": "customer", "sales_customer": "customer", "finance_customer": "customer",
+    "material": "material", "sales_material": "material", "inventory_material": "material",
+}
+
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id"}
 

@@ -21,8 +21,9 @@ from decimal import Decimal, InvalidOperation
 from app.form_kinds import is_attachment, is_money
 from app.models import HumanTask, ProcessInstance
 from app.services import ledger_queries
+from app.services.reference_names import NAMED_REFS, with_name
 from app.services.shown_labels import (DOCUMENT_TITLES, HIDDEN_KEYS, LABELS, LABELS_WITHIN, MONEY_KEYS, PRICE_KEYS,
-                                      QTY_KEYS, RATE_KEYS, VALUE_LABELS)
+                                      QTY_KEYS, REFERENCE_KEYS, RATE_KEYS, VALUE_LABELS)
 from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -102,6 +103,9 @@ def _scalar(key: str, value, schema: dict) -> dict:
     options = _option_title(schema, value)
     if options is not None:
         return {"kind": "text", "text": options}
+    ref = schema.get("x-ref") or (None if schema.get("type") else REFERENCE_KEYS.get(key))
+    if ref in NAMED_REFS and isinstance(value, str):
+        return {"kind": "text", "text": with_name(ref, value)}  # the code with its name: six materials share a name
     if schema.get("type") in (None, "string") and key in VALUE_LABELS and str(value) in VALUE_LABELS[key]:
         # a ledger code, titled or not by the form that shows it read-only (reconciliation.differences[].name)
         return {"kind": "text", "text": VALUE_LABELS[key][str(value)]}

@@ -48,11 +48,13 @@ def init_app(app):
     from app import clock
     from app.form_kinds import is_attachment, is_money
     from app.web.form_fields import option_title, options_of, shown_title, shown_value
+    from app.web.form_fields import named_ref, reference_name, reference_text
 
     i18n.init_app(app)
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
                                  option_title=option_title, options_of=options_of, shown_title=shown_title,
                                  shown_value=shown_value)
+    app.jinja_env.globals.update(named_ref=named_ref, reference_name=reference_name, reference_text=reference_text)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext
