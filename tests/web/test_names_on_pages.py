@@ -12,29 +12,13 @@ from flask import render_template_string
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, User
+from app.models import User
 from tests.support.contract_shipment import DEALER, REP, approve_contract, make_order
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.support.flow_driver import ready_task_id
 from tests.web.test_task_shows import section, text
 
 MOTOR = "三相异步电机 YE3-80M2-2 1.1kW"  # MTR001: its name and spec
-
-
-@pytest.fixture
-def sales(web, flow):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
-    return flow
-
-
-@pytest.fixture
-def customer_code(sales):
-    def find(name):
-        return db.session.scalar(select(Customer.code).where(Customer.name == name))
-
-    return find
 
 
 def test_material_and_customer_lookups_carry_the_name_beside_the_code(web, sales, customer_code):
