@@ -262,7 +262,7 @@ def _materials(q: str | None, limit: int) -> list[dict]:
         or_(func.lower(Material.code).like(pattern, escape="\\"), func.lower(Material.name).like(pattern, escape="\\"),
             func.lower(Material.spec).like(pattern, escape="\\")))
         .order_by(Material.code).limit(limit))
-    return [{"value": m.code, "label": f"{material_name(m)} ({m.code})", "name": material_name(m)} for m in rows]
+    return [{"value": m.code, "label": f"{m.name} ({m.code})", "name": material_name(m)} for m in rows]
 
 
 def _contract_terms(number: str | None) -> dict:
