@@ -16,6 +16,8 @@ class LookupQuerySchema(Schema):
 class OptionSchema(Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)
+    name = fields.String(metadata={"description": "what the code names, without the code: a customer's name, a material's "
+                                              "name and spec (customer and material lookups)"})
 
 
 @blp.get("/lookups/<ref>")

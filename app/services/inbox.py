@@ -13,6 +13,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, Role, TaskStatus, User
 from app.services.attachments import referenced
+from app.services.incidents import step_names
 from app.services.queries import may_see_instance, task_api_ids, visible_instance
 from app.services.segregation import refusal_for
 from app.services.step_names import process_name, step_name
@@ -218,6 +219,8 @@ class InstancePage:
     names: dict[str, str]
     marks: dict = field(default_factory=dict)
     task_api_ids: dict = field(default_factory=dict)  # event seq -> HumanTask.id the event concerns
+    step_names: dict = field(default_factory=dict)  # element id -> its name in the diagram (steps the engine took too)
+    roles: dict = field(default_factory=dict)  # role code -> (Chinese name, English name)
 
 
 def _ready_tasks(instance: ProcessInstance) -> list[HumanTask]:
@@ -228,11 +231,13 @@ def _ready_tasks(instance: ProcessInstance) -> list[HumanTask]:
 def _page(instance: ProcessInstance, locale: str | None = None) -> InstancePage:
     events = _events(instance)
     names = _display_names({e.actor for e in events} | {e.on_behalf_of for e in events}
-                           | {(e.data or {}).get("to") for e in events if e.kind == "task_delegated"})
+                           | {(e.data or {}).get("to") for e in events if e.kind == "task_delegated"}
+                           | {(e.data or {}).get("assignee") for e in events if e.kind == "task_ready"})
     ready = _ready_tasks(instance)
     return InstancePage(instance, _request_data(instance), instance.definition.form_schema(instance.definition.start_form),
                         _steps_done(instance, events, names, locale), ready, events, names,
-                        _diagram_marks(instance, events, ready), task_api_ids(instance.id, events))
+                        _diagram_marks(instance, events, ready), task_api_ids(instance.id, events),
+                        step_names(instance.definition), role_names())
 
 
 def instance_page(instance_id: int, user: User, locale: str | None = None) -> InstancePage:

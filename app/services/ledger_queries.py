@@ -21,6 +21,7 @@ from app.models import (
     User,
 )
 from app.services.queries import _like, lookup
+from app.services.reference_names import material_name
 
 READER_ROLES = ("auditor", "finance", "sales_admin", "sales_director", "general_manager", "process_admin")
 
@@ -238,7 +239,7 @@ def _customers(q: str | None, limit: int) -> list[dict]:
     rows = db.session.scalars(select(Customer).where(
         or_(func.lower(Customer.code).like(pattern, escape="\\"), func.lower(Customer.name).like(pattern, escape="\\")))
         .order_by(Customer.code).limit(limit))
-    return [{"value": c.code, "label": f"{c.name} ({c.code})"} for c in rows]
+    return [{"value": c.code, "label": f"{c.name} ({c.code})", "name": c.name} for c in rows]
 
 
 @lookup("order_line")
@@ -261,7 +262,7 @@ def _materials(q: str | None, limit: int) -> list[dict]:
         or_(func.lower(Material.code).like(pattern, escape="\\"), func.lower(Material.name).like(pattern, escape="\\"),
             func.lower(Material.spec).like(pattern, escape="\\")))
         .order_by(Material.code).limit(limit))
-    return [{"value": m.code, "label": f"{m.name} ({m.code})"} for m in rows]
+    return [{"value": m.code, "label": f"{m.name} ({m.code})", "name": material_name(m)} for m in rows]
 
 
 def _contract_terms(number: str | None) -> dict:

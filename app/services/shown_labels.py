@@ -73,6 +73,13 @@ LABELS = {
     "review": "考核名单", "people": "考核对象", "staffing": "内勤/外勤", "roles": "岗位", "target": "销售目标",
     "achieved": "实际完成", "achievement_rate": "目标达成率", "payroll": "奖惩单", "rewards": "奖励合计",
     "penalties": "处罚合计",
+    # results the pages showed by their keys (issue 19)
+    "versions": "版本记录", "attachments": "附件", "order_line_no": "订单行号", "tax_inclusive": "单价含税",
+    "source": "核销来源", "allocated": "本次核销金额", "outbound": "出库数量", "outstanding": "借支余额",
+    "rejected": "剔除的行", "inspection_no": "质检单号", "result": "检验结果", "cause": "原因", "responsibility": "责任方",
+    "disposition": "处理方式", "return_no": "退货单号", "received_lines": "收货明细", "red_invoices": "红字发票",
+    "customer_credit": "客户贷项金额", "stock_status": "库存状态", "price_agreed_on": "价格确认日期",
+    "price_agreed_via": "价格确认方式",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -82,8 +89,15 @@ LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
 }
 
+# Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
+# (app/services/reference_names.py), as a form field marked x-ref is.
+REFERENCE_KEYS = {
+    "customer": "customer", "customer_code": "customer", "sales_customer": "customer", "finance_customer": "customer",
+    "material": "material", "sales_material": "material", "inventory_material": "material",
+}
+
 # What a person does not need to read: the engine's success flag and lists of internal ids.
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -91,7 +105,7 @@ MONEY_KEYS = {
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
     "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
-    "penalties",
+    "penalties", "allocated", "outstanding", "customer_credit",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}

@@ -22,7 +22,8 @@ from app.form_kinds import is_attachment, is_money
 from app.models import HumanTask, ProcessInstance
 from app import form_titles
 from app.services import ledger_queries, shown_words
-from app.services.shown_labels import HIDDEN_KEYS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS
+from app.services.reference_names import NAMED_REFS, with_name
+from app.services.shown_labels import HIDDEN_KEYS, MONEY_KEYS, PRICE_KEYS, QTY_KEYS, RATE_KEYS, REFERENCE_KEYS
 from app.workflow.lint_shows import DOCUMENT_NUMBER_FIELDS
 
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -102,6 +103,9 @@ def _scalar(key: str, value, schema: dict, locale: str | None = None) -> dict:
     options = _option_title(schema, value, locale)
     if options is not None:
         return {"kind": "text", "text": options}
+    ref = schema.get("x-ref") or (None if schema.get("type") else REFERENCE_KEYS.get(key))
+    if ref in NAMED_REFS and isinstance(value, str):
+        return {"kind": "text", "text": with_name(ref, value)}  # the code with its name: six materials share a name
     code = shown_words.value_label(key, value, locale) if schema.get("type") in (None, "string") else None
     if code is not None:
         # a ledger code, titled or not by the form that shows it read-only (reconciliation.differences[].name)

@@ -50,6 +50,7 @@ def init_app(app):
     from app.form_kinds import is_attachment, is_money
     from app.web.form_fields import option_title, options_of, shown_title, shown_value
     from app.services.step_names import process_name, step_name, task_name
+    from app.web.form_fields import named_ref, reference_name, reference_text
 
     i18n.init_app(app)
     app.jinja_env.globals.update(now=clock.now, is_attachment=is_attachment, is_money=is_money,
@@ -59,6 +60,7 @@ def init_app(app):
     app.jinja_env.globals.update(process_name=process_name, step_name=step_name, task_name=task_name)
     from app.web.form_fields import field_title, form_title
     app.jinja_env.globals.update(field_title=field_title, form_title=form_title)  # titles in the reader's language
+    app.jinja_env.globals.update(named_ref=named_ref, reference_name=reference_name, reference_text=reference_text)
     login_manager.login_view = "web.login"
     login_manager.login_message = "Please sign in first."
     login_manager.localize_callback = gettext

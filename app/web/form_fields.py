@@ -17,6 +17,8 @@ from app import form_titles
 from app.i18n import DEFAULT_LOCALE, current_locale
 from app.services import shown_words
 from app.services.form_figures import preview_formula
+from app.services.reference_names import NAMED_REFS, names_of, with_name
+from app.services.shown_labels import REFERENCE_KEYS
 
 MAX_BUTTONS = 3
 DANGER_VALUES = {"reject", "withdraw", "abandon", "cancel"}
@@ -81,6 +83,24 @@ def shown_value(key, value):
         return value
     found = shown_words.value_label(key, value, reader_locale())
     return value if found is None else found
+
+
+def named_ref(schema, key=None) -> str | None:
+    """The master data (customer, material) a value of ``schema`` (or, for a
+    ledger result no form describes, of ``key``) is a code of, else None."""
+    schema = schema if isinstance(schema, dict) else {}
+    ref = schema.get("x-ref") or (None if schema.get("type") else REFERENCE_KEYS.get(key))
+    return ref if ref in NAMED_REFS else None
+
+
+def reference_name(ref, code) -> str:
+    """The name shown beside a master-data code in a form ("华东机电有限公司"), else ""."""
+    return names_of(ref, [code]).get(code, "") if ref and isinstance(code, str) else ""
+
+
+def reference_text(ref, code) -> str:
+    """A master-data code as a reader reads it: with its name ("C00001 华东机电有限公司")."""
+    return with_name(ref, code)
 
 
 WIDGETS = {

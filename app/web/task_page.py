@@ -18,14 +18,16 @@ from app.web.form_input import parse_form
 
 # Fields a requester typed are shown again in a later form of the same
 # request (a revision starts from the current values); what a reviewer
-# decided last time is not.
+# decided last time is not, unless the form shows it read-only (a revision
+# form's 驳回说明 is the reviewer's comment).
 NEVER_PREFILLED = ("decision", "comment", "action")
 
 
 def _prefill(page: inbox_service.TaskPage, schema: dict | None) -> dict:
     data = page.task.instance.data or {}
     keys = (schema or {}).get("properties") or {}
-    return {key: data[key] for key in keys if key in data and key not in NEVER_PREFILLED}
+    return {key: data[key] for key in keys
+            if key in data and (key not in NEVER_PREFILLED or (keys[key] or {}).get("readOnly"))}
 
 
 def _render(page, values: dict, errors: dict | None = None, status: int = 200, problem: str | None = None,

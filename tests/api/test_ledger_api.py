@@ -92,9 +92,10 @@ def test_documents_with_their_entries(as_user, business):
 
 def test_customer_and_material_lookups(as_user, business):
     customers = as_user("rep_east1").ok("get", "/lookups/customer?q=D00001")
-    assert customers == [{"value": "D00001", "label": "浙江泵阀总经销有限公司 (D00001)"}]
+    assert customers == [{"value": "D00001", "label": "浙江泵阀总经销有限公司 (D00001)", "name": "浙江泵阀总经销有限公司"}]
     materials = as_user("rep_east1").ok("get", "/lookups/material?q=pcf00")
-    assert materials[0] == {"value": "PCF001", "label": "单级离心泵 (PCF001)"} and len(materials) == 8
+    assert materials[0]["value"] == "PCF001" and materials[0]["label"] == "单级离心泵 (PCF001)" and len(materials) == 8
+    assert materials[0]["name"].startswith("单级离心泵 ")  # with its spec
     assert as_user("rep_east1").ok("get", "/lookups/material?q=IS80-65")[0]["value"] == "PCF005"
 
 

@@ -52,4 +52,4 @@ def test_dealer_onboarding_creates_the_customer(api):
     assert done["status"] == "completed", done.get("error")
     code = done["data"]["customer_result"]["customer_code"]
     options = rep.ok("get", f"/lookups/customer?q={code}")
-    assert options == [{"value": code, "label": f"{PROSPECT['company_name']} ({code})"}]
+    assert options == [{"value": code, "label": f"{PROSPECT['company_name']} ({code})", "name": PROSPECT["company_name"]}]

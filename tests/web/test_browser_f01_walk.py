@@ -64,7 +64,8 @@ def _approve(page, base, task_name, picture, comment="同意"):
     # what the approver decides on, declared in the diagram (shows)
     assert "¥100,000.00" in shown(page, "contract_amount")
     lines = shown(page, "lines")
-    assert "MTR001 2" in lines and "PRT001 3" in lines, lines
+    # each material by its code, name and spec, then the quantity
+    assert "MTR001 三相异步电机 YE3-80M2-2 1.1kW 2" in lines and "PRT001 机械密封 108-16 3" in lines, lines
     assert "contract.pdf" in shown(page, "contract_file")
     labelled(page, "审批说明").fill(comment)
     shot(page, "f01", picture)

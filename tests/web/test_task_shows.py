@@ -267,7 +267,7 @@ def test_the_order_shown_is_the_ledgers_not_the_figures_in_the_instance_data(sal
     assert "¥1.00" not in order and "¥0.01" not in order
 
 
-def test_values_of_any_shape_become_a_display_tree_without_error():
+def test_values_of_any_shape_become_a_display_tree_without_error(ctx):  # a material code is looked up for its name
     from app.services.task_view import describe
 
     assert describe("tax_rate", "0.13") == {"kind": "text", "text": "13%"}

@@ -132,12 +132,20 @@
   });
 
   // Type-ahead for x-ref fields: fill the input's datalist from /lookups/<ref>.
+  // The field keeps the code (what is submitted); the name it stands for is
+  // shown beside it, as the server shows it on a reloaded or revised form.
   function bindLookups(scope) {
     Array.prototype.forEach.call(scope.querySelectorAll("input[data-lookup]"), function (input) {
       if (input.dataset.bound) { return; }
       input.dataset.bound = "1";
       var list = document.getElementById(input.getAttribute("list"));
+      var nameBox = input.parentNode.querySelector("[data-ref-name]");
+      var names = {};
+      if (nameBox && input.value) { names[input.value.trim()] = nameBox.textContent.trim(); }
       var timer = null, last = null;
+      function showName() {
+        if (nameBox) { nameBox.textContent = names[input.value.trim()] || ""; }
+      }
       function load() {
         var q = input.value.trim();
         if (q === last || !list) { return; }
@@ -150,14 +158,16 @@
             options.forEach(function (o) {
               var option = document.createElement("option");
               option.value = o.value;
-              option.label = o.label;
-              option.textContent = o.label;
+              option.label = o.name || o.label;
+              option.textContent = o.name || o.label;
               list.appendChild(option);
+              if (o.name) { names[o.value] = o.name; }
             });
+            showName();
           })
           .catch(function () { /* type-ahead is a convenience */ });
       }
-      input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(load, 200); });
+      input.addEventListener("input", function () { showName(); clearTimeout(timer); timer = setTimeout(load, 200); });
       input.addEventListener("focus", load);
     });
   }
