@@ -85,6 +85,14 @@ LABELS_EN = {
     "review": "Review list", "people": "People reviewed", "staffing": "Office / field", "roles": "Roles",
     "target": "Sales target", "achieved": "Achieved", "achievement_rate": "Target achievement", "payroll": "Rewards and penalties",
     "rewards": "Total rewards", "penalties": "Total penalties",
+    # documents' versions and files, write-off sources, returns and their inspection
+    "versions": "Version history", "attachments": "Attachments", "order_line_no": "Order line no.",
+    "tax_inclusive": "Unit price includes tax", "source": "Write-off source", "allocated": "Amount written off",
+    "outbound": "Quantity issued", "outstanding": "Advance outstanding", "rejected": "Lines left out",
+    "inspection_no": "Inspection no.", "result": "Inspection result", "cause": "Cause", "responsibility": "Responsible party",
+    "disposition": "Disposition", "return_no": "Return no.", "received_lines": "Lines received", "red_invoices": "Red invoices",
+    "customer_credit": "Customer credit amount", "stock_status": "Stock status", "price_agreed_on": "Price agreed on",
+    "price_agreed_via": "Price agreed via",
 }
 
 LABELS_WITHIN_EN = {
