@@ -168,6 +168,19 @@
     }]
   };
 
+  // A label box drawn for a short Chinese name ("驳回") is too narrow for
+  // its English ("Reject"), which then breaks inside words: grow each
+  // external label to fit its text, as the modeler sizes a label typed in it.
+  function fitLabels(viewer) {
+    var registry = viewer.get("elementRegistry"), text = viewer.get("textRenderer"), graphics = viewer.get("graphicsFactory");
+    registry.filter(function (e) { return e.type === "label" && e.businessObject && e.businessObject.name; }).forEach(function (label) {
+      var fitted = text.getExternalLabelBounds(label, label.businessObject.name);
+      if (fitted.width <= label.width && fitted.height <= label.height) { return; }
+      label.x = fitted.x; label.width = Math.max(fitted.width, label.width); label.height = Math.max(fitted.height, label.height);
+      graphics.update("shape", label, registry.getGraphics(label));
+    });
+  }
+
   var modules = [translateModule].concat(window.DiagramJSMinimap ? [window.DiagramJSMinimap] : []);
   var viewer = new window.BpmnJS({ container: container, additionalModules: modules });
   viewer.get("eventBus").on("canvas.viewbox.changed", function (event) {
@@ -177,6 +190,7 @@
     .then(function (r) { if (!r.ok) { throw new Error("HTTP " + r.status); } return r.text(); })
     .then(function (xml) { return viewer.importXML(xml); })
     .then(function () {
+      fitLabels(viewer);
       highlight(viewer);
       showCurrent(viewer);
       wireTools(viewer);
