@@ -119,7 +119,7 @@ def test_travel_request_approved_and_completed_with_the_diagram_highlighted(pers
     assert "拜访华东区重点客户" in manager.inner_text(".about") and "¥2,680.50" in manager.inner_text(".about")
     shot(manager, "task-zh")
     switch_language(manager, "English")
-    assert manager.get_by_role("button", name="同意").is_visible()  # form titles come from the schema
+    assert manager.get_by_role("button", name="Approve").is_visible()  # the options' English titles (x-title-en)
     assert "The request" in manager.inner_text("main")
     shot(manager, "task-en")
     manager.get_by_role("link", name="Inbox").first.click()
