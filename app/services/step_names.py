@@ -5,6 +5,7 @@ from flask import has_request_context
 
 from app.i18n import current_locale
 from app.models import ProcessDefinition
+from app.services.incidents import step_names as chinese_names
 from app.workflow.element_names import english_names
 
 _ENGLISH: dict[str, dict[str, str]] = {}  # definition cache key -> element id -> English name
@@ -72,4 +73,7 @@ def task_name(task, locale: str | None = None) -> str:
 def _chinese_name(definition: ProcessDefinition | None, element_id: str | None) -> str | None:
     if definition is None or not element_id:
         return None
-    return next((t.get("name") for t in definition.user_tasks or () if t.get("element_id") == element_id), None)
+    # a person's step is named by the version's task list; a step the engine took (a service
+    # task, an event) only by the diagram, read once per version
+    named = next((t.get("name") for t in definition.user_tasks or () if t.get("element_id") == element_id), None)
+    return named or chinese_names(definition).get(element_id)

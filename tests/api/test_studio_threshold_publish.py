@@ -17,11 +17,12 @@ NOTE = "营销总监出货审批权限下调至10万元"
 
 
 def _shipment(api, customer, number):
-    """A 150,000 delivery note, stock arranged and approved by the director: the ready element ids."""
-    rep = api("rep_east1")
+    """A 150,000 delivery note, stock arranged and approved by the director: the ready element ids.
+    Asked for by the customer's own representative (another's would need confirming)."""
+    rep = api("rep_east2")
     started = rep.start("shipment_approval", {"customer": customer, "request_channel": "phone",
                                               "requested_items": "YE3 电机一百台", "requested_date": "2026-12-08"})
-    steps = [("rep_east1", "Task_FillDeliveryNote", {
+    steps = [("rep_east2", "Task_FillDeliveryNote", {
         "delivery_note_no": f"JH20261209{number:03d}",
         "lines": [{"material": "MTR001", "spec": "YE3-80M2-2 1.1kW", "qty": 100, "unit_price": 1500.0}],
         "delivery_date": "2026-12-08", "delivery_place": "杭州市滨江区江南大道 88 号", "transport_mode": "own_truck",
@@ -37,7 +38,7 @@ def _shipment(api, customer, number):
 def _director_approves(api, instance_id):
     task = api("director").ready_task(instance_id, "Task_DirectorApproval")
     api("director").ok("post", f"/tasks/{task['id']}/complete", json={"data": APPROVE})
-    body = api("rep_east1").ok("get", f"/process-instances/{instance_id}")
+    body = api("rep_east2").ok("get", f"/process-instances/{instance_id}")
     return [t["element_id"] for t in body["tasks"] if t["status"] == "ready"]
 
 

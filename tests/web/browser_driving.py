@@ -101,6 +101,30 @@ def browser(live_server):
         launched.close()
 
 
+def sign_in(browser, base: str, username: str, *, language: str = "zh", viewport=None, phone: bool = False,
+            errors: list | None = None):
+    """A page in a new browser context signed in as demo user ``username``
+    at ``viewport`` (1280 × 900 unless given; ``phone``: a touch screen that
+    fits the page to its width as phones do), switched to English when
+    ``language`` is "en". JavaScript errors on its pages go to ``errors``."""
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900}, is_mobile=phone,
+                                  has_touch=phone, locale="zh-CN")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    if errors is not None:
+        page.on("pageerror", lambda error: errors.append(f"{username} on {page.url}: {error}"))
+    page.goto(base + "/login")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(PASSWORD)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_url(base + "/")
+    if language == "en":
+        with page.expect_navigation():
+            page.get_by_role("button", name="English").click()
+        assert page.locator("html").get_attribute("lang") == "en"
+    return page
+
+
 @pytest.fixture(scope="module")
 def person(browser, live_server):
     """Factory: ``person("rm_east")`` is a page signed in as that demo user,
@@ -112,16 +136,7 @@ def person(browser, live_server):
     def signed_in(username):
         if username in pages:
             return pages[username]
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{username} on {page.url}: {error}"))
-        page.goto(live_server + "/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(live_server + "/")
-        pages[username] = page
+        pages[username] = page = sign_in(browser, live_server, username, errors=errors)
         return page
 
     signed_in.errors = errors

@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from tests.web.browser_driving import CHROMIUM_ARGS, PASSWORD, TIMEOUT_MS, browser, live_app, live_server  # noqa: F401
-from tests.web.browser_driving import cell, labelled, lookup, open_task, shot, shown, submit
+from tests.web.browser_driving import browser, live_app, live_server  # noqa: F401  (fixtures)
+from tests.web.browser_driving import cell, labelled, lookup, open_task, shot, shown, sign_in, submit
 from tests.web.every_task_walks import CITY_DEALER
 
 PHONE = {"width": 375, "height": 812}
@@ -44,20 +44,8 @@ def device(browser, live_server):
         key = (username, language, screen["width"])
         if key in pages:
             return pages[key]
-        phone = screen is PHONE
-        context = browser.new_context(viewport=screen, is_mobile=phone, has_touch=phone, locale="zh-CN")
-        context.set_default_timeout(TIMEOUT_MS)
-        page = context.new_page()
-        page.on("pageerror", lambda error: errors.append(f"{username} on {page.url}: {error}"))
-        page.goto(live_server + "/login")
-        page.get_by_label("用户名").fill(username)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.get_by_role("button", name="登录").click()
-        page.wait_for_url(live_server + "/")
-        if language == "en":
-            with page.expect_navigation():
-                page.get_by_role("button", name="English").click()
-        pages[key] = page
+        pages[key] = page = sign_in(browser, live_server, username, language=language, viewport=screen,
+                                    phone=screen is PHONE, errors=errors)
         return page
 
     signed_in.errors = errors

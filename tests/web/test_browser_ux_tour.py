@@ -12,8 +12,8 @@ import pytest
 
 from app.extensions import db
 from tests.support.flow_driver import FlowDriver
-from tests.web.browser_driving import PASSWORD, TIMEOUT_MS, browser, live_app, live_server  # noqa: F401  (fixtures)
-from tests.web.browser_driving import shot
+from tests.web.browser_driving import browser, live_app, live_server  # noqa: F401  (fixtures)
+from tests.web.browser_driving import shot, sign_in
 from tests.web.untranslated import data_values, master_data_values, untranslated
 
 REFERENCE = "HT-TOUR-7"
@@ -54,19 +54,9 @@ def contract(live_app):
 
 def _signed_in(browser, base, username, language, size):  # noqa: F811  (browser is the fixture's value)
     width, height = SIZES[size]
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
-    errors = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base + "/login")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/")
-    if language == "en":
-        page.get_by_role("button", name="English").click()
-        page.wait_for_load_state()
+    errors: list[str] = []
+    page = sign_in(browser, base, username, language=language, viewport={"width": width, "height": height},
+                   phone=size == "375", errors=errors)
     return page, errors
 
 

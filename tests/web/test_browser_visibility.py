@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from tests.web.browser_driving import PASSWORD, TIMEOUT_MS, browser, live_app, live_server  # noqa: F401  (fixtures)
-from tests.web.browser_driving import shot
+from tests.web.browser_driving import browser, live_app, live_server  # noqa: F401  (fixtures)
+from tests.web.browser_driving import shot, sign_in
 
 FOLDER = "visibility"
 SOUTH = "广东泵阀总经销有限公司"  # 华南, served by 王志强 (rep_south1)
@@ -35,19 +35,9 @@ def _facts(app):
 
 
 def _signed_in(browser, base: str, locale: str):  # noqa: F811  (browser is the fixture's value)
-    context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
     errors: list[str] = []
-    page.on("pageerror", lambda error: errors.append(str(error)))
-    page.goto(base + "/login")
-    page.get_by_label("用户名").fill("rep_east1")
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
-    page.wait_for_url(base + "/")
-    if locale == "en":
-        page.get_by_role("button", name="English").click()
-        page.wait_for_load_state()
+    page = sign_in(browser, base, "rep_east1", language="en" if locale == "en" else "zh",
+                   viewport={"width": 1366, "height": 900}, errors=errors)
     return page, errors
 
 
