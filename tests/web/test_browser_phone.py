@@ -191,7 +191,7 @@ def test_a_contract_is_submitted_on_a_phone(device, live_server, tmp_path):
     english = device("rep_east1", "en")
     english.goto(base + "/start/contract_shipment")
     english.get_by_role("button", name="Add a row").tap()
-    assert_cards(english, '[data-lines="lines"] tbody tr', ("物料", "数量"))
+    assert_cards(english, '[data-lines="lines"] tbody tr', ("Material", "Quantity"))
     assert_fits(english)
     shot(english, "phone", "submission-form-en")
     assert not device.errors, device.errors
@@ -238,7 +238,7 @@ def test_a_delivery_note_is_filled_in_on_a_phone_line_by_line(device, live_serve
 
     english = device("rep_east1", "en")
     english.goto(f"{base}/tasks/{flows['delivery_notes'][1]}")
-    assert_cards(english, '[data-lines="lines"] tbody tr', ("物料", "规格", "数量", "含税单价", "金额"))
+    assert_cards(english, '[data-lines="lines"] tbody tr', ("Material", "Specification", "Quantity", "Unit price", "Amount"))
     assert_fits(english)
     shot(english, "phone", "delivery-note-en")
     assert not device.errors, device.errors

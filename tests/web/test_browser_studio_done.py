@@ -212,7 +212,8 @@ def _edit_cell(page, row, text):
 
 
 def test_b_a_threshold_published_alone_routes_the_next_request(person, live_server, live_app):
-    rep, dispatcher = LiveApi(live_app, "rep_east1"), LiveApi(live_app, "dispatcher")
+    rep = LiveApi(live_app, "rep_east2")  # the customer's own representative
+    dispatcher = LiveApi(live_app, "dispatcher")
     director, admin = LiveApi(live_app, "director"), LiveApi(live_app, "process_admin")
     old = {d["key"]: d["version"] for d in admin.ok("get", "/process-definitions")}["shipment_approval"]
     before = _shipment(live_app, rep, dispatcher, director)
