@@ -32,6 +32,7 @@ from sqlalchemy import or_, select
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Customer, Staffing, User
+from app.services.reference_checks import picked
 
 CUSTOMER_REF = "customer"
 REP, MANAGER = "sales_rep", "regional_manager"
@@ -101,22 +102,6 @@ def _is_theirs(scope: Scope, customer: Customer) -> bool:
     return same_region and customer.salesperson_id is None
 
 
-def _picked(schema: dict, value, path: list):
-    """(path, code) of every customer code ``value`` names where ``schema``
-    marks ``"x-ref": "customer"``, at any depth."""
-    if not isinstance(schema, dict):
-        return
-    if schema.get("x-ref") == CUSTOMER_REF and isinstance(value, str):
-        yield ".".join(path), value
-    elif isinstance(value, dict):
-        for name, prop in (schema.get("properties") or {}).items():
-            if name in value:
-                yield from _picked(prop, value[name], [*path, name])
-    elif isinstance(value, list):
-        for index, item in enumerate(value):
-            yield from _picked(schema.get("items") or {}, item, [*path, str(index)])
-
-
 def _message(found: dict) -> str:
     customer = f"{found['customer']} {found['name']}"
     if found["salesperson"]:
@@ -136,7 +121,8 @@ def foreign_customers(user: User | None, schema: dict | None, data) -> list[dict
     if scope is None or not isinstance(data, dict):
         return []
     found = []
-    for field, code in _picked(schema or {}, data, []):
+    for path, _ref, code in picked(schema or {}, data, (CUSTOMER_REF,)):
+        field = ".".join(path)
         customer = db.session.scalar(select(Customer).where(Customer.code == code))
         if customer is None or _is_theirs(scope, customer):
             continue

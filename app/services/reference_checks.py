@@ -12,25 +12,29 @@ _CHECKS = {
 }
 
 
-def _picked(schema: dict, value, path: list):
+def picked(schema: dict, value, refs, path: list | None = None):
+    """(path, x-ref, code) of every code ``value`` holds where ``schema``
+    marks a field ``"x-ref"`` with one of ``refs``, at any depth (a line's
+    material is ``["lines", "0", "material"]``)."""
+    path = path or []
     if not isinstance(schema, dict):
         return
-    if schema.get("x-ref") in _CHECKS and isinstance(value, str):
+    if schema.get("x-ref") in refs and isinstance(value, str):
         yield path, schema["x-ref"], value
     elif isinstance(value, dict):
         for name, prop in (schema.get("properties") or {}).items():
             if name in value:
-                yield from _picked(prop, value[name], [*path, name])
+                yield from picked(prop, value[name], refs, [*path, name])
     elif isinstance(value, list):
         for index, item in enumerate(value):
-            yield from _picked(schema.get("items") or {}, item, [*path, str(index)])
+            yield from picked(schema.get("items") or {}, item, refs, [*path, str(index)])
 
 
 def check_ledger_references(schema: dict | None, data: dict, held: dict | None) -> None:
     """Raise ValidationFailed naming every picked reference of ``data`` the
     ledger refuses for the request whose data is ``held``."""
     fields = {}
-    for path, ref, value in _picked(schema or {}, data, []):
+    for path, ref, value in picked(schema or {}, data, _CHECKS):
         problem = _CHECKS[ref](value, held)
         if problem:
             fields[".".join(path)] = [problem]
