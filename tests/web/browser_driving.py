@@ -207,6 +207,27 @@ def lookup(page, label, typed: str) -> str:
     return code
 
 
+def fill_contract(page, reference: str, *, tap: bool = False) -> None:
+    """Fill F01's contract form as a representative does: 浙江泵阀's
+    contract ``reference`` of ¥100,000 on standard terms, two lines (MTR001
+    × 2, PRT001 × 3); ``tap`` adds the second line by touch (a phone)."""
+    labelled(page, "业务编号（选填）").fill(reference)
+    assert lookup(page, "客户", "浙江泵阀") != "浙江泵阀"
+    labelled(page, "合同编号").fill(reference)
+    labelled(page, "合同金额（元）").fill("100000")
+    labelled(page, "账期（天）").fill("30")
+    labelled(page, "价格条款").fill("执行公司标准价")
+    labelled(page, "付款条款").fill("货到30天付款")
+    labelled(page, "生效日期").fill("2026-11-01")
+    labelled(page, "截止日期").fill("2027-11-01")
+    for row, (material, qty) in enumerate((("MTR001", "2"), ("PRT001", "3"))):
+        if row:
+            add = page.get_by_role("button", name="添加一行")
+            add.tap() if tap else add.click()
+        lookup(page, cell(page, "lines", row, "material"), material)
+        cell(page, "lines", row, "qty").fill(qty)
+
+
 def text_of(page, selector: str) -> str:
     """The visible text of ``selector`` with runs of white space made one."""
     return re.sub(r"\s+", " ", page.inner_text(selector))

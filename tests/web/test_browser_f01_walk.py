@@ -8,7 +8,7 @@ test-artifacts/f01/."""
 import re
 
 from tests.web.browser_driving import browser, live_app, live_server, person  # noqa: F401  (fixtures)
-from tests.web.browser_driving import cell, labelled, lookup, open_task, shot, shown, submit, text_of
+from tests.web.browser_driving import cell, fill_contract, labelled, open_task, shot, shown, submit, text_of
 
 REFERENCE = "HT-WEB-118"
 
@@ -19,20 +19,7 @@ def _submit_contract(rep, base, tmp_path):
     rep.goto(base + "/start")
     rep.get_by_role("link", name=re.compile("合同发货")).click()
     rep.wait_for_url(base + "/start/contract_shipment")
-    labelled(rep, "业务编号（选填）").fill(REFERENCE)
-    assert lookup(rep, "客户", "浙江泵阀") != "浙江泵阀"
-    labelled(rep, "合同编号").fill(REFERENCE)
-    labelled(rep, "合同金额（元）").fill("100000")
-    labelled(rep, "账期（天）").fill("30")
-    labelled(rep, "价格条款").fill("执行公司标准价")
-    labelled(rep, "付款条款").fill("货到30天付款")
-    labelled(rep, "生效日期").fill("2026-11-01")
-    labelled(rep, "截止日期").fill("2027-11-01")
-    for row, (material, qty) in enumerate((("MTR001", "2"), ("PRT001", "3"))):
-        if row:
-            rep.get_by_role("button", name="添加一行").click()
-        lookup(rep, cell(rep, "lines", row, "material"), material)
-        cell(rep, "lines", row, "qty").fill(qty)
+    fill_contract(rep, REFERENCE)
     labelled(rep, "合同扫描件").set_input_files(str(scan))
     labelled(rep, "备注").fill("客户要求月底前到货")
     shot(rep, "f01", "01-start-form")

@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import User
-from tests.web.browser_driving import shot, sign_in, text_of
+from tests.web.browser_driving import lookup, shot, sign_in, text_of
 from tests.web.browser_driving import browser, live_app, live_server  # noqa: F401  (fixtures)
 
 DEALER = "浙江泵阀总经销有限公司"
@@ -47,14 +47,8 @@ def _pick(page, input_selector: str, typed: str, code_pattern: str) -> str:
     """Type into a lookup field, wait for a suggestion and pick its code;
     returns the name shown beside the field."""
     field = page.locator(input_selector)
-    field.fill(typed)
-    code = page.wait_for_function("""([id, typed]) => {
-        const hit = Array.from(document.getElementById(id).options)
-            .find(o => o.value.includes(typed) || o.label.includes(typed));
-        return hit ? hit.value : null;
-    }""", arg=[field.get_attribute("list"), typed]).json_value()
+    code = lookup(page, field, typed)
     assert re.fullmatch(code_pattern, code), code
-    field.fill(code)
     field.dispatch_event("input")
     name = field.locator("xpath=following-sibling::span[@data-ref-name]")
     page.wait_for_function("e => e.textContent.trim() !== ''", arg=name.element_handle())

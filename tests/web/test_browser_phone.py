@@ -11,7 +11,7 @@ import re
 import pytest
 
 from tests.web.browser_driving import browser, live_app, live_server  # noqa: F401  (fixtures)
-from tests.web.browser_driving import cell, labelled, lookup, open_task, shot, shown, sign_in, submit
+from tests.web.browser_driving import cell, fill_contract, labelled, lookup, open_task, shot, shown, sign_in, submit
 from tests.web.every_task_walks import CITY_DEALER
 
 PHONE = {"width": 375, "height": 812}
@@ -153,20 +153,7 @@ def test_a_contract_is_submitted_on_a_phone(device, live_server, tmp_path):
     rep.wait_for_url(base + "/start/contract_shipment")
     assert_fits(rep)
     assert rep.evaluate("parseFloat(getComputedStyle(document.querySelector('#f-business_key')).fontSize)") >= 16
-    labelled(rep, "业务编号（选填）").fill("HT-PHONE-S")
-    lookup(rep, "客户", "浙江泵阀")
-    labelled(rep, "合同编号").fill("HT-PHONE-S")
-    labelled(rep, "合同金额（元）").fill("100000")
-    labelled(rep, "账期（天）").fill("30")
-    labelled(rep, "价格条款").fill("执行公司标准价")
-    labelled(rep, "付款条款").fill("货到30天付款")
-    labelled(rep, "生效日期").fill("2026-11-01")
-    labelled(rep, "截止日期").fill("2027-11-01")
-    for row, (material, qty) in enumerate((("MTR001", "2"), ("PRT001", "3"))):
-        if row:
-            rep.get_by_role("button", name="添加一行").tap()
-        lookup(rep, cell(rep, "lines", row, "material"), material)
-        cell(rep, "lines", row, "qty").fill(qty)
+    fill_contract(rep, "HT-PHONE-S", tap=True)
     assert not rep.locator('[data-lines="lines"] thead').is_visible()
     assert_cards(rep, '[data-lines="lines"] tbody tr', ("物料", "数量"))
     scan = tmp_path / "contract.pdf"
