@@ -1,6 +1,8 @@
 """In the browser: a process admin signs a checkpoint on the checkpoints
 page; the auditor sees it named on the instance page and opens the evidence
 pack (screen and print), in Chinese and in English; pictured for review."""
+from playwright.sync_api import expect
+
 from tests.web.browser_driving import (browser, live_app, live_server, person, shot,  # noqa: F401  (fixtures)
                                        world)
 
@@ -44,6 +46,9 @@ def test_checkpoint_then_evidence_pack(world, person, live_server):
     assert auditor.locator("ol.timeline a", has_text="任务 #").count() >= 4
     shot(auditor, "seal", "instance_checkpoint_line_zh")
     auditor.get_by_role("link", name="证据包", exact=True).click()
+    auditor.wait_for_url(f"{live_server}/audit/instances/{instance.id}/evidence")
+    # the pack is long: read it once its last section (the service calls) has arrived
+    expect(auditor.locator("main")).to_contain_text("系统调用")
     main = auditor.locator("main").inner_text()
     for text in ("证据包", "签名检查点", "包含证明", "TR-AUDIT-1", "系统调用", "附件"):
         assert text in main, text
