@@ -15,6 +15,9 @@ const copies = [
   ["node_modules/diagram-js-minimap/dist/diagram-minimap.umd.prod.js", "diagram-js-minimap/diagram-minimap.umd.prod.js"],
   ["node_modules/diagram-js-minimap/assets", "diagram-js-minimap/assets"],
   ["node_modules/diagram-js-minimap/LICENSE", "diagram-js-minimap/LICENSE"],
+  // the report pages' charts (Apache ECharts, its own browser build)
+  ["node_modules/echarts/dist/echarts.min.js", "echarts/echarts.min.js"],
+  ["node_modules/echarts/LICENSE", "echarts/LICENSE"],
 ];
 
 rmSync(vendor, { recursive: true, force: true });
