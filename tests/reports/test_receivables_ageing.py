@@ -7,21 +7,16 @@ from decimal import Decimal
 
 import pytest
 
-from app.actions import run_action
 from app.errors import ValidationFailed
 from app.services.receivables_report import BUCKETS, ageing, open_invoices, parse_query
-from tests.support.ledger_harness import new_call
-from tests.support.receivables_ageing import ADVANCE, AS_OF, BEFORE_PAYMENT, bucket, build_book, expected_open
+from tests.support.receivables_ageing import ADVANCE, AS_OF, BEFORE_PAYMENT, bucket, posted_book, expected_open
 
 ZERO = Decimal(0)
 
 
 @pytest.fixture
 def book(org, frozen_clock):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
-    return build_book(lambda operation, **params: run_action(new_call(operation), params))
+    return posted_book()
 
 
 def _by_bucket(book, as_of, customers=None):

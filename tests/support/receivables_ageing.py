@@ -75,6 +75,16 @@ def build_book(run) -> Book:
     return book
 
 
+def posted_book() -> Book:
+    """The book over the demo master data, posted from outside any flow."""
+    from app.actions import run_action
+    from app.demo.master_data import load_demo_master_data
+    from tests.support.ledger_harness import new_call
+
+    load_demo_master_data()
+    return build_book(lambda operation, **params: run_action(new_call(operation), params))
+
+
 def bucket(as_of: date, due: date) -> str:
     """The bucket, counted afresh from the dates (not the report's code)."""
     days = (as_of - due).days

@@ -1,0 +1,109 @@
+"""/reports/receivables: receivables ageing (应收账龄) by customer,
+salesperson and region as of a date, the overdue list behind each bucket,
+and every table as XLSX or CSV with the page's totals."""
+import json
+from decimal import Decimal
+
+from flask import render_template, request
+from flask_babel import gettext as _, lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from app.errors import NotFound, ValidationFailed
+from app.services import receivables_report as ageing_service
+from app.services.report_files import report_file
+from app.web import bp
+from app.web.report_downloads import report_download
+from app.web.reports_home import listed
+
+BUCKET_TITLES = {"current": _l("Not yet due"), "d1_30": _l("1–30 days"), "d31_60": _l("31–60 days"),
+                 "d61_90": _l("61–90 days"), "over_90": _l("Over 90 days")}
+TABLE_TITLES = {"customer": _l("By customer"), "salesperson": _l("By salesperson"), "region": _l("By region")}
+KEY_TITLES = {"customer": _l("Customer"), "salesperson": _l("Salesperson"), "region": _l("Region")}
+NAME_TITLES = {"customer": _l("Customer name"), "salesperson": _l("Full name"), "region": _l("Region")}
+FILTER_TITLES = {**KEY_TITLES, "bucket": _l("Days overdue")}
+
+listed("web.receivables_ageing", _l("Receivables ageing"),
+       _l("Open receivables by days overdue, by customer, salesperson and region, with the overdue invoices."))
+
+
+def _asked():
+    """The question from the query string, or the refused field and the page's answer to it."""
+    try:
+        return ageing_service.parse_query(request.args), None
+    except ValidationFailed as refused:
+        field = next(iter(refused.details["fields"]))
+        return None, field
+
+
+def _refused(template: str, field: str):
+    message = _("Enter the date as YYYY-MM-DD.") if field == "as_of" else _("Choose one of the listed buckets.")
+    return render_template(template, refused={"field": field, "message": message}, buckets=BUCKET_TITLES,
+                           args=request.args), 400
+
+
+def _chart(report) -> str:
+    regions = report["by_region"]
+    return json.dumps({"kind": "stacked", "money": True, "categories": [row["name"] for row in regions],
+                       "series": [{"name": str(BUCKET_TITLES[name]), "data": [float(row["buckets"][name]) for row in regions]}
+                                  for name in ageing_service.BUCKETS]}, ensure_ascii=False)
+
+
+@bp.get("/reports/receivables")
+@login_required
+def receivables_ageing():
+    query, field = _asked()
+    if query is None:
+        return _refused("reports/receivables.html", field)
+    report = ageing_service.ageing(current_user, query)
+    return render_template("reports/receivables.html", report=report, query=query, buckets=BUCKET_TITLES,
+                           tables=TABLE_TITLES, key_titles=KEY_TITLES, chart=_chart(report), args=request.args)
+
+
+@bp.get("/reports/receivables/invoices")
+@login_required
+def receivables_invoices():
+    query, field = _asked()
+    if query is None:
+        return _refused("reports/receivables_invoices.html", field)
+    listing = ageing_service.open_invoices(current_user, query)
+    return render_template("reports/receivables_invoices.html", listing=listing, query=query, buckets=BUCKET_TITLES,
+                           args=request.args)
+
+
+def _ageing_table(query, table: str):
+    report = ageing_service.ageing(current_user, query)
+    header = [str(KEY_TITLES[table]), str(NAME_TITLES[table]), *[str(BUCKET_TITLES[b]) for b in ageing_service.BUCKETS],
+              _("Open total"), _("Unallocated receipts")]
+    rows = [[row["key"], row["name"], *[row["buckets"][b] for b in ageing_service.BUCKETS], row["total"], row["advances"]]
+            for row in report[f"by_{table}"]]
+    totals = report["totals"]
+    rows.append([_("Total"), "", *[totals["buckets"][b] for b in ageing_service.BUCKETS], totals["total"],
+                 totals["advances"]])
+    return header, rows
+
+
+def _invoice_table(query):
+    listing = ageing_service.open_invoices(current_user, query, limit=None)
+    header = [_("Invoice"), _("Invoice date"), _("Due date"), _("Days overdue"), _("Customer"), _("Salesperson"),
+              _("Region"), _("Amount"), _("Open amount")]
+    rows = [[i["number"], i["invoice_date"].isoformat(), i["due_date"].isoformat(), i["days_overdue"],
+             f'{i["customer"]} {i["customer_name"]}', i["salesperson_name"], i["region"], i["amount"], i["open"]]
+            for i in listing["invoices"]]
+    rows.append([_("Total"), "", "", "", "", "", "", sum((i["amount"] for i in listing["invoices"]), Decimal(0)), listing["total"]])
+    return header, rows
+
+
+@bp.get("/reports/receivables/<any(customer, salesperson, region, invoices):table>.<fmt>")
+@login_required
+def receivables_download(table: str, fmt: str):
+    query, field = _asked()
+    if query is None:
+        raise ValidationFailed.for_fields({field: [_("Enter the date as YYYY-MM-DD.")]})
+    if fmt not in ("xlsx", "csv"):
+        raise NotFound("No such download.")
+    header, rows = _invoice_table(query) if table == "invoices" else _ageing_table(query, table)
+    about = [(_("Report"), _("Receivables ageing")), (_("As of"), query.as_of.isoformat()),
+             *[(str(FILTER_TITLES[name]), str(BUCKET_TITLES[value]) if name == "bucket" else value)
+               for name, value in query.filters.items()], (_("Made by"), current_user.username)]
+    stem = f"receivables-{table}-{query.as_of.isoformat()}"
+    return report_download(report_file(fmt, stem, header, rows, about))
