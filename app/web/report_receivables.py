@@ -48,26 +48,28 @@ def _chart(report) -> str:
                                   for name in ageing_service.BUCKETS]}, ensure_ascii=False)
 
 
+def _answered(template: str, name: str, answer, **context):
+    """``template`` showing ``answer(user, query)`` as ``name`` for the asked
+    question, or the form with the refused field (400)."""
+    query, field = _asked()
+    if query is None:
+        return _refused(template, field)
+    result = answer(current_user, query)
+    return render_template(template, query=query, buckets=BUCKET_TITLES, args=request.args,
+                           **{name: result}, **{key: make(result) for key, make in context.items()})
+
+
 @bp.get("/reports/receivables")
 @login_required
 def receivables_ageing():
-    query, field = _asked()
-    if query is None:
-        return _refused("reports/receivables.html", field)
-    report = ageing_service.ageing(current_user, query)
-    return render_template("reports/receivables.html", report=report, query=query, buckets=BUCKET_TITLES,
-                           tables=TABLE_TITLES, key_titles=KEY_TITLES, chart=_chart(report), args=request.args)
+    return _answered("reports/receivables.html", "report", ageing_service.ageing, chart=_chart,
+                     tables=lambda _: TABLE_TITLES, key_titles=lambda _: KEY_TITLES)
 
 
 @bp.get("/reports/receivables/invoices")
 @login_required
 def receivables_invoices():
-    query, field = _asked()
-    if query is None:
-        return _refused("reports/receivables_invoices.html", field)
-    listing = ageing_service.open_invoices(current_user, query)
-    return render_template("reports/receivables_invoices.html", listing=listing, query=query, buckets=BUCKET_TITLES,
-                           args=request.args)
+    return _answered("reports/receivables_invoices.html", "listing", ageing_service.open_invoices)
 
 
 def _ageing_table(query, table: str):
