@@ -39,6 +39,11 @@ class StepInstance:
     assignee: str | None  # display name
 
 
+def role_titles(english: bool) -> dict[str, str]:
+    """Role code → its English or Chinese name."""
+    return {role.code: role.name_en if english else role.name_zh for role in db.session.scalars(select(Role))}
+
+
 def waiting_on(reader: User, key: str, version) -> list[WaitingOn]:
     """The open tasks of a version grouped by who they wait on: the person
     holding them, else their candidate role; most open first. Raises

@@ -6,7 +6,6 @@ step completed late, one left open past its due time, and a cancellation.
 The migration's backfill writes the same rows the commands keep; a rep is
 refused."""
 import importlib.util
-from datetime import timedelta
 from math import ceil
 from pathlib import Path
 
@@ -16,8 +15,8 @@ from sqlalchemy import delete, select
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, ProcessDefinition, StepVisit
-from app.services import instances, process_analytics, step_queue, tasks
-from tests.flows.test_travel_claim import _approved_trip, _claim
+from app.services import process_analytics, step_queue
+from tests.support.travel_claims import run_travel_claims
 
 CLAIMING = ("task_claimed", "task_delegated", "task_reassigned")
 MIGRATION = next((Path(__file__).resolve().parents[2] / "migrations" / "versions").glob("*_analytics_step_visit__*.py"))
@@ -26,42 +25,7 @@ MIGRATION = next((Path(__file__).resolve().parents[2] / "migrations" / "versions
 @pytest.fixture
 def claims(sales, frozen_clock):
     """Four travel claims with their steps spread over time; returns the clock."""
-    hours = lambda n: frozen_clock.advance(hours=n)  # noqa: E731
-    finance = sales.user("finance")
-    looped = sales.start("travel_claim", _claim(_approved_trip(sales), 900), "rep_east1", business_key="BX-1")
-    hours(2)
-    tasks.claim_task(sales.task(looped, "Task_FinanceReview").id, finance)
-    hours(1)
-    sales.reject(looped, "Task_FinanceReview", "finance", "缺住宿发票")
-    hours(3)
-    sales.complete(looped, "Task_ReviseClaim", "rep_east1", {**_claim(_approved_trip(sales), 900, 450), "action": "resubmit"})
-    hours(1)
-    review = sales.task(looped, "Task_FinanceReview")
-    tasks.claim_task(review.id, finance)
-    hours(1)
-    tasks.release_task(review.id, finance)
-    hours(2)
-    tasks.delegate_task(review.id, finance, "gm")
-    hours(4)
-    sales.approve(looped, "Task_FinanceReview", "gm")
-
-    late = sales.start("travel_claim", _claim(_approved_trip(sales, "rep_east2"), 700), "rep_east2", business_key="BX-2")
-    sales.task(late, "Task_FinanceReview").due_at = frozen_clock.now + timedelta(hours=24)
-    hours(30)
-    sales.approve(late, "Task_FinanceReview", "finance")
-
-    reassigned = sales.start("travel_claim", _claim(_approved_trip(sales), 300), "rep_east1", business_key="BX-3")
-    review = sales.task(reassigned, "Task_FinanceReview")
-    review.due_at = frozen_clock.now + timedelta(hours=1)
-    hours(5)
-    tasks.reassign_task(review.id, sales.user("process_admin"), "gm", "财务休假")
-    hours(2)  # left open: past its due time
-
-    cancelled = sales.start("travel_claim", _claim(_approved_trip(sales), 500), "rep_east1", business_key="BX-4")
-    hours(6)
-    instances.cancel_instance(cancelled.id, sales.user("rep_east1"), "行程取消")
-    db.session.flush()
-    return frozen_clock
+    return run_travel_claims(sales, frozen_clock)
 
 
 def _at(event_rows, kinds):
