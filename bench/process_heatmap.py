@@ -15,7 +15,6 @@ PostgreSQL backend serving it, from /proc) over --runs runs after a warm-up.
     .venv/bin/python bench/process_heatmap.py [--database-url postgresql://postgres@127.0.0.1:5432/lanes_analytics_bench]
                                               [--instances 250000] [--runs 20] [--keep]
 """
-import argparse
 import statistics
 import sys
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.audit_find import _app, _backend_cpu_s, _step  # noqa: E402  (after the path is set)
+from bench.audit_find import _backend_cpu_s, _step, run_benchmark  # noqa: E402  (after the path is set)
 
 DEFAULT_URL = "postgresql://postgres@127.0.0.1:5432/lanes_analytics_bench"
 TASKS_PER_INSTANCE = 4
@@ -134,26 +133,7 @@ def measure(runs: int) -> None:
 
 
 def main() -> None:
-    from app.config import normalise_database_url
-    from app.extensions import db
-
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=DEFAULT_URL, help="PostgreSQL database (wiped unless --keep)")
-    parser.add_argument("--instances", type=int, default=250_000)
-    parser.add_argument("--runs", type=int, default=20)
-    parser.add_argument("--keep", action="store_true", help="measure the database as it is, without refilling")
-    args = parser.parse_args()
-    url = normalise_database_url(args.database_url)
-    if not url.startswith("postgresql"):
-        parser.error("the benchmark fills a PostgreSQL database")
-    app = _app(url, wipe=not args.keep)
-    with app.app_context():
-        if not args.keep:
-            started = time.perf_counter()
-            fill(args.instances)
-            print(f"filled in {time.perf_counter() - started:.0f} s")
-        measure(args.runs)
-        db.session.remove()
+    run_benchmark(__doc__, DEFAULT_URL, "--instances", 250_000, 20, fill, measure)
 
 
 if __name__ == "__main__":

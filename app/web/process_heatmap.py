@@ -2,14 +2,14 @@
 versions with their cycle times, a version's heatmap on its diagram with
 the per-step table, the cycle time per month, who the open tasks wait on,
 a step's instances, and each table as XLSX or CSV."""
-from flask import Response, abort, render_template, request, url_for
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext as _, lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from app.i18n import LOCALES, current_locale
+from app.i18n import current_locale
 from app.services import process_analytics, step_queue
-from app.services.diagram_labels import localized_diagram_xml
 from app.services.step_names import step_name
+from app.web.my_requests import diagram_response
 from app.web.process_heatmap_files import heatmap_file
 from app.services.report_access import may_read_analytics, require_analytics_reader
 from app.web import bp
@@ -79,15 +79,7 @@ def _cycle_chart(months):
 @login_required
 def process_heatmap_diagram(key: str, version: str):
     require_analytics_reader(current_user)
-    definition = process_analytics.definition_of(key, version)
-    locale = request.args.get("lang") or current_locale()
-    if locale not in LOCALES:
-        abort(400, description=_("lang: unknown language; use one of %(known)s.", known=", ".join(LOCALES)))
-    xml = definition.files.get(definition.bpmn_file) or ""
-    response = Response(localized_diagram_xml(xml, locale) if xml else xml, mimetype="application/xml")
-    response.headers["Cache-Control"] = "private, max-age=3600"  # a deployed version never changes
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
+    return diagram_response(process_analytics.definition_of(key, version))
 
 
 @bp.get("/reports/processes/<key>/v<version>/<table>.<fmt>")
