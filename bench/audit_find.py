@@ -193,14 +193,16 @@ def measure(runs: int) -> None:
     print(f"\nslowest page: {worst:.0f} ms wall")
 
 
-def main() -> None:
+def run_benchmark(doc: str, default_url: str, count_option: str, count_default: int, runs_default: int,
+                  fill_database, measure_queries) -> None:
+    """Parse the command line, fill the database (unless --keep) and measure."""
     from app.config import normalise_database_url
     from app.extensions import db
 
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=DEFAULT_URL, help="PostgreSQL database (wiped unless --keep)")
-    parser.add_argument("--instances", type=int, default=1_000_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser = argparse.ArgumentParser(description=doc, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--database-url", default=default_url, help="PostgreSQL database (wiped unless --keep)")
+    parser.add_argument(count_option, dest="count", type=int, default=count_default)
+    parser.add_argument("--runs", type=int, default=runs_default)
     parser.add_argument("--keep", action="store_true", help="measure the database as it is, without refilling")
     args = parser.parse_args()
     url = normalise_database_url(args.database_url)
@@ -210,10 +212,14 @@ def main() -> None:
     with app.app_context():
         if not args.keep:
             started = time.perf_counter()
-            fill(args.instances)
+            fill_database(args.count)
             print(f"filled in {time.perf_counter() - started:.0f} s")
-        measure(args.runs)
+        measure_queries(args.runs)
         db.session.remove()
+
+
+def main() -> None:
+    run_benchmark(__doc__, DEFAULT_URL, "--instances", 1_000_000, 5, fill, measure)
 
 
 if __name__ == "__main__":

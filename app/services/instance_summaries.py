@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import AuditEvent, CreditOverride, Customer, InstanceSummary, ProcessInstance
+from app.services.step_visits import refresh_step_visits
 
 # The request's total, by the first of these keys its data holds: the
 # contract (F01), a promotion or payment, a delivery note, a travel estimate.
@@ -134,4 +135,6 @@ def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
     row.error = bool(row.error) or error or instance.status.value == "error"
     row.revision = instance.audit_seq
     db.session.add(row)
+    # The process analytics' read model changes with the same commands.
+    refresh_step_visits(instance)
     return row

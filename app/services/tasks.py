@@ -14,6 +14,7 @@ from app.services.customer_scope import ACKNOWLEDGED, acknowledgement, check_for
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.instance_summaries import refresh_summary
+from app.services.step_visits import refresh_step_visits
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.sod_refusals import recording_refusals
@@ -120,6 +121,7 @@ def claim_task(task_id: int, actor: User) -> HumanTask:
         task.delegation_chain = _chain(principal.id, actor.id) if principal is not None else []
         record_instance_event(task.instance, "task_claimed", element_id=task.element_id, task_id=task.task_guid,
                               actor=actor.username, on_behalf_of=principal.username if principal else None, data={})
+        refresh_step_visits(task.instance)
         if principal is not None:
             notify([principal], "task_claimed_for_you", process=task.instance.definition.name, task=task,
                    instance=task.instance, actor=actor.display_name)
@@ -141,6 +143,7 @@ def release_task(task_id: int, actor: User) -> HumanTask:
     task.delegation_chain = []
     record_instance_event(task.instance, "task_released", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, data={})
+    refresh_step_visits(task.instance)
     return task
 
 
@@ -164,6 +167,7 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
     record_instance_event(task.instance, "task_delegated", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username,
                           data={"to": target.username})
+    refresh_step_visits(task.instance)
     notify([target], "task_delegated", process=task.instance.definition.name, task=task, instance=task.instance,
            actor=actor.display_name)
     return task

@@ -47,6 +47,7 @@ def init_app(app):
     from app.web import site_icon  # noqa: F401
     from app.web import reports_home  # noqa: F401
     from app.web import report_receivables  # noqa: F401
+    from app.web import process_heatmap  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

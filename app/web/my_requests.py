@@ -40,7 +40,11 @@ def instance(instance_id: int):
 @bp.get("/instances/<int(max=2147483647):instance_id>/diagram.bpmn")
 @login_required
 def diagram(instance_id: int):
-    definition = visible_instance(instance_id, current_user).definition
+    return diagram_response(visible_instance(instance_id, current_user).definition)
+
+
+def diagram_response(definition):
+    """The version's BPMN with its labels in the ``lang`` of the URL (else the reader's)."""
     locale = request.args.get("lang") or current_locale()  # in the URL, so each language is cached apart
     if locale not in LOCALES:
         abort(400, description=gettext("lang: unknown language; use one of %(known)s.", known=", ".join(LOCALES)))

@@ -197,6 +197,8 @@
       // Open beside a wide diagram; on a phone it would cover the steps, so it starts folded there.
       if (window.DiagramJSMinimap && container.clientWidth >= 600) { viewer.get("minimap").open(); }
       container.setAttribute("data-ready", "true");
+      // Pages that add their own layer (the process heatmap) start from here.
+      container.dispatchEvent(new CustomEvent("diagram:ready", { detail: viewer }));
     })
     .catch(function (error) {
       container.setAttribute("data-error", String(error));

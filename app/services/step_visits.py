@@ -1,0 +1,77 @@
+"""Keeps the process analytics' read model (StepVisit, one row per user
+task visit) current inside the command that changed the task: every call of
+``refresh_summary`` (the end of each instance command, a reassignment, an
+error, a correction) and the claim, release and delegation of a task call
+``refresh_step_visits``. Nothing here commits.
+
+Only the instance's open visits and its ready tasks are read, so a step
+costs the same however many visits the instance's history holds."""
+from sqlalchemy import func, or_, select
+
+from app.extensions import db
+from app.models import HumanTask, ProcessInstance, StepVisit, TaskStatus
+
+
+def seconds_between(start, end) -> int | None:
+    """Whole seconds from ``start`` to ``end``; None when either is unknown."""
+    if start is None or end is None:
+        return None
+    return max(0, int((end - start).total_seconds()))
+
+
+def visit_figures(status: str, entered_at, claimed_at, closed_at, due_at) -> dict:
+    """The durations and the breach of a visit: waiting is entered → first
+    claim (→ completion when nobody claimed it first), working is first
+    claim → completion; both only for a completed visit. A completed visit
+    breached when it was completed after its due time."""
+    done = status == TaskStatus.completed.value
+    return {
+        "waiting_seconds": seconds_between(entered_at, claimed_at or closed_at) if done else None,
+        "working_seconds": seconds_between(claimed_at, closed_at) if done else None,
+        "breached": bool(done and due_at is not None and closed_at is not None and closed_at > due_at),
+    }
+
+
+def _apply(row: StepVisit, task: HumanTask) -> None:
+    row.status = task.status.value
+    row.candidate_role = task.candidate_role
+    row.assignee_id = task.assignee_id
+    row.due_at = task.due_at
+    # The first claim stands: a release, a delegation or a reassignment later
+    # is work already begun, not more waiting.
+    row.claimed_at = row.claimed_at or task.claimed_at
+    row.closed_at = task.completed_at if task.status != TaskStatus.ready else None
+    for name, value in visit_figures(row.status, row.entered_at, row.claimed_at, row.closed_at, row.due_at).items():
+        setattr(row, name, value)
+
+
+def refresh_step_visits(instance: ProcessInstance) -> None:
+    """Bring the visits of ``instance``'s ready tasks, and of the tasks that
+    were open until this command, up to date; a task seen for the first time
+    gets its visit number (one more than the step's earlier visits in the
+    instance). Raises nothing of its own; flushes nothing."""
+    open_visits = select(StepVisit.human_task_id).where(StepVisit.instance_id == instance.id,
+                                                        StepVisit.status == TaskStatus.ready.value)
+    tasks = db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id,
+        or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits))).order_by(HumanTask.id)).all()
+    if not tasks:
+        return
+    rows = {row.human_task_id: row for row in db.session.scalars(
+        select(StepVisit).where(StepVisit.human_task_id.in_([task.id for task in tasks])))}
+    added: dict[str, int] = {}
+    with db.session.no_autoflush:  # the count of earlier visits must not see the ones added here
+        for task in tasks:
+            _refresh_one(instance, task, rows.get(task.id), added)
+
+
+def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, added: dict[str, int]) -> None:
+    if row is None:
+        earlier = db.session.scalar(select(func.count()).select_from(StepVisit).where(
+            StepVisit.instance_id == instance.id, StepVisit.element_id == task.element_id))
+        added[task.element_id] = added.get(task.element_id, 0) + 1
+        row = StepVisit(human_task_id=task.id, instance_id=instance.id, definition_id=instance.definition_id,
+                        process_key=instance.process_key, element_id=task.element_id,
+                        visit=earlier + added[task.element_id], entered_at=task.created_at)
+        db.session.add(row)
+    _apply(row, task)
