@@ -47,6 +47,7 @@ from app.models.studio_presence import StudioPresence
 from app.models.studio_draft_file import StudioDraftFile
 from app.models.incident_retry import IncidentRetry, IncidentRetryItem
 from app.models.correction_request import CorrectionRequest
+from app.models.saved_view import SavedView
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -72,4 +73,5 @@ __all__ = [
     "IncidentRetry", "IncidentRetryItem",
     "CorrectionRequest",
     "MigrationBatch", "MigrationItem",
+    "SavedView",
 ]
