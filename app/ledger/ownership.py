@@ -32,6 +32,13 @@ def made_by_instance(source_key: str | None, instance_id: int) -> bool:
     return bool(source_key) and source_key.startswith(f"{instance_id}:")
 
 
+def instance_of(source_key: str | None) -> int | None:
+    """The request (instance id) whose action made a document with
+    ``source_key``; None for a document made outside any flow."""
+    head = (source_key or "").partition(":")[0]
+    return int(head) if head.isdigit() and int(head) != OUTSIDE_FLOWS else None
+
+
 def _strings(value):
     if isinstance(value, str):
         yield value

@@ -48,6 +48,7 @@ from app.models.studio_draft_file import StudioDraftFile
 from app.models.incident_retry import IncidentRetry, IncidentRetryItem
 from app.models.correction_request import CorrectionRequest
 from app.models.step_visit import StepVisit
+from app.models.saved_view import SavedView
 
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
@@ -74,4 +75,5 @@ __all__ = [
     "CorrectionRequest",
     "MigrationBatch", "MigrationItem",
     "StepVisit",
+    "SavedView",
 ]

@@ -48,6 +48,9 @@ def init_app(app):
     from app.web import reports_home  # noqa: F401
     from app.web import report_receivables  # noqa: F401
     from app.web import process_heatmap  # noqa: F401
+    from app.web import report_returns  # noqa: F401
+    from app.web import report_advances  # noqa: F401
+    from app.web import saved_views  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

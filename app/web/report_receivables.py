@@ -23,7 +23,8 @@ NAME_TITLES = {"customer": _l("Customer name"), "salesperson": _l("Full name"), 
 FILTER_TITLES = {**KEY_TITLES, "bucket": _l("Days overdue")}
 
 listed("web.receivables_ageing", _l("Receivables ageing"),
-       _l("Open receivables by days overdue, by customer, salesperson and region, with the overdue invoices."))
+       _l("Open receivables by days overdue, by customer, salesperson and region, with the overdue invoices."),
+       filters=("as_of", *ageing_service.FILTERS))
 
 
 def _asked():
