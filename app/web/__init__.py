@@ -46,6 +46,7 @@ def init_app(app):
     from app.web import operate_migrations  # noqa: F401
     from app.web import site_icon  # noqa: F401
     from app.web import reports_home  # noqa: F401
+    from app.web import report_monthly  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money
