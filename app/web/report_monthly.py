@@ -4,6 +4,7 @@ CSV. The figures and the reader's scope come from services/report_monthly."""
 from flask import render_template, request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user, login_required
 
 from app.services import report_monthly
@@ -14,8 +15,8 @@ from app.web.reports_home import listed
 
 def _words() -> dict:
     """The reader's column titles and labels for a downloaded table."""
-    return {"code": _("Code"), "name": _("Name"), "month": _("Month"), "ytd": _("Year to date"),
-            "shipped": _("Shipped"), "invoiced": _("Invoiced"), "received": _("Received"), "total": _("Total"),
+    return {"code": _("Code"), "name": pgettext("report", "Name"), "month": _("Month"), "ytd": _("Year to date"),
+            "shipped": _("Shipped"), "invoiced": _("Invoiced"), "received": pgettext("report", "Received"), "total": _("Total"),
             "measure": _("Kind"), "date": _("Date"), "document": _("Document"), "line_no": _("Line"),
             "customer": _("Customer code"), "customer_name": _("Customer"), "salesperson": _("Salesperson"),
             "region": _("Region"), "material": _("Material"), "series": _("Product series"), "qty": _("Quantity"),
@@ -28,7 +29,7 @@ def _words() -> dict:
 @bp.app_template_global("monthly_charts")
 def monthly_charts(figures: dict) -> dict:
     """The two charts of the report: the month per region, and the year month by month."""
-    names = {"shipped": _("Shipped"), "invoiced": _("Invoiced"), "received": _("Received")}
+    names = {"shipped": _("Shipped"), "invoiced": _("Invoiced"), "received": pgettext("report", "Received")}
 
     def spec(categories, rows):
         return {"kind": "bar", "money": True, "categories": categories,
