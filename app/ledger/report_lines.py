@@ -15,7 +15,10 @@ from app.extensions import db
 from app.ledger import journal
 from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str, round_money
-from app.models import (Customer, Invoice, InvoiceLine, LedgerEntry, Material, MaterialClass, Receipt, SalesOrder,
+from app.ledger.ownership import OUTSIDE_FLOWS
+from app.ledger.report_facts import Narrowing
+from app.ledger.report_figures import series_of_classes
+from app.models import (Customer, Invoice, InvoiceLine, LedgerEntry, Material, Receipt, SalesOrder,
                         SalesOrderLine, ShippingLine, ShippingNote, User)
 
 FILTERS = ("region", "salesperson", "customer", "series")
@@ -23,66 +26,68 @@ COLUMNS = ("measure", "date", "document", "line_no", "customer", "customer_name"
            "series", "qty", "amount")
 
 
-def _series_of() -> dict[int, str]:
-    """Material class id → the name of its top ancestor (the series)."""
-    classes = {c.id: c for c in db.session.scalars(select(MaterialClass))}
-
-    def top(node):
-        while node.parent_id is not None and node.parent_id in classes:
-            node = classes[node.parent_id]
-        return node.name
-
-    return {ident: top(node) for ident, node in classes.items()}
-
-
 def _qty(value: Decimal) -> str:
     return f"{value.normalize():f}"
 
 
-def _raw_lines(month: str):
+def _raw_lines(month: str, scope):
     start, end = month_bounds(month)
-    for day, number, line_no, rep, customer, region, material, class_id, qty, line_qty, gross in db.session.execute(
+    within = Narrowing(scope=scope).conditions
+    for day, number, line_no, rep, customer, region, material, class_id, qty, line_qty, gross, key in db.session.execute(
             select(ShippingNote.posted_date, ShippingNote.number, ShippingLine.line_no, SalesOrder.salesperson_id,
                    SalesOrder.customer_id, SalesOrder.region, Material.code, Material.class_id, ShippingLine.qty,
-                   SalesOrderLine.qty, SalesOrderLine.gross)
+                   SalesOrderLine.qty, SalesOrderLine.gross, ShippingNote.source_key)
             .join(ShippingNote, ShippingLine.note_id == ShippingNote.id).join(SalesOrder, ShippingNote.order_id == SalesOrder.id)
             .join(SalesOrderLine, ShippingLine.order_line_id == SalesOrderLine.id)
             .join(Material, ShippingLine.material_id == Material.id)
-            .where(ShippingNote.status == "posted", ShippingNote.posted_date >= start, ShippingNote.posted_date < end)):
+            .where(ShippingNote.status == "posted", ShippingNote.posted_date >= start, ShippingNote.posted_date < end,
+                   *within(SalesOrder.salesperson_id, SalesOrder.customer_id, SalesOrder.region, None))):
         amount = round_money(gross * qty / line_qty) if line_qty else ZERO
-        yield "shipped", day, number, line_no, rep, customer, region, material, class_id, qty, amount
-    for day, number, line_no, rep, customer, region, material, class_id, qty, gross in db.session.execute(
+        yield "shipped", day, number, line_no, rep, customer, region, material, class_id, qty, amount, key
+    for day, number, line_no, rep, customer, region, material, class_id, qty, gross, key in db.session.execute(
             select(Invoice.invoice_date, Invoice.number, InvoiceLine.line_no, Invoice.salesperson_id, Invoice.customer_id,
-                   Invoice.region, Material.code, InvoiceLine.material_class_id, InvoiceLine.qty, InvoiceLine.gross)
+                   Invoice.region, Material.code, InvoiceLine.material_class_id, InvoiceLine.qty, InvoiceLine.gross,
+                   Invoice.source_key)
             .join(Invoice, InvoiceLine.invoice_id == Invoice.id).join(Material, InvoiceLine.material_id == Material.id)
-            .where(Invoice.invoice_date >= start, Invoice.invoice_date < end)):
-        yield "invoiced", day, number, line_no, rep, customer, region, material, class_id, qty, gross
-    for day, number, rep, customer, region, amount in db.session.execute(
+            .where(Invoice.invoice_date >= start, Invoice.invoice_date < end,
+                   *within(Invoice.salesperson_id, Invoice.customer_id, Invoice.region, None))):
+        yield "invoiced", day, number, line_no, rep, customer, region, material, class_id, qty, gross, key
+    for day, number, rep, customer, region, amount, key in db.session.execute(
             select(Receipt.receipt_date, Receipt.number, Receipt.salesperson_id, Receipt.customer_id, LedgerEntry.region,
-                   Receipt.amount)
+                   Receipt.amount, Receipt.source_key)
             .join(LedgerEntry, (LedgerEntry.source_type == "receipt") & (LedgerEntry.source_id == Receipt.id)
                   & (LedgerEntry.account == journal.BANK))
-            .where(Receipt.receipt_date >= start, Receipt.receipt_date < end)):
-        yield "received", day, number, None, rep, customer, region, None, None, None, amount
+            .where(Receipt.receipt_date >= start, Receipt.receipt_date < end,
+                   *within(Receipt.salesperson_id, Receipt.customer_id, LedgerEntry.region, None))):
+        yield "received", day, number, None, rep, customer, region, None, None, None, amount, key
 
 
-def report_lines(month: str, filters: dict | None = None) -> list[dict]:
-    """Every line of ``month`` behind the report, narrowed by ``filters``
+def instance_of(source_key: str | None) -> int | None:
+    """The request (process instance) whose step made a document, from the
+    key it was posted under ("<instance>:<task>:<operation>"); None for a
+    document made outside the flows (instance 0) or under another key."""
+    head = (source_key or "").split(":", 1)[0]
+    return int(head) if head.isdigit() and int(head) != OUTSIDE_FLOWS else None
+
+
+def report_lines(month: str, filters: dict | None = None, scope=None) -> list[dict]:
+    """Every line of ``month`` behind the report inside ``scope`` (a
+    ReportScope; None: everything), narrowed by ``filters``
     ({"region", "salesperson" (username), "customer" (code), "series"};
     empty values ignored), ordered by measure, date and document. Amounts
     and quantities as strings. Raises BusinessRuleViolation ``invalid_month``."""
     wanted = {key: value for key, value in (filters or {}).items() if key in FILTERS and value}
-    raw = list(_raw_lines(month))
-    series = _series_of()
+    raw = list(_raw_lines(month, scope))
+    series = series_of_classes()
     reps = {u.id: u.username for u in db.session.scalars(select(User).where(User.id.in_({r[4] for r in raw if r[4]})))}
     customers = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_({r[5] for r in raw})))}
     lines = []
-    for measure, day, number, line_no, rep, customer, region, material, class_id, qty, amount in raw:
+    for measure, day, number, line_no, rep, customer, region, material, class_id, qty, amount, key in raw:
         line = {"measure": measure, "date": day.isoformat(), "document": number, "line_no": line_no,
                 "customer": customers[customer].code, "customer_name": customers[customer].name,
                 "salesperson": reps.get(rep, ""), "region": region or "", "material": material or "",
                 "series": series.get(class_id, "") if class_id else "", "qty": _qty(qty) if qty is not None else "",
-                "amount": money_str(amount)}
+                "amount": money_str(amount), "instance_id": instance_of(key)}
         if all(line[key] == value for key, value in wanted.items()):
             lines.append(line)
     order = {"shipped": 0, "invoiced": 1, "received": 2}

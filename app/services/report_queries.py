@@ -7,7 +7,7 @@ from app.actions import BusinessRuleViolation
 from app.errors import ValidationFailed
 from app.ledger import periods, report_lines
 from app.models import User
-from app.services.ledger_queries import require_ledger_reader
+from app.services.report_access import report_scope
 
 CSV_HEADER = {"measure": "类别", "date": "日期", "document": "单据号", "line_no": "行号", "customer": "客户编码",
               "customer_name": "客户名称", "salesperson": "业务员", "region": "区域", "material": "物料编码",
@@ -17,13 +17,15 @@ MEASURE_NAMES = {"shipped": "发货", "invoiced": "开票", "received": "回款"
 
 def monthly_lines(user: User, month: str, filters: dict) -> dict:
     """The lines of a reconciled ``month`` narrowed by ``filters``, their
-    totals and their totals by series. Raises Forbidden for a non-reader,
+    totals and their totals by series, inside the part of the reports
+    ``user`` reads (report_access: a rep their own, a regional manager their
+    region and own customers). Raises Forbidden for a non-reader,
     ValidationFailed naming ``month`` (invalid, or not reconciled yet: the
     report exists only for a reconciled month)."""
-    require_ledger_reader(user)
+    scope = report_scope(user)
     try:
         periods.require_reconciled(periods.month_or_previous(month))
-        lines = report_lines.report_lines(month, filters)
+        lines = report_lines.report_lines(month, filters, scope)
     except BusinessRuleViolation as violation:
         raise ValidationFailed(violation.message, code=violation.code,
                                details={"fields": {violation.field or "month": [violation.message]}}) from None

@@ -77,10 +77,13 @@ def test_the_lines_export_as_csv_with_the_same_figures(sales, api, november):
     assert [row[11] for row in rows[1:]] == [line["amount"] for line in listed]
 
 
-def test_only_a_reconciled_month_has_lines_and_only_ledger_readers_see_them(sales, api, act, november):
+def test_only_a_reconciled_month_has_lines_and_each_reader_sees_their_part(sales, api, act, november):
     error = error_of(api("sales_admin").get("/ledger/reports/monthly?month=2026-12"), 422, "month_not_reconciled")
     assert "month" in error["details"]["fields"]
     assert "month" in error_of(api("sales_admin").get("/ledger/reports/monthly?month=2026-13"), 422)["details"]["fields"]
     assert "month" in error_of(api("sales_admin").get("/ledger/reports/monthly.csv"), 422)["details"]["fields"]
-    assert api("rep_east1").get("/ledger/reports/monthly?month=2026-11").status_code == 403
-    assert api("rep_east1").get("/ledger/reports/monthly.csv?month=2026-11").status_code == 403
+    # a rep reads the lines credited to them (report_access), nobody else's
+    own = api("rep_east1").get("/ledger/reports/monthly?month=2026-11").get_json()["lines"]
+    assert own and {line["salesperson"] for line in own} == {"rep_east1"}
+    assert "广东" not in api("rep_east1").get("/ledger/reports/monthly.csv?month=2026-11").get_data(as_text=True)
+    assert api("warehouse").get("/ledger/reports/monthly?month=2026-11").status_code == 403
