@@ -14,7 +14,8 @@ import pytest
 
 from app.config import normalise_database_url
 from app.extensions import db
-from tests.support.database import empty_tables, migrated_app, reset_postgresql, rolled_back
+from tests.support.base_state import BaseState, base_key
+from tests.support.database import empty_tables, joined_session, migrated_app, reset_postgresql
 from tests.support.flow_driver import FlowDriver
 from tests.support.frozen_clock import FROZEN_AT, FrozenClock
 from tests.support.logins import log_in
@@ -61,10 +62,27 @@ def _app(database_url, tmp_path_factory):
         db.engine.dispose()
 
 
+@pytest.fixture(scope="session")
+def _base(_app):
+    """The shared base rows (tests.support.base_state), rolled back at the end."""
+    state = BaseState(_app, joined_session)
+    yield state
+    state.drop()
+
+
+@pytest.fixture(autouse=True)
+def _no_base_under_real_commits(request):
+    """A test that works on the database without ``app`` (real commits, the
+    migrations' comparison) finds no uncommitted base holding locks."""
+    if "_app" in request.fixturenames and "app" not in request.fixturenames:
+        request.getfixturevalue("_base").drop()
+
+
 @pytest.fixture
-def app(_app):
-    """The app, with every session joined to one rolled-back transaction."""
-    with rolled_back(_app):
+def app(_app, _base, request):
+    """The app, with every session joined to one rolled-back transaction
+    (over the shared base of the fixtures the test asks for)."""
+    with _base.test_transaction(base_key(request)):
         yield _app
 
 
@@ -121,20 +139,23 @@ def api_token(client):
 
 
 @pytest.fixture
-def org(ctx):
+def org(ctx, _base):
     """The demo organisation, loaded; ``org("rm_east")`` is that User."""
     from app.services.accounts import find_user
     from app.demo.organisation import load_demo_organisation
 
-    load_demo_organisation()
+    if "org" not in _base.key:
+        load_demo_organisation()
     return find_user
 
 
 @pytest.fixture
-def deployed(ctx):
+def deployed(ctx, _base):
     """Every diagram, table and form of processes/ and forms/, deployed."""
     from app.services import deployment
 
+    if "deployed" in _base.key:
+        return _base.deployed
     return deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
 
 
@@ -144,12 +165,13 @@ def flow(org, deployed):
 
 
 @pytest.fixture
-def sales(flow, frozen_clock):
+def sales(flow, frozen_clock, _base):
     """The flow driver over the demo organisation and master data, on
     2026-12-01."""
     from app.demo.master_data import load_demo_master_data
 
-    load_demo_master_data()
+    if "sales" not in _base.key:
+        load_demo_master_data()
     return flow
 
 
@@ -199,8 +221,9 @@ def frozen_clock(_platform_clock, app):
 
 
 @pytest.fixture
-def committed_app(_app):
+def committed_app(_app, _base):
     """The app with real commits (for tests of concurrency between
     connections); every table is emptied afterwards."""
+    _base.drop()
     yield _app
     empty_tables(_app)

@@ -1,6 +1,7 @@
 """The test database: one per run, built by the migrations (PostgreSQL
 wiped first), and every test's sessions joined to one outer transaction
-that is rolled back, so tests never see each other."""
+that is rolled back, so tests never see each other (tests.support.base_state
+keeps that transaction and the shared base rows in it)."""
 import os
 from contextlib import contextmanager
 
@@ -54,11 +55,10 @@ class ConnectionBoundSession(FlaskSession):
 
 
 @contextmanager
-def rolled_back(app):
-    """Every session of ``app`` joined to one transaction, rolled back on exit."""
-    with app.app_context():
-        connection = db.engine.connect()
-    outer = connection.begin()
+def joined_session(app, connection):
+    """``db.session`` of ``app`` bound to ``connection``: each session the
+    code opens joins the connection's transaction through a SAVEPOINT, so a
+    commit or rollback in the code under test stays inside it."""
     original = db.session
     db.session = db._make_scoped_session({
         "class_": ConnectionBoundSession,
@@ -66,11 +66,9 @@ def rolled_back(app):
         "join_transaction_mode": "create_savepoint",
     })
     try:
-        yield app
+        yield
     finally:
         db.session = original  # each app context already closed its own session
-        outer.rollback()
-        connection.close()
 
 
 def empty_tables(app) -> None:
