@@ -90,9 +90,24 @@ def fill(instances: int) -> None:
                t.status = 'completed' AND t.completed_at > t.due_at
         FROM human_task t JOIN process_instance p ON p.id = t.instance_id""")
     started = time.perf_counter()
+    _summary_migration().backfill(db.session.connection())
+    db.session.commit()
+    print(f"  summary rows: {time.perf_counter() - started:.1f} s", flush=True)
+    started = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")
     print(f"  VACUUM ANALYZE: {time.perf_counter() - started:.1f} s", flush=True)
+
+
+def _summary_migration():
+    """The migration that fills the summary rows from step_visit and instance_summary."""
+    import importlib.util
+
+    path = next((Path(__file__).resolve().parents[1] / "migrations" / "versions").glob("*_step_summaries__*.py"))
+    spec = importlib.util.spec_from_file_location("step_summaries_migration", path)
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    return migration
 
 
 def _percentile(values, fraction):
@@ -108,14 +123,18 @@ def measure(runs: int) -> None:
     from app.services.accounts import find_user
 
     analyst = find_user("process_admin")
-    key, version, visits = db.session.execute(sa.text(
-        "SELECT d.key, d.version, count(*) FROM step_visit v JOIN process_definition d ON d.id = v.definition_id "
+    key, version, visits, step = db.session.execute(sa.text(
+        "SELECT d.key, d.version, count(*), min(v.element_id) FROM step_visit v "
+        "JOIN process_definition d ON d.id = v.definition_id "
         "GROUP BY d.key, d.version ORDER BY count(*) DESC LIMIT 1")).one()
     tasks = db.session.scalar(sa.text("SELECT count(*) FROM human_task"))
     print(f"\n{tasks:,} task rows; the largest version {key} v{version} holds {visits:,} visits; {runs} runs after a warm-up\n")
     queries = [("heatmap steps (counts, p50/p90 waiting and working)",
                 lambda: process_analytics.version_steps(analyst, key, version)),
-               ("who the open tasks wait on", lambda: step_queue.waiting_on(analyst, key, version))]
+               ("cycle time per month", lambda: process_analytics.cycle_by_month(analyst, key)),
+               ("who the open tasks wait on", lambda: step_queue.waiting_on(analyst, key, version)),
+               (f"a step's instances ({step})", lambda: step_queue.step_instances(analyst, key, version, step)),
+               ("the process list (cycle p50/p90 per version)", lambda: process_analytics.processes(analyst))]
     backend = db.session.scalar(sa.text("SELECT pg_backend_pid()"))
     print(f"{'query':<54} {'wall p50':>9} {'wall p95':>9} {'CPU p50':>8} {'CPU p95':>8}")
     for label, run_query in queries:

@@ -47,6 +47,7 @@ from app.models.studio_presence import StudioPresence
 from app.models.studio_draft_file import StudioDraftFile
 from app.models.incident_retry import IncidentRetry, IncidentRetryItem
 from app.models.correction_request import CorrectionRequest
+from app.models.step_summary import CycleDuration, StepCount, StepDuration
 from app.models.step_visit import StepVisit
 from app.models.saved_view import SavedView
 
@@ -75,5 +76,8 @@ __all__ = [
     "CorrectionRequest",
     "MigrationBatch", "MigrationItem",
     "StepVisit",
+    "StepCount",
+    "StepDuration",
+    "CycleDuration",
     "SavedView",
 ]

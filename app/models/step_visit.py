@@ -4,7 +4,7 @@ long it waited and was worked on, whether it missed its due time, and
 which visit of that step in its instance it was (a second visit is rework).
 Kept current inside the command that changes the task
 (app/services/step_visits.py), so the heatmap reads no engine state."""
-from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.extensions import db
@@ -13,13 +13,15 @@ from app.models.types import UTCDateTime
 
 class StepVisit(db.Model):
     __tablename__ = "step_visit"
-    # The heatmap reads one version's steps: each figure is one index range,
-    # the durations already in order for the percentiles.
+    # The heatmap's counts and durations come from the summary rows
+    # (step_summary.py); here a step's visits are one index range, and the
+    # open visits of a version (open, late, who they wait on) are read from
+    # a partial index holding only them, without visiting the table.
     __table_args__ = (
         Index("ix_step_visit_definition_element_waiting", "definition_id", "element_id", "waiting_seconds"),
-        Index("ix_step_visit_definition_element_working", "definition_id", "element_id", "working_seconds"),
-        Index("ix_step_visit_definition_status_element", "definition_id", "status", "element_id"),
         Index("ix_step_visit_instance_element", "instance_id", "element_id"),
+        Index("ix_step_visit_open", "definition_id", "element_id", "assignee_id", "candidate_role", "entered_at",
+              "due_at", postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
     )
 
     human_task_id: Mapped[int] = mapped_column(ForeignKey("human_task.id", ondelete="CASCADE"),

@@ -10,8 +10,9 @@ from decimal import Decimal, InvalidOperation
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import AuditEvent, CreditOverride, Customer, InstanceSummary, ProcessInstance
-from app.services.step_visits import refresh_step_visits
+from app.models import AuditEvent, CreditOverride, Customer, InstanceStatus, InstanceSummary, ProcessInstance
+from app.services.step_summaries import count_completed_instance
+from app.services.step_visits import refresh_step_visits, seconds_between
 
 # The request's total, by the first of these keys its data holds: the
 # contract (F01), a promotion or payment, a delivery note, a travel estimate.
@@ -117,6 +118,7 @@ def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
             else _customer_name(code, name)
     if row is None:
         row = InstanceSummary(instance_id=instance.id, exception=False, admin_action=False, error=False)
+    was_completed = row.status == InstanceStatus.completed.value
     row.definition_id = instance.definition_id
     row.process_key = instance.process_key
     row.status = instance.status.value
@@ -137,4 +139,7 @@ def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
     db.session.add(row)
     # The process analytics' read model changes with the same commands.
     refresh_step_visits(instance)
+    if row.status == InstanceStatus.completed.value and not was_completed and row.ended_at is not None:
+        count_completed_instance(row.definition_id, row.process_key,
+                                 seconds_between(row.started_at, row.ended_at), row.ended_at)
     return row

@@ -2,21 +2,22 @@
 passed each user task, how long they waited and were worked on, the due
 times missed and the visits that were rework; cycle time per month; who
 the open tasks wait on; a step's instances. Read from the summary tables
-kept current by the commands (StepVisit, InstanceSummary), never from
-engine state. Every function checks the reader first (Forbidden)."""
+kept current by the commands (StepCount, StepDuration, CycleDuration, the
+open StepVisit rows, InstanceSummary), never from engine state. Every function checks the reader first (Forbidden)."""
 from dataclasses import dataclass, field
 
-from sqlalchemy import and_, case, func, select
+from sqlalchemy import case, func, select
 
 from app import clock
 from app.errors import NotFound, ValidationFailed
 from app.extensions import db
-from app.models import InstanceSummary, ProcessDefinition, StepVisit, User
-from app.services.percentiles import grouped_percentiles, nearest_rank, seconds_between_columns
+from app.models import CycleDuration, InstanceSummary, ProcessDefinition, StepCount, StepDuration, StepVisit, User
+from app.services.step_summaries import histogram_percentiles
 from app.services.report_access import require_analytics_reader
 
 STEP_INSTANCES_LIMIT = 200
 COMPLETED = "completed"
+OPEN = "ready"
 
 
 @dataclass
@@ -62,68 +63,81 @@ def definition_of(key: str, version) -> ProcessDefinition:
 
 def processes(reader: User) -> list[dict]:
     """Every deployed version, newest process first: its instances (all,
-    completed) and its cycle time p50/p90 in seconds over completed ones."""
+    completed) and its cycle time p50/p90 in seconds over completed ones
+    (at the precision of step_summaries.bucket)."""
     require_analytics_reader(reader)
-    cycle = seconds_between_columns(InstanceSummary.started_at, InstanceSummary.ended_at)
-    done = InstanceSummary.status == COMPLETED
     counts = {row.definition_id: row for row in db.session.execute(
         select(InstanceSummary.definition_id, func.count().label("instances"),
-               func.count(case((done, 1))).label("completed")).group_by(InstanceSummary.definition_id))}
-    cycles = grouped_percentiles(InstanceSummary.definition_id, cycle, done)
+               func.count(case((InstanceSummary.status == COMPLETED, 1))).label("completed"))
+        .group_by(InstanceSummary.definition_id))}
+    cycles: dict[int, dict] = {}
+    for definition_id, bucket, count in db.session.execute(
+            select(CycleDuration.definition_id, CycleDuration.bucket, func.sum(CycleDuration.count))
+            .group_by(CycleDuration.definition_id, CycleDuration.bucket)):
+        cycles.setdefault(definition_id, {})[bucket] = count
     result = []
     for definition in db.session.scalars(select(ProcessDefinition).order_by(ProcessDefinition.key,
                                                                            ProcessDefinition.version.desc())):
         row = counts.get(definition.id)
         result.append({"definition": definition, "instances": row.instances if row else 0,
                        "completed": row.completed if row else 0,
-                       "cycle": cycles.get(definition.id, (None, None))})
+                       "cycle": histogram_percentiles(cycles.get(definition.id, {}).items())})
     return result
 
 
 def version_steps(reader: User, key: str, version) -> VersionFigures:
     """The heatmap's figures of one version, a row per user task of its
-    diagram (steps nobody reached yet show zeros). Raises Forbidden,
-    ValidationFailed (``version``), NotFound."""
+    diagram (steps nobody reached yet show zeros); waiting and working
+    p50/p90 at the precision of step_summaries.bucket. Read from the summary
+    rows and the open visits' index. Raises Forbidden, ValidationFailed
+    (``version``), NotFound."""
     require_analytics_reader(reader)
     definition = definition_of(key, version)
     figures = VersionFigures(definition, [StepFigures(t["element_id"], t.get("name") or t["element_id"],
                                                       t.get("name_en"), t.get("lane"))
                                           for t in definition.user_tasks or ()])
-    mine = StepVisit.definition_id == definition.id
-    now = clock.now()
-    late = case((StepVisit.breached.is_(True), 1),
-                (and_(StepVisit.status == "ready", StepVisit.due_at < now), 1))
-    counts = db.session.execute(select(
-        StepVisit.element_id, func.count(func.distinct(StepVisit.instance_id)), func.count(),
-        func.count(case((StepVisit.status == COMPLETED, 1))), func.count(case((StepVisit.status == "ready", 1))),
-        func.count(case((StepVisit.visit > 1, 1))), func.count(late)).where(mine).group_by(StepVisit.element_id))
-    waiting = grouped_percentiles(StepVisit.element_id, StepVisit.waiting_seconds, mine)
-    working = grouped_percentiles(StepVisit.element_id, StepVisit.working_seconds, mine)
-    for element_id, passed, visits, completed, open_, rework, breached in counts:
-        step = figures.step(element_id)
-        if step is None:  # a task the version's list does not name (kept rather than hidden)
-            step = StepFigures(element_id, element_id, None, None)
-            figures.steps.append(step)
-        step.passed, step.visits, step.completed, step.open = passed, visits, completed, open_
-        step.rework, step.breached = rework, breached
-        step.waiting = waiting.get(element_id, (None, None))
-        step.working = working.get(element_id, (None, None))
+
+    def step(element_id: str) -> StepFigures:
+        found = figures.step(element_id)
+        if found is None:  # a task the version's list does not name (kept rather than hidden)
+            found = StepFigures(element_id, element_id, None, None)
+            figures.steps.append(found)
+        return found
+
+    for row in db.session.scalars(select(StepCount).where(StepCount.definition_id == definition.id)
+                                  .order_by(StepCount.element_id)):
+        figures_of = step(row.element_id)
+        figures_of.passed, figures_of.visits, figures_of.rework = row.visits - row.rework, row.visits, row.rework
+        figures_of.completed, figures_of.breached = row.completed, row.breached
+    for element_id, open_, late in db.session.execute(
+            select(StepVisit.element_id, func.count(), func.count(case((StepVisit.due_at < clock.now(), 1))))
+            .where(StepVisit.definition_id == definition.id, StepVisit.status == OPEN)
+            .group_by(StepVisit.element_id).order_by(StepVisit.element_id)):
+        figures_of = step(element_id)
+        figures_of.open, figures_of.breached = open_, figures_of.breached + late
+    histograms: dict[tuple, list] = {}
+    for element_id, measure, bucket, count in db.session.execute(
+            select(StepDuration.element_id, StepDuration.measure, StepDuration.bucket, StepDuration.count)
+            .where(StepDuration.definition_id == definition.id)):
+        histograms.setdefault((element_id, measure), []).append((bucket, count))
+    for (element_id, measure), counts in sorted(histograms.items()):
+        setattr(step(element_id), measure, histogram_percentiles(counts))
     return figures
 
 
 def cycle_by_month(reader: User, key: str) -> list[dict]:
     """Per month an instance of process ``key`` (any version) completed in,
     by the business calendar: how many, and the cycle time p50/p90 in
-    seconds (start → end). Oldest month first. Raises Forbidden."""
+    seconds (start → end, at the precision of step_summaries.bucket). Oldest
+    month first. Raises Forbidden."""
     require_analytics_reader(reader)
-    zone = clock.business_timezone()
-    rows = db.session.execute(select(InstanceSummary.started_at, InstanceSummary.ended_at).where(
-        InstanceSummary.process_key == key, InstanceSummary.status == COMPLETED,
-        InstanceSummary.ended_at.is_not(None)).order_by(InstanceSummary.ended_at))
-    months: dict[str, list[int]] = {}
-    for started, ended in rows:
-        months.setdefault(ended.astimezone(zone).strftime("%Y-%m"), []).append(
-            max(0, int((ended - started).total_seconds())))
-    return [{"month": month, "instances": len(values),
-             "p50": nearest_rank(sorted(values), 0.5), "p90": nearest_rank(sorted(values), 0.9)}
-            for month, values in sorted(months.items())]
+    months: dict[str, list] = {}
+    for month, bucket, count in db.session.execute(
+            select(CycleDuration.month, CycleDuration.bucket, func.sum(CycleDuration.count))
+            .where(CycleDuration.process_key == key).group_by(CycleDuration.month, CycleDuration.bucket)):
+        months.setdefault(month, []).append((bucket, count))
+    result = []
+    for month, counts in sorted(months.items()):
+        p50, p90 = histogram_percentiles(counts)
+        result.append({"month": month, "instances": sum(count for _, count in counts), "p50": p50, "p90": p90})
+    return result

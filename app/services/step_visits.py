@@ -2,7 +2,9 @@
 task visit) current inside the command that changed the task: every call of
 ``refresh_summary`` (the end of each instance command, a reassignment, an
 error, a correction) and the claim, release and delegation of a task call
-``refresh_step_visits``. Nothing here commits.
+``refresh_step_visits``. The heatmap's counts and histograms
+(step_summaries.py) change in the same call: a visit counts once when it
+is entered and once when it is completed. Nothing here commits.
 
 Only the instance's open visits and its ready tasks are read, so a step
 costs the same however many visits the instance's history holds."""
@@ -10,6 +12,7 @@ from sqlalchemy import func, or_, select
 
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, StepVisit, TaskStatus
+from app.services.step_summaries import SummaryChanges
 
 
 def seconds_between(start, end) -> int | None:
@@ -60,12 +63,16 @@ def refresh_step_visits(instance: ProcessInstance) -> None:
     rows = {row.human_task_id: row for row in db.session.scalars(
         select(StepVisit).where(StepVisit.human_task_id.in_([task.id for task in tasks])))}
     added: dict[str, int] = {}
+    changes = SummaryChanges()
     with db.session.no_autoflush:  # the count of earlier visits must not see the ones added here
         for task in tasks:
-            _refresh_one(instance, task, rows.get(task.id), added)
+            _refresh_one(instance, task, rows.get(task.id), added, changes)
+    changes.write()
 
 
-def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, added: dict[str, int]) -> None:
+def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, added: dict[str, int],
+                 changes: SummaryChanges) -> None:
+    was_completed = row is not None and row.status == TaskStatus.completed.value
     if row is None:
         earlier = db.session.scalar(select(func.count()).select_from(StepVisit).where(
             StepVisit.instance_id == instance.id, StepVisit.element_id == task.element_id))
@@ -74,4 +81,8 @@ def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | No
                         process_key=instance.process_key, element_id=task.element_id,
                         visit=earlier + added[task.element_id], entered_at=task.created_at)
         db.session.add(row)
+        changes.entered(row.definition_id, row.element_id, row.visit)
     _apply(row, task)
+    if row.status == TaskStatus.completed.value and not was_completed:
+        changes.completed(row.definition_id, row.element_id, row.breached,
+                          {"waiting": row.waiting_seconds, "working": row.working_seconds})

@@ -16,6 +16,7 @@ from app.errors import Forbidden
 from app.extensions import db
 from app.models import AuditEvent, HumanTask, ProcessDefinition, StepVisit
 from app.services import process_analytics, step_queue
+from app.services.step_summaries import bucket
 from tests.support.travel_claims import run_travel_claims
 
 CLAIMING = ("task_claimed", "task_delegated", "task_reassigned")
@@ -34,8 +35,9 @@ def _at(event_rows, kinds):
 
 
 def _rank(values, fraction):
+    """The exact nearest-rank percentile, at the heatmap's bucket precision."""
     values = sorted(values)
-    return values[ceil(fraction * len(values)) - 1] if values else None
+    return bucket(values[ceil(fraction * len(values)) - 1]) if values else None
 
 
 def _expected(definition, now):
