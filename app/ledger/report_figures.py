@@ -131,7 +131,7 @@ def _with_targets(rows: list[dict], reps: dict, month: str, sold: dict) -> str:
     quarter, _ = quarter_of(month)
     targets = {row.employee_id: row.amount for row in db.session.scalars(
         select(SalesTarget).where(SalesTarget.quarter == quarter).order_by(SalesTarget.id))}  # the latest row wins
-    ids = {user.username: ident for ident, user in reps.items()}
+    ids = {username: ident for ident, (username, _) in reps.items()}
     for row in rows:
         ident = ids.get(row["key"])
         target, done = targets.get(ident), sold.get(ident) or ZERO
@@ -142,11 +142,15 @@ def _with_targets(rows: list[dict], reps: dict, month: str, sold: dict) -> str:
 
 
 def _names(groups: dict) -> dict:
-    reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([k for k in groups["salesperson"] if k])))}
-    customers = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(list(groups.get("customer", ())))))}
+    """(salesperson id → (username, name), each dimension's key → (code, name)),
+    reading only the names (a whole customer row each would cost more than the sums)."""
+    reps = {ident: (username, name) for ident, username, name in db.session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_([k for k in groups["salesperson"] if k])))}
+    customers = {ident: (code, name) for ident, code, name in db.session.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(list(groups.get("customer", ())))))}
     return reps, {
-        "salesperson": lambda k: (reps[k].username, reps[k].display_name) if k in reps else ("", NO_SALESPERSON),
-        "customer": lambda k: (customers[k].code, customers[k].name),
+        "salesperson": lambda k: reps.get(k, ("", NO_SALESPERSON)),
+        "customer": lambda k: customers[k],
         "region": lambda k: (k or "", k or ""),
         "series": lambda k: (k, k),
     }
