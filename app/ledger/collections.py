@@ -19,6 +19,7 @@ from app.ledger.journal import Line, next_number, post, today
 from app.ledger.money import money_str, round_money, to_decimal
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import Source, posted_once, posted_rows
+from app.ledger.sales_facts import count_receipt, count_receipt_reversal
 from app.models import Allocation, Customer, Invoice, Receipt, ReceiptReversal, Receivable
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -41,6 +42,7 @@ def make_receipt(customer: Customer, amount, *, on: date_type, source_key: str, 
     dims = dict(customer_id=customer.id, salesperson_id=salesperson_id, region=region)
     post("receipt", receipt.id, on, [Line(journal.BANK, "D", amount, **dims), Line(journal.ADVANCES, "C", amount, **dims)],
          memo=f"receipt {receipt.number} {bank_reference or ''}".strip())
+    count_receipt(receipt)
     return receipt
 
 
@@ -157,6 +159,7 @@ def reverse_receipt(receipt: Receipt, *, on: date_type, reason: str, source_key:
     db.session.add(red)
     db.session.flush()
     journal.reverse("receipt", receipt.id, "receipt_reversal", red.id, on)
+    count_receipt_reversal(red)
     return red
 
 

@@ -20,6 +20,7 @@ from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
+from app.ledger.sales_facts import count_invoice
 from app.ledger.uninvoiced import invoiceable_qty, picked_line
 from app.models import (INVOICE_TYPES, Customer, Invoice, InvoiceLine, LedgerEntry, Receivable, RevenueRecognition,
                         SalesOrder, SalesOrderLine)
@@ -92,6 +93,7 @@ def _blue_invoice(customer: Customer, order: SalesOrder, wanted: list, *, on: da
                       source_key=source_key, created_at=clock.now(), lines=built)
     db.session.add(invoice)
     db.session.flush()
+    count_invoice(invoice)
     return invoice
 
 
@@ -195,6 +197,7 @@ def make_red_invoices(order_line: SalesOrderLine, qty: Decimal, unit_price: Deci
                       created_at=clock.now(), lines=[red_line])
         db.session.add(red)
         db.session.flush()
+        count_invoice(red)
         _post_invoice(red, None, on)
         red_invoices.append(red)
         qty -= take

@@ -1,9 +1,11 @@
 """The facts the monthly report adds up (F07), as SQL: one row per shipping
 line (gross value at the frozen order price, pro rata of the line shipped),
-invoice line (gross, red negative) and receipt, with the dimensions the
+invoice line (gross, red negative), receipt and receipt reversal (negative), with the dimensions the
 report divides them by. The report groups these rows in the database
 (GROUP BY) instead of reading every document of the year into Python, so
-it answers in the same time however many documents the year holds.
+it answers in the same time however many documents the year holds. The
+report itself reads the summary the postings keep (app/ledger/sales_facts.py);
+these facts are what that summary must always equal.
 
 Scope and filters are conditions on the salesperson, region, customer and
 material class columns of each kind of document; a receipt has no material
@@ -16,7 +18,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.ledger import journal
-from app.models import (Invoice, InvoiceLine, LedgerEntry, Material, Receipt, SalesOrder, SalesOrderLine, ShippingLine,
+from app.models import (Invoice, InvoiceLine, LedgerEntry, Material, Receipt, ReceiptReversal, SalesOrder, SalesOrderLine, ShippingLine,
                         ShippingNote)
 from app.models.types import Money
 
@@ -114,6 +116,15 @@ def facts(start: date, end: date, narrowing: Narrowing = Narrowing(), measures=M
                                     LedgerEntry.account == journal.BANK))
             .where(Receipt.receipt_date >= start, Receipt.receipt_date < end,
                    *narrowing.conditions(Receipt.salesperson_id, Receipt.customer_id, LedgerEntry.region, None)))
+        # A reversed receipt counts again, negative, on the reversal's date.
+        parts.append(
+            _fact("received", ReceiptReversal.reversal_date, Receipt.salesperson_id, ReceiptReversal.customer_id,
+                  LedgerEntry.region, cast(null(), Integer), ReceiptReversal.amount)
+            .select_from(ReceiptReversal).join(Receipt, ReceiptReversal.receipt_id == Receipt.id)
+            .join(LedgerEntry, and_(LedgerEntry.source_type == "receipt_reversal", LedgerEntry.source_id == ReceiptReversal.id,
+                                    LedgerEntry.account == journal.BANK))
+            .where(ReceiptReversal.reversal_date >= start, ReceiptReversal.reversal_date < end,
+                   *narrowing.conditions(Receipt.salesperson_id, ReceiptReversal.customer_id, LedgerEntry.region, None)))
     if not parts:
         parts.append(_fact("shipped", cast(null(), Date), cast(null(), Integer), cast(null(), Integer),
                            cast(null(), String), cast(null(), Integer), cast(null(), Money())).where(literal(False)))

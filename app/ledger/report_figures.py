@@ -3,7 +3,9 @@ received, for a month and the year to date, in totals, by salesperson,
 customer, region and product series, and month by month over the year;
 with each salesperson's quarterly target (app/ledger/performance.py) and
 what they have invoiced in the quarter so far. Every figure is summed by
-the database over ``report_facts.facts``. Read-only."""
+the database (GROUP BY) over the sales summary the postings keep current
+(app/ledger/sales_facts.py); only the by-customer table reads the daily
+rows, everything else the monthly ones. Read-only."""
 from collections import defaultdict
 from datetime import date
 from decimal import Decimal
@@ -14,8 +16,9 @@ from app.extensions import db
 from app.ledger import periods
 from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str
-from app.ledger.report_facts import MEASURES, Narrowing, facts
-from app.models import Customer, MaterialClass, SalesTarget, User
+from app.ledger.report_facts import MEASURES, Narrowing
+from app.models import Customer, MaterialClass, SalesFactDaily, SalesFactMonthly, SalesTarget, User
+from app.models.sales_fact import NO_CLASS
 from app.models.types import Money
 
 DIMENSIONS = ("salesperson", "customer", "region", "series")
@@ -42,31 +45,68 @@ def _text(figures: dict) -> dict:
     return {m: money_str(figures[m]) for m in MEASURES}
 
 
-def _summed(subquery):
-    return type_coerce(func.sum(subquery.c.amount), Money()).label("amount")
+def _summed(column):
+    return type_coerce(func.sum(column), Money()).label("amount")
 
 
-def _by(subquery, column, start: date) -> dict:
-    """{key: {"month": {measure: Decimal}, "ytd": {...}}} grouped in SQL by ``column``."""
-    in_month = case((subquery.c.day >= start, 1), else_=0).label("in_month")
-    rows = db.session.execute(
-        select(subquery.c.measure, in_month, column.label("key"), _summed(subquery))
-        .group_by(subquery.c.measure, literal_column("in_month"), literal_column("key")))
-    groups: dict = defaultdict(lambda: {"month": _zero(), "ytd": _zero()})
-    for measure, this_month, key, amount in rows:
-        groups[key]["ytd"][measure] += amount or ZERO
-        if this_month:
-            groups[key]["month"][measure] += amount or ZERO
+def _groups() -> dict:
+    return defaultdict(lambda: {"month": _zero(), "ytd": _zero()})
+
+
+def _add(groups: dict, key, measure: str, amount: Decimal, in_month: bool) -> None:
+    groups[key]["ytd"][measure] += amount
+    if in_month:
+        groups[key]["month"][measure] += amount
+
+
+def _summary(start: date, end: date, narrowing: Narrowing):
+    """Rows (measure, month number, salesperson id, region, class id, amount)
+    of the summary from January to ``end``: the monthly one, or the daily one
+    when a customer is asked for (the monthly one has no customer)."""
+    if narrowing.customer_id is None:
+        table, day, customer = SalesFactMonthly, SalesFactMonthly.month, None
+    else:
+        table, day, customer = SalesFactDaily, SalesFactDaily.day, SalesFactDaily.customer_id
+    number = extract("month", day).label("number")
+    return db.session.execute(
+        select(table.measure, number, table.salesperson_id, table.region, table.class_id, _summed(table.amount))
+        .where(day >= date(start.year, 1, 1), day < end,
+               *narrowing.conditions(table.salesperson_id, customer, table.region, table.class_id))
+        .group_by(table.measure, literal_column("number"), table.salesperson_id, table.region, table.class_id)).all()
+
+
+def _by_customer(start: date, end: date, narrowing: Narrowing) -> dict:
+    in_month = case((SalesFactDaily.day >= start, 1), else_=0).label("in_month")
+    groups = _groups()
+    for measure, this_month, customer, amount in db.session.execute(
+            select(SalesFactDaily.measure, in_month, SalesFactDaily.customer_id, _summed(SalesFactDaily.amount))
+            .where(SalesFactDaily.day >= date(start.year, 1, 1), SalesFactDaily.day < end,
+                   *narrowing.conditions(SalesFactDaily.salesperson_id, SalesFactDaily.customer_id,
+                                         SalesFactDaily.region, SalesFactDaily.class_id))
+            .group_by(SalesFactDaily.measure, literal_column("in_month"), SalesFactDaily.customer_id)):
+        _add(groups, customer, measure, amount or ZERO, bool(this_month))
     return groups
 
 
-def _by_month(subquery, year: int, last: int) -> list[dict]:
-    number = extract("month", subquery.c.day).label("number")
-    sums = {n: _zero() for n in range(1, last + 1)}
-    for measure, n, amount in db.session.execute(
-            select(subquery.c.measure, number, _summed(subquery)).group_by(subquery.c.measure, literal_column("number"))):
-        sums[int(n)][measure] += amount or ZERO
-    return [{"month": f"{year:04d}-{n:02d}", **_text(figures)} for n, figures in sums.items()]
+def _grouped(rows, start: date) -> tuple[dict, dict, dict]:
+    """By dimension ({"salesperson", "region", "series"}), month by month
+    {number: {measure: amount}} and each salesperson's invoiced in the
+    quarter of ``start`` so far, from ``_summary`` rows."""
+    series = series_of_classes()
+    groups = {dim: _groups() for dim in ("salesperson", "region", "series")}
+    months = {n: _zero() for n in range(1, start.month + 1)}
+    quarter_sold: dict = defaultdict(lambda: ZERO)
+    first_of_quarter = 3 * ((start.month - 1) // 3) + 1
+    for measure, number, salesperson, region, class_id, amount in rows:
+        n, amount = int(number), amount or ZERO
+        months[n][measure] += amount
+        _add(groups["salesperson"], salesperson or None, measure, amount, n == start.month)
+        _add(groups["region"], region or None, measure, amount, n == start.month)
+        if class_id != NO_CLASS:  # receipts have no product
+            _add(groups["series"], series.get(class_id, ""), measure, amount, n == start.month)
+        if measure == "invoiced" and n >= first_of_quarter:
+            quarter_sold[salesperson or None] += amount
+    return groups, months, quarter_sold
 
 
 def _rows(groups: dict, names) -> list[dict]:
@@ -84,16 +124,14 @@ def quarter_of(month: str) -> tuple[str, date]:
     return f"{start.year:04d}-Q{q}", date(start.year, 3 * q - 2, 1)
 
 
-def _with_targets(rows: list[dict], reps: dict, month: str, narrowing: Narrowing) -> str:
+def _with_targets(rows: list[dict], reps: dict, month: str, sold: dict) -> str:
     """Add each salesperson's quarterly target, what they invoiced in the
-    quarter up to the end of ``month`` and the achievement (%); the quarter."""
-    quarter, start = quarter_of(month)
-    _, end = month_bounds(month)
+    quarter up to the end of ``month`` (``sold`` by salesperson id) and the
+    achievement (%); the quarter."""
+    quarter, _ = quarter_of(month)
     targets = {row.employee_id: row.amount for row in db.session.scalars(
         select(SalesTarget).where(SalesTarget.quarter == quarter).order_by(SalesTarget.id))}  # the latest row wins
-    invoiced = facts(start, end, narrowing, measures=("invoiced",))
-    sold = dict(db.session.execute(select(invoiced.c.salesperson_id, _summed(invoiced)).group_by(invoiced.c.salesperson_id)).all())
-    ids = {user.username: ident for ident, user in reps.items()}
+    ids = {username: ident for ident, (username, _) in reps.items()}
     for row in rows:
         ident = ids.get(row["key"])
         target, done = targets.get(ident), sold.get(ident) or ZERO
@@ -101,6 +139,34 @@ def _with_targets(rows: list[dict], reps: dict, month: str, narrowing: Narrowing
         row["quarter_invoiced"] = money_str(done)
         row["achievement"] = f"{(done * 100 / target).quantize(Decimal('0.1'))}" if target else None
     return quarter
+
+
+def _names(groups: dict) -> dict:
+    """(salesperson id → (username, name), each dimension's key → (code, name)),
+    reading only the names (a whole customer row each would cost more than the sums)."""
+    reps = {ident: (username, name) for ident, username, name in db.session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_([k for k in groups["salesperson"] if k])))}
+    customers = {ident: (code, name) for ident, code, name in db.session.execute(
+        select(Customer.id, Customer.code, Customer.name).where(Customer.id.in_(list(groups.get("customer", ())))))}
+    return reps, {
+        "salesperson": lambda k: reps.get(k, ("", NO_SALESPERSON)),
+        "customer": lambda k: customers[k],
+        "region": lambda k: (k or "", k or ""),
+        "series": lambda k: (k, k),
+    }
+
+
+def filter_choices(month: str, narrowing: Narrowing = Narrowing()) -> dict:
+    """The regions, salespeople [(username, name)] and series with figures
+    in ``month``'s year to date inside ``narrowing`` (what a filter form
+    offers). Raises BusinessRuleViolation ``invalid_month``."""
+    start, end = month_bounds(month)
+    groups, _, _ = _grouped(_summary(start, end, narrowing), start)
+    _, names = _names(groups)
+    rows = {dim: _rows(groups[dim], names[dim]) for dim in groups}
+    return {"region": [row["key"] for row in rows["region"] if row["key"]],
+            "salesperson": [(row["key"], row["name"]) for row in rows["salesperson"] if row["key"]],
+            "series": [row["key"] for row in rows["series"]]}
 
 
 def monthly_figures(month: str, narrowing: Narrowing = Narrowing()) -> dict:
@@ -113,27 +179,10 @@ def monthly_figures(month: str, narrowing: Narrowing = Narrowing()) -> dict:
     [{"month", measure...}] January to ``month``}. Amounts are strings.
     Raises BusinessRuleViolation ``invalid_month``."""
     start, end = month_bounds(month)
-    subquery = facts(date(start.year, 1, 1), end, narrowing)
-    groups = {"salesperson": _by(subquery, subquery.c.salesperson_id, start),
-              "customer": _by(subquery, subquery.c.customer_id, start),
-              "region": _by(subquery, subquery.c.region, start),
-              "series": defaultdict(lambda: {"month": _zero(), "ytd": _zero()})}
-    series = series_of_classes()
-    for class_id, figures in _by(subquery, subquery.c.class_id, start).items():
-        if class_id is None:
-            continue  # receipts have no product
-        for part in ("month", "ytd"):
-            for measure, amount in figures[part].items():
-                groups["series"][series.get(class_id, "")][part][measure] += amount
-    months = _by_month(subquery, start.year, start.month)
-    reps = {u.id: u for u in db.session.scalars(select(User).where(User.id.in_([k for k in groups["salesperson"] if k])))}
-    customers = {c.id: c for c in db.session.scalars(select(Customer).where(Customer.id.in_(list(groups["customer"]))))}
-    names = {
-        "salesperson": lambda k: (reps[k].username, reps[k].display_name) if k in reps else ("", NO_SALESPERSON),
-        "customer": lambda k: (customers[k].code, customers[k].name),
-        "region": lambda k: (k or "", k or ""),
-        "series": lambda k: (k, k),
-    }
+    groups, sums, sold = _grouped(_summary(start, end, narrowing), start)
+    groups["customer"] = _by_customer(start, end, narrowing)
+    months = [{"month": f"{start.year:04d}-{n:02d}", **_text(figures)} for n, figures in sums.items()]
+    reps, names = _names(groups)
     result = {"month": month, "provisional": periods.period_status(month) != "closed",
               "totals": {"month": {m: months[-1][m] for m in MEASURES},
                          "ytd": _text({m: sum((Decimal(row[m]) for row in months), ZERO) for m in MEASURES})}}
@@ -142,6 +191,6 @@ def monthly_figures(month: str, narrowing: Narrowing = Narrowing()) -> dict:
     result["by_series"] = [{"series": row["key"], "shipped": row["month"]["shipped"], "invoiced": row["month"]["invoiced"]}
                            for row in result["by_product_series"]
                            if Decimal(row["month"]["shipped"]) or Decimal(row["month"]["invoiced"])]
-    result["quarter"] = _with_targets(result["by_salesperson"], reps, month, narrowing)
+    result["quarter"] = _with_targets(result["by_salesperson"], reps, month, sold)
     result["by_month"] = months
     return result

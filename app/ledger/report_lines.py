@@ -1,5 +1,5 @@
 """The monthly report's lines (F07, seed §七 "导出明细"): each shipping line,
-invoice line and receipt of the month, with the dimensions the report is
+invoice line, receipt and receipt reversal (negative) of the month, with the dimensions the report is
 divided by (salesperson, customer, region, product series), so the report
 can be filtered (筛选), totalled by series (系列汇总) and exported. Read-only.
 
@@ -18,7 +18,7 @@ from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.ownership import OUTSIDE_FLOWS
 from app.ledger.report_facts import Narrowing
 from app.ledger.report_figures import series_of_classes
-from app.models import (Customer, Invoice, InvoiceLine, LedgerEntry, Material, Receipt, SalesOrder,
+from app.models import (Customer, Invoice, InvoiceLine, LedgerEntry, Material, Receipt, ReceiptReversal, SalesOrder,
                         SalesOrderLine, ShippingLine, ShippingNote, User)
 
 FILTERS = ("region", "salesperson", "customer", "series")
@@ -59,6 +59,15 @@ def _raw_lines(month: str, scope):
                   & (LedgerEntry.account == journal.BANK))
             .where(Receipt.receipt_date >= start, Receipt.receipt_date < end,
                    *within(Receipt.salesperson_id, Receipt.customer_id, LedgerEntry.region, None))):
+        yield "received", day, number, None, rep, customer, region, None, None, None, amount, key
+    for day, number, rep, customer, region, amount, key in db.session.execute(
+            select(ReceiptReversal.reversal_date, ReceiptReversal.number, Receipt.salesperson_id, ReceiptReversal.customer_id,
+                   LedgerEntry.region, ReceiptReversal.amount, ReceiptReversal.source_key)
+            .join(Receipt, ReceiptReversal.receipt_id == Receipt.id)
+            .join(LedgerEntry, (LedgerEntry.source_type == "receipt_reversal") & (LedgerEntry.source_id == ReceiptReversal.id)
+                  & (LedgerEntry.account == journal.BANK))
+            .where(ReceiptReversal.reversal_date >= start, ReceiptReversal.reversal_date < end,
+                   *within(Receipt.salesperson_id, ReceiptReversal.customer_id, LedgerEntry.region, None))):
         yield "received", day, number, None, rep, customer, region, None, None, None, amount, key
 
 

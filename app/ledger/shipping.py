@@ -16,6 +16,7 @@ from app.ledger.customers import refreshed_customer
 from app.ledger.orders import cancel_order, create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
+from app.ledger.sales_facts import count_shipping_note
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -163,6 +164,7 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
                  order.region, m.material.class_id),
             Line(journal.INVENTORY, "C", round_money(-m.qty * m.unit_cost), None, None, None, m.material.class_id))
     ], memo=f"outbound {note.number}")
+    count_shipping_note(note)
     return movements
 
 

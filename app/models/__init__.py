@@ -38,6 +38,7 @@ from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, Signe
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
+from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
@@ -79,5 +80,7 @@ __all__ = [
     "StepCount",
     "StepDuration",
     "CycleDuration",
+    "SalesFactDaily",
+    "SalesFactMonthly",
     "SavedView",
 ]

@@ -16,7 +16,7 @@ from app.extensions import db
 from app.ledger import journal, report_lines
 from app.ledger.months import month_bounds
 from app.ledger.report_facts import Narrowing
-from app.ledger.report_figures import monthly_figures, series_of_classes
+from app.ledger.report_figures import filter_choices, monthly_figures, series_of_classes
 from app.models import Customer, User
 from app.services.report_access import report_scope
 from app.services.report_files import report_file
@@ -70,11 +70,9 @@ def monthly_page(user: User, month: str | None, filters: dict) -> dict:
     scope = report_scope(user)
     month = checked_month(month)
     figures = monthly_figures(month, _narrowing(scope, filters))
-    everything = monthly_figures(month, Narrowing(scope)) if filters else figures
-    figures.update(filters=filters, scope=scope.kind, choices={
-        "region": sorted({row["key"] for row in everything["by_region"] if row["key"]} | {filters.get("region", "")} - {""}),
-        "salesperson": [(row["key"], row["name"]) for row in everything["by_salesperson"] if row["key"]],
-        "series": [row["key"] for row in everything["by_product_series"]]})
+    choices = filter_choices(month, Narrowing(scope))
+    choices["region"] = sorted(set(choices["region"]) | {filters.get("region", "")} - {""})
+    figures.update(filters=filters, scope=scope.kind, choices=choices)
     return figures
 
 

@@ -34,7 +34,7 @@ def test_the_director_filters_drills_and_downloads(world, person, live_server, b
     assert "暂估" in page.locator("main").inner_text()
     shot(page, "report_monthly", "director_zh")
     page.locator("select[name=region]").select_option("华南")
-    page.locator(".report-filters button[type=submit]").click()
+    page.get_by_role("button", name="显示").click()
     page.wait_for_url(re.compile(r"region="))
     main = page.locator("main").inner_text()
     assert "广东泵阀总经销有限公司" in main and "浙江泵阀总经销有限公司" not in main
