@@ -169,18 +169,38 @@ def filter_choices(month: str, narrowing: Narrowing = Narrowing()) -> dict:
             "series": [row["key"] for row in rows["series"]]}
 
 
-def monthly_figures(month: str, narrowing: Narrowing = Narrowing()) -> dict:
+def _largest(customers: dict, limit: int | None) -> tuple[dict, dict | None]:
+    """The ``limit`` customers with the most business in the month (shipped
+    plus invoiced, then the year to date; ties by id) and the others summed
+    as {"count", "month", "ytd"}; all of them and None when they are fewer."""
+    if limit is None or len(customers) <= limit:
+        return customers, None
+    ranked = sorted(customers.items(), key=lambda item: (
+        -(item[1]["month"]["shipped"] + item[1]["month"]["invoiced"]),
+        -(item[1]["ytd"]["shipped"] + item[1]["ytd"]["invoiced"]), item[0]))
+    others = {"month": _zero(), "ytd": _zero()}
+    for _, figures in ranked[limit:]:
+        for part in ("month", "ytd"):
+            for measure in MEASURES:
+                others[part][measure] += figures[part][measure]
+    return dict(ranked[:limit]), {"count": len(ranked) - limit, "month": _text(others["month"]),
+                                  "ytd": _text(others["ytd"])}
+
+
+def monthly_figures(month: str, narrowing: Narrowing = Narrowing(), customer_limit: int | None = None) -> dict:
     """The figures of ``month`` and its year to date inside ``narrowing``:
     {"month", "provisional" (not reconciled and closed yet), "quarter",
     "totals": {"month": {measure: amount}, "ytd": {...}}, "by_salesperson"
     (with "target", "quarter_invoiced", "achievement"), "by_customer",
     "by_region", "by_product_series": [{"key", "name", "month", "ytd"}],
     "by_series": the month's shipped and invoiced per series, "by_month":
-    [{"month", measure...}] January to ``month``}. Amounts are strings.
+    [{"month", measure...}] January to ``month``, "customers_other": with
+    ``customer_limit``, the customers beyond the largest ``customer_limit``
+    summed ({"count", "month", "ytd"}) or None}. Amounts are strings.
     Raises BusinessRuleViolation ``invalid_month``."""
     start, end = month_bounds(month)
     groups, sums, sold = _grouped(_summary(start, end, narrowing), start)
-    groups["customer"] = _by_customer(start, end, narrowing)
+    groups["customer"], customers_other = _largest(_by_customer(start, end, narrowing), customer_limit)
     months = [{"month": f"{start.year:04d}-{n:02d}", **_text(figures)} for n, figures in sums.items()]
     reps, names = _names(groups)
     result = {"month": month, "provisional": periods.period_status(month) != "closed",
@@ -193,4 +213,5 @@ def monthly_figures(month: str, narrowing: Narrowing = Narrowing()) -> dict:
                            if Decimal(row["month"]["shipped"]) or Decimal(row["month"]["invoiced"])]
     result["quarter"] = _with_targets(result["by_salesperson"], reps, month, sold)
     result["by_month"] = months
+    result["customers_other"] = customers_other
     return result

@@ -24,6 +24,8 @@ from app.services.report_files import report_file
 FILTERS = ("region", "salesperson", "customer", "series")
 TABLES = ("salesperson", "customer", "region", "product_series", "months", "lines")
 MEASURES = ("shipped", "invoiced", "received")
+# The page's customer table: the largest customers of the month, the rest in one row (the file holds them all).
+CUSTOMER_ROWS = 50
 NOBODY = -1  # an id no row has: a filter naming someone unknown matches nothing
 
 
@@ -62,14 +64,16 @@ def _narrowing(scope, filters: dict) -> Narrowing:
     return Narrowing(scope, person, customer, filters.get("region"), class_ids)
 
 
-def monthly_page(user: User, month: str | None, filters: dict) -> dict:
+def monthly_page(user: User, month: str | None, filters: dict, all_customers: bool = False) -> dict:
     """The report of ``month`` (empty: this business month) for ``user``
     under ``filters``: ``monthly_figures`` plus "filters", "scope" (all,
-    region, own) and the choices the filter form offers. Raises Forbidden
-    for a reader of no report, BadMonth."""
+    region, own) and the choices the filter form offers. The customer table
+    holds the CUSTOMER_ROWS largest customers and the rest summed in one
+    row, unless ``all_customers``. Raises Forbidden for a reader of no
+    report, BadMonth."""
     scope = report_scope(user)
     month = checked_month(month)
-    figures = monthly_figures(month, _narrowing(scope, filters))
+    figures = monthly_figures(month, _narrowing(scope, filters), None if all_customers else CUSTOMER_ROWS)
     choices = filter_choices(month, Narrowing(scope))
     choices["region"] = sorted(set(choices["region"]) | {filters.get("region", "")} - {""})
     figures.update(filters=filters, scope=scope.kind, choices=choices)
@@ -84,7 +88,7 @@ def monthly_document_lines(user: User, month: str | None, filters: dict, measure
     BadMonth."""
     scope = report_scope(user)
     month = checked_month(month)
-    lines = report_lines.report_lines(month, filters, scope)
+    lines = report_lines.report_lines(month, filters, scope, _narrowing(scope, filters))
     if measure in MEASURES:
         lines = [line for line in lines if line["measure"] == measure]
     return {"month": month, "filters": filters, "measure": measure if measure in MEASURES else None,
@@ -115,7 +119,7 @@ def monthly_file(user: User, month: str | None, filters: dict, table: str, fmt: 
                  Decimal(line["qty"]) if line["qty"] else None, Decimal(line["amount"])] for line in found["lines"]]
         figures = found
     else:
-        figures = monthly_page(user, month, filters)
+        figures = monthly_page(user, month, filters, all_customers=True)
         if table == "months":
             header = [words["month"], *(words[m] for m in MEASURES)]
             rows = [[row["month"], *(Decimal(row[m]) for m in MEASURES)] for row in figures["by_month"]]

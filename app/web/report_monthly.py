@@ -43,7 +43,8 @@ def monthly_charts(figures: dict) -> dict:
 @login_required
 def report_monthly_page():
     filters = report_monthly.clean_filters(request.args)
-    figures = report_monthly.monthly_page(current_user, request.args.get("month"), filters)
+    all_customers = request.args.get("customers") == "all"
+    figures = report_monthly.monthly_page(current_user, request.args.get("month"), filters, all_customers)
     return render_template("reports/monthly.html", figures=figures, filters=filters)
 
 

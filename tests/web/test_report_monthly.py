@@ -160,3 +160,15 @@ def test_f07_review_task_shows_the_report_partial(sales, web, november, act):
     html = web("sales_admin2").page(f"/tasks/{task.id}")
     assert 'data-shows="report"' in html and 'data-table="salesperson"' in html and ZHEJIANG in html
     assert "data-provisional" not in html
+
+
+def test_beyond_the_largest_customers_the_rest_is_one_row_and_every_customer_is_a_click_away(web, november, monkeypatch):
+    from app.services import report_monthly
+    monkeypatch.setattr(report_monthly, "CUSTOMER_ROWS", 1)
+    html = web("director").page("/reports/monthly?month=2026-11")
+    # Zhejiang shipped and invoiced more this month than Guangdong: it stays, Guangdong is among "the other 1"
+    assert ZHEJIANG in html and GUANGDONG not in html.split('data-table="customer"')[1].split("</section>")[0]
+    assert "其余 1 个客户" in html and "customers=all" in html
+    everyone = web("director").page("/reports/monthly?month=2026-11&customers=all")
+    customers = everyone.split('data-table="customer"')[1].split("</section>")[0]
+    assert ZHEJIANG in customers and GUANGDONG in customers and "其余" not in customers
