@@ -8,6 +8,7 @@ import io
 import pytest
 
 from tests.support.api_client import error_of, signed_in
+from tests.support.ledger_harness import shipped_order
 
 ZHEJIANG = "浙江泵阀总经销有限公司"   # 华东, rep_east1
 GUANGDONG = "广东泵阀总经销有限公司"  # 华南, rep_south1
@@ -23,15 +24,10 @@ def november(act, customer_code):
     """Zhejiang: a motor and parts shipped and invoiced, and a receipt;
     Guangdong: a motor shipped, not invoiced. November reconciled."""
     zhejiang, guangdong = customer_code(ZHEJIANG), customer_code(GUANGDONG)
-    order = act("ledger.create_sales_order", customer=zhejiang, date="2026-11-05",
-                lines=[{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 10}])
-    note = act("ledger.create_shipping_note", order=order["order_no"], date="2026-11-05")
-    act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date="2026-11-05")
-    act("ledger.issue_invoice", order=order["order_no"], date="2026-11-06")
+    order = shipped_order(act, zhejiang, "2026-11-05", [{"material": "MTR001", "qty": 2}, {"material": "PRT001", "qty": 10}])
+    act("ledger.issue_invoice", order=order, date="2026-11-06")
     act("ledger.record_receipt", customer=zhejiang, amount="1000", date="2026-11-25")
-    order = act("ledger.create_sales_order", customer=guangdong, date="2026-11-10", lines=[{"material": "MTR001", "qty": 1}])
-    note = act("ledger.create_shipping_note", order=order["order_no"], date="2026-11-10")
-    act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date="2026-11-10")
+    shipped_order(act, guangdong, "2026-11-10", [{"material": "MTR001", "qty": 1}])
     act("ledger.close_period", month="2026-11")
     return {"zhejiang": zhejiang, "guangdong": guangdong}
 

@@ -44,3 +44,14 @@ def receipts_and_customers_reconcile():
             LedgerEntry.account.in_([journal.RECEIVABLES, journal.ADVANCES]))) or Decimal(0)
         assert documents == ledger, (customer.code, documents, ledger)
     return True
+
+
+def shipped_order(act, customer: str, day: str, lines: list[dict], shipped: list[dict] | None = None) -> str:
+    """A sales order of ``customer`` made, its shipping note (``shipped``
+    lines; None: everything) made and posted, all on ``day`` through the
+    ledger actions ``act(operation, **params)``; returns the order number."""
+    order = act("ledger.create_sales_order", customer=customer, date=day, lines=lines)
+    note = act("ledger.create_shipping_note", order=order["order_no"], date=day,
+               **({"lines": shipped} if shipped is not None else {}))
+    act("ledger.post_outbound", shipping_note=note["shipping_note_no"], date=day)
+    return order["order_no"]
