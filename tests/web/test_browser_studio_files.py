@@ -35,6 +35,17 @@ def _draft(app, name):
     return found
 
 
+def _draft_once(page, app, name, holds, tries=100):
+    """The draft as soon as ``holds(content)``: an autosave sent before the
+    last keystroke may have said 草稿已保存 while a later one is on its way."""
+    for _ in range(tries):
+        found = _draft(app, name)
+        if found and holds(found[0]):
+            return found
+        page.wait_for_timeout(100)
+    return _draft(app, name)
+
+
 def _saved(page, text="草稿已保存"):
     page.wait_for_function("t => document.getElementById('studio-save-state').textContent === t", arg=text)
 
@@ -113,7 +124,7 @@ def test_add_a_money_field_and_see_it_in_the_preview(person, live_server, live_a
     page.locator("#form-fields li").last.get_by_label("英文标题", exact=True).fill("Amount claimed (CNY)")
     page.wait_for_function("() => [...document.querySelectorAll('#form-preview label')].some(l => l.textContent.includes('报销金额（元）'))")
     _saved(page)
-    content, _, _ = _draft(live_app, "travel_request.json")
+    content, _, _ = _draft_once(page, live_app, "travel_request.json", lambda text: "Amount claimed (CNY)" in text)
     assert json.loads(content)["properties"][key] == {"title": "报销金额（元）", "x-title-en": "Amount claimed (CNY)",
                                                       "type": "number", "x-money": True, "minimum": 0, "multipleOf": 0.01}
     _picture(page, "form-zh")
