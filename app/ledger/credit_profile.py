@@ -92,7 +92,7 @@ def credit_profile(customer: Customer) -> dict:
         "salesperson": customer.salesperson.username if customer.salesperson else None,
         "segment": customer.customer_class, "payment_days": customer.payment_days, "as_of": as_of.isoformat(),
         "open_receivables": money_str(sum(buckets.values(), ZERO)),
-        "ageing": {name: money_str(amount) for name, amount in buckets.items()},
+        "ageing": [{"bucket": name, "amount": money_str(amount)} for name, amount in buckets.items()],
         "overdue": money_str(sum((buckets[name] for name in BUCKETS[1:]), ZERO)),
         "average_days_to_pay": str(days) if days is not None else None,
         "returns_ratio": str(ratio) if ratio is not None else None,

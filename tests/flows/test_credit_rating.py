@@ -45,7 +45,7 @@ def test_finance_and_director_approve_and_the_rating_is_recorded(sales, dealer, 
     profile = instance.data["profile"]
     assert profile["ok"] and profile["customer"] == dealer and profile["credit_limit"] == "300000.00"
     assert profile["rating"] == "B" and profile["open_receivables"] == "1960.00"
-    assert profile["ageing"]["current"] == "1960.00" and profile["overdue"] == "0.00"
+    assert profile["ageing"][0] == {"bucket": "current", "amount": "1960.00"} and profile["overdue"] == "0.00"
     assert D(profile["exposure"]) == D("1960.00") and profile["salesperson"] == "rep_east2"
     propose = sales.task(instance, "Task_Propose")
     assert propose.candidate_role == "statistician"

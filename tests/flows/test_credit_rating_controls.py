@@ -41,7 +41,7 @@ def test_the_monthly_timer_lists_the_active_customers_to_pick_from(sales, dealer
     assert started.count("credit_rating") == 1
     instance = db.session.get(ProcessInstance, schedule.last_instance_id)
     assert instance.started_by.username == "system"
-    review = instance.data["review"]
+    review = instance.data["credit_review"]
     active = db.session.scalars(select(Customer.code).where(Customer.active.is_(True))).all()
     assert review["count"] == len(active) and dealer in {row["customer"] for row in review["customers"]}
     pick = sales.task(instance, "Task_PickCustomer")
@@ -52,7 +52,7 @@ def test_the_monthly_timer_lists_the_active_customers_to_pick_from(sales, dealer
 
 def test_a_month_without_changes_ends_the_review(sales):
     instance = sales.start("credit_rating", {"customer": ""}, "statistician")
-    assert "review" in instance.data and "profile" not in instance.data
+    assert "credit_review" in instance.data and "profile" not in instance.data
     sales.complete(instance, "Task_PickCustomer", "statistician", {"action": "none"})
     assert instance.status is InstanceStatus.completed
 
@@ -61,7 +61,7 @@ def test_customers_needing_attention_come_first_in_the_review(sales, dealer, act
     act("ledger.set_credit", customer=dealer, credit_limit="0", reason="测试")  # any order now is over the limit
     act("ledger.set_credit", customer=dealer, credit_limit="0", on_hold=True, reason="冻结")
     instance = sales.start("credit_rating", {"customer": ""}, "statistician")
-    first = instance.data["review"]["customers"][0]
+    first = instance.data["credit_review"]["customers"][0]
     assert first["customer"] == dealer and first["attention"] and first["on_hold"]
 
 
