@@ -4,7 +4,7 @@ to every approver, finance then the director, the general manager above
 the decision table's limit, each rejection back to the statistician, the
 recording with the approving user, a limit from a later day, and the
 salesperson and regional manager told."""
-from datetime import date
+from datetime import datetime, timezone
 from decimal import Decimal
 
 import pytest
@@ -12,15 +12,10 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import Customer, CustomerCredit, InstanceStatus, Notification, User
+from tests.support.credit_rating import CITY_DEALER, proposal
 from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
-CITY_DEALER = "江苏机电设备经销部"  # 华东, served by rep_east2, limit 300,000, rating B, 45 days
-
-
-def proposal(**changes):
-    return {"action": "submit", "rating": "A", "credit_limit": 450000, "payment_days": 45, "on_hold": False,
-            "segment": "", "valid_from": "2026-12-01", "reason": "回款及时，提额", **changes}
 
 
 @pytest.fixture
@@ -106,3 +101,18 @@ def test_the_statistician_may_withdraw(sales, dealer):
     sales.complete(instance, "Task_Propose", "statistician", proposal(action="withdraw"))
     assert instance.status is InstanceStatus.completed and "credit" not in instance.data
     assert _customer(dealer).credit_limit == D("300000.00")
+
+
+def test_the_profile_ages_the_open_receivables_and_times_the_payments(sales, dealer, shipped_order, act, frozen_clock):
+    act("ledger.issue_invoice", order=shipped_order(dealer, [("MTR001", 2)]))  # 1,960.00 on 2026-12-01, due in 45 days
+    act("ledger.issue_invoice", order=shipped_order(dealer, [("MTR001", 1)]))  # 980.00
+    frozen_clock.now = datetime(2026, 12, 11, 2, 0, tzinfo=timezone.utc)
+    receipt = act("ledger.record_receipt", customer=dealer, amount="980")
+    act("ledger.allocate_receipt", receipt=receipt["receipt_no"])  # paid ten days after the invoice
+    frozen_clock.now = datetime(2027, 3, 1, 2, 0, tzinfo=timezone.utc)  # 45 days past the due date
+    profile = sales.start("credit_rating", {"customer": dealer}, "statistician").data["profile"]
+    assert profile["as_of"] == "2027-03-01" and profile["open_receivables"] == "1960.00"
+    assert {row["bucket"]: row["amount"] for row in profile["ageing"]} == {
+        "current": "0.00", "d1_30": "0.00", "d31_60": "1960.00", "d61_90": "0.00", "over_90": "0.00"}
+    assert profile["overdue"] == "1960.00" and profile["average_days_to_pay"] == "10.0"
+    assert profile["returns_ratio"] == "0.0000" and profile["overrides"] == [] and profile["on_hold"] is False

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import Customer, CustomerCredit, InstanceStatus, ProcessInstance, ScheduledStart, User
-from tests.flows.test_credit_rating import CITY_DEALER, proposal
+from tests.support.credit_rating import CITY_DEALER, proposal
 from tests.support.ledger_harness import all_invariants_hold
 
 D = Decimal
