@@ -134,7 +134,7 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
             "credit_id": existing.id, "valid_from": day, "effective": existing.valid_from <= today(),
             "notice": {"customer": existing.customer.code,
                        "text": f"{existing.customer.name}（{existing.customer.code}）信用等级 {existing.rating or '-'}，"
-                               f"信用额度 ¥{limit}，自 {day} 起执行。"}}
+                               f"信用额度 ¥{existing.credit_limit:,.2f}，自 {day} 起执行。"}}
 
 
 def _actor(call: ActionCall):
