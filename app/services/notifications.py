@@ -19,6 +19,7 @@ SUBJECTS = {
     "task_reminder": "提醒：「{task}」即将到期",
     "task_overdue": "已超期：{task}（{assignee}）",
     "customer_notice": "{process}：{body}",
+    "overdue_receivables": "逾期应收提醒：{body}",
 }
 
 
