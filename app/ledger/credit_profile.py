@@ -82,13 +82,14 @@ def _later_limits(customer: Customer, as_of) -> list[dict]:
 
 def credit_profile(customer: Customer) -> dict:
     """The profile of ``customer`` as of the business date (amounts as
-    strings, ready for a form to show)."""
+    strings, ready for a form to show; the pages show the customer's name
+    beside its code)."""
     as_of = today()
     buckets = ageing_of(customer, as_of)
     days = average_days_to_pay(customer, as_of)
     ratio = returns_ratio(customer, as_of)
     return {
-        "customer": customer.code, "customer_name": customer.name, "region": customer.region,
+        "customer": customer.code, "region": customer.region,
         "salesperson": customer.salesperson.username if customer.salesperson else None,
         "segment": customer.customer_class, "payment_days": customer.payment_days, "as_of": as_of.isoformat(),
         "open_receivables": money_str(sum(buckets.values(), ZERO)),
@@ -119,7 +120,7 @@ def credit_review_list(call: ActionCall) -> dict:
         buckets = ageing_of(customer, as_of)
         overdue = sum((buckets[name] for name in BUCKETS[1:]), ZERO)
         current = exposure(customer.id)
-        rows.append({"customer": customer.code, "customer_name": customer.name, "region": customer.region,
+        rows.append({"customer": customer.code, "region": customer.region,
                      "rating": customer.credit_rating, "credit_limit": money_str(customer.credit_limit),
                      "exposure": money_str(current), "overdue": money_str(overdue), "on_hold": bool(customer.on_hold),
                      "attention": bool(overdue > 0 or current > customer.credit_limit or customer.on_hold)})

@@ -44,3 +44,26 @@ def test_the_statistician_proposes_beside_the_profile_and_the_rep_is_told(world,
     rep.goto(f"{live_server}/notifications")
     assert "¥450,000.00" in rep.inner_text("main") and "2026-12-15" in rep.inner_text("main")
     shot(rep, FOLDER, "03-rep-notified")
+
+
+def test_the_monthly_review_lists_the_customers_to_pick_from(world, person, live_server, browser):
+    from app.extensions import db
+
+    instance = world.start("credit_rating", {"customer": ""}, "statistician")
+    task_id = ready_task_id(instance.id, "Task_PickCustomer")
+    english = sign_in(browser, live_server, "statistician", language="en")
+    english.goto(f"{live_server}/tasks/{task_id}")
+    listed = shown(english, "credit_review")
+    assert "Customer credit review" in listed and "Needs attention" in listed and CITY_DEALER in listed
+    shot(english, FOLDER, "04-monthly-review-en")
+    english.context.close()
+
+    statistician = person("statistician")
+    statistician.goto(f"{live_server}/tasks/{task_id}")
+    assert "客户信用复核清单" in shown(statistician, "credit_review")
+    labelled(statistician, "客户").fill(world.customer(CITY_DEALER))
+    shot(statistician, FOLDER, "05-monthly-review-pick-zh")
+    submit(statistician, live_server, "调整该客户评级", "统计员选择复核客户")
+    db.session.commit()
+    db.session.refresh(instance)
+    assert instance.data["profile"]["customer"] == world.customer(CITY_DEALER)
