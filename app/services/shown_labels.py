@@ -133,6 +133,7 @@ VALUE_LABELS = {
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
     "staffing": {"office": "内勤", "field": "外勤"},
+    "approver_role": {"sales_director": "销售总监", "general_manager": "总经理"},
     "bucket": {"current": "未到期", "d1_30": "逾期1–30天", "d31_60": "逾期31–60天", "d61_90": "逾期61–90天",
                "over_90": "逾期90天以上"},
     # the monthly reconciliation: what was checked, and how a record differs

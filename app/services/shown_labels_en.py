@@ -128,6 +128,7 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open"},
     "staffing": {"office": "Office", "field": "Field"},
+    "approver_role": {"sales_director": "Sales director", "general_manager": "General manager"},
     "bucket": {"current": "Not yet due", "d1_30": "1–30 days overdue", "d31_60": "31–60 days overdue",
                "d61_90": "61–90 days overdue", "over_90": "Over 90 days overdue"},
     "mismatch": {"missing_in_inventory": "Not in the inventory system", "missing_in_sales": "Not in the sales system",

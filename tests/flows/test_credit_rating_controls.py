@@ -155,3 +155,14 @@ def test_a_forged_field_naming_the_decider_is_refused(sales, dealer):
 def test_only_the_statistician_starts_a_rating(sales, dealer, who):
     with pytest.raises(Forbidden):
         sales.start("credit_rating", {"customer": dealer}, who)
+
+
+def test_the_profile_lists_the_overrides_of_the_limit_so_far(sales, dealer, act):
+    act("ledger.set_credit", customer=dealer, credit_limit="1000", reason="逾期")
+    order = act("ledger.create_sales_order", customer=dealer, lines=[{"material": "MTR001", "qty": 2}])
+    assert order["status"] == "held"
+    act("ledger.release_credit_hold", order=order["order_no"], approver="director", reason="客户已承诺月底回款")
+    profile = sales.start("credit_rating", {"customer": dealer}, "statistician").data["profile"]
+    [override] = profile["overrides"]
+    assert override["order_no"] == order["order_no"] and override["approver_role"] == "sales_director"
+    assert override["credit_limit"] == "1000.00" and profile["credit_limit"] == "1000.00"
