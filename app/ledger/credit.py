@@ -84,15 +84,19 @@ def release_hold(order: SalesOrder, approver, reason: str | None, source_key: st
 
 def set_credit(customer: Customer, *, credit_limit, rating: str | None, valid_from: date_type, reason: str | None,
                decided_by_id: int | None, source_key: str) -> CustomerCredit:
-    """Add a version of the customer's credit limit and rating and make it
-    current (flushes). Raises BusinessRuleViolation ``invalid_amount``."""
+    """Add a version of the customer's credit limit and rating, current at
+    once when ``valid_from`` is today or earlier; one for a later day waits
+    and is applied when an action next finds the customer on or after that
+    day (``customers.refresh_snapshot``) (flushes). Raises
+    BusinessRuleViolation ``invalid_amount``."""
     limit = round_money(credit_limit, "credit_limit")
     if limit < 0:
         raise BusinessRuleViolation("invalid_amount", "A credit limit may not be negative.", field="credit_limit")
     record = CustomerCredit(customer=customer, credit_limit=limit, rating=rating, valid_from=valid_from, reason=reason,
                             decided_by_id=decided_by_id, source_key=source_key, created_at=clock.now())
     db.session.add(record)
-    customer.credit_limit, customer.credit_rating = limit, rating
+    if valid_from <= today():
+        customer.credit_limit, customer.credit_rating = limit, rating
     db.session.flush()
     return record
 
@@ -103,12 +107,19 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
     """F12: a new credit limit/rating (and optionally the hold flag) for
     ``customer``. Result {"customer", "credit_limit", "rating", "credit_id"}.
     A hold is a change of the customer file: a new profile version from the
-    same day (none when the flag is already so). Idempotent per call. Raises
-    ``unknown_customer``, ``invalid_amount``, ``version_out_of_order``."""
+    same day (none when the flag is already so). A limit from a later day
+    waits for it (``set_credit``). The result's ``notice`` asks the flow to
+    tell the customer's salesperson and regional manager. Idempotent per
+    call. Raises ``unknown_customer``, ``invalid_amount``, ``invalid_date``,
+    ``version_out_of_order``."""
+    try:
+        from_day = date_type.fromisoformat(valid_from) if valid_from else today()
+    except (TypeError, ValueError):
+        raise BusinessRuleViolation("invalid_date", f"valid_from is not a date: {valid_from!r}", field="valid_from") from None
+
     def decide() -> CustomerCredit:
         buyer = refreshed_customer(customer)
-        credit = set_credit(buyer, credit_limit=credit_limit, rating=rating,
-                            valid_from=date_type.fromisoformat(valid_from) if valid_from else today(),
+        credit = set_credit(buyer, credit_limit=credit_limit, rating=rating, valid_from=from_day,
                             reason=reason, decided_by_id=call.actor_id, source_key=call.idempotency_key)
         latest = latest_version(buyer)
         if on_hold is not None and (latest is None or latest.on_hold != bool(on_hold)):
@@ -118,8 +129,12 @@ def set_credit_action(call: ActionCall, *, customer: str, credit_limit, rating: 
         return credit
 
     existing = posted_once(CustomerCredit, call.idempotency_key, decide)
-    return {"customer": existing.customer.code, "credit_limit": money_str(existing.credit_limit),
-            "rating": existing.rating, "credit_id": existing.id}
+    limit, day = money_str(existing.credit_limit), existing.valid_from.isoformat()
+    return {"customer": existing.customer.code, "credit_limit": limit, "rating": existing.rating,
+            "credit_id": existing.id, "valid_from": day, "effective": existing.valid_from <= today(),
+            "notice": {"customer": existing.customer.code,
+                       "text": f"{existing.customer.name}（{existing.customer.code}）信用等级 {existing.rating or '-'}，"
+                               f"信用额度 ¥{existing.credit_limit:,.2f}，自 {day} 起执行。"}}
 
 
 def _actor(call: ActionCall):

@@ -12,7 +12,8 @@ dated today or earlier is applied to it at once; a future-dated one waits
 and is applied by ``refresh_snapshot`` when an action next needs the
 customer after its day comes (``refreshed_customer``, the next change) —
 no nightly job to forget, and a document can never copy a stale value, since
-each action finds its customer through one of those paths."""
+each action finds its customer through one of those paths. A credit limit
+decided for a later day (``CustomerCredit``) comes due the same way."""
 from datetime import date as date_type
 from decimal import Decimal, InvalidOperation
 
@@ -137,7 +138,23 @@ def refresh_snapshot(customer: Customer, day: date_type | None = None) -> Custom
         for field in PROFILE_FIELDS:
             if getattr(customer, field) != getattr(version, field):
                 setattr(customer, field, getattr(version, field))
+    _apply_credit_come_due(customer, day or today())
     return version
+
+
+def _apply_credit_come_due(customer: Customer, day: date_type) -> None:
+    """A credit limit and rating decided for a later day (F12's from-date)
+    take the place of the current ones once that day comes, as a profile
+    version does; a limit decided for its own day was applied when made."""
+    if customer.id is None:
+        return
+    credit = db.session.scalar(select(CustomerCredit).where(CustomerCredit.customer_id == customer.id,
+                                                            CustomerCredit.valid_from <= day)
+                               .order_by(CustomerCredit.valid_from.desc(), CustomerCredit.id.desc()).limit(1))
+    if credit is None or credit.valid_from <= clock.business_date(credit.created_at):
+        return
+    if (customer.credit_limit, customer.credit_rating) != (credit.credit_limit, credit.rating):
+        customer.credit_limit, customer.credit_rating = credit.credit_limit, credit.rating
 
 
 def refreshed_customer(code: str) -> Customer:

@@ -22,7 +22,7 @@ from app.models.login_failure import LoginFailure
 from app.models.messaging import MessageSubscription, ProcessMessage, ServiceCall
 from app.models.migration_batch import MigrationBatch, MigrationItem
 from app.models.numbering import DocumentCounter
-from app.models.notification import EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
+from app.models.notification import DailyJob, EmailState, Holiday, Notification, NotificationPreference, ScheduledStart
 from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTarget
 from app.models.travel import TravelSettlement
 from app.models.organisation import Delegation, Level, Region, Role, Staffing, User, user_role
@@ -65,7 +65,7 @@ __all__ = [
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",
     "PayrollAdjustment", "PayrollAdjustmentLine", "SalesTarget", "TravelSettlement",
-    "InstanceSummary",
+    "InstanceSummary", "DailyJob",
     "RoleChange", "RoleGrant", "SodRefusal",
     "StudioDraft",
     "StudioPublishRequest",

@@ -79,3 +79,13 @@ class ScheduledStart(db.Model):
     next_due_at: Mapped[object | None] = mapped_column(UTCDateTime, index=True)
     last_started_at: Mapped[object | None] = mapped_column(UTCDateTime)
     last_instance_id: Mapped[int | None] = mapped_column(ForeignKey("process_instance.id", ondelete="SET NULL"))
+
+
+class DailyJob(db.Model):
+    """The last business day a once-a-day worker job ran (the overdue
+    receivables notice), so any number of workers run it once a day."""
+
+    __tablename__ = "daily_job"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    last_run_on: Mapped[date | None] = mapped_column(Date)

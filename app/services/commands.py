@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
 from app.services.instance_summaries import refresh_summary
+from app.services.customer_notices import tell_customer_contacts
 from app.services.notifications import notify, role_holders
 from app.services.performers import performer_for
 from app.services.working_calendar import current_calendar
@@ -82,6 +83,8 @@ class _ServiceCalls:
                 result = jsonable(run_action(call, params))
         except BusinessRuleViolation as violation:
             result = jsonable(violation.as_result())
+        if result.get("ok") and isinstance(result.get("notice"), dict):
+            tell_customer_contacts(self.instance, result["notice"])
         db.session.add(ServiceCall(instance_id=self.instance.id, task_guid=task["task_id"], operation=operation,
                                    params=params, result=result, called_at=clock.now()))
         record_instance_event(self.instance, "service_call", element_id=task["element_id"], task_id=task["task_id"],

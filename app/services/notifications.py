@@ -18,6 +18,8 @@ SUBJECTS = {
     "instance_completed": "已办结：{process}",
     "task_reminder": "提醒：「{task}」即将到期",
     "task_overdue": "已超期：{task}（{assignee}）",
+    "customer_notice": "{process}：{body}",
+    "overdue_receivables": "逾期应收提醒：{body}",
 }
 
 
@@ -39,7 +41,7 @@ def notify(users, kind: str, *, process: str = "", task=None, instance=None, act
 
     mail_configured = bool(current_app.config.get("MAIL_SERVER"))
     task_name = task.name if task is not None else ""
-    subject = SUBJECTS[kind].format(task=task_name, process=process, actor=actor, assignee=assignee)
+    subject = SUBJECTS[kind].format(task=task_name, process=process, actor=actor, assignee=assignee, body=body)
     rows = [{
         "user_id": user.id, "kind": kind, "subject": subject[:255], "body": body or subject,
         "instance_id": instance.id if instance is not None else None, "task_id": task.id if task is not None else None,

@@ -21,15 +21,13 @@ from sqlalchemy import case, func, select
 from app import clock
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.ledger.ageing import BUCKET_START, BUCKETS, bucket_of, days_overdue  # noqa: F401  (the report's names)
 from app.ledger.balances import outstanding_as_of, unallocated_as_of
 from app.ledger.money import ZERO
 from app.models import Customer, Invoice, Receipt, Receivable, User
 from app.services.queries import visible_instance_ids
 from app.services.report_access import report_scope
 
-# days overdue: 0 (not yet due), 1–30, 31–60, 61–90, more than 90
-BUCKETS = ("current", "d1_30", "d31_60", "d61_90", "over_90")
-_BUCKET_START = {"d1_30": 1, "d31_60": 31, "d61_90": 61, "over_90": 91}
 DIMENSIONS = ("customer", "salesperson", "region")
 FILTERS = ("region", "salesperson", "customer", "bucket")
 LIST_LIMIT = 500
@@ -64,21 +62,10 @@ def parse_query(args: dict) -> AgeingQuery:
     return AgeingQuery(as_of, bucket=bucket, **text)
 
 
-def days_overdue(as_of: date, due: date) -> int:
-    return max((as_of - due).days, 0)
-
-
-def bucket_of(days: int) -> str:
-    for name in reversed(BUCKETS[1:]):
-        if days >= _BUCKET_START[name]:
-            return name
-    return "current"
-
-
 def _bucket_expression(as_of: date):
     """The bucket as SQL, by comparing the due date with dates (no date
     arithmetic in SQL, which each database spells differently)."""
-    whens = [(Receivable.due_date <= as_of - timedelta(days=_BUCKET_START[name]), name) for name in reversed(BUCKETS[1:])]
+    whens = [(Receivable.due_date <= as_of - timedelta(days=BUCKET_START[name]), name) for name in reversed(BUCKETS[1:])]
     return case(*whens, else_="current")
 
 

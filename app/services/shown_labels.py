@@ -81,6 +81,16 @@ LABELS = {
     "disposition": "处理方式", "return_no": "退货单号", "received_lines": "收货明细", "red_invoices": "红字发票",
     "customer_credit": "客户贷项金额", "stock_status": "库存状态", "price_agreed_on": "价格确认日期",
     "price_agreed_via": "价格确认方式",
+    # the monthly report's figures
+    "by_month": "按月", "by_product_series": "按产品系列", "customers_other": "其余客户合计", "provisional": "未结帐（暂估）",
+    # customer credit ratings (F12): the profile, the monthly review and what was recorded
+    "profile": "客户信用档案", "customer_name": "客户名称", "segment": "客户细分", "as_of": "统计日期",
+    "open_receivables": "未收应收账款", "ageing": "账龄", "bucket": "账龄段", "overdue": "逾期金额",
+    "average_days_to_pay": "近12个月平均回款天数", "returns_ratio": "近12个月退货率", "rating": "信用等级",
+    "on_hold": "暂停供货", "later_limits": "待生效额度", "overrides": "超额放行记录", "approver_role": "放行人岗位",
+    "credit_review": "客户信用复核清单", "customers": "客户", "count": "客户数", "attention": "需关注",
+    "credit": "信用评级记录", "effective": "已生效", "customer_change": "客户档案变更", "version_id": "档案版本号",
+    "customer_class": "客户分类", "province": "省份", "active": "有效客户", "decided_by": "决定人", "current": "当前版本",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -88,6 +98,7 @@ LABELS = {
 # advance's or an expense's use of money.
 LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
+    "customer_change": {"reason": "变更理由"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -98,7 +109,7 @@ REFERENCE_KEYS = {
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -106,10 +117,10 @@ MONEY_KEYS = {
     "credit_limit", "exposure", "total_amount", "advance_left", "advance_total", "shortfall", "invoiced_net",
     "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
-    "penalties", "allocated", "outstanding", "customer_credit",
+    "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
-RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
+RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
 
 # Codes the ledger stores, as a reader says them.
@@ -123,6 +134,9 @@ VALUE_LABELS = {
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
     "staffing": {"office": "内勤", "field": "外勤"},
+    "approver_role": {"sales_director": "销售总监", "general_manager": "总经理"},
+    "bucket": {"current": "未到期", "d1_30": "逾期1–30天", "d31_60": "逾期31–60天", "d61_90": "逾期61–90天",
+               "over_90": "逾期90天以上"},
     # the monthly reconciliation: what was checked, and how a record differs
     "mismatch": {"missing_in_inventory": "库存系统无此出库", "missing_in_sales": "销售系统无此发货",
                  "material_differs": "物料不符", "qty_differs": "数量不符", "missing_in_finance": "财务系统无此应收",

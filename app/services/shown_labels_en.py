@@ -94,10 +94,24 @@ LABELS_EN = {
     "disposition": "Disposition", "return_no": "Return no.", "received_lines": "Lines received", "red_invoices": "Red invoices",
     "customer_credit": "Customer credit amount", "stock_status": "Stock status", "price_agreed_on": "Price agreed on",
     "price_agreed_via": "Price agreed via",
+    # the monthly report's figures
+    "by_month": "By month", "by_product_series": "By product series", "customers_other": "Other customers",
+    "provisional": "Provisional (month not closed)",
+    # customer credit ratings (F12): the profile, the monthly review and what was recorded
+    "profile": "Customer credit profile", "customer_name": "Customer name", "segment": "Segment", "as_of": "As of",
+    "open_receivables": "Open receivables", "ageing": "Ageing", "bucket": "Ageing bucket", "overdue": "Overdue",
+    "average_days_to_pay": "Average days to pay (12 months)", "returns_ratio": "Returns ratio (12 months)",
+    "rating": "Credit rating", "on_hold": "Credit hold", "later_limits": "Limits from a later day",
+    "overrides": "Limit overrides", "approver_role": "Released by role", "credit_review": "Customer credit review",
+    "customers": "Customers", "count": "Customers", "attention": "Needs attention", "credit": "Credit rating recorded",
+    "effective": "In force", "customer_change": "Customer file change", "version_id": "File version id",
+    "customer_class": "Customer class", "province": "Province", "active": "Active customer", "decided_by": "Decided by",
+    "current": "Current version",
 }
 
 LABELS_WITHIN_EN = {
     "request": {"purpose": "Trip purpose"},
+    "customer_change": {"reason": "Reason for the change"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
@@ -115,6 +129,9 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open"},
     "staffing": {"office": "Office", "field": "Field"},
+    "approver_role": {"sales_director": "Sales director", "general_manager": "General manager"},
+    "bucket": {"current": "Not yet due", "d1_30": "1–30 days overdue", "d31_60": "31–60 days overdue",
+               "d61_90": "61–90 days overdue", "over_90": "Over 90 days overdue"},
     "mismatch": {"missing_in_inventory": "Not in the inventory system", "missing_in_sales": "Not in the sales system",
                  "material_differs": "Material differs", "qty_differs": "Quantity differs",
                  "missing_in_finance": "Not in the finance system", "customer_differs": "Customer differs",

@@ -10,7 +10,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.services import checkpoints, events, worker_jobs
-from app.services import migrations
+from app.services import migrations, overdue_notices
 
 log = logging.getLogger(__name__)
 
@@ -37,6 +37,7 @@ JOBS = {
     "emails": lambda: worker_jobs.send_next_email,
     "checkpoints": lambda: checkpoints.make_due_checkpoint,
     "migrations": lambda: migrations.migrate_next_item,
+    "overdue_receivables": lambda: overdue_notices.notify_overdue_receivables,
 }
 MAX_ITEMS_PER_JOB = 500  # per pass, so one busy job cannot starve the others
 

@@ -154,3 +154,12 @@ def travel_request(w):
                                      "trip_report_file": w.attachment("述职报告.pdf"), "advance_no": advance,
                                      "claim_lines": [{"category": "交通费", "amount": 600}]}, "rep_east1")  # → Task_FinanceReview
     w.reject(claim, "Task_FinanceReview", "finance", "缺住宿发票")  # → Task_ReviseClaim
+
+
+def credit_rating(w):
+    instance = w.start("credit_rating", {"customer": ""}, "statistician")  # the monthly review's list
+    w.complete(instance, "Task_PickCustomer", "statistician", {"action": "rate", "customer": w.customer(DEALER)})
+    w.complete(instance, "Task_Propose", "statistician", {
+        "action": "submit", "rating": "A", "credit_limit": 1200000, "payment_days": 60, "on_hold": False, "segment": "",
+        "valid_from": "2026-12-15", "reason": "回款及时，年度销量增长，提额"})
+    w.approve_until(instance, "Task_GMApproval")  # above the director's authority
