@@ -81,8 +81,6 @@ LABELS = {
     "disposition": "处理方式", "return_no": "退货单号", "received_lines": "收货明细", "red_invoices": "红字发票",
     "customer_credit": "客户贷项金额", "stock_status": "库存状态", "price_agreed_on": "价格确认日期",
     "price_agreed_via": "价格确认方式",
-    # the monthly report's figures
-    "by_month": "按月", "by_product_series": "按产品系列", "customers_other": "其余客户合计", "provisional": "未结帐（暂估）",
     # customer credit ratings (F12): the profile, the monthly review and what was recorded
     "profile": "客户信用档案", "customer_name": "客户名称", "segment": "客户细分", "as_of": "统计日期",
     "open_receivables": "未收应收账款", "ageing": "账龄", "bucket": "账龄段", "overdue": "逾期金额",

@@ -94,9 +94,6 @@ LABELS_EN = {
     "disposition": "Disposition", "return_no": "Return no.", "received_lines": "Lines received", "red_invoices": "Red invoices",
     "customer_credit": "Customer credit amount", "stock_status": "Stock status", "price_agreed_on": "Price agreed on",
     "price_agreed_via": "Price agreed via",
-    # the monthly report's figures
-    "by_month": "By month", "by_product_series": "By product series", "customers_other": "Other customers",
-    "provisional": "Provisional (month not closed)",
     # customer credit ratings (F12): the profile, the monthly review and what was recorded
     "profile": "Customer credit profile", "customer_name": "Customer name", "segment": "Segment", "as_of": "As of",
     "open_receivables": "Open receivables", "ageing": "Ageing", "bucket": "Ageing bucket", "overdue": "Overdue",
