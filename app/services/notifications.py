@@ -18,6 +18,7 @@ SUBJECTS = {
     "instance_completed": "已办结：{process}",
     "task_reminder": "提醒：「{task}」即将到期",
     "task_overdue": "已超期：{task}（{assignee}）",
+    "price_changed": "调价通知：{process}",
 }
 
 
