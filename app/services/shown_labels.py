@@ -6,7 +6,7 @@ prices, rates or quantities. Chinese, like the forms' own titles."""
 DOCUMENT_TITLES = {
     "sales_order": "销售订单", "shipping_note": "出货单", "invoice": "发票", "receipt": "回款",
     "contract": "合同", "employee_advance": "借支单", "expense_claim": "报销单", "reimbursement": "报销付款",
-    "collection_assessment": "回款考核单", "signed_receipt": "签收途损单",
+    "collection_assessment": "回款考核单", "signed_receipt": "签收途损单", "price_adjustment_sheet": "价格调整单",
 }
 
 LABELS = {
@@ -80,6 +80,15 @@ LABELS = {
     "disposition": "处理方式", "return_no": "退货单号", "received_lines": "收货明细", "red_invoices": "红字发票",
     "customer_credit": "客户贷项金额", "stock_status": "库存状态", "price_agreed_on": "价格确认日期",
     "price_agreed_via": "价格确认方式",
+    # price adjustment sheets (F16): the draft, its impact, the decision, the coverage check, who was told
+    "draft_result": "价格调整单", "decision_result": "调价审核结果", "impact": "调价影响", "sheet_no": "调价单号",
+    "price_list": "价目表", "effective_date": "生效日期", "decided_by": "审核人", "adjustment_no": "调价记录号",
+    "material_class": "物料分类", "min_qty": "起订数量", "old_price": "原单价", "new_price": "新单价",
+    "change_pct": "调价幅度（%）", "largest_cut_pct": "最大降价幅度（%）", "largest_rise_pct": "最大涨价幅度（%）",
+    "orders_priced_after": "生效日后已按原价定价的订单", "order_count": "受影响订单数", "sheet_line": "调价行",
+    "customers": "使用该价目表的客户", "customer_count": "客户数", "customer_classes": "价格规则指向的客户分类",
+    "coverage": "询价覆盖检查", "on": "检查日期", "gap_count": "缺口数", "gaps": "询价缺口", "code": "原因",
+    "withdraw_result": "作废调价单", "cancelled": "已作废", "announcement": "调价通知", "notified": "已通知的销售代表",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -97,7 +106,8 @@ REFERENCE_KEYS = {
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "old_item_id",
+               "new_item_id"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -132,4 +142,5 @@ VALUE_LABELS = {
              "order_line_prices": "订单行价格", "order_cancellations": "订单取消", "price_rules": "价格规则",
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
+    "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
 }

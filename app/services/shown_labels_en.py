@@ -6,7 +6,7 @@ DOCUMENT_TITLES_EN = {
     "sales_order": "Sales order", "shipping_note": "Shipping note", "invoice": "Invoice", "receipt": "Receipt",
     "contract": "Contract", "employee_advance": "Expense advance", "expense_claim": "Expense claim",
     "reimbursement": "Reimbursement payment", "collection_assessment": "Collection assessment",
-    "signed_receipt": "Signed receipt",
+    "signed_receipt": "Signed receipt", "price_adjustment_sheet": "Price adjustment sheet",
 }
 
 LABELS_EN = {
@@ -93,6 +93,17 @@ LABELS_EN = {
     "disposition": "Disposition", "return_no": "Return no.", "received_lines": "Lines received", "red_invoices": "Red invoices",
     "customer_credit": "Customer credit amount", "stock_status": "Stock status", "price_agreed_on": "Price agreed on",
     "price_agreed_via": "Price agreed via",
+    # price adjustment sheets (F16)
+    "draft_result": "Price adjustment sheet", "decision_result": "Adjustment decision", "impact": "Impact of the adjustment",
+    "sheet_no": "Sheet no.", "price_list": "Price list", "effective_date": "Effective date", "decided_by": "Decided by",
+    "adjustment_no": "Adjustment no.", "material_class": "Material class", "min_qty": "Minimum quantity",
+    "old_price": "Old unit price", "new_price": "New unit price", "change_pct": "Change (%)",
+    "largest_cut_pct": "Largest cut (%)", "largest_rise_pct": "Largest rise (%)",
+    "orders_priced_after": "Orders already priced after the effective date", "order_count": "Orders affected",
+    "sheet_line": "Sheet line", "customers": "Customers using the list", "customer_count": "Customers",
+    "customer_classes": "Customer classes the rules name", "coverage": "Price coverage check", "on": "Checked on",
+    "gap_count": "Gaps", "gaps": "Price coverage gaps", "code": "Reason", "withdraw_result": "Sheet withdrawn",
+    "cancelled": "Cancelled", "announcement": "Price change notice", "notified": "Salespeople told",
 }
 
 LABELS_WITHIN_EN = {
@@ -128,4 +139,5 @@ VALUE_LABELS_EN = {
              "finance_statement": "Check against finance system receivables"},
     "statement": {"inventory_outbound": "Inventory system outbound lines",
                   "finance_receivables": "Finance system receivables"},
+    "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
 }
