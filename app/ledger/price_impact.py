@@ -14,7 +14,8 @@ from app.ledger.pricing import coverage_gaps
 from app.models import Customer, CustomerClass, PriceAdjustmentSheet, PriceRule, SalesOrder, SalesOrderLine, User
 from app.actions import ActionCall, action
 
-LISTED = 50  # the longest list a task shows; the counts say how many there are in all
+LISTED = 50  # the longest list of orders a task shows; the counts say how many there are in all
+CUSTOMERS_LISTED = 20  # a class rule puts every customer of the class on a list: the first ones and the count
 
 
 def change_pct(old: Decimal, new: Decimal) -> Decimal | None:
@@ -76,7 +77,7 @@ def impact(sheet: PriceAdjustmentSheet) -> dict:
             "lines": lines, "largest_cut_pct": float(max([-c for c in changes if c < 0], default=0)),
             "largest_rise_pct": float(max([c for c in changes if c > 0], default=0)),
             "orders_priced_after": orders, "order_count": len(orders),
-            "customers": [c.code for c in customers[:LISTED]], "customer_count": len(customers),
+            "customers": [c.code for c in customers[:CUSTOMERS_LISTED]], "customer_count": len(customers),
             "customer_classes": classes}
 
 

@@ -85,7 +85,7 @@ LABELS = {
     "price_list": "价目表", "effective_date": "生效日期", "decided_by": "审核人", "adjustment_no": "调价记录号",
     "material_class": "物料分类", "min_qty": "起订数量", "old_price": "原单价", "new_price": "新单价",
     "change_pct": "调价幅度（%）", "largest_cut_pct": "最大降价幅度（%）", "largest_rise_pct": "最大涨价幅度（%）",
-    "orders_priced_after": "生效日后已按原价定价的订单", "order_count": "受影响订单数", "sheet_line": "调价行",
+    "orders_priced_after": "生效日后的原价订单", "order_count": "受影响订单数", "sheet_line": "调价行",
     "customers": "使用该价目表的客户", "customer_count": "客户数", "customer_classes": "价格规则指向的客户分类",
     "coverage": "询价覆盖检查", "on": "检查日期", "gap_count": "缺口数", "gaps": "询价缺口", "code": "原因",
     "withdraw_result": "作废调价单", "cancelled": "已作废", "announcement": "调价通知", "notified": "已通知的销售代表",
@@ -96,6 +96,9 @@ LABELS = {
 # advance's or an expense's use of money.
 LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
+    # a price adjustment sheet's reason is why prices change, not why someone travels
+    "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
+    "decision_result": {"reason": "调价原因"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code

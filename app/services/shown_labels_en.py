@@ -99,15 +99,17 @@ LABELS_EN = {
     "adjustment_no": "Adjustment no.", "material_class": "Material class", "min_qty": "Minimum quantity",
     "old_price": "Old unit price", "new_price": "New unit price", "change_pct": "Change (%)",
     "largest_cut_pct": "Largest cut (%)", "largest_rise_pct": "Largest rise (%)",
-    "orders_priced_after": "Orders already priced after the effective date", "order_count": "Orders affected",
-    "sheet_line": "Sheet line", "customers": "Customers using the list", "customer_count": "Customers",
-    "customer_classes": "Customer classes the rules name", "coverage": "Price coverage check", "on": "Checked on",
+    "orders_priced_after": "Orders priced after it", "order_count": "Orders affected",
+    "sheet_line": "Sheet line", "customers": "Customers on the list", "customer_count": "Customers",
+    "customer_classes": "Customer classes", "coverage": "Price coverage check", "on": "Checked on",
     "gap_count": "Gaps", "gaps": "Price coverage gaps", "code": "Reason", "withdraw_result": "Sheet withdrawn",
     "cancelled": "Cancelled", "announcement": "Price change notice", "notified": "Salespeople told",
 }
 
 LABELS_WITHIN_EN = {
     "request": {"purpose": "Trip purpose"},
+    "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
+    "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
