@@ -13,11 +13,11 @@ from app import clock
 from app.extensions import db
 from app.ledger.catalogue import material_by_code, material_class_by_code, price_list_by_code, user_by_username
 from app.ledger.dates import parse_date
-from app.ledger.journal import next_number
+from app.ledger.journal import ensure_open, next_number
 from app.ledger.money import round_price, to_decimal
 from app.ledger.posting import posted_once
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
-from app.ledger.ownership import ensure_of_this_request
+from app.ledger.ownership import OUTSIDE_FLOWS, ensure_of_this_request, made_by_instance
 from app.models import (
     PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, SalesOrder,
     SalesOrderLine, User,
@@ -130,9 +130,11 @@ def draft_sheet(price_list: str, effective: date_type, lines: list[dict], *, rea
     """Save a draft sheet (flushes): each line {"material" or
     "material_class", optional "unit", "min_qty", and "new_price"} names the
     item valid on ``effective``, whose current price is kept as the old
-    price. Raises BusinessRuleViolation ``empty_sheet``, ``duplicate_line``,
+    price. Raises BusinessRuleViolation ``period_closed`` (the effective
+    date lies in a closed period), ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment`` and those of ``find_item``."""
     plist = price_list_by_code(price_list)
+    ensure_open(effective, "effective_date")
     if not lines:
         raise BusinessRuleViolation("empty_sheet", "A price adjustment sheet needs at least one line.", field="lines")
     built, seen = [], set()
@@ -226,29 +228,61 @@ def sheet_result(sheet: PriceAdjustmentSheet) -> dict:
 @action("ledger.draft_price_adjustment")
 def draft_price_adjustment(call: ActionCall, *, price_list: str, effective_date: str, lines: list,
                            reason: str | None = None) -> dict:
-    """F16: save a draft sheet for ``price_list`` from ``effective_date``;
+    """F16: save a draft sheet for ``price_list`` from ``effective_date``
+    (in a flow, cancelling the request's earlier open draft);
     ``lines`` [{"material" | "material_class", "unit"?, "min_qty"?,
     "new_price"}]. Result see ``sheet_result``. Idempotent per call. Raises
     ``unknown_price_list``, ``unknown_material``, ``unknown_material_class``,
     ``no_price_item``, ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment``, ``invalid_date``."""
-    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, lambda: draft_sheet(
-        price_list, parse_date(effective_date, "effective_date"), lines, reason=reason, created_by_id=call.actor_id,
-        source_key=call.idempotency_key)))
+    def draft() -> PriceAdjustmentSheet:
+        withdraw_open_drafts(call)  # a revision replaces the request's earlier draft
+        return draft_sheet(price_list, parse_date(effective_date, "effective_date"), lines, reason=reason,
+                           created_by_id=call.actor_id, source_key=call.idempotency_key)
+
+    return sheet_result(posted_once(PriceAdjustmentSheet, call.idempotency_key, draft))
+
+
+def withdraw_open_drafts(call: ActionCall) -> list[str]:
+    """Cancel the drafts this request made that are still open (flushes);
+    their numbers. A call from outside any flow owns no drafts."""
+    if call.instance_id == OUTSIDE_FLOWS:
+        return []
+    open_drafts = db.session.scalars(select(PriceAdjustmentSheet).where(
+        PriceAdjustmentSheet.status == "draft", PriceAdjustmentSheet.source_key.like(f"{call.instance_id}:%"))
+        .order_by(PriceAdjustmentSheet.id))
+    by = db.session.get(User, call.actor_id) if call.actor_id else None
+    return [cancel_sheet(sheet, by, source_key=f"{call.idempotency_key}#{sheet.number}").number
+            for sheet in open_drafts if made_by_instance(sheet.source_key, call.instance_id)]
+
+
+@action("ledger.withdraw_price_adjustment")
+def withdraw_price_adjustment(call: ActionCall) -> dict:
+    """F16: the drafter withdraws: this request's open drafts are cancelled,
+    no price changes. Result {"cancelled": [sheet numbers]}."""
+    return {"cancelled": withdraw_open_drafts(call)}
 
 
 @action("ledger.decide_price_adjustment")
-def decide_price_adjustment(call: ActionCall, *, sheet: str, decision: str, approved_by: str | None = None) -> dict:
+def decide_price_adjustment(call: ActionCall, *, sheet: str, decision: str, approved_by: str | None = None,
+                            approved_in: list | None = None) -> dict:
     """F16: ``decision`` "approve" (by ``approved_by``, default the caller)
-    or "reject" (cancels the draft). Result see ``sheet_result``.
+    or "reject" (cancels the draft). In a flow ``approved_in`` names the
+    approval steps: the approver is whoever last approved one of them, as
+    the instance's task records tell, never a name typed in a form (without
+    an approval of record: ``unknown_user``). Result see ``sheet_result``.
     Idempotent per call. Raises ``unknown_sheet``, ``not_draft``,
     ``own_sheet``, ``stale_adjustment``, ``nc_class_rule``,
     ``price_rule_tie``, ``unknown_user``, ``invalid_decision``, ``not_this_request``."""
     def decide() -> PriceAdjustmentSheet:
         draft = sheet_by_number(sheet)
         ensure_of_this_request(call, draft, kind="price adjustment sheet")
-        who = (user_by_username(approved_by, "approved_by") if approved_by
-               else db.session.get(User, call.actor_id) if call.actor_id else None)
+        if approved_in is not None and decision == "approve":
+            approver_id = call.approver_of_record(approved_in)
+            who = db.session.get(User, approver_id) if approver_id else None
+        else:
+            who = (user_by_username(approved_by, "approved_by") if approved_by
+                   else db.session.get(User, call.actor_id) if call.actor_id else None)
         if decision == "approve":
             if who is None:
                 raise BusinessRuleViolation("unknown_user", "An approval needs the approver.", field="approved_by")

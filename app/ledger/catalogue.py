@@ -51,10 +51,16 @@ def user_by_username(username: str | None, field: str = "user") -> User | None:
     return user
 
 
-def class_chain(model, class_id: int | None) -> list[int]:
+def class_parents(model) -> dict[int, int | None]:
+    """The tree of CustomerClass or MaterialClass: id → parent id."""
+    return dict(db.session.execute(select(model.id, model.parent_id)).all())
+
+
+def class_chain(model, class_id: int | None, parents: dict[int, int | None] | None = None) -> list[int]:
     """``class_id`` and its ancestors, nearest first (a tree of CustomerClass
-    or MaterialClass). Raises ValueError on a cycle."""
-    parents = dict(db.session.execute(select(model.id, model.parent_id)).all())
+    or MaterialClass; ``parents`` when the caller loaded it already). Raises
+    ValueError on a cycle."""
+    parents = class_parents(model) if parents is None else parents
     chain: list[int] = []
     while class_id is not None:
         if class_id in chain:

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.ledger.catalogue import class_chain, material_by_code
+from app.ledger.catalogue import class_chain, class_parents, material_by_code
 from app.ledger.customers import refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
@@ -154,18 +154,12 @@ def _rank(distance_chain: list[int], rule_id_value, class_value, own_id) -> int 
     return distance_chain.index(class_value) + 1 if class_value in distance_chain else None
 
 
-def resolve_price(customer: Customer, material: Material, on: date, qty) -> Price:
-    """The price for (customer, material, date, qty): the most specific valid
-    rule (customer before class, material before class, then lower priority)
-    picks the list; its most specific item with the highest min qty ≤ qty
-    gives the list price, less the special discount of the customer's
-    approved dealer terms that day (F13). Raises BusinessRuleViolation ``no_price`` or
-    ``price_rule_tie``."""
-    qty = abs(to_decimal(qty, "qty"))
-    customer_chain = class_chain(CustomerClass, customer.class_id)
-    material_chain = class_chain(MaterialClass, material.class_id)
+def _rule_for(customer: Customer, material: Material, on: date, customer_chain: list[int], material_chain: list[int],
+              rules: list[PriceRule]) -> PriceRule:
+    """The most specific of ``rules`` (those valid on ``on``) for the pair.
+    Raises BusinessRuleViolation ``no_price`` or ``price_rule_tie``."""
     candidates = []
-    for rule in db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True), *_valid_on(PriceRule, on))):
+    for rule in rules:
         c = _rank(customer_chain, rule.customer_id, rule.customer_class_id, customer.id)
         m = _rank(material_chain, rule.material_id, rule.material_class_id, material.id)
         if c is not None and m is not None:
@@ -177,31 +171,70 @@ def resolve_price(customer: Customer, material: Material, on: date, qty) -> Pric
     if len(candidates) > 1 and candidates[0][0] == candidates[1][0]:
         raise BusinessRuleViolation("price_rule_tie", "Two price rules tie; fix the configuration.",
                                     {"rule_ids": [candidates[0][1].id, candidates[1][1].id]})
-    rule = candidates[0][1]
-    items = []
-    for item in db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == rule.price_list_id,
-                                                           PriceItem.unit == material.unit, *_valid_on(PriceItem, on))):
+    return candidates[0][1]
+
+
+def _item_for(rule: PriceRule, customer: Customer, material: Material, on: date, qty: Decimal, material_chain: list[int],
+              items: list[PriceItem]) -> PriceItem:
+    """The most specific of ``items`` (the rule's list's, in the material's
+    unit, valid on ``on``) with the highest min qty ≤ ``qty``. Raises
+    BusinessRuleViolation ``no_price``."""
+    found = []
+    for item in items:
         m = _rank(material_chain, item.material_id, item.material_class_id, material.id)
         if m is not None and item.min_qty <= qty:
-            items.append(((m, -item.min_qty), item))
-    if not items:
+            found.append(((m, -item.min_qty), item))
+    if not found:
         raise BusinessRuleViolation("no_price", f"Price list {rule.price_list.code} has no price for {material.code} on {on}.",
                                     {"customer": customer.code, "material": material.code, "price_list": rule.price_list.code})
-    items.sort(key=lambda pair: (pair[0], pair[1].id))
-    item = items[0][1]
+    found.sort(key=lambda pair: (pair[0], pair[1].id))
+    return found[0][1]
+
+
+def _rules_valid_on(on: date) -> list[PriceRule]:
+    return list(db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True), *_valid_on(PriceRule, on))))
+
+
+def _items_valid_on(price_list_id: int, unit: str, on: date) -> list[PriceItem]:
+    return list(db.session.scalars(select(PriceItem).where(PriceItem.price_list_id == price_list_id,
+                                                           PriceItem.unit == unit, *_valid_on(PriceItem, on))))
+
+
+def resolve_price(customer: Customer, material: Material, on: date, qty) -> Price:
+    """The price for (customer, material, date, qty): the most specific valid
+    rule (customer before class, material before class, then lower priority)
+    picks the list; its most specific item with the highest min qty ≤ qty
+    gives the list price, less the special discount of the customer's
+    approved dealer terms that day (F13). Raises BusinessRuleViolation ``no_price`` or
+    ``price_rule_tie``."""
+    qty = abs(to_decimal(qty, "qty"))
+    material_chain = class_chain(MaterialClass, material.class_id)
+    rule = _rule_for(customer, material, on, class_chain(CustomerClass, customer.class_id), material_chain,
+                     _rules_valid_on(on))
+    item = _item_for(rule, customer, material, on, qty, material_chain, _items_valid_on(rule.price_list_id, material.unit, on))
     return Price(unit_price=discounted_price(item.unit_price, customer.id, on), tax_inclusive=rule.price_list.tax_inclusive,
                  price_list=rule.price_list, item=item, rule=rule, special_discount_pct=special_discount_pct(customer.id, on))
 
 
 def coverage_gaps(on: date) -> list[dict]:
     """Every active (customer, saleable material) pair that does not resolve
-    to exactly one price on ``on``: [{"customer", "material", "code"}]."""
+    to exactly one price on ``on``: [{"customer", "material", "code"}]. The
+    rules, the items and the class trees are read once, not per pair."""
     gaps = []
-    materials = list(db.session.scalars(select(Material).where(Material.saleable.is_(True)).order_by(Material.code)))
+    rules = _rules_valid_on(on)
+    items: dict[tuple[int, str], list[PriceItem]] = {}
+    customer_parents, material_parents = class_parents(CustomerClass), class_parents(MaterialClass)
+    materials = [(material, class_chain(MaterialClass, material.class_id, material_parents)) for material in
+                 db.session.scalars(select(Material).where(Material.saleable.is_(True)).order_by(Material.code))]
     for customer in db.session.scalars(select(Customer).where(Customer.active.is_(True)).order_by(Customer.code)):
-        for material in materials:
+        customer_chain = class_chain(CustomerClass, customer.class_id, customer_parents)
+        for material, material_chain in materials:
             try:
-                resolve_price(customer, material, on, 1)
+                rule = _rule_for(customer, material, on, customer_chain, material_chain, rules)
+                key = (rule.price_list_id, material.unit)
+                if key not in items:
+                    items[key] = _items_valid_on(*key, on)
+                _item_for(rule, customer, material, on, Decimal("1"), material_chain, items[key])
             except BusinessRuleViolation as problem:
                 gaps.append({"customer": customer.code, "material": material.code, "code": problem.code})
     return gaps

@@ -20,6 +20,7 @@ SUBJECTS = {
     "task_overdue": "已超期：{task}（{assignee}）",
     "customer_notice": "{process}：{body}",
     "overdue_receivables": "逾期应收提醒：{body}",
+    "price_changed": "调价通知：{process}",
 }
 
 

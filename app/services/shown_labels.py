@@ -6,7 +6,7 @@ prices, rates or quantities. Chinese, like the forms' own titles."""
 DOCUMENT_TITLES = {
     "sales_order": "销售订单", "shipping_note": "出货单", "invoice": "发票", "receipt": "回款",
     "contract": "合同", "employee_advance": "借支单", "expense_claim": "报销单", "reimbursement": "报销付款",
-    "collection_assessment": "回款考核单", "signed_receipt": "签收途损单",
+    "collection_assessment": "回款考核单", "signed_receipt": "签收途损单", "price_adjustment_sheet": "价格调整单",
 }
 
 LABELS = {
@@ -89,6 +89,15 @@ LABELS = {
     "credit_review": "客户信用复核清单", "customers": "客户", "count": "客户数", "attention": "需关注",
     "credit": "信用评级记录", "effective": "已生效", "customer_change": "客户档案变更", "version_id": "档案版本号",
     "customer_class": "客户分类", "province": "省份", "active": "有效客户", "decided_by": "决定人", "current": "当前版本",
+    # price adjustment sheets (F16): the draft, its impact, the decision, the coverage check, who was told
+    "draft_result": "价格调整单", "decision_result": "调价审核结果", "impact": "调价影响", "sheet_no": "调价单号",
+    "price_list": "价目表", "effective_date": "生效日期", "adjustment_no": "调价记录号",
+    "material_class": "物料分类", "min_qty": "起订数量", "old_price": "原单价", "new_price": "新单价",
+    "change_pct": "调价幅度（%）", "largest_cut_pct": "最大降价幅度（%）", "largest_rise_pct": "最大涨价幅度（%）",
+    "orders_priced_after": "生效日后的原价订单", "order_count": "受影响订单数", "sheet_line": "调价行",
+    "customer_count": "客户数", "customer_classes": "价格规则指向的客户分类",
+    "coverage": "询价覆盖检查", "on": "检查日期", "gap_count": "缺口数", "gaps": "询价缺口", "code": "原因",
+    "withdraw_result": "作废调价单", "cancelled": "已作废", "announcement": "调价通知", "notified": "已通知的销售代表",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -97,6 +106,9 @@ LABELS = {
 LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
     "customer_change": {"reason": "变更理由"},
+    # a price adjustment sheet's reason is why prices change, not why someone travels
+    "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
+    "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -107,7 +119,8 @@ REFERENCE_KEYS = {
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
+               "old_item_id", "new_item_id"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -145,4 +158,5 @@ VALUE_LABELS = {
              "order_line_prices": "订单行价格", "order_cancellations": "订单取消", "price_rules": "价格规则",
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
+    "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
 }

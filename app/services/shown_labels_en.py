@@ -6,7 +6,7 @@ DOCUMENT_TITLES_EN = {
     "sales_order": "Sales order", "shipping_note": "Shipping note", "invoice": "Invoice", "receipt": "Receipt",
     "contract": "Contract", "employee_advance": "Expense advance", "expense_claim": "Expense claim",
     "reimbursement": "Reimbursement payment", "collection_assessment": "Collection assessment",
-    "signed_receipt": "Signed receipt",
+    "signed_receipt": "Signed receipt", "price_adjustment_sheet": "Price adjustment sheet",
 }
 
 LABELS_EN = {
@@ -104,11 +104,25 @@ LABELS_EN = {
     "effective": "In force", "customer_change": "Customer file change", "version_id": "File version id",
     "customer_class": "Customer class", "province": "Province", "active": "Active customer", "decided_by": "Decided by",
     "current": "Current version",
+    # price adjustment sheets (F16)
+    "draft_result": "Price adjustment sheet", "decision_result": "Adjustment decision", "impact": "Impact of the adjustment",
+    "sheet_no": "Sheet no.", "price_list": "Price list", "effective_date": "Effective date",
+    "adjustment_no": "Adjustment no.", "material_class": "Material class", "min_qty": "Minimum quantity",
+    "old_price": "Old unit price", "new_price": "New unit price", "change_pct": "Change (%)",
+    "largest_cut_pct": "Largest cut (%)", "largest_rise_pct": "Largest rise (%)",
+    "orders_priced_after": "Orders priced after it", "order_count": "Orders affected",
+    "sheet_line": "Sheet line", "customer_count": "Customers",
+    "customer_classes": "Customer classes", "coverage": "Price coverage check", "on": "Checked on",
+    "gap_count": "Gaps", "gaps": "Price coverage gaps", "code": "Reason", "withdraw_result": "Sheet withdrawn",
+    "cancelled": "Cancelled", "announcement": "Price change notice", "notified": "Salespeople told",
 }
 
 LABELS_WITHIN_EN = {
     "request": {"purpose": "Trip purpose"},
     "customer_change": {"reason": "Reason for the change"},
+    "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
+    "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
+    "impact": {"customers": "Customers on the list"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
@@ -143,4 +157,5 @@ VALUE_LABELS_EN = {
              "finance_statement": "Check against finance system receivables"},
     "statement": {"inventory_outbound": "Inventory system outbound lines",
                   "finance_receivables": "Finance system receivables"},
+    "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
 }

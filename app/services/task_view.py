@@ -276,7 +276,7 @@ def _reader_line(line: dict, locale: str | None = None) -> dict:
 def _document_node(kind: str, document: dict, locale: str | None = None) -> dict:
     return {"kind": "document", "doc_kind": kind, "title": shown_words.document_title(kind, locale),
             "number": document["number"],
-            "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}, locale=locale),
+            "facts": _facts({k: v for k, v in document["facts"].items() if k != "number"}, {}, within=kind, locale=locale),
             "lines": _table([_reader_line(line, locale) for line in document["lines"]], {}, with_totals=False, locale=locale)
             if document["lines"] else None,
             "totals": _facts(document["totals"], {}, locale=locale) if document["totals"] else None}

@@ -38,6 +38,7 @@ DOCUMENT_NUMBER_FIELDS = {
     "reimbursement": "reimbursement_no",
     "collection_assessment": "assessment_no",
     "signed_receipt": "signed_receipt_no",
+    "price_adjustment_sheet": "sheet_no",
 }
 
 _NAME = r"[A-Za-z_][A-Za-z0-9_]*"

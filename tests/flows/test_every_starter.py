@@ -174,3 +174,17 @@ def test_every_representative_gets_a_shipment_approved_and_delivered(sales, cust
             "Task_NotifyBranchAndCustomer": {"customer_notice_channel": "phone", "branch_notified": True},
         })
         assert ("Task_DirectorApproval", "director") in steps
+
+
+def test_every_drafter_gets_a_price_adjustment_through(sales):
+    """F16: marketing, each sales office supervisor and the director; the
+    director's own sheet is approved by someone else (the general manager)."""
+    drafters = starters("price_adjustment")
+    assert {"marketing", "sales_admin", "director"} <= {p.username for p in drafters}
+    for day, drafter in enumerate(drafters, start=10):  # each sheet a day after the one before it
+        sheet = {"price_list": "STD", "effective_date": f"2026-12-{day}", "reason": "年末调价",
+                 "lines": [{"material": "PCF001", "new_price": 1250 - day}]}
+        instance = sales.start("price_adjustment", sheet, drafter.username)
+        steps = drive(sales, instance, {})
+        assert instance.data["decision_result"]["ok"], (drafter, instance.data["decision_result"])
+        assert instance.data["decision_result"]["decided_by"] == steps[-1][1] != drafter.username, (drafter, steps)

@@ -165,10 +165,10 @@ def _quote(act, customer, material, day):
     return act("ledger.quote", customer=customer, lines=[{"material": material, "qty": 1}], date=day)["lines"][0]["unit_price"]
 
 
-def _draft(act, *, actor_id=None, lines=None, effective="2026-12-01"):
+def _draft(act, *, actor_id=None, lines=None, effective="2026-12-01", instance_id=900):
     lines = lines or [{"material": "V10", "new_price": "21.5"},
                       {"material_class": "PUMP", "unit": "台", "new_price": "1200"}]
-    call = new_call("ledger.draft_price_adjustment", actor_id=actor_id)
+    call = new_call("ledger.draft_price_adjustment", actor_id=actor_id, instance_id=instance_id)
     return act("ledger.draft_price_adjustment", call=call, price_list="STD", effective_date=effective, lines=lines,
                reason="年度调价")
 
@@ -220,11 +220,27 @@ def test_nobody_approves_their_own_sheet(world, act):
 
 
 def test_a_sheet_drafted_before_another_was_approved_is_stale(world, act):
-    first, second = _draft(act), _draft(act, lines=[{"material": "V10", "new_price": "22"}])
+    first, second = _draft(act), _draft(act, lines=[{"material": "V10", "new_price": "22"}], instance_id=901)
     act("ledger.decide_price_adjustment", sheet=first["sheet_no"], decision="approve", approved_by="director_test")
     with pytest.raises(BusinessRuleViolation) as raised:
-        act("ledger.decide_price_adjustment", sheet=second["sheet_no"], decision="approve", approved_by="director_test")
+        act("ledger.decide_price_adjustment", call=new_call("ledger.decide_price_adjustment", instance_id=901),
+            sheet=second["sheet_no"], decision="approve", approved_by="director_test")
     assert raised.value.code == "stale_adjustment"
+
+
+def test_a_new_draft_of_a_request_replaces_its_open_one_and_withdrawing_cancels_it(world, act):
+    from app.models import PriceAdjustmentSheet
+
+    first = _draft(act)
+    other_request = _draft(act, instance_id=901)
+    revised = _draft(act, lines=[{"material": "V10", "new_price": "22"}])
+    status = dict(db.session.execute(select(PriceAdjustmentSheet.number, PriceAdjustmentSheet.status)).all())
+    assert (status[first["sheet_no"]], status[other_request["sheet_no"]], status[revised["sheet_no"]]) == \
+        ("cancelled", "draft", "draft")
+    withdrawn = act("ledger.withdraw_price_adjustment", call=new_call("ledger.withdraw_price_adjustment"))
+    assert withdrawn == {"ok": True, "cancelled": [revised["sheet_no"]]}
+    assert act("ledger.withdraw_price_adjustment", call=new_call("ledger.withdraw_price_adjustment", instance_id=0)) == \
+        {"ok": True, "cancelled": []}  # outside any flow nothing is the caller's draft
 
 
 def test_approval_checks_the_nc_rule_of_the_active_rules(world, act):

@@ -1,8 +1,12 @@
 """The walks of the every-task browser test for the approval flows (F08
 promotion, F10 collection assessment, F11 dealers, F12 shipment approval,
-travel) and what all walks share: the demo customers they buy for and an
+travel, F16 price adjustment) and what all walks share: the demo customers they buy for and an
 order shipped to start from. The sales-document walks stay in the test
 module."""
+from decimal import Decimal
+
+from sqlalchemy import select
+
 from app.extensions import db
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
@@ -163,3 +167,29 @@ def credit_rating(w):
         "action": "submit", "rating": "A", "credit_limit": 1200000, "payment_days": 60, "on_hold": False, "segment": "",
         "valid_from": "2026-12-15", "reason": "回款及时，年度销量增长，提额"})
     w.approve_until(instance, "Task_GMApproval")  # above the director's authority
+
+
+# --- F16 price_adjustment ------------------------------------------------------------------------------------
+
+def price_adjustment(w):
+    from app.models import Material, MaterialClass
+
+    def sheet(new_price):
+        return {"price_list": "STD", "effective_date": "2026-12-15", "reason": "原材料价格变动，年末调价",
+                "lines": [{"material": "PCF001", "new_price": new_price}]}
+
+    instance = w.start("price_adjustment", sheet(1152), "marketing")  # a 10 % cut: the general manager too
+    w.approve(instance, "Task_DirectorApproval", "director")
+    w.reject(instance, "Task_GMApproval", "gm", "降幅过大，请控制在5%以内")  # → Task_ReviseSheet
+    w.complete(instance, "Task_ReviseSheet", "marketing", {**sheet(1241.6), "action": "withdraw"})
+
+    # a saleable material nobody priced yet: the coverage check after approval finds it
+    motors = db.session.scalar(select(MaterialClass).where(MaterialClass.code == "MOTOR"))
+    db.session.add(Material(code="MTR950", name="样机电机", spec="YE3-250M-2 55kW", material_class=motors, unit="台",
+                            qty_scale=0, tax_rate=Decimal("0.13"), standard_cost=Decimal("9000")))
+    db.session.commit()
+    instance = w.start("price_adjustment", sheet(1241.6), "sales_admin")
+    w.approve(instance, "Task_DirectorApproval", "director")  # → Task_CloseCoverageGap
+    w.complete(instance, "Task_CloseCoverageGap", "sales_admin", {"resolution": "样机暂不对外销售", "action": "accept"})
+    db.session.scalar(select(Material).where(Material.code == "MTR950")).saleable = False
+    db.session.commit()
