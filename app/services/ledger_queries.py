@@ -15,7 +15,7 @@ from app.ledger.money import ZERO, money_str
 from app.ledger.months import month_bounds
 from app.ledger.uninvoiced import invoiceable_qty, line_ref
 from app.models import (
-    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
+    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material, MaterialClass,
     PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
     ShippingNote, SignedReceipt,
     User,
@@ -263,6 +263,15 @@ def _materials(q: str | None, limit: int) -> list[dict]:
             func.lower(Material.spec).like(pattern, escape="\\")))
         .order_by(Material.code).limit(limit))
     return [{"value": m.code, "label": f"{m.name} ({m.code})", "name": material_name(m)} for m in rows]
+
+
+@lookup("material_class")
+def _material_classes(q: str | None, limit: int) -> list[dict]:
+    pattern = _like(q)
+    rows = db.session.scalars(select(MaterialClass).where(
+        or_(func.lower(MaterialClass.code).like(pattern, escape="\\"), func.lower(MaterialClass.name).like(pattern, escape="\\")))
+        .order_by(MaterialClass.code).limit(limit))
+    return [{"value": c.code, "label": f"{c.name} ({c.code})", "name": c.name} for c in rows]
 
 
 def _contract_terms(number: str | None) -> dict:
