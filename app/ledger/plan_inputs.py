@@ -18,7 +18,7 @@ from app.models import AuditEvent, Customer, MaterialClass, Role, SalesFactMonth
 from app.models.sales_fact import NO_CLASS
 from app.actions import ActionCall, BusinessRuleViolation, action
 
-FRAME_STEP = "Task_PlanFrame"  # the timer start's frame; a hand start carries it in its start form
+FRAME_STEP = "Task_PlanFrame"
 REP_STEP = "Task_RepFigures"
 REGION_STEP = "Task_RegionConsolidation"
 BREAKDOWN_STEP = "Task_Breakdown"
@@ -38,29 +38,20 @@ def plan_year(value) -> int:
     return year
 
 
-def submitted(instance_id: int, steps: tuple[str, ...], *, start: bool = False) -> list[AuditEvent]:
-    """The completions of ``steps`` (and the start form with ``start``) of
-    the instance, oldest first, as its audit log records them."""
-    kinds = AuditEvent.kind == "task_completed"
-    picked = kinds & AuditEvent.element_id.in_(steps)
-    if start:
-        picked = picked | (AuditEvent.kind == "instance_started")
-    return list(db.session.scalars(select(AuditEvent).where(AuditEvent.instance_id == instance_id, picked)
-                                   .order_by(AuditEvent.seq)))
-
-
-def _form(event: AuditEvent) -> dict:
-    return (event.data.get("data") if event.kind == "instance_started" else event.data) or {}
+def submitted(instance_id: int, steps: tuple[str, ...]) -> list[AuditEvent]:
+    """The completions of ``steps`` of the instance, oldest first, as its
+    audit log records them."""
+    return list(db.session.scalars(select(AuditEvent).where(
+        AuditEvent.instance_id == instance_id, AuditEvent.kind == "task_completed", AuditEvent.element_id.in_(steps))
+        .order_by(AuditEvent.seq)))
 
 
 def plan_frame(instance_id: int) -> dict:
-    """The year, strategy, forecast and capacity the plan was started with:
-    the hand start's form, else the frame the sales office filled after the
-    timer started it. Raises ``no_plan_frame``."""
-    for event in reversed(submitted(instance_id, (FRAME_STEP,), start=True)):
-        form = _form(event)
-        if form.get("year") not in (None, ""):
-            return form
+    """The year, strategy, forecast and capacity the sales office framed
+    the plan with. Raises ``no_plan_frame``."""
+    events = submitted(instance_id, (FRAME_STEP,))
+    if events:
+        return events[-1].data or {}
     raise BusinessRuleViolation("no_plan_frame", "Nobody gave the plan's year, strategy and capacity.")
 
 
@@ -192,7 +183,7 @@ def capacity_excess(instance_id: int, targets: list[Target]) -> list[dict]:
     capacity: dict[tuple, Decimal] = {}
     for entry in plan_frame(instance_id).get("capacity") or []:
         key = (entry.get("material_class"), entry.get("month"))
-        capacity[key] = capacity.get(key, ZERO) + to_decimal(entry.get("quantity", 0), "capacity")
+        capacity[key] = capacity.get(key, ZERO) + round_qty(to_decimal(entry.get("quantity", 0), "capacity"), QTY_PLACES)
     planned: dict[tuple, Decimal] = defaultdict(lambda: ZERO)
     for target in targets:
         if target.material_class is not None:

@@ -11,7 +11,10 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import func, select
 
+from app.actions import ActionCall, run_action
+from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
+from app.services import tasks
 from app.models import InstanceStatus, ProcessInstance, SalesPlan, SalesPlanLine, ScheduledStart, User
 from app.models.posted import PostedRecordImmutable
 from tests.support.ledger_harness import all_invariants_hold
@@ -35,15 +38,19 @@ def _each(sales, instance, element_id, data):
     done = []
     for task in [t for t in sales.ready(instance) if t.element_id == element_id]:
         person = db.session.get(User, task.assignee_id)
-        from app.services import tasks
-
         tasks.complete_task(task.id, person, data(person) if callable(data) else data)
         done.append(person.username)
     return done
 
 
+def _start(sales, frame=FRAME):
+    instance = sales.start("sales_plan", {}, "sales_admin")
+    sales.complete(instance, "Task_PlanFrame", "sales_admin", frame)
+    return instance
+
+
 def _to_breakdown(sales, frame=FRAME):
-    instance = sales.start("sales_plan", frame, "sales_admin")
+    instance = _start(sales, frame)
     reps = _each(sales, instance, "Task_RepFigures", lambda rep: {"lines": [
         {"customer": "", "material_class": "MOTOR", "month": 1, "amount": 9800, "quantity": 5}], "remark": rep.username})
     regions = _each(sales, instance, "Task_RegionConsolidation", lambda rm: {"lines": [
@@ -76,3 +83,118 @@ def test_the_plan_runs_from_figures_to_issued_targets(sales):
     assert [(l.region, l.salesperson.username, l.month, l.amount) for l in plan.lines] == [
         ("华东", "rep_east1", 1, D("98000.00")), ("华东", "rep_east2", 2, D("49000.00")), ("华南", "rep_south1", 3, D("8500.00"))]
     assert all_invariants_hold()
+
+
+def _issue(sales, instance, lines=BREAKDOWN):
+    _breakdown(sales, instance, lines)
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    sales.approve(instance, "Task_GMApproval", "gm")
+    _each(sales, instance, "Task_ReceiveTargets", {})
+    assert instance.status is InstanceStatus.completed
+    return instance.data["issued"]
+
+
+def test_the_yearly_timer_starts_next_years_plan_for_the_sales_office_to_frame(sales, frozen_clock):
+    from app.services import worker_jobs
+
+    worker_jobs.plan_schedules()
+    schedule = db.session.get(ScheduledStart, "sales_plan")
+    assert schedule.next_due_at == datetime(2027, 10, 31, 17, 0, tzinfo=timezone.utc)  # 2027-11-01 01:00 in Shanghai
+    frozen_clock.now = datetime(2027, 10, 31, 17, 0, 1, tzinfo=timezone.utc)
+    started = []
+    while (key := worker_jobs.start_next_scheduled()) is not None:
+        started.append(key)
+    assert started.count("sales_plan") == 1
+    instance = db.session.get(ProcessInstance, schedule.last_instance_id)
+    assert instance.started_by.username == "system"
+    assert sales.task(instance, "Task_PlanFrame").candidate_role == "sales_admin"
+    sales.complete(instance, "Task_PlanFrame", "sales_admin", FRAME | {"year": 2028})
+    assert instance.data["baseline"]["baseline_year"] == 2027
+    assert sales.ready_elements(instance).count("Task_RepFigures") == 23
+
+
+@pytest.mark.parametrize("line, code", [
+    ({"quantity": 41}, "over_capacity"),  # MOTOR in January: 60 + 41 of 100
+    ({"region": "华东", "salesperson": "rep_south1"}, "invalid_plan_line"),  # someone from another region
+    ({"material_class": "NOPE"}, "invalid_plan_line"),
+    ({"customer": "NOPE"}, "invalid_plan_line"),
+])
+def test_a_breakdown_over_capacity_or_naming_the_wrong_things_goes_back_to_the_sales_office(sales, line, code):
+    instance, _, _ = _to_breakdown(sales)
+    extra = {"region": "华东", "salesperson": "rep_east1", "customer": "", "material_class": "MOTOR", "month": 1,
+             "amount": 1000, "quantity": 1} | line
+    _breakdown(sales, instance, BREAKDOWN + [extra])
+    assert sales.ready_elements(instance) == ["Task_Breakdown"]
+    error = instance.data["capacity_check"]["error"]
+    assert error["code"] == code
+    if code == "over_capacity":
+        assert error["over"] == [{"material_class": "MOTOR", "month": 1, "planned": "101.0000", "capacity": "100.0000"}]
+    assert _issue(sales, instance)["number"] == "SP2027-1"  # corrected, it goes on
+
+
+@pytest.mark.parametrize("rejecter", ["Task_DirectorApproval", "Task_GMApproval"])
+def test_a_rejection_goes_back_to_the_breakdown_and_then_through_both_approvals_again(sales, rejecter):
+    instance, _, _ = _to_breakdown(sales)
+    _breakdown(sales, instance)
+    if rejecter == "Task_GMApproval":
+        sales.approve(instance, "Task_DirectorApproval", "director")
+    sales.reject(instance, rejecter, "director" if rejecter == "Task_DirectorApproval" else "gm")
+    assert sales.ready_elements(instance) == ["Task_Breakdown"]
+    assert db.session.scalar(select(func.count()).select_from(SalesPlan)) == 0
+    _breakdown(sales, instance, BREAKDOWN[:1])
+    assert sales.ready_elements(instance) == ["Task_DirectorApproval"]
+    issued = _issue_approved(sales, instance)
+    assert issued["amount"] == "98000.00" and issued["recipients"] == ["rep_east1", "rm_east"]
+    assert all_invariants_hold()
+
+
+def _issue_approved(sales, instance):
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    sales.approve(instance, "Task_GMApproval", "gm")
+    _each(sales, instance, "Task_ReceiveTargets", {})
+    return instance.data["issued"]
+
+
+def test_a_reissued_plan_is_a_new_version_and_an_issued_one_never_changes(sales):
+    first, _, _ = _to_breakdown(sales)
+    _issue(sales, first)
+    second, _, _ = _to_breakdown(sales)
+    assert _issue(sales, second, BREAKDOWN[:2])["number"] == "SP2027-2"
+    plans = db.session.scalars(select(SalesPlan).order_by(SalesPlan.version)).all()
+    assert [(p.version, p.amount) for p in plans] == [(1, D("155500.00")), (2, D("147000.00"))]
+    from app.ledger.sales_plan import latest_plan
+
+    assert latest_plan(2027).version == 2
+    line = db.session.scalar(select(SalesPlanLine).where(SalesPlanLine.plan_id == plans[0].id).limit(1))
+    line.amount = D("1")
+    with pytest.raises(PostedRecordImmutable):
+        db.session.flush()
+    db.session.rollback()
+
+
+def test_a_rep_cannot_submit_another_reps_figures_nor_name_someone_else(sales):
+    instance = _start(sales)
+    theirs = next(t for t in sales.ready(instance) if t.element_id == "Task_RepFigures" and t.assignee.username == "rep_east2")
+    with pytest.raises(Forbidden):
+        tasks.complete_task(theirs.id, sales.user("rep_east1"), {"lines": []})
+    with pytest.raises(ValidationFailed):  # the form has no field for whose figures they are
+        tasks.complete_task(theirs.id, sales.user("rep_east2"), {"lines": [], "salesperson": "rep_east1"})
+    mine = next(t for t in sales.ready(instance) if t.element_id == "Task_RegionConsolidation" or
+                (t.element_id == "Task_RepFigures" and t.assignee.username == "rep_east1"))
+    assert mine.element_id == "Task_RepFigures"  # no region consolidates before every rep has submitted
+
+
+def test_only_the_sales_office_starts_a_plan(sales):
+    for who in ("rep_east1", "director", "auditor"):
+        with pytest.raises(Forbidden):
+            sales.start("sales_plan", {}, who)
+
+
+def test_nothing_is_issued_without_both_approvals_of_record(sales):
+    instance, _, _ = _to_breakdown(sales)
+    _breakdown(sales, instance)
+    call = ActionCall(instance.id, "forged-task", "Task_IssuePlan", "ledger.issue_sales_plan", None)
+    with pytest.raises(Exception) as refused:
+        run_action(call, {})
+    assert getattr(refused.value, "code", None) == "not_approved"
+    assert db.session.scalar(select(func.count()).select_from(SalesPlan)) == 0
