@@ -110,12 +110,12 @@ def plan_submissions(call: ActionCall) -> dict:
     """F11: what each salesperson and regional manager of this plan
     submitted, as the audit log records it, for the next step to read.
     Posts nothing."""
-    out: dict[str, list] = {REP_STEP: [], REGION_STEP: []}
+    out: dict[str, list] = {REP_STEP: [], REGION_STEP: []}  # the reps' figures, the regions' consolidations
     for event in submitted(call.instance_id, SUBMISSION_STEPS):
         form = event.data or {}
         out[event.element_id].append({"by": event.on_behalf_of or event.actor, "lines": form.get("lines") or [],
                                       "remark": form.get("remark") or ""})
-    return {"reps": out[REP_STEP], "regions": out[REGION_STEP]}
+    return {"rep_figures": out[REP_STEP], "region_figures": out[REGION_STEP]}
 
 
 @dataclass(frozen=True)
@@ -196,7 +196,7 @@ def capacity_excess(instance_id: int, targets: list[Target]) -> list[dict]:
 def check_plan_capacity(call: ActionCall) -> dict:
     """F11: the breakdown is whole (known regions, people, customers,
     classes, months 1–12) and no month plans more of a material class than
-    the capacity declared for it. Result {"amount", "quantity", "lines"}.
+    the capacity declared for it. Result {"amount", "quantity", "line_count"}.
     Posts nothing. Raises ``over_capacity`` (details ``over``: [{"material_class",
     "month", "planned", "capacity"}]), ``no_breakdown``, ``invalid_plan_line``,
     ``no_plan_frame``, ``invalid_number``."""
@@ -207,4 +207,4 @@ def check_plan_capacity(call: ActionCall) -> dict:
         raise BusinessRuleViolation("over_capacity", f"These months plan more than production can make: {months}.",
                                     {"over": over}, field="lines")
     return {"amount": money_str(sum((t.amount for t in targets), ZERO)),
-            "quantity": str(sum((t.quantity for t in targets), Decimal("0"))), "lines": len(targets)}
+            "quantity": str(sum((t.quantity for t in targets), Decimal("0"))), "line_count": len(targets)}

@@ -5,9 +5,8 @@ immutable version of the year's plan. Who gets targets (each salesperson
 named, each regional manager of a region with targets) comes back for the
 flow to tell them.
 
-The issued targets feed the monthly report's achievement: ``plan_targets``."""
+The issued targets feed the monthly report's achievement and the quarterly\nreview's targets: ``quarter_targets``."""
 from collections import defaultdict
-from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, select
@@ -15,10 +14,11 @@ from sqlalchemy import func, select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
+from app.ledger.assessment import quarter_bounds
 from app.ledger.money import ZERO, money_str
 from app.ledger.plan_inputs import breakdown_targets, capacity_excess, plan_frame, plan_year, planners
 from app.ledger.posting import posted_once
-from app.models import SalesPlan, SalesPlanLine
+from app.models import SalesPlan, SalesPlanLine, SalesTarget
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 DIRECTOR_STEP = "Task_DirectorApproval"
@@ -81,14 +81,17 @@ def issue_sales_plan(call: ActionCall) -> dict:
             "quantity": str(plan.quantity), "targets": _targets_by_person(plan), "recipients": sorted(people)}
 
 
-def plan_targets(first: date, last: date) -> dict[int, Decimal]:
-    """Each salesperson's target amount over the months ``first``…``last``
-    (one year) in the latest issued plan of that year: {user id: amount}."""
+def quarter_targets(quarter: str) -> dict[int, Decimal]:
+    """Each field person's sales target for ``quarter`` ("2027-Q1"): the
+    latest issued plan of its year summed over the quarter's months, else
+    the per-person target stored for the quarter (SalesTarget, the latest
+    row). {user id: amount}. Raises ``invalid_quarter``."""
+    first, after = quarter_bounds(quarter)
+    stored = {row.employee_id: row.amount for row in db.session.scalars(
+        select(SalesTarget).where(SalesTarget.quarter == quarter.upper()).order_by(SalesTarget.id))}
     plan = latest_plan(first.year)
-    if plan is None:
-        return {}
-    sums: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for line in plan.lines:
-        if line.salesperson_id is not None and first.month <= line.month <= last.month:
-            sums[line.salesperson_id] += line.amount
-    return dict(sums)
+    planned: dict[int, Decimal] = defaultdict(lambda: ZERO)
+    for line in plan.lines if plan is not None else ():
+        if line.salesperson_id is not None and first.month <= line.month < first.month + 3:
+            planned[line.salesperson_id] += line.amount
+    return stored | planned

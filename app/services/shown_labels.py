@@ -81,6 +81,12 @@ LABELS = {
     "disposition": "处理方式", "return_no": "退货单号", "received_lines": "收货明细", "red_invoices": "红字发票",
     "customer_credit": "客户贷项金额", "stock_status": "库存状态", "price_agreed_on": "价格确认日期",
     "price_agreed_via": "价格确认方式",
+    # the annual sales plan (F11)
+    "baseline": "上年实绩基线", "baseline_year": "基线年度", "year": "年度", "material_class": "物料分类", "rows": "明细",
+    "reps": "申报业务员", "regions": "汇总大区", "submissions": "申报与汇总", "rep_figures": "业务员申报",
+    "region_figures": "大区汇总", "by": "提交人", "remark": "说明", "capacity_check": "产能校验", "quantity": "数量",
+    "line_count": "行数", "issued": "下达的销售计划", "targets": "销售指标", "recipients": "指标接收人",
+    "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -110,7 +116,8 @@ MONEY_KEYS = {
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
-QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
+QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
+            "capacity"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚"}

@@ -15,67 +15,26 @@ from app.actions import ActionCall, run_action
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.services import tasks
-from app.models import InstanceStatus, ProcessInstance, SalesPlan, SalesPlanLine, ScheduledStart, User
+from app.models import InstanceStatus, ProcessInstance, SalesPlan, SalesPlanLine, ScheduledStart
 from app.models.posted import PostedRecordImmutable
 from tests.support.ledger_harness import all_invariants_hold
+from tests.support.plan_flow import BREAKDOWN, FRAME, approve_and_issue, break_down, each, issue, start_plan, to_breakdown
 
 D = Decimal
-FRAME = {"year": 2027, "strategy": "巩固华东，拓展华南", "forecast": "泵类需求增长8%",
-         "capacity": [{"material_class": "MOTOR", "month": 1, "quantity": 100},
-                      {"material_class": "MOTOR", "month": 2, "quantity": 100}]}
-BREAKDOWN = [
-    {"region": "华东", "salesperson": "rep_east1", "customer": "", "material_class": "MOTOR", "month": 1,
-     "amount": 98000, "quantity": 60},
-    {"region": "华东", "salesperson": "rep_east2", "customer": "", "material_class": "MOTOR", "month": 2,
-     "amount": 49000, "quantity": 30},
-    {"region": "华南", "salesperson": "rep_south1", "customer": "", "material_class": "PARTS", "month": 3,
-     "amount": 8500, "quantity": 100},
-]
-
-
-def _each(sales, instance, element_id, data):
-    """Complete every ready ``element_id`` task as the person it went to."""
-    done = []
-    for task in [t for t in sales.ready(instance) if t.element_id == element_id]:
-        person = db.session.get(User, task.assignee_id)
-        tasks.complete_task(task.id, person, data(person) if callable(data) else data)
-        done.append(person.username)
-    return done
-
-
-def _start(sales, frame=FRAME):
-    instance = sales.start("sales_plan", {}, "sales_admin")
-    sales.complete(instance, "Task_PlanFrame", "sales_admin", frame)
-    return instance
-
-
-def _to_breakdown(sales, frame=FRAME):
-    instance = _start(sales, frame)
-    reps = _each(sales, instance, "Task_RepFigures", lambda rep: {"lines": [
-        {"customer": "", "material_class": "MOTOR", "month": 1, "amount": 9800, "quantity": 5}], "remark": rep.username})
-    regions = _each(sales, instance, "Task_RegionConsolidation", lambda rm: {"lines": [
-        {"salesperson": "rep_east1", "material_class": "MOTOR", "month": 1, "amount": 9800, "quantity": 5}]})
-    return instance, reps, regions
-
-
-def _breakdown(sales, instance, lines=BREAKDOWN):
-    sales.complete(instance, "Task_Breakdown", "sales_admin", {"lines": lines, "remark": "按大区分解"})
-
-
 def test_the_plan_runs_from_figures_to_issued_targets(sales):
-    instance, reps, regions = _to_breakdown(sales)
+    instance, reps, regions = to_breakdown(sales)
     assert "rep_east1" in reps and "rep_south1" in reps and len(reps) == 23
     assert sorted(regions) == ["rm_east", "rm_north", "rm_northeast", "rm_south", "rm_southwest"]
     assert instance.data["baseline"]["year"] == 2027 and instance.data["baseline"]["baseline_year"] == 2026
-    assert len(instance.data["submissions"]["reps"]) == 23 and len(instance.data["submissions"]["regions"]) == 5
-    _breakdown(sales, instance)
+    assert len(instance.data["submissions"]["rep_figures"]) == 23 and len(instance.data["submissions"]["region_figures"]) == 5
+    break_down(sales, instance)
     assert instance.data["capacity_check"]["ok"] and instance.data["capacity_check"]["amount"] == "155500.00"
     sales.approve(instance, "Task_DirectorApproval", "director")
     sales.approve(instance, "Task_GMApproval", "gm")
     issued = instance.data["issued"]
     assert (issued["number"], issued["version"]) == ("SP2027-1", 1)
     assert issued["recipients"] == ["rep_east1", "rep_east2", "rep_south1", "rm_east", "rm_south"]
-    received = _each(sales, instance, "Task_ReceiveTargets", {"remark": "已阅"})
+    received = each(sales, instance, "Task_ReceiveTargets", {"remark": "已阅"})
     assert sorted(received) == issued["recipients"]
     assert instance.status is InstanceStatus.completed
     plan = db.session.scalar(select(SalesPlan))
@@ -83,15 +42,6 @@ def test_the_plan_runs_from_figures_to_issued_targets(sales):
     assert [(l.region, l.salesperson.username, l.month, l.amount) for l in plan.lines] == [
         ("华东", "rep_east1", 1, D("98000.00")), ("华东", "rep_east2", 2, D("49000.00")), ("华南", "rep_south1", 3, D("8500.00"))]
     assert all_invariants_hold()
-
-
-def _issue(sales, instance, lines=BREAKDOWN):
-    _breakdown(sales, instance, lines)
-    sales.approve(instance, "Task_DirectorApproval", "director")
-    sales.approve(instance, "Task_GMApproval", "gm")
-    _each(sales, instance, "Task_ReceiveTargets", {})
-    assert instance.status is InstanceStatus.completed
-    return instance.data["issued"]
 
 
 def test_the_yearly_timer_starts_next_years_plan_for_the_sales_office_to_frame(sales, frozen_clock):
@@ -120,46 +70,39 @@ def test_the_yearly_timer_starts_next_years_plan_for_the_sales_office_to_frame(s
     ({"customer": "NOPE"}, "invalid_plan_line"),
 ])
 def test_a_breakdown_over_capacity_or_naming_the_wrong_things_goes_back_to_the_sales_office(sales, line, code):
-    instance, _, _ = _to_breakdown(sales)
+    instance, _, _ = to_breakdown(sales)
     extra = {"region": "华东", "salesperson": "rep_east1", "customer": "", "material_class": "MOTOR", "month": 1,
              "amount": 1000, "quantity": 1} | line
-    _breakdown(sales, instance, BREAKDOWN + [extra])
+    break_down(sales, instance, BREAKDOWN + [extra])
     assert sales.ready_elements(instance) == ["Task_Breakdown"]
     error = instance.data["capacity_check"]["error"]
     assert error["code"] == code
     if code == "over_capacity":
         assert error["over"] == [{"material_class": "MOTOR", "month": 1, "planned": "101.0000", "capacity": "100.0000"}]
-    assert _issue(sales, instance)["number"] == "SP2027-1"  # corrected, it goes on
+    assert issue(sales, instance)["number"] == "SP2027-1"  # corrected, it goes on
 
 
 @pytest.mark.parametrize("rejecter", ["Task_DirectorApproval", "Task_GMApproval"])
 def test_a_rejection_goes_back_to_the_breakdown_and_then_through_both_approvals_again(sales, rejecter):
-    instance, _, _ = _to_breakdown(sales)
-    _breakdown(sales, instance)
+    instance, _, _ = to_breakdown(sales)
+    break_down(sales, instance)
     if rejecter == "Task_GMApproval":
         sales.approve(instance, "Task_DirectorApproval", "director")
     sales.reject(instance, rejecter, "director" if rejecter == "Task_DirectorApproval" else "gm")
     assert sales.ready_elements(instance) == ["Task_Breakdown"]
     assert db.session.scalar(select(func.count()).select_from(SalesPlan)) == 0
-    _breakdown(sales, instance, BREAKDOWN[:1])
+    break_down(sales, instance, BREAKDOWN[:1])
     assert sales.ready_elements(instance) == ["Task_DirectorApproval"]
-    issued = _issue_approved(sales, instance)
+    issued = approve_and_issue(sales, instance)
     assert issued["amount"] == "98000.00" and issued["recipients"] == ["rep_east1", "rm_east"]
     assert all_invariants_hold()
 
 
-def _issue_approved(sales, instance):
-    sales.approve(instance, "Task_DirectorApproval", "director")
-    sales.approve(instance, "Task_GMApproval", "gm")
-    _each(sales, instance, "Task_ReceiveTargets", {})
-    return instance.data["issued"]
-
-
 def test_a_reissued_plan_is_a_new_version_and_an_issued_one_never_changes(sales):
-    first, _, _ = _to_breakdown(sales)
-    _issue(sales, first)
-    second, _, _ = _to_breakdown(sales)
-    assert _issue(sales, second, BREAKDOWN[:2])["number"] == "SP2027-2"
+    first, _, _ = to_breakdown(sales)
+    issue(sales, first)
+    second, _, _ = to_breakdown(sales)
+    assert issue(sales, second, BREAKDOWN[:2])["number"] == "SP2027-2"
     plans = db.session.scalars(select(SalesPlan).order_by(SalesPlan.version)).all()
     assert [(p.version, p.amount) for p in plans] == [(1, D("155500.00")), (2, D("147000.00"))]
     from app.ledger.sales_plan import latest_plan
@@ -173,7 +116,7 @@ def test_a_reissued_plan_is_a_new_version_and_an_issued_one_never_changes(sales)
 
 
 def test_a_rep_cannot_submit_another_reps_figures_nor_name_someone_else(sales):
-    instance = _start(sales)
+    instance = start_plan(sales)
     theirs = next(t for t in sales.ready(instance) if t.element_id == "Task_RepFigures" and t.assignee.username == "rep_east2")
     with pytest.raises(Forbidden):
         tasks.complete_task(theirs.id, sales.user("rep_east1"), {"lines": []})
@@ -187,12 +130,12 @@ def test_a_rep_cannot_submit_another_reps_figures_nor_name_someone_else(sales):
 def test_only_the_sales_office_starts_a_plan(sales):
     for who in ("rep_east1", "director", "auditor"):
         with pytest.raises(Forbidden):
-            sales.start("sales_plan", {}, who)
+            sales.start("sales_plan", {"remark": ""}, who)
 
 
 def test_nothing_is_issued_without_both_approvals_of_record(sales):
-    instance, _, _ = _to_breakdown(sales)
-    _breakdown(sales, instance)
+    instance, _, _ = to_breakdown(sales)
+    break_down(sales, instance)
     call = ActionCall(instance.id, "forged-task", "Task_IssuePlan", "ledger.issue_sales_plan", None)
     with pytest.raises(Exception) as refused:
         run_action(call, {})
