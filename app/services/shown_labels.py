@@ -104,7 +104,8 @@ REFERENCE_KEYS = {
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id",
+               "reps", "regions"}  # the sales plan's lists of who submits: each gets a task of their own
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",

@@ -94,6 +94,13 @@ LABELS_EN = {
     "disposition": "Disposition", "return_no": "Return no.", "received_lines": "Lines received", "red_invoices": "Red invoices",
     "customer_credit": "Customer credit amount", "stock_status": "Stock status", "price_agreed_on": "Price agreed on",
     "price_agreed_via": "Price agreed via",
+    # the annual sales plan (F11)
+    "baseline": "Last year's baseline", "baseline_year": "Baseline year", "year": "Year", "material_class": "Material class",
+    "rows": "Lines", "reps": "Salespeople submitting", "regions": "Regions consolidating", "submissions": "Figures submitted",
+    "rep_figures": "Salespeople's figures", "region_figures": "Regional consolidations", "by": "Submitted by",
+    "remark": "Remarks", "capacity_check": "Capacity check", "quantity": "Quantity", "line_count": "Lines",
+    "issued": "Issued sales plan", "targets": "Sales targets", "recipients": "Target recipients",
+    "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
 }
 
 LABELS_WITHIN_EN = {

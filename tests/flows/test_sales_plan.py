@@ -34,7 +34,7 @@ def test_the_plan_runs_from_figures_to_issued_targets(sales):
     issued = instance.data["issued"]
     assert (issued["number"], issued["version"]) == ("SP2027-1", 1)
     assert issued["recipients"] == ["rep_east1", "rep_east2", "rep_south1", "rm_east", "rm_south"]
-    received = each(sales, instance, "Task_ReceiveTargets", {"remark": "已阅"})
+    received = each(sales, instance, "Task_ReceiveTargets", {"received": True, "remark": "已阅"})
     assert sorted(received) == issued["recipients"]
     assert instance.status is InstanceStatus.completed
     plan = db.session.scalar(select(SalesPlan))

@@ -51,7 +51,7 @@ def approve_and_issue(sales, instance):
     """Both approvals, then every recipient signs for their targets; the issued plan."""
     sales.approve(instance, "Task_DirectorApproval", "director")
     sales.approve(instance, "Task_GMApproval", "gm")
-    each(sales, instance, "Task_ReceiveTargets", {"remark": ""})
+    each(sales, instance, "Task_ReceiveTargets", {"received": True})
     assert instance.status is InstanceStatus.completed
     return instance.data["issued"]
 
