@@ -141,3 +141,10 @@ def test_nothing_is_issued_without_both_approvals_of_record(sales):
         run_action(call, {})
     assert getattr(refused.value, "code", None) == "not_approved"
     assert db.session.scalar(select(func.count()).select_from(SalesPlan)) == 0
+
+
+def test_the_forms_offer_material_classes_by_code_or_name(sales):
+    from app.services.queries import lookup_values
+
+    assert [o["value"] for o in lookup_values("material_class", "电机")] == ["MOTOR"]
+    assert "PUMP_CF" in [o["value"] for o in lookup_values("material_class", "pump")]
