@@ -136,7 +136,7 @@ def _by_code(model, column, codes) -> dict:
 
 
 def _refuse(seq: int, what: str, value) -> BusinessRuleViolation:
-    return BusinessRuleViolation("invalid_plan_line", f"Line {seq}: {what} {value!r}.", {"line": seq}, field="lines")
+    return BusinessRuleViolation("invalid_plan_line", f"Line {seq}: {what} {value!r}.", {"line": seq}, field="plan_lines")
 
 
 def breakdown_targets(instance_id: int) -> list[Target]:
@@ -145,9 +145,10 @@ def breakdown_targets(instance_id: int) -> list[Target]:
     salesperson, customer or material class, a month outside 1–12, a
     negative or empty figure), ``invalid_number``."""
     events = submitted(instance_id, (BREAKDOWN_STEP,))
-    lines = (events[-1].data or {}).get("lines") if events else None
+    lines = (events[-1].data or {}).get("plan_lines") if events else None
     if not lines:
-        raise BusinessRuleViolation("no_breakdown", "The sales office has broken down no plan lines.", field="lines")
+        raise BusinessRuleViolation("no_breakdown", "The sales office has broken down no plan lines.",
+                                    field="plan_lines")
     people = _by_code(User, "username", [line.get("salesperson") for line in lines])
     customers = _by_code(Customer, "code", [line.get("customer") for line in lines])
     classes = _by_code(MaterialClass, "code", [line.get("material_class") for line in lines])
@@ -205,6 +206,6 @@ def check_plan_capacity(call: ActionCall) -> dict:
     if over:
         months = ", ".join(f"{o['material_class']} {o['month']}: {o['planned']} > {o['capacity']}" for o in over)
         raise BusinessRuleViolation("over_capacity", f"These months plan more than production can make: {months}.",
-                                    {"over": over}, field="lines")
+                                    {"over": over}, field="plan_lines")
     return {"amount": money_str(sum((t.amount for t in targets), ZERO)),
             "quantity": str(sum((t.quantity for t in targets), Decimal("0"))), "line_count": len(targets)}

@@ -86,7 +86,7 @@ LABELS = {
     "reps": "申报业务员", "regions": "汇总大区", "submissions": "申报与汇总", "rep_figures": "业务员申报",
     "region_figures": "大区汇总", "by": "提交人", "remark": "说明", "capacity_check": "产能校验", "quantity": "数量",
     "line_count": "行数", "issued": "下达的销售计划", "targets": "销售指标", "recipients": "指标接收人",
-    "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
+    "plan_lines": "分解明细", "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel

@@ -100,7 +100,7 @@ LABELS_EN = {
     "rep_figures": "Salespeople's figures", "region_figures": "Regional consolidations", "by": "Submitted by",
     "remark": "Remarks", "capacity_check": "Capacity check", "quantity": "Quantity", "line_count": "Lines",
     "issued": "Issued sales plan", "targets": "Sales targets", "recipients": "Target recipients",
-    "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
+    "plan_lines": "Plan breakdown", "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
 }
 
 LABELS_WITHIN_EN = {

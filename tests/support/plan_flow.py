@@ -44,7 +44,7 @@ def to_breakdown(sales, frame=FRAME):
 
 
 def break_down(sales, instance, lines=BREAKDOWN):
-    sales.complete(instance, "Task_Breakdown", "sales_admin", {"lines": lines, "remark": "按大区分解"})
+    sales.complete(instance, "Task_Breakdown", "sales_admin", {"plan_lines": lines, "remark": "按大区分解"})
 
 
 def approve_and_issue(sales, instance):

@@ -277,7 +277,7 @@ def sales_plan(w):
     line = {"material_class": "MOTOR", "month": 1, "amount": 9800, "quantity": 5}
     each(instance, "Task_RepFigures", {"lines": [{"customer": "", **line}], "remark": ""})
     each(instance, "Task_RegionConsolidation", {"lines": [{"salesperson": "rep_east1", **line}], "remark": ""})
-    w.complete(instance, "Task_Breakdown", "sales_admin", {"lines": [
+    w.complete(instance, "Task_Breakdown", "sales_admin", {"plan_lines": [
         {"region": "华东", "salesperson": "rep_east1", "customer": "", **line}], "remark": ""})
     w.approve_until(instance, "Task_ReceiveTargets")
     each(instance, "Task_ReceiveTargets", {"received": True})

@@ -48,7 +48,7 @@ def test_the_plans_pages_in_chinese_and_english(world, browser, live_server):
     _each(world, instance, "Task_RepFigures", {"lines": [{"customer": "", **LINE}], "remark": ""})
     _each(world, instance, "Task_RegionConsolidation", {"lines": [{"salesperson": "rep_east1", **LINE}], "remark": ""})
     _picture(browser, live_server, instance, "Task_Breakdown", "sales_admin", "breakdown")
-    world.complete(instance, "Task_Breakdown", "sales_admin", {"lines": [
+    world.complete(instance, "Task_Breakdown", "sales_admin", {"plan_lines": [
         {"region": "华东", "salesperson": "rep_east1", "customer": "", **LINE}], "remark": ""})
     _picture(browser, live_server, instance, "Task_DirectorApproval", "director", "director_approval")
     world.approve_until(instance, "Task_ReceiveTargets")
