@@ -4,10 +4,10 @@ achieved, and the approved rewards and penalties posted for payroll.
 
 The seed: 外勤 are judged on their sales targets (以销售目标业绩做为自己主要工作评价),
 and the review covers the region's and the department's staff (严格奖惩区域部门
-职员的绩效), office staff included. No sales plan exists in this system, so a
-field person's target is the stored ``SalesTarget`` of the quarter (the
-latest row counts); where none is stored the review shows no target and the
-director judges on the figures alone.
+职员的绩效), office staff included. A field person's target is the issued
+annual sales plan's for the quarter (F11), else the stored ``SalesTarget`` of
+the quarter (the latest row counts); where neither exists the review shows no
+target and the director judges on the figures alone.
 
 The rewards and penalties posted are the ones the director submitted, as
 the instance's audit log records them, and only once the general manager
@@ -23,6 +23,7 @@ from app.ledger.assessment import quarter_bounds, quarter_figures
 from app.ledger.journal import Line, next_number, post
 from app.ledger.money import ZERO, money_str, round_money
 from app.ledger.posting import posted_once
+from app.ledger.sales_plan import quarter_targets
 from app.models import AuditEvent, PayrollAdjustment, PayrollAdjustmentLine, SalesTarget, Staffing, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -57,8 +58,7 @@ def set_sales_target(employee: User, quarter: str, amount) -> SalesTarget:
 
 
 def _targets(quarter: str) -> dict[int, Decimal]:
-    rows = db.session.scalars(select(SalesTarget).where(SalesTarget.quarter == quarter).order_by(SalesTarget.id))
-    return {row.employee_id: row.amount for row in rows}  # the latest row wins
+    return quarter_targets(quarter)  # the issued sales plan's, else the stored one
 
 
 def _achieved(person: User, sold: dict[int, Decimal], people: list[User]) -> Decimal:

@@ -17,7 +17,8 @@ from app.ledger import periods
 from app.ledger.months import month_bounds
 from app.ledger.money import ZERO, money_str
 from app.ledger.report_facts import MEASURES, Narrowing
-from app.models import Customer, MaterialClass, SalesFactDaily, SalesFactMonthly, SalesTarget, User
+from app.ledger.sales_plan import quarter_targets
+from app.models import Customer, MaterialClass, SalesFactDaily, SalesFactMonthly, User
 from app.models.sales_fact import NO_CLASS
 from app.models.types import Money
 
@@ -125,12 +126,11 @@ def quarter_of(month: str) -> tuple[str, date]:
 
 
 def _with_targets(rows: list[dict], reps: dict, month: str, sold: dict) -> str:
-    """Add each salesperson's quarterly target, what they invoiced in the
-    quarter up to the end of ``month`` (``sold`` by salesperson id) and the
-    achievement (%); the quarter."""
+    """Add each salesperson's quarterly target (the issued sales plan's,
+    else the stored one), what they invoiced in the quarter up to the end of
+    ``month`` (``sold`` by salesperson id) and the achievement (%); the quarter."""
     quarter, _ = quarter_of(month)
-    targets = {row.employee_id: row.amount for row in db.session.scalars(
-        select(SalesTarget).where(SalesTarget.quarter == quarter).order_by(SalesTarget.id))}  # the latest row wins
+    targets = quarter_targets(quarter)
     ids = {username: ident for ident, (username, _) in reps.items()}
     for row in rows:
         ident = ids.get(row["key"])

@@ -39,6 +39,7 @@ from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
+from app.models.sales_plan import SalesPlan, SalesPlanLine
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
@@ -82,5 +83,7 @@ __all__ = [
     "CycleDuration",
     "SalesFactDaily",
     "SalesFactMonthly",
+    "SalesPlan",
+    "SalesPlanLine",
     "SavedView",
 ]

@@ -15,6 +15,8 @@ RESOLVER_NAMES: dict[str, tuple[str, str]] = {
     "@department_head_of_requester": ("申请人的部门负责人", "Requester's department head"),
     "@regional_manager_of_customer": ("客户所在大区经理", "Customer's regional manager"),
     "@salesperson": ("负责业务员", "Salesperson in charge"),
+    "@regional_manager_of_region": ("该大区经理", "Regional manager of the region"),
+    "@recipient": ("指标接收人", "Target recipient"),
 }
 
 ROLE_NAMES: dict[str, tuple[str, str]] = {code: (zh, en) for code, zh, en, _ in ROLES}

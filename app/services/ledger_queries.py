@@ -15,7 +15,7 @@ from app.ledger.money import ZERO, money_str
 from app.ledger.months import month_bounds
 from app.ledger.uninvoiced import invoiceable_qty, line_ref
 from app.models import (
-    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material,
+    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material, MaterialClass,
     PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
     ShippingNote, SignedReceipt,
     User,
@@ -233,13 +233,18 @@ def document(kind: str, number: str) -> dict:
     return {"kind": kind, "document": render(found), "entries": entries}
 
 
+def _coded(model, q: str | None, limit: int) -> list[dict]:
+    """The rows of ``model`` whose code or name holds ``q``, as lookup options."""
+    pattern = _like(q)
+    rows = db.session.scalars(select(model).where(
+        or_(func.lower(model.code).like(pattern, escape="\\"), func.lower(model.name).like(pattern, escape="\\")))
+        .order_by(model.code).limit(limit))
+    return [{"value": row.code, "label": f"{row.name} ({row.code})", "name": row.name} for row in rows]
+
+
 @lookup("customer")
 def _customers(q: str | None, limit: int) -> list[dict]:
-    pattern = _like(q)
-    rows = db.session.scalars(select(Customer).where(
-        or_(func.lower(Customer.code).like(pattern, escape="\\"), func.lower(Customer.name).like(pattern, escape="\\")))
-        .order_by(Customer.code).limit(limit))
-    return [{"value": c.code, "label": f"{c.name} ({c.code})", "name": c.name} for c in rows]
+    return _coded(Customer, q, limit)
 
 
 @lookup("order_line")
@@ -263,6 +268,11 @@ def _materials(q: str | None, limit: int) -> list[dict]:
             func.lower(Material.spec).like(pattern, escape="\\")))
         .order_by(Material.code).limit(limit))
     return [{"value": m.code, "label": f"{m.name} ({m.code})", "name": material_name(m)} for m in rows]
+
+
+@lookup("material_class")
+def _material_classes(q: str | None, limit: int) -> list[dict]:
+    return _coded(MaterialClass, q, limit)
 
 
 def _contract_terms(number: str | None) -> dict:

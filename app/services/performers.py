@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.errors import LanesError
 from app.extensions import db
+from app.ledger.plan_inputs import planners
 from app.models import Customer, Level, Role, User, user_role
 from app.services.role_catalogue import ROLE_CODES
 from app.services.segregation import barred_people, may_hold_tasks
@@ -63,11 +64,25 @@ def _regional_manager_of_customer(starter: User, data: dict) -> User | None:
     return (own or managers or [None])[0]
 
 
-def _salesperson(starter: User, data: dict) -> User | None:
-    """The salesperson the instance is about (data ``salesperson``, a
-    username), e.g. the rep whose collection assessment is paid out."""
-    username = data.get("salesperson")
-    return db.session.scalar(select(User).where(User.username == username)) if isinstance(username, str) else None
+def _named_by(key: str):
+    """A resolver for the user whose username the data names under ``key``."""
+    def resolve(starter: User, data: dict) -> User | None:
+        username = data.get(key)
+        return db.session.scalar(select(User).where(User.username == username)) if isinstance(username, str) else None
+    return resolve
+
+
+# the salesperson the instance is about (data ``salesperson``), e.g. the rep
+# whose collection assessment is paid out; the person a sales plan's issued
+# targets go to (data ``recipient``, the item of a multi-instance step)
+_salesperson = _named_by("salesperson")
+_recipient = _named_by("recipient")
+
+
+def _regional_manager_of_region(starter: User, data: dict) -> User | None:
+    """The regional manager of the region the instance (or a multi-instance
+    step's item) names in data ``region``: the one its reps report to."""
+    return planners()[1].get(data.get("region")) if isinstance(data.get("region"), str) else None
 
 
 RESOLVERS = {
@@ -76,6 +91,8 @@ RESOLVERS = {
     "@department_head_of_requester": _department_head_of_requester,
     "@regional_manager_of_customer": _regional_manager_of_customer,
     "@salesperson": _salesperson,
+    "@regional_manager_of_region": _regional_manager_of_region,
+    "@recipient": _recipient,
 }
 
 LANE_NAMES = frozenset(ROLE_CODES) | frozenset(RESOLVERS)

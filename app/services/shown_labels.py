@@ -98,6 +98,12 @@ LABELS = {
     "customer_count": "客户数", "customer_classes": "价格规则指向的客户分类",
     "coverage": "询价覆盖检查", "on": "检查日期", "gap_count": "缺口数", "gaps": "询价缺口", "code": "原因",
     "withdraw_result": "作废调价单", "cancelled": "已作废", "announcement": "调价通知", "notified": "已通知的销售代表",
+    # the annual sales plan (F11)
+    "baseline": "上年实绩基线", "baseline_year": "基线年度", "year": "年度", "material_class": "物料分类", "rows": "明细",
+    "reps": "申报业务员", "regions": "汇总大区", "submissions": "申报与汇总", "rep_figures": "业务员申报",
+    "region_figures": "大区汇总", "by": "提交人", "remark": "说明", "capacity_check": "产能校验", "quantity": "数量",
+    "line_count": "行数", "issued": "下达的销售计划", "targets": "销售指标", "recipients": "指标接收人",
+    "plan_lines": "分解明细", "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -121,6 +127,8 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
                "old_item_id", "new_item_id"}
+HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id",
+               "reps", "regions"}  # the sales plan's lists of who submits: each gets a task of their own
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -133,6 +141,9 @@ MONEY_KEYS = {
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
+RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
+QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
+            "capacity"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚"}

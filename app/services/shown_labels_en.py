@@ -115,6 +115,13 @@ LABELS_EN = {
     "customer_classes": "Customer classes", "coverage": "Price coverage check", "on": "Checked on",
     "gap_count": "Gaps", "gaps": "Price coverage gaps", "code": "Reason", "withdraw_result": "Sheet withdrawn",
     "cancelled": "Cancelled", "announcement": "Price change notice", "notified": "Salespeople told",
+    # the annual sales plan (F11)
+    "baseline": "Last year's baseline", "baseline_year": "Baseline year", "year": "Year", "material_class": "Material class",
+    "rows": "Lines", "reps": "Salespeople submitting", "regions": "Regions consolidating", "submissions": "Figures submitted",
+    "rep_figures": "Salespeople's figures", "region_figures": "Regional consolidations", "by": "Submitted by",
+    "remark": "Remarks", "capacity_check": "Capacity check", "quantity": "Quantity", "line_count": "Lines",
+    "issued": "Issued sales plan", "targets": "Sales targets", "recipients": "Target recipients",
+    "plan_lines": "Plan breakdown", "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
 }
 
 LABELS_WITHIN_EN = {

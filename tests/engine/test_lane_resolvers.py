@@ -41,3 +41,11 @@ def test_the_salesperson_lane_is_the_named_user(org):
     assert performer_for("@salesperson", _instance(org, "sales_admin"), {"salesperson": "rep_east2"}, "提交票据").username == "rep_east2"
     with pytest.raises(NoPerformer):
         performer_for("@salesperson", _instance(org, "sales_admin"), {}, "提交票据")
+
+
+def test_the_region_lane_is_the_regions_manager(org):
+    """A multi-instance step over regions (the sales plan's consolidation) gives each item's manager."""
+    assert performer_for("@regional_manager_of_region", _instance(org, "sales_admin"), {"region": "华东"}, "汇总").username == "rm_east"
+    for data in ({"region": "无此大区"}, {}):
+        with pytest.raises(NoPerformer):
+            performer_for("@regional_manager_of_region", _instance(org, "sales_admin"), data, "汇总")

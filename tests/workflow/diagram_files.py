@@ -17,7 +17,7 @@ BPMN_FILES = sorted(PROCESSES.glob("*.bpmn"))
 DMN_FILES = sorted(PROCESSES.glob("*.dmn"))
 FORM_FILES = sorted(FORMS.glob("*.json"))
 RESOLVERS = {"@requester", "@manager_of_requester", "@department_head_of_requester", "@regional_manager_of_customer",
-             "@salesperson"}
+             "@salesperson", "@regional_manager_of_region", "@recipient"}
 NS = {
     "bpmn": "http://www.omg.org/spec/BPMN/20100524/MODEL",
     "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",

@@ -1,0 +1,70 @@
+"""sales plan: each issued version of a year's plan and its target lines, insert-only
+
+Revision ID: 8d89585d1ef9
+Revises: 83186a416901
+Create Date: 2026-12-06 10:00:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+from app.models.types import Money, ScaledDecimal, UTCDateTime
+
+
+revision = '8d89585d1ef9'
+down_revision = '83186a416901'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.create_table(
+        'sales_plan',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('number', sa.String(length=32), nullable=False),
+        sa.Column('year', sa.Integer(), nullable=False),
+        sa.Column('version', sa.Integer(), nullable=False),
+        sa.Column('strategy', sa.Text(), nullable=False),
+        sa.Column('forecast', sa.Text(), nullable=False),
+        sa.Column('amount', Money(), nullable=False),
+        sa.Column('quantity', ScaledDecimal(scale=4), nullable=False),
+        sa.Column('issued_on', sa.Date(), nullable=False),
+        sa.Column('approved_by_id', sa.Integer(), nullable=False),
+        sa.Column('source_key', sa.String(length=160), nullable=False),
+        sa.Column('created_at', UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['approved_by_id'], ['user.id'], name=op.f('fk_sales_plan_approved_by_id_user')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_plan')),
+        sa.UniqueConstraint('number', name=op.f('uq_sales_plan_number')),
+        sa.UniqueConstraint('source_key', name=op.f('uq_sales_plan_source_key')),
+        sa.UniqueConstraint('year', 'version', name=op.f('uq_sales_plan_year_version')),
+    )
+    with op.batch_alter_table('sales_plan', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sales_plan_year'), ['year'], unique=False)
+    op.create_table(
+        'sales_plan_line',
+        sa.Column('id', sa.Integer(), nullable=False),
+        sa.Column('plan_id', sa.Integer(), nullable=False),
+        sa.Column('seq', sa.Integer(), nullable=False),
+        sa.Column('region', sa.String(length=64), nullable=False),
+        sa.Column('salesperson_id', sa.Integer(), nullable=True),
+        sa.Column('customer_id', sa.Integer(), nullable=True),
+        sa.Column('class_id', sa.Integer(), nullable=True),
+        sa.Column('month', sa.Integer(), nullable=False),
+        sa.Column('amount', Money(), nullable=False),
+        sa.Column('quantity', ScaledDecimal(scale=4), nullable=False),
+        sa.ForeignKeyConstraint(['plan_id'], ['sales_plan.id'], name=op.f('fk_sales_plan_line_plan_id_sales_plan')),
+        sa.ForeignKeyConstraint(['salesperson_id'], ['user.id'], name=op.f('fk_sales_plan_line_salesperson_id_user')),
+        sa.ForeignKeyConstraint(['customer_id'], ['customer.id'], name=op.f('fk_sales_plan_line_customer_id_customer')),
+        sa.ForeignKeyConstraint(['class_id'], ['material_class.id'],
+                                name=op.f('fk_sales_plan_line_class_id_material_class')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_plan_line')),
+        sa.UniqueConstraint('plan_id', 'seq', name=op.f('uq_sales_plan_line_plan_id_seq')),
+    )
+    with op.batch_alter_table('sales_plan_line', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sales_plan_line_plan_id'), ['plan_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_sales_plan_line_salesperson_id'), ['salesperson_id'], unique=False)
+
+
+def downgrade():
+    op.drop_table('sales_plan_line')
+    op.drop_table('sales_plan')
