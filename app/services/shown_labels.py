@@ -125,10 +125,9 @@ REFERENCE_KEYS = {
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.
+# "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id"}
-HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id",
-               "reps", "regions"}  # the sales plan's lists of who submits: each gets a task of their own
+               "old_item_id", "new_item_id", "reps", "regions"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -140,8 +139,6 @@ MONEY_KEYS = {
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
-QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty"}
-RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
             "capacity"}
 
