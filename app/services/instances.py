@@ -92,6 +92,17 @@ def start_on_schedule(process_key: str, data: dict, business_key: str) -> Proces
     return _start(definition, data, system_user(), business_key)
 
 
+@command
+def start_on_request(process_key: str, data: dict, business_key: str) -> ProcessInstance:
+    """The platform's start of ``process_key`` that another instance asked
+    for with a message (credit_requests.py), as the system account. Only a
+    diagram with a timer start may be started so: like its timer, the
+    request names no person who could be checked against ``startRoles``.
+    Raises ValidationFailed (unknown key, bad data), Forbidden
+    (``no_timer_start``)."""
+    return start_on_schedule(process_key, data, business_key)
+
+
 def _start(definition: ProcessDefinition, data: dict, actor: User, business_key: str | None,
            confirm_foreign_customer: bool | None = None) -> ProcessInstance:
     validate_form(definition.form_schema(definition.start_form), data, form_name=definition.start_form, actor=actor)
