@@ -88,6 +88,7 @@ RETRY = Step("Task_ResolveCustomerProblem", "@requester",
 ABANDON = Step("Task_ResolveCustomerProblem", "@requester",
                {"company_name": PROSPECT["company_name"], "action": "abandon"})
 CREATED = {"ok": True, "customer_code": "C-HD-0042"}
+NO_PLAN = {"ok": True, "added": False, "reason": "no_plan", "year": 2025}  # the target has no issued plan to join
 REFUSED = {"ok": False, "error": {"code": "duplicate_customer", "message": "同名客户已存在"}}
 BEFORE_GM = [EVALUATE, RM]
 APPLIES = {"ok": True, "traveller": "zhang.san", "level": "staff"}
@@ -110,20 +111,20 @@ SCENARIOS = [
     Scenario("gm_rejects_revised_resubmitted_approved", "travel_request", "director", TRIP,
              [GM_REJECTS, RESUBMIT, GM], "EndEvent_Approved", [APPLIES]),
     Scenario("dealer_within_director_authority", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED]),
+             [*BEFORE_GM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED, NO_PLAN]),
     Scenario("dealer_at_director_limits", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(5, 60, 500000.0), SIGN], "EndEvent_DealerEstablished", [CREATED]),
+             [*BEFORE_GM, director(5, 60, 500000.0), SIGN], "EndEvent_DealerEstablished", [CREATED, NO_PLAN]),
     *[Scenario(f"dealer_gm_approves_{why}", "dealer_onboarding", "staff", PROSPECT,
-               [*BEFORE_GM, director(**terms), GM, SIGN], "EndEvent_DealerEstablished", [CREATED])
+               [*BEFORE_GM, director(**terms), GM, SIGN], "EndEvent_DealerEstablished", [CREATED, NO_PLAN])
       for why, terms in [("discount", {"discount": 8}), ("payment_days", {"days": 90}), ("credit", {"credit": 800000.0})]],
     Scenario("dealer_regional_manager_sends_back", "dealer_onboarding", "staff", PROSPECT,
-             [EVALUATE, RM_REJECTS, EVALUATE, RM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED]),
+             [EVALUATE, RM_REJECTS, EVALUATE, RM, director(), SIGN], "EndEvent_DealerEstablished", [CREATED, NO_PLAN]),
     Scenario("dealer_director_rejects", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(decision="reject"), REPLY], "EndEvent_Rejected"),
     Scenario("dealer_gm_rejects", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(days=120), GM_REJECTS, REPLY], "EndEvent_Rejected"),
     Scenario("dealer_ledger_refuses_then_retry", "dealer_onboarding", "staff", PROSPECT,
-             [*BEFORE_GM, director(), SIGN, RETRY], "EndEvent_DealerEstablished", [REFUSED, CREATED]),
+             [*BEFORE_GM, director(), SIGN, RETRY], "EndEvent_DealerEstablished", [REFUSED, CREATED, NO_PLAN]),
     Scenario("dealer_ledger_refuses_then_abandon", "dealer_onboarding", "staff", PROSPECT,
              [*BEFORE_GM, director(), SIGN, ABANDON], "EndEvent_Abandoned", [REFUSED]),
     Scenario("dealer_prospect_declines_the_terms", "dealer_onboarding", "staff", PROSPECT,
@@ -196,7 +197,7 @@ def test_decision_table_output_lands_in_task_data(parser):
 
 def test_establishing_the_dealer_gets_the_approved_terms_the_contract_and_the_corrected_name(parser):
     wf, ledger = run(parser, next(s for s in SCENARIOS if s.name == "dealer_ledger_refuses_then_retry"))
-    lookup, first, second = ledger.calls
+    lookup, first, second, plan = ledger.calls
     assert lookup == ("ledger.recruitment_in_force", {"region": "华东"})
     assert first == ("ledger.establish_dealer", {
         "name": "苏州恒达机电有限公司", "region": "华东", "province": "江苏", "credit_limit": 200000.0,
@@ -205,6 +206,9 @@ def test_establishing_the_dealer_gets_the_approved_terms_the_contract_and_the_co
         "contract_file": CONTRACT_SCAN, "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"],
         "recheck_date": "2025-03-12", "recheck_findings": "仓库 2000 平米，车队 6 辆"})
     assert second[1]["name"] == "苏州恒达机电设备有限公司"
+    assert plan == ("ledger.add_dealer_to_plan", {
+        "customer": "C-HD-0042", "annual_target": 5000000.0, "signed_date": "2025-03-20", "contract_number": "HT-2025-031",
+        "terms_approved_in": ["Task_DirectorApproval", "Task_GMApproval"]})
     assert wf.last_task.data["customer_result"] == CREATED  # a dict: 3.2's ServiceTask json.loads the answer
 
 
