@@ -4,5 +4,5 @@ from app.ledger import (  # noqa: F401  (each registers its actions)
     adjustments, assessment, collections, contracts, credit, customers, dealer_terms, delivery_notes, expenses, invoicing, orders, periods, pricing,
     performance, receipt_lists, reports, returns, shipping, signed_receipts, travel, uninvoiced,
 )
-from app.ledger import credit_profile, payment_notice, price_impact, return_documents, walk_in  # noqa: F401
+from app.ledger import credit_profile, customer_onboarding, payment_notice, price_impact, return_documents, walk_in  # noqa: F401
 from app.ledger import plan_additions, plan_inputs, sales_plan  # noqa: F401

@@ -1,8 +1,8 @@
-"""Customers (master data). Created by the dealer onboarding flow and the demo."""
+"""Customers (master data). Created by the dealer and customer onboarding flows and the demo."""
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -31,6 +31,10 @@ class Customer(db.Model):
     on_hold: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     contract_number: Mapped[str | None] = mapped_column(String(64))
+    # As the customer onboarding flow (F13 for dealers excepted) records them: the duplicate check reads tax_id.
+    tax_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    address: Mapped[str | None] = mapped_column(Text)
+    contact: Mapped[str | None] = mapped_column(String(255))
     source_key: Mapped[str | None] = mapped_column(String(160), unique=True)  # idempotency key of the posting action
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 

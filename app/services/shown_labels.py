@@ -104,6 +104,9 @@ LABELS = {
     "region_figures": "大区汇总", "by": "提交人", "remark": "说明", "capacity_check": "产能校验", "quantity": "数量",
     "line_count": "行数", "issued": "下达的销售计划", "targets": "销售指标", "recipients": "指标接收人",
     "plan_lines": "分解明细", "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
+    # customer onboarding: the likely duplicates and the file opened
+    "duplicates": "疑似重复客户", "matches": "疑似重复", "why": "疑似原因", "tax_id": "纳税人识别号",
+    "customer_file": "客户建档结果",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -115,6 +118,8 @@ LABELS_WITHIN = {
     # a price adjustment sheet's reason is why prices change, not why someone travels
     "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
     "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
+    # a likely duplicate's channel is how it buys, not where a recruitment was published
+    "matches": {"channel": "销售渠道"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -167,4 +172,6 @@ VALUE_LABELS = {
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
+    "why": {"tax_id": "纳税人识别号相同", "name": "名称相近"},
+    "channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
 }
