@@ -51,16 +51,16 @@ def normalised_tax_id(tax_id: str | None) -> str:
 def customer_duplicates(call: ActionCall, *, name: str, tax_id: str = "") -> dict:
     """The customers a proposal may duplicate, for the sales office to judge:
     the same tax id, or a similar name. Reads only. Result {"count",
-    "matches": [{"code", "name", "channel", "region", "tax_id", "why":
-    "tax_id" | "name"}]} (at most MAX_MATCHES, the same tax id first)."""
+    "matches"} (at most MAX_MATCHES, the same tax id first), each
+    match {"customer" (its code), "customer_channel", "region", "tax_id", "why"}."""
     wanted = re.sub(r"\s", "", tax_id or "").upper()
     matches = []
     for customer in db.session.scalars(select(Customer).order_by(Customer.code)):
         why = "tax_id" if wanted and customer.tax_id == wanted else "name" if similar_names(name, customer.name) else None
         if why:
-            matches.append({"code": customer.code, "name": customer.name, "channel": customer.channel,
-                            "region": customer.region, "tax_id": customer.tax_id or "", "why": why})
-    matches.sort(key=lambda match: (match["why"] != "tax_id", match["code"]))
+            matches.append({"customer": customer.code, "customer_channel": customer.channel, "region": customer.region,
+                            "tax_id": customer.tax_id or "", "why": why})
+    matches.sort(key=lambda match: (match["why"] != "tax_id", match["customer"]))
     return {"count": len(matches), "matches": matches[:MAX_MATCHES]}
 
 

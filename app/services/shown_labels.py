@@ -106,7 +106,7 @@ LABELS = {
     "plan_lines": "分解明细", "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
     # customer onboarding: the likely duplicates and the file opened
     "duplicates": "疑似重复客户", "matches": "疑似重复", "why": "疑似原因", "tax_id": "纳税人识别号",
-    "customer_file": "客户建档结果",
+    "customer_file": "客户建档结果", "customer_channel": "销售渠道",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -118,8 +118,6 @@ LABELS_WITHIN = {
     # a price adjustment sheet's reason is why prices change, not why someone travels
     "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
     "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
-    # a likely duplicate's channel is how it buys, not where a recruitment was published
-    "matches": {"channel": "销售渠道"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -173,5 +171,5 @@ VALUE_LABELS = {
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
     "why": {"tax_id": "纳税人识别号相同", "name": "名称相近"},
-    "channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
+    "customer_channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
 }

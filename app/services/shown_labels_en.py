@@ -124,7 +124,7 @@ LABELS_EN = {
     "plan_lines": "Plan breakdown", "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
     # customer onboarding
     "duplicates": "Likely duplicates", "matches": "Likely duplicates", "why": "Why", "tax_id": "Tax id",
-    "customer_file": "Customer file opened",
+    "customer_file": "Customer file opened", "customer_channel": "Channel",
 }
 
 LABELS_WITHIN_EN = {
@@ -133,7 +133,6 @@ LABELS_WITHIN_EN = {
     "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
     "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
     "impact": {"customers": "Customers on the list"},
-    "matches": {"channel": "Channel"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
@@ -170,5 +169,5 @@ VALUE_LABELS_EN = {
                   "finance_receivables": "Finance system receivables"},
     "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
     "why": {"tax_id": "Same tax id", "name": "Similar name"},
-    "channel": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
+    "customer_channel": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
 }

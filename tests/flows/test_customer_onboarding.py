@@ -17,7 +17,7 @@ REP = "rep_east1"
 TAX_ID = "91330100MA2H3K4L5P"
 PROPOSAL = {"customer_name": "杭州西湖水处理工程有限公司", "channel": "direct", "customer_class": "DIRECT", "region": "华东",
             "province": "浙江", "tax_id": TAX_ID, "address": "杭州市西湖区文三路 90 号", "contact_name": "周工",
-            "contact_phone": "0571-8888 6666", "salesperson": ""}
+            "contact_phone": "0571-8888 6666", "salesperson": REP}
 
 
 def _customer(name=PROPOSAL["customer_name"]):
@@ -77,7 +77,7 @@ def test_the_sales_office_sees_likely_duplicates_and_sends_the_proposal_back(sal
     similar = PROPOSAL | {"customer_name": "江苏机电设备经销有限公司"}  # the demo's 江苏机电设备经销部
     instance = sales.start("customer_onboarding", similar, REP)
     [match] = instance.data["duplicates"]["matches"]
-    assert match["code"] == customer_code("江苏机电设备经销部") and match["why"] == "name"
+    assert match["customer"] == customer_code("江苏机电设备经销部") and match["why"] == "name"
     sales.reject(instance, "Task_AdminCheck", "sales_admin", "与江苏机电设备经销部重复")
     revise = sales.task(instance, "Task_ReviseProposal")
     assert revise.assignee.username == REP

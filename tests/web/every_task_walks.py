@@ -1,6 +1,6 @@
 """The walks of the every-task browser test for the approval flows (F08
 promotion, F10 collection assessment, F11 dealers, F12 shipment approval,
-travel, F16 price adjustment) and what all walks share: the demo customers they buy for and an
+travel, F16 price adjustment, customer onboarding) and what all walks share: the demo customers they buy for and an
 order shipped to start from. The sales-document walks stay in the test
 module."""
 from decimal import Decimal
@@ -193,3 +193,15 @@ def price_adjustment(w):
     w.complete(instance, "Task_CloseCoverageGap", "sales_admin", {"resolution": "样机暂不对外销售", "action": "accept"})
     db.session.scalar(select(Material).where(Material.code == "MTR950")).saleable = False
     db.session.commit()
+
+
+# --- customer_onboarding ---------------------------------------------------------------------------------------
+
+def customer_onboarding(w):
+    proposal = {"customer_name": "江苏机电设备经销有限公司", "channel": "direct", "customer_class": "DIRECT",  # like the demo's 经销部
+                "region": "华东", "province": "江苏", "tax_id": "91320100MA1X2Y3K4W", "address": "南京市玄武区中山路 18 号",
+                "contact_name": "吴经理", "contact_phone": "025-8666 1234", "salesperson": "rep_east1"}
+    instance = w.start("customer_onboarding", proposal, "rep_east1")  # → Task_AdminCheck with a likely duplicate
+    w.refuse_once("ledger.open_customer_file", "duplicate_tax_id", "Customer C00001 already has this tax id.")
+    w.approve(instance, "Task_AdminCheck", "sales_admin")  # → Task_ReviseProposal with the reason
+    w.complete(instance, "Task_ReviseProposal", "rep_east1", {**proposal, "action": "withdraw"})
