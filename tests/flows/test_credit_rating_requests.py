@@ -110,3 +110,16 @@ def test_a_request_without_a_customer_is_set_aside(sales, contract):
     assert request.discarded_at is not None and request.delivered_at is None
     assert db.session.scalar(select(func.count()).select_from(ProcessMessage)
                              .where(ProcessMessage.source_instance_id == instance.id)) == 1
+
+
+def test_the_asking_flows_and_the_started_rating_re_execute_as_recorded(sales, contract):
+    """The thrown request is part of the asking instance's recorded run, and
+    the rating the worker started replays from its own start."""
+    from app.services import replay
+
+    held = _held_order(sales, contract, "HT-2026-231")
+    _take_all()
+    [rating] = _ratings()
+    for instance in (held, rating):
+        verdict = replay.reexecute(instance.id)
+        assert verdict.status == "VERIFIED", verdict

@@ -165,3 +165,13 @@ def test_a_representative_does_not_approve_their_own_customers_rating(sales):
         with pytest.raises(Forbidden):
             sales.approve(rating, step, REP)
     assert str(_customer().credit_limit) == "0.00" and all_invariants_hold()
+
+
+def test_an_opened_customer_re_executes_as_recorded(sales):
+    from app.services import replay
+
+    instance = sales.start("customer_onboarding", PROPOSAL, REP)
+    sales.reject(instance, "Task_AdminCheck", "sales_admin", "地址不完整")
+    sales.complete(instance, "Task_ReviseProposal", REP, {**PROPOSAL, "action": "resubmit"})
+    sales.approve(instance, "Task_AdminCheck", "sales_admin")
+    assert replay.reexecute(instance.id).status == "VERIFIED"
