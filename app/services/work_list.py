@@ -18,7 +18,7 @@ from sqlalchemy.orm import defer, selectinload
 from app import clock
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskStatus, User
+from app.models import AuditEvent, Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskStatus, User
 from app.services.acting import acting_as, delegations_to
 from app.services.segregation import barred_for_tasks, involved, may_hold_tasks, refusal
 
@@ -71,22 +71,37 @@ def box_of(user: User):
                 else_="delegated")
 
 
-def _passed_through_delegation(table=HumanTask):
-    return func.coalesce(cast(table.delegation_chain, Text), "[]").not_in(["[]", "null"])
+def _by_process(grants: Grants) -> bool:
+    """True when a delegation covers only some processes: the condition
+    then reads the instance's process key."""
+    return any(d.process_keys for d in grants.delegations)
+
+
+def _joined(query, grants: Grants | None, always: bool = False):
+    if always or grants is None or _by_process(grants):
+        return query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    return query
+
+
+def _passed_through_delegation():
+    return func.coalesce(cast(HumanTask.delegation_chain, Text), "[]").not_in(["[]", "null"])
 
 
 def _refused_ids(grants: Grants, condition) -> set[int]:
-    """Ids of actionable approvals segregation of duties would refuse."""
-    people = list(grants.people)
-    done = db.aliased(HumanTask)
-    worked_in = select(done.instance_id).where(
-        done.status == TaskStatus.completed,
-        or_(done.completed_by_id.in_(people), done.on_behalf_of_id.in_(people), _passed_through_delegation(done)))
+    """Ids of actionable approvals segregation of duties would refuse. Who
+    is barred from a step started the request or did an earlier step of it
+    (completed it, or handed it on in a delegation chain), and every one of
+    those acts is in the request's audit log under its actor or principal
+    (indexed); a task that passed through a delegation counts its own chain."""
+    people = [grants.user, *(d.from_user for d in grants.delegations)]
+    names = [person.username for person in people]
+    acted_in = select(AuditEvent.instance_id).where(
+        AuditEvent.instance_id.is_not(None), or_(AuditEvent.actor.in_(names), AuditEvent.on_behalf_of.in_(names)))
+    started = select(ProcessInstance.id).where(ProcessInstance.started_by_id.in_([person.id for person in people]))
     suspects = list(db.session.scalars(
-        select(HumanTask).join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+        _joined(select(HumanTask), grants)
         .where(condition, HumanTask.is_approval.is_(True),
-               or_(ProcessInstance.started_by_id.in_(people), ProcessInstance.id.in_(worked_in),
-                   _passed_through_delegation()))
+               or_(HumanTask.instance_id.in_(started), HumanTask.instance_id.in_(acted_in), _passed_through_delegation()))
         .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
     barred = barred_for_tasks(suspects)
     refused = set()
@@ -111,17 +126,18 @@ class WorkList:
     def __init__(self, user: User, scope: str = "all"):
         self.user = user
         self.empty = not may_hold_tasks(user)  # auditors read, integration accounts send messages
-        grants = grants_of(user)
+        grants = self.grants = grants_of(user)
         self.condition = actionable(grants, scope)
         refused = set() if self.empty else _refused_ids(grants, self.condition)
         if refused:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
         self.box = box_of(user)
 
-    def _select(self, *columns):
-        return (select(*columns).select_from(HumanTask)
-                .join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
-                .where(false() if self.empty else self.condition))
+    def _select(self, *columns, instance: bool = False):
+        """The list's rows; joined to their instances when ``instance`` or
+        the condition needs it."""
+        return _joined(select(*columns).select_from(HumanTask), self.grants, instance).where(
+            false() if self.empty else self.condition)
 
     def counts(self) -> dict[str, int]:
         """READY tasks per box, all of them and the overdue, in one query."""
@@ -136,7 +152,8 @@ class WorkList:
 
     def processes(self) -> list[tuple[str, ProcessDefinition]]:
         """(key, newest definition seen) of the processes in the list."""
-        rows = db.session.execute(self._select(ProcessInstance.process_key, func.max(ProcessInstance.definition_id))
+        rows = db.session.execute(self._select(ProcessInstance.process_key, func.max(ProcessInstance.definition_id),
+                                               instance=True)
                                   .group_by(ProcessInstance.process_key)).all()
         definitions = {d.id: d for d in db.session.scalars(
             select(ProcessDefinition).where(ProcessDefinition.id.in_([d for _, d in rows])))}
@@ -166,7 +183,8 @@ class WorkList:
         """Up to ``limit`` (task, box) of the filtered list after the cursor
         ``after``: soonest due first (no due time last), then oldest; and the
         cursor of the next page (None on the last)."""
-        query = self._filtered(self._select(HumanTask, self.box), filters)
+        query = self._filtered(self._select(HumanTask, self.box, instance=bool(filters.process_key or filters.q)),
+                               filters)
         if after:
             query = query.where(_after(decode_cursor(after)))
         query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
