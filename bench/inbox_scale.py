@@ -7,7 +7,9 @@ rows, 100,000 of them open: 20 held by the rep rep_east1, 1,000 by the
 regional manager rm_east, 13,500 claimable by finance (half of them
 approvals, 200 in requests where the finance user already approved a step,
 so segregation of duties has something to check), 31,500 claimable by other
-roles and the rest held by other people; VACUUM ANALYZE. Then, through the
+roles and the rest held by other people, with the task_bar rows the commands
+keep (every open approval bars its requester; those 200 bar finance);
+VACUUM ANALYZE. Then, through the
 app in this process (Flask's test client: routing, the service, SQL and
 the template or JSON, no network), times the first page and the second
 page of the API's GET /api/v1/tasks and of the inbox page, and a task's
@@ -102,6 +104,19 @@ def fill() -> None:
         FROM (SELECT id, instance_id, created_at FROM human_task
               WHERE status = 'ready' AND candidate_role = 'finance' AND is_approval ORDER BY id LIMIT :acted) t
         CROSS JOIN (SELECT id FROM "user" WHERE username = 'finance') f""", acted=ALREADY_ACTED)
+    # the bars the commands would have kept: every requester, and finance where it approved before
+    _step("task_bar requesters", """
+        INSERT INTO task_bar (task_id, user_id, instance_id, reason)
+        SELECT t.id, i.started_by_id, t.instance_id, 'requester'
+        FROM human_task t JOIN process_instance i ON i.id = t.instance_id
+        WHERE t.status = 'ready' AND t.is_approval""")
+    _step("task_bar finance", """
+        INSERT INTO task_bar (task_id, user_id, instance_id, reason)
+        SELECT DISTINCT t.id, d.completed_by_id, t.instance_id, 'approver'
+        FROM human_task t JOIN human_task d ON d.instance_id = t.instance_id AND d.status = 'completed'
+             AND d.element_id = 'Task_DepartmentHeadApproval'
+        WHERE t.status = 'ready' AND t.is_approval AND t.candidate_role = 'finance'
+        ON CONFLICT DO NOTHING""")
     started = time.perf_counter()
     with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.exec_driver_sql("VACUUM ANALYZE")

@@ -3,10 +3,13 @@ claimable through their roles, or either through a standing delegation),
 which box each falls in, one keyset page at a time, and the count of every
 box in one query. No list query loads an instance's engine state.
 
-Segregation of duties takes out the approvals the person would be refused.
-Only approvals in requests that someone they act as started or worked in
-(or that passed through a delegation) can be refused, so those few are read
-and checked one by one (segregation.py decides) and the rest is left to SQL."""
+Segregation of duties takes out the approvals the person would be refused:
+in SQL through task_bar (who each READY approval bars, kept by every
+command: task_bars.py), and for the few held tasks that passed through a
+delegation chain, one by one as the commands decide (segregation.py).
+Where two standing delegations both cover a task, the list may offer it for
+the second principal while the command acts for the first and refuses it:
+the command decides, the list never lets anyone act."""
 import base64
 import binascii
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from sqlalchemy.orm import defer, selectinload
 from app import clock
 from app.errors import ValidationFailed
 from app.extensions import db
-from app.models import AuditEvent, Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskStatus, User
+from app.models import Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskBar, TaskStatus, User
 from app.services.acting import acting_as, delegations_to
 from app.services.segregation import barred_for_tasks, involved, may_hold_tasks, refusal
 
@@ -43,20 +46,28 @@ def grants_of(user: User) -> Grants:
     return Grants(user, tuple(delegations_to(user)))
 
 
+def _barred(*people: User):
+    """A segregation-of-duties bar on the task names one of ``people``."""
+    return (select(TaskBar.task_id).where(TaskBar.task_id == HumanTask.id,
+                                          TaskBar.user_id.in_([person.id for person in people])).exists())
+
+
 def _holds_or_may_claim(person: User):
     return or_(HumanTask.assignee_id == person.id,
                HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(person.role_codes))
 
 
 def actionable(grants: Grants, scope: str = "all"):
-    """Condition on HumanTask joined to ProcessInstance: READY and theirs to
-    act on as ``acting_as`` decides (``scope="mine"``: held by them)."""
+    """Condition on HumanTask (joined to ProcessInstance when a delegation
+    covers some processes only): READY, theirs to act on as ``acting_as``
+    decides (``scope="mine"``: held by them), and not an approval that bars
+    them or, through a delegation, whom they act for (task_bar)."""
     user = grants.user
     if scope == "mine":
-        return and_(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id == user.id)
-    parts = [_holds_or_may_claim(user)]
+        return and_(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id == user.id, ~_barred(user))
+    parts = [_holds_or_may_claim(user) & ~_barred(user)]
     for delegation in grants.delegations:
-        granted = _holds_or_may_claim(delegation.from_user)
+        granted = _holds_or_may_claim(delegation.from_user) & ~_barred(user, delegation.from_user)
         if delegation.process_keys:
             granted = granted & ProcessInstance.process_key.in_(list(delegation.process_keys))
         parts.append(granted)
@@ -88,20 +99,14 @@ def _passed_through_delegation():
 
 
 def _refused_ids(grants: Grants, condition) -> set[int]:
-    """Ids of actionable approvals segregation of duties would refuse. Who
-    is barred from a step started the request or did an earlier step of it
-    (completed it, or handed it on in a delegation chain), and every one of
-    those acts is in the request's audit log under its actor or principal
-    (indexed); a task that passed through a delegation counts its own chain."""
-    people = [grants.user, *(d.from_user for d in grants.delegations)]
-    names = [person.username for person in people]
-    acted_in = select(AuditEvent.instance_id).where(
-        AuditEvent.instance_id.is_not(None), or_(AuditEvent.actor.in_(names), AuditEvent.on_behalf_of.in_(names)))
-    started = select(ProcessInstance.id).where(ProcessInstance.started_by_id.in_([person.id for person in people]))
+    """Ids of actionable approvals that passed through a delegation chain
+    someone in it is barred from: involved in acting on a task is its whole
+    chain (segregation.involved), which task_bar cannot know for everyone.
+    Only a held task has a chain (releasing clears it), so these are few."""
     suspects = list(db.session.scalars(
         _joined(select(HumanTask), grants)
-        .where(condition, HumanTask.is_approval.is_(True),
-               or_(HumanTask.instance_id.in_(started), HumanTask.instance_id.in_(acted_in), _passed_through_delegation()))
+        .where(condition, HumanTask.is_approval.is_(True), HumanTask.assignee_id.is_not(None),
+               _passed_through_delegation())
         .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
     barred = barred_for_tasks(suspects)
     refused = set()

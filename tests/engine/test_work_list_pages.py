@@ -144,3 +144,16 @@ def test_seeing_a_request_binds_no_list_of_every_task(flow, instance):
     statements = _statements(lambda: queries.may_see_instance(director, other))
     assert statements
     assert max(len(parameters or ()) for _, parameters in statements) < 20
+
+
+def test_bars_follow_the_open_approvals_and_go_when_the_request_ends(flow):
+    from app.models import TaskBar
+    from app.services import instances
+    from sqlalchemy import select
+
+    trip = flow.start("travel_request", TRIP, "rep_east1")
+    [(reason, holder)] = db.session.execute(select(TaskBar.reason, TaskBar.user_id)
+                                            .where(TaskBar.instance_id == trip.id)).all()
+    assert (reason, holder) == ("requester", flow.user("rep_east1").id)
+    instances.cancel_instance(trip.id, flow.user("process_admin"), reason="重复申请")
+    assert db.session.scalar(select(TaskBar.task_id).where(TaskBar.instance_id == trip.id)) is None

@@ -1,10 +1,13 @@
 """Task rows added straight to the database, for tests of what lists and
-counts read (the work list at many tasks): nothing runs these rows."""
+counts read (the work list at many tasks): nothing runs these rows, but
+their segregation-of-duties bars are kept as a command opening them keeps
+them."""
 from datetime import timedelta
 
 from app import clock
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, TaskStatus
+from app.services.task_bars import refresh_bars
 
 
 def task_row(instance, n, *, role="sales_director", due=None, created=None, assignee=None, approval=False, **extra):
@@ -14,6 +17,7 @@ def task_row(instance, n, *, role="sales_director", due=None, created=None, assi
                     **extra)
     db.session.add(row)
     db.session.flush()
+    refresh_bars(db.session.get(ProcessInstance, instance.id))  # as the command that opens a task does
     return row
 
 
