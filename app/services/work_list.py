@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import String, Text, and_, case, cast, false, func, literal, or_, select
-from sqlalchemy.orm import defer, selectinload
+from sqlalchemy.orm import selectinload
 
 from app import clock
 from app.errors import ValidationFailed
@@ -117,6 +117,13 @@ def _refused_ids(grants: Grants, condition) -> set[int]:
     return refused
 
 
+# A page's instances (without their engine state), starters and definitions,
+# a query each, held by the tasks (not one lazy load per row).
+_INSTANCE = selectinload(HumanTask.instance)
+_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.selectinload(ProcessInstance.started_by),
+                  _INSTANCE.selectinload(ProcessInstance.definition))
+
+
 @dataclass(frozen=True)
 class Filters:
     box: str = "all"  # mine | claimable | delegated | all
@@ -193,8 +200,7 @@ class WorkList:
         if after:
             query = query.where(_after(decode_cursor(after)))
         query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-        rows = [tuple(row) for row in db.session.execute(query.limit(limit + 1))]
-        _preload([task for task, _ in rows[:limit]])
+        rows = [tuple(row) for row in db.session.execute(query.limit(limit + 1).options(*_WITH_INSTANCE))]
         more = len(rows) > limit
         rows = rows[:limit]
         return rows, (encode_cursor(rows[-1][0]) if more and rows else None)
@@ -206,16 +212,6 @@ class WorkList:
     def instance_ids(self):
         """Subquery of the instances with a task in the list."""
         return self._select(HumanTask.instance_id)
-
-
-def _preload(tasks: list[HumanTask]) -> None:
-    """The page's instances (without engine state), their starters and
-    definitions, in a query each, not one per row."""
-    ids = {task.instance_id for task in tasks}
-    if ids:
-        list(db.session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))
-                                .options(defer(ProcessInstance.state), selectinload(ProcessInstance.started_by),
-                                         selectinload(ProcessInstance.definition))))
 
 
 def encode_cursor(task: HumanTask) -> str:
