@@ -104,6 +104,7 @@ def fill() -> None:
         FROM (SELECT id, instance_id, created_at FROM human_task
               WHERE status = 'ready' AND candidate_role = 'finance' AND is_approval ORDER BY id LIMIT :acted) t
         CROSS JOIN (SELECT id FROM "user" WHERE username = 'finance') f""", acted=ALREADY_ACTED)
+    _step("analyze", "ANALYZE human_task")
     # the bars the commands would have kept: every requester, and finance where it approved before
     _step("task_bar requesters", """
         INSERT INTO task_bar (task_id, user_id, instance_id, reason)
@@ -113,8 +114,9 @@ def fill() -> None:
     _step("task_bar finance", """
         INSERT INTO task_bar (task_id, user_id, instance_id, reason)
         SELECT DISTINCT t.id, d.completed_by_id, t.instance_id, 'approver'
-        FROM human_task t JOIN human_task d ON d.instance_id = t.instance_id AND d.status = 'completed'
-             AND d.element_id = 'Task_DepartmentHeadApproval'
+        FROM (SELECT instance_id, completed_by_id FROM human_task
+              WHERE element_id = 'Task_DepartmentHeadApproval') d
+        JOIN human_task t ON t.instance_id = d.instance_id
         WHERE t.status = 'ready' AND t.is_approval AND t.candidate_role = 'finance'
         ON CONFLICT DO NOTHING""")
     started = time.perf_counter()
