@@ -55,7 +55,7 @@ QUERIES = [
 ]
 
 
-def _app(url: str, wipe: bool):
+def _app(url: str, wipe: bool, **config):
     import flask_migrate
     import sqlalchemy as sa
 
@@ -68,7 +68,8 @@ def _app(url: str, wipe: bool):
             connection.execute(sa.text("DROP SCHEMA IF EXISTS public CASCADE"))
             connection.execute(sa.text("CREATE SCHEMA public"))
         engine.dispose()
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                      **config})
     if wipe:
         with app.app_context():
             flask_migrate.upgrade()

@@ -1,10 +1,13 @@
 """/tasks: the caller's work list and what they do with a task."""
+from urllib.parse import urlencode
+
+from flask import request
 from marshmallow import Schema, fields, validate
 
 from app.api import current_user
 from app.api.parsing import ApiBlueprint, Text
 from app.api.schemas import MAX_ID, InstanceSchema, TaskDetailSchema, TaskSchema, instance_body, task_body
-from app.services import queries, task_view, tasks
+from app.services import queries, task_view, tasks, work_list
 
 blp = ApiBlueprint("tasks", __name__, description="Human tasks")
 
@@ -14,6 +17,10 @@ TASK = f"/tasks/<int(max={MAX_ID}):task_id>"
 class ListQuerySchema(Schema):
     scope = fields.String(load_default="all", validate=validate.OneOf(["all", "mine"]),
                           metadata={"description": "mine: only tasks assigned to or claimed by the caller"})
+    limit = fields.Integer(load_default=work_list.PAGE, validate=validate.Range(min=1, max=work_list.MAX_PAGE),
+                           metadata={"description": "tasks per page"})
+    after = Text(load_default=None, validate=validate.Length(min=1, max=200), metadata={
+        "description": "the cursor of the page to read, from the previous page's Link header (rel=next)"})
 
 
 class DelegateSchema(Schema):
@@ -38,8 +45,16 @@ class CompleteSchema(Schema):
 @blp.arguments(ListQuerySchema, location="query")
 @blp.response(200, TaskSchema(many=True))
 def list_tasks(query):
-    """READY tasks the caller may act on: assigned, claimable through a role, or delegated."""
-    return [task_body(task) for task in tasks.tasks_for(current_user(), scope=query["scope"])]
+    """READY tasks the caller may act on: assigned, claimable through a role, or delegated; soonest due
+    first (none due last), then oldest. One page at a time: when there are more, the ``Link`` header
+    names the next page (``rel="next"``) and ``X-Next-After`` holds its cursor."""
+    rows, next_after = work_list.WorkList(current_user(), scope=query["scope"]).page(
+        after=query["after"], limit=query["limit"])
+    body = [task_body(task) for task, _box in rows]
+    if next_after is None:
+        return body
+    following = urlencode({"scope": query["scope"], "limit": query["limit"], "after": next_after})
+    return body, {"Link": f'<{request.base_url}?{following}>; rel="next"', "X-Next-After": next_after}
 
 
 @blp.get(TASK)

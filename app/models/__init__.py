@@ -14,6 +14,7 @@ from app.models.dealer import DealerTerms, RecruitmentHandbook, RecruitmentPubli
 from app.models.external_statement import ExternalStatement, ExternalStatementLine
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
 from app.models.human_task import HumanTask, TaskStatus
+from app.models.task_bar import TaskBar
 from app.models.instance_summary import InstanceSummary
 from app.models.invoice import INVOICE_TYPES, Invoice, InvoiceLine, Receivable, RevenueRecognition
 from app.models.journal import AccountingPeriod, LedgerEntry
@@ -59,7 +60,7 @@ __all__ = [
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditCheckpoint", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
-    "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
+    "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "TaskBar", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
     "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "Staffing", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",

@@ -19,6 +19,7 @@ from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
 from app.services.instance_summaries import refresh_summary
+from app.services.task_bars import refresh_bars
 from app.services.customer_notices import tell_customer_contacts
 from app.services.notifications import notify, role_holders
 from app.services.performers import performer_for
@@ -204,6 +205,7 @@ def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> N
     with db.session.no_autoflush:
         _apply(instance, outcome, actor)
     db.session.flush()
+    refresh_bars(instance)
     refresh_summary(instance)
     db.session.flush()
 

@@ -18,9 +18,10 @@ from app.services.queries import may_see_instance, task_api_ids, visible_instanc
 from app.services.segregation import refusal_for
 from app.services.step_names import process_name, step_name
 from app.services.task_view import Shown, shown_items, step_data
-from app.services.tasks import acting_as, get_task, tasks_for
+from app.services.acting import acting_as
+from app.services.tasks import get_task
+from app.services.work_list import BOXES, PAGE, Filters, WorkList  # noqa: F401  (BOXES: the web's box names)
 
-BOXES = ("mine", "claimable", "delegated")
 MAX_REQUESTS = 200
 
 
@@ -38,71 +39,30 @@ class Inbox:
     counts: dict[str, int]
     processes: list[tuple[str, str]]  # (key, name) of the processes in the inbox
     roles: dict[str, tuple[str, str]]  # role code -> (Chinese name, English name)
-
-
-def _preload(tasks: list[HumanTask]) -> None:
-    """Load the tasks' instances and starters in two queries, not 2N."""
-    ids = {task.instance_id for task in tasks}
-    if ids:
-        list(db.session.scalars(select(ProcessInstance).where(ProcessInstance.id.in_(ids))
-                                .options(selectinload(ProcessInstance.started_by))))
-
-
-def _rows(user: User) -> list[InboxRow]:
-    tasks = tasks_for(user)
-    _preload(tasks)
-    now = clock.now()
-    rows = []
-    for task in tasks:
-        _, principal = acting_as(user, task)
-        if principal is not None:
-            box = "delegated"
-        elif task.assignee_id == user.id:
-            box = "mine"
-        else:
-            box = "claimable"
-        rows.append(InboxRow(task, box, principal, bool(task.due_at and task.due_at < now)))
-    return rows
-
-
-def _count(rows: list[InboxRow]) -> dict[str, int]:
-    counts = {box: 0 for box in BOXES}
-    for row in rows:
-        counts[row.box] += 1
-    counts["all"] = len(rows)
-    counts["overdue"] = sum(row.overdue for row in rows)
-    return counts
+    next_after: str | None = None  # cursor of the next page; None on the last
 
 
 def task_counts(user: User) -> dict[str, int]:
     """How many READY tasks ``user`` may act on, per box, plus all and overdue."""
-    return _count(_rows(user))
-
-
-def _matches(row: InboxRow, needle: str) -> bool:
-    instance = row.task.instance
-    texts = (instance.business_key, instance.definition.name, instance.process_key, row.task.name,
-             instance.started_by.display_name, instance.started_by.username, f"#{instance.id}")
-    return any(needle in (text or "").lower() for text in texts)
+    return WorkList(user).counts()
 
 
 def inbox_for(user: User, box: str = "all", q: str | None = None, process_key: str | None = None,
-              overdue: bool = False) -> Inbox:
-    """The tasks ``user`` may act on, filtered by box (mine, claimable,
-    delegated, all), a search text (business key, process, step, starter),
-    a process key and overdue-ness; overdue and soonest due first, then oldest."""
-    rows = _rows(user)
-    counts = _count(rows)
-    processes = sorted({(r.task.instance.process_key, process_name(r.task.instance.definition)) for r in rows})
-    needle = (q or "").strip().lower()
-    chosen = [row for row in rows
-              if (box not in BOXES or row.box == box)
-              and (not process_key or row.task.instance.process_key == process_key)
-              and (not overdue or row.overdue)
-              and (not needle or _matches(row, needle))]
-    far = clock.now().replace(year=9999)
-    chosen.sort(key=lambda row: (row.task.due_at or far, row.task.created_at, row.task.id))
-    return Inbox(chosen, counts, processes, role_names())
+              overdue: bool = False, after: str | None = None, limit: int = PAGE) -> Inbox:
+    """One page of the tasks ``user`` may act on, filtered by box (mine,
+    claimable, delegated, all), a search text (business key, process, step,
+    starter, #number), a process key and overdue-ness; overdue and soonest
+    due first, then oldest; ``after`` is the cursor a previous page gave.
+    Raises ValidationFailed (a cursor this list did not give out)."""
+    work = WorkList(user)
+    pairs, next_after = work.page(Filters(box, q or "", process_key, overdue), after, limit)
+    now = clock.now()
+    rows = []
+    for task, task_box in pairs:
+        principal = acting_as(user, task)[1] if task_box == "delegated" else None
+        rows.append(InboxRow(task, task_box, principal, bool(task.due_at and task.due_at < now)))
+    processes = sorted((key, process_name(definition)) for key, definition in work.processes())
+    return Inbox(rows, work.counts(), processes, role_names(), next_after)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, R
 from app.services.accounts import find_user
 from app.services.instances import get_instance
 from app.services.permissions import READ_ONLY_ROLE
-from app.services.tasks import get_task, tasks_for
+from app.services.tasks import get_task
+from app.services.work_list import WorkList
 
 # Roles that see every instance; auditors see but never change anything.
 SEE_ALL_ROLES = ("auditor", "process_admin")
@@ -38,8 +39,8 @@ def _visible_condition(user: User):
         or_(AuditEvent.actor == user.username, AuditEvent.on_behalf_of == user.username))
     held = select(HumanTask.instance_id).where(or_(
         HumanTask.assignee_id == user.id, HumanTask.completed_by_id == user.id, HumanTask.on_behalf_of_id == user.id))
-    # tasks_for applies delegations and role candidacy exactly as the commands do.
-    actionable = sorted({task.instance_id for task in tasks_for(user)})
+    # the work list applies delegations and role candidacy exactly as the commands do
+    actionable = WorkList(user).instance_ids()
     return or_(ProcessInstance.started_by_id == user.id, ProcessInstance.id.in_(acted), ProcessInstance.id.in_(held),
                ProcessInstance.id.in_(actionable))
 

@@ -12,6 +12,7 @@ from app.audit.chain import record_chain_event
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import HumanTask, SodRefusal, User
+from app.services.acting import acting_as
 from app.services.unit_of_work import inside_use_case, use_case
 
 CONTROLS_CHAIN = "controls"
@@ -23,8 +24,6 @@ def record_refusal(task_id: int, actor: User, action: str, refused: Forbidden) -
     """Keep one refused attempt by ``actor`` to ``action`` human task
     ``task_id``; None when the task no longer exists. Commits. Raises
     nothing of its own."""
-    from app.services.tasks import acting_as  # tasks.py wraps its commands with this module
-
     task = db.session.get(HumanTask, task_id)
     if task is None:
         return None

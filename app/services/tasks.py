@@ -1,14 +1,15 @@
 """What people do with human tasks: see, claim, release, delegate, complete,
 and (process administrators) reassign. Who may not act on an approval task is
 decided in segregation.py; every command here asks it."""
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app import clock
 from app.audit.chain import record_instance_event
 from app.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from app.extensions import db
-from app.models import Delegation, HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User
+from app.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
+from app.services.acting import acting_as
 from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.customer_scope import ACKNOWLEDGED, acknowledgement, check_foreign_customers
 from app.services.form_figures import with_computed_figures
@@ -18,34 +19,9 @@ from app.services.step_visits import refresh_step_visits
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.sod_refusals import recording_refusals
-from app.services.segregation import (barred_for_task, barred_for_tasks, ensure_may_act, involved, may_hold_tasks,
-                                      refusal)
+from app.services.segregation import barred_for_task, ensure_may_act, may_hold_tasks, refusal
+from app.services.work_list import WorkList
 from app.workflow.runtime import DataRefused, TaskNotReady
-
-
-def _delegations_to(user: User, process_key: str | None = None) -> list[Delegation]:
-    now = clock.now()
-    rows = db.session.scalars(select(Delegation).where(
-        Delegation.to_user_id == user.id, Delegation.valid_from <= now, Delegation.valid_to > now))
-    # A standing delegation to someone who may hold no task (an auditor, an
-    # integration account) grants nothing, whatever its dates say.
-    return [d for d in rows if d.from_user.active and may_hold_tasks(d.to_user)
-            and (process_key is None or d.covers(process_key, now))]
-
-
-def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
-    """May ``user`` act on ``task``, and on whose behalf (None: their own)."""
-    if task.assignee_id == user.id:
-        return True, task.delegated_from
-    if task.assignee_id is None and task.candidate_role and user.has_role(task.candidate_role):
-        return True, None
-    for delegation in _delegations_to(user, task.instance.process_key):
-        principal = delegation.from_user
-        if task.assignee_id == principal.id:
-            return True, principal
-        if task.assignee_id is None and task.candidate_role and principal.has_role(task.candidate_role):
-            return True, principal
-    return False, None
 
 
 def _locked_task(task_id: int) -> HumanTask:
@@ -262,33 +238,9 @@ def tasks_for(user: User, scope: str = "all") -> list[HumanTask]:
     """READY tasks ``user`` may act on: assigned to them, claimable through
     their roles, or theirs through a delegation, less the approvals
     segregation of duties bars them from (nobody is offered a task they
-    would be refused). ``scope="mine"``: only
-    those assigned to or claimed by them."""
-    if not may_hold_tasks(user):
-        return []  # auditors read and integration accounts send messages: no work list
-    mine = HumanTask.assignee_id == user.id
-    if scope == "mine":
-        condition = mine
-    else:
-        parts = [mine, (HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(user.role_codes))]
-        for delegation in _delegations_to(user):
-            principal = delegation.from_user
-            parts.append(HumanTask.assignee_id == principal.id)
-            parts.append(HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(principal.role_codes))
-        condition = or_(*parts)
-    rows = list(db.session.scalars(select(HumanTask).where(HumanTask.status == TaskStatus.ready, condition)
-                                   .order_by(HumanTask.created_at, HumanTask.id)))
-    barred = barred_for_tasks(rows)
-    out = []
-    for task in rows:
-        allowed, principal = acting_as(user, task)
-        if scope != "mine" and not allowed:
-            continue
-        # not offered to someone segregation of duties would refuse
-        if task.id in barred and refusal(barred[task.id], involved(task, user, principal), user) is not None:
-            continue
-        out.append(task)
-    return out
+    would be refused), oldest first. ``scope="mine"``: only those assigned
+    to or claimed by them. The work list pages this (work_list.py)."""
+    return WorkList(user, scope).every_task()
 
 
 def get_task(task_id: int) -> HumanTask:

@@ -1,5 +1,5 @@
 """Server-rendered pages for employees, analysts and auditors."""
-from flask import Blueprint, request, session
+from flask import Blueprint, g, request, session
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy.exc import SQLAlchemyError
@@ -26,7 +26,8 @@ def _navigation():
     from app.services.notifications import unread_count
 
     try:
-        return {"nav_counts": task_counts(current_user), "unread_notifications": unread_count(current_user)}
+        counts = g.get("task_counts") or task_counts(current_user)  # the inbox has counted them already
+        return {"nav_counts": counts, "unread_notifications": unread_count(current_user)}
     except SQLAlchemyError:  # an error page after a failed query still renders
         db.session.rollback()
         return {"nav_counts": None}

@@ -1,10 +1,10 @@
 """The inbox (landing page after sign-in) and the claim / release /
 delegate buttons on its rows."""
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, g, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required
 
-from app.errors import LanesError
+from app.errors import LanesError, ValidationFailed
 from app.services import inbox as inbox_service
 from app.services import tasks
 from app.web import bp
@@ -27,9 +27,16 @@ def home():
     query = (request.args.get("q") or "").strip()[:100]
     process_key = (request.args.get("process") or "").strip()[:128] or None
     overdue = request.args.get("overdue") == "1"
-    view = inbox_service.inbox_for(current_user, box=box, q=query, process_key=process_key, overdue=overdue)
+    after = (request.args.get("after") or "").strip()[:200] or None
+    try:
+        view = inbox_service.inbox_for(current_user, box=box, q=query, process_key=process_key, overdue=overdue,
+                                       after=after)
+    except ValidationFailed:  # a cursor edited by hand or from an older page: start again at the top
+        after = None
+        view = inbox_service.inbox_for(current_user, box=box, q=query, process_key=process_key, overdue=overdue)
+    g.task_counts = view.counts  # the header shows the same counts: counted once per page
     return render_template("inbox.html", inbox=view, box=box, q=query, process_key=process_key, overdue=overdue,
-                           user=current_user)
+                           after=after, user=current_user)
 
 
 def _act(action, success: str):

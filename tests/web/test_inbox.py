@@ -97,3 +97,22 @@ def test_delegate_to_nobody_says_why(web, trip):
     manager = web("rm_east")
     manager.post(f"/tasks/{task_id}/delegate", {"to": "no_such_user"})
     assert "没有这个在职用户" in manager.page("/")
+
+
+def test_a_long_inbox_comes_a_page_at_a_time(web, trip):
+    """Past fifty tasks the inbox shows a next page, which lists the rest; a
+    cursor edited by hand starts again at the top instead of failing."""
+    from app.models import ProcessInstance
+    from tests.support.extra_tasks import extra_tasks
+
+    extra_tasks(db.session.get(ProcessInstance, trip), 55)
+    director = web("director")
+    first = director.page("/")
+    assert first.count('<li class="task') == 50 and 'rel="next"' in first
+    assert "下一页" in first and "回到第一页" not in first
+    after = first.split('rel="next" href="')[1].split('"')[0].replace("&amp;", "&")
+    second = director.page(after)
+    assert second.count('<li class="task') == 5 and 'rel="next"' not in second and "回到第一页" in second
+    ids = {part.split('"')[0] for part in (first + second).split('data-task="')[1:]}
+    assert len(ids) == 55
+    assert director.page("/?after=garbage").count('<li class="task') == 50

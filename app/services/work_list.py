@@ -1,0 +1,238 @@
+"""The work list in SQL: the READY tasks a person may act on (held by them,
+claimable through their roles, or either through a standing delegation),
+which box each falls in, one keyset page at a time, and the count of every
+box in one query. No list query loads an instance's engine state.
+
+Segregation of duties takes out the approvals the person would be refused:
+in SQL through task_bar (who each READY approval bars, kept by every
+command: task_bars.py), and for the few held tasks that passed through a
+delegation chain, one by one as the commands decide (segregation.py).
+Where two standing delegations both cover a task, the list may offer it for
+the second principal while the command acts for the first and refuses it:
+the command decides, the list never lets anyone act."""
+import base64
+import binascii
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import String, Text, and_, case, cast, false, func, literal, or_, select
+from sqlalchemy.orm import selectinload
+
+from app import clock
+from app.errors import ValidationFailed
+from app.extensions import db
+from app.models import Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskBar, TaskStatus, User
+from app.services.acting import acting_as, delegations_to
+from app.services.segregation import barred_for_tasks, involved, may_hold_tasks, refusal
+
+BOXES = ("mine", "claimable", "delegated")
+PAGE = 50
+MAX_PAGE = 200
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What lets ``user`` act: their own tasks and roles, and the standing
+    delegations in force now."""
+    user: User
+    delegations: tuple[Delegation, ...]
+
+    @property
+    def people(self) -> set[int]:
+        return {self.user.id, *(d.from_user_id for d in self.delegations)}
+
+
+def grants_of(user: User) -> Grants:
+    return Grants(user, tuple(delegations_to(user)))
+
+
+def _barred(*people: User):
+    """A segregation-of-duties bar on the task names one of ``people``."""
+    return (select(TaskBar.task_id).where(TaskBar.task_id == HumanTask.id,
+                                          TaskBar.user_id.in_([person.id for person in people])).exists())
+
+
+def _holds_or_may_claim(person: User):
+    return or_(HumanTask.assignee_id == person.id,
+               HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(person.role_codes))
+
+
+def actionable(grants: Grants, scope: str = "all"):
+    """Condition on HumanTask (joined to ProcessInstance when a delegation
+    covers some processes only): READY, theirs to act on as ``acting_as``
+    decides (``scope="mine"``: held by them), and not an approval that bars
+    them or, through a delegation, whom they act for (task_bar)."""
+    user = grants.user
+    if scope == "mine":
+        return and_(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id == user.id, ~_barred(user))
+    parts = [_holds_or_may_claim(user) & ~_barred(user)]
+    for delegation in grants.delegations:
+        granted = _holds_or_may_claim(delegation.from_user) & ~_barred(user, delegation.from_user)
+        if delegation.process_keys:
+            granted = granted & ProcessInstance.process_key.in_(list(delegation.process_keys))
+        parts.append(granted)
+    return and_(HumanTask.status == TaskStatus.ready, or_(*parts))
+
+
+def box_of(user: User):
+    """SQL expression naming the box of an actionable task."""
+    return case((HumanTask.assignee_id == user.id,
+                 case((HumanTask.delegated_from_id.is_not(None), "delegated"), else_="mine")),
+                (HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(user.role_codes), "claimable"),
+                else_="delegated")
+
+
+def _by_process(grants: Grants) -> bool:
+    """True when a delegation covers only some processes: the condition
+    then reads the instance's process key."""
+    return any(d.process_keys for d in grants.delegations)
+
+
+def _joined(query, grants: Grants | None, always: bool = False):
+    if always or grants is None or _by_process(grants):
+        return query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
+    return query
+
+
+def _passed_through_delegation():
+    return func.coalesce(cast(HumanTask.delegation_chain, Text), "[]").not_in(["[]", "null"])
+
+
+def _refused_ids(grants: Grants, condition) -> set[int]:
+    """Ids of actionable approvals that passed through a delegation chain
+    someone in it is barred from: involved in acting on a task is its whole
+    chain (segregation.involved), which task_bar cannot know for everyone.
+    Only a held task has a chain (releasing clears it), so these are few."""
+    suspects = list(db.session.scalars(
+        _joined(select(HumanTask), grants)
+        .where(condition, HumanTask.is_approval.is_(True), HumanTask.assignee_id.is_not(None),
+               _passed_through_delegation())
+        .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
+    barred = barred_for_tasks(suspects)
+    refused = set()
+    for task in suspects:
+        _, principal = acting_as(grants.user, task)
+        if task.id in barred and refusal(barred[task.id], involved(task, grants.user, principal), grants.user):
+            refused.add(task.id)
+    return refused
+
+
+# A page's instances (without their engine state), starters and definitions,
+# a query each, held by the tasks (not one lazy load per row).
+_INSTANCE = selectinload(HumanTask.instance)
+_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.selectinload(ProcessInstance.started_by),
+                  _INSTANCE.selectinload(ProcessInstance.definition))
+
+
+@dataclass(frozen=True)
+class Filters:
+    box: str = "all"  # mine | claimable | delegated | all
+    q: str = ""  # business key, process, step, starter or #number
+    process_key: str | None = None
+    overdue: bool = False
+
+
+class WorkList:
+    """One person's work list as queries: counts, processes and pages."""
+
+    def __init__(self, user: User, scope: str = "all"):
+        self.user = user
+        self.empty = not may_hold_tasks(user)  # auditors read, integration accounts send messages
+        grants = self.grants = grants_of(user)
+        self.condition = actionable(grants, scope)
+        refused = set() if self.empty else _refused_ids(grants, self.condition)
+        if refused:
+            self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
+        self.box = box_of(user)
+
+    def _select(self, *columns, instance: bool = False):
+        """The list's rows; joined to their instances when ``instance`` or
+        the condition needs it."""
+        return _joined(select(*columns).select_from(HumanTask), self.grants, instance).where(
+            false() if self.empty else self.condition)
+
+    def counts(self) -> dict[str, int]:
+        """READY tasks per box, all of them and the overdue, in one query."""
+        counts = {box: 0 for box in BOXES} | {"all": 0, "overdue": 0}
+        late = case((HumanTask.due_at < clock.now(), 1), else_=0)
+        for box, number, overdue in db.session.execute(
+                self._select(self.box, func.count(), func.sum(late)).group_by(self.box)):
+            counts[box] = number
+            counts["all"] += number
+            counts["overdue"] += int(overdue or 0)
+        return counts
+
+    def processes(self) -> list[tuple[str, ProcessDefinition]]:
+        """(key, newest definition seen) of the processes in the list."""
+        rows = db.session.execute(self._select(ProcessInstance.process_key, func.max(ProcessInstance.definition_id),
+                                               instance=True)
+                                  .group_by(ProcessInstance.process_key)).all()
+        definitions = {d.id: d for d in db.session.scalars(
+            select(ProcessDefinition).where(ProcessDefinition.id.in_([d for _, d in rows])))}
+        return [(key, definitions[definition_id]) for key, definition_id in rows]
+
+    def _filtered(self, query, filters: Filters):
+        if filters.box in BOXES:
+            query = query.where(self.box == filters.box)
+        if filters.process_key:
+            query = query.where(ProcessInstance.process_key == filters.process_key)
+        if filters.overdue:
+            query = query.where(HumanTask.due_at < clock.now())
+        needle = (filters.q or "").strip().lower()
+        if needle:
+            starter = db.aliased(User)
+            query = (query.join(ProcessDefinition, ProcessDefinition.id == ProcessInstance.definition_id)
+                     .join(starter, starter.id == ProcessInstance.started_by_id))
+            texts = (ProcessInstance.business_key, ProcessDefinition.name, ProcessDefinition.name_en,
+                     ProcessInstance.process_key, HumanTask.name, starter.display_name, starter.username,
+                     literal("#") + cast(ProcessInstance.id, String))
+            query = query.where(or_(*(func.lower(func.coalesce(text, "")).contains(needle, autoescape=True)
+                                      for text in texts)))
+        return query
+
+    def page(self, filters: Filters = Filters(), after: str | None = None,
+             limit: int = PAGE) -> tuple[list[tuple[HumanTask, str]], str | None]:
+        """Up to ``limit`` (task, box) of the filtered list after the cursor
+        ``after``: soonest due first (no due time last), then oldest; and the
+        cursor of the next page (None on the last)."""
+        query = self._filtered(self._select(HumanTask, self.box, instance=bool(filters.process_key or filters.q)),
+                               filters)
+        if after:
+            query = query.where(_after(decode_cursor(after)))
+        query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
+        rows = [tuple(row) for row in db.session.execute(query.limit(limit + 1).options(*_WITH_INSTANCE))]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, (encode_cursor(rows[-1][0]) if more and rows else None)
+
+    def every_task(self) -> list[HumanTask]:
+        """The whole list, oldest first (commands and checks that need all)."""
+        return list(db.session.scalars(self._select(HumanTask).order_by(HumanTask.created_at, HumanTask.id)))
+
+    def instance_ids(self):
+        """Subquery of the instances with a task in the list."""
+        return self._select(HumanTask.instance_id)
+
+
+def encode_cursor(task: HumanTask) -> str:
+    due = task.due_at.isoformat() if task.due_at else ""
+    raw = f"{due}|{task.created_at.isoformat()}|{task.id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> tuple[datetime | None, datetime, int]:
+    """(due, created, id) of a page cursor. Raises ValidationFailed (field ``after``)."""
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
+        due, created, task_id = raw.split("|")
+        return (datetime.fromisoformat(due) if due else None), datetime.fromisoformat(created), int(task_id)
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        raise ValidationFailed.for_fields({"after": ["Not a cursor this list gave out."]}) from None
+
+
+def _after(cursor: tuple[datetime | None, datetime, int]):
+    due, created, task_id = cursor
+    later = or_(HumanTask.created_at > created, and_(HumanTask.created_at == created, HumanTask.id > task_id))
+    if due is None:
+        return and_(HumanTask.due_at.is_(None), later)
+    return or_(HumanTask.due_at.is_(None), HumanTask.due_at > due, and_(HumanTask.due_at == due, later))
