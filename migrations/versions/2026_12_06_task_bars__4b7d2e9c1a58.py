@@ -1,7 +1,7 @@
 """task bars: who segregation of duties bars from each READY approval task, kept beside it so the work list leaves refused approvals out in SQL; filled for the approvals open now
 
 Revision ID: 4b7d2e9c1a58
-Revises: 8d89585d1ef9
+Revises: 4b8d2f6a1c37
 Create Date: 2026-12-06 12:40:00
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 
 revision = '4b7d2e9c1a58'
-down_revision = '8d89585d1ef9'
+down_revision = '4b8d2f6a1c37'
 branch_labels = None
 depends_on = None
 
