@@ -241,7 +241,7 @@ def close_service_case(call: ActionCall, *, case: str, satisfaction, reopen: boo
         _refuse("invalid_satisfaction", "Satisfaction is a whole number from 1 to 5.", "satisfaction")
     found.satisfaction = int(satisfaction)
     if reopen:
-        found.status, found.reopen_count, found.closed_at = "open", found.reopen_count + 1, None
+        found.status, found.reopen_count, found.closed_at = "untriaged", found.reopen_count + 1, None
     else:
         found.status, found.closed_at = "closed", clock.now()
     db.session.flush()

@@ -38,7 +38,7 @@ class ServiceCase(db.Model):
     ship_date: Mapped[date | None] = mapped_column(Date)
     warranty_until: Mapped[date | None] = mapped_column(Date)
     in_warranty: Mapped[bool] = mapped_column(default=False)
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open | triaged | resolved | closed
+    status: Mapped[str] = mapped_column(String(16), default="untriaged")  # untriaged | triaged | resolved | closed
     category: Mapped[str | None] = mapped_column(String(64))
     severity: Mapped[str | None] = mapped_column(String(16))
     route: Mapped[str | None] = mapped_column(String(16))  # tech_support | quality

@@ -14,7 +14,7 @@ TITLE = _l("After-sales service report")
 # the request types F20's request form offers (forms/after_sales_request.json), in the reader's language
 KIND_NAMES = {"repair": _l("Repair"), "complaint": _l("Complaint"), "maintenance": _l("Maintenance"),
               "support": _l("Technical support")}
-STATUS_NAMES = {"open": _l("Waiting for triage"), "triaged": _l("Being resolved"), "resolved": _l("Waiting for the call"),
+STATUS_NAMES = {"untriaged": _l("Waiting for triage"), "triaged": _l("Being resolved"), "resolved": _l("Waiting for the call"),
                 "closed": _l("Closed")}
 
 

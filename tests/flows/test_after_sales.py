@@ -78,7 +78,7 @@ def test_an_unsolved_case_is_reopened_triaged_again_and_resolved_afresh(sales, s
     resolve(sales, instance, "warranty", parts=[{"material": "PRT001", "qty": 2}])
     follow_up(sales, instance, "2", reopen=True)
     assert sales.ready_elements(instance) == ["Task_Triage"]
-    assert _case(instance).reopen_count == 1 and _case(instance).status == "open"
+    assert _case(instance).reopen_count == 1 and _case(instance).status == "untriaged"
     triage(sales, instance, "quality", "normal")
     resolve(sales, instance, "no_charge", route="quality")  # no parts this time: none carried over
     assert instance.data["resolution"]["parts"] == ""
