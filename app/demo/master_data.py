@@ -100,6 +100,10 @@ def _ensure_customers() -> list[Customer]:
     return customers
 
 
+# months of warranty from the ship date per product line (after-sales, F20)
+WARRANTY_MONTHS = {"PUMP_CF": 12, "PUMP_MS": 18, "VALVE_GATE": 12, "VALVE_BALL": 12, "MOTOR": 24, "PARTS": 3}
+
+
 def _ensure_materials() -> list[Material]:
     materials = []
     for class_code, prefix, name, unit, scale, specs, base, cost_share in PRODUCT_LINES:
@@ -110,7 +114,8 @@ def _ensure_materials() -> list[Material]:
             if material is None:
                 price = (base * (1 + Decimal("0.18") * (number - 1))).quantize(Decimal("0.01"))
                 material = Material(code=code, name=name, spec=spec, material_class=node, unit=unit, qty_scale=scale,
-                                    tax_rate=Decimal("0.13"), standard_cost=(price / Decimal("1.13") * cost_share).quantize(Decimal("0.01")))
+                                    tax_rate=Decimal("0.13"), standard_cost=(price / Decimal("1.13") * cost_share).quantize(Decimal("0.01")),
+                                    warranty_months=WARRANTY_MONTHS[class_code])
                 material.demo_price = price  # transient: the list price below
                 db.session.add(material)
             materials.append(material)

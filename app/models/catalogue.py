@@ -52,6 +52,8 @@ class Material(db.Model):
     tax_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4), default=Decimal("0.13"))
     standard_cost: Mapped[Decimal] = mapped_column(ScaledDecimal(8), default=Decimal("0"))
     saleable: Mapped[bool] = mapped_column(Boolean, default=True)
+    # after-sales (F20): a shipped unit is under warranty until its ship date plus these months
+    warranty_months: Mapped[int] = mapped_column(Integer, default=12, server_default="12")
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     material_class: Mapped[MaterialClass] = relationship()

@@ -21,6 +21,8 @@ SUBJECTS = {
     "customer_notice": "{process}：{body}",
     "overdue_receivables": "逾期应收提醒：{body}",
     "price_changed": "调价通知：{process}",
+    "service_escalated": "售后服务单超时：{process}",
+    "service_follow_up": "售后服务单待跟进：{process}",
 }
 
 

@@ -107,6 +107,15 @@ LABELS = {
     # customer onboarding: the likely duplicates and the file opened
     "duplicates": "疑似重复客户", "matches": "疑似重复", "why": "疑似原因", "tax_id": "纳税人识别号",
     "customer_file": "客户建档结果", "customer_channel": "销售渠道",
+    # after-sales service cases (F20): the case, its triage, resolution and follow-up, due times and escalations
+    "case": "售后服务单", "triage_result": "分诊结果", "resolution": "处理结果", "follow_up": "后续通知",
+    "closing": "回访结果", "case_no": "服务单号", "description": "问题描述", "batch": "批号", "severity": "严重程度",
+    "warranty_until": "保修截止日", "in_warranty": "在保修期内", "reopen_count": "重新处理次数",
+    "shipments": "客户近期发货", "open_cases": "客户未结服务单", "outcome": "费用归属",
+    "parts": "使用备件", "parts_cost": "备件成本", "warranty_expense": "保修费用", "billable_amount": "收费金额",
+    "triage_due": "分诊期限", "resolution_due": "处理期限", "due_at": "到期时间", "hours": "工作小时",
+    "due_hours": "时限（工作小时）", "sla_severity": "时限依据", "stage": "环节",
+    "triage_escalation": "分诊超时上报", "resolution_escalation": "处理超时上报",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -118,6 +127,11 @@ LABELS_WITHIN = {
     # a price adjustment sheet's reason is why prices change, not why someone travels
     "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
     "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
+    # a service case's route is who investigates it, its channel where the request came from
+    **{key: {"route": "处理方", "channel": "受理渠道", "status": "服务单状态", "category": "问题类别",
+             "kind": "请求类型"} for key in ("case", "triage_result", "resolution", "closing")},
+    "follow_up": {"notified": "已通知"}, "triage_escalation": {"notified": "已通知"},
+    "resolution_escalation": {"notified": "已通知"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -146,15 +160,23 @@ QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qt
             "capacity"}
 
 # Codes the ledger stores, as a reader says them.
-_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚"}
+_KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",
+          "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
     "transport_mode": {"own_truck": "公司车辆", "logistics": "物流托运", "courier": "快递", "customer_pickup": "客户自提"},
-    "route": {"city": "市内", "out_of_town": "外埠"}, "loss_borne_by": {"company": "本公司", "customer": "客户"},
+    "route": {"city": "市内", "out_of_town": "外埠", "tech_support": "技术支持", "quality": "质量调查"}, "loss_borne_by": {"company": "本公司", "customer": "客户"},
     "invoice_type": {"special_vat": "增值税专用发票", "ordinary_vat": "增值税普通发票",
                      "digital_special_vat": "数电票（增值税专用发票）", "digital_ordinary_vat": "数电票（普通发票）"},
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
-               "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐"},
+               "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
+               "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理"},
+    "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户"},
+    "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
+                 "service_attitude": "服务态度", "other": "其他"},
+    "severity": {"critical": "紧急（停产）", "high": "高", "normal": "一般", "low": "低"},
+    "outcome": {"warranty": "保修", "billable": "有偿", "return": "退回货物", "no_charge": "无费用"},
+    "stage": {"triage": "分诊", "resolution": "处理"},
     "staffing": {"office": "内勤", "field": "外勤"},
     "approver_role": {"sales_director": "销售总监", "general_manager": "总经理"},
     "bucket": {"current": "未到期", "d1_30": "逾期1–30天", "d31_60": "逾期31–60天", "d61_90": "逾期61–90天",

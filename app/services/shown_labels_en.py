@@ -125,6 +125,15 @@ LABELS_EN = {
     # customer onboarding
     "duplicates": "Likely duplicates", "matches": "Likely duplicates", "why": "Why", "tax_id": "Tax id",
     "customer_file": "Customer file opened", "customer_channel": "Channel",
+    "case": "Service case", "triage_result": "Triage", "resolution": "Resolution", "follow_up": "Who was told",
+    "closing": "Follow-up call", "case_no": "Case no.", "description": "Description", "batch": "Batch",
+    "severity": "Severity", "warranty_until": "Warranty until", "in_warranty": "In warranty",
+    "reopen_count": "Times reopened", "shipments": "Recent shipments",
+    "open_cases": "Other open cases", "outcome": "Who bears it", "parts": "Parts used", "parts_cost": "Parts cost",
+    "warranty_expense": "Warranty expense", "billable_amount": "Amount to charge", "triage_due": "Triage due",
+    "resolution_due": "Resolution due", "due_at": "Due at", "hours": "Working hours", "due_hours": "Working hours allowed",
+    "sla_severity": "Severity for the due time", "stage": "Step", "triage_escalation": "Late triage escalated",
+    "resolution_escalation": "Late resolution escalated",
 }
 
 LABELS_WITHIN_EN = {
@@ -133,22 +142,32 @@ LABELS_WITHIN_EN = {
     "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
     "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
     "impact": {"customers": "Customers on the list"},
+    **{key: {"route": "Investigated by", "channel": "Received through", "status": "Case status", "category": "Category",
+             "kind": "Request type"} for key in ("case", "triage_result", "resolution", "closing")},
+    "follow_up": {"notified": "Told"}, "triage_escalation": {"notified": "Told"}, "resolution_escalation": {"notified": "Told"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
-             "reward": "Reward", "penalty": "Penalty"}
+             "reward": "Reward", "penalty": "Penalty", "repair": "Repair", "complaint": "Complaint",
+             "maintenance": "Maintenance", "support": "Technical support"}
 VALUE_LABELS_EN = {
     "kind": _KINDS_EN, "invoice_kind": _KINDS_EN,
     "transport_mode": {"own_truck": "Company truck", "logistics": "Logistics carrier", "courier": "Courier",
                        "customer_pickup": "Customer pickup"},
-    "route": {"city": "In town", "out_of_town": "Out of town"},
+    "route": {"city": "In town", "out_of_town": "Out of town", "tech_support": "Technical support", "quality": "Quality"},
     "loss_borne_by": {"company": "Our company", "customer": "Customer"},
     "invoice_type": {"special_vat": "Special VAT invoice", "ordinary_vat": "Ordinary VAT invoice",
                      "digital_special_vat": "Digital invoice (special VAT)",
                      "digital_ordinary_vat": "Digital invoice (ordinary)"},
     "status": {"approved": "Approved", "held": "Credit hold", "awaiting_payment": "Awaiting payment", "draft": "Draft",
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
-               "open": "Open"},
+               "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved"},
+    "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal"},
+    "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
+                 "service_attitude": "Service conduct", "other": "Other"},
+    "severity": {"critical": "Critical (production stopped)", "high": "High", "normal": "Normal", "low": "Low"},
+    "outcome": {"warranty": "Warranty", "billable": "Billable", "return": "Goods come back", "no_charge": "No charge"},
+    "stage": {"triage": "Triage", "resolution": "Resolution"},
     "staffing": {"office": "Office", "field": "Field"},
     "approver_role": {"sales_director": "Sales director", "general_manager": "General manager"},
     "bucket": {"current": "Not yet due", "d1_30": "1–30 days overdue", "d31_60": "31–60 days overdue",

@@ -44,6 +44,22 @@ class WorkingCalendar:
             remaining -= closes - moment
             moment = datetime.combine(day + timedelta(days=1), self.opens, self.zone)
 
+    def working_seconds(self, start: datetime, end: datetime) -> int:
+        """How much working time lies between two aware moments, in seconds (0 when ``end`` is not after ``start``)."""
+        first, last = start.astimezone(self.zone), end.astimezone(self.zone)
+        total, day = timedelta(0), first.date()
+        while day <= last.date():
+            if self.is_working_day(day):
+                opens = max(first, datetime.combine(day, self.opens, self.zone))
+                closes = min(last, datetime.combine(day, self.closes, self.zone))
+                total += max(closes - opens, timedelta(0))
+            day += timedelta(days=1)
+        return int(total.total_seconds())
+
+    def start_of_day(self, day: date) -> datetime:
+        """Midnight of ``day`` in the business's time zone."""
+        return datetime.combine(day, time(0), self.zone)
+
     def parse(self, duration: str | None) -> timedelta | None:
         """``PT48H`` is 48 working hours, ``P2D`` two working days."""
         match = _DURATION.match((duration or "").strip().upper())

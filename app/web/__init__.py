@@ -50,6 +50,7 @@ def init_app(app):
     from app.web import report_receivables  # noqa: F401
     from app.web import process_heatmap  # noqa: F401
     from app.web import report_returns  # noqa: F401
+    from app.web import report_service  # noqa: F401
     from app.web import report_advances  # noqa: F401
     from app.web import saved_views  # noqa: F401
     from app.web import report_monthly  # noqa: F401

@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import InstanceStatus, ProcessDefinition, Role, User, user_role
+from app.models import InstanceStatus, ProcessDefinition, Role, ShippingNote, User, user_role
 from app.services import tasks
 from app.services.attachments import save_bytes
 from app.services.segregation import may_hold_tasks
@@ -188,3 +188,27 @@ def test_every_drafter_gets_a_price_adjustment_through(sales):
         steps = drive(sales, instance, {})
         assert instance.data["decision_result"]["ok"], (drafter, instance.data["decision_result"])
         assert instance.data["decision_result"]["decided_by"] == steps[-1][1] != drafter.username, (drafter, steps)
+
+
+def test_every_service_desk_member_rep_and_the_portal_gets_a_case_closed(sales, shipped_order):
+    """F20: the service desk, one salesperson per shape and the customer
+    portal's integration account (which holds no tasks but may start) each
+    open a case on their customer's shipment; it is triaged, resolved and
+    closed by people the task list offers each step to."""
+    from app.models import Customer
+
+    openers = one_per_shape(starters("after_sales")) + [db.session.scalar(select(User).where(User.username == "portal"))]
+    assert {"service_desk", "portal"} <= {p.username for p in openers} and any(p.has_role("sales_rep") for p in openers)
+    for opener in openers:
+        customer = db.session.scalar(select(Customer).where(Customer.salesperson_id == opener.id).limit(1)) \
+            or db.session.scalar(select(Customer).where(Customer.name == DEALER))
+        shipped_order(customer.code, [("PCF001", 1)])
+        note = db.session.scalar(select(ShippingNote.number).order_by(ShippingNote.id.desc()).limit(1))
+        request = {"kind": "repair", "customer": customer.code, "shipping_note": note, "description": "水泵异响"}
+        instance = sales.start("after_sales", request, opener.username)
+        steps = drive(sales, instance, {
+            "Task_Triage": {"category": "product_fault", "severity": "normal", "route": "tech_support"},
+            "Task_TechSupport": {"diagnosis": "叶轮松动", "action_taken": "紧固叶轮", "outcome": "warranty"},
+            "Task_FollowUpCall": {"satisfaction": "5", "reopen": False},
+        })
+        assert [element for element, _ in steps] == ["Task_Triage", "Task_TechSupport", "Task_FollowUpCall"], (opener, steps)

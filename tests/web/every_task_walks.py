@@ -8,6 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
+from app.models import ShippingNote
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0, rep_east2
@@ -205,3 +206,21 @@ def customer_onboarding(w):
     w.refuse_once("ledger.open_customer_file", "duplicate_tax_id", "Customer C00001 already has this tax id.")
     w.approve(instance, "Task_AdminCheck", "sales_admin")  # → Task_ReviseProposal with the reason
     w.complete(instance, "Task_ReviseProposal", "rep_east1", {**proposal, "action": "withdraw"})
+# --- F20 after_sales --------------------------------------------------------------------------------------------
+
+def after_sales(w):
+    order_no = shipped_order(w, DEALER, [("PCF001", 2)])
+    note = db.session.scalar(select(ShippingNote.number).where(ShippingNote.order.has(number=order_no)))
+    instance = w.start("after_sales", {"kind": "repair", "customer": w.customer(DEALER), "shipping_note": note,
+                                       "description": "水泵运行时异响，流量下降", "files": [w.attachment("noise.pdf")]},
+                       "service_desk")
+    w.complete(instance, "Task_Triage", "service_desk", {"category": "product_fault", "severity": "high", "route": "quality"})
+    w.complete(instance, "Task_QualityInvestigation", "quality", {
+        "diagnosis": "叶轮铸造砂眼", "action_taken": "更换叶轮", "outcome": "billable", "billable_amount": 680,
+        "parts": [{"material": "PRT001", "qty": 1}]})
+    w.complete(instance, "Task_FollowUpCall", "service_desk", {"satisfaction": "2", "reopen": True})  # → triage again
+    w.complete(instance, "Task_Triage", "service_desk", {"category": "product_fault", "severity": "critical",
+                                                         "route": "tech_support"})
+    w.complete(instance, "Task_TechSupport", "tech_support", {"diagnosis": "安装不当", "action_taken": "现场重新校正",
+                                                              "outcome": "warranty"})
+    w.complete(instance, "Task_FollowUpCall", "service_desk", {"satisfaction": "5", "reopen": False})
