@@ -8,14 +8,18 @@ points at (now or from a later date) is live, and so is the price of every
 customer × material pair a rule already prices — a new rule that would take
 such a pair over is refused. Items are never changed in place: a change
 closes one item and opens its successor. Each write flushes; the caller
-commits and logs it."""
+commits and logs it. Dates come as dates or ISO text, numbers as numbers
+or text (a page's form), each checked here and refused naming its field."""
 from datetime import date as date_type
+from decimal import Decimal
 
 from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.ledger.catalogue import customer_by_code, material_by_code, material_class_by_code, price_list_by_code
+from app.ledger.dates import parse_date
 from app.ledger.journal import today
+from app.ledger.money import to_decimal
 from app.ledger.posting import Source
 from app.ledger.pricing import add_price_item, add_price_rule, apply_price_adjustment, taken_over_pairs
 from app.models import CustomerClass, PriceItem, PriceList, PriceRule
@@ -49,11 +53,34 @@ def refuse_live_list(plist: PriceList) -> None:
                                                                        "rule_ids": [rule.id for rule in using]})
 
 
-def _from_today(valid_from: date_type, valid_to: date_type | None) -> None:
+def _day(value, field: str) -> date_type | None:
+    """A date given as a date or as ISO text (a page's form); None for none."""
+    if value in (None, ""):
+        return None
+    return value if isinstance(value, date_type) else parse_date(value, field)
+
+
+def _number(value, field: str, places: int) -> Decimal:
+    """A non-negative number with at most ``places`` decimal places, below
+    10^12 (what the columns hold). Raises BusinessRuleViolation ``invalid_number``."""
+    number = to_decimal("" if value is None else value, field)
+    if number < 0 or number >= Decimal("1e12") or number.as_tuple().exponent < -places:
+        raise BusinessRuleViolation("invalid_number", f"{field}: a number from 0, at most {places} decimal places.",
+                                    field=field)
+    return number
+
+
+def _validity(valid_from, valid_to) -> tuple[date_type, date_type | None]:
+    """The validity asked for: from today or later, to after from. Raises
+    BusinessRuleViolation ``invalid_date``, ``invalid_validity``."""
+    valid_from, valid_to = _day(valid_from, "valid_from"), _day(valid_to, "valid_to")
+    if valid_from is None:
+        raise BusinessRuleViolation("invalid_date", "Give the date the entry applies from.", field="valid_from")
     if valid_from < today():
         raise BusinessRuleViolation("invalid_validity", "Master data applies from today or later.", field="valid_from")
     if valid_to is not None and valid_to <= valid_from:
         raise BusinessRuleViolation("invalid_validity", "valid_to must come after valid_from.", field="valid_to")
+    return valid_from, valid_to
 
 
 def create_price_list_once(source: Source, code: str, name: str, currency: str = "CNY",
@@ -76,7 +103,7 @@ def create_price_list_once(source: Source, code: str, name: str, currency: str =
     return price_list_result(plist)
 
 
-def add_item_once(source: Source, price_list: str, unit_price, valid_from: date_type, *, valid_to: date_type | None = None,
+def add_item_once(source: Source, price_list: str, unit_price, valid_from: date_type | str, *, valid_to=None,
                   material: str | None = None, material_class: str | None = None, unit: str | None = None,
                   min_qty=0) -> dict:
     """A price item on a list no customer uses yet. Raises
@@ -85,15 +112,16 @@ def add_item_once(source: Source, price_list: str, unit_price, valid_from: date_
     and those of ``pricing.add_price_item`` (``price_item_overlap``, …)."""
     plist = price_list_by_code(price_list)
     refuse_live_list(plist)
-    _from_today(valid_from, valid_to)
-    item = add_price_item(price_list=plist, unit_price=unit_price, valid_from=valid_from, valid_to=valid_to,
+    valid_from, valid_to = _validity(valid_from, valid_to)
+    item = add_price_item(price_list=plist, unit_price=_number(unit_price, "unit_price", 8), valid_from=valid_from,
+                          valid_to=valid_to,
                           material=material_by_code(material) if material else None,
                           material_class=material_class_by_code(material_class) if material_class else None,
-                          unit=unit, min_qty=min_qty)
+                          unit=unit or None, min_qty=_number(min_qty or 0, "min_qty", 4))
     return item_result(item)
 
 
-def change_item_once(source: Source, item: int, unit_price, valid_from: date_type) -> dict:
+def change_item_once(source: Source, item: int, unit_price, valid_from: date_type | str) -> dict:
     """Close item ``item`` (of a list no customer uses yet) at
     ``valid_from`` and open its successor at ``unit_price``; the successor.
     Raises BusinessRuleViolation ``unknown_price_item``, ``live_price_list``,
@@ -102,13 +130,13 @@ def change_item_once(source: Source, item: int, unit_price, valid_from: date_typ
     if found is None:
         raise BusinessRuleViolation("unknown_price_item", f"No price item has the id {item}.", field="item")
     refuse_live_list(found.price_list)
-    _from_today(valid_from, None)
-    return item_result(apply_price_adjustment(found, unit_price, valid_from))
+    valid_from, _ = _validity(valid_from, None)
+    return item_result(apply_price_adjustment(found, _number(unit_price, "unit_price", 8), valid_from))
 
 
-def add_rule_once(source: Source, price_list: str, valid_from: date_type, *, valid_to: date_type | None = None,
+def add_rule_once(source: Source, price_list: str, valid_from: date_type | str, *, valid_to=None,
                   customer: str | None = None, customer_class: str | None = None, material: str | None = None,
-                  material_class: str | None = None, priority: int = 100) -> dict:
+                  material_class: str | None = None, priority: int | str = 100) -> dict:
     """A matching rule, checked against the active ones (ties, the NC class
     rule) and refused when it would take over a customer × material pair
     another rule prices (that is a live price: F16). Raises
@@ -116,12 +144,14 @@ def add_rule_once(source: Source, price_list: str, valid_from: date_type, *, val
     ``price_rule_target``, ``price_rule_tie``, ``nc_class_rule``,
     ``rule_changes_live_price``."""
     plist = price_list_by_code(price_list)
-    _from_today(valid_from, valid_to)
+    valid_from, valid_to = _validity(valid_from, valid_to)
+    if isinstance(priority, bool) or not str(priority).strip().isdigit() or int(priority) > 10000:
+        raise BusinessRuleViolation("invalid_priority", "The priority is a whole number from 0 to 10000.", field="priority")
     targets = dict(customer=customer_by_code(customer) if customer else None,
                    customer_class=customer_class_by_code(customer_class) if customer_class else None,
                    material=material_by_code(material) if material else None,
                    material_class=material_class_by_code(material_class) if material_class else None)
-    rule = add_price_rule(price_list=plist, priority=priority, valid_from=valid_from, valid_to=valid_to, **targets)
+    rule = add_price_rule(price_list=plist, priority=int(priority), valid_from=valid_from, valid_to=valid_to, **targets)
     taken = _taken_over(rule)
     if taken:
         raise BusinessRuleViolation("rule_changes_live_price", f"{taken[0]['customer']} × {taken[0]['material']} already "

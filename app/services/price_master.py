@@ -35,6 +35,11 @@ def may_read(user: User) -> bool:
     return any(user.has_role(code) for code in READERS)
 
 
+def may_keep(user: User) -> bool:
+    """Whether ``user`` may enter price master data (auditors change nothing)."""
+    return not user.has_role("auditor") and any(user.has_role(code) for code in KEEPERS)
+
+
 def require_reader(user: User) -> None:
     """Raises Forbidden unless ``user`` may read the price master data."""
     if not may_read(user):

@@ -3,28 +3,19 @@ price master data kept by sales_admin, marketing and the sales director,
 read by finance, the general manager, order clerks and auditors — and the
 attacks on it: other roles, bad input, ties and the NC class rule, and
 direct edits of a live price, which must go through F16."""
-from decimal import Decimal
-
 import pytest
 from sqlalchemy import func, select
 
 from app.actions import ActionCall, run_action
 from app.extensions import db
-from app.models import AuditEvent, Material, PriceItem, PriceList, PriceRule
+from app.models import AuditEvent, PriceItem, PriceList, PriceRule
 from tests.support.api_client import PREFIX, error_of, signed_in
+from tests.support.price_master import price_world
 
 
 @pytest.fixture
 def as_user(client, org):
-    from app.demo.master_data import load_demo_master_data
-    from app.ledger import catalogue
-
-    load_demo_master_data()
-    # a product line nothing prices yet: a rule may price it without touching a live price
-    node = catalogue.ensure_material_class("HOSE", "软管")
-    db.session.add(Material(code="HOS001", name="软管", spec="DN25", material_class=node, unit="米", qty_scale=0,
-                            tax_rate=Decimal("0.13"), standard_cost=Decimal("10")))
-    db.session.commit()
+    price_world()
     return lambda username: signed_in(client, username)
 
 
@@ -159,18 +150,12 @@ def test_an_item_of_an_unused_list_changes_by_closing_and_opening(as_user):
     assert (closed["unit_price"], closed["valid_to"], closed["made_by"]) == ("12.50000000", "2026-12-15", None)
 
 
-def test_an_item_leads_to_the_sheet_that_made_it_and_the_sheet_to_its_items(as_user):
+def test_an_item_leads_to_the_sheet_that_made_it_and_the_sheet_to_its_items(client, org):
     """调价单号联查: from the item the sheet and its request, from the sheet its items."""
-    def act(operation, key, **params):
-        return run_action(ActionCall(700, key, "Task_Test", operation, None), params)
-
-    sheet = act("ledger.draft_price_adjustment", "draft", price_list="STD", effective_date="2026-12-10",
-                lines=[{"material": "PCF001", "new_price": "1300"}], reason="原材料涨价")
-    decided = act("ledger.decide_price_adjustment", "decide", sheet=sheet["sheet_no"], decision="approve",
-                  approved_by="director")
-    db.session.commit()
+    made = price_world(with_sheet=True)
+    sheet, decided = made["sheet"], made["decided"]
     new_item = decided["lines"][0]["new_item_id"]
-    api = as_user("order_clerk")
+    api = signed_in(client, "order_clerk")
     trace = api.ok("get", f"/price-items/{new_item}")
     assert trace["made_by"]["sheet_no"] == sheet["sheet_no"] and trace["made_by"]["request"] == 700
     assert trace["replaces_item_id"] == decided["lines"][0]["old_item_id"] and trace["unit_price"] == "1300.00000000"
