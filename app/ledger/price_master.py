@@ -154,6 +154,8 @@ def add_rule_once(source: Source, price_list: str, valid_from: date_type | str, 
     rule = add_price_rule(price_list=plist, priority=int(priority), valid_from=valid_from, valid_to=valid_to, **targets)
     taken = _taken_over(rule)
     if taken:
+        db.session.delete(rule)  # a refused write leaves nothing behind, even before its use case rolls back
+        db.session.flush()
         raise BusinessRuleViolation("rule_changes_live_price", f"{taken[0]['customer']} × {taken[0]['material']} already "
                                     "has a price from another rule: change it with a price adjustment sheet.",
                                     {"pairs": taken[:20]})
