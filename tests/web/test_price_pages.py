@@ -48,9 +48,15 @@ def test_other_roles_see_no_prices(web, made, outsider):
     assert _count(PriceList) == 2
 
 
-def test_readers_see_no_forms(web, made):
-    page = web("finance").page("/prices/STD")
-    assert 'href="/prices/"' in web("finance").page("/") and "<form method=\"post\" class=\"card\"" not in page
+@pytest.mark.parametrize("reader", ["finance", "auditor"])
+def test_readers_see_no_forms_and_a_forged_one_is_refused(web, made, reader):
+    user = web(reader)
+    page = user.page("/prices/STD")
+    assert 'href="/prices/"' in user.page("/") and 'action="/prices/STD/rules"' not in page
+    assert user.post("/prices/", {"code": "X", "name": "x"}, token_from="/prices/").status_code == 403
+    hoses = {"customer_class": "ALL", "material_class": "HOSE", "priority": "100", "valid_from": "2026-12-01"}
+    assert user.post("/prices/STD/rules", hoses, token_from="/prices/").status_code == 403
+    assert _count(PriceList) == 2
 
 
 def test_a_keeper_builds_a_list_on_the_pages(web, made):
