@@ -248,7 +248,7 @@ CUSTOMER_CODE = "<string(maxlength=32):code>"
 CONTRACT_NO = "<string(maxlength=64):number>"
 
 
-def _key():
+def idempotency_key():
     """The client's Idempotency-Key header: a retried request posts once."""
     from flask import request
 
@@ -266,7 +266,7 @@ def _key():
 def record_receipt(body):
     """Record money received (finance). ``allocate``: write it off at once;
     what is left stays as the customer's advance."""
-    return ledger_commands.record_receipt(current_user(), body, _key())
+    return ledger_commands.record_receipt(current_user(), body, idempotency_key())
 
 
 @blp.post(f"/ledger/receipts/{RECEIPT_NO}/reversal")
@@ -275,7 +275,7 @@ def record_receipt(body):
 def reverse_receipt(body, number):
     """Reverse a receipt entered by mistake (finance): its write-offs are
     undone and a red receipt cancels it."""
-    return ledger_commands.reverse_receipt(current_user(), number, body, _key())
+    return ledger_commands.reverse_receipt(current_user(), number, body, idempotency_key())
 
 
 @blp.post("/ledger/contracts")
@@ -283,7 +283,7 @@ def reverse_receipt(body, number):
 @blp.response(201, ContractOutSchema)
 def register_contract(body):
     """Register a signed contract (finance, sales_admin)."""
-    return ledger_commands.register_contract(current_user(), body, _key())
+    return ledger_commands.register_contract(current_user(), body, idempotency_key())
 
 
 @blp.post(f"/ledger/contracts/{CONTRACT_NO}/amendments")
@@ -291,7 +291,7 @@ def register_contract(body):
 @blp.response(201, ContractOutSchema)
 def amend_contract(body, number):
     """Amend a contract: a new version from ``valid_from`` (finance, sales_admin)."""
-    return ledger_commands.amend_contract(current_user(), number, body, _key())
+    return ledger_commands.amend_contract(current_user(), number, body, idempotency_key())
 
 
 @blp.post(f"/ledger/contracts/{CONTRACT_NO}/closure")
@@ -299,7 +299,7 @@ def amend_contract(body, number):
 @blp.response(201, ContractOutSchema)
 def close_contract(body, number):
     """Close a contract from ``date`` (finance, sales_admin)."""
-    return ledger_commands.close_contract(current_user(), number, body, _key())
+    return ledger_commands.close_contract(current_user(), number, body, idempotency_key())
 
 
 @blp.post(f"/ledger/customers/{CUSTOMER_CODE}/changes")
@@ -309,4 +309,4 @@ def change_customer(body, code):
     """Change a customer's file (finance, sales_admin, statistician): a new
     version from ``valid_from`` with the fields given, the others carried
     over; the history keeps every earlier version."""
-    return ledger_commands.change_customer(current_user(), code, body, _key())
+    return ledger_commands.change_customer(current_user(), code, body, idempotency_key())

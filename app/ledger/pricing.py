@@ -240,6 +240,35 @@ def coverage_gaps(on: date) -> list[dict]:
     return gaps
 
 
+def taken_over_pairs(candidate: PriceRule, on: date) -> list[dict]:
+    """The active (customer, saleable material) pairs that a rule valid on
+    ``on`` prices and ``candidate`` would take over (it ranks as high or
+    higher): [{"customer", "material", "rule_id"}]. A new rule that takes
+    over a pair changes a live price. ``candidate`` may be saved already:
+    it is left out of the rules it is compared with."""
+    rules = [rule for rule in _rules_valid_on(on) if rule is not candidate]
+    customer_parents, material_parents = class_parents(CustomerClass), class_parents(MaterialClass)
+    materials = [(material, class_chain(MaterialClass, material.class_id, material_parents)) for material in
+                 db.session.scalars(select(Material).where(Material.saleable.is_(True)).order_by(Material.code))]
+    taken = []
+    for customer in db.session.scalars(select(Customer).where(Customer.active.is_(True)).order_by(Customer.code)):
+        customer_chain = class_chain(CustomerClass, customer.class_id, customer_parents)
+        c = _rank(customer_chain, candidate.customer_id, candidate.customer_class_id, customer.id)
+        for material, material_chain in materials if c is not None else ():
+            m = _rank(material_chain, candidate.material_id, candidate.material_class_id, material.id)
+            if m is None:
+                continue
+            try:
+                current = _rule_for(customer, material, on, customer_chain, material_chain, rules)
+            except BusinessRuleViolation:
+                continue  # no price yet (or a tie the rule checks refuse): nothing live to take over
+            held = (_rank(customer_chain, current.customer_id, current.customer_class_id, customer.id),
+                    _rank(material_chain, current.material_id, current.material_class_id, material.id), current.priority)
+            if (c, m, candidate.priority) <= held:
+                taken.append({"customer": customer.code, "material": material.code, "rule_id": current.id})
+    return taken
+
+
 @action("ledger.quote")
 def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = None) -> dict:
     """Price the lines [{"material", "qty"}] for ``customer`` on ``date``

@@ -82,6 +82,25 @@ def _write(actor: User, operation: str, key: str | None, write: Callable[..., di
     return result
 
 
+# The ledger's other doors outside the flows (price master data) write and log the same way.
+logged_write = _write
+
+
+def earlier_result(actor: User, operation: str, key: str | None, **params) -> dict | None:
+    """What the actor's accepted ``operation`` with these ``params`` under
+    ``key`` answered, for writes that keep no key of their own (master
+    data): a retried request answers as the first did. None: no such write."""
+    if key is None:
+        return None
+    lock_chain(LEDGER_CHAIN)
+    logged = {name: _logged(value) for name, value in params.items()}
+    for data in db.session.scalars(select(AuditEvent.data).where(
+            AuditEvent.chain == LEDGER_CHAIN, AuditEvent.task_id == _key_digest(key), AuditEvent.actor == actor.username)):
+        if data.get("operation") == operation and data.get("params") == logged:
+            return data["result"]
+    return None
+
+
 def _key_digest(key: str | None) -> str | None:
     """What the ledger chain's event is found by: the key's sha256 (64
     characters, whatever the key: an allocation's is the receipt's plus a suffix)."""

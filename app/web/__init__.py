@@ -54,6 +54,7 @@ def init_app(app):
     from app.web import report_advances  # noqa: F401
     from app.web import saved_views  # noqa: F401
     from app.web import report_monthly  # noqa: F401
+    from app.web import price_master  # noqa: F401
 
     from app import clock
     from app.form_kinds import is_attachment, is_money

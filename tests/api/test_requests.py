@@ -16,7 +16,7 @@ READING_POSTS = {("post", "/api/v1/audit/instances/{instance_id}/reexecution"),
 SAMPLE_PARAMS = {"key": "travel_request", "instance_id": "1", "task_id": "1", "ref": "user", "code": "D00001",
                  "kind": "invoice", "number": "IV202611-0001", "sha256": "0" * 64, "scenario_id": "1",
                  "request_id": "1", "name": "approval.json", "retry_id": "1", "element_id": "Timer_Overdue",
-                 "message_id": "1", "batch_id": "1", "version": "1", "view_id": "1"}
+                 "message_id": "1", "batch_id": "1", "version": "1", "view_id": "1", "item_id": "1"}
 
 
 def _operations(client):
@@ -46,8 +46,9 @@ def test_auditors_may_write_nothing(api, client):
     # evaluate, form preview), 3 scenarios (save, edit, delete), 4 publishing (publish, publish a file, approve,
     # reject), presence, restore, expression check, Camunda import; operate: incidents retry,
     # 4 corrections (ask, approve, reject, withdraw), fire a timer early, deliver a message by hand,
-    # discard a message; migrations: dry run, plan, approve, run, advance, move back; report views: save, delete
-    assert len(writes) == 53
+    # discard a message; migrations: dry run, plan, approve, run, advance, move back; report views: save, delete;
+    # price master data: a list, an item, an item's change, a rule
+    assert len(writes) == 57
     for method, path, url in writes:
         response = getattr(auditor.client, method)(url, headers=auditor.headers, json={})
         error_of(response, 403, "read_only")
