@@ -68,7 +68,7 @@ def _names(figures: dict) -> dict:
 def plan_achievement(call: ActionCall, *, month=None) -> dict:
     """F11: achievement of ``month`` (empty: the month that ended last) by
     region, salesperson and material class, month and year to date. Result
-    {"month", "next_month", "planned", "rows": [{"dimension", "key",
+    {"month", "next_month", "has_targets", "rows": [{"dimension", "key",
     "month_target", "month_actual", "month_pct", "ytd_target", "ytd_actual",
     "ytd_pct"}], "lowest_pct", "highest_pct"} — the lowest and highest
     month achievement among rows with a target (100 when nothing was
@@ -87,5 +87,5 @@ def plan_achievement(call: ActionCall, *, month=None) -> dict:
     rows.sort(key=lambda r: (DIMENSIONS.index(r["dimension"]), r["key"]))
     pcts = [r["month_pct"] for r in rows if r["month_pct"] is not None]
     _, after = month_bounds(text)
-    return {"month": text, "next_month": f"{after.year:04d}-{after.month:02d}", "planned": bool(pcts), "rows": rows,
+    return {"month": text, "next_month": f"{after.year:04d}-{after.month:02d}", "has_targets": bool(pcts), "rows": rows,
             "lowest_pct": min(pcts, default=100.0), "highest_pct": max(pcts, default=100.0)}

@@ -104,6 +104,12 @@ LABELS = {
     "region_figures": "大区汇总", "by": "提交人", "remark": "说明", "capacity_check": "产能校验", "quantity": "数量",
     "line_count": "行数", "issued": "下达的销售计划", "targets": "销售指标", "recipients": "指标接收人",
     "plan_lines": "分解明细", "over": "超出产能的月份", "planned": "计划数量", "capacity": "产能",
+    # the monthly plan and plan versus actual (F11)
+    "draft": "月度计划草稿", "annual": "年度计划本月指标", "open_orders": "已订未发", "lines_check": "指标校验",
+    "achievement": "计划执行情况", "has_targets": "本月有指标", "lowest_pct": "最低达成率（%）",
+    "highest_pct": "最高达成率（%）", "next_month": "下月", "dimension": "维度", "month_target": "本月指标",
+    "month_actual": "本月开票", "month_pct": "本月达成率（%）", "ytd_target": "年累计指标", "ytd_actual": "年累计开票",
+    "ytd_pct": "年累计达成率（%）", "variances": "超出范围的偏差",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -136,6 +142,7 @@ MONEY_KEYS = {
     "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
+    "month_target", "month_actual", "ytd_target", "ytd_actual",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
@@ -167,4 +174,5 @@ VALUE_LABELS = {
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
+    "dimension": {"region": "大区", "salesperson": "业务员", "material_class": "物料分类"},
 }

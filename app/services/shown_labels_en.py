@@ -122,6 +122,13 @@ LABELS_EN = {
     "remark": "Remarks", "capacity_check": "Capacity check", "quantity": "Quantity", "line_count": "Lines",
     "issued": "Issued sales plan", "targets": "Sales targets", "recipients": "Target recipients",
     "plan_lines": "Plan breakdown", "over": "Months over capacity", "planned": "Planned quantity", "capacity": "Capacity",
+    # the monthly plan and plan versus actual (F11)
+    "draft": "Monthly plan draft", "annual": "Annual plan's month", "open_orders": "Ordered, not yet shipped",
+    "lines_check": "Target check", "achievement": "Plan achievement", "has_targets": "Month has targets",
+    "lowest_pct": "Lowest achievement (%)", "highest_pct": "Highest achievement (%)", "next_month": "Next month",
+    "dimension": "By", "month_target": "Month's target", "month_actual": "Month's invoiced",
+    "month_pct": "Month's achievement (%)", "ytd_target": "Target to date", "ytd_actual": "Invoiced to date",
+    "ytd_pct": "Achievement to date (%)", "variances": "Variances outside the band",
 }
 
 LABELS_WITHIN_EN = {
@@ -165,4 +172,5 @@ VALUE_LABELS_EN = {
     "statement": {"inventory_outbound": "Inventory system outbound lines",
                   "finance_receivables": "Finance system receivables"},
     "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
+    "dimension": {"region": "Region", "salesperson": "Salesperson", "material_class": "Material class"},
 }

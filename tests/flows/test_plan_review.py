@@ -41,7 +41,7 @@ def test_a_month_inside_the_band_ends_without_a_task(sales, sold, amount):
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
     assert instance.data["variance_flagged"] is False and instance.data["variances"] == []
     achievement = instance.data["achievement"]
-    assert achievement["planned"] is bool(amount)
+    assert achievement["has_targets"] is bool(amount)
     if amount:
         assert [(r["dimension"], r["key"], r["month_pct"], r["ytd_target"]) for r in achievement["rows"]] == [
             ("region", "华东", 98.0, "2000.00"), ("salesperson", "rep_east2", 98.0, "2000.00"),
