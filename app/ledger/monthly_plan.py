@@ -56,6 +56,14 @@ def open_orders() -> dict[tuple, list[Decimal]]:
     return sums
 
 
+def _number(text: str) -> int | float:
+    """A figure as a form's number field takes it: whole numbers without a
+    fraction (60, not 60.0); the rest exact to the cent or the 4th place as
+    floats print."""
+    value = Decimal(text)
+    return int(value) if value == value.to_integral_value() else float(value)
+
+
 @action("ledger.draft_monthly_plan")
 def draft_monthly_plan(call: ActionCall, *, month=None) -> dict:
     """F11: the draft of ``month``'s plan (empty: next month): per region,
@@ -79,11 +87,11 @@ def draft_monthly_plan(call: ActionCall, *, month=None) -> dict:
         return {"region": key[0], "salesperson": people.get(key[1], ""), "material_class": classes.get(key[2], ""),
                 "amount": money_str(amount), "quantity": str(qty.quantize(QTY))}
 
-    lines = []  # as the adjustment form takes them: numbers (exact to the cent and the 4th place as floats print)
+    lines = []  # as the adjustment form takes them
     for key in keys:
         plan, due = annual.get(key, [Decimal("0"), ZERO]), backlog.get(key, [Decimal("0"), ZERO])
         line = row(key, max(plan[0], due[0]), max(plan[1], due[1]))
-        lines.append(line | {"amount": float(line["amount"]), "quantity": float(line["quantity"])})
+        lines.append(line | {"amount": _number(line["amount"]), "quantity": _number(line["quantity"])})
     return {"month": text, "lines": lines, "annual": [row(k, *v) for k, v in sorted(annual.items(), key=lambda i: str(i[0]))],
             "open_orders": [row(k, *v) for k, v in sorted(backlog.items(), key=lambda i: str(i[0]))]}
 

@@ -68,24 +68,25 @@ def _names(figures: dict) -> dict:
 def plan_achievement(call: ActionCall, *, month=None) -> dict:
     """F11: achievement of ``month`` (empty: the month that ended last) by
     region, salesperson and material class, month and year to date. Result
-    {"month", "next_month", "has_targets", "rows": [{"dimension", "key",
-    "month_target", "month_actual", "month_pct", "ytd_target", "ytd_actual",
-    "ytd_pct"}], "lowest_pct", "highest_pct"} — the lowest and highest
+    {"month", "next_month", "has_targets", "by_region", "by_salesperson",
+    "by_material_class": [{"key", "month_target", "month_actual",
+    "month_pct", "ytd_target", "ytd_actual", "ytd_pct"}], "lowest_pct",
+    "highest_pct"} — each group sums to the whole; the lowest and highest
     month achievement among rows with a target (100 when nothing was
     planned, so nothing is flagged). Posts nothing. Raises ``invalid_month``."""
     year, mon, text = plan_month(month or previous_month(journal.today()))
     figures = _figures(year, mon)
     names = _names(figures)
-    rows = []
+    groups = {}
     for dimension in DIMENSIONS:
-        for key, sums in figures[dimension].items():
-            rows.append({"dimension": dimension, "key": names[dimension](key),
-                         "month_target": money_str(sums["month"][TARGET]), "month_actual": money_str(sums["month"][DONE]),
-                         "month_pct": _pct(sums["month"][DONE], sums["month"][TARGET]),
-                         "ytd_target": money_str(sums["ytd"][TARGET]), "ytd_actual": money_str(sums["ytd"][DONE]),
-                         "ytd_pct": _pct(sums["ytd"][DONE], sums["ytd"][TARGET])})
-    rows.sort(key=lambda r: (DIMENSIONS.index(r["dimension"]), r["key"]))
-    pcts = [r["month_pct"] for r in rows if r["month_pct"] is not None]
+        groups[f"by_{dimension}"] = sorted(({
+            "key": names[dimension](key),
+            "month_target": money_str(sums["month"][TARGET]), "month_actual": money_str(sums["month"][DONE]),
+            "month_pct": _pct(sums["month"][DONE], sums["month"][TARGET]),
+            "ytd_target": money_str(sums["ytd"][TARGET]), "ytd_actual": money_str(sums["ytd"][DONE]),
+            "ytd_pct": _pct(sums["ytd"][DONE], sums["ytd"][TARGET])} for key, sums in figures[dimension].items()),
+            key=lambda row: row["key"])
+    pcts = [row["month_pct"] for rows in groups.values() for row in rows if row["month_pct"] is not None]
     _, after = month_bounds(text)
-    return {"month": text, "next_month": f"{after.year:04d}-{after.month:02d}", "has_targets": bool(pcts), "rows": rows,
+    return {"month": text, "next_month": f"{after.year:04d}-{after.month:02d}", "has_targets": bool(pcts), **groups,
             "lowest_pct": min(pcts, default=100.0), "highest_pct": max(pcts, default=100.0)}

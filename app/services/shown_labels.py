@@ -107,7 +107,7 @@ LABELS = {
     # the monthly plan and plan versus actual (F11)
     "draft": "月度计划草稿", "annual": "年度计划本月指标", "open_orders": "已订未发", "lines_check": "指标校验",
     "achievement": "计划执行情况", "has_targets": "本月有指标", "lowest_pct": "最低达成率（%）",
-    "highest_pct": "最高达成率（%）", "next_month": "下月", "dimension": "维度", "month_target": "本月指标",
+    "highest_pct": "最高达成率（%）", "next_month": "下月", "by_material_class": "按物料分类", "month_target": "本月指标",
     "month_actual": "本月开票", "month_pct": "本月达成率（%）", "ytd_target": "年累计指标", "ytd_actual": "年累计开票",
     "ytd_pct": "年累计达成率（%）", "variances": "超出范围的偏差",
 }
@@ -121,6 +121,7 @@ LABELS_WITHIN = {
     # a price adjustment sheet's reason is why prices change, not why someone travels
     "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
     "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
+    "draft": {"lines": "建议指标"},  # a monthly plan's proposed lines
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -174,5 +175,4 @@ VALUE_LABELS = {
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
-    "dimension": {"region": "大区", "salesperson": "业务员", "material_class": "物料分类"},
 }

@@ -126,7 +126,7 @@ LABELS_EN = {
     "draft": "Monthly plan draft", "annual": "Annual plan's month", "open_orders": "Ordered, not yet shipped",
     "lines_check": "Target check", "achievement": "Plan achievement", "has_targets": "Month has targets",
     "lowest_pct": "Lowest achievement (%)", "highest_pct": "Highest achievement (%)", "next_month": "Next month",
-    "dimension": "By", "month_target": "Month's target", "month_actual": "Month's invoiced",
+    "by_material_class": "By material class", "month_target": "Month's target", "month_actual": "Month's invoiced",
     "month_pct": "Month's achievement (%)", "ytd_target": "Target to date", "ytd_actual": "Invoiced to date",
     "ytd_pct": "Achievement to date (%)", "variances": "Variances outside the band",
 }
@@ -137,6 +137,7 @@ LABELS_WITHIN_EN = {
     "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
     "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
     "impact": {"customers": "Customers on the list"},
+    "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
@@ -172,5 +173,4 @@ VALUE_LABELS_EN = {
     "statement": {"inventory_outbound": "Inventory system outbound lines",
                   "finance_receivables": "Finance system receivables"},
     "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
-    "dimension": {"region": "Region", "salesperson": "Salesperson", "material_class": "Material class"},
 }

@@ -34,8 +34,8 @@ def test_the_month_is_drafted_from_the_annual_plan_and_open_orders_then_issued(s
     assert draft["open_orders"] == [{"region": "华东", "salesperson": "rep_east2", "material_class": "MOTOR",
                                      "amount": "2940.00", "quantity": "3.0000"}]
     assert instance.data["month_lines"] == [
-        {"region": "华东", "salesperson": "rep_east1", "material_class": "MOTOR", "amount": 98000.0, "quantity": 60.0},
-        {"region": "华东", "salesperson": "rep_east2", "material_class": "MOTOR", "amount": 2940.0, "quantity": 3.0}]
+        {"region": "华东", "salesperson": "rep_east1", "material_class": "MOTOR", "amount": 98000, "quantity": 60},
+        {"region": "华东", "salesperson": "rep_east2", "material_class": "MOTOR", "amount": 2940, "quantity": 3}]
     assert sales.ready_elements(instance) == ["Task_AdjustMonthlyPlan"]
     sales.complete(instance, "Task_AdjustMonthlyPlan", "sales_admin", {"month_lines": instance.data["month_lines"]})
     assert instance.data["lines_check"] == {"ok": True, "amount": "100940.00", "quantity": "63.0000", "line_count": 2}

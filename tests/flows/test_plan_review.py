@@ -39,13 +39,15 @@ def test_a_month_inside_the_band_ends_without_a_task(sales, sold, amount):
         planned(sales, amount)
     instance = review(sales)
     assert instance.status is InstanceStatus.completed and sales.ready(instance) == []
-    assert instance.data["variance_flagged"] is False and instance.data["variances"] == []
+    assert instance.data["variance_flagged"] is False
+    assert instance.data["variances"] == {"by_region": [], "by_salesperson": [], "by_material_class": []}
     achievement = instance.data["achievement"]
     assert achievement["has_targets"] is bool(amount)
     if amount:
-        assert [(r["dimension"], r["key"], r["month_pct"], r["ytd_target"]) for r in achievement["rows"]] == [
-            ("region", "华东", 98.0, "2000.00"), ("salesperson", "rep_east2", 98.0, "2000.00"),
-            ("material_class", "MOTOR", 98.0, "2000.00")]
+        assert [(r["key"], r["month_pct"], r["ytd_target"], r["ytd_actual"])
+                for group in ("by_region", "by_salesperson", "by_material_class") for r in achievement[group]] == [
+            ("华东", 98.0, "2000.00", "1960.00"), ("rep_east2", 98.0, "2000.00", "1960.00"),
+            ("MOTOR", 98.0, "2000.00", "1960.00")]
     assert all_invariants_hold()
 
 
@@ -53,8 +55,8 @@ def test_below_the_band_the_director_keeps_the_plan(sales, sold):
     planned(sales, 4000)
     instance = review(sales)
     assert sales.ready_elements(instance) == ["Task_DirectorReview"]
-    assert [(r["key"], r["month_pct"]) for r in instance.data["variances"]] == [
-        ("华东", 49.0), ("rep_east2", 49.0), ("MOTOR", 49.0)]
+    assert {group: [(r["key"], r["month_pct"]) for r in rows] for group, rows in instance.data["variances"].items()} == {
+        "by_region": [("华东", 49.0)], "by_salesperson": [("rep_east2", 49.0)], "by_material_class": [("MOTOR", 49.0)]}
     sales.complete(instance, "Task_DirectorReview", "director", {"plan_decision": "keep", "remark": "年底回款为主"})
     assert instance.status is InstanceStatus.completed
     assert db.session.scalar(select(func.count()).select_from(MonthlyPlan)) == 1
@@ -117,7 +119,7 @@ def test_only_the_sales_office_starts_a_review_and_only_the_director_decides(sal
     for outsider in ("rep_east2", "rm_east", "sales_admin", "gm"):
         with pytest.raises(Forbidden):
             tasks.complete_task(task.id, sales.user(outsider), {"plan_decision": "keep"})
-    for forged in ({"plan_decision": "approve"}, {"plan_decision": "keep", "variances": []},
+    for forged in ({"plan_decision": "approve"}, {"plan_decision": "keep", "variances": {}},
                    {"plan_decision": "adjust", "draft": {"month": "2027-06", "ok": True}}):
         with pytest.raises(ValidationFailed):
             tasks.complete_task(task.id, sales.user("director"), forged)
