@@ -12,11 +12,12 @@ from sqlalchemy import func, select
 from app.actions import ActionCall, run_action
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, MonthlyPlan, MonthlyPlanLine, ProcessInstance, ScheduledStart
+from app.models import InstanceStatus, MonthlyPlan, MonthlyPlanLine
 from app.models.posted import PostedRecordImmutable
 from app.services import tasks
 from tests.support.ledger_harness import all_invariants_hold
-from tests.support.monthly_plan_flow import JANUARY, adjust, annual_plan, approve_and_receive, issue_month, start_month
+from tests.support.monthly_plan_flow import (JANUARY, adjust, annual_plan, approve_and_receive, issue_month, start_month,
+                                             started_by_timer)
 
 D = Decimal
 CITY_DEALER = "江苏机电设备经销部"  # served by rep_east2
@@ -50,18 +51,8 @@ def test_the_month_is_drafted_from_the_annual_plan_and_open_orders_then_issued(s
 
 
 def test_the_timer_on_the_25th_plans_next_month_for_the_sales_office(sales, frozen_clock):
-    from app.services import worker_jobs
-
-    worker_jobs.plan_schedules()
-    schedule = db.session.get(ScheduledStart, "monthly_sales_plan")
-    assert schedule.next_due_at == datetime(2026, 12, 24, 17, 0, tzinfo=timezone.utc)  # 25 December 01:00 in Shanghai
-    frozen_clock.now = datetime(2026, 12, 24, 17, 0, 1, tzinfo=timezone.utc)
-    started = []
-    while (key := worker_jobs.start_next_scheduled()) is not None:
-        started.append(key)
-    assert started.count("monthly_sales_plan") == 1
-    instance = db.session.get(ProcessInstance, schedule.last_instance_id)
-    assert instance.started_by.username == "system"
+    # 25 December 01:00 in Shanghai
+    instance = started_by_timer(frozen_clock, "monthly_sales_plan", datetime(2026, 12, 24, 17, 0, tzinfo=timezone.utc))
     assert instance.data["draft"]["month"] == "2027-01"
     assert sales.task(instance, "Task_AdjustMonthlyPlan").candidate_role == "sales_admin"
     assert all_invariants_hold()

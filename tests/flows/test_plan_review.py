@@ -10,10 +10,10 @@ from sqlalchemy import func, select
 
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, MonthlyPlan, ProcessInstance, ScheduledStart
+from app.models import InstanceStatus, MonthlyPlan
 from app.services import tasks
 from tests.support.ledger_harness import all_invariants_hold
-from tests.support.monthly_plan_flow import JANUARY, adjust, approve_and_receive, issue_month
+from tests.support.monthly_plan_flow import JANUARY, adjust, approve_and_receive, issue_month, started_by_timer
 
 CITY_DEALER = "江苏机电设备经销部"  # served by rep_east2
 
@@ -91,19 +91,10 @@ def test_a_month_outside_the_business_dates_ends_without_a_task(sales):
 
 
 def test_the_timer_on_the_5th_reviews_the_month_that_ended(sales, sold, frozen_clock):
-    from app.services import worker_jobs
-
     planned(sales, 4000)
-    worker_jobs.plan_schedules()
-    schedule = db.session.get(ScheduledStart, "plan_review")
-    assert schedule.next_due_at == datetime(2027, 1, 4, 19, 0, tzinfo=timezone.utc)  # 5 January 03:00 in Shanghai
-    frozen_clock.now = datetime(2027, 1, 4, 19, 0, 1, tzinfo=timezone.utc)
-    started = []
-    while (key := worker_jobs.start_next_scheduled()) is not None:
-        started.append(key)
-    assert started.count("plan_review") == 1
-    instance = db.session.get(ProcessInstance, schedule.last_instance_id)
-    assert instance.started_by.username == "system" and instance.data["achievement"]["month"] == "2026-12"
+    # 5 January 03:00 in Shanghai
+    instance = started_by_timer(frozen_clock, "plan_review", datetime(2027, 1, 4, 19, 0, tzinfo=timezone.utc))
+    assert instance.data["achievement"]["month"] == "2026-12"
     assert sales.task(instance, "Task_DirectorReview").candidate_role == "sales_director"
 
 
