@@ -29,6 +29,22 @@ def _pct(done: Decimal, target: Decimal) -> float | None:
     return float((done * 100 / target).quantize(Decimal("0.1"))) if target else None
 
 
+def _rolled_up(planned: set[int]):
+    """A sold material's class → the class a target names for it: the class
+    itself or its nearest ancestor with a target (a plan for 泵 counts the
+    单级离心泵 sold), else the class as it is."""
+    parents = dict(db.session.execute(select(MaterialClass.id, MaterialClass.parent_id)).all())
+
+    def of(class_id: int) -> int:
+        node, seen = class_id, set()
+        while node is not None and node not in planned and node not in seen:
+            seen.add(node)
+            node = parents.get(node)
+        return class_id if node is None or node not in planned else node
+
+    return of
+
+
 def _figures(year: int, mon: int) -> dict[str, dict]:
     """{dimension: {key id: {"month": [target, actual], "ytd": [target, actual]}}}."""
     out = {d: defaultdict(lambda: {"month": [ZERO, ZERO], "ytd": [ZERO, ZERO]}) for d in DIMENSIONS}
@@ -41,9 +57,10 @@ def _figures(year: int, mon: int) -> dict[str, dict]:
                     out[dimension][key]["month"][at] += amount
 
     annual = latest_plan(year)
-    for when in range(1, mon + 1):
-        for t in month_targets(year, when, annual):
-            add(t.region, t.salesperson_id, t.class_id, t.amount, TARGET, when)
+    targets = [(when, t) for when in range(1, mon + 1) for t in month_targets(year, when, annual)]
+    for when, t in targets:
+        add(t.region, t.salesperson_id, t.class_id, t.amount, TARGET, when)
+    planned_class = _rolled_up({t.class_id for _, t in targets if t.class_id is not None})
     first, _ = month_bounds(f"{year:04d}-01")
     last, _ = month_bounds(f"{year:04d}-{mon:02d}")
     for region, person, class_id, month, amount in db.session.execute(select(
@@ -52,7 +69,8 @@ def _figures(year: int, mon: int) -> dict[str, dict]:
                                                      SalesFactMonthly.month.between(first, last))
             .group_by(SalesFactMonthly.region, SalesFactMonthly.salesperson_id, SalesFactMonthly.class_id,
                       SalesFactMonthly.month)):
-        add(region, person or None, class_id if class_id != NO_CLASS else None, Decimal(amount), DONE, month.month)
+        add(region, person or None, planned_class(class_id) if class_id != NO_CLASS else None, Decimal(amount), DONE,
+            month.month)
     return out
 
 

@@ -115,3 +115,14 @@ def test_only_the_sales_office_starts_a_review_and_only_the_director_decides(sal
         with pytest.raises(ValidationFailed):
             tasks.complete_task(task.id, sales.user("director"), forged)
     assert sales.ready_elements(instance) == ["Task_DirectorReview"]
+
+
+def test_a_target_for_a_series_counts_what_was_sold_in_its_classes(sales, act, customer_code, shipped_order):
+    act("ledger.issue_invoice", order=shipped_order(customer_code(CITY_DEALER), [("PCF001", 1)]))  # 单级离心泵, under 泵
+    issue_month(sales, "2026-12", [{"region": "华东", "salesperson": "rep_east2", "material_class": "PUMP",
+                                    "amount": 1280, "quantity": 1}])
+    instance = review(sales)
+    rows = instance.data["achievement"]["by_material_class"]
+    assert [(r["key"], r["month_target"], r["month_actual"], r["month_pct"]) for r in rows] == [
+        ("PUMP", "1280.00", "1280.00", 100.0)]  # not 0% for PUMP beside an untargeted PUMP_CF
+    assert instance.status is InstanceStatus.completed  # inside the band
