@@ -135,20 +135,26 @@ def _by_code(model, column, codes) -> dict:
         select(model).where(getattr(model, column).in_(wanted)))} if wanted else {}
 
 
-def _refuse(seq: int, what: str, value) -> BusinessRuleViolation:
-    return BusinessRuleViolation("invalid_plan_line", f"Line {seq}: {what} {value!r}.", {"line": seq}, field="plan_lines")
+def _refuse(field: str, seq: int, what: str, value) -> BusinessRuleViolation:
+    return BusinessRuleViolation("invalid_plan_line", f"Line {seq}: {what} {value!r}.", {"line": seq}, field=field)
 
 
 def breakdown_targets(instance_id: int) -> list[Target]:
     """The sales office's last breakdown of the instance as targets.
-    Raises ``no_breakdown``, ``invalid_plan_line`` (an unknown region,
-    salesperson, customer or material class, a month outside 1–12, a
-    negative or empty figure), ``invalid_number``."""
+    Raises ``no_breakdown`` and what ``line_targets`` raises."""
     events = submitted(instance_id, (BREAKDOWN_STEP,))
     lines = (events[-1].data or {}).get("plan_lines") if events else None
     if not lines:
         raise BusinessRuleViolation("no_breakdown", "The sales office has broken down no plan lines.",
                                     field="plan_lines")
+    return line_targets(lines, field="plan_lines")
+
+
+def line_targets(lines: list[dict], *, field: str, month: int | None = None) -> list[Target]:
+    """Plan lines as submitted as targets; ``month`` for lines that name
+    none (a monthly plan's). Raises ``invalid_plan_line`` (an unknown region,
+    salesperson, customer or material class, a month outside 1–12, a
+    negative or empty figure), ``invalid_number``."""
     people = _by_code(User, "username", [line.get("salesperson") for line in lines])
     customers = _by_code(Customer, "code", [line.get("customer") for line in lines])
     classes = _by_code(MaterialClass, "code", [line.get("material_class") for line in lines])
@@ -158,22 +164,22 @@ def breakdown_targets(instance_id: int) -> list[Target]:
     for seq, line in enumerate(lines, start=1):
         region, who = line.get("region"), line.get("salesperson")
         if region not in regions:
-            raise _refuse(seq, "no sales region", region)
+            raise _refuse(field, seq, "no sales region", region)
         person, customer, kind = people.get(who), customers.get(line.get("customer")), classes.get(line.get("material_class"))
         if who and (person is None or person.region != region):
-            raise _refuse(seq, f"no salesperson of {region}", who)
+            raise _refuse(field, seq, f"no salesperson of {region}", who)
         if line.get("customer") and customer is None:
-            raise _refuse(seq, "no customer", line.get("customer"))
+            raise _refuse(field, seq, "no customer", line.get("customer"))
         if line.get("material_class") and kind is None:
-            raise _refuse(seq, "no material class", line.get("material_class"))
-        month = line.get("month")
-        if not isinstance(month, int) or not 1 <= month <= 12:
-            raise _refuse(seq, "no month of the year", month)
+            raise _refuse(field, seq, "no material class", line.get("material_class"))
+        when = line.get("month") if month is None else month
+        if not isinstance(when, int) or not 1 <= when <= 12:
+            raise _refuse(field, seq, "no month of the year", when)
         amount = round_money(line.get("amount", 0), "amount")
         quantity = round_qty(to_decimal(line.get("quantity", 0), "quantity"), QTY_PLACES)
         if amount < 0 or quantity < 0 or amount == quantity == 0:
-            raise _refuse(seq, "no target (amount and quantity)", f"{amount}/{quantity}")
-        targets.append(Target(region, person, customer, kind, month, amount, quantity))
+            raise _refuse(field, seq, "no target (amount and quantity)", f"{amount}/{quantity}")
+        targets.append(Target(region, person, customer, kind, when, amount, quantity))
     return targets
 
 

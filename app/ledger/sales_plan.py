@@ -5,7 +5,9 @@ immutable version of the year's plan. Who gets targets (each salesperson
 named, each regional manager of a region with targets) comes back for the
 flow to tell them.
 
-The issued targets feed the monthly report's achievement and the quarterly\nreview's targets: ``quarter_targets``."""
+The issued targets feed the monthly report's achievement and the quarterly
+review's targets: ``quarter_targets``, month by month through
+``plan_targets.month_targets`` (a monthly plan replaces its month)."""
 from collections import defaultdict
 from decimal import Decimal
 
@@ -17,17 +19,13 @@ from app.ledger import journal
 from app.ledger.assessment import quarter_bounds
 from app.ledger.money import ZERO, money_str
 from app.ledger.plan_inputs import breakdown_targets, capacity_excess, plan_frame, plan_year, planners
+from app.ledger.plan_targets import latest_plan, month_targets
 from app.ledger.posting import posted_once
 from app.models import SalesPlan, SalesPlanLine, SalesTarget
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 DIRECTOR_STEP = "Task_DirectorApproval"
 GM_STEP = "Task_GMApproval"
-
-
-def latest_plan(year: int) -> SalesPlan | None:
-    """The latest issued version of ``year``'s plan, if any."""
-    return db.session.scalar(select(SalesPlan).where(SalesPlan.year == year).order_by(SalesPlan.version.desc()).limit(1))
 
 
 def make_plan(call: ActionCall) -> SalesPlan:
@@ -83,15 +81,17 @@ def issue_sales_plan(call: ActionCall) -> dict:
 
 def quarter_targets(quarter: str) -> dict[int, Decimal]:
     """Each field person's sales target for ``quarter`` ("2027-Q1"): the
-    latest issued plan of its year summed over the quarter's months, else
-    the per-person target stored for the quarter (SalesTarget, the latest
-    row). {user id: amount}. Raises ``invalid_quarter``."""
-    first, after = quarter_bounds(quarter)
+    months' targets (each month's issued monthly plan, else the year's
+    latest annual plan's lines) summed over the quarter, else the
+    per-person target stored for the quarter (SalesTarget, the latest row).
+    {user id: amount}. Raises ``invalid_quarter``."""
+    first, _ = quarter_bounds(quarter)
     stored = {row.employee_id: row.amount for row in db.session.scalars(
         select(SalesTarget).where(SalesTarget.quarter == quarter.upper()).order_by(SalesTarget.id))}
-    plan = latest_plan(first.year)
+    annual = latest_plan(first.year)
     planned: dict[int, Decimal] = defaultdict(lambda: ZERO)
-    for line in plan.lines if plan is not None else ():
-        if line.salesperson_id is not None and first.month <= line.month < first.month + 3:
-            planned[line.salesperson_id] += line.amount
+    for month in range(first.month, first.month + 3):
+        for target in month_targets(first.year, month, annual):
+            if target.salesperson_id is not None:
+                planned[target.salesperson_id] += target.amount
     return stored | planned

@@ -41,6 +41,7 @@ from app.models.sod_refusal import SodRefusal
 from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn, SalesReturnLine
 from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
 from app.models.sales_plan import SalesPlan, SalesPlanLine
+from app.models.monthly_plan import MonthlyPlan, MonthlyPlanLine
 from app.models.service_case import ServiceCase, ServiceResolution
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
@@ -89,5 +90,7 @@ __all__ = [
     "SalesPlanLine",
     "ServiceCase",
     "ServiceResolution",
+    "MonthlyPlan",
+    "MonthlyPlanLine",
     "SavedView",
 ]

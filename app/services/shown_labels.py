@@ -116,6 +116,12 @@ LABELS = {
     "triage_due": "分诊期限", "resolution_due": "处理期限", "due_at": "到期时间", "hours": "工作小时",
     "due_hours": "时限（工作小时）", "sla_severity": "时限依据", "stage": "环节",
     "triage_escalation": "分诊超时上报", "resolution_escalation": "处理超时上报",
+    # the monthly plan and plan versus actual (F11)
+    "draft": "月度计划草稿", "annual": "年度计划本月指标", "open_orders": "已订未发", "lines_check": "指标校验",
+    "achievement": "计划执行情况", "has_targets": "本月有指标", "lowest_pct": "最低达成率（%）",
+    "highest_pct": "最高达成率（%）", "next_month": "下月", "by_material_class": "按物料分类", "month_target": "本月指标",
+    "month_actual": "本月开票", "month_pct": "本月达成率（%）", "ytd_target": "年累计指标", "ytd_actual": "年累计开票",
+    "ytd_pct": "年累计达成率（%）", "variances": "超出范围的偏差",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -132,6 +138,7 @@ LABELS_WITHIN = {
              "kind": "请求类型"} for key in ("case", "triage_result", "resolution", "closing")},
     "follow_up": {"notified": "已通知"}, "triage_escalation": {"notified": "已通知"},
     "resolution_escalation": {"notified": "已通知"},
+    "draft": {"lines": "建议指标"},  # a monthly plan's proposed lines
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -153,6 +160,7 @@ MONEY_KEYS = {
     "ledger_revenue", "loss_cost", "annual_target", "sales_amount", "finance_amount",
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
+    "month_target", "month_actual", "ytd_target", "ytd_actual",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}

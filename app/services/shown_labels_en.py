@@ -134,6 +134,13 @@ LABELS_EN = {
     "resolution_due": "Resolution due", "due_at": "Due at", "hours": "Working hours", "due_hours": "Working hours allowed",
     "sla_severity": "Severity for the due time", "stage": "Step", "triage_escalation": "Late triage escalated",
     "resolution_escalation": "Late resolution escalated",
+    # the monthly plan and plan versus actual (F11)
+    "draft": "Monthly plan draft", "annual": "Annual plan's month", "open_orders": "Ordered, not yet shipped",
+    "lines_check": "Target check", "achievement": "Plan achievement", "has_targets": "Month has targets",
+    "lowest_pct": "Lowest achievement (%)", "highest_pct": "Highest achievement (%)", "next_month": "Next month",
+    "by_material_class": "By material class", "month_target": "Month's target", "month_actual": "Month's invoiced",
+    "month_pct": "Month's achievement (%)", "ytd_target": "Target to date", "ytd_actual": "Invoiced to date",
+    "ytd_pct": "Achievement to date (%)", "variances": "Variances outside the band",
 }
 
 LABELS_WITHIN_EN = {
@@ -145,6 +152,7 @@ LABELS_WITHIN_EN = {
     **{key: {"route": "Investigated by", "channel": "Received through", "status": "Case status", "category": "Category",
              "kind": "Request type"} for key in ("case", "triage_result", "resolution", "closing")},
     "follow_up": {"notified": "Told"}, "triage_escalation": {"notified": "Told"}, "resolution_escalation": {"notified": "Told"},
+    "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",

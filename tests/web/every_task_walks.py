@@ -224,3 +224,20 @@ def after_sales(w):
     w.complete(instance, "Task_TechSupport", "tech_support", {"diagnosis": "安装不当", "action_taken": "现场重新校正",
                                                               "outcome": "warranty"})
     w.complete(instance, "Task_FollowUpCall", "service_desk", {"satisfaction": "5", "reopen": False})
+# --- F11 monthly_sales_plan and plan_review ------------------------------------------------------------------
+
+def monthly_plans(w):
+    def received(instance):
+        w.approve_until(instance, "Task_ReceiveTargets")
+        while "Task_ReceiveTargets" in w.ready_elements(instance):
+            task = w.task(instance, "Task_ReceiveTargets")
+            w.complete(instance, "Task_ReceiveTargets", task.assignee.username, {"received": True})
+
+    far = [{"region": "华东", "salesperson": "rep_east1", "material_class": "MOTOR", "amount": 5000000, "quantity": 10}]
+    instance = w.start("monthly_sales_plan", {"month": "2026-12"}, "sales_admin")
+    w.complete(instance, "Task_AdjustMonthlyPlan", "sales_admin", {"month_lines": far, "remark": "年末冲量"})
+    received(instance)
+    review = w.start("plan_review", {"month": "2026-12"}, "sales_admin")  # far below the plan → Task_DirectorReview
+    w.complete(review, "Task_DirectorReview", "director", {"plan_decision": "adjust", "remark": "下调一月指标"})
+    w.complete(review, "Task_AdjustMonthlyPlan", "sales_admin", {"month_lines": [far[0] | {"amount": 9800}], "remark": ""})
+    received(review)
