@@ -311,7 +311,7 @@ def taken_over_pairs(candidate: PriceRule, on: date) -> list[dict]:
 def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = None) -> dict:
     """Price the lines [{"material", "qty"}] for ``customer`` on ``date``
     (ISO; default today) without saving anything. Result: {"lines": [{material,
-    qty, unit_price, tax_inclusive, tax_rate, net, tax, gross}], "net", "tax",
+    qty, unit_price, strategy (the pricing strategy's code or None), tax_inclusive, tax_rate, net, tax, gross}], "net", "tax",
     "gross"} as strings. Raises BusinessRuleViolation ``no_price``,
     ``unknown_customer``, ``unknown_material``, ``invalid_quantity``."""
     from datetime import date as date_type
@@ -325,6 +325,7 @@ def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = No
         price = resolve_price(buyer, material, on, qty)
         amounts = line_amounts(qty, price.unit_price, material.tax_rate, tax_inclusive=price.tax_inclusive)
         priced.append({"material": material.code, "qty": qty_str(qty, material.qty_scale), "unit_price": str(price.unit_price),
+                       "strategy": price.strategy.code if price.strategy else None,
                        "tax_inclusive": price.tax_inclusive, "tax_rate": str(material.tax_rate),
                        "net": money_str(amounts.net), "tax": money_str(amounts.tax), "gross": money_str(amounts.gross)})
         totals = [totals[0] + amounts.net, totals[1] + amounts.tax, totals[2] + amounts.gross]

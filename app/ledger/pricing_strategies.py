@@ -3,9 +3,10 @@ master data: a strategy prices customers from a base price list less a
 discount or plus a markup, in percent (app/ledger/pricing.py applies it).
 A matching rule points at a price list or at a strategy.
 
-A strategy that an active rule uses (today or from a later date) prices
-customers: its rate is a live price, so changing it here is refused
-(``live_pricing_strategy``) like a live list's items; a new strategy with a
+A strategy that a rule points at prices customers (or did, and the order
+lines it priced are checked against its rate): its rate is a live price,
+so changing it here is refused (``live_pricing_strategy``) like a live
+list's items; a new strategy with a
 new rule is the way, and that rule may not take over a pair another rule
 prices (app/ledger/price_master.py). Each write flushes; the caller commits
 and logs it."""
@@ -72,15 +73,18 @@ def create_strategy_once(source: Source, code: str, name: str, base_price_list: 
 
 
 def change_rate_once(source: Source, strategy: str, method: str, rate) -> dict:
-    """A new method and rate for a strategy no rule uses yet. Raises
+    """A new method and rate for a strategy no rule has ever pointed at (an
+    order line it priced is checked against its rate: app/ledger/checks.py).
+    Raises
     BusinessRuleViolation ``unknown_pricing_strategy``,
     ``live_pricing_strategy`` (customers are priced by it: change their
     prices with a price adjustment request), ``invalid_method``, ``invalid_rate``."""
     found = strategy_by_code(strategy)
-    using = rules_using_strategy(found, today())
+    using = list(db.session.scalars(select(PriceRule.id).where(PriceRule.pricing_strategy_id == found.id)
+                                    .order_by(PriceRule.id)))
     if using:
         raise BusinessRuleViolation("live_pricing_strategy", f"Customers are priced by {found.code}: its rate is a live "
-                                    "price.", {"strategy": found.code, "rule_ids": [rule.id for rule in using]})
+                                    "price.", {"strategy": found.code, "rule_ids": using})
     found.method, found.rate = _rate(method, rate)
     db.session.flush()
     return strategy_result(found)

@@ -9,12 +9,13 @@ from decimal import Decimal
 
 import pytest
 
-from app.actions import BusinessRuleViolation
+from app.actions import ActionCall, BusinessRuleViolation, run_action
 from app.extensions import db
 from app.ledger import price_master, pricing_strategies as strategies
+from app.ledger.checks import order_line_prices
 from app.ledger.pricing import add_price_rule, resolve_price
 from app.ledger.posting import Source
-from app.models import Customer, Material, PriceList, PriceRule, PricingStrategy
+from app.models import Customer, Material, PriceList, PriceRule, PricingStrategy, SalesOrder, SalesOrderLine
 from tests.support.price_master import price_world
 
 SOURCE = Source("0:master:test", None)
@@ -136,3 +137,15 @@ def test_a_strategy_code_is_unique(hoses):
     strategies.create_strategy_once(SOURCE, "S1", "折扣", "HOSES", "discount", "5", "2026-12-01")
     assert _refused("duplicate_pricing_strategy", strategies.create_strategy_once, SOURCE, "S1", "再一个", "HOSES",
                     "markup", "5", "2026-12-01").field == "code"
+
+
+def test_an_order_line_priced_by_a_strategy_names_it_and_holds_invariant_9(hoses):
+    strategies.create_strategy_once(SOURCE, "S1", "折扣", "HOSES", "discount", "10", "2026-12-01")
+    rule = price_master.add_rule_once(SOURCE, strategy="S1", valid_from="2026-12-01", customer_class="ALL",
+                                      material_class="HOSE")
+    order = run_action(ActionCall(0, "o", "Task_Test", "ledger.create_sales_order", None),
+                       {"customer": "D00001", "lines": [{"material": "HOS001", "qty": 2}], "date": "2026-12-02"})
+    assert Decimal(order["lines"][0]["unit_price"]) == Decimal("11.11")
+    line = db.session.scalar(db.select(SalesOrderLine).join(SalesOrder).where(SalesOrder.number == order["order_no"]))
+    assert line.price_rule.id == rule["id"] and line.price_rule.pricing_strategy.code == "S1"  # the trace to the strategy
+    assert order_line_prices()["ok"], order_line_prices()
