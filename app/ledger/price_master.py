@@ -87,16 +87,23 @@ def _validity(valid_from, valid_to) -> tuple[date_type, date_type | None]:
     return valid_from, valid_to
 
 
+def code_and_name(code, name) -> tuple[str, str]:
+    """A new entry's code and name, stripped. Raises BusinessRuleViolation
+    ``invalid_code``, ``invalid_name``."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or len(code) > CODE_MAX or not code.isascii() or not code.isprintable() or " " in code:
+        raise BusinessRuleViolation("invalid_code", "Use 1–32 letters, digits or signs without spaces.", field="code")
+    if not name or len(name) > NAME_MAX:
+        raise BusinessRuleViolation("invalid_name", "Give it a name of at most 128 characters.", field="name")
+    return code, name
+
+
 def create_price_list_once(source: Source, code: str, name: str, currency: str = "CNY",
                            tax_inclusive: bool = True) -> dict:
     """A new, empty price list (no rule uses it yet). Raises
     BusinessRuleViolation ``invalid_code``, ``invalid_name``,
     ``invalid_currency``, ``duplicate_price_list``."""
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code or len(code) > CODE_MAX or not code.isascii() or not code.isprintable() or " " in code:
-        raise BusinessRuleViolation("invalid_code", "Use 1–32 letters, digits or signs without spaces.", field="code")
-    if not name or len(name) > NAME_MAX:
-        raise BusinessRuleViolation("invalid_name", "Give the list a name of at most 128 characters.", field="name")
+    code, name = code_and_name(code, name)
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isascii() and currency.isalpha()):
         raise BusinessRuleViolation("invalid_currency", "Use a three-letter currency code.", field="currency")
     if db.session.scalar(select(PriceList.id).where(PriceList.code == code)) is not None:

@@ -19,7 +19,7 @@ from app.extensions import db
 from app.ledger.catalogue import price_list_by_code, strategy_by_code
 from app.ledger.journal import today
 from app.ledger.posting import Source
-from app.ledger.price_master import CODE_MAX, NAME_MAX, _number, _validity
+from app.ledger.price_master import _number, _validity, code_and_name
 from app.models import PriceRule, PricingStrategy
 from app.actions import BusinessRuleViolation
 
@@ -54,11 +54,7 @@ def create_strategy_once(source: Source, code: str, name: str, base_price_list: 
     BusinessRuleViolation ``invalid_code``, ``invalid_name``,
     ``unknown_price_list``, ``invalid_method``, ``invalid_rate``,
     ``invalid_validity``, ``duplicate_pricing_strategy``."""
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code or len(code) > CODE_MAX or not code.isascii() or not code.isprintable() or " " in code:
-        raise BusinessRuleViolation("invalid_code", "Use 1–32 letters, digits or signs without spaces.", field="code")
-    if not name or len(name) > NAME_MAX:
-        raise BusinessRuleViolation("invalid_name", "Give the strategy a name of at most 128 characters.", field="name")
+    code, name = code_and_name(code, name)
     plist = price_list_by_code(base_price_list or "", "base_price_list")
     method, rate = _rate(method, rate)
     valid_from, valid_to = _validity(valid_from, valid_to)
