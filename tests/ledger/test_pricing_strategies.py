@@ -12,7 +12,9 @@ import pytest
 from app.actions import ActionCall, BusinessRuleViolation, run_action
 from app.extensions import db
 from app.ledger import price_master, pricing_strategies as strategies
+from app.ledger.adjustments import sheet_by_number
 from app.ledger.checks import order_line_prices
+from app.ledger.price_impact import customers_on_list
 from app.ledger.pricing import add_price_rule, resolve_price
 from app.ledger.posting import Source
 from app.models import Customer, Material, PriceList, PriceRule, PricingStrategy, SalesOrder, SalesOrderLine
@@ -149,3 +151,13 @@ def test_an_order_line_priced_by_a_strategy_names_it_and_holds_invariant_9(hoses
     line = db.session.scalar(db.select(SalesOrderLine).join(SalesOrder).where(SalesOrder.number == order["order_no"]))
     assert line.price_rule.id == rule["id"] and line.price_rule.pricing_strategy.code == "S1"  # the trace to the strategy
     assert order_line_prices()["ok"], order_line_prices()
+
+
+def test_a_sheet_on_a_base_list_reaches_the_customers_priced_through_a_strategy(hoses):
+    strategies.create_strategy_once(SOURCE, "S1", "折扣", "HOSES", "discount", "10", "2026-12-01")
+    price_master.add_rule_once(SOURCE, strategy="S1", valid_from="2026-12-01", customer="D00001", material="HOS001")
+    drafted = run_action(ActionCall(701, "d", "Task_Test", "ledger.draft_price_adjustment", None),
+                         {"price_list": "HOSES", "effective_date": "2026-12-10",
+                          "lines": [{"material": "HOS001", "new_price": "13"}], "reason": "涨价"})
+    customers, _classes = customers_on_list(sheet_by_number(drafted["sheet_no"]))
+    assert [customer.code for customer in customers] == ["D00001"]
