@@ -1,10 +1,11 @@
-"""/price-lists, /price-items, /price-rules, /price-adjustment-sheets: the
-price master data (NC manual items 1–7). Read by the sales office,
+"""/price-lists, /price-items, /price-rules, /pricing-strategies,
+/price-adjustment-sheets: the price master data (NC manual items 1–7). Read by the sales office,
 marketing, the director, the general manager, finance, order clerks and
 auditors; kept by sales_admin, marketing and the sales director — new
 lists, items on lists no customer uses yet, rules that price what nothing
 priced before. Live prices change through the price adjustment flow (F16):
-a direct edit of one is refused with 409."""
+a direct edit of one (a live list's items, a live strategy's rate) is
+refused with 409."""
 from decimal import Decimal, InvalidOperation
 
 from marshmallow import Schema, ValidationError, fields, validate
@@ -68,7 +69,10 @@ class ItemChangeInSchema(Schema):
 
 
 class RuleInSchema(Schema):
-    price_list = Text(required=True, validate=validate.Length(min=1, max=32))
+    price_list = Text(load_default=None, validate=validate.Length(min=1, max=32),
+                      metadata={"description": "the list it prices from; or give strategy"})
+    strategy = Text(load_default=None, validate=validate.Length(min=1, max=32),
+                    metadata={"description": "or the pricing strategy it prices by (exactly one of the two)"})
     customer = Text(load_default=None, validate=validate.Length(min=1, max=32))
     customer_class = Text(load_default=None, validate=validate.Length(min=1, max=64))
     material = Text(load_default=None, validate=validate.Length(min=1, max=32))
@@ -77,6 +81,36 @@ class RuleInSchema(Schema):
                               metadata={"description": "lower wins among equally specific rules"})
     valid_from = BusinessDate(required=True)
     valid_to = BusinessDate(load_default=None)
+
+
+class StrategyRateInSchema(Schema):
+    method = Text(required=True, validate=validate.OneOf(("discount", "markup")))
+    rate = Quantity(places=4, required=True, metadata={"description": "percent: a discount below 100, a markup to 1000"})
+
+
+class StrategyInSchema(StrategyRateInSchema):
+    code = Text(required=True, validate=validate.Length(min=1, max=32))
+    name = Text(required=True, validate=validate.Length(min=1, max=128))
+    base_price_list = Text(required=True, validate=validate.Length(min=1, max=32))
+    valid_from = BusinessDate(required=True)
+    valid_to = BusinessDate(load_default=None, metadata={"description": "exclusive; none = open"})
+
+
+class StrategyOutSchema(Schema):
+    code = fields.String(required=True)
+    name = fields.String(required=True)
+    base_price_list = fields.String(required=True)
+    method = fields.String(required=True)
+    rate = fields.String(required=True, metadata={"description": "percent"})
+    valid_from = fields.String(required=True)
+    valid_to = fields.String(allow_none=True)
+    active = fields.Boolean(required=True)
+    in_use = fields.Boolean(required=True, metadata={"description": "a rule prices customers by it: its rate is live"})
+    rules = fields.Integer(metadata={"description": "active rules using it"})
+
+
+class StrategyDetailSchema(StrategyOutSchema):
+    rules = fields.List(fields.Dict(), required=True)
 
 
 class PriceListOutSchema(Schema):
@@ -114,7 +148,8 @@ class ItemTraceSchema(ItemOutSchema):
 
 class RuleOutSchema(Schema):
     id = fields.Integer(required=True)
-    price_list = fields.String(required=True)
+    price_list = fields.String(allow_none=True)
+    strategy = fields.String(allow_none=True)
     customer = fields.String(allow_none=True)
     customer_class = fields.String(allow_none=True)
     material = fields.String(allow_none=True)
@@ -185,8 +220,39 @@ def change_item(body, item_id):
 @blp.arguments(RuleInSchema)
 @blp.response(201, RuleOutSchema)
 def add_rule(body):
-    """A matching rule; ties, the NC class rule and taking over a live price are refused."""
+    """A matching rule to a price list or a pricing strategy; ties, the NC
+    class rule and taking over a live price are refused."""
     return price_master.add_rule(current_user(), body, idempotency_key())
+
+
+@blp.get("/pricing-strategies")
+@blp.response(200, StrategyOutSchema(many=True))
+def pricing_strategies():
+    """Every pricing strategy (定价策略), whether customers are priced by it."""
+    return price_master.pricing_strategies(current_user())
+
+
+@blp.post("/pricing-strategies")
+@blp.arguments(StrategyInSchema)
+@blp.response(201, StrategyOutSchema)
+def create_pricing_strategy(body):
+    """A new pricing strategy: its base list's price less a discount or plus a markup (keepers only)."""
+    return price_master.create_strategy(current_user(), body, idempotency_key())
+
+
+@blp.get(f"/pricing-strategies/{CODE}")
+@blp.response(200, StrategyDetailSchema)
+def pricing_strategy(code):
+    """A pricing strategy with the rules that point at it."""
+    return price_master.pricing_strategy(current_user(), code)
+
+
+@blp.post(f"/pricing-strategies/{CODE}/rate")
+@blp.arguments(StrategyRateInSchema)
+@blp.response(201, StrategyOutSchema)
+def change_pricing_strategy(body, code):
+    """A new method and rate for a strategy no rule uses yet; a live one answers 409 ``live_pricing_strategy``."""
+    return price_master.change_strategy(current_user(), code, body, idempotency_key())
 
 
 @blp.get(f"/price-adjustment-sheets/{SHEET_NO}")

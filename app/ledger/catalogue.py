@@ -2,7 +2,7 @@
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, User
+from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, PricingStrategy, User
 from app.actions import BusinessRuleViolation
 
 
@@ -31,6 +31,14 @@ def price_list_by_code(code: str, field: str = "price_list") -> PriceList:
     if plist is None:
         raise BusinessRuleViolation("unknown_price_list", f"No price list has the code {code!r}.", field=field)
     return plist
+
+
+def strategy_by_code(code: str, field: str = "strategy") -> PricingStrategy:
+    """Raises BusinessRuleViolation ``unknown_pricing_strategy``."""
+    strategy = db.session.scalar(select(PricingStrategy).where(PricingStrategy.code == code))
+    if strategy is None:
+        raise BusinessRuleViolation("unknown_pricing_strategy", f"No pricing strategy has the code {code!r}.", field=field)
+    return strategy
 
 
 def material_class_by_code(code: str, field: str = "material_class") -> MaterialClass:

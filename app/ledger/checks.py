@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from app.extensions import db
 from app.ledger import balances, journal
 from app.ledger.months import month_bounds
-from app.ledger.pricing import discounted_price, rule_problems
+from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
     ShippingNote, SignedReceiptLine, StockMovement,
@@ -264,7 +264,7 @@ def employee_advances() -> dict:
 
 def order_line_prices() -> dict:
     """9. Every blue order line has a price item valid on the order date,
-    at its price less the customer's special discount that day (F13), or
+    at its price (by its rule's pricing strategy, if any) less the customer's special discount that day (F13), or
     an approved manual price; every red line references its original. A
     line saved unpriced (询不到价格) is allowed only on an order no review
     ever approved: it can be saved, not approved."""
@@ -281,8 +281,10 @@ def order_line_prices() -> dict:
             ok = True
         else:
             item = line.price_item
+            strategy = line.price_rule.pricing_strategy if line.price_rule is not None else None
             ok = (item is not None and item.valid_from <= on and (item.valid_to is None or on < item.valid_to)
-                  and discounted_price(item.unit_price, customer_id, on) == line.unit_price)
+                  and discounted_price(item.unit_price if strategy is None else strategy_price(strategy, item.unit_price),
+                                       customer_id, on) == line.unit_price)
         if not ok:
             violations.append({"order": number, "line_no": line.line_no})
     return _result("order_line_prices", violations)

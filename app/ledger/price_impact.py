@@ -11,7 +11,7 @@ from app.ledger.catalogue import class_chain, class_parents
 from app.ledger.dates import parse_date
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.pricing import coverage_gaps
-from app.models import Customer, CustomerClass, PriceAdjustmentSheet, PriceRule, SalesOrder, SalesOrderLine, User
+from app.models import Customer, CustomerClass, PriceAdjustmentSheet, PriceRule, PricingStrategy, SalesOrder, SalesOrderLine, User
 from app.actions import ActionCall, action
 
 LISTED = 50  # the longest list of orders a task shows; the counts say how many there are in all
@@ -26,10 +26,13 @@ def change_pct(old: Decimal, new: Decimal) -> Decimal | None:
 
 
 def _rules_on(sheet: PriceAdjustmentSheet) -> list[PriceRule]:
-    """The active rules that pick this sheet's list on its effective date."""
+    """The active rules that price from this sheet's list on its effective
+    date: those that pick it and those that pick a strategy based on it."""
     day = sheet.effective_date
+    based = select(PricingStrategy.id).where(PricingStrategy.base_price_list_id == sheet.price_list_id)
     return list(db.session.scalars(select(PriceRule).where(
-        PriceRule.price_list_id == sheet.price_list_id, PriceRule.active.is_(True), PriceRule.valid_from <= day,
+        (PriceRule.price_list_id == sheet.price_list_id) | PriceRule.pricing_strategy_id.in_(based),
+        PriceRule.active.is_(True), PriceRule.valid_from <= day,
         (PriceRule.valid_to.is_(None)) | (PriceRule.valid_to > day)).order_by(PriceRule.id)))
 
 

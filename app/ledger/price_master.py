@@ -16,13 +16,15 @@ from decimal import Decimal
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.ledger.catalogue import customer_by_code, material_by_code, material_class_by_code, price_list_by_code
+from app.ledger.catalogue import (
+    customer_by_code, material_by_code, material_class_by_code, price_list_by_code, strategy_by_code,
+)
 from app.ledger.dates import parse_date
 from app.ledger.journal import today
 from app.ledger.money import to_decimal
 from app.ledger.posting import Source
 from app.ledger.pricing import add_price_item, add_price_rule, apply_price_adjustment, taken_over_pairs
-from app.models import CustomerClass, PriceItem, PriceList, PriceRule
+from app.models import CustomerClass, PriceItem, PriceList, PriceRule, PricingStrategy
 from app.actions import BusinessRuleViolation
 
 CODE_MAX, NAME_MAX = 32, 128
@@ -37,9 +39,11 @@ def customer_class_by_code(code: str, field: str = "customer_class") -> Customer
 
 
 def rules_using(plist: PriceList, on: date_type) -> list[PriceRule]:
-    """The active rules that point at ``plist`` on ``on`` or later."""
+    """The active rules that price from ``plist`` on ``on`` or later:
+    those pointing at it and those pointing at a strategy based on it."""
+    based = select(PricingStrategy.id).where(PricingStrategy.base_price_list_id == plist.id)
     return list(db.session.scalars(select(PriceRule).where(
-        PriceRule.price_list_id == plist.id, PriceRule.active.is_(True),
+        or_(PriceRule.price_list_id == plist.id, PriceRule.pricing_strategy_id.in_(based)), PriceRule.active.is_(True),
         or_(PriceRule.valid_to.is_(None), PriceRule.valid_to > on)).order_by(PriceRule.id)))
 
 
@@ -83,16 +87,23 @@ def _validity(valid_from, valid_to) -> tuple[date_type, date_type | None]:
     return valid_from, valid_to
 
 
+def code_and_name(code, name) -> tuple[str, str]:
+    """A new entry's code and name, stripped. Raises BusinessRuleViolation
+    ``invalid_code``, ``invalid_name``."""
+    code, name = (code or "").strip(), (name or "").strip()
+    if not code or len(code) > CODE_MAX or not code.isascii() or not code.isprintable() or " " in code:
+        raise BusinessRuleViolation("invalid_code", "Use 1–32 letters, digits or signs without spaces.", field="code")
+    if not name or len(name) > NAME_MAX:
+        raise BusinessRuleViolation("invalid_name", "Give it a name of at most 128 characters.", field="name")
+    return code, name
+
+
 def create_price_list_once(source: Source, code: str, name: str, currency: str = "CNY",
                            tax_inclusive: bool = True) -> dict:
     """A new, empty price list (no rule uses it yet). Raises
     BusinessRuleViolation ``invalid_code``, ``invalid_name``,
     ``invalid_currency``, ``duplicate_price_list``."""
-    code, name = (code or "").strip(), (name or "").strip()
-    if not code or len(code) > CODE_MAX or not code.isascii() or not code.isprintable() or " " in code:
-        raise BusinessRuleViolation("invalid_code", "Use 1–32 letters, digits or signs without spaces.", field="code")
-    if not name or len(name) > NAME_MAX:
-        raise BusinessRuleViolation("invalid_name", "Give the list a name of at most 128 characters.", field="name")
+    code, name = code_and_name(code, name)
     if not (isinstance(currency, str) and len(currency) == 3 and currency.isascii() and currency.isalpha()):
         raise BusinessRuleViolation("invalid_currency", "Use a three-letter currency code.", field="currency")
     if db.session.scalar(select(PriceList.id).where(PriceList.code == code)) is not None:
@@ -134,7 +145,8 @@ def change_item_once(source: Source, item: int, unit_price, valid_from: date_typ
     return item_result(apply_price_adjustment(found, _number(unit_price, "unit_price", 8), valid_from))
 
 
-def add_rule_once(source: Source, price_list: str, valid_from: date_type | str, *, valid_to=None,
+def add_rule_once(source: Source, price_list: str | None = None, valid_from: date_type | str | None = None, *,
+                  strategy: str | None = None, valid_to=None,
                   customer: str | None = None, customer_class: str | None = None, material: str | None = None,
                   material_class: str | None = None, priority: int | str = 100) -> dict:
     """A matching rule, checked against the active ones (ties, the NC class
@@ -142,8 +154,12 @@ def add_rule_once(source: Source, price_list: str, valid_from: date_type | str, 
     another rule prices (that is a live price: F16). Raises
     BusinessRuleViolation ``unknown_*``, ``invalid_validity``,
     ``price_rule_target``, ``price_rule_tie``, ``nc_class_rule``,
-    ``rule_changes_live_price``."""
-    plist = price_list_by_code(price_list)
+    ``rule_changes_live_price``, ``price_rule_source`` (not exactly one of
+    ``price_list`` and ``strategy``)."""
+    if bool(price_list) == bool(strategy):
+        raise BusinessRuleViolation("price_rule_source", "Name one price list or one pricing strategy.", field="price_list")
+    plist = price_list_by_code(price_list) if price_list else None
+    chosen = strategy_by_code(strategy) if strategy else None
     valid_from, valid_to = _validity(valid_from, valid_to)
     if isinstance(priority, bool) or not str(priority).strip().isdigit() or int(priority) > 10000:
         raise BusinessRuleViolation("invalid_priority", "The priority is a whole number from 0 to 10000.", field="priority")
@@ -151,7 +167,7 @@ def add_rule_once(source: Source, price_list: str, valid_from: date_type | str, 
                    customer_class=customer_class_by_code(customer_class) if customer_class else None,
                    material=material_by_code(material) if material else None,
                    material_class=material_class_by_code(material_class) if material_class else None)
-    rule = add_price_rule(price_list=plist, priority=int(priority), valid_from=valid_from, valid_to=valid_to, **targets)
+    rule = add_price_rule(price_list=plist, strategy=chosen, priority=int(priority), valid_from=valid_from, valid_to=valid_to, **targets)
     taken = _taken_over(rule)
     if taken:
         db.session.delete(rule)  # a refused write leaves nothing behind, even before its use case rolls back
@@ -190,7 +206,8 @@ def item_result(item: PriceItem) -> dict:
 
 
 def rule_result(rule: PriceRule) -> dict:
-    return {"id": rule.id, "price_list": rule.price_list.code,
+    return {"id": rule.id, "price_list": rule.price_list.code if rule.price_list else None,
+            "strategy": rule.pricing_strategy.code if rule.pricing_strategy else None,
             "customer": rule.customer.code if rule.customer else None,
             "customer_class": rule.customer_class.code if rule.customer_class else None,
             "material": rule.material.code if rule.material else None,

@@ -1,9 +1,11 @@
 """Price matching (LEDGER.md "Price matching"): rules pick a price list,
-the list's items give the price; configuration errors are caught when rules
+the list's items give the price — or they pick a pricing strategy
+(定价策略), which takes its base list's price less a discount or plus a
+markup; configuration errors are caught when rules
 and items are saved, never guessed at order time."""
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import or_, select
 
@@ -12,7 +14,7 @@ from app.ledger.catalogue import class_chain, class_parents, material_by_code
 from app.ledger.customers import refreshed_customer
 from app.ledger.journal import today
 from app.ledger.money import exact_qty, line_amounts, money_str, qty_str, round_price, to_decimal
-from app.models import Customer, CustomerClass, DealerTerms, Material, MaterialClass, PriceItem, PriceList, PriceRule
+from app.models import Customer, CustomerClass, DealerTerms, Material, MaterialClass, PriceItem, PriceList, PriceRule, PricingStrategy
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
@@ -26,6 +28,20 @@ class Price:
     item: PriceItem
     rule: PriceRule
     special_discount_pct: Decimal = Decimal("0")
+    strategy: PricingStrategy | None = None  # set when a strategy derived the price from ``price_list``
+
+
+def rule_list(rule: PriceRule) -> PriceList:
+    """The list a rule prices from: its own, or its strategy's base list."""
+    return rule.price_list if rule.pricing_strategy_id is None else rule.pricing_strategy.base_price_list
+
+
+def strategy_price(strategy: PricingStrategy, base: Decimal) -> Decimal:
+    """``base`` less the strategy's discount or plus its markup (percent),
+    rounded to two decimals half up."""
+    sign = Decimal("-1") if strategy.method == "discount" else Decimal("1")
+    factor = (Decimal("100") + sign * strategy.rate) / Decimal("100")
+    return (base * factor).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
 
 
 def special_discount_pct(customer_id: int | None, on: date) -> Decimal:
@@ -81,19 +97,24 @@ def rule_problems(candidate: PriceRule | None = None) -> list[dict]:
     return problems
 
 
-def add_price_rule(*, price_list: PriceList, customer: Customer | None = None, customer_class: CustomerClass | None = None,
+def add_price_rule(*, price_list: PriceList | None = None, strategy: PricingStrategy | None = None,
+                   customer: Customer | None = None, customer_class: CustomerClass | None = None,
                    material: Material | None = None, material_class: MaterialClass | None = None,
                    priority: int = 100, valid_from: date, valid_to: date | None = None) -> PriceRule:
     """Save a matching rule after checking it against the active ones (flushes).
     Raises BusinessRuleViolation ``price_rule_target`` (not exactly one
     customer/class and one material/class), ``price_rule_tie`` or
-    ``nc_class_rule``. Posts nothing."""
+    ``nc_class_rule``, ``price_rule_source`` (not exactly one of a price
+    list and a strategy). Posts nothing."""
+    if (price_list is None) == (strategy is None):
+        raise BusinessRuleViolation("price_rule_source", "A rule names one price list or one pricing strategy.", field="price_list")
     if (customer is None) == (customer_class is None) or (material is None) == (material_class is None):
         raise BusinessRuleViolation("price_rule_target", "A rule names one customer or customer class, and one material or material class.", field="customer")
-    if price_list.id is None:
+    if (price_list or strategy).id is None:
         db.session.flush()
     # ids, not relationships: the checks compare ids before the rule is flushed
-    rule = PriceRule(price_list_id=price_list.id, customer_id=customer.id if customer else None,
+    rule = PriceRule(price_list_id=price_list.id if price_list else None,
+                     pricing_strategy_id=strategy.id if strategy else None, customer_id=customer.id if customer else None,
                      customer_class_id=customer_class.id if customer_class else None,
                      material_id=material.id if material else None,
                      material_class_id=material_class.id if material_class else None,
@@ -185,8 +206,9 @@ def _item_for(rule: PriceRule, customer: Customer, material: Material, on: date,
         if m is not None and item.min_qty <= qty:
             found.append(((m, -item.min_qty), item))
     if not found:
-        raise BusinessRuleViolation("no_price", f"Price list {rule.price_list.code} has no price for {material.code} on {on}.",
-                                    {"customer": customer.code, "material": material.code, "price_list": rule.price_list.code})
+        plist = rule_list(rule)
+        raise BusinessRuleViolation("no_price", f"Price list {plist.code} has no price for {material.code} on {on}.",
+                                    {"customer": customer.code, "material": material.code, "price_list": plist.code})
     found.sort(key=lambda pair: (pair[0], pair[1].id))
     return found[0][1]
 
@@ -204,16 +226,31 @@ def resolve_price(customer: Customer, material: Material, on: date, qty) -> Pric
     """The price for (customer, material, date, qty): the most specific valid
     rule (customer before class, material before class, then lower priority)
     picks the list; its most specific item with the highest min qty ≤ qty
-    gives the list price, less the special discount of the customer's
+    gives the list price (a strategy's rule: its base list's, less the
+    strategy's discount or plus its markup), less the special discount of the customer's
     approved dealer terms that day (F13). Raises BusinessRuleViolation ``no_price`` or
     ``price_rule_tie``."""
     qty = abs(to_decimal(qty, "qty"))
     material_chain = class_chain(MaterialClass, material.class_id)
     rule = _rule_for(customer, material, on, class_chain(CustomerClass, customer.class_id), material_chain,
                      _rules_valid_on(on))
-    item = _item_for(rule, customer, material, on, qty, material_chain, _items_valid_on(rule.price_list_id, material.unit, on))
-    return Price(unit_price=discounted_price(item.unit_price, customer.id, on), tax_inclusive=rule.price_list.tax_inclusive,
-                 price_list=rule.price_list, item=item, rule=rule, special_discount_pct=special_discount_pct(customer.id, on))
+    plist, strategy = rule_list(rule), _strategy_on(rule, on)
+    item = _item_for(rule, customer, material, on, qty, material_chain, _items_valid_on(plist.id, material.unit, on))
+    list_price = item.unit_price if strategy is None else strategy_price(strategy, item.unit_price)
+    return Price(unit_price=discounted_price(list_price, customer.id, on), tax_inclusive=plist.tax_inclusive,
+                 price_list=plist, item=item, rule=rule, special_discount_pct=special_discount_pct(customer.id, on),
+                 strategy=strategy)
+
+
+def _strategy_on(rule: PriceRule, on: date) -> PricingStrategy | None:
+    """The rule's strategy (None for a list's rule). Raises
+    BusinessRuleViolation ``no_price`` when it is inactive or not valid on ``on``."""
+    strategy = rule.pricing_strategy
+    if strategy is not None and not (strategy.active and strategy.valid_from <= on
+                                     and (strategy.valid_to is None or on < strategy.valid_to)):
+        raise BusinessRuleViolation("no_price", f"Pricing strategy {strategy.code} is not valid on {on}.",
+                                    {"pricing_strategy": strategy.code})
+    return strategy
 
 
 def coverage_gaps(on: date) -> list[dict]:
@@ -231,7 +268,8 @@ def coverage_gaps(on: date) -> list[dict]:
         for material, material_chain in materials:
             try:
                 rule = _rule_for(customer, material, on, customer_chain, material_chain, rules)
-                key = (rule.price_list_id, material.unit)
+                _strategy_on(rule, on)
+                key = (rule_list(rule).id, material.unit)
                 if key not in items:
                     items[key] = _items_valid_on(*key, on)
                 _item_for(rule, customer, material, on, Decimal("1"), material_chain, items[key])
@@ -273,7 +311,7 @@ def taken_over_pairs(candidate: PriceRule, on: date) -> list[dict]:
 def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = None) -> dict:
     """Price the lines [{"material", "qty"}] for ``customer`` on ``date``
     (ISO; default today) without saving anything. Result: {"lines": [{material,
-    qty, unit_price, tax_inclusive, tax_rate, net, tax, gross}], "net", "tax",
+    qty, unit_price, strategy (the pricing strategy's code or None), tax_inclusive, tax_rate, net, tax, gross}], "net", "tax",
     "gross"} as strings. Raises BusinessRuleViolation ``no_price``,
     ``unknown_customer``, ``unknown_material``, ``invalid_quantity``."""
     from datetime import date as date_type
@@ -287,6 +325,7 @@ def quote(call: ActionCall, *, customer: str, lines: list, date: str | None = No
         price = resolve_price(buyer, material, on, qty)
         amounts = line_amounts(qty, price.unit_price, material.tax_rate, tax_inclusive=price.tax_inclusive)
         priced.append({"material": material.code, "qty": qty_str(qty, material.qty_scale), "unit_price": str(price.unit_price),
+                       "strategy": price.strategy.code if price.strategy else None,
                        "tax_inclusive": price.tax_inclusive, "tax_rate": str(material.tax_rate),
                        "net": money_str(amounts.net), "tax": money_str(amounts.tax), "gross": money_str(amounts.gross)})
         totals = [totals[0] + amounts.net, totals[1] + amounts.tax, totals[2] + amounts.gross]

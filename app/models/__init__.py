@@ -28,7 +28,7 @@ from app.models.payroll import PayrollAdjustment, PayrollAdjustmentLine, SalesTa
 from app.models.travel import TravelSettlement
 from app.models.organisation import Delegation, Level, Region, Role, Staffing, User, user_role
 from app.models.posted import Posted, PostedRecordImmutable
-from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule
+from app.models.pricing import PriceAdjustment, PriceItem, PriceList, PriceRule, PricingStrategy
 from app.models.price_adjustment_sheet import PriceAdjustmentSheet, PriceAdjustmentSheetLine
 from app.models.process import DeployedFile, InstanceStatus, ProcessDefinition, ProcessInstance
 from app.models.receipt import Allocation, Receipt
@@ -64,7 +64,7 @@ __all__ = [
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditCheckpoint", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
     "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "TaskBar", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",
     "LedgerEntry", "Level", "LoginFailure", "Material", "MaterialClass", "MessageSubscription", "Posted", "PostedRecordImmutable",
-    "PriceItem", "PriceList", "PriceRule", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
+    "PriceItem", "PriceList", "PriceRule", "PricingStrategy", "ProcessDefinition", "ProcessInstance", "ProcessMessage", "Receipt", "ScheduledStart",
     "Receivable", "Region", "Role", "SalesOrder", "Staffing", "SalesOrderCancellation", "SalesOrderLine", "ServiceCall", "ShippingLine", "ShippingNote", "SignedReceipt", "SignedReceiptLine",
     "StockMovement", "TaskStatus", "User", "user_role",
     "ReturnInspection", "ReturnReceipt", "SalesReturn", "SalesReturnLine", "CustomerContact",

@@ -24,6 +24,28 @@ class PriceList(db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class PricingStrategy(db.Model):
+    """A pricing strategy (定价策略): a customer's price derived from a base
+    list's price by a discount or a markup of ``rate`` percent, rounded to
+    two decimals half up. Valid from/to (to exclusive; None = open)."""
+
+    __tablename__ = "pricing_strategy"
+    __table_args__ = (CheckConstraint("method IN ('discount', 'markup')", name="method"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name: Mapped[str] = mapped_column(String(128))
+    base_price_list_id: Mapped[int] = mapped_column(ForeignKey("price_list.id"), index=True)
+    method: Mapped[str] = mapped_column(String(16))
+    rate: Mapped[Decimal] = mapped_column(ScaledDecimal(4))  # percent
+    valid_from: Mapped[date] = mapped_column(Date)
+    valid_to: Mapped[date | None] = mapped_column(Date)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    base_price_list: Mapped[PriceList] = relationship()
+
+
 class PriceItem(db.Model):
     """A price for a material (or every material of a class) in a unit, from
     a minimum quantity, valid from/to (to exclusive; None = open)."""
@@ -51,12 +73,14 @@ class PriceItem(db.Model):
 
 class PriceRule(db.Model):
     """Matching rule: (customer or customer class) × (material or material
-    class) → price list. Lower ``priority`` wins among equally specific rules."""
+    class) → price list, or → pricing strategy (exactly one of the two).
+    Lower ``priority`` wins among equally specific rules."""
 
     __tablename__ = "price_rule"
     __table_args__ = (
         CheckConstraint("(customer_id IS NULL) <> (customer_class_id IS NULL)", name="customer_or_class"),
         CheckConstraint("(material_id IS NULL) <> (material_class_id IS NULL)", name="material_or_class"),
+        CheckConstraint("(price_list_id IS NULL) <> (pricing_strategy_id IS NULL)", name="list_or_strategy"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -64,14 +88,16 @@ class PriceRule(db.Model):
     customer_class_id: Mapped[int | None] = mapped_column(ForeignKey("customer_class.id"), index=True)
     material_id: Mapped[int | None] = mapped_column(ForeignKey("material.id"), index=True)
     material_class_id: Mapped[int | None] = mapped_column(ForeignKey("material_class.id"), index=True)
-    price_list_id: Mapped[int] = mapped_column(ForeignKey("price_list.id"), index=True)
+    price_list_id: Mapped[int | None] = mapped_column(ForeignKey("price_list.id"), index=True)
+    pricing_strategy_id: Mapped[int | None] = mapped_column(ForeignKey("pricing_strategy.id"), index=True)
     priority: Mapped[int] = mapped_column(Integer, default=100)
     valid_from: Mapped[date] = mapped_column(Date)
     valid_to: Mapped[date | None] = mapped_column(Date)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
-    price_list: Mapped[PriceList] = relationship()
+    price_list: Mapped[PriceList | None] = relationship()
+    pricing_strategy: Mapped[PricingStrategy | None] = relationship()
     customer: Mapped[Customer | None] = relationship()
     customer_class: Mapped[CustomerClass | None] = relationship()
     material: Mapped[Material | None] = relationship()

@@ -1,4 +1,4 @@
-"""Price master data (价目表, 价格项, 价格匹配规则) for the API and the pages:
+"""Price master data (价目表, 价格项, 价格匹配规则, 定价策略) for the API and the pages:
 who may keep it, the writes it allows outside the flows (each one use case,
 logged in the ledger chain with its actor like finance's writes), and the
 reading side — lists with their items and rules, and the trace from an
@@ -14,13 +14,13 @@ from sqlalchemy import select
 
 from app.errors import Forbidden, NotFound
 from app.extensions import db
-from app.ledger import price_master as master
-from app.ledger.catalogue import price_list_by_code
+from app.ledger import price_master as master, pricing_strategies as strategies
+from app.ledger.catalogue import price_list_by_code, strategy_by_code
 from app.ledger.journal import today
 from app.ledger.adjustments import sheet_by_number, sheet_result
 from app.ledger.ownership import instance_of
 from app.models import (
-    PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, PriceList, PriceRule, User,
+    PriceAdjustment, PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, PriceList, PriceRule, PricingStrategy, User,
 )
 from app.actions import BusinessRuleViolation
 from app.services.ledger_commands import earlier_result, logged_write
@@ -87,8 +87,45 @@ def add_rule(actor: User, data: dict, key: str | None = None) -> dict:
     rule refused, as is a rule that would re-price what another prices."""
     require_role(actor, KEEPERS, "keep price rules")
     return _once(actor, "prices.add_price_rule", key, master.add_rule_once,
-                 **{name: data.get(name) for name in ("price_list", "valid_from", "valid_to", "customer", "customer_class",
-                                                      "material", "material_class", "priority") if name in data})
+                 **{name: data.get(name) for name in ("price_list", "strategy", "valid_from", "valid_to", "customer",
+                                                      "customer_class", "material", "material_class", "priority")
+                    if name in data})
+
+
+@use_case
+def create_strategy(actor: User, data: dict, key: str | None = None) -> dict:
+    """A new pricing strategy (定价策略) on a base list, used by no rule yet."""
+    require_role(actor, KEEPERS, "keep pricing strategies")
+    return _once(actor, "prices.create_pricing_strategy", key, strategies.create_strategy_once,
+                 **{name: data.get(name) for name in ("code", "name", "base_price_list", "method", "rate", "valid_from",
+                                                      "valid_to")})
+
+
+@use_case
+def change_strategy(actor: User, code: str, data: dict, key: str | None = None) -> dict:
+    """A new method and rate for strategy ``code``, which no rule may use yet (409 ``live_pricing_strategy``)."""
+    require_role(actor, KEEPERS, "keep pricing strategies")
+    return _once(actor, "prices.change_pricing_strategy", key, strategies.change_rate_once, "strategy", strategy=code,
+                 method=data.get("method"), rate=data.get("rate"))
+
+
+def pricing_strategies(actor: User) -> list[dict]:
+    """Every pricing strategy, whether customers are priced by it and how many rules use it."""
+    require_reader(actor)
+    return [{**strategies.strategy_result(found), "rules": len(strategies.rules_using_strategy(found, today()))}
+            for found in db.session.scalars(select(PricingStrategy).order_by(PricingStrategy.code))]
+
+
+def pricing_strategy(actor: User, code: str) -> dict:
+    """Strategy ``code`` with the rules that point at it."""
+    require_reader(actor)
+    try:
+        found = strategy_by_code(code, "code")
+    except BusinessRuleViolation as unknown:
+        raise NotFound(unknown.message, code=unknown.code) from None
+    rules = db.session.scalars(select(PriceRule).where(PriceRule.pricing_strategy_id == found.id).order_by(
+        PriceRule.priority, PriceRule.id))
+    return {**strategies.strategy_result(found), "rules": [master.rule_result(rule) for rule in rules]}
 
 
 def price_lists(actor: User) -> list[dict]:

@@ -1,6 +1,7 @@
-"""/prices/: the price master data pages (价目表 → 价格项 → 调价单联查) and
-the forms the keepers use for new lists, items on lists no customer uses
-yet and new matching rules. A refused entry comes back to the page it was
+"""/prices/: the price master data pages (价目表 → 价格项 → 调价单联查,
+定价策略) and the forms the keepers use for new lists, items on lists no
+customer uses yet, new pricing strategies (and the rate of one no rule
+uses) and new matching rules. A refused entry comes back to the page it was
 made on with a sentence saying what to fix; a live price points to the
 price adjustment request (F16) instead of a form."""
 from decimal import Decimal
@@ -31,13 +32,19 @@ REFUSALS = {
     "unknown_customer_class": lazy_gettext("No customer class has this code."),
     "price_rule_target": lazy_gettext("Name one customer or customer class, and one product or product class."),
     "price_item_target": lazy_gettext("Name one product, or one product class with its unit."),
+    "live_pricing_strategy": lazy_gettext("A matching rule uses this strategy: its rate is a live price. Make a new strategy "
+                                          "instead, or change prices with a price adjustment request."),
+    "duplicate_pricing_strategy": lazy_gettext("A pricing strategy already has this code."),
+    "unknown_price_list": lazy_gettext("No price list has this code."),
+    "invalid_rate": lazy_gettext("A discount is above 0 and below 100 percent, a markup above 0 and at most 1000 percent."),
 }
 FIELD_TITLES = {
     "code": lazy_gettext("Code"), "name": lazy_gettext("Name"), "currency": lazy_gettext("Currency"), "material": lazy_gettext("Product"),
     "material_class": lazy_gettext("Product class"), "unit": lazy_gettext("Unit"), "min_qty": lazy_gettext("From quantity"),
     "unit_price": lazy_gettext("Unit price"), "valid_from": lazy_gettext("Valid from"), "valid_to": lazy_gettext("Valid to"),
     "customer": lazy_gettext("Customer"), "customer_class": lazy_gettext("Customer class"), "priority": lazy_gettext("Priority"),
-    "price_list": lazy_gettext("Price list"),
+    "price_list": lazy_gettext("Price list"), "base_price_list": lazy_gettext("Base price list"),
+    "method": lazy_gettext("Pricing method"), "rate": lazy_gettext("Rate, percent"),
 }
 
 
@@ -135,3 +142,41 @@ def price_item(item_id: int):
 @login_required
 def price_sheet(number: str):
     return render_template("prices/sheet.html", sheet=price_master.sheet_items(current_user, number))
+
+
+@bp.get("/prices/strategies/")
+@login_required
+def pricing_strategies():
+    return render_template("prices/strategies.html", strategies=price_master.pricing_strategies(current_user),
+                           lists=price_master.price_lists(current_user), may_keep=price_master.may_keep(current_user))
+
+
+@bp.post("/prices/strategies/")
+@login_required
+def pricing_strategy_create():
+    data = _form("code", "name", "base_price_list", "method", "rate", "valid_from", "valid_to")
+    return _keep(lambda: price_master.create_strategy(current_user, data), url_for("web.pricing_strategies"),
+                 _("Pricing strategy %(code)s created.", code=data["code"]))
+
+
+@bp.get("/prices/strategies/<string(maxlength=32):code>")
+@login_required
+def pricing_strategy(code: str):
+    return render_template("prices/strategy.html", strategy=price_master.pricing_strategy(current_user, code),
+                           may_keep=price_master.may_keep(current_user))
+
+
+@bp.post("/prices/strategies/<string(maxlength=32):code>/rate")
+@login_required
+def pricing_strategy_rate(code: str):
+    return _keep(lambda: price_master.change_strategy(current_user, code, _form("method", "rate")),
+                 url_for("web.pricing_strategy", code=code), _("Rate changed."))
+
+
+@bp.post("/prices/strategies/<string(maxlength=32):code>/rules")
+@login_required
+def pricing_strategy_rule_create(code: str):
+    data = {**_form("customer", "customer_class", "material", "material_class", "priority", "valid_from", "valid_to"),
+            "strategy": code}
+    return _keep(lambda: price_master.add_rule(current_user, data), url_for("web.pricing_strategy", code=code),
+                 _("Matching rule added."))
