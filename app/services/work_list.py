@@ -145,11 +145,15 @@ class WorkList:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
         self.box = box_of(user)
 
+    @property
+    def where(self):
+        """The list's condition on HumanTask (and, for delegations by process, its ProcessInstance)."""
+        return false() if self.empty else self.condition
+
     def _select(self, *columns, instance: bool = False):
         """The list's rows; joined to their instances when ``instance`` or
         the condition needs it."""
-        return _joined(select(*columns).select_from(HumanTask), self.grants, instance).where(
-            false() if self.empty else self.condition)
+        return _joined(select(*columns).select_from(HumanTask), self.grants, instance).where(self.where)
 
     def counts(self) -> dict[str, int]:
         """READY tasks per box, all of them and the overdue, in one query."""
@@ -208,10 +212,6 @@ class WorkList:
     def every_task(self) -> list[HumanTask]:
         """The whole list, oldest first (commands and checks that need all)."""
         return list(db.session.scalars(self._select(HumanTask).order_by(HumanTask.created_at, HumanTask.id)))
-
-    def instance_ids(self):
-        """Subquery of the instances with a task in the list."""
-        return self._select(HumanTask.instance_id)
 
 
 def encode_cursor(task: HumanTask) -> str:
