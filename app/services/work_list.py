@@ -37,10 +37,6 @@ class Grants:
     user: User
     delegations: tuple[Delegation, ...]
 
-    @property
-    def people(self) -> set[int]:
-        return {self.user.id, *(d.from_user_id for d in self.delegations)}
-
 
 def grants_of(user: User) -> Grants:
     return Grants(user, tuple(delegations_to(user)))
@@ -88,8 +84,10 @@ def _by_process(grants: Grants) -> bool:
     return any(d.process_keys for d in grants.delegations)
 
 
-def _joined(query, grants: Grants | None, always: bool = False):
-    if always or grants is None or _by_process(grants):
+def _joined(query, grants: Grants, always: bool = False):
+    """``query`` over HumanTask, joined to its instance when ``always`` or the
+    grants' condition reads the process key."""
+    if always or _by_process(grants):
         return query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
     return query
 
