@@ -91,7 +91,7 @@ LABELS = {
     "customer_class": "客户分类", "province": "省份", "active": "有效客户", "decided_by": "决定人", "current": "当前版本",
     # price adjustment sheets (F16): the draft, its impact, the decision, the coverage check, who was told
     "draft_result": "价格调整单", "decision_result": "调价审核结果", "impact": "调价影响", "sheet_no": "调价单号",
-    "price_list": "价目表", "effective_date": "生效日期", "adjustment_no": "调价记录号",
+    "price_list": "价目表", "strategy": "定价策略", "effective_date": "生效日期", "adjustment_no": "调价记录号",
     "material_class": "物料分类", "min_qty": "起订数量", "old_price": "原单价", "new_price": "新单价",
     "change_pct": "调价幅度（%）", "largest_cut_pct": "最大降价幅度（%）", "largest_rise_pct": "最大涨价幅度（%）",
     "orders_priced_after": "生效日后的原价订单", "order_count": "受影响订单数", "sheet_line": "调价行",

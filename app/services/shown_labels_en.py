@@ -106,7 +106,7 @@ LABELS_EN = {
     "current": "Current version",
     # price adjustment sheets (F16)
     "draft_result": "Price adjustment sheet", "decision_result": "Adjustment decision", "impact": "Impact of the adjustment",
-    "sheet_no": "Sheet no.", "price_list": "Price list", "effective_date": "Effective date",
+    "sheet_no": "Sheet no.", "price_list": "Price list", "strategy": "Pricing strategy", "effective_date": "Effective date",
     "adjustment_no": "Adjustment no.", "material_class": "Material class", "min_qty": "Minimum quantity",
     "old_price": "Old unit price", "new_price": "New unit price", "change_pct": "Change (%)",
     "largest_cut_pct": "Largest cut (%)", "largest_rise_pct": "Largest rise (%)",
