@@ -116,6 +116,15 @@ def visible_instances(user: User, *, process_key: str | None = None, status: str
     return Page(list(rows), page, per_page, total)
 
 
+def usernames(user_ids) -> dict[int, str]:
+    """User id → username for ``user_ids`` (Nones skipped), in one query
+    that loads neither the people nor their roles."""
+    wanted = {user_id for user_id in user_ids if user_id is not None}
+    if not wanted:
+        return {}
+    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+
+
 def instance_tasks(instance: ProcessInstance) -> list[HumanTask]:
     """Every human task the instance has had, oldest first."""
     return list(db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)))

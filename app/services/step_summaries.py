@@ -19,9 +19,10 @@ Every change is an atomic upsert (INSERT … ON CONFLICT DO UPDATE count =
 count + n, the same on PostgreSQL and SQLite): two commands completing
 visits of the same step at once both count. Within a command the rows are
 written in key order, so two commands never wait on each other in a circle."""
+import functools
 from math import ceil
 
-from sqlalchemy import case
+from sqlalchemy import bindparam, case
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app import clock
@@ -102,14 +103,20 @@ class SummaryChanges:
 
 
 def _upsert(model, keys: tuple, rows: list[dict]) -> None:
-    """Insert ``rows`` or add their counts to the rows already there."""
+    """Insert ``rows`` or add their counts to the rows already there (one
+    statement per table and backend, compiled once, run for every row)."""
     if not rows:
         return
-    table = model.__table__
-    statement = (postgresql.insert if on_postgresql() else sqlite.insert)(table).values(rows)
-    added = [name for name in rows[0] if name not in keys and name != "process_key"]
-    db.session.execute(statement.on_conflict_do_update(
-        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in added}))
+    added = tuple(name for name in rows[0] if name not in keys and name != "process_key")
+    db.session.execute(_upsert_statement(model.__table__, keys, added, tuple(rows[0]), on_postgresql()), rows)
+
+
+@functools.lru_cache(maxsize=32)
+def _upsert_statement(table, keys: tuple, added: tuple, columns: tuple, postgres: bool):
+    statement = (postgresql.insert if postgres else sqlite.insert)(table).values(
+        {name: bindparam(name) for name in columns})
+    return statement.on_conflict_do_update(
+        index_elements=list(keys), set_={name: table.c[name] + statement.excluded[name] for name in added})
 
 
 def cycle_month(ended_at) -> str:
