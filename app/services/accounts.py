@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import delete, select
+from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app import clock
@@ -108,7 +109,8 @@ def revoke_token(raw: str) -> None:
 def user_for_token(raw: str) -> User:
     """The active user a bearer token belongs to. Raises AuthenticationFailed
     for an unknown, forged or expired token."""
-    token = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(raw or "")))
+    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
+                              .where(ApiToken.token_hash == _token_digest(raw or "")))
     if token is None or not token.user.active:
         raise AuthenticationFailed("The token is not valid.")
     if token.expires_at <= clock.now():

@@ -100,16 +100,19 @@ def barred_for_task(task: HumanTask) -> dict[int, str]:
     return barred_people(task.instance, task.element_id, task.approval_stage)
 
 
-def barred_for_tasks(tasks: list[HumanTask]) -> dict[int, dict[int, str]]:
+def barred_for_tasks(tasks: list[HumanTask], completed: list[HumanTask] | None = None) -> dict[int, dict[int, str]]:
     """``barred_for_task`` of many tasks (task id -> barred), in one query
-    for all their instances: what the task list needs."""
+    for all their instances: what the task list needs. ``completed``: the
+    completed tasks of those instances when the caller has read them."""
     approvals = [task for task in tasks if task.is_approval]
     if not approvals:
         return {}
-    done: dict[int, list[HumanTask]] = {}
-    for row in db.session.scalars(select(HumanTask).where(
+    if completed is None:
+        completed = db.session.scalars(select(HumanTask).where(
             HumanTask.instance_id.in_({task.instance_id for task in approvals}),
-            HumanTask.status == TaskStatus.completed)):
+            HumanTask.status == TaskStatus.completed))
+    done: dict[int, list[HumanTask]] = {}
+    for row in completed:
         done.setdefault(row.instance_id, []).append(row)
     out = {}
     for task in approvals:

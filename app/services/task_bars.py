@@ -21,13 +21,15 @@ def refresh_bars(instance: ProcessInstance) -> None:
     No statement at all for a process without approval steps."""
     if not _has_approvals(instance):
         return
-    ready = list(db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.ready, HumanTask.is_approval.is_(True))))
+    rows = list(db.session.scalars(select(HumanTask).where(
+        HumanTask.instance_id == instance.id, HumanTask.status.in_((TaskStatus.ready, TaskStatus.completed)))))
+    ready = [task for task in rows if task.status == TaskStatus.ready and task.is_approval]
     if not ready:
         db.session.execute(delete(TaskBar).where(TaskBar.instance_id == instance.id)
                            .execution_options(synchronize_session=False))
         return
-    wanted = {(task_id, person): reason for task_id, barred in barred_for_tasks(ready).items()
+    completed = [task for task in rows if task.status == TaskStatus.completed]
+    wanted = {(task_id, person): reason for task_id, barred in barred_for_tasks(ready, completed).items()
               for person, reason in barred.items() if person is not None}
     held = {(task_id, person) for task_id, person in db.session.execute(
         select(TaskBar.task_id, TaskBar.user_id).where(TaskBar.instance_id == instance.id))}

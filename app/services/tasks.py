@@ -2,6 +2,7 @@
 and (process administrators) reassign. Who may not act on an approval task is
 decided in segregation.py; every command here asks it."""
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.audit.chain import record_instance_event
@@ -38,6 +39,8 @@ def _locked_task(task_id: int) -> HumanTask:
         raise Conflict(f"The request of task {task_id} is suspended by a process administrator.",
                        code="instance_suspended")
     task = db.session.get(HumanTask, task_id, populate_existing=True)
+    # Read fresh, the task would load its instance again instead of taking the locked one.
+    set_committed_value(task, "instance", instance)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")
     return task
