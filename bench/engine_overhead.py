@@ -117,7 +117,7 @@ def service_layer(url: str, runs: int, loops_at=(0, 100, 1000)):
 
     app = _app_for(url)
     with app.app_context():
-        accounts.create_user("bench", "bench-password")
+        accounts.create_user("bench", "step-timer-password", roles=["sales_rep"])
         deployment.deploy({"bench_ten_steps.bpmn": bench_bpmn().encode(), "bench_step.json": FORM.encode()})
         user = accounts.find_user("bench")
 

@@ -33,7 +33,11 @@ def bench_bpmn() -> str:
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:spiffworkflow="http://spiffworkflow.org/bpmn/schema/1.0/core" id="Definitions_Bench" targetNamespace="http://bpmn.io/schema/bpmn">
   <bpmn:process id="bench_ten_steps" name="十步基准" isExecutable="true">
     <bpmn:laneSet id="LaneSet_Bench"><bpmn:lane id="Lane_Requester" name="@requester">{refs}</bpmn:lane></bpmn:laneSet>
-    <bpmn:startEvent id="StartEvent_Bench" />
+    <bpmn:startEvent id="StartEvent_Bench">
+      <bpmn:extensionElements><spiffworkflow:properties>
+        <spiffworkflow:property name="startRoles" value="sales_rep" />
+      </spiffworkflow:properties></bpmn:extensionElements>
+    </bpmn:startEvent>
     {"".join(_task(n) for n in range(1, STEPS + 1))}
     <bpmn:exclusiveGateway id="Gateway_Loop" />
     <bpmn:endEvent id="EndEvent_Bench" />
