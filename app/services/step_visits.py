@@ -9,6 +9,7 @@ is entered and once when it is completed. Nothing here commits.
 Only the instance's open visits and its ready tasks are read, so a step
 costs the same however many visits the instance's history holds."""
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, StepVisit, TaskStatus
@@ -52,34 +53,38 @@ def refresh_step_visits(instance: ProcessInstance) -> None:
     """Bring the visits of ``instance``'s ready tasks, and of the tasks that
     were open until this command, up to date; a task seen for the first time
     gets its visit number (one more than the step's earlier visits in the
-    instance). Raises nothing of its own; flushes nothing."""
+    instance). One read: each task with its visit row, if any, and the count
+    of its step's visits so far. Raises nothing of its own; flushes nothing."""
     open_visits = select(StepVisit.human_task_id).where(StepVisit.instance_id == instance.id,
                                                         StepVisit.status == TaskStatus.ready.value)
-    tasks = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id,
-        or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits))).order_by(HumanTask.id)).all()
-    if not tasks:
+    earlier = aliased(StepVisit)
+    visits_so_far = (select(func.count()).select_from(earlier)
+                     .where(earlier.instance_id == instance.id, earlier.element_id == HumanTask.element_id)
+                     .correlate(HumanTask).scalar_subquery())
+    rows = db.session.execute(
+        select(HumanTask, StepVisit, visits_so_far)
+        .outerjoin(StepVisit, StepVisit.human_task_id == HumanTask.id)
+        .where(HumanTask.instance_id == instance.id,
+               or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits)))
+        .order_by(HumanTask.id)).all()
+    if not rows:
         return
-    rows = {row.human_task_id: row for row in db.session.scalars(
-        select(StepVisit).where(StepVisit.human_task_id.in_([task.id for task in tasks])))}
     added: dict[str, int] = {}
     changes = SummaryChanges()
-    with db.session.no_autoflush:  # the count of earlier visits must not see the ones added here
-        for task in tasks:
-            _refresh_one(instance, task, rows.get(task.id), added, changes)
+    with db.session.no_autoflush:  # the visits added here are counted in ``added``, not read back
+        for task, row, so_far in rows:
+            _refresh_one(instance, task, row, so_far, added, changes)
     changes.write()
 
 
-def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, added: dict[str, int],
-                 changes: SummaryChanges) -> None:
+def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, so_far: int,
+                 added: dict[str, int], changes: SummaryChanges) -> None:
     was_completed = row is not None and row.status == TaskStatus.completed.value
     if row is None:
-        earlier = db.session.scalar(select(func.count()).select_from(StepVisit).where(
-            StepVisit.instance_id == instance.id, StepVisit.element_id == task.element_id))
         added[task.element_id] = added.get(task.element_id, 0) + 1
         row = StepVisit(human_task_id=task.id, instance_id=instance.id, definition_id=instance.definition_id,
                         process_key=instance.process_key, element_id=task.element_id,
-                        visit=earlier + added[task.element_id], entered_at=task.created_at)
+                        visit=so_far + added[task.element_id], entered_at=task.created_at)
         db.session.add(row)
         changes.entered(row.definition_id, row.element_id, row.visit)
     _apply(row, task)
