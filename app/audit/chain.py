@@ -6,6 +6,7 @@ hash) is kept on the instance row, which the command holds locked, so an
 append costs the same however long the history is."""
 import hashlib
 import json
+from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -46,6 +47,40 @@ def event_hash(prev_hash: str, fields: dict) -> str:
     return hashlib.sha256((prev_hash + canonical_json(body)).encode()).hexdigest()
 
 
+@dataclass(frozen=True)
+class Appended:
+    """An event this process appended to an instance's chain, kept on the
+    instance object (not the database) so the command that appended it can
+    read it back without a query: ``appended_since`` says when it may."""
+
+    seq: int
+    prev_hash: str
+    hash: str
+    kind: str
+    actor: str | None
+    task_id: str | None
+    data: dict
+
+
+_KEPT = 64  # events kept per instance object: a command appends a handful
+
+
+def appended_since(instance, since_seq: int) -> list[Appended] | None:
+    """The events after ``since_seq`` of ``instance``'s chain as this process
+    appended them, or None when it did not append every one of them (another
+    process did, or a rolled-back command left others behind): the caller
+    then reads the log. The kept events must run without a gap up to the
+    instance's head and hash into each other and into that head."""
+    events = [event for event in getattr(instance, "_lanes_appended", ()) if event.seq > since_seq]
+    if [event.seq for event in events] != list(range(since_seq + 1, instance.audit_seq + 1)):
+        return None
+    if not events or events[-1].hash != instance.audit_head:
+        return None if events or since_seq != instance.audit_seq else []
+    if any(later.prev_hash != earlier.hash for earlier, later in zip(events, events[1:])):
+        return None
+    return events
+
+
 def _append(chain: str, seq: int, prev_hash: str, *, kind: str, instance_id=None, element_id=None, task_id=None,
             actor=None, on_behalf_of=None, data=None) -> str:
     """Insert one event at once, through the transaction's connection: the
@@ -67,7 +102,12 @@ def record_instance_event(instance, kind: str, **fields) -> str:
     if instance.id is None:
         db.session.flush()
     seq = instance.audit_seq + 1
-    digest = _append(f"instance:{instance.id}", seq, instance.audit_head, kind=kind, instance_id=instance.id, **fields)
+    prev_hash = instance.audit_head
+    digest = _append(f"instance:{instance.id}", seq, prev_hash, kind=kind, instance_id=instance.id, **fields)
+    kept = [event for event in getattr(instance, "_lanes_appended", ()) if event.seq < seq][-_KEPT:]
+    kept.append(Appended(seq, prev_hash, digest, kind, fields.get("actor"), fields.get("task_id"),
+                         jsonable(fields.get("data") or {})))
+    instance._lanes_appended = kept
     instance.audit_seq = seq
     instance.audit_head = digest
     return digest

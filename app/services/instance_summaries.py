@@ -9,6 +9,7 @@ from decimal import Decimal, InvalidOperation
 
 from sqlalchemy import select
 
+from app.audit.chain import appended_since
 from app.extensions import db
 from app.models import AuditEvent, CreditOverride, Customer, InstanceStatus, InstanceSummary, ProcessInstance
 from app.services.step_summaries import count_completed_instance
@@ -87,8 +88,11 @@ def _new_flags(instance: ProcessInstance, since_seq: int) -> tuple[bool, bool, b
     """(exception, admin_action, error) from the events of the instance's
     chain after ``since_seq``: the flags are sticky, so only what the command
     added is read, and a step costs the same however long the history."""
-    events = db.session.execute(select(AuditEvent.kind, AuditEvent.actor, AuditEvent.task_id, AuditEvent.data).where(
-        AuditEvent.chain == f"instance:{instance.id}", AuditEvent.seq > since_seq)).all()
+    events = appended_since(instance, since_seq)  # what this command appended, without reading it back
+    if events is None:
+        events = db.session.execute(
+            select(AuditEvent.kind, AuditEvent.actor, AuditEvent.task_id, AuditEvent.data)
+            .where(AuditEvent.chain == f"instance:{instance.id}", AuditEvent.seq > since_seq)).all()
     starter = instance.started_by.username if instance.started_by else None
     error = any(event.kind == "error" for event in events)
     admin = any(event.kind in ADMIN_EVENT_KINDS or (event.kind == "instance_cancelled" and event.actor != starter)
