@@ -4,7 +4,6 @@ the line flagged, the supervisor sees it and cannot approve it, the rejection
 cancels the draft and returns the request to the representative, who has it
 priced and resubmits (or changes the lines, or withdraws); and the attacks on
 that control."""
-from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -12,9 +11,10 @@ from sqlalchemy import select
 
 from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
-from app.models import InstanceStatus, Material, SalesOrder
+from app.models import InstanceStatus, SalesOrder
 from app.services import tasks
 from tests.support.ledger_harness import all_invariants_hold
+from tests.support.unpriced import add_unpriced_kit, price_kit
 
 MAIL = "江西设备维修服务部"  # a mail-order customer of 华东, served by rep_east2; credit limit 0
 REP = "rep_east2"
@@ -33,26 +33,7 @@ def order_request(customer_code):
 
 @pytest.fixture
 def unpriced_material():
-    """A product in a class no price rule covers: the ledger finds no price for it."""
-    from app.ledger import catalogue
-
-    node = catalogue.ensure_material_class("SERVICE_KIT", "维修包")
-    material = Material(code="KIT001", name="泵维修包", spec="通用", material_class=node, unit="套", qty_scale=0,
-                        tax_rate=Decimal("0.13"), standard_cost=Decimal("40.00"))
-    db.session.add(material)
-    db.session.flush()
-    return material
-
-
-def _price(material):
-    """The price list gets the product (F16 price_adjustment does it in the running system)."""
-    from app.ledger import catalogue, pricing
-    from app.models import PriceList
-
-    standard = db.session.scalar(select(PriceList).where(PriceList.code == "STD"))
-    pricing.add_price_item(price_list=standard, material=material, unit_price="120.00", valid_from=date(2026, 1, 1))
-    pricing.add_price_rule(price_list=standard, customer_class=catalogue.ensure_customer_class("ALL", "全部客户"),
-                           material_class=material.material_class, valid_from=date(2026, 1, 1))
+    return add_unpriced_kit()
 
 
 def _orders():
@@ -91,7 +72,7 @@ def test_an_unpriced_order_is_saved_the_approval_refused_and_once_priced_it_goes
     assert [o.status for o in _orders()] == ["cancelled"]  # the draft no longer counts against the customer
     revise = sales.task(instance, "Task_ReviseOrder")
     assert revise.assignee.username == REP and instance.data["order_result"]["unpriced_lines"] == [2]
-    _price(unpriced_material)
+    price_kit(unpriced_material)
     sales.complete(instance, "Task_ReviseOrder", REP, {**order_request(), "action": "resubmit"})
     cancelled, priced = _orders()
     assert priced.gross == Decimal("495.00") and all(line.priced for line in priced.lines)
@@ -109,7 +90,7 @@ def test_a_large_order_priced_meanwhile_is_reviewed_again_and_approved(sales, or
     assert instance.data["order_review_required"] is True and instance.data["order_result"]["unpriced_lines"] == [2]
     assert _approve_refused(sales, instance).code == "unpriced_line"
     sales.reject(instance, "Task_OrderReview", "sales_admin", "补价")
-    _price(unpriced_material)
+    price_kit(unpriced_material)
     sales.complete(instance, "Task_ReviseOrder", REP, {**order_request(LARGE + [{"material": "KIT001", "qty": 1}]),
                                                        "action": "resubmit"})
     sales.approve(instance, "Task_OrderReview", "sales_admin")
