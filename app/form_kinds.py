@@ -32,6 +32,10 @@ Beside its kind, a field may be
   is ``x-computed`` instead);
 * ``"x-not-before": "start_date"``: a date that may not lie before the named
   date of the same object (a trip's return before its departure is refused).
+* ``"x-approves": "order_result"``: on a decision, ``approve`` approves the
+  sales order the request holds in that variable; an order the ledger would
+  not approve (a line without a price, seed L98) is refused when the form is
+  submitted (``app/services/reference_checks.py``).
 * ``"x-title-en": "Reject"``: the English of the ``title`` beside it, on
   the form, every field and every ``oneOf`` option; ``"x-enum-en"``: the
   English of a plain ``enum``'s values, in order (``app/form_titles.py``).
@@ -76,6 +80,7 @@ KEYWORDS: dict[str, tuple[Callable[[object], bool] | None, str]] = {
     "x-computed": (None, "a formula"),
     "x-formula": (_is_text, "a product such as \"qty * unit_price\""),
     "x-not-before": (_is_name, "the name of a date field beside it, such as \"start_date\""),
+    "x-approves": (_is_name, "the variable holding the order a decision approves, such as \"order_result\""),
     "x-title-en": (_is_text, "the English of the title beside it (app/form_titles.py)"),
     "x-enum-en": (lambda value: isinstance(value, list) and all(_is_text(v) for v in value),
                   "a list of the English of each enum value, in order (app/form_titles.py)"),

@@ -153,7 +153,7 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     ``date`` (ISO, default today). Result: {"order_no", "status", "held",
     "hold_reason", "net", "tax", "gross", "exposure", "credit_limit", "lines"}.
     A held order is a result, not an error: the diagram routes it to an
-    override. ``draft`` (F01): saved for its review, unpriced lines flagged
+    override. ``draft`` (F01, F02): saved for its review, unpriced lines flagged
     in ``unpriced_lines`` instead of refused. The delivery terms are kept on
     the order. Idempotent per call. Raises (as results) ``unknown_customer``,
     ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``,
@@ -165,40 +165,54 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
         contract_number=contract_number, created_by_id=call.actor_id, draft=bool(draft), terms=terms)))
 
 
-def approve_order(order: SalesOrder, *, approved_by_id: int | None) -> SalesOrder:
-    """The review approves a draft order (flushes): status "approved", who
-    and when recorded. Posts nothing. Approving an approved order again
-    changes nothing. Raises BusinessRuleViolation ``order_cancelled``,
-    ``order_on_hold``, ``unpriced_line`` (naming the lines without a price,
-    field ``lines``), ``not_draft`` (closed or red)."""
-    if order.status == "cancelled":
-        raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
-    if order.status == "held":
-        raise BusinessRuleViolation("order_on_hold", f"Order {order.number} is held for credit: {order.hold_reason}.")
-    if order.status == "approved":
-        return order
-    if order.status != "draft" or order.kind != "blue":
-        raise BusinessRuleViolation("not_draft", f"Order {order.number} is {order.status}, not a draft.")
+def ensure_priced(order: SalesOrder) -> None:
+    """NC (seed L98): 询不到价格的可以保存，不能审核. Raises
+    BusinessRuleViolation ``unpriced_line`` naming the lines without a price
+    (field ``lines``, their numbers in ``lines``)."""
     unpriced = [line for line in order.lines if not line.priced]
     if unpriced:
         named = "、".join(f"第{line.line_no}行 {line.material.code}" for line in unpriced)
         raise BusinessRuleViolation("unpriced_line", f"订单 {order.number} 有询不到价格的行：{named}；补录价格后重新制单。",
                                     {"lines": [line.line_no for line in unpriced]}, field="lines")
-    order.status, order.approved_by_id, order.approved_at = "approved", approved_by_id, clock.now()
+
+
+def approve_order(order: SalesOrder, *, approved_by_id: int | None, keep_hold: bool = False) -> SalesOrder:
+    """The review approves a draft order (flushes): status "approved", who
+    and when recorded. Posts nothing. Approving an approved order again
+    changes nothing. ``keep_hold`` (F02, payment before goods): an order
+    held for credit has its review approved (who and when) and stays held
+    until the money is in (``release_prepaid`` then approves it); the hold
+    itself is never lifted here. Raises BusinessRuleViolation
+    ``order_cancelled``, ``order_on_hold``, ``unpriced_line`` (naming the
+    lines without a price, field ``lines``), ``not_draft`` (closed or red)."""
+    if order.status == "cancelled":
+        raise BusinessRuleViolation("order_cancelled", f"Order {order.number} was cancelled.")
+    if order.status == "held" and not keep_hold:
+        raise BusinessRuleViolation("order_on_hold", f"Order {order.number} is held for credit: {order.hold_reason}.")
+    if order.status == "approved" or (order.status == "held" and order.approved_at is not None):
+        return order
+    if order.status not in ("draft", "held") or order.kind != "blue":
+        raise BusinessRuleViolation("not_draft", f"Order {order.number} is {order.status}, not a draft.")
+    ensure_priced(order)
+    if order.status == "draft":
+        order.status = "approved"
+    order.approved_by_id, order.approved_at = approved_by_id, clock.now()
     db.session.flush()
     return order
 
 
 @action("ledger.approve_sales_order")
-def approve_sales_order(call: ActionCall, *, order: str) -> dict:
-    """F01 订单审核: the reviewer's approval makes the draft ``order``
+def approve_sales_order(call: ActionCall, *, order: str, keep_hold: bool = False) -> dict:
+    """F01/F02 订单审核: the reviewer's approval makes the draft ``order``
     approved, in the name of whoever completed the review (never a form's
-    word). Result as ``create_sales_order``'s plus "approved_by". Safe to
-    repeat. Raises ``unknown_order``, ``not_this_request``,
-    ``order_cancelled``, ``order_on_hold``, ``unpriced_line``, ``not_draft``."""
+    word). ``keep_hold`` (F02): a prepaid order held for its money is
+    approved and stays held until paid. Result as ``create_sales_order``'s
+    plus "approved_by". Safe to repeat. Raises ``unknown_order``,
+    ``not_this_request``, ``order_cancelled``, ``order_on_hold``,
+    ``unpriced_line``, ``not_draft``."""
     found = order_by_number(order)
     ensure_of_this_request(call, found, kind="order")
-    approve_order(found, approved_by_id=call.actor_id)
+    approve_order(found, approved_by_id=call.actor_id, keep_hold=bool(keep_hold))
     return {**order_result(found), "approved_by": found.approved_by.username if found.approved_by else None}
 
 

@@ -7,7 +7,7 @@ import jsonschema
 from app.errors import ValidationFailed
 from app.services.attachments import check_references
 from app.services.form_bounds import out_of_bounds
-from app.services.reference_checks import check_ledger_references
+from app.services.reference_checks import check_approvals, check_ledger_references
 from app.services.writable_fields import unwritable_fields
 
 _FORMATS = jsonschema.Draft202012Validator.FORMAT_CHECKER
@@ -65,4 +65,5 @@ def validate_form(schema: dict | None, data, *, form_name: str | None = None, ac
     if schema is not None:
         check_references(schema, data, actor=actor, held=held)
         check_ledger_references(schema, data, held)
+        check_approvals(schema, data, held)
     return data

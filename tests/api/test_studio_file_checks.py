@@ -53,7 +53,7 @@ def test_an_input_the_cells_cannot_compare_is_the_engines_error_not_a_500(api):
 
 def test_a_computed_input_expression_takes_the_rows_value(api):
     response = _call(api, "process_admin", "post", "/studio/files/mail_order_terms.dmn/evaluate",
-                     json={"rows": [{"inputs": {'float(quote_result["gross"])': 10000}}]})
+                     json={"rows": [{"inputs": {'float(order_result["gross"])': 10000}}]})
     result = response.get_json()["results"][0]
     assert result["error"] is None and result["outputs"]["payment_days"] == 7
 

@@ -1,7 +1,8 @@
 """F02 mail_order through the service layer with the real diagram: paid in
 time, unpaid (the timer cancels), part payment (waits for the rest within
-the same window), overpayment (the rest stays an advance), no price, the
-supervisor's review of large orders; the documents posted and the ledger
+the same window), overpayment (the rest stays an advance), an unknown product, the
+supervisor's review of large orders (orders without a price:
+test_mail_order_unpriced.py); the documents posted and the ledger
 invariants after each."""
 from datetime import datetime, timezone
 from decimal import Decimal
@@ -69,7 +70,8 @@ def _ship_invoice_and_post(sales, instance):
 
 def test_paid_in_time_ships_invoices_and_settles_the_advance(sales, order_request, mail_customer):
     instance = sales.start("mail_order", order_request(), REP)
-    assert instance.data["quote_result"]["gross"] == "2215.00"
+    assert instance.data["order_result"]["gross"] == "2215.00" and instance.data["order_result"]["unpriced_lines"] == []
+    assert instance.data["approve_result"]["approved_by"] == REP  # a small priced order: the maker's saving approves it
     assert instance.data["payment_days"] == 7 and instance.data["order_review_required"] is False
     assert instance.data["order_result"]["held"] is True  # payment before goods: no credit for mail orders
     assert instance.data["payment_due"] == "2026-12-08T09:00:00+00:00"
@@ -181,52 +183,14 @@ def test_customer_whose_advance_already_covers_the_order_ships_at_once(sales, ac
     assert all_invariants_hold()
 
 
-@pytest.fixture
-def unpriced_material():
-    """A product in a class no price rule covers: quoting it finds no price."""
-    from app.ledger import catalogue
-    from app.models import Material
-
-    node = catalogue.ensure_material_class("SERVICE_KIT", "维修包")
-    material = Material(code="KIT001", name="泵维修包", spec="通用", material_class=node, unit="套", qty_scale=0,
-                        tax_rate=Decimal("0.13"), standard_cost=Decimal("40.00"))
-    db.session.add(material)
-    db.session.flush()
-    return material
-
-
-def test_no_price_goes_to_the_supervisor_who_retries_once_it_is_priced(sales, order_request, unpriced_material):
-    from datetime import date
-
-    from app.ledger import catalogue, pricing
-    from app.models import PriceList
-
-    instance = sales.start("mail_order", order_request([{"material": "KIT001", "qty": 2}]), REP)
-    problem = sales.task(instance, "Task_ResolveOrderProblem")
-    assert problem.candidate_role == "sales_admin"
-    assert instance.data["quote_result"]["error"]["code"] == "no_price" and _count(SalesOrder) == 0
-    # the price list gets the product (F16 would do it by a price adjustment); the supervisor retries
-    standard = db.session.scalar(select(PriceList).where(PriceList.code == "STD"))
-    pricing.add_price_item(price_list=standard, material=unpriced_material, unit_price="120.00", valid_from=date(2026, 1, 1))
-    pricing.add_price_rule(price_list=standard, customer_class=catalogue.ensure_customer_class("ALL", "全部客户"),
-                           material_class=unpriced_material.material_class, valid_from=date(2026, 1, 1))
-    sales.complete(instance, "Task_ResolveOrderProblem", "sales_admin", {"action": "retry", "resolution_note": "已补充价格"})
-    assert instance.data["quote_result"]["ok"] and instance.data["order_result"]["gross"] == "240.00"
-    assert sales.ready_elements(instance) == ["Task_InformCustomer"]
-    assert all_invariants_hold()
-
-
-def test_no_price_returned_to_the_representative_who_orders_a_priced_product(sales, order_request, unpriced_material):
-    instance = sales.start("mail_order", order_request([{"material": "KIT001", "qty": 2}]), REP)
+def test_an_unknown_product_goes_to_the_supervisor_who_returns_it(sales, order_request):
+    instance = sales.start("mail_order", order_request([{"material": "NOPE01", "qty": 2}]), REP)
+    assert instance.data["order_result"]["error"]["code"] == "unknown_material" and _count(SalesOrder) == 0
+    assert sales.task(instance, "Task_ResolveOrderProblem").candidate_role == "sales_admin"
     sales.complete(instance, "Task_ResolveOrderProblem", "sales_admin", {"action": "return"})
-    assert sales.task(instance, "Task_ReviseOrder").assignee.username == REP
     sales.complete(instance, "Task_ReviseOrder", REP, {**order_request([{"material": "PRT001", "qty": 4}]), "action": "resubmit"})
     assert instance.data["order_result"]["gross"] == "340.00" and _order().status == "held"
-    _take_order_and_inform(sales, instance)
-    sales.complete(instance, "Task_ConfirmPayment", "finance", _payment(340))
-    _ship_invoice_and_post(sales, instance)
-    [invoice] = db.session.scalars(select(Invoice))
-    assert invoice.gross == Decimal("340.00")
+    assert sales.ready_elements(instance) == ["Task_InformCustomer"]
     assert all_invariants_hold()
 
 
@@ -237,9 +201,11 @@ def test_large_order_is_reviewed_and_given_ten_days(sales, order_request):
     instance = sales.start("mail_order", order_request(LARGE), REP)
     assert instance.data["payment_days"] == 10 and instance.data["order_review_required"] is True
     review = sales.task(instance, "Task_OrderReview")
-    assert review.candidate_role == "sales_admin" and review.is_approval and _count(SalesOrder) == 0
+    assert review.candidate_role == "sales_admin" and review.is_approval
+    assert (_order().status, _order().approved_at) == ("held", None)  # saved as a draft, held for its money
     sales.approve(instance, "Task_OrderReview", "sales_admin")
     assert instance.data["payment_due"] == "2026-12-11T09:00:00+00:00" and _order().gross == Decimal("23250.00")
+    assert (_order().status, _order().approved_by.username) == ("held", "sales_admin")  # approved, still waiting for the money
     _take_order_and_inform(sales, instance)
     sales.complete(instance, "Task_ConfirmPayment", "finance", _payment(23250))
     _ship_invoice_and_post(sales, instance)
@@ -252,8 +218,9 @@ def test_rejected_large_order_is_withdrawn(sales, order_request):
     sales.reject(instance, "Task_OrderReview", "sales_admin", "客户信息不全，请核实")
     revise = sales.task(instance, "Task_ReviseOrder")
     assert revise.assignee.username == REP and instance.data["comment"] == "客户信息不全，请核实"
+    assert _order().status == "cancelled" and instance.data["draft_cancel_result"]["reason"] == "rejected in review"
     sales.complete(instance, "Task_ReviseOrder", REP, {**order_request(LARGE), "action": "withdraw"})
-    assert instance.status is InstanceStatus.completed and _count(SalesOrder) == 0
+    assert instance.status is InstanceStatus.completed and _order().status == "cancelled"
     assert all_invariants_hold()
 
 
@@ -280,7 +247,7 @@ def test_goods_short_in_the_warehouse_go_back_to_the_warehouse(sales, order_requ
 
 def test_very_large_order_gets_fifteen_days(sales, order_request):
     instance = sales.start("mail_order", order_request([{"material": "MTR008", "qty": 50}]), REP)  # 2104.06 × 50 at the 50+ price
-    assert instance.data["quote_result"]["gross"] == "105203.00"
+    assert instance.data["order_result"]["gross"] == "105203.00"
     assert instance.data["payment_days"] == 15 and instance.data["order_review_required"] is True
     sales.approve(instance, "Task_OrderReview", "sales_admin")
     assert instance.data["payment_due"] == "2026-12-16T09:00:00+00:00"
