@@ -8,6 +8,7 @@ XLSX, whose case count is the page's, and reads it on a phone."""
 import io
 
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 from tests.web.browser_driving import (browser, live_app, live_server, person, shot, sign_in,  # noqa: F401  (fixtures)
                                        world)
@@ -33,8 +34,10 @@ def test_the_service_manager_reads_and_downloads_the_service_report(world, perso
     page.locator("input[name=from]").fill("2026-12")
     page.locator("input[name=to]").fill("2026-12")
     page.get_by_role("button", name="显示").click()
+    page.wait_for_url("**to=2026-12*")
     by_kind = page.locator("#service-by-kind tbody tr")
-    assert by_kind.count() == 1 and "报修" in by_kind.first.inner_text()  # the walk's repair (a module's walks add up)
+    expect(by_kind).to_have_count(1)
+    assert "报修" in by_kind.first.inner_text()  # the walk's repair (a module's walks add up)
     shot(page, "report_service", "service_manager_zh")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 XLSX").click()
