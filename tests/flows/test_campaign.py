@@ -6,14 +6,14 @@ each task's results reported, and at the end date the effect evaluated
 with the orders attributed by campaign code and spend against budget."""
 from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.extensions import db
 from app.models import (Campaign, CampaignDispatch, CampaignEvaluation, CampaignTarget,
                         CampaignTask, InstanceStatus, Notification, User)
 from app.services import events
 from tests.support.campaign import (ANHUI, END_OF_CAMPAIGN, IN_CAMPAIGN, JIANGSU, PUMP, SHANGHAI,
-                                    approved_and_planned, case, code_of, report, results)
+                                    approved_and_planned, case, code_of, design, plan, report, results)
 
 
 def _told(kind="campaign_dispatch"):
@@ -64,3 +64,92 @@ def test_a_campaign_runs_from_its_case_to_its_evaluation(sales, act, frozen_cloc
     evaluation = db.session.scalar(select(CampaignEvaluation))
     assert (evaluation.orders, evaluation.spend, evaluation.budget) == (2, Decimal("750.50"), Decimal("20000.00"))
     assert db.session.scalar(select(Campaign.status)) == "evaluated"
+
+
+def _to_split_approval(sales, instance):
+    approved_and_planned(sales, instance)
+    assert sales.ready_elements(instance) == ["Task_SplitApproval"]
+
+
+def test_a_budget_above_the_directors_authority_goes_to_the_general_manager(sales):
+    lines = [{"item": "展会场地", "amount": 30000}, {"item": "样品", "amount": 25000.5}]
+    instance = sales.start("campaign", case(budget_lines=lines), "marketing")
+    assert instance.data["campaign"]["budget_total"] == "55000.50" and instance.data["gm_approval"] is True
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    assert sales.task(instance, "Task_GMApproval").candidate_role == "general_manager"
+    sales.approve(instance, "Task_GMApproval", "gm")
+    assert sales.ready_elements(instance) == ["Task_Plan"]
+    plan(sales, instance)
+    assert db.session.scalar(select(Campaign.approved_by_id)) == db.session.scalar(
+        select(User.id).where(User.username == "gm"))
+
+
+def test_rejections_by_the_general_manager_and_the_director_go_back_to_marketing(sales):
+    lines = [{"item": "展会场地", "amount": 60000}]
+    instance = sales.start("campaign", case(budget_lines=lines), "marketing")
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    sales.reject(instance, "Task_GMApproval", "gm", "预算过高")
+    assert sales.ready_elements(instance) == ["Task_ReviseCase"]
+    sales.complete(instance, "Task_ReviseCase", "marketing", case(budget_lines=[{"item": "展会场地", "amount": 40000}]))
+    assert instance.data["gm_approval"] is False and db.session.scalar(select(Campaign.status)) == "drafted"
+    sales.reject(instance, "Task_DirectorApproval", "director", "请明确目标")
+    sales.complete(instance, "Task_ReviseCase", "marketing", case(objective="华东重点客户订货量提升两成"))
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    assert sales.ready_elements(instance) == ["Task_Plan"]
+    assert db.session.scalar(select(Campaign.objective)) == "华东重点客户订货量提升两成"
+
+
+def test_a_case_the_ledger_refuses_goes_back_to_marketing(sales):
+    instance = sales.start("campaign", case(price_discount=True, price_sheet="PA-NONE"), "marketing")
+    assert instance.data["campaign"]["error"]["code"] == "no_price_sheet"
+    assert sales.ready_elements(instance) == ["Task_ReviseCase"]
+    sales.complete(instance, "Task_ReviseCase", "marketing", case(price_discount=False, starts_on="2026-11-01"))
+    assert instance.data["campaign"]["error"]["code"] == "invalid_period"
+    sales.complete(instance, "Task_ReviseCase", "marketing", case(price_discount=False))
+    assert sales.ready_elements(instance) == ["Task_DirectorApproval"]
+
+
+def test_rules_that_select_nobody_send_the_case_back_to_be_revised(sales):
+    instance = sales.start("campaign", case(target_classes=["NO_SUCH_CLASS"]), "marketing")
+    approved_and_planned(sales, instance)
+    assert instance.data["targets"]["count"] == 0 and instance.data["split"]["error"]["code"] == "no_targets"
+    assert sales.ready_elements(instance) == ["Task_ReviseCase"]
+    sales.complete(instance, "Task_ReviseCase", "marketing", case())
+    sales.approve(instance, "Task_DirectorApproval", "director")
+    assert sales.ready_elements(instance) == ["Task_Plan"]
+
+
+def test_a_rejected_split_is_planned_again_on_a_new_snapshot(sales, act):
+    instance = sales.start("campaign", case(), "marketing")
+    _to_split_approval(sales, instance)
+    assert instance.data["targets"]["snapshot_no"] == 1
+    act("ledger.set_special_list", customer=code_of(JIANGSU), listed=True, reason="投诉处理中")
+    sales.reject(instance, "Task_SplitApproval", "director", "等投诉处理完再联系")
+    assert sales.ready_elements(instance) == ["Task_Plan"]
+    approved_plan = instance.data["campaign"]
+    plan(sales, instance, "海报改为蓝色主题")
+    design(sales, instance)
+    assert instance.data["targets"]["snapshot_no"] == 2 and instance.data["targets"]["excluded"] == [code_of(JIANGSU)]
+    assert approved_plan["status"] == "approved"
+    assert db.session.scalar(select(func.count()).select_from(CampaignTarget)) == 3 + 2  # the first snapshot stays
+    sales.approve(instance, "Task_SplitApproval", "director")
+    assert instance.data["dispatch"]["reporters"] == ["rep_east3", "rep_east4", "service_desk"]
+
+
+def test_messages_only_skip_the_reports_and_the_review_can_send_the_evaluation_back(sales, frozen_clock):
+    instance = sales.start("campaign", case(dispatch_channels=["email", "sms"]), "marketing")
+    _to_split_approval(sales, instance)
+    sales.approve(instance, "Task_SplitApproval", "director")
+    assert instance.data["dispatch"]["reporters"] == [] and sales.ready_elements(instance) == []
+    assert [r["contacts"] for r in instance.data["results"]["results"]] == [3, 3]
+    frozen_clock.now = END_OF_CAMPAIGN
+    frozen_clock.advance(minutes=1)
+    assert events.fire_due_timers() == 1
+    db.session.refresh(instance)
+    assert instance.data["effect"]["contacts"] == 6 and instance.data["effect"]["order_count"] == 0
+    sales.complete(instance, "Task_Evaluate", "marketing", {"conclusion": "短信触达为主"})
+    sales.reject(instance, "Task_DirectorReview", "director", "请分析无订单原因")
+    sales.complete(instance, "Task_Evaluate", "marketing", {"conclusion": "短信触达为主，未带来订单，建议改为拜访"})
+    sales.approve(instance, "Task_DirectorReview", "director")
+    assert instance.status is InstanceStatus.completed
+    assert db.session.scalar(select(CampaignEvaluation.conclusion)).startswith("短信触达为主，未带来订单")
