@@ -28,7 +28,7 @@ def test_a_campaign_runs_from_its_case_to_its_evaluation(sales, act, frozen_cloc
     assert campaign["budget_total"] == "20000.00" and instance.data["gm_approval"] is False
     assert sales.task(instance, "Task_DirectorApproval").candidate_role == "sales_director"
     approved_and_planned(sales, instance)
-    targets = instance.data["targets"]
+    targets = instance.data["target_group"]
     assert sorted(t["customer"] for t in targets["targets"]) == sorted([code_of(JIANGSU), code_of(ANHUI)])
     assert targets["excluded"] == [code_of(SHANGHAI)]
     split = instance.data["split"]
@@ -112,7 +112,7 @@ def test_a_case_the_ledger_refuses_goes_back_to_marketing(sales):
 def test_rules_that_select_nobody_send_the_case_back_to_be_revised(sales):
     instance = sales.start("campaign", case(target_classes=["NO_SUCH_CLASS"]), "marketing")
     approved_and_planned(sales, instance)
-    assert instance.data["targets"]["count"] == 0 and instance.data["split"]["error"]["code"] == "no_targets"
+    assert instance.data["target_group"]["count"] == 0 and instance.data["split"]["error"]["code"] == "no_targets"
     assert sales.ready_elements(instance) == ["Task_ReviseCase"]
     sales.complete(instance, "Task_ReviseCase", "marketing", case())
     sales.approve(instance, "Task_DirectorApproval", "director")
@@ -122,14 +122,14 @@ def test_rules_that_select_nobody_send_the_case_back_to_be_revised(sales):
 def test_a_rejected_split_is_planned_again_on_a_new_snapshot(sales, act):
     instance = sales.start("campaign", case(), "marketing")
     _to_split_approval(sales, instance)
-    assert instance.data["targets"]["snapshot_no"] == 1
+    assert instance.data["target_group"]["snapshot_no"] == 1
     act("ledger.set_special_list", customer=code_of(JIANGSU), listed=True, reason="投诉处理中")
     sales.reject(instance, "Task_SplitApproval", "director", "等投诉处理完再联系")
     assert sales.ready_elements(instance) == ["Task_Plan"]
     approved_plan = instance.data["campaign"]
     plan(sales, instance, "海报改为蓝色主题")
     design(sales, instance)
-    assert instance.data["targets"]["snapshot_no"] == 2 and instance.data["targets"]["excluded"] == [code_of(JIANGSU)]
+    assert instance.data["target_group"]["snapshot_no"] == 2 and instance.data["target_group"]["excluded"] == [code_of(JIANGSU)]
     assert approved_plan["status"] == "approved"
     assert db.session.scalar(select(func.count()).select_from(CampaignTarget)) == 3 + 2  # the first snapshot stays
     sales.approve(instance, "Task_SplitApproval", "director")

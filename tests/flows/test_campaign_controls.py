@@ -79,7 +79,7 @@ def test_a_customer_on_the_special_list_is_never_dispatched_to(sales, act):
         sales.complete(instance, "Task_Plan", "marketing", {"design_brief": "海报", "customers": [code_of(SHANGHAI)]})
     plan(sales, instance)
     design(sales, instance)
-    assert instance.data["targets"]["excluded"] == [code_of(SHANGHAI)]
+    assert instance.data["target_group"]["excluded"] == [code_of(SHANGHAI)]
     # listed after the snapshot was taken, before dispatch: withheld at dispatch
     act("ledger.set_special_list", customer=code_of(ANHUI), listed=True, reason="欠款催收中")
     sales.approve(instance, "Task_SplitApproval", "director")
@@ -93,7 +93,7 @@ def test_a_customer_taken_off_the_special_list_is_targeted_again(sales, act):
     act("ledger.set_special_list", customer=code_of(SHANGHAI), listed=True, reason="客户要求不再联系")
     act("ledger.set_special_list", customer=code_of(SHANGHAI), listed=False, reason="客户同意接收活动信息")
     instance = _dispatched(sales)
-    assert instance.data["targets"]["count"] == 3 and _dispatched_to(SHANGHAI) == 3
+    assert instance.data["target_group"]["count"] == 3 and _dispatched_to(SHANGHAI) == 3
 
 
 def test_a_forged_budget_total_is_refused_and_the_lines_decide_the_approver(sales):
