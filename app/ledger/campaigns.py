@@ -257,7 +257,7 @@ def tasks_of(campaign: Campaign) -> list[CampaignTask]:
 
 def task_row(task: CampaignTask) -> dict:
     return {"task_no": task.number, "channel": task.channel, "region": task.region,
-            "assignee": task.assignee.username if task.assignee else None, "customers": len(task.customer_ids)}
+            "assignee": task.assignee.username if task.assignee else None, "customer_count": len(task.customer_ids)}
 
 
 @action("ledger.split_campaign")

@@ -125,7 +125,7 @@ LABELS = {
     # marketing campaigns (F19): the case, its target group, tasks, dispatch, results and effect
     "campaign": "营销案", "target_group": "目标客户群", "split": "任务分解", "dispatch": "派单结果", "effect": "活动效果",
     "evaluation": "活动评估", "campaign_no": "活动编号", "theme": "营销主题", "objective": "活动目标", "offer": "优惠内容",
-    "eligibility": "参与条件", "starts_on": "开始日期", "ends_on": "结束日期", "ends_at": "评估时间",
+    "eligibility": "参与条件", "starts_on": "开始日期", "ends_on": "结束日期",
     "budget_lines": "预算明细", "item": "费用项目", "budget_total": "预算合计", "budget": "预算", "budget_left": "预算结余",
     "over_budget": "超出预算", "price_sheet": "价格调整单号", "rules": "目标客户规则", "classes": "客户类别",
     "channels": "客户渠道", "recency_days": "近期下单天数", "min_volume": "最低采购额", "dispatch_channels": "派单渠道",
@@ -166,7 +166,7 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id", "reps", "regions", "budget_figure"}
+               "old_item_id", "new_item_id", "reps", "regions", "budget_figure", "ends_at"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",

@@ -144,7 +144,7 @@ LABELS_EN = {
     "campaign": "Marketing case", "target_group": "Target group", "split": "Tasks", "dispatch": "Dispatch",
     "effect": "Campaign effect", "evaluation": "Evaluation", "campaign_no": "Campaign no.", "theme": "Theme",
     "objective": "Objective", "offer": "Offer", "eligibility": "Eligibility", "starts_on": "Starts on",
-    "ends_on": "Ends on", "ends_at": "Evaluated from", "budget_lines": "Budget lines", "item": "Item",
+    "ends_on": "Ends on", "budget_lines": "Budget lines", "item": "Item",
     "budget_total": "Budget total", "budget": "Budget", "budget_left": "Budget left", "over_budget": "Over budget",
     "price_sheet": "Price adjustment sheet", "rules": "Target rules", "classes": "Customer classes",
     "channels": "Customer channels", "recency_days": "Ordered within (days)", "min_volume": "Minimum volume",
