@@ -139,3 +139,22 @@ def test_an_order_cannot_name_a_campaign_that_was_never_approved(sales, act):
             act("ledger.create_sales_order", customer=code_of(JIANGSU), lines=[{"material": PUMP, "qty": 1}],
                 campaign_code=code)
         assert refused.value.code == "unknown_campaign"
+
+
+def test_a_reported_order_counts_only_for_a_target_customer_within_the_period(sales, act, frozen_clock):
+    from app.services import events
+    from tests.support.campaign import END_OF_CAMPAIGN, IN_CAMPAIGN
+
+    before = act("ledger.create_sales_order", customer=code_of(JIANGSU), lines=[{"material": PUMP, "qty": 1}])
+    instance = _dispatched(sales, {"dispatch_channels": ["visit"], "target_classes": ["DEALER_CITY"]})
+    frozen_clock.now = IN_CAMPAIGN
+    stranger = act("ledger.create_sales_order", customer=code_of("浙江泵阀总经销有限公司"),
+                   lines=[{"material": PUMP, "qty": 1}])  # not in the target group
+    own = act("ledger.create_sales_order", customer=code_of(JIANGSU), lines=[{"material": PUMP, "qty": 1}])
+    report(instance, "rep_east2", results(orders=[before["order_no"], stranger["order_no"], own["order_no"]]))
+    report(instance, "rep_east3", results())
+    frozen_clock.now = END_OF_CAMPAIGN
+    frozen_clock.advance(minutes=1)
+    assert events.fire_due_timers() == 1
+    db.session.refresh(instance)
+    assert instance.data["effect"]["orders"] == [own["order_no"]]
