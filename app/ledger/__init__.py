@@ -6,3 +6,4 @@ from app.ledger import (  # noqa: F401  (each registers its actions)
 )
 from app.ledger import credit_profile, customer_onboarding, payment_notice, price_impact, return_documents, walk_in  # noqa: F401
 from app.ledger import monthly_plan, plan_achievement, plan_additions, plan_inputs, sales_plan, service_cases  # noqa: F401
+from app.ledger import campaign_results, campaigns  # noqa: F401

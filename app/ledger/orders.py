@@ -8,6 +8,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger.contracts import check_order_against_contract
+from app.ledger.campaigns import campaign_by_code
 from app.ledger.catalogue import material_by_code, user_by_username
 from app.ledger.credit import credit_position
 from app.ledger.customers import attribution, refreshed_customer
@@ -69,7 +70,8 @@ def _price_or_none(customer: Customer, material, on: date_type, qty):
 
 
 def create_order(customer: Customer, lines: list[dict], *, on: date_type, source_key: str, contract_number: str | None = None,
-                 created_by_id: int | None = None, draft: bool = False, terms: dict | None = None) -> SalesOrder:
+                 created_by_id: int | None = None, draft: bool = False, terms: dict | None = None,
+                 campaign_code: str | None = None) -> SalesOrder:
     """Create a blue order (flushes). Each line {"material", "qty"} is priced
     by the matching rules, or {"unit_price", "price_approved_by"} for a
     manual price somebody approved; the price and its origin are frozen.
@@ -83,8 +85,11 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     line no price is found for is saved anyway, flagged unpriced at a zero
     price (NC: 询不到价格的可以保存，不能审核). Otherwise the maker's
     saving approves it and a missing price refuses the whole order.
-    ``terms``: the delivery terms (TERM_FIELDS) kept with the order."""
+    ``terms``: the delivery terms (TERM_FIELDS) kept with the order.
+    ``campaign_code``: the F19 campaign the order came from (refused
+    ``unknown_campaign`` unless an approved campaign has it)."""
     kept_terms = _terms(terms)
+    campaign = campaign_by_code(campaign_code)
     if not lines:
         raise BusinessRuleViolation("empty_order", "An order needs at least one line.", field="lines")
     built = []
@@ -118,7 +123,7 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
                        order_date=on, status="draft" if draft else "approved", net=totals.net, tax=totals.tax,
                        gross=totals.gross, source_key=source_key, created_by_id=created_by_id, created_at=clock.now(),
                        approved_by_id=None if draft else created_by_id, approved_at=None if draft else clock.now(),
-                       lines=built, **kept_terms)
+                       lines=built, campaign_code=campaign.number if campaign else None, **kept_terms)
     db.session.add(order)
     db.session.flush()
     position = credit_position(customer, order=order)
@@ -147,7 +152,7 @@ def order_result(order: SalesOrder) -> dict:
 def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: str | None = None,
                        contract_number: str | None = None, draft: bool = False, delivery_place: str | None = None,
                        delivery_date: str | None = None, acceptance_terms: str | None = None,
-                       settlement_terms: str | None = None) -> dict:
+                       settlement_terms: str | None = None, campaign_code: str | None = None) -> dict:
     """F01/F02: make a sales order for ``customer`` from ``lines``
     [{"material", "qty", optional "unit_price" + "price_approved_by"}] on
     ``date`` (ISO, default today). Result: {"order_no", "status", "held",
@@ -155,14 +160,16 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     A held order is a result, not an error: the diagram routes it to an
     override. ``draft`` (F01, F02): saved for its review, unpriced lines flagged
     in ``unpriced_lines`` instead of refused. The delivery terms are kept on
-    the order. Idempotent per call. Raises (as results) ``unknown_customer``,
-    ``unknown_material``, ``no_price``, ``invalid_quantity``, ``empty_order``,
-    ``invalid_terms``."""
+    the order, and the campaign code (F19) it came from. Idempotent per
+    call. Raises (as results) ``unknown_customer``, ``unknown_material``,
+    ``no_price``, ``invalid_quantity``, ``empty_order``, ``invalid_terms``,
+    ``unknown_campaign``."""
     terms = {"delivery_place": delivery_place, "delivery_date": delivery_date, "acceptance_terms": acceptance_terms,
              "settlement_terms": settlement_terms}
     return order_result(posted_once(SalesOrder, call.idempotency_key, lambda: create_order(
         refreshed_customer(customer), lines, on=parse_date(date), source_key=call.idempotency_key,
-        contract_number=contract_number, created_by_id=call.actor_id, draft=bool(draft), terms=terms)))
+        contract_number=contract_number, created_by_id=call.actor_id, draft=bool(draft), terms=terms,
+        campaign_code=campaign_code)))
 
 
 def ensure_priced(order: SalesOrder) -> None:

@@ -43,6 +43,8 @@ from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
 from app.models.sales_plan import SalesPlan, SalesPlanLine
 from app.models.monthly_plan import MonthlyPlan, MonthlyPlanLine
 from app.models.service_case import ServiceCase, ServiceResolution
+from app.models.campaign import (Campaign, CampaignDispatch, CampaignEvaluation, CampaignResult, CampaignTarget,
+                                 CampaignTask, SpecialListEntry)
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
@@ -93,4 +95,6 @@ __all__ = [
     "MonthlyPlan",
     "MonthlyPlanLine",
     "SavedView",
+    "Campaign", "CampaignDispatch", "CampaignEvaluation", "CampaignResult", "CampaignTarget", "CampaignTask",
+    "SpecialListEntry",
 ]

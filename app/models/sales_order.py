@@ -46,6 +46,7 @@ class SalesOrder(Posted, db.Model):
     delivery_date: Mapped[date | None] = mapped_column(Date)
     acceptance_terms: Mapped[str | None] = mapped_column(String(255))
     settlement_terms: Mapped[str | None] = mapped_column(String(255))
+    campaign_code: Mapped[str | None] = mapped_column(String(32), index=True)  # F19: the campaign the order came from
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     exchange_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal("1"))
     net: Mapped[Decimal] = mapped_column(Money())

@@ -23,6 +23,7 @@ SUBJECTS = {
     "price_changed": "调价通知：{process}",
     "service_escalated": "售后服务单超时：{process}",
     "service_follow_up": "售后服务单待跟进：{process}",
+    "campaign_dispatch": "营销活动派单：{process}",
 }
 
 

@@ -122,6 +122,18 @@ LABELS = {
     "highest_pct": "最高达成率（%）", "next_month": "下月", "by_material_class": "按物料分类", "month_target": "本月指标",
     "month_actual": "本月开票", "month_pct": "本月达成率（%）", "ytd_target": "年累计指标", "ytd_actual": "年累计开票",
     "ytd_pct": "年累计达成率（%）", "variances": "超出范围的偏差",
+    # marketing campaigns (F19): the case, its target group, tasks, dispatch, results and effect
+    "campaign": "营销案", "target_group": "目标客户群", "split": "任务分解", "dispatch": "派单结果", "effect": "活动效果",
+    "evaluation": "活动评估", "campaign_no": "活动编号", "theme": "营销主题", "objective": "活动目标", "offer": "优惠内容",
+    "eligibility": "参与条件", "starts_on": "开始日期", "ends_on": "结束日期",
+    "budget_lines": "预算明细", "item": "费用项目", "budget_total": "预算合计", "budget": "预算", "budget_left": "预算结余",
+    "over_budget": "超出预算", "price_sheet": "价格调整单号", "rules": "目标客户规则", "classes": "客户类别",
+    "channels": "客户渠道", "recency_days": "近期下单天数", "min_volume": "最低采购额", "dispatch_channels": "派单渠道",
+    "design_brief": "设计要求", "snapshot_no": "客户群快照版本", "excluded": "特殊名单排除",
+    "withheld": "派单时排除（特殊名单）", "tasks": "营销任务", "task_no": "任务编号", "assignee": "执行人",
+    "reporters": "反馈人", "dispatched": "派单客户数", "results": "任务结果", "contacts": "接触客户数",
+    "responses": "响应数", "leads": "商机数", "order_numbers": "成交订单号", "orders": "归属订单",
+    "revenue": "归属收入（不含税）", "spend": "实际花费", "unmatched": "未匹配的反馈人",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -139,6 +151,9 @@ LABELS_WITHIN = {
     "follow_up": {"notified": "已通知"}, "triage_escalation": {"notified": "已通知"},
     "resolution_escalation": {"notified": "已通知"},
     "draft": {"lines": "建议指标"},  # a monthly plan's proposed lines
+    # a campaign's figures: the orders it brought, the customers on each task's list
+    "effect": {"order_count": "归属订单数"}, "evaluation": {"order_count": "归属订单数"},
+    "target_group": {"count": "目标客户数", "targets": "目标客户"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -151,7 +166,7 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id", "reps", "regions"}
+               "old_item_id", "new_item_id", "reps", "regions", "budget_figure", "ends_at"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -161,6 +176,7 @@ MONEY_KEYS = {
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
     "month_target", "month_actual", "ytd_target", "ytd_actual",
+    "budget_total", "budget", "budget_left", "min_volume", "revenue", "spend",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
@@ -170,6 +186,7 @@ QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qt
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",
           "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持"}
+_DISPATCH = {"email": "电子邮件", "sms": "短信", "call": "外呼", "visit": "拜访"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
     "transport_mode": {"own_truck": "公司车辆", "logistics": "物流托运", "courier": "快递", "customer_pickup": "客户自提"},
@@ -178,8 +195,13 @@ VALUE_LABELS = {
                      "digital_special_vat": "数电票（增值税专用发票）", "digital_ordinary_vat": "数电票（普通发票）"},
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
-               "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理"},
-    "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户"},
+               "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理",
+               "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估"},
+    "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户", **_DISPATCH},
+    "dispatch_channels": _DISPATCH, "channels": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
+    "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",
+              "seminar": "技术交流会", "samples": "样品试用"},
+    "region": {"*": "全部大区"},
     "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
                  "service_attitude": "服务态度", "other": "其他"},
     "severity": {"critical": "紧急（停产）", "high": "高", "normal": "一般", "low": "低"},

@@ -141,6 +141,19 @@ LABELS_EN = {
     "by_material_class": "By material class", "month_target": "Month's target", "month_actual": "Month's invoiced",
     "month_pct": "Month's achievement (%)", "ytd_target": "Target to date", "ytd_actual": "Invoiced to date",
     "ytd_pct": "Achievement to date (%)", "variances": "Variances outside the band",
+    "campaign": "Marketing case", "target_group": "Target group", "split": "Tasks", "dispatch": "Dispatch",
+    "effect": "Campaign effect", "evaluation": "Evaluation", "campaign_no": "Campaign no.", "theme": "Theme",
+    "objective": "Objective", "offer": "Offer", "eligibility": "Eligibility", "starts_on": "Starts on",
+    "ends_on": "Ends on", "budget_lines": "Budget lines", "item": "Item",
+    "budget_total": "Budget total", "budget": "Budget", "budget_left": "Budget left", "over_budget": "Over budget",
+    "price_sheet": "Price adjustment sheet", "rules": "Target rules", "classes": "Customer classes",
+    "channels": "Customer channels", "recency_days": "Ordered within (days)", "min_volume": "Minimum volume",
+    "dispatch_channels": "Dispatch channels", "design_brief": "Design brief", "snapshot_no": "Snapshot no.",
+    "excluded": "Left out (special list)", "withheld": "Withheld at dispatch (special list)", "tasks": "Campaign tasks",
+    "task_no": "Task no.", "assignee": "Performer", "reporters": "Reporting", "dispatched": "Customers dispatched",
+    "results": "Task results", "contacts": "Contacts", "responses": "Responses", "leads": "Leads",
+    "order_numbers": "Order numbers", "orders": "Attributed orders", "revenue": "Attributed revenue (net)",
+    "spend": "Spent", "unmatched": "Reports without a task",
 }
 
 LABELS_WITHIN_EN = {
@@ -153,11 +166,14 @@ LABELS_WITHIN_EN = {
              "kind": "Request type"} for key in ("case", "triage_result", "resolution", "closing")},
     "follow_up": {"notified": "Told"}, "triage_escalation": {"notified": "Told"}, "resolution_escalation": {"notified": "Told"},
     "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
+    "effect": {"order_count": "Attributed orders"}, "evaluation": {"order_count": "Attributed orders"},
+    "target_group": {"count": "Target customers", "targets": "Target customers"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
              "reward": "Reward", "penalty": "Penalty", "repair": "Repair", "complaint": "Complaint",
              "maintenance": "Maintenance", "support": "Technical support"}
+_DISPATCH_EN = {"email": "E-mail", "sms": "SMS", "call": "Call list", "visit": "Visits"}
 VALUE_LABELS_EN = {
     "kind": _KINDS_EN, "invoice_kind": _KINDS_EN,
     "transport_mode": {"own_truck": "Company truck", "logistics": "Logistics carrier", "courier": "Courier",
@@ -169,8 +185,15 @@ VALUE_LABELS_EN = {
                      "digital_ordinary_vat": "Digital invoice (ordinary)"},
     "status": {"approved": "Approved", "held": "Credit hold", "awaiting_payment": "Awaiting payment", "draft": "Draft",
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
-               "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved"},
-    "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal"},
+               "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved",
+               "drafted": "Awaiting approval", "split": "Split into tasks", "dispatched": "Dispatched",
+               "evaluated": "Evaluated"},
+    "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal", **_DISPATCH_EN},
+    "dispatch_channels": _DISPATCH_EN,
+    "channels": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
+    "theme": {"care": "Care", "reminder": "Reminder", "retention": "Retention", "experience": "Experience event",
+              "seminar": "Seminar", "samples": "Samples"},
+    "region": {"*": "All regions"},
     "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
                  "service_attitude": "Service conduct", "other": "Other"},
     "severity": {"critical": "Critical (production stopped)", "high": "High", "normal": "Normal", "low": "Low"},

@@ -241,3 +241,40 @@ def monthly_plans(w):
     w.complete(review, "Task_DirectorReview", "director", {"plan_decision": "adjust", "remark": "下调一月指标"})
     w.complete(review, "Task_AdjustMonthlyPlan", "sales_admin", {"month_lines": [far[0] | {"amount": 9800}], "remark": ""})
     received(review)
+
+
+# --- F19 campaign ---------------------------------------------------------------------------------------------
+
+def campaign(w):
+    """Moves the clock past the campaign's end date: run it with the other clock movers."""
+    from datetime import timedelta
+
+    from app import clock
+    from app.services import events
+
+    day = clock.today()
+    case = {"name": "华东冬季关怀活动", "theme": "care", "objective": "提升城市经销商冬季订货量", "offer": "满额赠送备件包",
+            "starts_on": (day + timedelta(days=1)).isoformat(), "ends_on": (day + timedelta(days=3)).isoformat(),
+            "budget_lines": [{"item": "展会场地", "amount": 60000}], "target_regions": ["华东"],
+            "target_classes": ["DEALER_CITY"], "dispatch_channels": ["sms", "call", "visit"]}
+    w.act("ledger.set_special_list", customer=w.customer("上海流体设备商行"), listed=True, reason="客户要求不再联系")
+    instance = w.start("campaign", case, "marketing")
+    w.approve(instance, "Task_DirectorApproval", "director")
+    w.reject(instance, "Task_GMApproval", "gm", "预算过高")  # → Task_ReviseCase
+    w.complete(instance, "Task_ReviseCase", "marketing", {**case, "budget_lines": [
+        {"item": "宣传物料", "amount": 8000}, {"item": "赠品", "amount": 12000}]})
+    w.approve(instance, "Task_DirectorApproval", "director")
+    w.complete(instance, "Task_Plan", "marketing", {"design_brief": "冬季主题海报与单页", "plan_note": "上旬集中拜访"})
+    w.complete(instance, "Task_Design", "designer", {"material_note": "海报一张、产品单页一份",
+                                                     "design_files": [w.attachment("poster.pdf")]})
+    w.approve(instance, "Task_SplitApproval", "director")
+    while "Task_ReportResults" in w.ready_elements(instance):
+        task = w.task(instance, "Task_ReportResults")
+        w.complete(instance, "Task_ReportResults", task.assignee.username, {
+            "contacts": 3, "responses": 1, "leads": 1, "order_numbers": [], "spend": 120.5, "note": "已拜访"})
+    w.clock.advance(days=5)
+    assert events.fire_due_timers() >= 1
+    db.session.commit()
+    w.look(instance)  # → Task_Evaluate
+    w.complete(instance, "Task_Evaluate", "marketing", {"conclusion": "触达良好，订单待跟进"})
+    w.approve(instance, "Task_DirectorReview", "director")
