@@ -36,8 +36,7 @@ class BudgetLine:
     year: int
 
     def as_dict(self) -> dict:
-        return {"department": self.department, "region": self.region, "category": self.category,
-                "category_name": CATEGORIES.get(self.category, self.category), "year": self.year}
+        return {"department": self.department, "region": self.region, "category": self.category, "year": self.year}
 
 
 def line_of(employee: User, category: str, year: int) -> BudgetLine:
@@ -71,8 +70,8 @@ def used_of(line: BudgetLine) -> Decimal:
 
 
 def status_of(line: BudgetLine) -> dict:
-    """{"department", "region", "category", "category_name", "year",
-    "budget", "used", "remaining"} of ``line`` (money as strings)."""
+    """{"department", "region", "category", "year", "budget", "used",
+    "remaining"} of ``line`` (money as strings)."""
     found = budget_of(line)
     budget = found.amount if found is not None else ZERO
     used = used_of(line)

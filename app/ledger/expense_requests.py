@@ -71,8 +71,7 @@ def _advance_figures(call: ActionCall) -> tuple[User, dict, expense_budgets.Budg
 def check_expense_advance(call: ActionCall) -> dict:
     """F22: the advance the requester asked for against their budget line.
     Result {"employee", "employee_name", "amount", "purpose", "budget_line":
-    {department, region, category, category_name, year, budget, used,
-    remaining}, "remaining_after", "over_budget"}. Posts nothing. Raises
+    {department, region, category, year, budget, used, remaining}, "remaining_after", "over_budget"}. Posts nothing. Raises
     ``invalid_amount``, ``missing_purpose``, ``unknown_category``, ``no_department``."""
     requester, submitted, _line, amount, status = _advance_figures(call)
     after = Decimal(status["remaining"]) - amount
@@ -170,7 +169,7 @@ def check_expense_claim(call: ActionCall) -> dict:
     ``unknown_category``, ``unknown_employee_advance``, ``advance_settled``."""
     claimant, _lines, advance, figures, total, over = _claim_figures(call)
     left = expenses.advance_outstanding(advance) if advance is not None else ZERO
-    return {"employee": claimant.username, "employee_name": claimant.display_name, "total": money_str(total),
+    return {"employee": claimant.username, "employee_name": claimant.display_name, "claim_total": money_str(total),
             "budget_lines": figures, "over_budget": over, "advance_no": advance.number if advance else None,
             "advance_outstanding": money_str(left) if advance else None,
             "to_return": money_str(max(left - total, ZERO)), "to_pay": money_str(max(total - left, ZERO))}

@@ -122,6 +122,12 @@ LABELS = {
     "highest_pct": "最高达成率（%）", "next_month": "下月", "by_material_class": "按物料分类", "month_target": "本月指标",
     "month_actual": "本月开票", "month_pct": "本月达成率（%）", "ytd_target": "年累计指标", "ytd_actual": "年累计开票",
     "ytd_pct": "年累计达成率（%）", "variances": "超出范围的偏差",
+    # sales expense budgets (F22)
+    "claim_total": "报销合计", "advance_check": "借支核对", "budget_line": "预算科目", "budget_lines": "预算科目", "department": "部门",
+    "category_name": "费用类别", "budget": "预算金额", "remaining": "预算余额", "remaining_after": "本次后预算余额",
+    "over_budget": "超出预算", "employee_name": "员工姓名", "expected_settlement_date": "预计报销日期",
+    "to_pay": "应补付金额", "to_return": "应退回金额", "claim_result": "报销入账结果",
+    "director_approval_required": "需营销总监审批", "gm_approval_required": "需总经理审批",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -161,6 +167,7 @@ MONEY_KEYS = {
     "estimated_cost", "estimated", "actual", "cost_difference", "advance_outstanding", "target", "achieved", "rewards",
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
     "month_target", "month_actual", "ytd_target", "ytd_actual",
+    "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
@@ -181,7 +188,10 @@ VALUE_LABELS = {
                "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理"},
     "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户"},
     "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
-                 "service_attitude": "服务态度", "other": "其他"},
+                 "service_attitude": "服务态度", "other": "其他",
+                 # sales expense categories (F22)
+                 "travel": "差旅费", "entertainment": "业务招待费", "promotion": "市场推广费", "communication": "通讯费",
+                 "transport": "交通费", "office": "办公费", "meeting": "会议费"},
     "severity": {"critical": "紧急（停产）", "high": "高", "normal": "一般", "low": "低"},
     "outcome": {"warranty": "保修", "billable": "有偿", "return": "退回货物", "no_charge": "无费用"},
     "stage": {"triage": "分诊", "resolution": "处理"},

@@ -141,6 +141,12 @@ LABELS_EN = {
     "by_material_class": "By material class", "month_target": "Month's target", "month_actual": "Month's invoiced",
     "month_pct": "Month's achievement (%)", "ytd_target": "Target to date", "ytd_actual": "Invoiced to date",
     "ytd_pct": "Achievement to date (%)", "variances": "Variances outside the band",
+    # sales expense budgets (F22)
+    "claim_total": "Claim total", "advance_check": "Advance check", "budget_line": "Budget line", "budget_lines": "Budget lines", "department": "Department",
+    "category_name": "Expense category", "budget": "Budget", "remaining": "Budget left", "remaining_after": "Budget left after this",
+    "over_budget": "Over budget", "employee_name": "Employee name", "expected_settlement_date": "Expected settlement date",
+    "to_pay": "To pay the employee", "to_return": "To return", "claim_result": "Claim posting",
+    "director_approval_required": "Director's approval required", "gm_approval_required": "GM's approval required",
 }
 
 LABELS_WITHIN_EN = {
@@ -172,7 +178,11 @@ VALUE_LABELS_EN = {
                "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved"},
     "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal"},
     "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
-                 "service_attitude": "Service conduct", "other": "Other"},
+                 "service_attitude": "Service conduct", "other": "Other",
+                 # sales expense categories (F22)
+                 "travel": "Travel", "entertainment": "Business entertainment", "promotion": "Market promotion",
+                 "communication": "Communication", "transport": "Local transport", "office": "Office supplies",
+                 "meeting": "Meetings"},
     "severity": {"critical": "Critical (production stopped)", "high": "High", "normal": "Normal", "low": "Low"},
     "outcome": {"warranty": "Warranty", "billable": "Billable", "return": "Goods come back", "no_charge": "No charge"},
     "stage": {"triage": "Triage", "resolution": "Resolution"},

@@ -51,7 +51,7 @@ def _balance(account, employee_id):
 def test_a_claim_without_advance_is_posted_charged_and_paid(sales):
     instance = sales.start("expense_claim", claim(("travel", 1200), ("entertainment", 800)), "rep_east1")
     check = instance.data["claim_check"]
-    assert (check["total"], check["over_budget"], check["to_pay"]) == ("2000.00", False, "2000.00")
+    assert (check["claim_total"], check["over_budget"], check["to_pay"]) == ("2000.00", False, "2000.00")
     assert [(l["category"], l["claimed"], l["remaining_after"]) for l in check["budget_lines"]] == [
         ("travel", "1200.00", "58800.00"), ("entertainment", "800.00", "29200.00")]
     assert instance.data["gm_approval_required"] is False
@@ -190,7 +190,7 @@ def test_forged_figures_in_a_read_only_form_are_refused(sales):
 
     instance = sales.start("expense_claim", claim(("travel", 300)), "rep_east1")
     for forged in ({"claim_lines": [{"category": "travel", "amount": 30000}]},
-                   {"claim_check": {"ok": True, "total": "1.00", "over_budget": False}},
+                   {"claim_check": {"ok": True, "claim_total": "1.00", "over_budget": False}},
                    {"gm_approval_required": False}, {"advance_no": "EA-OTHER"}):
         with pytest.raises(ValidationFailed):
             sales.complete(instance, "Task_ManagerApproval", "rm_east", {"decision": "approve", **forged})
@@ -206,7 +206,7 @@ def test_planted_task_data_does_not_change_what_is_posted(sales):
     instance = sales.start("expense_claim", claim(("travel", 300)), "rep_east1")
     instance.data["claim_lines"] = [{"category": "travel", "amount": 99999}]
     result = check_expense_claim(new_call("ledger.check_expense_claim", instance_id=instance.id))
-    assert result["total"] == "300.00" and result["budget_lines"][0]["region"] == "华东"
+    assert result["claim_total"] == "300.00" and result["budget_lines"][0]["region"] == "华东"
 
 
 def test_another_persons_advance_is_refused(sales, act):
