@@ -191,7 +191,8 @@ def test_forged_figures_in_a_read_only_form_are_refused(sales):
     instance = sales.start("expense_claim", claim(("travel", 300)), "rep_east1")
     for forged in ({"claim_lines": [{"category": "travel", "amount": 30000}]},
                    {"claim_check": {"ok": True, "claim_total": "1.00", "over_budget": False}},
-                   {"gm_approval_required": False}, {"advance_no": "EA-OTHER"}):
+                   {"gm_approval_required": False}, {"advance_no": "EA-OTHER"},
+                   {"budget_lines": [{"department": "营销部", "region": "华南", "category": "promotion"}]}):
         with pytest.raises(ValidationFailed):
             sales.complete(instance, "Task_ManagerApproval", "rm_east", {"decision": "approve", **forged})
     _through(sales, instance, *CHAIN)
