@@ -97,6 +97,7 @@ def init_app(app):
     from app.api import process_analytics
     from app.api import report_views
     from app.api import price_master
+    from app.api import expense_budgets
 
     api.init_app(app)
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
@@ -109,7 +110,8 @@ def init_app(app):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)  # token auth (or the studio page's session, CSRF-checked in page_session.py)
     for blueprint in (operate_incidents.blp, operate_corrections.blp, operate_waits.blp, operate_migrations.blp,
-                      report_receivables.blp, process_analytics.blp, report_views.blp, price_master.blp):
+                      report_receivables.blp, process_analytics.blp, report_views.blp, price_master.blp,
+                      expense_budgets.blp):
         api.register_blueprint(blueprint, url_prefix=PREFIX)
         csrf.exempt(blueprint)
     app.register_blueprint(docs.bp)

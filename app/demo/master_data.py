@@ -15,6 +15,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app import clock
+from app.demo.budgets import ensure_demo_budgets
 from app.demo.organisation import REGIONS
 from app.extensions import db
 from app.ledger import catalogue, contracts, pricing, shipping
@@ -227,6 +228,7 @@ def load_demo_master_data() -> dict[str, int]:
     _ensure_stock(materials)
     _ensure_contracts(customers)
     _ensure_assessment_scheme()
+    ensure_demo_budgets()
     return {"customers": len(customers), "materials": len(materials),
             "contracts": db.session.scalar(select(func.count()).select_from(Contract)),
             "price_items": db.session.scalar(select(func.count()).select_from(PriceItem)),

@@ -13,6 +13,7 @@ from app.models.customer_contact import CustomerContact
 from app.models.dealer import DealerTerms, RecruitmentHandbook, RecruitmentPublication
 from app.models.external_statement import ExternalStatement, ExternalStatementLine
 from app.models.expense import EmployeeAdvance, ExpenseClaim, ExpenseClaimLine, Reimbursement
+from app.models.expense_budget import ExpenseBudget, ExpenseCharge
 from app.models.human_task import HumanTask, TaskStatus
 from app.models.task_bar import TaskBar
 from app.models.instance_summary import InstanceSummary
@@ -61,7 +62,7 @@ from app.models.saved_view import SavedView
 __all__ = [
     "ExternalStatement", "ExternalStatementLine",
     "AssessmentLine", "AssessmentScheme", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
-    "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseClaim",
+    "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseBudget", "ExpenseCharge", "ExpenseClaim",
     "ExpenseClaimLine", "PerformanceScore", "PriceAdjustment", "Reimbursement", "RevenueRecognition",
     "AccountingPeriod", "Allocation", "ApiToken", "AuditChainHead", "AuditCheckpoint", "AuditEvent", "CreditOverride", "Customer", "CustomerClass",
     "INVOICE_TYPES", "CustomerCredit", "CustomerProfile", "DealerTerms", "OrderSettlement", "RecruitmentHandbook", "RecruitmentPublication", "Delegation", "DeployedFile", "EmailState", "Holiday", "Notification", "NotificationPreference", "HumanTask", "TaskBar", "InstanceStatus", "Invoice", "InvoiceLine", "KeptForm",

@@ -134,6 +134,12 @@ LABELS = {
     "reporters": "反馈人", "dispatched": "派单客户数", "results": "任务结果", "contacts": "接触客户数",
     "responses": "响应数", "leads": "商机数", "order_numbers": "成交订单号", "orders": "归属订单",
     "revenue": "归属收入（不含税）", "spend": "实际花费", "unmatched": "未匹配的反馈人",
+    # sales expense budgets (F22)
+    "claim_total": "报销合计", "advance_check": "借支核对", "budget_line": "预算科目", "department": "部门",
+    "category_name": "费用类别", "remaining": "预算余额", "remaining_after": "本次后预算余额",
+    "employee_name": "员工姓名", "expected_settlement_date": "预计报销日期",
+    "to_pay": "应补付金额", "to_return": "应退回金额", "claim_result": "报销入账结果",
+    "director_approval_required": "需营销总监审批", "gm_approval_required": "需总经理审批",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -177,6 +183,7 @@ MONEY_KEYS = {
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
     "month_target", "month_actual", "ytd_target", "ytd_actual",
     "budget_total", "budget", "budget_left", "min_volume", "revenue", "spend",
+    "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
@@ -203,7 +210,10 @@ VALUE_LABELS = {
               "seminar": "技术交流会", "samples": "样品试用"},
     "region": {"*": "全部大区"},
     "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
-                 "service_attitude": "服务态度", "other": "其他"},
+                 "service_attitude": "服务态度", "other": "其他",
+                 # sales expense categories (F22)
+                 "travel": "差旅费", "entertainment": "业务招待费", "promotion": "市场推广费", "communication": "通讯费",
+                 "transport": "交通费", "office": "办公费", "meeting": "会议费"},
     "severity": {"critical": "紧急（停产）", "high": "高", "normal": "一般", "low": "低"},
     "outcome": {"warranty": "保修", "billable": "有偿", "return": "退回货物", "no_charge": "无费用"},
     "stage": {"triage": "分诊", "resolution": "处理"},

@@ -154,6 +154,13 @@ LABELS_EN = {
     "results": "Task results", "contacts": "Contacts", "responses": "Responses", "leads": "Leads",
     "order_numbers": "Order numbers", "orders": "Attributed orders", "revenue": "Attributed revenue (net)",
     "spend": "Spent", "unmatched": "Reports without a task",
+    # sales expense budgets (F22)
+    "claim_total": "Claim total", "advance_check": "Advance check", "budget_line": "Budget line",
+    "department": "Department",
+    "category_name": "Expense category", "remaining": "Budget left", "remaining_after": "Budget left after this",
+    "employee_name": "Employee name", "expected_settlement_date": "Expected settlement date",
+    "to_pay": "To pay the employee", "to_return": "To return", "claim_result": "Claim posting",
+    "director_approval_required": "Director's approval required", "gm_approval_required": "GM's approval required",
 }
 
 LABELS_WITHIN_EN = {
@@ -195,7 +202,11 @@ VALUE_LABELS_EN = {
               "seminar": "Seminar", "samples": "Samples"},
     "region": {"*": "All regions"},
     "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
-                 "service_attitude": "Service conduct", "other": "Other"},
+                 "service_attitude": "Service conduct", "other": "Other",
+                 # sales expense categories (F22)
+                 "travel": "Travel", "entertainment": "Business entertainment", "promotion": "Market promotion",
+                 "communication": "Communication", "transport": "Local transport", "office": "Office supplies",
+                 "meeting": "Meetings"},
     "severity": {"critical": "Critical (production stopped)", "high": "High", "normal": "Normal", "low": "Low"},
     "outcome": {"warranty": "Warranty", "billable": "Billable", "return": "Goods come back", "no_charge": "No charge"},
     "stage": {"triage": "Triage", "resolution": "Resolution"},

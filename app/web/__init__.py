@@ -52,6 +52,7 @@ def init_app(app):
     from app.web import report_returns  # noqa: F401
     from app.web import report_service  # noqa: F401
     from app.web import report_advances  # noqa: F401
+    from app.web import report_expense_budgets  # noqa: F401
     from app.web import saved_views  # noqa: F401
     from app.web import report_monthly  # noqa: F401
     from app.web import price_master  # noqa: F401

@@ -212,3 +212,23 @@ def test_every_service_desk_member_rep_and_the_portal_gets_a_case_closed(sales, 
             "Task_FollowUpCall": {"satisfaction": "5", "reopen": False},
         })
         assert [element for element, _ in steps] == ["Task_Triage", "Task_TechSupport", "Task_FollowUpCall"], (opener, steps)
+
+
+def test_every_employee_gets_an_expense_advance_and_claim_through(sales):
+    """F22: one employee per shape asks for an advance above the director's
+    threshold and claims against it; every step goes to someone who may take
+    it, never the requester, and the claim settles the advance."""
+    employees = one_per_shape(starters("expense_advance"))
+    assert {"sales_admin", "finance", "director", "rep_east1"} & {p.username for p in employees}
+    for employee in employees:
+        advance = sales.start("expense_advance", {"amount": 6000, "purpose": "客户拜访借支", "category": "travel",
+                                                  "expected_settlement_date": "2026-12-20"}, employee.username)
+        drive(sales, advance, {})
+        assert advance.data["advance"]["ok"], (employee, advance.data["advance"])
+        receipt = save_bytes("invoice.pdf", "application/pdf", f"%PDF-1.4 invoice {advance.id}".encode())
+        claim = sales.start("expense_claim", {"purpose": "客户拜访", "advance_no": advance.data["advance"]["advance_no"],
+                                              "claim_lines": [{"category": "travel", "amount": 6500, "receipt": receipt}]},
+                            employee.username)
+        steps = drive(sales, claim, {})
+        assert employee.username not in [who for _, who in steps], (employee, steps)
+        assert claim.data["claim_result"]["payable"] == "500.00", (employee, claim.data.get("claim_result"))

@@ -278,3 +278,26 @@ def campaign(w):
     w.look(instance)  # → Task_Evaluate
     w.complete(instance, "Task_Evaluate", "marketing", {"conclusion": "触达良好，订单待跟进"})
     w.approve(instance, "Task_DirectorReview", "director")
+# --- F22 expense_advance, expense_claim ----------------------------------------------------------------------
+
+def expense_advance(w):
+    request = {"amount": 25000, "purpose": "华东市场推广会借支", "category": "promotion", "expected_settlement_date": "2026-12-20"}
+    instance = w.start("expense_advance", request, "rep_east1")
+    w.approve_until(instance, "Task_GMApproval")  # above 20,000: manager, finance, director, GM
+    w.reject(instance, "Task_GMApproval", "gm", "压缩到五千以内")  # → Task_ReviseAdvance
+
+
+def expense_claim(w):
+    advance = w.act("ledger.pay_advance", employee="rep_east1", amount="1000", purpose="客户拜访借支")["advance_no"]
+
+    def claim(*amounts, category="travel"):
+        return {"purpose": "十二月华东客户拜访", "advance_no": advance,
+                "claim_lines": [{"category": category, "amount": amount, "description": "高铁票及住宿",
+                                 "receipt": w.attachment(f"receipt-{n}.pdf")} for n, amount in enumerate(amounts, start=1)]}
+
+    instance = w.start("expense_claim", claim(18000, 4000, category="promotion"), "rep_east1")
+    w.approve_until(instance, "Task_GMApproval")  # above 20,000: manager, receipts, director, GM
+    w.reject(instance, "Task_GMApproval", "gm", "缺会议签到表")  # → Task_ReviseClaim
+    w.refuse_once("ledger.pay_reimbursement")
+    instance = w.start("expense_claim", claim(1200, 300), "rep_east1")
+    w.approve_until(instance, "Task_ResolvePayoutProblem")
