@@ -79,6 +79,13 @@ def rule_problems(candidate: PriceRule | None = None) -> list[dict]:
     rules = list(db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True)).order_by(PriceRule.id)))
     if candidate is not None and candidate not in rules:
         rules.append(candidate)
+    return problems_among(rules)
+
+
+def problems_among(rules: list) -> list[dict]:
+    """The ties and NC-rule breaches among ``rules`` (rules or anything with
+    their ids, targets, priority and validity: the state a price adjustment
+    sheet would create is checked before it exists)."""
     problems = []
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
