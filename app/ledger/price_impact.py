@@ -56,6 +56,19 @@ def customers_on_list(sheet: PriceAdjustmentSheet) -> tuple[list[Customer], list
     return found, class_codes
 
 
+def customers_of_rule_lines(sheet: PriceAdjustmentSheet) -> list[Customer]:
+    """The active customers a rule line of the sheet names, by themselves or
+    by their class or an ancestor class, by code."""
+    named = [line for line in sheet.lines if line.kind in ("add_rule",) + CLOSING]
+    own = {line.customer_id for line in named if line.customer_id}
+    classes = {line.customer_class_id for line in named if line.customer_class_id}
+    if not (own or classes):
+        return []
+    parents = class_parents(CustomerClass)
+    return [customer for customer in db.session.scalars(select(Customer).where(Customer.active.is_(True))
+                                                         .order_by(Customer.code))
+            if customer.id in own or classes.intersection(class_chain(CustomerClass, customer.class_id, parents))]
+
 def _orders_priced_after(sheet: PriceAdjustmentSheet) -> list[dict]:
     """Order lines dated on or after the effective date already priced by an
     item the sheet closes or a rule it ends or re-targets: approval would
