@@ -161,12 +161,13 @@ class RuleOutSchema(Schema):
 
 
 class SheetLineOutSchema(Schema):
+    """An item line (reprice, new_item) has the item keys, a rule line the rule keys."""
     line_no = fields.Integer(required=True)
     kind = fields.String(required=True, metadata={"description": "reprice | new_item | add_rule | end_rule | retarget_rule"})
     material = fields.String(allow_none=True)
     material_class = fields.String(allow_none=True)
     unit = fields.String(allow_none=True, metadata={"description": "None on a rule line"})
-    min_qty = fields.String(required=True)
+    min_qty = fields.String()
     old_price = fields.String(allow_none=True, metadata={"description": "reprice: the item's price when drafted"})
     new_price = fields.String(allow_none=True, metadata={"description": "reprice and new_item"})
     old_item_id = fields.Integer(allow_none=True, metadata={"description": "reprice: the item closed"})

@@ -272,15 +272,19 @@ def _code(obj) -> str | None:
 
 
 def line_result(line: PriceAdjustmentSheetLine) -> dict:
-    """One line as the API and the approvers read it."""
-    new_item_id = line.adjustment.new_item_id if line.adjustment else line.new_item_id
-    return {"line_no": line.line_no, "kind": line.kind, "material": _code(line.material),
-            "material_class": _code(line.material_class), "unit": line.unit, "min_qty": str(line.min_qty),
-            "old_price": str(line.old_price) if line.old_price is not None else None,
-            "new_price": str(line.new_price) if line.new_price is not None else None,
-            "old_item_id": line.old_item_id, "new_item_id": new_item_id,
-            "adjustment_no": line.adjustment.number if line.adjustment else None,
-            "customer": _code(line.customer), "customer_class": _code(line.customer_class),
+    """One line as the API and the approvers read it: the keys of its kind
+    (an item line's prices and items, a rule line's customer side, rules
+    and target), so a table of lines has no column empty for every row."""
+    found = {"line_no": line.line_no, "kind": line.kind, "material": _code(line.material),
+             "material_class": _code(line.material_class)}
+    if line.kind in ("reprice", "new_item"):
+        return {**found, "unit": line.unit, "min_qty": str(line.min_qty),
+                "old_price": str(line.old_price) if line.old_price is not None else None,
+                "new_price": str(line.new_price) if line.new_price is not None else None,
+                "old_item_id": line.old_item_id,
+                "new_item_id": line.adjustment.new_item_id if line.adjustment else line.new_item_id,
+                "adjustment_no": line.adjustment.number if line.adjustment else None}
+    return {**found, "customer": _code(line.customer), "customer_class": _code(line.customer_class),
             "rule_id": line.rule_id, "old_target": _rule_target(line.rule) if line.rule else None,
             "to_price_list": _code(line.target_list), "to_strategy": _code(line.target_strategy),
             "priority": line.priority, "new_rule_id": line.new_rule_id}

@@ -47,7 +47,7 @@ def test_the_sheet_shows_every_kind_of_line_and_what_its_approval_made(client, o
         ("new_item", "HOS001", "米", None, "18.50000000")
     assert new_item["new_item_id"] == decided["lines"][0]["new_item_id"] is not None
     assert (add_rule["kind"], add_rule["customer_class"], add_rule["material_class"], add_rule["rule_id"],
-            add_rule["priority"]) == ("add_rule", "ALL", "HOSE", None, 100) and add_rule["new_rule_id"]
+            add_rule["priority"]) == ("add_rule", "ALL", "HOSE", None, 100) and "old_price" not in add_rule and add_rule["new_rule_id"]
     assert (retarget["kind"], retarget["old_target"], retarget["to_price_list"], retarget["to_strategy"]) == \
         ("retarget_rule", "STD", "DEALER", None)
     old_rule, new_rule = db.session.get(PriceRule, retarget["rule_id"]), db.session.get(PriceRule, retarget["new_rule_id"])

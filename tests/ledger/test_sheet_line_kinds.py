@@ -54,8 +54,11 @@ def test_a_new_item_and_its_rule_price_a_new_product_from_the_effective_date_onl
     _seal(world)
     draft = _draft(act, [{"kind": "new_item", "material": "S10", "new_price": "88.8"},
                          {"kind": "add_rule", "customer_class": "DEALER", "material_class": "SEAL"}])
-    assert [(line["kind"], line["old_price"], line["new_price"], line["new_item_id"], line["new_rule_id"])
-            for line in draft["lines"]] == [("new_item", None, "88.80000000", None, None), ("add_rule", None, None, None, None)]
+    item_line, rule_line = draft["lines"]
+    assert (item_line["kind"], item_line["old_price"], item_line["new_price"], item_line["new_item_id"]) == \
+        ("new_item", None, "88.80000000", None) and "rule_id" not in item_line
+    assert (rule_line["kind"], rule_line["to_price_list"], rule_line["new_rule_id"]) == ("add_rule", "STD", None) \
+        and "new_price" not in rule_line
     impact = act("ledger.price_adjustment_impact", sheet=draft["sheet_no"])
     assert impact["priced_anew_count"] == 2 and {e["customer"] for e in impact["priced_anew"]} == {"D00001", "D00002"}
     assert impact["coverage_loss_count"] == 0 and impact["largest_cut_pct"] == 0.0
