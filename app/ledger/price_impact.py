@@ -146,6 +146,17 @@ def rule_impact(sheet: PriceAdjustmentSheet) -> tuple[dict, list[Decimal]]:
         [pct for pct in pcts if pct is not None]
 
 
+BOOKKEEPING = ("adjustment_no", "old_item_id", "new_item_id", "rule_id", "new_rule_id", "priority")
+OPTIONAL = ("customer", "customer_class", "to_price_list", "to_strategy")
+
+
+def _brief(line: dict) -> dict:
+    """A line as the approvers weigh it: without the numbers of records
+    (the sheet above lists them) and without the empty one of customer or
+    class, list or strategy, so the table of lines stays narrow."""
+    return {key: value for key, value in line.items()
+            if key not in BOOKKEEPING and not (key in OPTIONAL and value is None)}
+
 def impact(sheet: PriceAdjustmentSheet) -> dict:
     """% change per re-priced line, the orders priced after the effective
     date on an item or rule the sheet closes, the customers whose rules use
@@ -155,7 +166,8 @@ def impact(sheet: PriceAdjustmentSheet) -> dict:
         pct = change_pct(line.old_price, line.new_price) if line.kind == "reprice" else None
         if line.kind == "reprice":
             changes.append(pct if pct is not None else Decimal("0"))
-        lines.append({**line_result(line), "change_pct": str(pct) if pct is not None else None})
+        lines.append({**_brief(line_result(line)), **({"change_pct": str(pct) if pct is not None else None}
+                                                       if line.kind in ("reprice", "new_item") else {})})
     played, moves = rule_impact(sheet) if any(line.kind != "reprice" for line in sheet.lines) else ({}, [])
     changes += moves
     customers, classes = customers_on_list(sheet)
