@@ -128,12 +128,18 @@ def adjustment_result(sheet: PriceAdjustment) -> dict:
 
 def draft_sheet(price_list: str, effective: date_type, lines: list[dict], *, reason: str | None,
                 created_by_id: int | None, source_key: str) -> PriceAdjustmentSheet:
-    """Save a draft sheet (flushes): each line {"material" or
-    "material_class", optional "unit", "min_qty", and "new_price"} names the
-    item valid on ``effective``, whose current price is kept as the old
-    price. Raises BusinessRuleViolation ``period_closed`` (the effective
+    """Save a draft sheet (flushes). A line's ``kind`` (default
+    ``reprice``): ``reprice`` {"material" or "material_class", optional
+    "unit", "min_qty", and "new_price"} names the item valid on
+    ``effective``, whose current price is kept as the old price; the other
+    kinds are app/ledger/sheet_lines.py's (``new_item``, ``add_rule``,
+    ``end_rule``, ``retarget_rule``). The rules the sheet would leave are
+    checked. Raises BusinessRuleViolation ``period_closed`` (the effective
     date lies in a closed period), ``empty_sheet``, ``duplicate_line``,
-    ``invalid_price``, ``invalid_adjustment`` and those of ``find_item``."""
+    ``invalid_price``, ``invalid_adjustment``, ``invalid_line_kind``,
+    ``item_exists``, ``unknown_price_rule``, ``ambiguous_price_rule``,
+    ``same_target``, ``price_rule_source``, ``price_rule_tie``,
+    ``nc_class_rule`` and those of ``find_item``."""
     plist = price_list_by_code(price_list)
     ensure_open(effective, "effective_date")
     if not lines:
@@ -186,12 +192,15 @@ def _decidable(sheet: PriceAdjustmentSheet) -> None:
 
 
 def approve_sheet(sheet: PriceAdjustmentSheet, approver: User, *, source_key: str) -> PriceAdjustmentSheet:
-    """Approve a draft (flushes): checks the active rules (ties, NC rule),
-    then per line closes the old item and inserts the new one from the
-    effective date, each with its PriceAdjustment approval record. Raises
+    """Approve a draft (flushes): checks the rules as the sheet would leave
+    them (ties, NC rule), carries out its rule and new-item lines
+    (sheet_lines.apply_lines), then per re-priced line closes the old item
+    and inserts the new one from the effective date, each with its
+    PriceAdjustment approval record. Raises
     BusinessRuleViolation ``not_draft``, ``own_sheet`` (nobody approves
     their own sheet), ``stale_adjustment`` (the item valid on the effective
-    date changed since the draft), ``nc_class_rule``, ``price_rule_tie``,
+    date, or a rule a line closes, changed since the draft; a new item's
+    target got an item), ``nc_class_rule``, ``price_rule_tie``,
     ``orders_priced_after_effective_date``."""
     _decidable(sheet)
     if sheet.created_by_id is not None and sheet.created_by_id == approver.id:
@@ -235,8 +244,9 @@ def draft_price_adjustment(call: ActionCall, *, price_list: str, effective_date:
                            reason: str | None = None) -> dict:
     """F16: save a draft sheet for ``price_list`` from ``effective_date``
     (in a flow, cancelling the request's earlier open draft);
-    ``lines`` [{"material" | "material_class", "unit"?, "min_qty"?,
-    "new_price"}]. Result see ``sheet_result``. Idempotent per call. Raises
+    ``lines`` [{"kind"?, "material" | "material_class", "unit"?, "min_qty"?,
+    "new_price"} | rule lines {"kind", "customer_class", "material_class",
+    "rule"?, "to_price_list" | "to_strategy", "priority"?}] (see ``draft_sheet``). Result see ``sheet_result``. Idempotent per call. Raises
     ``unknown_price_list``, ``unknown_material``, ``unknown_material_class``,
     ``no_price_item``, ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment``, ``invalid_date``."""
