@@ -160,6 +160,29 @@ class RuleOutSchema(Schema):
     active = fields.Boolean(required=True)
 
 
+class SheetLineOutSchema(Schema):
+    """An item line (reprice, new_item) has the item keys, a rule line the rule keys."""
+    line_no = fields.Integer(required=True)
+    kind = fields.String(required=True, metadata={"description": "reprice | new_item | add_rule | end_rule | retarget_rule"})
+    material = fields.String(allow_none=True)
+    material_class = fields.String(allow_none=True)
+    unit = fields.String(allow_none=True, metadata={"description": "None on a rule line"})
+    min_qty = fields.String()
+    old_price = fields.String(allow_none=True, metadata={"description": "reprice: the item's price when drafted"})
+    new_price = fields.String(allow_none=True, metadata={"description": "reprice and new_item"})
+    old_item_id = fields.Integer(allow_none=True, metadata={"description": "reprice: the item closed"})
+    new_item_id = fields.Integer(allow_none=True, metadata={"description": "the item the approval made"})
+    adjustment_no = fields.String(allow_none=True)
+    customer = fields.String(allow_none=True)
+    customer_class = fields.String(allow_none=True)
+    rule_id = fields.Integer(allow_none=True, metadata={"description": "end_rule, retarget_rule: the rule closed"})
+    old_target = fields.String(allow_none=True, metadata={"description": "the list or strategy that rule points at"})
+    to_price_list = fields.String(allow_none=True)
+    to_strategy = fields.String(allow_none=True)
+    priority = fields.Integer(allow_none=True)
+    new_rule_id = fields.Integer(allow_none=True, metadata={"description": "add_rule, retarget_rule: the rule the approval made"})
+
+
 class SheetOutSchema(Schema):
     sheet_no = fields.String(required=True)
     price_list = fields.String(required=True)
@@ -168,7 +191,7 @@ class SheetOutSchema(Schema):
     reason = fields.String(allow_none=True)
     decided_by = fields.String(allow_none=True)
     request = fields.Integer(allow_none=True, metadata={"description": "the F16 request (instance id)"})
-    lines = fields.List(fields.Dict(), required=True, metadata={"description": "old_item_id and new_item_id per line"})
+    lines = fields.List(fields.Nested(SheetLineOutSchema), required=True)
 
 
 @blp.get("/price-lists")

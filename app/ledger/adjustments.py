@@ -16,6 +16,7 @@ from app.ledger.dates import parse_date
 from app.ledger.journal import ensure_open, next_number
 from app.ledger.money import round_price, to_decimal
 from app.ledger.posting import posted_once
+from app.ledger.sheet_lines import apply_lines, build_line, line_key, line_kind, line_result, refuse_rule_problems
 from app.ledger.pricing import apply_price_adjustment as close_and_replace, rule_problems
 from app.ledger.ownership import OUTSIDE_FLOWS, ensure_of_this_request, made_by_instance
 from app.models import (
@@ -127,39 +128,54 @@ def adjustment_result(sheet: PriceAdjustment) -> dict:
 
 def draft_sheet(price_list: str, effective: date_type, lines: list[dict], *, reason: str | None,
                 created_by_id: int | None, source_key: str) -> PriceAdjustmentSheet:
-    """Save a draft sheet (flushes): each line {"material" or
-    "material_class", optional "unit", "min_qty", and "new_price"} names the
-    item valid on ``effective``, whose current price is kept as the old
-    price. Raises BusinessRuleViolation ``period_closed`` (the effective
+    """Save a draft sheet (flushes). A line's ``kind`` (default
+    ``reprice``): ``reprice`` {"material" or "material_class", optional
+    "unit", "min_qty", and "new_price"} names the item valid on
+    ``effective``, whose current price is kept as the old price; the other
+    kinds are app/ledger/sheet_lines.py's (``new_item``, ``add_rule``,
+    ``end_rule``, ``retarget_rule``). The rules the sheet would leave are
+    checked. Raises BusinessRuleViolation ``period_closed`` (the effective
     date lies in a closed period), ``empty_sheet``, ``duplicate_line``,
-    ``invalid_price``, ``invalid_adjustment`` and those of ``find_item``."""
+    ``invalid_price``, ``invalid_adjustment``, ``invalid_line_kind``,
+    ``item_exists``, ``unknown_price_rule``, ``ambiguous_price_rule``,
+    ``same_target``, ``price_rule_source``, ``price_rule_tie``,
+    ``nc_class_rule`` and those of ``find_item``."""
     plist = price_list_by_code(price_list)
     ensure_open(effective, "effective_date")
     if not lines:
         raise BusinessRuleViolation("empty_sheet", "A price adjustment sheet needs at least one line.", field="lines")
     built, seen = [], set()
     for number, entry in enumerate(lines, start=1):
-        entry = entry or {}
-        item = find_item(plist.code, entry.get("material"), effective, entry.get("min_qty") or 0,
-                         material_class=entry.get("material_class"), unit=entry.get("unit"))
-        if item.id in seen:
-            raise BusinessRuleViolation("duplicate_line", f"Line {number} adjusts the same item as an earlier line.", field="lines")
-        seen.add(item.id)
-        if effective <= item.valid_from:
-            raise BusinessRuleViolation("invalid_adjustment", f"Line {number}: the item only starts on {item.valid_from}.", field="lines")
-        price = round_price(entry.get("new_price"))
-        if price < 0:
-            raise BusinessRuleViolation("invalid_price", f"Line {number}: a price may not be negative.", field="lines")
-        built.append(PriceAdjustmentSheetLine(line_no=number, material_id=item.material_id,
-                                              material_class_id=item.material_class_id, unit=item.unit,
-                                              min_qty=item.min_qty, old_item_id=item.id, old_price=item.unit_price,
-                                              new_price=price))
+        entry = entry if isinstance(entry, dict) else {}
+        kind = line_kind(entry, number)
+        line = _reprice_line(plist, effective, number, entry) if kind == "reprice" else \
+            build_line(plist, effective, number, entry, kind)
+        if line_key(line) in seen:
+            raise BusinessRuleViolation("duplicate_line", f"Line {number} changes the same item or rule as an earlier line.",
+                                        field="lines")
+        seen.add(line_key(line))
+        built.append(line)
+    refuse_rule_problems(built, effective, only_new=True)
     sheet = PriceAdjustmentSheet(number=next_number(PriceAdjustmentSheet, "PS", effective), price_list_id=plist.id,
                                  effective_date=effective, reason=reason, status="draft", created_by_id=created_by_id,
                                  source_key=source_key, created_at=clock.now(), lines=built)
     db.session.add(sheet)
     db.session.flush()
     return sheet
+
+
+def _reprice_line(plist, effective: date_type, number: int, entry: dict) -> PriceAdjustmentSheetLine:
+    """A ``reprice`` line: the item valid on ``effective`` and its new price."""
+    item = find_item(plist.code, entry.get("material"), effective, entry.get("min_qty") or 0,
+                     material_class=entry.get("material_class"), unit=entry.get("unit"))
+    if effective <= item.valid_from:
+        raise BusinessRuleViolation("invalid_adjustment", f"Line {number}: the item only starts on {item.valid_from}.", field="lines")
+    price = round_price(entry.get("new_price"))
+    if price < 0:
+        raise BusinessRuleViolation("invalid_price", f"Line {number}: a price may not be negative.", field="lines")
+    return PriceAdjustmentSheetLine(line_no=number, kind="reprice", material_id=item.material_id,
+                                    material_class_id=item.material_class_id, unit=item.unit, min_qty=item.min_qty,
+                                    old_item_id=item.id, old_price=item.unit_price, new_price=price)
 
 
 def sheet_by_number(number: str, field: str = "sheet") -> PriceAdjustmentSheet:
@@ -176,18 +192,22 @@ def _decidable(sheet: PriceAdjustmentSheet) -> None:
 
 
 def approve_sheet(sheet: PriceAdjustmentSheet, approver: User, *, source_key: str) -> PriceAdjustmentSheet:
-    """Approve a draft (flushes): checks the active rules (ties, NC rule),
-    then per line closes the old item and inserts the new one from the
-    effective date, each with its PriceAdjustment approval record. Raises
+    """Approve a draft (flushes): checks the rules as the sheet would leave
+    them (ties, NC rule), carries out its rule and new-item lines
+    (sheet_lines.apply_lines), then per re-priced line closes the old item
+    and inserts the new one from the effective date, each with its
+    PriceAdjustment approval record. Raises
     BusinessRuleViolation ``not_draft``, ``own_sheet`` (nobody approves
     their own sheet), ``stale_adjustment`` (the item valid on the effective
-    date changed since the draft), ``nc_class_rule``, ``price_rule_tie``,
+    date, or a rule a line closes, changed since the draft; a new item's
+    target got an item), ``nc_class_rule``, ``price_rule_tie``,
     ``orders_priced_after_effective_date``."""
     _decidable(sheet)
     if sheet.created_by_id is not None and sheet.created_by_id == approver.id:
         raise BusinessRuleViolation("own_sheet", "Nobody approves their own price adjustment sheet.")
-    _refuse_inconsistent_rules()
-    for line in sheet.lines:
+    refuse_rule_problems(list(sheet.lines), sheet.effective_date, only_new=False)
+    apply_lines(sheet)
+    for line in (line for line in sheet.lines if line.kind == "reprice"):
         target = dict(material=line.material.code) if line.material_id else dict(material_class=line.material_class.code)
         try:
             item = find_item(sheet.price_list.code, target.get("material"), sheet.effective_date, line.min_qty,
@@ -217,21 +237,16 @@ def sheet_result(sheet: PriceAdjustmentSheet) -> dict:
     decided = db.session.get(User, sheet.decided_by_id) if sheet.decided_by_id else None
     return {"sheet_no": sheet.number, "price_list": sheet.price_list.code, "effective_date": sheet.effective_date.isoformat(),
             "status": sheet.status, "reason": sheet.reason, "decided_by": decided.username if decided else None,
-            "lines": [{"line_no": line.line_no, "material": line.material.code if line.material else None,
-                       "material_class": line.material_class.code if line.material_class else None, "unit": line.unit,
-                       "min_qty": str(line.min_qty), "old_price": str(line.old_price), "new_price": str(line.new_price),
-                       "old_item_id": line.old_item_id,
-                       "new_item_id": line.adjustment.new_item_id if line.adjustment else None,
-                       "adjustment_no": line.adjustment.number if line.adjustment else None} for line in sheet.lines]}
-
+            "lines": [line_result(line) for line in sheet.lines]}
 
 @action("ledger.draft_price_adjustment")
 def draft_price_adjustment(call: ActionCall, *, price_list: str, effective_date: str, lines: list,
                            reason: str | None = None) -> dict:
     """F16: save a draft sheet for ``price_list`` from ``effective_date``
     (in a flow, cancelling the request's earlier open draft);
-    ``lines`` [{"material" | "material_class", "unit"?, "min_qty"?,
-    "new_price"}]. Result see ``sheet_result``. Idempotent per call. Raises
+    ``lines`` [{"kind"?, "material" | "material_class", "unit"?, "min_qty"?,
+    "new_price"} | rule lines {"kind", "customer_class", "material_class",
+    "rule"?, "to_price_list" | "to_strategy", "priority"?}] (see ``draft_sheet``). Result see ``sheet_result``. Idempotent per call. Raises
     ``unknown_price_list``, ``unknown_material``, ``unknown_material_class``,
     ``no_price_item``, ``empty_sheet``, ``duplicate_line``,
     ``invalid_price``, ``invalid_adjustment``, ``invalid_date``."""

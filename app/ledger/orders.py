@@ -143,7 +143,10 @@ def order_result(order: SalesOrder) -> dict:
         "exposure": money_str(position["exposure"]), "credit_limit": money_str(position["limit"]),
         "unpriced_lines": [line.line_no for line in order.lines if not line.priced],
         "lines": [{"line_no": line.line_no, "material": line.material.code, "qty": qty_str(line.qty, line.material.qty_scale),
-                   "unit_price": str(line.unit_price), "gross": money_str(line.gross), "priced": line.priced}
+                   "unit_price": str(line.unit_price), "gross": money_str(line.gross), "priced": line.priced,
+                   # the pricing strategy the line's rule pointed at (line → rule → strategy); None for a list's rule
+                   "strategy": line.price_rule.pricing_strategy.code
+                   if line.price_rule is not None and line.price_rule.pricing_strategy_id else None}
                   for line in order.lines],
     }
 
@@ -156,7 +159,8 @@ def create_sales_order(call: ActionCall, *, customer: str, lines: list, date: st
     """F01/F02: make a sales order for ``customer`` from ``lines``
     [{"material", "qty", optional "unit_price" + "price_approved_by"}] on
     ``date`` (ISO, default today). Result: {"order_no", "status", "held",
-    "hold_reason", "net", "tax", "gross", "exposure", "credit_limit", "lines"}.
+    "hold_reason", "net", "tax", "gross", "exposure", "credit_limit", "lines"
+    (each naming the pricing strategy that priced it, if any)}.
     A held order is a result, not an error: the diagram routes it to an
     override. ``draft`` (F01, F02): saved for its review, unpriced lines flagged
     in ``unpriced_lines`` instead of refused. The delivery terms are kept on

@@ -79,6 +79,13 @@ def rule_problems(candidate: PriceRule | None = None) -> list[dict]:
     rules = list(db.session.scalars(select(PriceRule).where(PriceRule.active.is_(True)).order_by(PriceRule.id)))
     if candidate is not None and candidate not in rules:
         rules.append(candidate)
+    return problems_among(rules)
+
+
+def problems_among(rules: list) -> list[dict]:
+    """The ties and NC-rule breaches among ``rules`` (rules or anything with
+    their ids, targets, priority and validity: the state a price adjustment
+    sheet would create is checked before it exists)."""
     problems = []
     for i, a in enumerate(rules):
         for b in rules[i + 1:]:
@@ -276,6 +283,38 @@ def coverage_gaps(on: date) -> list[dict]:
             except BusinessRuleViolation as problem:
                 gaps.append({"customer": customer.code, "material": material.code, "code": problem.code})
     return gaps
+
+
+def pair_prices(on: date, rules: list | None = None, items_of=None) -> dict[tuple[str, str], tuple | str]:
+    """Every active (customer, saleable material) pair's list price on
+    ``on`` (a strategy's applied, before any dealer terms) with the rule
+    giving it, or the code of why it has none: {(customer, material):
+    (unit_price, rule) | code}. ``rules``: rules to match instead of those
+    valid on ``on``; ``items_of(list_id, unit, items)``: the items a list
+    would have instead (what a price adjustment sheet would leave). Rules
+    and items may be stand-ins with their attributes."""
+    rules = _rules_valid_on(on) if rules is None else rules
+    items: dict[tuple[int, str], list] = {}
+    customer_parents, material_parents = class_parents(CustomerClass), class_parents(MaterialClass)
+    materials = [(material, class_chain(MaterialClass, material.class_id, material_parents)) for material in
+                 db.session.scalars(select(Material).where(Material.saleable.is_(True)).order_by(Material.code))]
+    prices = {}
+    for customer in db.session.scalars(select(Customer).where(Customer.active.is_(True)).order_by(Customer.code)):
+        customer_chain = class_chain(CustomerClass, customer.class_id, customer_parents)
+        for material, material_chain in materials:
+            try:
+                rule = _rule_for(customer, material, on, customer_chain, material_chain, rules)
+                strategy = _strategy_on(rule, on)
+                key = (rule_list(rule).id, material.unit)
+                if key not in items:
+                    items[key] = _items_valid_on(*key, on)
+                    items[key] = items_of(*key, items[key]) if items_of else items[key]
+                item = _item_for(rule, customer, material, on, Decimal("1"), material_chain, items[key])
+                price = item.unit_price if strategy is None else strategy_price(strategy, item.unit_price)
+                prices[(customer.code, material.code)] = (price, rule)
+            except BusinessRuleViolation as problem:
+                prices[(customer.code, material.code)] = problem.code
+    return prices
 
 
 def taken_over_pairs(candidate: PriceRule, on: date) -> list[dict]:

@@ -158,11 +158,16 @@ def price_list(actor: User, code: str) -> dict:
 
 
 def _sheet_numbers() -> dict[int, str]:
-    """New item id → the number of the sheet whose approval made it."""
+    """New item id → the number of the sheet whose approval made it (a
+    re-priced item's successor or a new item)."""
     rows = db.session.execute(select(PriceAdjustment.new_item_id, PriceAdjustmentSheet.number)
                               .join(PriceAdjustmentSheetLine, PriceAdjustmentSheetLine.adjustment_id == PriceAdjustment.id)
                               .join(PriceAdjustmentSheet, PriceAdjustmentSheet.id == PriceAdjustmentSheetLine.sheet_id))
-    return {item_id: number for item_id, number in rows}
+    made = {item_id: number for item_id, number in rows}
+    made.update(db.session.execute(select(PriceAdjustmentSheetLine.new_item_id, PriceAdjustmentSheet.number)
+                                   .join(PriceAdjustmentSheet, PriceAdjustmentSheet.id == PriceAdjustmentSheetLine.sheet_id)
+                                   .where(PriceAdjustmentSheetLine.new_item_id.is_not(None))).all())
+    return made
 
 
 def _made_by(adjustment: PriceAdjustment | None) -> dict | None:

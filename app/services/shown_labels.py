@@ -98,6 +98,11 @@ LABELS = {
     "customer_count": "客户数", "customer_classes": "价格规则指向的客户分类",
     "coverage": "询价覆盖检查", "on": "检查日期", "gap_count": "缺口数", "gaps": "询价缺口", "code": "原因",
     "withdraw_result": "作废调价单", "cancelled": "已作废", "announcement": "调价通知", "notified": "已通知的销售代表",
+    # sheets that add items and change matching rules (issue 21)
+    "rule_id": "价格匹配规则号", "old_target": "原指向", "to_price_list": "指向价目表", "to_strategy": "指向定价策略",
+    "priority": "优先级", "price_moves": "价格变动的客户物料", "price_move_count": "价格变动数",
+    "moved_customers": "价格变动的客户", "priced_anew": "新获得价格的客户物料", "priced_anew_count": "新获得价格数",
+    "coverage_losses": "将失去价格的客户物料", "coverage_loss_count": "失去价格数", "classes_losing_price": "将失去价格的客户分类",
     # the annual sales plan (F11)
     "baseline": "上年实绩基线", "baseline_year": "基线年度", "year": "年度", "material_class": "物料分类", "rows": "明细",
     "reps": "申报业务员", "regions": "汇总大区", "submissions": "申报与汇总", "rep_figures": "业务员申报",
@@ -172,7 +177,7 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id", "reps", "regions", "budget_figure", "ends_at"}
+               "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -192,7 +197,10 @@ QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qt
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",
-          "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持"}
+          "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持",
+          # a price adjustment sheet's lines (F16)
+          "reprice": "调整单价", "new_item": "新增价格项", "add_rule": "新增价格匹配", "end_rule": "停用价格匹配",
+          "retarget_rule": "改指价格匹配"}
 _DISPATCH = {"email": "电子邮件", "sms": "短信", "call": "外呼", "visit": "拜访"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,

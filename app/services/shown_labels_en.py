@@ -115,6 +115,12 @@ LABELS_EN = {
     "customer_classes": "Customer classes", "coverage": "Price coverage check", "on": "Checked on",
     "gap_count": "Gaps", "gaps": "Price coverage gaps", "code": "Reason", "withdraw_result": "Sheet withdrawn",
     "cancelled": "Cancelled", "announcement": "Price change notice", "notified": "Salespeople told",
+    "rule_id": "Matching rule no.", "old_target": "Pointed at", "to_price_list": "To price list",
+    "to_strategy": "To pricing strategy", "priority": "Priority", "price_moves": "Prices that move",
+    "price_move_count": "Prices moving", "moved_customers": "Customers whose prices move",
+    "priced_anew": "Priced for the first time", "priced_anew_count": "Newly priced",
+    "coverage_losses": "Would lose their price", "coverage_loss_count": "Prices lost",
+    "classes_losing_price": "Customer classes losing a price",
     # the annual sales plan (F11)
     "baseline": "Last year's baseline", "baseline_year": "Baseline year", "year": "Year", "material_class": "Material class",
     "rows": "Lines", "reps": "Salespeople submitting", "regions": "Regions consolidating", "submissions": "Figures submitted",
@@ -179,7 +185,9 @@ LABELS_WITHIN_EN = {
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
              "reward": "Reward", "penalty": "Penalty", "repair": "Repair", "complaint": "Complaint",
-             "maintenance": "Maintenance", "support": "Technical support"}
+             "maintenance": "Maintenance", "support": "Technical support",
+             "reprice": "Re-price an item", "new_item": "New price item", "add_rule": "Add a matching rule",
+             "end_rule": "End a matching rule", "retarget_rule": "Re-target a matching rule"}
 _DISPATCH_EN = {"email": "E-mail", "sms": "SMS", "call": "Call list", "visit": "Visits"}
 VALUE_LABELS_EN = {
     "kind": _KINDS_EN, "invoice_kind": _KINDS_EN,

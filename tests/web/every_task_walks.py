@@ -179,7 +179,14 @@ def price_adjustment(w):
         return {"price_list": "STD", "effective_date": "2026-12-15", "reason": "原材料价格变动，年末调价",
                 "lines": [{"material": "PCF001", "new_price": new_price}]}
 
-    instance = w.start("price_adjustment", sheet(1152), "marketing")  # a 10 % cut: the general manager too
+    # a sheet of mixed lines: a 10 % cut (the general manager too), a new class item, a rule pointed at another
+    # list and a rule ended (the impact shows the prices that move and the pairs that would lose their price)
+    mixed = {**sheet(1152), "lines": [
+        {"kind": "reprice", "material": "PCF001", "new_price": 1152},
+        {"kind": "new_item", "material_class": "PUMP_CF", "unit": "台", "new_price": 1300},
+        {"kind": "retarget_rule", "customer_class": "ALL", "material_class": "PARTS", "to_price_list": "DEALER"},
+        {"kind": "end_rule", "customer_class": "ALL", "material_class": "MOTOR"}]}
+    instance = w.start("price_adjustment", mixed, "marketing")
     w.approve(instance, "Task_DirectorApproval", "director")
     w.reject(instance, "Task_GMApproval", "gm", "降幅过大，请控制在5%以内")  # → Task_ReviseSheet
     w.complete(instance, "Task_ReviseSheet", "marketing", {**sheet(1241.6), "action": "withdraw"})
