@@ -177,6 +177,27 @@ def test_a_second_rating_of_the_same_customer_does_not_answer_the_wait(sales):
     assert settle_next_waiting_onboarding() is None and len(_settlements()) == 1
 
 
+def test_each_wait_takes_only_its_own_customers_settlement(sales):
+    """Two onboardings wait; the second customer's rating ends first and
+    only the second moves. A settlement naming the other customer, even
+    from the first one's rating instance, does not fit the first's wait."""
+    from app import clock
+    from app.workflow.runtime import external_message
+
+    first, first_rating, _ = _opened(sales)
+    other = PROPOSAL | {"customer_name": "宁波东海水务有限公司", "tax_id": "91330200MA2H3K4L6Q"}
+    second, second_rating, other_code = _opened(sales, other)
+    _approve_rating(sales, second_rating, credit_limit=60000, rating="C")
+    assert settle_next_waiting_onboarding() == second.id and settle_next_waiting_onboarding() is None
+    assert _waits(sales, first) and sales.ready_elements(second) == ["Task_ReadCreditOutcome"]
+    correlations = {"customer": {"customer_code": other_code}}
+    db.session.add(ProcessMessage(name=SETTLED, correlations=correlations, source_instance_id=first_rating.id,
+                                  created_at=clock.now(), payload=external_message(SETTLED, correlations, {
+                                      "customer": other_code, "rating_outcome": "approved", "credit_limit": "1.00"})))
+    db.session.commit()
+    assert deliver_pending_messages() == 0 and _waits(sales, first)
+
+
 def test_a_rating_asked_for_by_an_order_hold_sends_no_settlement(sales, contract, customer_code):
     from tests.flows.test_credit_rating_requests import _held_order
 
