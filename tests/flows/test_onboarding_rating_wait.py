@@ -11,10 +11,10 @@ from app.errors import Forbidden, ValidationFailed
 from app.extensions import db
 from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage
 from app.services import worker
-from app.services.instances import cancel_instance
 from app.services.credit_requests import start_next_requested_rating
 from app.services.credit_settlements import SETTLED, settle_next_waiting_onboarding
 from app.services.events import deliver_pending_messages, receive_message
+from app.services.instances import cancel_instance
 from tests.flows.test_customer_onboarding import PROPOSAL, REP, _customer
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.support.credit_rating import proposal as rating_proposal
