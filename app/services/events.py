@@ -37,7 +37,7 @@ def pause_for_fault_injection() -> None:
         time.sleep(seconds)
 
 
-def _isolated(instance, work) -> None:
+def run_isolated(instance, work) -> None:
     """Run ``work``; if it fails, undo it and put the instance in error
     instead, so the job does not come back forever."""
     try:
@@ -74,7 +74,7 @@ def fire_next_due_timer(now=None) -> int | None:
         finish(instance, run.settle(), None)
         pause_for_fault_injection()
 
-    _isolated(instance, work)
+    run_isolated(instance, work)
     return instance_id
 
 
@@ -95,40 +95,60 @@ def correlates(message: ProcessMessage, correlations: dict) -> bool:
                if key in correlations)
 
 
+def sent_by_whom_it_waits_for(message: ProcessMessage, run) -> bool:
+    """Whether ``message`` comes from a flow the waiting catch names
+    (``messageFrom``); a catch that names none takes it from anyone. A
+    message from outside (no source instance) never passes a named one."""
+    senders = run.senders_for(message.name)
+    if not senders:
+        return True
+    if message.source_instance_id is None:
+        return False
+    return db.session.scalar(select(ProcessInstance.process_key)
+                             .where(ProcessInstance.id == message.source_instance_id)) in senders
+
+
+def deliver_to(message: ProcessMessage, instance: ProcessInstance, *, refuse: bool = False) -> bool:
+    """Deliver ``message`` to the locked ``instance`` if it waits for it with
+    matching correlations and from the sender it names; whether it did. A
+    payload that lacks or contradicts what the receiver correlates on raises
+    ValidationFailed when ``refuse``, else the receiver is passed over."""
+    if instance.status != InstanceStatus.running:
+        return False
+    run = open_run(instance, None)
+    if message.name not in run.awaited_messages() or not correlates(message, run.correlations_for(message.name)) \
+            or not sent_by_whom_it_waits_for(message, run):
+        return False
+    try:
+        caught = run.deliver(message.payload)
+    except DataRefused as refused:
+        if refuse:
+            raise ValidationFailed.for_fields({refused.name: [refused.message]},
+                                              "The message cannot be delivered as it is.") from None
+        return False
+    if not caught:
+        return False
+    record_instance_event(instance, "message_delivered", data={
+        "name": message.name, "correlations": message.correlations, "message_id": message.id,
+        "source_instance_id": message.source_instance_id,
+        "payload": message.payload})  # what the engine was handed: re-execution feeds it again
+    message.delivered_at = clock.now()
+    message.target_instance_id = instance.id
+    finish(instance, run.settle(), None)
+    return True
+
+
 def _deliver(message: ProcessMessage, *, refuse: bool = False) -> int | None:
     """Deliver ``message`` to the first running instance that waits for it
-    with matching correlations; the receiver's id, or None. A payload that
-    lacks or contradicts what the receiver correlates on raises
-    ValidationFailed when ``refuse`` (the sender is waiting for the answer),
-    else that receiver is passed over."""
+    (``deliver_to``); the receiver's id, or None."""
     candidates = db.session.scalars(select(MessageSubscription.instance_id).where(
         MessageSubscription.name == message.name).order_by(MessageSubscription.instance_id))
     for instance_id in list(candidates):
         if instance_id == message.source_instance_id:
             continue
         instance = lock_instance(instance_id)
-        if instance.status != InstanceStatus.running:
-            continue
-        run = open_run(instance, None)
-        if message.name not in run.awaited_messages() or not correlates(message, run.correlations_for(message.name)):
-            continue
-        try:
-            caught = run.deliver(message.payload)
-        except DataRefused as refused:
-            if refuse:
-                raise ValidationFailed.for_fields({refused.name: [refused.message]},
-                                                  "The message cannot be delivered as it is.") from None
-            continue
-        if not caught:
-            continue
-        record_instance_event(instance, "message_delivered", data={
-            "name": message.name, "correlations": message.correlations, "message_id": message.id,
-            "source_instance_id": message.source_instance_id,
-            "payload": message.payload})  # what the engine was handed: re-execution feeds it again
-        message.delivered_at = clock.now()
-        message.target_instance_id = instance.id
-        finish(instance, run.settle(), None)
-        return instance.id
+        if deliver_to(message, instance, refuse=refuse):
+            return instance.id
     return None
 
 

@@ -112,6 +112,8 @@ LABELS = {
     # customer onboarding: the likely duplicates and the file opened
     "duplicates": "疑似重复客户", "matches": "疑似重复", "why": "疑似原因", "tax_id": "纳税人识别号",
     "customer_file": "客户建档结果", "customer_channel": "销售渠道",
+    # the first credit rating's outcome the onboarding waited for
+    "credit_settlement": "首次信用评级结果", "rating_outcome": "评级结果", "rating_instance": "信用评级流程编号",
     # after-sales service cases (F20): the case, its triage, resolution and follow-up, due times and escalations
     "case": "售后服务单", "triage_result": "分诊结果", "resolution": "处理结果", "follow_up": "后续通知",
     "closing": "回访结果", "case_no": "服务单号", "description": "问题描述", "batch": "批号", "severity": "严重程度",
@@ -153,6 +155,7 @@ LABELS = {
 LABELS_WITHIN = {
     "request": {"purpose": "出差目的"},
     "customer_change": {"reason": "变更理由"},
+    "credit_settlement": {"reason": "原因"},
     # a price adjustment sheet's reason is why prices change, not why someone travels
     "price_adjustment_sheet": {"reason": "调价原因"}, "draft_result": {"reason": "调价原因"},
     "decision_result": {"reason": "调价原因"}, "impact": {"customers": "使用该价目表的客户"},
@@ -242,4 +245,5 @@ VALUE_LABELS = {
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
     "why": {"tax_id": "纳税人识别号相同", "name": "名称相近"},
     "customer_channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
+    "rating_outcome": {"approved": "已批准", "rejected": "未批准", "withdrawn": "已撤回", "cancelled": "已取消"},
 }

@@ -131,6 +131,7 @@ LABELS_EN = {
     # customer onboarding
     "duplicates": "Likely duplicates", "matches": "Likely duplicates", "why": "Why", "tax_id": "Tax id",
     "customer_file": "Customer file opened", "customer_channel": "Channel",
+    "credit_settlement": "First credit rating", "rating_outcome": "Outcome", "rating_instance": "Credit rating instance",
     "case": "Service case", "triage_result": "Triage", "resolution": "Resolution", "follow_up": "Who was told",
     "closing": "Follow-up call", "case_no": "Case no.", "description": "Description", "batch": "Batch",
     "severity": "Severity", "warranty_until": "Warranty until", "in_warranty": "In warranty",
@@ -172,6 +173,7 @@ LABELS_EN = {
 LABELS_WITHIN_EN = {
     "request": {"purpose": "Trip purpose"},
     "customer_change": {"reason": "Reason for the change"},
+    "credit_settlement": {"reason": "Reason"},
     "price_adjustment_sheet": {"reason": "Reason for the adjustment"},
     "draft_result": {"reason": "Reason for the adjustment"}, "decision_result": {"reason": "Reason for the adjustment"},
     "impact": {"customers": "Customers on the list"},
@@ -239,4 +241,5 @@ VALUE_LABELS_EN = {
     "code": {"no_price": "No price found", "price_rule_tie": "Price rules tie"},
     "why": {"tax_id": "Same tax id", "name": "Similar name"},
     "customer_channel": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
+    "rating_outcome": {"approved": "Approved", "rejected": "Not approved", "withdrawn": "Withdrawn", "cancelled": "Cancelled"},
 }

@@ -27,7 +27,7 @@ from app.errors import Conflict, NotFound, ValidationFailed
 from app.extensions import db
 from app.models import InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, User
 from app.services.commands import command, finish, lock_instance, open_run
-from app.services.events import correlates
+from app.services.events import correlates, sent_by_whom_it_waits_for
 from app.services.instance_waits import checked_reason, ensure_may_read
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.unit_of_work import use_case
@@ -105,7 +105,8 @@ class _Receivers:
             running = instance is not None and instance.status == InstanceStatus.running
             self._runs[instance_id] = open_run(instance, None) if running else None
         run = self._runs[instance_id]
-        return run is not None and correlates(message, run.correlations_for(message.name))
+        return run is not None and correlates(message, run.correlations_for(message.name)) \
+            and sent_by_whom_it_waits_for(message, run)
 
 
 def _awaiting(names: set[str]) -> dict[str, list[int]]:
@@ -144,7 +145,8 @@ def deliver_by_hand(message_id: int, instance_id, reason: str, actor: User) -> P
     instance_id; the payload lacks or contradicts a correlation property,
     naming it), NotFound (message), Conflict (delivered or discarded
     already; ``instance_not_running``; ``not_awaiting``;
-    ``correlation_mismatch``, naming instance_id)."""
+    ``correlation_mismatch``, naming instance_id; ``wrong_sender``: the catch
+    names the flows it takes the message from)."""
     ensure_may_change(actor)
     ensure_process_admin(actor, "deliver a message by hand")
     reason = checked_reason(reason)
@@ -168,6 +170,9 @@ def deliver_by_hand(message_id: int, instance_id, reason: str, actor: User) -> P
                        code="correlation_mismatch",
                        details={"fields": {"instance_id": ["its correlation values differ from the message's"]},
                                 "expected": jsonable(expected), "given": jsonable(message.correlations)})
+    if not sent_by_whom_it_waits_for(message, run):
+        raise Conflict(f"Instance {instance.id} takes {message.name!r} only from {sorted(run.senders_for(message.name))}.",
+                       code="wrong_sender", details={"fields": {"instance_id": ["waits for another sender"]}})
     try:
         caught = run.deliver(message.payload)
     except DataRefused as refused:

@@ -9,7 +9,7 @@ import threading
 from flask import current_app
 
 from app.extensions import db
-from app.services import checkpoints, credit_requests, events, worker_jobs
+from app.services import checkpoints, credit_requests, credit_settlements, events, worker_jobs
 from app.services import migrations, overdue_notices
 
 log = logging.getLogger(__name__)
@@ -33,6 +33,7 @@ JOBS = {
     "scheduled_starts": lambda: worker_jobs.start_next_scheduled,
     "messages": _messages,
     "credit_rating_requests": lambda: credit_requests.start_next_requested_rating,
+    "credit_rating_settlements": lambda: credit_settlements.settle_next_waiting_onboarding,
     "reminders": lambda: worker_jobs.remind_next,
     "escalations": lambda: worker_jobs.escalate_next,
     "emails": lambda: worker_jobs.send_next_email,

@@ -268,6 +268,21 @@ class Run:
         return {e.name for e in self._workflow.waiting_events()
                 if e.event_type == MessageEventDefinition.__name__ and e.name}
 
+    def senders_for(self, name: str) -> set[str]:
+        """The process keys a waiting catch of message ``name`` takes it from
+        (its ``messageFrom`` property, comma-separated); empty: from anyone
+        its correlation values admit. A platform answer (credit_rating_settled)
+        names the flow whose end it reports, so an integration account or
+        another diagram throwing the same name is passed over."""
+        senders = set()
+        for task in self._workflow.get_tasks(state=TaskState.WAITING):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if not isinstance(definition, MessageEventDefinition) or definition.name != name:
+                continue
+            declared = (getattr(task.task_spec, "extensions", None) or {}).get("properties", {}).get("messageFrom", "")
+            senders.update(key.strip() for key in declared.split(",") if key.strip())
+        return senders
+
     def correlations_for(self, name: str) -> dict:
         """The correlation values this instance expects for message ``name``:
         those it already holds, else what its waiting task's data gives for

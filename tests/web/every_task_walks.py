@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import ShippingNote
+from app.models import ProcessInstance, ShippingNote
 
 DEALER = "浙江泵阀总经销有限公司"  # 华东, credit limit 800,000, rep_east1
 MAIL = "江西设备维修服务部"  # 华东 mail-order customer, credit limit 0, rep_east2
@@ -213,6 +213,31 @@ def customer_onboarding(w):
     w.refuse_once("ledger.open_customer_file", "duplicate_tax_id", "Customer C00001 already has this tax id.")
     w.approve(instance, "Task_AdminCheck", "sales_admin")  # → Task_ReviseProposal with the reason
     w.complete(instance, "Task_ReviseProposal", "rep_east1", {**proposal, "action": "withdraw"})
+    onboarding_rated(w)
+
+
+def onboarding_rated(w):
+    """A customer opened, its first rating approved in F12, the outcome read by the proposer."""
+    from app.services.credit_requests import start_next_requested_rating
+    from app.services.credit_settlements import settle_next_waiting_onboarding
+
+    proposal = {"customer_name": "宁波北仑水务工程有限公司", "channel": "direct", "customer_class": "DIRECT",
+                "region": "华东", "province": "浙江", "tax_id": "91330206MA2B3C4D5E", "address": "宁波市北仑区新碶街道 8 号",
+                "contact_name": "陈工", "contact_phone": "0574-8686 1234", "salesperson": "rep_east1"}
+    instance = w.start("customer_onboarding", proposal, "rep_east1")
+    w.approve(instance, "Task_AdminCheck", "sales_admin")  # → the wait for the first rating
+    while start_next_requested_rating() is not None:  # earlier walks asked too
+        pass
+    rating = db.session.scalar(select(ProcessInstance).where(
+        ProcessInstance.business_key == f"credit_rating:{instance.data['customer_file']['customer_code']}"))
+    w.complete(rating, "Task_Propose", "statistician", {
+        "action": "submit", "rating": "B", "credit_limit": 200000, "payment_days": 30, "on_hold": False, "segment": "",
+        "valid_from": "2026-12-15", "reason": "新客户首次评级"})
+    w.approve(rating, "Task_FinanceApproval", "finance")
+    w.approve(rating, "Task_DirectorApproval", "director")
+    settle_next_waiting_onboarding()
+    w.look(instance)  # → Task_ReadCreditOutcome
+    w.complete(instance, "Task_ReadCreditOutcome", "rep_east1", {"outcome_read": True})
 # --- F20 after_sales --------------------------------------------------------------------------------------------
 
 def after_sales(w):
