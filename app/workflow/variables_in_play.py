@@ -24,7 +24,7 @@ REQUESTER_FACTS = ("username", "display_name", "level", "department", "region")
 @dataclass(frozen=True)
 class Variable:
     name: str
-    origin: str  # requester | start_form | form | result | script | decision
+    origin: str  # requester | start_form | form | result | script | decision | message
     element_id: str | None
     fields: tuple[str, ...] = ()
 
@@ -119,6 +119,10 @@ def _written_by(element, forms: dict, decisions: dict) -> list[Variable]:
     elif kind == "businessRuleTask":
         called = (element.findtext(f"./{{{NS['bpmn']}}}extensionElements/{{{NS['spiffworkflow']}}}calledDecisionId") or "")
         out += [Variable(name, "decision", element_id) for name in decisions.get(called.strip(), [])]
+    for caught in element.xpath("./bpmn:messageEventDefinition/bpmn:extensionElements/spiffworkflow:messageVariable"
+                                "|./bpmn:extensionElements/spiffworkflow:messageVariable", namespaces=NS):
+        if kind != "intermediateThrowEvent" and (caught.text or "").strip():  # where a caught message's payload lands
+            out.append(Variable(caught.text.strip(), "message", element_id))
     return out
 
 

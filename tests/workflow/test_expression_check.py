@@ -44,3 +44,12 @@ def test_the_check_can_fail():
     assert check_text("timer_duration", "PT2H", set())[0].message.startswith("Timer timeDuration PT2H is read")
     with pytest.raises(ValueError):
         check_text("sql", "1", set())
+
+
+def test_a_caught_message_offers_its_variable_downstream_and_a_thrown_one_does_not():
+    tree = etree.parse(str(REPO_ROOT / "processes" / "customer_onboarding.bpmn"))
+    gateway = tree.getroot().xpath("//bpmn:sequenceFlow[@id='Flow_RatingApproved']", namespaces=NS)[0]
+    found = {variable.name: variable for variable in variables_in_play(tree, gateway, FORMS, DECISIONS)}
+    assert (found["credit_settlement"].origin, found["credit_settlement"].element_id) == ("message", "Event_RatingSettled")
+    start = tree.getroot().xpath("//bpmn:startEvent", namespaces=NS)[0]
+    assert "credit_settlement" not in {variable.name for variable in variables_in_play(tree, start, FORMS, DECISIONS)}
