@@ -7,7 +7,9 @@ from flask_login import current_user, login_required
 
 from app.errors import ValidationFailed
 from app.services.expense_budgets import budget_report, may_read_budgets
+from app.services.shown_words import value_label
 from app.web import bp
+from app.web.form_fields import reader_locale
 from app.web.reports_home import listed
 
 TITLE = _l("Sales expense budgets")
@@ -26,6 +28,9 @@ def _year(text: str | None) -> int | None:
 @login_required
 def report_expense_budgets():
     report = budget_report(current_user, _year(request.args.get("year")))
+    locale = reader_locale()  # the categories as the reader says them (差旅费 / Travel)
+    report["categories"] = {code: value_label("category", code, locale) or name
+                            for code, name in report["categories"].items()}
     return render_template("reports/expense_budgets.html", report=report, title=TITLE)
 
 
