@@ -66,28 +66,25 @@ def fill(total: int) -> None:
     print(f"  {total} travel requests started: {time.perf_counter() - started:.1f} s", flush=True)
 
 
-def open_task_ids(url: str) -> list[int]:
+def _scalars(url: str, sql: str) -> list:
+    """The first column of ``sql``'s rows, on a connection of its own."""
     import sqlalchemy as sa
 
     engine = sa.create_engine(url)
     with engine.connect() as connection:
-        ids = list(connection.execute(sa.text(
-            "SELECT id FROM human_task WHERE status = 'ready' AND element_id = 'Task_ManagerApproval' ORDER BY id"
-        )).scalars())
+        values = list(connection.execute(sa.text(sql)).scalars())
     engine.dispose()
-    return ids
+    return values
+
+
+def open_task_ids(url: str) -> list[int]:
+    return _scalars(url, "SELECT id FROM human_task WHERE status = 'ready' AND element_id = 'Task_ManagerApproval' "
+                         "ORDER BY id")
 
 
 def _backend_pids(url: str) -> list[int]:
-    import sqlalchemy as sa
-
-    engine = sa.create_engine(url)
-    with engine.connect() as connection:
-        pids = list(connection.execute(sa.text(
-            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        )).scalars())
-    engine.dispose()
-    return pids
+    return _scalars(url, "SELECT pid FROM pg_stat_activity WHERE datname = current_database() "
+                         "AND pid <> pg_backend_pid()")
 
 
 def _children(parent: int) -> list[int]:
