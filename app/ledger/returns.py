@@ -42,7 +42,8 @@ def _red_outbound(line: SalesOrderLine, qty: Decimal, *, on: date_type, source_k
             continue
         seq += 1
         movement = StockMovement(kind="red_outbound", material_id=original.material_id, qty=take, unit_cost=original.unit_cost,
-                                 batch_no=original.batch_no, stock_status=stock_status, movement_date=on, order_line_id=line.id,
+                                 batch_no=original.batch_no, stock_status=stock_status, movement_date=on,
+                                 location="warehouse", warehouse_id=original.warehouse_id, order_line_id=line.id,
                                  original_movement_id=original.id, source_key=source_key, seq=seq, created_at=clock.now())
         db.session.add(movement)
         made.append(movement)

@@ -16,26 +16,30 @@ from app.ledger.customers import refreshed_customer
 from app.ledger.orders import cancel_order, create_order, line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
+from app.ledger.stock_places import main_warehouse
 from app.ledger.sales_facts import count_shipping_note
 from app.models import Material, SalesOrder, ShippingLine, ShippingNote, StockMovement, User
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 
-def batch_stock(material_id: int) -> list[tuple[str, Decimal]]:
-    """Batches of a material with saleable stock on hand, oldest first:
-    [(batch, qty)]. Quarantined stock (returns quality found defective)
-    is never offered to an order."""
+def batch_stock(material_id: int, warehouse_id: int | None = None) -> list[tuple[str, Decimal]]:
+    """Batches of a material with saleable stock on hand in a warehouse
+    (the main one unless named), oldest first: [(batch, qty)]. Stock in
+    transit or lent to a customer is not on hand; quarantined stock (returns
+    quality found defective) is never offered to an order."""
+    warehouse_id = warehouse_id or main_warehouse().id
     rows = db.session.execute(
         select(StockMovement.batch_no, func.sum(StockMovement.qty), func.min(StockMovement.id))
-        .where(StockMovement.material_id == material_id, StockMovement.stock_status == "saleable")
+        .where(StockMovement.material_id == material_id, StockMovement.stock_status == "saleable",
+               StockMovement.location == "warehouse", StockMovement.warehouse_id == warehouse_id)
         .group_by(StockMovement.batch_no)
         .order_by(func.min(StockMovement.id))).all()
     return [(batch, total) for batch, total, _ in rows if total is not None and total > 0]
 
 
-def on_hand(material_id: int) -> Decimal:
-    """Stock on hand of a material (sum of its movements)."""
-    return sum((qty for _, qty in batch_stock(material_id)), Decimal(0))
+def on_hand(material_id: int, warehouse_id: int | None = None) -> Decimal:
+    """Stock on hand of a material in a warehouse (the main one unless named)."""
+    return sum((qty for _, qty in batch_stock(material_id, warehouse_id)), Decimal(0))
 
 
 def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
@@ -48,6 +52,7 @@ def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type,
 def _opening_movement(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
     movement = StockMovement(kind="opening", material=material, qty=exact_qty(qty, material.qty_scale),
                              unit_cost=material.standard_cost, batch_no=batch_no, movement_date=on,
+                             location="warehouse", warehouse_id=main_warehouse().id,
                              source_key=source_key, seq=1, created_at=clock.now())
     db.session.add(movement)
     db.session.flush()
@@ -133,21 +138,21 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
     journal.ensure_open(on)
     if settlement_of(note.order) == PREPAYMENT:
         require_prepayment(note.order)
-    movements, seq = [], 0
+    movements, seq, warehouse_id = [], 0, main_warehouse().id
     for sline in note.lines:
         order_line = sline.order_line
         if order_line.qty_delivered + sline.qty > order_line.qty:
             raise BusinessRuleViolation("over_delivery", f"Line {order_line.line_no} would deliver more than ordered.")
         needed = sline.qty
-        for batch, available in batch_stock(sline.material_id):
+        for batch, available in batch_stock(sline.material_id, warehouse_id):
             take = min(available, needed)
             if take <= 0:
                 break
             seq += 1
             movement = StockMovement(kind="outbound", material_id=sline.material_id, qty=-take,
                                      unit_cost=order_line.material.standard_cost, batch_no=batch, movement_date=on,
-                                     shipping_line_id=sline.id, order_line_id=order_line.id, source_key=source_key,
-                                     seq=seq, created_at=clock.now())
+                                     location="warehouse", warehouse_id=warehouse_id, shipping_line_id=sline.id,
+                                     order_line_id=order_line.id, source_key=source_key, seq=seq, created_at=clock.now())
             db.session.add(movement)  # now, so the next line of the same material sees this batch taken
             movements.append(movement)
             needed -= take

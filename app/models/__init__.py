@@ -36,6 +36,7 @@ from app.models.receipt import Allocation, Receipt
 from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.settlement import OrderSettlement
+from app.models.stock_place import OrgUnit, Warehouse
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
@@ -98,4 +99,5 @@ __all__ = [
     "SavedView",
     "Campaign", "CampaignDispatch", "CampaignEvaluation", "CampaignResult", "CampaignTarget", "CampaignTask",
     "SpecialListEntry",
+    "OrgUnit", "Warehouse",
 ]

@@ -10,6 +10,7 @@ from app.models.catalogue import Material
 from app.models.customer import Customer
 from app.models.posted import Posted
 from app.models.sales_order import SalesOrder, SalesOrderLine
+from app.models.stock_place import Warehouse
 from app.models.types import Money, ScaledDecimal, UTCDateTime, utcnow
 
 
@@ -89,11 +90,17 @@ class StockMovement(Posted, db.Model):
     shipping_line_id: Mapped[int | None] = mapped_column(ForeignKey("shipping_line.id"), index=True)
     order_line_id: Mapped[int | None] = mapped_column(ForeignKey("sales_order_line.id"), index=True)
     original_movement_id: Mapped[int | None] = mapped_column(ForeignKey("stock_movement.id"))
+    # where this signed change happens (app.models.stock_place.LOCATIONS): a sales outbound is a
+    # negative change in a warehouse; a loan is a negative one there and a positive one at "lent".
+    # The warehouse the change is in, or that stock in transit or lent left from
+    location: Mapped[str] = mapped_column(String(16), default="warehouse", server_default="warehouse")
+    warehouse_id: Mapped[int | None] = mapped_column(ForeignKey("warehouse.id"), index=True)
     source_key: Mapped[str] = mapped_column(String(160))
     seq: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     material: Mapped[Material] = relationship()
+    warehouse: Mapped[Warehouse | None] = relationship()
 
 
 class SignedReceipt(Posted, db.Model):

@@ -86,3 +86,31 @@ def test_invariant_9_an_order_line_whose_price_item_was_closed_behind_it(world, 
     item.valid_to = date(2026, 11, 15)  # what an unchecked edit of the price list would do
     db.session.flush()
     assert _failing() == {"order_line_prices"}
+
+
+def test_invariant_10_stock_in_a_warehouse_nobody_named(world, act, sell):
+    sell("D00001", [("P100", 1)])
+    assert _failing() == set()
+    db.session.add(StockMovement(kind="opening", material_id=world.p100.id, qty=D("1"), unit_cost=D("60"),
+                                 batch_no="B-ROGUE", movement_date=date(2026, 11, 10), location="warehouse",
+                                 warehouse_id=None, source_key="rogue-place", seq=1))
+    db.session.flush()
+    assert "stock_places" in _failing()
+
+
+def test_invariant_10_more_taken_from_a_warehouse_batch_than_it_held(world, act, sell):
+    from app.ledger.stock_places import main_warehouse
+    db.session.add(StockMovement(kind="outbound", material_id=world.p100.id, qty=D("-5"), unit_cost=D("60"),
+                                 batch_no="B-NEVER-RECEIVED", movement_date=date(2026, 11, 10), location="warehouse",
+                                 warehouse_id=main_warehouse().id, source_key="rogue-negative", seq=1))
+    db.session.flush()
+    assert "stock_places" in _failing()
+
+
+def test_invariant_10_an_unknown_location_kind(world, act, sell):
+    from app.ledger.stock_places import main_warehouse
+    db.session.add(StockMovement(kind="opening", material_id=world.p100.id, qty=D("1"), unit_cost=D("60"),
+                                 batch_no="B-ELSEWHERE", movement_date=date(2026, 11, 10), location="on_the_moon",
+                                 warehouse_id=main_warehouse().id, source_key="rogue-kind", seq=1))
+    db.session.flush()
+    assert "stock_places" in _failing()
