@@ -108,7 +108,8 @@ def _upsert(model, keys: tuple, rows: list[dict]) -> None:
     if not rows:
         return
     added = tuple(name for name in rows[0] if name not in keys and name != "process_key")
-    db.session.execute(_upsert_statement(model.__table__, keys, added, tuple(rows[0]), on_postgresql()), rows)
+    # Core, on the session's connection: the ORM's bulk-insert path would adapt the statement on every call
+    db.session.connection().execute(_upsert_statement(model.__table__, keys, added, tuple(rows[0]), on_postgresql()), rows)
 
 
 @functools.lru_cache(maxsize=32)

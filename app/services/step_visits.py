@@ -8,7 +8,9 @@ is entered and once when it is completed. Nothing here commits.
 
 Only the instance's open visits and its ready tasks are read, so a step
 costs the same however many visits the instance's history holds."""
-from sqlalchemy import func, or_, select
+import functools
+
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -49,24 +51,33 @@ def _apply(row: StepVisit, task: HumanTask) -> None:
         setattr(row, name, value)
 
 
+@functools.cache
+def _tasks_with_visits():
+    """The one read of ``refresh_step_visits``, built once (building it, with
+    its aliased count, cost more than running it): the instance's ready
+    tasks and those whose visit is still open, each with its visit row, if
+    any, and the count of its step's visits so far."""
+    instance_id = bindparam("instance_id")
+    open_visits = select(StepVisit.human_task_id).where(StepVisit.instance_id == instance_id,
+                                                        StepVisit.status == TaskStatus.ready.value)
+    earlier = aliased(StepVisit)
+    visits_so_far = (select(func.count()).select_from(earlier)
+                     .where(earlier.instance_id == instance_id, earlier.element_id == HumanTask.element_id)
+                     .correlate(HumanTask).scalar_subquery())
+    return (select(HumanTask, StepVisit, visits_so_far)
+            .outerjoin(StepVisit, StepVisit.human_task_id == HumanTask.id)
+            .where(HumanTask.instance_id == instance_id,
+                   or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits)))
+            .order_by(HumanTask.id))
+
+
 def refresh_step_visits(instance: ProcessInstance) -> None:
     """Bring the visits of ``instance``'s ready tasks, and of the tasks that
     were open until this command, up to date; a task seen for the first time
     gets its visit number (one more than the step's earlier visits in the
     instance). One read: each task with its visit row, if any, and the count
     of its step's visits so far. Raises nothing of its own; flushes nothing."""
-    open_visits = select(StepVisit.human_task_id).where(StepVisit.instance_id == instance.id,
-                                                        StepVisit.status == TaskStatus.ready.value)
-    earlier = aliased(StepVisit)
-    visits_so_far = (select(func.count()).select_from(earlier)
-                     .where(earlier.instance_id == instance.id, earlier.element_id == HumanTask.element_id)
-                     .correlate(HumanTask).scalar_subquery())
-    rows = db.session.execute(
-        select(HumanTask, StepVisit, visits_so_far)
-        .outerjoin(StepVisit, StepVisit.human_task_id == HumanTask.id)
-        .where(HumanTask.instance_id == instance.id,
-               or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits)))
-        .order_by(HumanTask.id)).all()
+    rows = db.session.execute(_tasks_with_visits(), {"instance_id": instance.id}).all()
     if not rows:
         return
     added: dict[str, int] = {}
