@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from app.errors import ValidationFailed
 from app.extensions import db
+from app.ledger.shipping import batch_stock
 from app.ledger.stock_places import main_warehouse
 from app.ledger import checks
 from app.ledger.periods import period_status
@@ -42,7 +43,7 @@ def _stock_issue(qty, day, key, original=None):
     ``original`` reverses one."""
     material = db.session.scalar(select(Material).where(Material.code == "MTR001"))
     movement = StockMovement(kind="outbound", material_id=material.id, qty=Decimal(qty), unit_cost=material.standard_cost,
-                             batch_no=original.batch_no if original else "MTR001-OPEN", movement_date=day, source_key=key,
+                             batch_no=original.batch_no if original else batch_stock(material.id)[0][0], movement_date=day, source_key=key,
                              seq=1, original_movement_id=original.id if original else None,
                              location="warehouse", warehouse_id=main_warehouse().id)
     db.session.add(movement)

@@ -14,6 +14,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
+from app.ledger.shipping import batch_stock
 from app.ledger.stock_places import main_warehouse
 from app.extensions import db
 from tests.support.contract_shipment import TERMS
@@ -257,7 +258,7 @@ def month_end(w):
     # a stock issue the warehouse posted without a shipping note: the difference to investigate
     material = db.session.scalar(select(Material).where(Material.code == "MTR001"))
     db.session.add(StockMovement(kind="outbound", material_id=material.id, qty=Decimal("-1"), unit_cost=material.standard_cost,
-                                 batch_no="MTR001-OPEN", movement_date=date(2026, 11, 15), source_key="warehouse:manual:1", seq=1,
+                                 batch_no=batch_stock(material.id)[0][0], movement_date=date(2026, 11, 15), source_key="warehouse:manual:1", seq=1,
                                  location="warehouse", warehouse_id=main_warehouse().id))
     db.session.commit()
     w.start("monthly_reconciliation", {"month": "2026-11"}, "sales_admin")  # → Task_InvestigateDifferences
