@@ -170,7 +170,8 @@ def test_every_representative_gets_a_shipment_approved_and_delivered(sales, cust
             "Task_IssueShipment": {"ship_date": "2026-12-03", "carrier": "公司车队", "vehicle_plate": "浙A·12345"},
             "Task_PickUp": {"picked_up_date": "2026-12-03"},
             "Task_CustomerSigns": lambda i: {"signed_by": "王强", "signed_date": "2026-12-03",
-                                             "proof_of_delivery": _file("pod.jpg", "image/jpeg")(i)},
+                                             "proof_of_delivery": _file("pod.jpg", "image/jpeg")(i),
+                                             "received": [{"line_no": 1, "received_qty": 2.0}]},
             "Task_NotifyBranchAndCustomer": {"customer_notice_channel": "phone", "branch_notified": True},
         })
         assert ("Task_DirectorApproval", "director") in steps

@@ -14,7 +14,7 @@ from app.services import events
 from app.services.attachments import save_bytes
 from tests.support.ledger_harness import all_invariants_hold
 from tests.support.shipment_approval import (  # noqa: F401  request_for is a fixture
-    DEALER, NOTE_NO, REP, STOCK, D, delivery_note, request_for,
+    DEALER, NOTE_NO, REP, STOCK, D, delivery_note, request_for, signed_for,
 )
 
 
@@ -59,7 +59,7 @@ def deliver(sales, instance):
     assert sales.ready_elements(instance) == ["Task_NotifyBranchAndCustomer"]
     sales.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
     proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8\xff signed proof of delivery")
-    sales.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof})
+    sales.complete(instance, "Task_CustomerSigns", "driver", signed_for(instance, proof))
 
 
 def assert_delivered(instance, *, gross, approver, lines):

@@ -14,7 +14,7 @@ from app.models import Invoice, InstanceStatus, OrderSettlement, SalesOrder, Shi
 from app.services.attachments import save_bytes
 from tests.support.ledger_harness import all_invariants_hold, receipts_and_customers_reconcile
 from tests.support.shipment_approval import (  # noqa: F401  request_for is a fixture
-    CONTRACT_DEALER, DEALER, MAIL, REP, STOCK, D, delivery_note, request_for,
+    CONTRACT_DEALER, DEALER, MAIL, REP, STOCK, D, delivery_note, request_for, signed_for,
 )
 
 
@@ -44,7 +44,7 @@ def _deliver_by_driver(sales, instance):
     sales.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
     sales.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
     proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8\xff signed proof of delivery")
-    sales.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof})
+    sales.complete(instance, "Task_CustomerSigns", "driver", signed_for(instance, proof))
 
 
 def _sent_back_with(sales, instance, code):

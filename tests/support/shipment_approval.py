@@ -31,3 +31,17 @@ def delivery_note(lines=(("MTR001", "YE3-80M2-2 1.1kW", 2, 950.0),), settlement=
 
 
 STOCK = {"stock_status": "available", "planned_ship_date": "2026-12-05", "stock_note": "成品库现货"}
+
+
+def received_in_full(instance) -> list[dict]:
+    """The signed receipt's lines when every line of the delivery note
+    arrived whole (the shipping note carries the note's lines in order)."""
+    return [{"line_no": number, "received_qty": float(line["qty"])}
+            for number, line in enumerate(instance.data["lines"], start=1)]
+
+
+def signed_for(instance, proof, received=None) -> dict:
+    """What the driver submits at Task_CustomerSigns: who signed, when, the
+    proof of delivery and the quantity received per line (in full unless given)."""
+    return {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof,
+            "received": received if received is not None else received_in_full(instance)}

@@ -127,8 +127,9 @@ def shipment_approval(w, *, chase=False):
     issue(instance)
     w.complete(instance, "Task_PickUp", "driver", {"picked_up_date": "2026-12-03"})
     w.complete(instance, "Task_NotifyBranchAndCustomer", "shipping_clerk", {"customer_notice_channel": "phone", "branch_notified": True})
-    w.complete(instance, "Task_CustomerSigns", "driver", {"signed_by": "王强", "signed_date": "2026-12-03",
-                                                          "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8\xff pod")})
+    w.complete(instance, "Task_CustomerSigns", "driver", {
+        "signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": w.attachment("pod.jpg", b"\xff\xd8\xff pod"),
+        "received": [{"line_no": 1, "received_qty": 1.0, "loss_reason": "运输途中跌落损坏一台"}]})
 
     instance = to_confirmation(transport="customer_pickup")  # the customer collects and signs on site
     issue(instance)
