@@ -168,6 +168,13 @@ LABELS_EN = {
     "employee_name": "Employee name", "expected_settlement_date": "Expected settlement date",
     "to_pay": "To pay the employee", "to_return": "To return", "claim_result": "Claim posting",
     "director_approval_required": "Director's approval required", "gm_approval_required": "GM's approval required",
+    # presales proposals (F21)
+    "opportunity": "Project file", "opportunity_no": "Opportunity no.", "project": "Project", "bid_deadline": "Bid deadline",
+    "scope": "Scope", "estimated_value": "Estimated contract value", "gm_review": "Group leader reviews",
+    "plan_version": "Research plan (approved)", "report_version": "Research report (archived)",
+    "proposal_version": "Proposal (approved)", "demo_version": "Demo plan (approved)", "approvals": "Approvals",
+    "step": "Step", "approver": "Approver", "costs_total": "Presales costs", "knowledge": "Knowledge entries added",
+    "handover": "Hand-over of the win", "project_result": "Project outcome",
 }
 
 LABELS_WITHIN_EN = {
@@ -183,6 +190,7 @@ LABELS_WITHIN_EN = {
     "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
     "effect": {"order_count": "Attributed orders"}, "evaluation": {"order_count": "Attributed orders"},
     "target_group": {"count": "Target customers", "targets": "Target customers"},
+    "handover": {"notified": "Told"}, "project_result": {"status": "Outcome"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
@@ -204,7 +212,7 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved",
                "drafted": "Awaiting approval", "split": "Split into tasks", "dispatched": "Dispatched",
-               "evaluated": "Evaluated"},
+               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)"},
     "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal", **_DISPATCH_EN},
     "dispatch_channels": _DISPATCH_EN,
     "channels": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
