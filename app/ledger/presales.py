@@ -92,7 +92,7 @@ def open_presales_project(call: ActionCall, *, customer: str, project: str, bid_
     opened = PresalesProject(
         number=next_number(PresalesProject, PREFIX, today()), customer=buyer.code, customer_id=buyer.id,
         project=_text(project, "project", 255), bid_deadline=deadline, scope=_text(scope, "scope"),
-        estimated_value=value, status="open", rep_id=rep.id, region=rep.region, instance_id=call.instance_id,
+        estimated_value=value, status="in_progress", rep_id=rep.id, region=rep.region, instance_id=call.instance_id,
         source_key=call.idempotency_key)
     db.session.add(opened)
     db.session.flush()
@@ -104,7 +104,7 @@ def _record(call: ActionCall, kind: str, content: dict) -> dict:
     approver of record; once per service-task run. Raises
     ``no_presales_project``, ``not_approved`` (no approval on record)."""
     project = project_of(call)
-    if project.status != "open":
+    if project.status != "in_progress":
         _refuse("project_closed", f"The project {project.number} is {project.status}.")
 
     def make() -> PresalesVersion:
@@ -234,7 +234,7 @@ def close_presales_project(call: ActionCall, *, outcome: str, outcome_reason: st
     entries = {topic: _text(given[topic], topic, required=False) for topic in KNOWLEDGE_TOPICS}
     entries = {topic: text for topic, text in entries.items() if text}
     lines = _cost_lines(costs)
-    if project.status == "open":
+    if project.status == "in_progress":
         project.status = outcome
         project.outcome_reason = _text(outcome_reason, "outcome_reason", required=False) or None
     total = _book_costs(call, project, lines)

@@ -37,7 +37,7 @@ class PresalesProject(db.Model):
     bid_deadline: Mapped[date] = mapped_column(Date)
     scope: Mapped[str] = mapped_column(Text)
     estimated_value: Mapped[Decimal] = mapped_column(Money())
-    status: Mapped[str] = mapped_column(String(16), default="open")  # open|won|lost
+    status: Mapped[str] = mapped_column(String(16), default="in_progress")  # in_progress|won|lost
     outcome_reason: Mapped[str | None] = mapped_column(Text)
     rep_id: Mapped[int] = mapped_column(ForeignKey("user.id"))
     region: Mapped[str | None] = mapped_column(String(64))

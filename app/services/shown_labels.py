@@ -224,7 +224,7 @@ VALUE_LABELS = {
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
                "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理",
                "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估",
-               "won": "中标", "lost": "未中标（已归档）"},
+               "won": "中标", "lost": "未中标（已归档）", "in_progress": "进行中"},
     "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户", **_DISPATCH},
     "dispatch_channels": _DISPATCH, "channels": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",

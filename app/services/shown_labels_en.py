@@ -212,7 +212,7 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved",
                "drafted": "Awaiting approval", "split": "Split into tasks", "dispatched": "Dispatched",
-               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)"},
+               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)", "in_progress": "In progress"},
     "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal", **_DISPATCH_EN},
     "dispatch_channels": _DISPATCH_EN,
     "channels": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},

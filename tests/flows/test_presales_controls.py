@@ -125,7 +125,7 @@ def test_a_refused_closing_goes_back_to_the_outcome_and_books_once(sales, refuse
     refuse_once("ledger.close_presales_project")
     finish(sales, instance, "won", [("差旅费", 800)])
     assert sales.ready_elements(instance) == ["Task_BidOutcome"]
-    assert db.session.scalar(select(PresalesProject.status)) == "open"
+    assert db.session.scalar(select(PresalesProject.status)) == "in_progress"
     sales.complete(instance, "Task_BidOutcome", REP, {"outcome": "won", "costs": [{"item": "差旅费", "amount": 800}]})
     sales.complete(instance, "Task_UpdateKnowledge", "presales", {"industry": "泵阀"})
     assert instance.status is InstanceStatus.completed
