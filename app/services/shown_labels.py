@@ -212,7 +212,9 @@ _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "�
           "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持",
           # a price adjustment sheet's lines (F16)
           "reprice": "调整单价", "new_item": "新增价格项", "add_rule": "新增价格匹配", "end_rule": "停用价格匹配",
-          "retarget_rule": "改指价格匹配"}
+          "retarget_rule": "改指价格匹配",
+          # a presales project's recorded versions (F21)
+          "research_plan": "调研规划", "research_report": "调研报告", "proposal": "项目方案", "demo": "演示方案"}
 _DISPATCH = {"email": "电子邮件", "sms": "短信", "call": "外呼", "visit": "拜访"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
@@ -230,6 +232,13 @@ VALUE_LABELS = {
     "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",
               "seminar": "技术交流会", "samples": "样品试用"},
     "region": {"*": "全部大区"},
+    # a presales version's review steps (F21), by element id
+    "step": {"Task_PlanApproval": "项目经理审批调研规划", "Task_ReportApproval": "咨询经理审批调研报告",
+              "Task_ProposalFeasibility": "实施审核方案可行性", "Task_ProposalPMApproval": "项目经理审批",
+              "Task_ProposalCMApproval": "咨询经理审批", "Task_ProposalDirectorApproval": "客户总监审批",
+              "Task_ProposalGMApproval": "集团领导把关", "Task_DemoFeasibility": "实施审核演示流程可行性",
+              "Task_DemoPMApproval": "项目经理审批", "Task_DemoCMApproval": "咨询经理审批",
+              "Task_DemoDirectorApproval": "客户总监审批", "Task_DemoGMApproval": "集团领导把关"},
     "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
                  "service_attitude": "服务态度", "other": "其他",
                  # sales expense categories (F22)

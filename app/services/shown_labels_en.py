@@ -197,7 +197,9 @@ _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recover
              "reward": "Reward", "penalty": "Penalty", "repair": "Repair", "complaint": "Complaint",
              "maintenance": "Maintenance", "support": "Technical support",
              "reprice": "Re-price an item", "new_item": "New price item", "add_rule": "Add a matching rule",
-             "end_rule": "End a matching rule", "retarget_rule": "Re-target a matching rule"}
+             "end_rule": "End a matching rule", "retarget_rule": "Re-target a matching rule",
+             "research_plan": "Research plan", "research_report": "Research report", "proposal": "Proposal",
+             "demo": "Demo"}
 _DISPATCH_EN = {"email": "E-mail", "sms": "SMS", "call": "Call list", "visit": "Visits"}
 VALUE_LABELS_EN = {
     "kind": _KINDS_EN, "invoice_kind": _KINDS_EN,
@@ -219,6 +221,15 @@ VALUE_LABELS_EN = {
     "theme": {"care": "Care", "reminder": "Reminder", "retention": "Retention", "experience": "Experience event",
               "seminar": "Seminar", "samples": "Samples"},
     "region": {"*": "All regions"},
+    # a presales version's review steps (F21), by element id
+    "step": {"Task_PlanApproval": "Project manager approves the research plan",
+              "Task_ReportApproval": "Consulting manager approves the research report",
+              "Task_ProposalFeasibility": "Implementation reviews feasibility",
+              "Task_ProposalPMApproval": "Project manager", "Task_ProposalCMApproval": "Consulting manager",
+              "Task_ProposalDirectorApproval": "Customer director", "Task_ProposalGMApproval": "Group leader",
+              "Task_DemoFeasibility": "Implementation reviews feasibility",
+              "Task_DemoPMApproval": "Project manager", "Task_DemoCMApproval": "Consulting manager",
+              "Task_DemoDirectorApproval": "Customer director", "Task_DemoGMApproval": "Group leader"},
     "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
                  "service_attitude": "Service conduct", "other": "Other",
                  # sales expense categories (F22)

@@ -121,7 +121,7 @@ def test_each_reviewer_rejects_the_demo_and_a_team_change_prepares_it_again(sale
     sales.complete(instance, "Task_PrepareDemo", "presales", DEMO)
     through_chain(sales, instance, DEMO_CHAIN)
     sales.complete(instance, "Task_HoldDemo", "presales", {"demo_report": "客户要求换人讲解", "team_change": True,
-                                                           "change_reason": "客户希望实施顾问主讲"})
+                                                           "team_change_reason": "客户希望实施顾问主讲"})
     assert sales.ready_elements(instance) == ["Task_PrepareDemo"]
     sales.complete(instance, "Task_PrepareDemo", "presales", {**DEMO, "demo_team": "陆主讲"})
     through_chain(sales, instance, DEMO_CHAIN)
