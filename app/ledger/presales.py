@@ -151,7 +151,7 @@ def record_research_report(call: ActionCall, *, unit_reports: list, research_rep
     if not units:
         _refuse("invalid_text", "The research report needs at least one unit's research.", "unit_reports")
     return _record(call, "research_report", {"unit_reports": units,
-                                             "research_report": _text(research_report, "research_report")})
+                                             "research_report": _text(research_report, "research_report", 20000)})
 
 
 @action("ledger.record_proposal")
