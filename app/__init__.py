@@ -38,6 +38,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from app.services import price_notices  # noqa: F401  (its action tells the salespeople of a price change)
     from app.services import service_case_notices  # noqa: F401  (its actions give service cases due times and notices)
     from app.services import campaign_dispatch  # noqa: F401  (its action dispatches campaign tasks through the outbox)
+    from app.services import presales_handover  # noqa: F401  (its action hands a won presales bid to the rep)
 
     transport_security.init_app(app)
     error_handlers.init_app(app)

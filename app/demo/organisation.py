@@ -59,6 +59,12 @@ HEAD_OFFICE = [
     Person("statistician", "钟统计", SALES, Level.staff, "director", ("statistician",)),
     Person("tech_support", "郭技术", SALES, Level.staff, "service_mgr", ("tech_support_specialist",)),
     Person("designer", "叶设计", SALES, Level.staff, "director", ("graphic_designer",)),
+    # the presales team (售前, F21): the consulting manager under the director, the
+    # project manager and the consultants under the sales service manager (售前服务)
+    Person("consulting_mgr", "严咨询经理", SALES, Level.manager, "director", ("consulting_manager",)),
+    Person("project_mgr", "邱项目经理", SALES, Level.manager, "service_mgr", ("project_manager",)),
+    Person("presales", "苏售前顾问", SALES, Level.staff, "consulting_mgr", ("presales_consultant",)),
+    Person("implementer", "陆实施顾问", SALES, Level.staff, "project_mgr", ("implementation_consultant",)),
     Person("finance", "田财务", "财务部", Level.department_head, "gm", ("finance",)),
     Person("warehouse", "石仓管", "仓储部", Level.department_head, "gm", ("warehouse",)),
     Person("driver", "龙司机", "仓储部", Level.staff, "warehouse", ("driver",)),

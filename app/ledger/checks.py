@@ -13,7 +13,7 @@ from app.ledger.stock_checks import stock_places
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
-    ShippingNote, SignedReceiptLine, StockMovement,
+    ShippingNote, SignedReceiptLine, StockMovement, PresalesCost, PresalesProject,
 )
 
 ZERO = Decimal("0")
@@ -229,8 +229,8 @@ def month_figures(month: str) -> dict:
 def employee_advances() -> dict:
     """8. Per employee advance: paid = claimed against it + returned +
     outstanding, outstanding ≥ 0; per employee: the advances outstanding =
-    the ledger's 1221, and what claims and assessments owe less
-    reimbursements = the ledger's 2241."""
+    the ledger's 1221, and what claims, assessments and presales costs
+    (F21, owed to the project's rep) owe less reimbursements = the ledger's 2241."""
     settled = _sums(select(ExpenseClaim.advance_id, func.sum(ExpenseClaim.applied + ExpenseClaim.returned))
                     .where(ExpenseClaim.advance_id.is_not(None)).group_by(ExpenseClaim.advance_id))
     violations = []
@@ -249,6 +249,9 @@ def employee_advances() -> dict:
     for employee_id, amount in db.session.execute(select(ExpenseClaim.employee_id, ExpenseClaim.payable)):
         owed[employee_id] += amount
     for employee_id, amount in db.session.execute(select(CollectionAssessment.salesperson_id, CollectionAssessment.amount)):
+        owed[employee_id] += amount
+    for employee_id, amount in db.session.execute(select(PresalesProject.rep_id, PresalesCost.amount)
+                                                  .join(PresalesProject, PresalesCost.project_id == PresalesProject.id)):
         owed[employee_id] += amount
     for employee_id, amount in db.session.execute(select(Reimbursement.employee_id, Reimbursement.amount)):
         owed[employee_id] -= amount

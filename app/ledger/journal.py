@@ -5,7 +5,8 @@ advances from customers (预收), 6001 revenue, 222101 output VAT (销项税额)
 1405 finished goods, 6401 cost of sales, 1221 other receivables (employee
 advances, 备用金), 2241 other payables (owed to employees), 6601 selling
 expenses (销售费用). Entries about an employee carry them in the
-``salesperson_id`` dimension.
+``salesperson_id`` dimension; a presales project's selling expenses carry
+its number in the ``project_code`` dimension.
 """
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -43,6 +44,7 @@ class Line:
     salesperson_id: int | None = None
     region: str | None = None
     material_class_id: int | None = None
+    project_code: str | None = None
 
 
 def period_of(day: date) -> str:
@@ -77,7 +79,7 @@ def post(source_type: str, source_id: int, posting_date: date, lines: Iterable[L
     entries = [
         LedgerEntry(source_type=source_type, source_id=source_id, account=line.account, customer_id=line.customer_id,
                     salesperson_id=line.salesperson_id, region=line.region, material_class_id=line.material_class_id,
-                    debit=line.amount if line.side == "D" else ZERO, credit=line.amount if line.side == "C" else ZERO,
+                    project_code=line.project_code, debit=line.amount if line.side == "D" else ZERO, credit=line.amount if line.side == "C" else ZERO,
                     posting_date=posting_date, memo=memo, created_at=clock.now())
         for line in lines
     ]
@@ -97,7 +99,7 @@ def reverse(source_type: str, source_id: int, reversal_type: str, reversal_id: i
     entries = [
         LedgerEntry(source_type=reversal_type, source_id=reversal_id, account=e.account, customer_id=e.customer_id,
                     salesperson_id=e.salesperson_id, region=e.region, material_class_id=e.material_class_id,
-                    debit=-e.debit, credit=-e.credit, posting_date=posting_date, reverses_entry_id=e.id,
+                    project_code=e.project_code, debit=-e.debit, credit=-e.credit, posting_date=posting_date, reverses_entry_id=e.id,
                     memo=f"reverses {source_type} {source_id}", created_at=clock.now())
         for e in originals
     ]

@@ -47,6 +47,7 @@ from app.models.monthly_plan import MonthlyPlan, MonthlyPlanLine
 from app.models.service_case import ServiceCase, ServiceResolution
 from app.models.campaign import (Campaign, CampaignDispatch, CampaignEvaluation, CampaignResult, CampaignTarget,
                                  CampaignTask, SpecialListEntry)
+from app.models.presales import PresalesCost, PresalesKnowledge, PresalesProject, PresalesVersion
 from app.models.studio_draft import StudioDraft
 from app.models.studio_publish_request import StudioPublishRequest
 from app.models.studio_scenario import StudioScenario
@@ -100,4 +101,5 @@ __all__ = [
     "Campaign", "CampaignDispatch", "CampaignEvaluation", "CampaignResult", "CampaignTarget", "CampaignTask",
     "SpecialListEntry",
     "OrgUnit", "Warehouse",
+    "PresalesCost", "PresalesKnowledge", "PresalesProject", "PresalesVersion",
 ]

@@ -24,6 +24,7 @@ SUBJECTS = {
     "service_escalated": "售后服务单超时：{process}",
     "service_follow_up": "售后服务单待跟进：{process}",
     "campaign_dispatch": "营销活动派单：{process}",
+    "presales_won": "售前项目中标，请发起合同：{body}",
 }
 
 

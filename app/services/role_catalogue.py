@@ -37,6 +37,11 @@ ROLES: list[tuple[str, str, str, Staffing | None]] = [
     ("customer_care_specialist", "报修/投诉/客户维护专员", "Repairs, complaints and customer care specialist", OFFICE),
     ("tech_support_specialist", "技术支持/维修专员", "Technical support and repair specialist", OFFICE),
     ("graphic_designer", "平面设计专员", "Graphic design specialist", OFFICE),
+    # The presales team of 浪潮:ERP销售流程图 (售前方案, F21): 咨询, 实施 and their managers.
+    ("presales_consultant", "售前咨询顾问", "Presales consultant", OFFICE),
+    ("implementation_consultant", "实施顾问", "Implementation consultant", OFFICE),
+    ("project_manager", "项目经理", "Project manager", OFFICE),
+    ("consulting_manager", "咨询经理", "Consulting manager", OFFICE),
 ]
 
 ROLE_CODES = frozenset(code for code, _, _, _ in ROLES)

@@ -147,6 +147,12 @@ LABELS = {
     "employee_name": "员工姓名", "expected_settlement_date": "预计报销日期",
     "to_pay": "应补付金额", "to_return": "应退回金额", "claim_result": "报销入账结果",
     "director_approval_required": "需营销总监审批", "gm_approval_required": "需总经理审批",
+    # presales proposals (F21): the project file, its approved versions, the outcome and the hand-over
+    "opportunity": "项目档案", "opportunity_no": "商机编号", "project": "项目名称", "bid_deadline": "投标截止日期",
+    "scope": "项目范围", "estimated_value": "预计合同金额", "gm_review": "需集团领导把关",
+    "plan_version": "调研规划（已批准）", "report_version": "调研报告（已归档）", "proposal_version": "项目方案（已批准）",
+    "demo_version": "演示方案（已批准）", "approvals": "审批记录", "step": "审批环节", "approver": "审批人",
+    "costs_total": "售前费用合计", "knowledge": "知识库新增条目", "handover": "中标移交", "project_result": "项目结果",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -168,6 +174,7 @@ LABELS_WITHIN = {
     # a campaign's figures: the orders it brought, the customers on each task's list
     "effect": {"order_count": "归属订单数"}, "evaluation": {"order_count": "归属订单数"},
     "target_group": {"count": "目标客户数", "targets": "目标客户"},
+    "handover": {"notified": "已通知"}, "project_result": {"status": "项目结果"},
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
@@ -180,7 +187,8 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at"}
+               "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at",
+               "value_figure"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -192,6 +200,7 @@ MONEY_KEYS = {
     "month_target", "month_actual", "ytd_target", "ytd_actual",
     "budget_total", "budget", "budget_left", "min_volume", "revenue", "spend",
     "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total",
+    "estimated_value", "costs_total",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
@@ -203,7 +212,9 @@ _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "�
           "repair": "报修", "complaint": "投诉", "maintenance": "维护保养", "support": "技术支持",
           # a price adjustment sheet's lines (F16)
           "reprice": "调整单价", "new_item": "新增价格项", "add_rule": "新增价格匹配", "end_rule": "停用价格匹配",
-          "retarget_rule": "改指价格匹配"}
+          "retarget_rule": "改指价格匹配",
+          # a presales project's recorded versions (F21)
+          "research_plan": "调研规划", "research_report": "调研报告", "proposal": "项目方案", "demo": "演示方案"}
 _DISPATCH = {"email": "电子邮件", "sms": "短信", "call": "外呼", "visit": "拜访"}
 VALUE_LABELS = {
     "kind": _KINDS, "invoice_kind": _KINDS,
@@ -214,12 +225,20 @@ VALUE_LABELS = {
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
                "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理",
-               "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估"},
+               "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估",
+               "won": "中标", "lost": "未中标（已归档）", "in_progress": "进行中"},
     "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户", **_DISPATCH},
     "dispatch_channels": _DISPATCH, "channels": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",
               "seminar": "技术交流会", "samples": "样品试用"},
     "region": {"*": "全部大区"},
+    # a presales version's review steps (F21), by element id
+    "step": {"Task_PlanApproval": "项目经理审批调研规划", "Task_ReportApproval": "咨询经理审批调研报告",
+              "Task_ProposalFeasibility": "实施审核方案可行性", "Task_ProposalPMApproval": "项目经理审批",
+              "Task_ProposalCMApproval": "咨询经理审批", "Task_ProposalDirectorApproval": "客户总监审批",
+              "Task_ProposalGMApproval": "集团领导把关", "Task_DemoFeasibility": "实施审核演示流程可行性",
+              "Task_DemoPMApproval": "项目经理审批", "Task_DemoCMApproval": "咨询经理审批",
+              "Task_DemoDirectorApproval": "客户总监审批", "Task_DemoGMApproval": "集团领导把关"},
     "category": {"product_fault": "产品故障", "installation": "安装调试", "usage": "使用操作", "delivery": "交付问题",
                  "service_attitude": "服务态度", "other": "其他",
                  # sales expense categories (F22)

@@ -168,6 +168,13 @@ LABELS_EN = {
     "employee_name": "Employee name", "expected_settlement_date": "Expected settlement date",
     "to_pay": "To pay the employee", "to_return": "To return", "claim_result": "Claim posting",
     "director_approval_required": "Director's approval required", "gm_approval_required": "GM's approval required",
+    # presales proposals (F21)
+    "opportunity": "Project file", "opportunity_no": "Opportunity no.", "project": "Project", "bid_deadline": "Bid deadline",
+    "scope": "Scope", "estimated_value": "Estimated contract value", "gm_review": "Group leader reviews",
+    "plan_version": "Research plan (approved)", "report_version": "Research report (archived)",
+    "proposal_version": "Proposal (approved)", "demo_version": "Demo plan (approved)", "approvals": "Approvals",
+    "step": "Step", "approver": "Approver", "costs_total": "Presales costs", "knowledge": "Knowledge entries added",
+    "handover": "Hand-over of the win", "project_result": "Project outcome",
 }
 
 LABELS_WITHIN_EN = {
@@ -183,13 +190,16 @@ LABELS_WITHIN_EN = {
     "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
     "effect": {"order_count": "Attributed orders"}, "evaluation": {"order_count": "Attributed orders"},
     "target_group": {"count": "Target customers", "targets": "Target customers"},
+    "handover": {"notified": "Told"}, "project_result": {"status": "Outcome"},
 }
 
 _KINDS_EN = {"blue": "Blue", "red": "Red (credit)", "payout": "Payout", "recovery": "Recovery", "none": "None",
              "reward": "Reward", "penalty": "Penalty", "repair": "Repair", "complaint": "Complaint",
              "maintenance": "Maintenance", "support": "Technical support",
              "reprice": "Re-price an item", "new_item": "New price item", "add_rule": "Add a matching rule",
-             "end_rule": "End a matching rule", "retarget_rule": "Re-target a matching rule"}
+             "end_rule": "End a matching rule", "retarget_rule": "Re-target a matching rule",
+             "research_plan": "Research plan", "research_report": "Research report", "proposal": "Proposal",
+             "demo": "Demo"}
 _DISPATCH_EN = {"email": "E-mail", "sms": "SMS", "call": "Call list", "visit": "Visits"}
 VALUE_LABELS_EN = {
     "kind": _KINDS_EN, "invoice_kind": _KINDS_EN,
@@ -204,13 +214,22 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved",
                "drafted": "Awaiting approval", "split": "Split into tasks", "dispatched": "Dispatched",
-               "evaluated": "Evaluated"},
+               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)", "in_progress": "In progress"},
     "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal", **_DISPATCH_EN},
     "dispatch_channels": _DISPATCH_EN,
     "channels": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
     "theme": {"care": "Care", "reminder": "Reminder", "retention": "Retention", "experience": "Experience event",
               "seminar": "Seminar", "samples": "Samples"},
     "region": {"*": "All regions"},
+    # a presales version's review steps (F21), by element id
+    "step": {"Task_PlanApproval": "Project manager approves the research plan",
+              "Task_ReportApproval": "Consulting manager approves the research report",
+              "Task_ProposalFeasibility": "Implementation reviews feasibility",
+              "Task_ProposalPMApproval": "Project manager", "Task_ProposalCMApproval": "Consulting manager",
+              "Task_ProposalDirectorApproval": "Customer director", "Task_ProposalGMApproval": "Group leader",
+              "Task_DemoFeasibility": "Implementation reviews feasibility",
+              "Task_DemoPMApproval": "Project manager", "Task_DemoCMApproval": "Consulting manager",
+              "Task_DemoDirectorApproval": "Customer director", "Task_DemoGMApproval": "Group leader"},
     "category": {"product_fault": "Product fault", "installation": "Installation", "usage": "Usage", "delivery": "Delivery",
                  "service_attitude": "Service conduct", "other": "Other",
                  # sales expense categories (F22)

@@ -193,9 +193,10 @@ def test_the_catalogue_offers_each_person_only_what_they_may_start(person, live_
     shot(rep, "catalogue-rep-zh")
     assert "合同发货" in offered and "出差申请" in offered
     assert "回款核销" not in offered and "月度报表" not in offered
+    assert "售前方案" in offered  # F21: the rep opens the opportunity
     finance = person("finance")
     finance.goto(live_server + "/start")
-    assert "回款核销" in finance.inner_text("main")
+    assert "回款核销" in finance.inner_text("main") and "售前方案" not in finance.inner_text("main")
     auditor = person("auditor")
     auditor.goto(live_server + "/start")
     shot(auditor, "catalogue-auditor-zh")
