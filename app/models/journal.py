@@ -25,6 +25,8 @@ class LedgerEntry(Posted, db.Model):
     salesperson_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"), index=True)
     region: Mapped[str | None] = mapped_column(String(64))
     material_class_id: Mapped[int | None] = mapped_column(ForeignKey("material_class.id"))
+    # whose books: set on internal trade between the group's organisations; None: the head company's
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     debit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     credit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     posting_date: Mapped[date] = mapped_column(Date, index=True)
