@@ -22,18 +22,19 @@ from app.services.role_catalogue import ensure_roles
 FACTORY = "FAC"
 FACTORY_WAREHOUSE = "FAC1"
 INTERNAL_LIST = "FAC-INT"
-# (username, display name, roles)
-FACTORY_PEOPLE = (("fac_keeper", "孙工厂库管", ("warehouse",)), ("fac_finance", "钱工厂财务", ("finance",)))
+# (username, display name, roles, department, manager): the factory's staff report to the group's
+# department heads of their trade, so the head-office flows they start (travel, expenses) find approvers
+FACTORY_PEOPLE = (("fac_keeper", "孙工厂库管", ("warehouse",), "仓储部", "warehouse"),
+                  ("fac_finance", "钱工厂财务", ("finance",), "财务部", "finance"))
 
 
 def _people(org: OrgUnit, password: str) -> None:
     roles = ensure_roles()
-    gm = find_user("gm")
-    for username, display, held in FACTORY_PEOPLE:
+    for username, display, held, department, manager in FACTORY_PEOPLE:
         user = find_user(username)
         if user is None:
             user = User(username=username, password_hash=hash_password(password), display_name=display,
-                        department="制造工厂", level=Level.staff, manager=gm, active=True)
+                        department=department, level=Level.staff, manager=find_user(manager), active=True)
             db.session.add(user)
             db.session.flush()
             set_roles(user, held, by=None, reason="demo organisation loaded", roles=roles)
