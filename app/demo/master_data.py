@@ -16,7 +16,8 @@ from sqlalchemy import func, select
 
 from app import clock
 from app.demo.budgets import ensure_demo_budgets
-from app.demo.organisation import REGIONS
+from app.demo.organisation import DEMO_PASSWORD, REGIONS
+from app.demo.org_units import ensure_demo_org_units
 from app.extensions import db
 from app.ledger import catalogue, contracts, pricing, shipping
 from app.ledger.customers import next_customer_code
@@ -226,6 +227,7 @@ def load_demo_master_data() -> dict[str, int]:
     materials = _ensure_materials()
     _ensure_prices(customers, materials)
     _ensure_stock(materials)
+    ensure_demo_org_units(materials, demo_year_start(), DEMO_PASSWORD)
     _ensure_contracts(customers)
     _ensure_assessment_scheme()
     ensure_demo_budgets()

@@ -9,3 +9,4 @@ from app.ledger import expense_requests  # noqa: F401
 from app.ledger import monthly_plan, plan_achievement, plan_additions, plan_inputs, sales_plan, service_cases  # noqa: F401
 from app.ledger import campaign_results, campaigns  # noqa: F401
 from app.ledger import presales  # noqa: F401
+from app.ledger import cross_org_sale, internal_settlement_actions  # noqa: F401

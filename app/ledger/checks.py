@@ -10,6 +10,7 @@ from app.extensions import db
 from app.ledger import balances, journal
 from app.ledger.months import month_bounds
 from app.ledger.stock_checks import stock_places
+from app.ledger.transfer_checks import internal_settlements, transfers_balance
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
@@ -318,4 +319,5 @@ def run_all(month: str | None = None) -> list[dict]:
     return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
             order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
             invoices_match_ledger(month), employee_advances(),
-            order_line_prices(), order_cancellations(), price_rules(), stock_places()]
+            order_line_prices(), order_cancellations(), price_rules(), stock_places(), transfers_balance(),
+            internal_settlements()]

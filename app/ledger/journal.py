@@ -6,10 +6,15 @@ advances from customers (预收), 6001 revenue, 222101 output VAT (销项税额)
 advances, 备用金), 2241 other payables (owed to employees), 6601 selling
 expenses (销售费用). Entries about an employee carry them in the
 ``salesperson_id`` dimension; a presales project's selling expenses carry
-its number in the ``project_code`` dimension.
+its number in the ``project_code`` dimension. Internal trade between the group's
+organisations (issue 22): 112201 internal receivable (应收账款-内部单位),
+220201 internal payable (应付账款-内部单位), 600102 internal revenue
+(主营业务收入-内部), 640102 internal purchases (cost of goods bought from
+another organisation of the group), 222102 input VAT (进项税额); those
+entries carry whose books they are in ``org_unit_id``.
 """
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
@@ -31,6 +36,11 @@ COST_OF_SALES = "6401"
 EMPLOYEE_ADVANCES = "1221"
 OWED_TO_EMPLOYEES = "2241"
 SELLING_EXPENSES = "6601"
+INTERNAL_RECEIVABLE = "112201"
+INTERNAL_PAYABLE = "220201"
+INTERNAL_REVENUE = "600102"
+INTERNAL_PURCHASES = "640102"
+INPUT_VAT = "222102"
 
 
 @dataclass(frozen=True)
@@ -44,7 +54,9 @@ class Line:
     salesperson_id: int | None = None
     region: str | None = None
     material_class_id: int | None = None
-    project_code: str | None = None
+    # named, never by position: dimensions added later must not shift callers' values
+    project_code: str | None = field(default=None, kw_only=True)
+    org_unit_id: int | None = field(default=None, kw_only=True)  # whose books, on internal trade; None: the head company's
 
 
 def period_of(day: date) -> str:
@@ -79,7 +91,8 @@ def post(source_type: str, source_id: int, posting_date: date, lines: Iterable[L
     entries = [
         LedgerEntry(source_type=source_type, source_id=source_id, account=line.account, customer_id=line.customer_id,
                     salesperson_id=line.salesperson_id, region=line.region, material_class_id=line.material_class_id,
-                    project_code=line.project_code, debit=line.amount if line.side == "D" else ZERO, credit=line.amount if line.side == "C" else ZERO,
+                    project_code=line.project_code, org_unit_id=line.org_unit_id,
+                    debit=line.amount if line.side == "D" else ZERO, credit=line.amount if line.side == "C" else ZERO,
                     posting_date=posting_date, memo=memo, created_at=clock.now())
         for line in lines
     ]
@@ -99,7 +112,8 @@ def reverse(source_type: str, source_id: int, reversal_type: str, reversal_id: i
     entries = [
         LedgerEntry(source_type=reversal_type, source_id=reversal_id, account=e.account, customer_id=e.customer_id,
                     salesperson_id=e.salesperson_id, region=e.region, material_class_id=e.material_class_id,
-                    project_code=e.project_code, debit=-e.debit, credit=-e.credit, posting_date=posting_date, reverses_entry_id=e.id,
+                    project_code=e.project_code, org_unit_id=e.org_unit_id,
+                    debit=-e.debit, credit=-e.credit, posting_date=posting_date, reverses_entry_id=e.id,
                     memo=f"reverses {source_type} {source_id}", created_at=clock.now())
         for e in originals
     ]

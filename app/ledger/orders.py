@@ -19,6 +19,7 @@ from app.ledger.money import ZERO, document_totals, exact_qty, line_amounts, mon
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
 from app.ledger.pricing import resolve_price
+from app.ledger.stock_places import main_warehouse
 from app.models import Customer, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine, ShippingNote
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -71,7 +72,7 @@ def _price_or_none(customer: Customer, material, on: date_type, qty):
 
 def create_order(customer: Customer, lines: list[dict], *, on: date_type, source_key: str, contract_number: str | None = None,
                  created_by_id: int | None = None, draft: bool = False, terms: dict | None = None,
-                 campaign_code: str | None = None) -> SalesOrder:
+                 campaign_code: str | None = None, org_unit_id: int | None = None) -> SalesOrder:
     """Create a blue order (flushes). Each line {"material", "qty"} is priced
     by the matching rules, or {"unit_price", "price_approved_by"} for a
     manual price somebody approved; the price and its origin are frozen.
@@ -87,7 +88,8 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
     saving approves it and a missing price refuses the whole order.
     ``terms``: the delivery terms (TERM_FIELDS) kept with the order.
     ``campaign_code``: the F19 campaign the order came from (refused
-    ``unknown_campaign`` unless an approved campaign has it)."""
+    ``unknown_campaign`` unless an approved campaign has it).
+    ``org_unit_id``: the selling organisation (default the head company)."""
     kept_terms = _terms(terms)
     campaign = campaign_by_code(campaign_code)
     if not lines:
@@ -123,7 +125,8 @@ def create_order(customer: Customer, lines: list[dict], *, on: date_type, source
                        order_date=on, status="draft" if draft else "approved", net=totals.net, tax=totals.tax,
                        gross=totals.gross, source_key=source_key, created_by_id=created_by_id, created_at=clock.now(),
                        approved_by_id=None if draft else created_by_id, approved_at=None if draft else clock.now(),
-                       lines=built, campaign_code=campaign.number if campaign else None, **kept_terms)
+                       lines=built, campaign_code=campaign.number if campaign else None,
+                       org_unit_id=org_unit_id or main_warehouse().org_unit_id, **kept_terms)
     db.session.add(order)
     db.session.flush()
     position = credit_position(customer, order=order)

@@ -42,17 +42,20 @@ def on_hand(material_id: int, warehouse_id: int | None = None) -> Decimal:
     return sum((qty for _, qty in batch_stock(material_id, warehouse_id)), Decimal(0))
 
 
-def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
-    """Opening stock of a batch at standard cost (flushes); idempotent per
-    ``source_key``. Posts nothing: the opening balance comes from the
+def receive_opening_stock(material: Material, qty, batch_no: str, on: date_type, source_key: str,
+                          warehouse_id: int | None = None) -> StockMovement:
+    """Opening stock of a batch at standard cost in a warehouse (the main
+    one unless named; flushes); idempotent per ``source_key``. Posts nothing: the opening balance comes from the
     finance system's own take-on."""
-    return posted_once(StockMovement, source_key, lambda: _opening_movement(material, qty, batch_no, on, source_key))
+    return posted_once(StockMovement, source_key, lambda: _opening_movement(material, qty, batch_no, on, source_key,
+                                                                                   warehouse_id))
 
 
-def _opening_movement(material: Material, qty, batch_no: str, on: date_type, source_key: str) -> StockMovement:
+def _opening_movement(material: Material, qty, batch_no: str, on: date_type, source_key: str,
+                      warehouse_id: int | None) -> StockMovement:
     movement = StockMovement(kind="opening", material=material, qty=exact_qty(qty, material.qty_scale),
                              unit_cost=material.standard_cost, batch_no=batch_no, movement_date=on,
-                             location="warehouse", warehouse_id=main_warehouse().id,
+                             location="warehouse", warehouse_id=warehouse_id or main_warehouse().id,
                              source_key=source_key, seq=1, created_at=clock.now())
     db.session.add(movement)
     db.session.flush()
@@ -126,8 +129,10 @@ def make_shipping_note(order: SalesOrder, lines: list[dict] | None, *, on: date_
     return note
 
 
-def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> list[StockMovement]:
-    """Post a draft note: take each line's quantity out of stock, oldest batch
+def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str,
+                      warehouse_id: int | None = None) -> list[StockMovement]:
+    """Post a draft note: take each line's quantity out of the stock of
+    ``warehouse_id`` (the main warehouse unless named), oldest batch
     first, at standard cost; add it to the order lines' delivered qty; post
     Dr cost of sales / Cr inventory (flushes). Raises BusinessRuleViolation
     ``already_posted``, ``insufficient_stock``, ``period_closed``,
@@ -138,7 +143,7 @@ def post_outbound_for(note: ShippingNote, *, on: date_type, source_key: str) -> 
     journal.ensure_open(on)
     if settlement_of(note.order) == PREPAYMENT:
         require_prepayment(note.order)
-    movements, seq, warehouse_id = [], 0, main_warehouse().id
+    movements, seq, warehouse_id = [], 0, warehouse_id or main_warehouse().id
     for sline in note.lines:
         order_line = sline.order_line
         if order_line.qty_delivered + sline.qty > order_line.qty:

@@ -37,6 +37,10 @@ from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.settlement import OrderSettlement
 from app.models.stock_place import OrgUnit, Warehouse
+from app.models.org_member import OrgUnitMember
+from app.models.internal_pricing import InternalCustomer, InternalPriceRule
+from app.models.transfer_order import TransferIn, TransferInLine, TransferOrder, TransferOrderLine
+from app.models.internal_settlement import InternalInvoice, InternalSettlement, InternalSettlementLine
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
@@ -102,4 +106,6 @@ __all__ = [
     "SpecialListEntry",
     "OrgUnit", "Warehouse",
     "PresalesCost", "PresalesKnowledge", "PresalesProject", "PresalesVersion",
+    "OrgUnitMember", "InternalCustomer", "InternalPriceRule", "TransferIn", "TransferInLine", "TransferOrder",
+    "TransferOrderLine", "InternalInvoice", "InternalSettlement", "InternalSettlementLine",
 ]

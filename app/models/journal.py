@@ -27,6 +27,8 @@ class LedgerEntry(Posted, db.Model):
     material_class_id: Mapped[int | None] = mapped_column(ForeignKey("material_class.id"))
     # the project dimension: a presales project's number (F21) its selling expenses are booked to
     project_code: Mapped[str | None] = mapped_column(String(32), index=True)
+    # whose books: set on internal trade between the group's organisations; None: the head company's
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     debit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     credit: Mapped[Decimal] = mapped_column(Money(), default=Decimal("0"))
     posting_date: Mapped[date] = mapped_column(Date, index=True)

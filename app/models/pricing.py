@@ -4,7 +4,7 @@ a new one, so an order's frozen price can always be traced."""
 from datetime import date
 from decimal import Decimal
 
-from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String
+from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -21,6 +21,10 @@ class PriceList(db.Model):
     name: Mapped[str] = mapped_column(String(128))
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     tax_inclusive: Mapped[bool] = mapped_column(Boolean, default=True)  # Chinese price lists quote 含税单价
+    # an internal price list (内部价目表) prices transfers between the group's organisations, never a customer's order;
+    # ``org_unit_id`` is the (sales) organisation that supplies at it
+    internal: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -47,6 +47,8 @@ class SalesOrder(Posted, db.Model):
     acceptance_terms: Mapped[str | None] = mapped_column(String(255))
     settlement_terms: Mapped[str | None] = mapped_column(String(255))
     campaign_code: Mapped[str | None] = mapped_column(String(32), index=True)  # F19: the campaign the order came from
+    # the selling organisation (销售组织); orders from before there were several belong to HQ
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"), index=True)
     currency: Mapped[str] = mapped_column(String(3), default="CNY")
     exchange_rate: Mapped[Decimal] = mapped_column(ScaledDecimal(6), default=Decimal("1"))
     net: Mapped[Decimal] = mapped_column(Money())
