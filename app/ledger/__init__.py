@@ -8,3 +8,4 @@ from app.ledger import credit_profile, customer_onboarding, payment_notice, pric
 from app.ledger import expense_requests  # noqa: F401
 from app.ledger import monthly_plan, plan_achievement, plan_additions, plan_inputs, sales_plan, service_cases  # noqa: F401
 from app.ledger import campaign_results, campaigns  # noqa: F401
+from app.ledger import loan_outcomes, stock_loans  # noqa: F401

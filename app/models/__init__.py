@@ -37,6 +37,7 @@ from app.models.receipt_reversal import ReceiptReversal
 from app.models.sales_order import CreditOverride, SalesOrder, SalesOrderCancellation, SalesOrderLine
 from app.models.settlement import OrderSettlement
 from app.models.stock_place import OrgUnit, Warehouse
+from app.models.stock_loan import StockLoan, StockLoanEvent, StockLoanLine, StockLoanMovement
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
@@ -61,6 +62,7 @@ from app.models.step_visit import StepVisit
 from app.models.saved_view import SavedView
 
 __all__ = [
+    "StockLoan", "StockLoanEvent", "StockLoanLine", "StockLoanMovement",
     "ExternalStatement", "ExternalStatementLine",
     "AssessmentLine", "AssessmentScheme", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseBudget", "ExpenseCharge", "ExpenseClaim",
