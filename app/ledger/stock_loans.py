@@ -13,7 +13,7 @@ Credit: goods on loan count in the customer's exposure at the customer's
 price on the request date, tax included (what the customer would owe if it
 kept them), not at cost: the risk is the sale the loan may become.
 """
-from datetime import date as date_type
+from datetime import date as date_type, datetime, time, timezone
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from sqlalchemy import select
 from app import clock
 from app.extensions import db
 from app.ledger import journal
+from app.ledger.campaigns import SHANGHAI
 from app.ledger.catalogue import material_by_code
 from app.ledger.credit import credit_position
 from app.ledger.customers import attribution, refreshed_customer
@@ -72,10 +73,15 @@ def loan_days(loan: StockLoan) -> int:
     return (loan.expected_date - loan.request_date).days
 
 
+def due_at(loan: StockLoan) -> str:
+    """09:00 Shanghai time on the loan's expected date, as an ISO instant (the diagram's timer)."""
+    return datetime.combine(loan.expected_date, time(9), tzinfo=SHANGHAI).astimezone(timezone.utc).isoformat()
+
+
 def loan_result(loan: StockLoan) -> dict:
     """The JSON the diagram gets for a loan."""
     return {"loan_no": loan.number, "customer": loan.customer.code, "purpose": loan.purpose, "status": loan.status,
-            "expected_date": loan.expected_date.isoformat(), "loan_days": loan_days(loan), "value": money_str(loan.value),
+            "expected_date": loan.expected_date.isoformat(), "due_at": due_at(loan), "loan_days": loan_days(loan), "value": money_str(loan.value),
             "loan_value": float(loan.value), "gm_required": gm_required(loan.value, loan_days(loan)),
             "still_out": any(line.still_out > 0 for line in loan.lines), "extensions": loan.extensions,
             "lines": [{"line_no": line.line_no, "material": line.material.code,
@@ -149,6 +155,15 @@ def request_stock_loan(call: ActionCall, *, customer: str, purpose: str, expecte
     return loan_result(posted_once(StockLoan, call.idempotency_key, lambda: request_loan(
         customer, lines, purpose=purpose, expected_date=expected_date, on=parse_date(date),
         source_key=call.idempotency_key, rep_id=call.actor_id)))
+
+
+@action("ledger.stock_loan_state")
+def stock_loan_state(call: ActionCall, *, loan: str) -> dict:
+    """F17: the loan as it stands (what is still out, the expected date and
+    its timer instant). Posts nothing. Raises ``unknown_loan``, ``not_this_request``."""
+    found = loan_by_number(loan)
+    ensure_of_this_request(call, found, kind="stock loan")
+    return loan_result(found)
 
 
 def _approvals(call: ActionCall, loan: StockLoan) -> None:
