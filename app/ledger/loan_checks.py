@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from app.extensions import db
-from app.ledger.loan_outcomes import GOODS_LENT_OUT
+from app.ledger.stock_loans import GOODS_LENT_OUT
 from app.models import LedgerEntry, StockLoan, StockLoanEvent, StockLoanLine, StockLoanMovement, StockMovement
 
 ZERO = Decimal(0)

@@ -10,7 +10,7 @@ outbound counts the goods once, and their cost moves from goods lent out
 from datetime import date as date_type
 from decimal import Decimal
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
@@ -22,51 +22,12 @@ from app.ledger.orders import cancel_order, create_order, order_by_number, order
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.sales_facts import count_shipping_note
 from app.ledger.shipping import make_shipping_note
-from app.ledger.stock_loans import GOODS_LENT_OUT, MAX_LOAN_DAYS, line_of, loan_by_number, loan_result, lose, link
-from app.models import SalesOrder, ShippingNote, StockLoan, StockLoanEvent, StockLoanLine, StockLoanMovement, StockMovement
+from app.ledger.loan_stock import lent_batches, take_from_lent
+from app.ledger.stock_loans import GOODS_LENT_OUT, MAX_LOAN_DAYS, line_of, loan_by_number, loan_result, lose
+from app.models import SalesOrder, ShippingNote, StockLoan, StockLoanEvent, StockLoanLine, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
 
 QUALITY = {"saleable": "saleable", "defective": "quarantine"}  # quality's verdict → the stock it goes back as
-
-
-def lent_batches(line: StockLoanLine) -> list[tuple[str, Decimal, Decimal]]:
-    """The line's batches still at "lent", oldest first: [(batch, qty, unit cost)]."""
-    rows = db.session.execute(
-        select(StockMovement.batch_no, func.sum(StockMovement.qty), func.max(StockMovement.unit_cost), func.min(StockMovement.id))
-        .join(StockLoanMovement, StockLoanMovement.movement_id == StockMovement.id)
-        .where(StockLoanMovement.loan_line_id == line.id, StockMovement.location == "lent")
-        .group_by(StockMovement.batch_no).order_by(func.min(StockMovement.id))).all()
-    return [(batch, Decimal(qty), Decimal(cost)) for batch, qty, cost, _ in rows if qty and qty > 0]
-
-
-def take_from_lent(line: StockLoanLine, qty: Decimal, *, kind: str, on: date_type, source_key: str, seq: int,
-                   back_as: str | None = None, shipping_line_id: int | None = None,
-                   order_line_id: int | None = None) -> Decimal:
-    """Take ``qty`` of the line's goods off location "lent", oldest batch
-    first, at the cost they left at (adds the movements, links them to the
-    line); ``back_as`` a stock status puts them back in the loan's warehouse.
-    Returns their cost. Raises ``over_loan`` when fewer are at "lent"."""
-    cost, needed = ZERO, qty
-    for batch, available, unit_cost in lent_batches(line):
-        take = min(available, needed)
-        if take <= 0:
-            break
-        changes = [(-take, "lent", "saleable")] + ([(take, "warehouse", back_as)] if back_as else [])
-        for change, location, status in changes:
-            seq += 1
-            movement = StockMovement(kind=kind, material_id=line.material_id, qty=change, unit_cost=unit_cost, batch_no=batch,
-                                     stock_status=status, movement_date=on, location=location,
-                                     warehouse_id=line.loan.warehouse_id, shipping_line_id=shipping_line_id,
-                                     order_line_id=order_line_id, source_key=source_key, seq=seq, created_at=clock.now())
-            db.session.add(movement)
-            link(line, movement)
-        db.session.flush()
-        cost += round_money(take * unit_cost)
-        needed -= take
-    if needed > 0:
-        raise BusinessRuleViolation("over_loan", f"Line {line.line_no}: only {qty - needed} of {qty} is at the customer.",
-                                    {"line_no": line.line_no}, field="lines")
-    return cost
 
 
 def _event(line, kind, qty, on, source_key, actor_id, **extra) -> None:

@@ -31,9 +31,10 @@ from app.ledger.money import ZERO, exact_qty, line_amounts, money_str, qty_str, 
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
 from app.ledger.pricing import resolve_price
+from app.ledger.loan_stock import link, take_from_lent
 from app.ledger.shipping import batch_stock
 from app.ledger.stock_places import main_warehouse
-from app.models import StockLoan, StockLoanEvent, StockLoanLine, StockLoanMovement, StockMovement
+from app.models import StockLoan, StockLoanEvent, StockLoanLine, StockMovement
 from app.models.stock_loan import LOAN_PURPOSES
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -83,7 +84,7 @@ def loan_result(loan: StockLoan) -> dict:
     return {"loan_no": loan.number, "customer": loan.customer.code, "purpose": loan.purpose, "status": loan.status,
             "expected_date": loan.expected_date.isoformat(), "due_at": due_at(loan), "loan_days": loan_days(loan), "value": money_str(loan.value),
             "loan_value": float(loan.value), "gm_required": gm_required(loan.value, loan_days(loan)),
-            "still_out": any(line.still_out > 0 for line in loan.lines), "extensions": loan.extensions,
+            "goods_out": any(line.still_out > 0 for line in loan.lines), "extensions": loan.extensions,
             "lines": [{"line_no": line.line_no, "material": line.material.code,
                        "qty_lent": qty_str(line.qty_lent, line.material.qty_scale),
                        "qty_converted": qty_str(line.qty_converted, line.material.qty_scale),
@@ -181,10 +182,6 @@ def _approvals(call: ActionCall, loan: StockLoan) -> None:
             raise BusinessRuleViolation("own_approval", f"The {who}'s approval of loan {loan.number} is the requester's own.")
 
 
-def link(line: StockLoanLine, movement: StockMovement) -> None:
-    db.session.add(StockLoanMovement(loan_line=line, movement=movement))
-
-
 def lend(loan: StockLoan, *, on: date_type, source_key: str, actor_id: int | None) -> list[StockMovement]:
     """库存借出单: take each line out of the loan's warehouse, oldest batch
     first, to location "lent" at standard cost; Dr goods lent out 1406 / Cr
@@ -246,8 +243,6 @@ def lose(line: StockLoanLine, qty: Decimal, *, reason: str | None, on: date_type
     −q at "lent" from the line's batches, a "lost" event with its reason,
     and the posting lines Dr loan loss 6711 / Cr goods lent out 1406 at the
     batches' cost. Raises ``loss_reason_required``, ``over_loan``."""
-    from app.ledger.loan_outcomes import take_from_lent
-
     if not reason:
         raise BusinessRuleViolation("loss_reason_required", f"Line {line.line_no}: say why {qty} was lost.",
                                     {"line_no": line.line_no}, field="lines")

@@ -147,6 +147,13 @@ LABELS = {
     "employee_name": "员工姓名", "expected_settlement_date": "预计报销日期",
     "to_pay": "应补付金额", "to_return": "应退回金额", "claim_result": "报销入账结果",
     "director_approval_required": "需营销总监审批", "gm_approval_required": "需总经理审批",
+    # stock loans (F17) and where stock is
+    "expected_date": "预计归还或转销售日期", "extensions": "延期次数", "goods_out": "仍有货物在客户处",
+    "gm_required": "需总经理审批", "loan": "借出单", "loan_days": "借出天数",
+    "loan_no": "借出单号", "on_hand": "库存数量", "overdue_loans": "逾期未还的借出", "qty_converted": "已转销售", "qty_lent": "借出数量",
+    "qty_lost": "已损失", "still_out": "仍在客户处", "value": "借出金额（含税）", "warehouse": "仓库", "days_overdue": "逾期天数",
+    "value_out": "未还金额（含税）", "loan_state": "借出余量", "signature": "签收登记", "loan_out": "借出出库", "extension": "延期",
+    "conversion": "转销售订单", "backfill": "补单", "unconversion": "撤销转销售", "loan_return": "归还入库", "cost": "成本",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -180,7 +187,8 @@ REFERENCE_KEYS = {
 # What a person does not need to read: the engine's success flag and lists of internal ids.
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
-               "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at"}
+               "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at",
+               "loan_value", "due_at"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -191,12 +199,12 @@ MONEY_KEYS = {
     "penalties", "allocated", "outstanding", "customer_credit", "open_receivables", "overdue",
     "month_target", "month_actual", "ytd_target", "ytd_actual",
     "budget_total", "budget", "budget_left", "min_volume", "revenue", "spend",
-    "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total",
+    "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total", "value", "value_out", "cost",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
-            "capacity"}
+            "capacity", "qty_lent", "qty_converted", "qty_lost", "still_out", "on_hand"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",

@@ -168,6 +168,16 @@ LABELS_EN = {
     "employee_name": "Employee name", "expected_settlement_date": "Expected settlement date",
     "to_pay": "To pay the employee", "to_return": "To return", "claim_result": "Claim posting",
     "director_approval_required": "Director's approval required", "gm_approval_required": "GM's approval required",
+    # stock loans (F17) and where stock is
+    "expected_date": "Expected return or conversion date", "extensions": "Extensions",
+    "goods_out": "Goods still at the customer",
+    "gm_required": "GM's approval required", "loan": "Stock loan", "loan_days": "Days on loan", "loan_no": "Loan no.",
+    "on_hand": "On hand", "overdue_loans": "Overdue loans", "qty_converted": "Converted", "qty_lent": "Lent",
+    "qty_lost": "Lost", "still_out": "Still at the customer", "value": "Loan value (incl. VAT)",
+    "warehouse": "Warehouse", "days_overdue": "Days overdue", "value_out": "Value still out (incl. VAT)",
+    "loan_state": "Loan position", "signature": "Signed receipt", "loan_out": "Loan out of stock",
+    "extension": "Extension", "conversion": "Conversion order", "backfill": "Back-filled documents",
+    "unconversion": "Conversion undone", "loan_return": "Return into stock", "cost": "Cost",
 }
 
 LABELS_WITHIN_EN = {

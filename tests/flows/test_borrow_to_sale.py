@@ -81,7 +81,7 @@ def test_convert_all_back_fills_the_outbound_from_lent_and_closes(sales, custome
     assert _balance("1406") > 0 and _balance("6001") == 0
     due(sales, instance, frozen_clock)
     order_no = convert(sales, instance, [{"line_no": 1, "qty": 2}])
-    assert instance.status is InstanceStatus.completed and not instance.data["loan_state"]["still_out"]
+    assert instance.status is InstanceStatus.completed and not instance.data["loan_state"]["goods_out"]
     order = db.session.scalar(select(SalesOrder).where(SalesOrder.number == order_no))
     assert order.order_date.isoformat() == "2026-12-15"  # priced on the conversion date
     assert [l.qty_delivered for l in order.lines] == [Decimal(2)]
