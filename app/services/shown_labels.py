@@ -222,7 +222,9 @@ VALUE_LABELS = {
     "status": {"approved": "已审核", "held": "信用暂停", "awaiting_payment": "待付款", "draft": "草稿", "posted": "已过账",
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
                "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理",
-               "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估"},
+               "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估",
+               "requested": "待出库", "lent": "已借出", "delivered": "已签收"},  # a stock loan's (F17)
+    "purpose": {"trial": "试用", "demo": "演示", "loan": "借用"},
     "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户", **_DISPATCH},
     "dispatch_channels": _DISPATCH, "channels": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",
@@ -248,6 +250,7 @@ VALUE_LABELS = {
              "customer_balances": "客户往来余额", "order_line_quantities": "订单行数量", "shipments_match_stock": "发货与库存出库",
              "revenue_and_receivables": "收入与应收", "invoices_match_ledger": "发票与账簿", "employee_advances": "员工借支",
              "order_line_prices": "订单行价格", "order_cancellations": "订单取消", "price_rules": "价格规则",
+             "stock_places": "存货地点", "stock_loans": "借出货物",
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},
