@@ -10,3 +10,4 @@ from app.ledger import monthly_plan, plan_achievement, plan_additions, plan_inpu
 from app.ledger import campaign_results, campaigns  # noqa: F401
 from app.ledger import presales  # noqa: F401
 from app.ledger import cross_org_sale, internal_settlement_actions  # noqa: F401
+from app.ledger import loan_outcomes, stock_loans  # noqa: F401

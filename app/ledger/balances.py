@@ -7,6 +7,7 @@ from decimal import Decimal
 from sqlalchemy import func, select, type_coerce, union_all
 
 from app.extensions import db
+from app.ledger.loan_exposure import goods_on_loan_value
 from app.ledger.money import ZERO, round_money
 from app.models import Allocation, Invoice, Receipt, ReceiptReversal, Receivable, SalesOrder, SalesOrderLine
 from app.models.types import Money
@@ -153,6 +154,8 @@ def issued_not_entered(customer_id: int) -> Decimal:
 
 def exposure(customer_id: int, *, extra_order_id: int | None = None) -> Decimal:
     """Credit exposure = open receivables − unallocated advances +
-    ordered-not-invoiced (counting invoices not yet entered as not invoiced)."""
+    ordered-not-invoiced (counting invoices not yet entered as not invoiced)
+    + goods on loan (F17: lent, not yet converted, returned or lost)."""
     return (customer_receivables_total(customer_id) - customer_advances_total(customer_id)
-            + ordered_not_invoiced(customer_id, extra_order_id=extra_order_id) + issued_not_entered(customer_id))
+            + ordered_not_invoiced(customer_id, extra_order_id=extra_order_id) + issued_not_entered(customer_id)
+            + goods_on_loan_value(customer_id))

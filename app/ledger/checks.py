@@ -11,6 +11,7 @@ from app.ledger import balances, journal
 from app.ledger.months import month_bounds
 from app.ledger.stock_checks import stock_places
 from app.ledger.transfer_checks import internal_settlements, transfers_balance
+from app.ledger.loan_checks import overdue_loans, stock_loans
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
@@ -208,8 +209,9 @@ def invoices_match_ledger(month: str | None = None) -> dict:
 
 def month_figures(month: str) -> dict:
     """What the month's reconciliation compared, for the people who confirm
-    it: shipping lines and outbound quantity, invoiced revenue and the
-    ledger's revenue movement (amounts as strings)."""
+    it: shipping lines and outbound quantity (a loan's back-filled outbound
+    once), invoiced revenue and the ledger's revenue movement (amounts as
+    strings), and the loans overdue at the month's end."""
     start, end = month_bounds(month)
     shipped = db.session.execute(select(func.count(ShippingLine.id), func.sum(ShippingLine.qty)).join(ShippingNote).where(
         ShippingNote.status == "posted", ShippingNote.posted_date >= start, ShippingNote.posted_date < end)).one()
@@ -224,7 +226,8 @@ def month_figures(month: str) -> dict:
         return f"{Decimal(value or 0).normalize():f}"
 
     return {"shipping_lines": shipped[0], "shipped_qty": qty(shipped[1]), "outbound_qty": qty(outbound),
-            "invoices": invoiced[0], "invoiced_net": str(invoiced[1] or ZERO), "ledger_revenue": str(revenue or ZERO)}
+            "invoices": invoiced[0], "invoiced_net": str(invoiced[1] or ZERO), "ledger_revenue": str(revenue or ZERO),
+            "overdue_loans": overdue_loans(end)}  # F17: due by the month's last day, goods still out
 
 
 def employee_advances() -> dict:
@@ -320,4 +323,4 @@ def run_all(month: str | None = None) -> list[dict]:
             order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
             invoices_match_ledger(month), employee_advances(),
             order_line_prices(), order_cancellations(), price_rules(), stock_places(), transfers_balance(),
-            internal_settlements()]
+            internal_settlements(), stock_loans()]

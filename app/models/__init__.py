@@ -41,6 +41,7 @@ from app.models.org_member import OrgUnitMember
 from app.models.internal_pricing import InternalCustomer, InternalPriceRule
 from app.models.transfer_order import TransferIn, TransferInLine, TransferOrder, TransferOrderLine
 from app.models.internal_settlement import InternalInvoice, InternalSettlement, InternalSettlementLine
+from app.models.stock_loan import StockLoan, StockLoanEvent, StockLoanLine, StockLoanMovement
 from app.models.shipping import ShippingLine, ShippingNote, SignedReceipt, SignedReceiptLine, StockMovement
 from app.models.role_grant import RoleChange, RoleGrant
 from app.models.sod_refusal import SodRefusal
@@ -66,6 +67,7 @@ from app.models.step_visit import StepVisit
 from app.models.saved_view import SavedView
 
 __all__ = [
+    "StockLoan", "StockLoanEvent", "StockLoanLine", "StockLoanMovement",
     "ExternalStatement", "ExternalStatementLine",
     "AssessmentLine", "AssessmentScheme", "Attachment", "CollectionAssessment", "Contract", "ContractAmendment", "ContractAttachment", "DocumentCounter",
     "PriceAdjustmentSheet", "PriceAdjustmentSheetLine", "ReceiptReversal", "EmployeeAdvance", "ExpenseBudget", "ExpenseCharge", "ExpenseClaim",

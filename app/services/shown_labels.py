@@ -153,6 +153,13 @@ LABELS = {
     "plan_version": "调研规划（已批准）", "report_version": "调研报告（已归档）", "proposal_version": "项目方案（已批准）",
     "demo_version": "演示方案（已批准）", "approvals": "审批记录", "step": "审批环节", "approver": "审批人",
     "costs_total": "售前费用合计", "knowledge": "知识库新增条目", "handover": "中标移交", "project_result": "项目结果",
+    # stock loans (F17) and where stock is
+    "expected_date": "预计归还或转销售日期", "extensions": "延期次数", "goods_out": "仍有货物在客户处",
+    "gm_required": "需总经理审批", "loan": "借出单", "loan_days": "借出天数",
+    "loan_no": "借出单号", "on_hand": "库存数量", "overdue_loans": "逾期未还的借出", "qty_converted": "已转销售", "qty_lent": "借出数量",
+    "qty_lost": "已损失", "still_out": "仍在客户处", "value": "借出金额（含税）", "warehouse": "仓库", "days_overdue": "逾期天数",
+    "value_out": "未还金额（含税）", "loan_state": "借出余量", "signature": "签收登记", "loan_out": "借出出库", "extension": "延期",
+    "conversion": "转销售订单", "backfill": "补单", "unconversion": "撤销转销售", "loan_return": "归还入库", "cost": "成本",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -188,7 +195,7 @@ REFERENCE_KEYS = {
 # "reps" and "regions": the sales plan's lists of who submits (each gets a task of their own).
 HIDDEN_KEYS = {"ok", "allocation_ids", "source_key", "override_id", "customer_id", "material_id", "credit_id", "notice",
                "old_item_id", "new_item_id", "new_rule_id", "reps", "regions", "budget_figure", "ends_at",
-               "value_figure"}
+               "value_figure", "loan_value", "due_at"}
 
 MONEY_KEYS = {
     "net", "tax", "gross", "amount", "amount_cap", "contract_amount_cap", "contract_used", "used", "unallocated",
@@ -201,11 +208,12 @@ MONEY_KEYS = {
     "budget_total", "budget", "budget_left", "min_volume", "revenue", "spend",
     "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total",
     "estimated_value", "costs_total",
+    "budget", "remaining", "remaining_after", "to_pay", "to_return", "claim_total", "value", "value_out", "cost",
 }
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
-            "capacity"}
+            "capacity", "qty_lent", "qty_converted", "qty_lost", "still_out", "on_hand"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",
@@ -226,7 +234,9 @@ VALUE_LABELS = {
                "void": "已作废", "cancelled": "已取消", "active": "有效", "closed": "已关闭", "open": "未结帐",
                "untriaged": "待分诊", "triaged": "已分诊", "resolved": "已处理",
                "drafted": "待审批", "split": "已分解", "dispatched": "已派单", "evaluated": "已评估",
-               "won": "中标", "lost": "未中标（已归档）", "in_progress": "进行中"},
+               "won": "中标", "lost": "未中标（已归档）", "in_progress": "进行中",
+               "requested": "待出库", "lent": "已借出", "delivered": "已签收"},  # a stock loan's (F17)
+    "purpose": {"trial": "试用", "demo": "演示", "loan": "借用"},
     "channel": {"desk": "客服受理", "rep": "业务员受理", "portal": "客户门户", **_DISPATCH},
     "dispatch_channels": _DISPATCH, "channels": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "theme": {"care": "关怀营销", "reminder": "提醒营销", "retention": "业务挽留", "experience": "体验活动",
@@ -259,6 +269,7 @@ VALUE_LABELS = {
              "customer_balances": "客户往来余额", "order_line_quantities": "订单行数量", "shipments_match_stock": "发货与库存出库",
              "revenue_and_receivables": "收入与应收", "invoices_match_ledger": "发票与账簿", "employee_advances": "员工借支",
              "order_line_prices": "订单行价格", "order_cancellations": "订单取消", "price_rules": "价格规则",
+             "stock_places": "存货地点", "stock_loans": "借出货物",
              "inventory_statement": "与库存系统出库明细核对", "finance_statement": "与财务系统应收明细核对"},
     "statement": {"inventory_outbound": "库存系统出库明细", "finance_receivables": "财务系统应收明细"},
     "code": {"no_price": "询不到价格", "price_rule_tie": "价格规则冲突"},

@@ -175,6 +175,16 @@ LABELS_EN = {
     "proposal_version": "Proposal (approved)", "demo_version": "Demo plan (approved)", "approvals": "Approvals",
     "step": "Step", "approver": "Approver", "costs_total": "Presales costs", "knowledge": "Knowledge entries added",
     "handover": "Hand-over of the win", "project_result": "Project outcome",
+    # stock loans (F17) and where stock is
+    "expected_date": "Expected return or conversion date", "extensions": "Extensions",
+    "goods_out": "Goods still at the customer",
+    "gm_required": "GM's approval required", "loan": "Stock loan", "loan_days": "Days on loan", "loan_no": "Loan no.",
+    "on_hand": "On hand", "overdue_loans": "Overdue loans", "qty_converted": "Converted", "qty_lent": "Lent",
+    "qty_lost": "Lost", "still_out": "Still at the customer", "value": "Loan value (incl. VAT)",
+    "warehouse": "Warehouse", "days_overdue": "Days overdue", "value_out": "Value still out (incl. VAT)",
+    "loan_state": "Loan position", "signature": "Signed receipt", "loan_out": "Loan out of stock",
+    "extension": "Extension", "conversion": "Conversion order", "backfill": "Back-filled documents",
+    "unconversion": "Conversion undone", "loan_return": "Return into stock", "cost": "Cost",
 }
 
 LABELS_WITHIN_EN = {
@@ -214,7 +224,9 @@ VALUE_LABELS_EN = {
                "posted": "Posted", "void": "Void", "cancelled": "Cancelled", "active": "Active", "closed": "Closed",
                "open": "Open", "untriaged": "Waiting for triage", "triaged": "Triaged", "resolved": "Resolved",
                "drafted": "Awaiting approval", "split": "Split into tasks", "dispatched": "Dispatched",
-               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)", "in_progress": "In progress"},
+               "evaluated": "Evaluated", "won": "Won", "lost": "Lost (archived)", "in_progress": "In progress",
+               "requested": "Awaiting loan-out", "lent": "Lent out", "delivered": "Signed for"},
+    "purpose": {"trial": "Trial", "demo": "Demo", "loan": "Loan"},
     "channel": {"desk": "Service desk", "rep": "Salesperson", "portal": "Customer portal", **_DISPATCH_EN},
     "dispatch_channels": _DISPATCH_EN,
     "channels": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
@@ -247,7 +259,8 @@ VALUE_LABELS_EN = {
                  "material_differs": "Material differs", "qty_differs": "Quantity differs",
                  "missing_in_finance": "Not in the finance system", "customer_differs": "Customer differs",
                  "amount_differs": "Amount differs", "statement_missing": "Statement not imported"},
-    "name": {"entries_balance": "Entries balance", "invoice_outstanding": "Invoice balances outstanding",
+    "name": {"stock_places": "Where stock is", "stock_loans": "Goods on loan",
+             "entries_balance": "Entries balance", "invoice_outstanding": "Invoice balances outstanding",
              "receipt_allocations": "Receipt write-offs", "customer_balances": "Customer balances",
              "order_line_quantities": "Order line quantities", "shipments_match_stock": "Shipments match stock outbound",
              "revenue_and_receivables": "Revenue and receivables", "invoices_match_ledger": "Invoices match the ledger",

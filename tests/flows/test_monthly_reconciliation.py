@@ -68,7 +68,8 @@ def test_balanced_month_is_confirmed_closed_and_then_refuses_postings(sales, act
     assert result["ok"] and result["balanced"] and result["differences"] == []
     assert result["figures"] == {"shipping_lines": 1, "shipped_qty": "2", "outbound_qty": "2", "invoices": 1,
                                  "invoiced_net": "1734.51", "ledger_revenue": "1734.51",
-                                 "inventory_outbound": "出库明细2026-11.csv (1)", "finance_receivables": "应收明细2026-11.csv (1)"}
+                                 "inventory_outbound": "出库明细2026-11.csv (1)", "finance_receivables": "应收明细2026-11.csv (1)",
+                                 "overdue_loans": []}
     _confirm_and_close(sales, instance, "2026-11")
     row = db.session.scalar(select(AccountingPeriod).where(AccountingPeriod.period == "2026-11"))
     assert row.closed_by_id == sales.user("finance").id

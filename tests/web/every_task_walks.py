@@ -334,3 +334,39 @@ def expense_claim(w):
     w.refuse_once("ledger.pay_reimbursement")
     instance = w.start("expense_claim", claim(1200, 300), "rep_east1")
     w.approve_until(instance, "Task_ResolvePayoutProblem")
+
+
+# --- F17 borrow_to_sale ---------------------------------------------------------------------------------------
+
+def borrow_to_sale(w):
+    """Moves the clock past the loan's expected date: run it with the other clock movers."""
+    from datetime import timedelta
+
+    from app import clock
+    from app.services import events
+
+    day = clock.today()
+
+    def loan(days):
+        return {"customer": w.customer(DEALER), "purpose": "demo", "expected_date": (day + timedelta(days=days)).isoformat(),
+                "reason": "客户新产线试机", "lines": [{"material": "MTR001", "qty": 2}]}
+
+    instance = w.start("borrow_to_sale", loan(40), "rep_east1")  # more than 30 days: the GM too
+    w.approve_until(instance, "Task_GMApproval")
+    w.reject(instance, "Task_GMApproval", "gm", "借期过长")  # → Task_ReviseLoan
+    instance = w.start("borrow_to_sale", loan(2), "rep_east1")
+    w.approve_until(instance, "Task_DeliverLoan")
+    w.complete(instance, "Task_DeliverLoan", "warehouse", {"receiver_name": "王强", "signed_receipt": w.attachment("receipt.jpg", b"\xff\xd8\xff receipt"),
+                                                           "received": [{"line_no": 1, "received_qty": 2}]})
+    w.clock.advance(days=3)
+    assert events.fire_due_timers() >= 1
+    db.session.commit()
+    w.look(instance)  # → Task_LoanDecision
+    w.complete(instance, "Task_LoanDecision", "rep_east1", {"loan_action": "convert", "convert_lines": [{"line_no": 1, "qty": 1}]})
+    w.approve(instance, "Task_OrderReview", "sales_admin")
+    events.fire_due_timers()  # the date has passed: asked again at once
+    db.session.commit()
+    w.look(instance)
+    w.complete(instance, "Task_LoanDecision", "rep_east1", {"loan_action": "return"})
+    w.complete(instance, "Task_ReceiveReturn", "warehouse", {"returned": [{"line_no": 1, "qty": 1}]})
+    w.complete(instance, "Task_QualityCheck", "quality", {"inspection": [{"line_no": 1, "quality": "saleable"}]})

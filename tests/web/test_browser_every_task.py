@@ -19,7 +19,8 @@ from app.ledger.stock_places import main_warehouse
 from app.extensions import db
 from tests.support.contract_shipment import TERMS
 from tests.web.every_task_presales import presales_proposal
-from tests.web.every_task_walks import (DEALER, MAIL, after_sales, campaign, collection_assessment, credit_rating,
+from tests.web.every_task_walks import (DEALER, MAIL, after_sales, borrow_to_sale, campaign, collection_assessment,
+                                        credit_rating,
                                          customer_onboarding, dealer_onboarding, expense_advance, expense_claim,
                                          monthly_plans, price_adjustment, promotion_expense, shipment_approval,
                                          shipped_order, travel_request)
@@ -297,7 +298,7 @@ SCENARIOS = [contract_shipment, mail_order, return_exchange, invoice_request, re
              credit_rating, price_adjustment, sales_plan, customer_onboarding, after_sales, monthly_plans, expense_advance,
              expense_claim, presales_proposal,
              # these move the clock: last
-             mail_order_unpaid, lambda w: shipment_approval(w, chase=True), campaign]
+             mail_order_unpaid, lambda w: shipment_approval(w, chase=True), campaign, borrow_to_sale]
 
 
 def test_every_user_task_page_renders_and_shows_what_it_declares(world, person):
