@@ -8,11 +8,12 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger import balances, journal
+from app.ledger.money import round_money
 from app.ledger.months import month_bounds
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
-    ShippingNote, SignedReceiptLine, StockMovement,
+    ServiceResolution, ShippingNote, SignedReceiptLine, StockMovement,
 )
 
 ZERO = Decimal("0")
@@ -309,9 +310,32 @@ def price_rules() -> dict:
     return _result("price_rules", rule_problems())
 
 
+def service_parts_match_stock() -> dict:
+    """10. Per after-sales resolution: the parts' cost = what its
+    ``service_issue`` movements took out of stock (each to the cent) = the
+    inventory its posting credits; and no such movement without a resolution."""
+    moved: dict = defaultdict(lambda: ZERO)
+    for key, qty, unit_cost in db.session.execute(select(StockMovement.source_key, StockMovement.qty,
+                                                         StockMovement.unit_cost)
+                                                  .where(StockMovement.kind == "service_issue")):
+        moved[key] += round_money(-qty * unit_cost)
+    credited = _sums(select(LedgerEntry.source_id, func.sum(LedgerEntry.credit) - func.sum(LedgerEntry.debit))
+                     .where(LedgerEntry.source_type == "service_resolution", LedgerEntry.account == journal.INVENTORY)
+                     .group_by(LedgerEntry.source_id))
+    violations, known = [], set()
+    for rid, key, cost in db.session.execute(
+            select(ServiceResolution.id, ServiceResolution.source_key, ServiceResolution.parts_cost)):
+        known.add(key)
+        if not cost == moved.get(key, ZERO) == credited.get(rid, ZERO):
+            violations.append({"resolution": rid, "parts_cost": str(cost), "moved": str(moved.get(key, ZERO)),
+                               "credited": str(credited.get(rid, ZERO))})
+    violations += [{"movements": key, "resolution": None} for key in sorted(set(moved) - known)]
+    return _result("service_parts_match_stock", violations)
+
+
 def run_all(month: str | None = None) -> list[dict]:
     """Every invariant; ``month`` (YYYY-MM) narrows the per-month ones."""
     return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
             order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
             invoices_match_ledger(month), employee_advances(),
-            order_line_prices(), order_cancellations(), price_rules()]
+            order_line_prices(), order_cancellations(), price_rules(), service_parts_match_stock()]
