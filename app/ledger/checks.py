@@ -13,7 +13,7 @@ from app.ledger.months import month_bounds
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
-    ServiceResolution, ShippingNote, SignedReceiptLine, StockMovement,
+    ServiceCharge, ServiceResolution, ShippingNote, SignedReceiptLine, StockMovement,
 )
 
 ZERO = Decimal("0")
@@ -95,9 +95,13 @@ def customer_balances() -> dict:
 def order_line_quantities() -> dict:
     """5. Per order line: returned ≤ delivered ≤ ordered; invoiced ≤
     delivered − returned − lost in transit; each running total equals its
-    documents."""
+    documents (delivered: outbound movements, or the after-sales charge of
+    a service line)."""
     delivered = _sums(select(StockMovement.order_line_id, -func.sum(StockMovement.qty))
                       .where(StockMovement.kind == "outbound").group_by(StockMovement.order_line_id))
+    # billable after-sales work is delivered by its charge (the work was done), not from stock
+    for line_id, qty in db.session.execute(select(ServiceCharge.order_line_id, ServiceCharge.qty)):
+        delivered[line_id] = delivered.get(line_id, ZERO) + qty
     returned = _sums(select(SalesOrderLine.original_line_id, -func.sum(SalesOrderLine.qty))
                      .where(SalesOrderLine.original_line_id.is_not(None)).group_by(SalesOrderLine.original_line_id))
     invoiced = _sums(select(InvoiceLine.order_line_id, func.sum(InvoiceLine.qty)).group_by(InvoiceLine.order_line_id))

@@ -43,7 +43,7 @@ from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn
 from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
 from app.models.sales_plan import SalesPlan, SalesPlanLine
 from app.models.monthly_plan import MonthlyPlan, MonthlyPlanLine
-from app.models.service_case import ServiceCase, ServiceResolution
+from app.models.service_case import ServiceCase, ServiceCharge, ServiceResolution
 from app.models.campaign import (Campaign, CampaignDispatch, CampaignEvaluation, CampaignResult, CampaignTarget,
                                  CampaignTask, SpecialListEntry)
 from app.models.studio_draft import StudioDraft
@@ -92,6 +92,7 @@ __all__ = [
     "SalesPlan",
     "SalesPlanLine",
     "ServiceCase",
+    "ServiceCharge",
     "ServiceResolution",
     "MonthlyPlan",
     "MonthlyPlanLine",

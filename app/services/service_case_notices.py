@@ -7,7 +7,11 @@ from datetime import timedelta
 
 from app import clock
 from app.actions import ActionCall, BusinessRuleViolation, action
+from app.ledger.money import money_str
 from app.ledger.service_cases import case_of_request, escalated
+from app.ledger.service_orders import order_billable_work
+from app.models import SalesOrder
+from app.extensions import db
 from app.services.notifications import notify, role_holders
 from app.services.working_calendar import current_calendar
 
@@ -55,3 +59,23 @@ def announce_service_follow_up(call: ActionCall, *, case: str, outcome: str, bil
         return {"notified": []}
     notify(people, "service_follow_up", process=found.number, body=body)
     return {"notified": [user.username for user in people]}
+
+
+@action("ledger.order_service_charge")
+def order_service_charge(call: ActionCall, *, case: str) -> dict:
+    """The order clerk's confirmation of billable work: the sales order for
+    the case's billable resolution at its amount (service_orders.py), and
+    the customer's salesperson told to ask for its invoice (F04). Result
+    {"case_no", "order_no", "status", "held", "net", "tax", "gross",
+    "notified"}. Raises ``unknown_case``, ``not_this_request``,
+    ``not_billable``, ``already_ordered``, ``no_service_material``, ``price_not_approved``."""
+    charge = order_billable_work(call, case)
+    order = db.session.get(SalesOrder, charge.order_id)
+    found = charge.case
+    people = [found.customer.salesperson] if found.customer.salesperson is not None else []
+    notify(people, "service_follow_up", process=found.number,
+           body=f"售后服务单 {found.number}（{found.customer.name}）有偿维修已下单 {order.number}，"
+                f"含税 {money_str(order.gross)} 元，请提交开票申请（客户 {found.customer.code}，订单 {order.number}）")
+    return {"case_no": found.number, "order_no": order.number, "status": order.status,
+            "held": order.status == "held", "net": money_str(order.net), "tax": money_str(order.tax),
+            "gross": money_str(order.gross), "notified": [user.username for user in people if user.active]}
