@@ -129,7 +129,7 @@ def case_view(case: ServiceCase) -> dict:
         "warranty_until": case.warranty_until.isoformat() if case.warranty_until else None,
         "in_warranty": case.in_warranty, "status": case.status, "category": case.category,
         "severity": case.severity, "route": case.route,
-        "reopen_count": case.reopen_count, "shipments": shipments_of(case.customer), "open_cases": list(others),
+        "reopen_count": case.reopen_count, "return_request": case.return_instance_id, "shipments": shipments_of(case.customer), "open_cases": list(others),
     }
 
 
@@ -223,6 +223,30 @@ def resolve_service_case(call: ActionCall, *, case: str, diagnosis: str, action_
         db.session.flush()
     return {**case_view(found), "outcome": posted.outcome, "parts": posted.parts, "parts_cost": money_str(posted.parts_cost),
             "warranty_expense": money_str(posted.warranty_expense), "billable_amount": money_str(posted.billable_amount)}
+
+
+def case_for_return(call: ActionCall, number: str, customer: Customer) -> ServiceCase:
+    """The after-sales case a return request (F03) is filed against, which
+    then remembers the request (its instance). The case must have been
+    named by a person of the request, be ``customer``'s, have goods to come
+    back as its latest resolution, and have no other return request (the
+    same request asking again is the same answer). Raises
+    BusinessRuleViolation ``unknown_case``, ``not_this_request``,
+    ``wrong_customer``, ``case_not_for_return``, ``case_has_return``, each
+    naming ``service_case``."""
+    found = db.session.scalar(select(ServiceCase).where(ServiceCase.number == number))
+    if found is None:
+        _refuse("unknown_case", f"No service case {number}.", "service_case")
+    ensure_of_this_request(call, found, kind="service case", requested=True)
+    if found.customer_id != customer.id:
+        _refuse("wrong_customer", f"Service case {number} is not a case of {customer.code}.", "service_case")
+    if not found.resolutions or found.resolutions[-1].outcome != "return":
+        _refuse("case_not_for_return", f"Service case {number} has no goods to come back.", "service_case")
+    if found.return_instance_id not in (None, call.instance_id):
+        _refuse("case_has_return", f"Service case {number} already has a return request.", "service_case")
+    found.return_instance_id = call.instance_id
+    db.session.flush()
+    return found
 
 
 @action("ledger.close_service_case")
