@@ -315,7 +315,7 @@ def price_rules() -> dict:
 
 
 def service_parts_match_stock() -> dict:
-    """10. Per after-sales resolution: the parts' cost = what its
+    """Per after-sales resolution: the parts' cost = what its
     ``service_issue`` movements took out of stock (each to the cent) = the
     inventory its posting credits; and no such movement without a resolution."""
     moved: dict = defaultdict(lambda: ZERO)
