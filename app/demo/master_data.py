@@ -42,7 +42,7 @@ CUSTOMER_CLASSES = [  # code, name, parent
 MATERIAL_CLASSES = [
     ("PUMP", "泵", None), ("PUMP_CF", "单级离心泵", "PUMP"), ("PUMP_MS", "多级泵", "PUMP"),
     ("VALVE", "阀门", None), ("VALVE_GATE", "闸阀", "VALVE"), ("VALVE_BALL", "球阀", "VALVE"),
-    ("MOTOR", "电机", None), ("PARTS", "配件", None),
+    ("MOTOR", "电机", None), ("PARTS", "配件", None), ("SERVICE", "服务", None),
 ]
 # class, code prefix, name, unit, unit precision, specs, base price (含税), standard cost share
 PRODUCT_LINES = [
@@ -123,6 +123,22 @@ def _ensure_materials() -> list[Material]:
             materials.append(material)
     db.session.flush()
     return materials
+
+
+# after-sales (F20): billable repair work is ordered as this service, at the amount the resolver set
+SERVICE_MATERIAL = ("SERVICE", "SVC001", "维修服务费", "有偿维修", "次")
+
+
+def _ensure_service_material() -> Material:
+    class_code, code, name, spec, unit = SERVICE_MATERIAL
+    material = db.session.scalar(select(Material).where(Material.code == code))
+    if material is None:
+        node = catalogue.ensure_material_class(class_code, class_code)
+        material = Material(code=code, name=name, spec=spec, material_class=node, unit=unit, qty_scale=0,
+                            tax_rate=Decimal("0.13"), standard_cost=Decimal("0"), saleable=False, warranty_months=0)  # never sold off a price list, never in stock
+        db.session.add(material)
+        db.session.flush()
+    return material
 
 
 def _list(code, name, inclusive) -> PriceList:
@@ -225,6 +241,7 @@ def load_demo_master_data() -> dict[str, int]:
         catalogue.ensure_material_class(code, name, parent)
     customers = _ensure_customers()
     materials = _ensure_materials()
+    _ensure_service_material()
     _ensure_prices(customers, materials)
     _ensure_stock(materials)
     ensure_demo_org_units(materials, demo_year_start(), DEMO_PASSWORD)

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from app.extensions import db
 from app.ledger import balances, journal
+from app.ledger.money import round_money
 from app.ledger.months import month_bounds
 from app.ledger.stock_checks import stock_places
 from app.ledger.transfer_checks import internal_settlements, transfers_balance
@@ -15,7 +16,7 @@ from app.ledger.loan_checks import overdue_loans, stock_loans
 from app.ledger.pricing import discounted_price, rule_problems, strategy_price
 from app.models import (
     Allocation, CollectionAssessment, EmployeeAdvance, ExpenseClaim, Reimbursement, Invoice, InvoiceLine, LedgerEntry, PriceItem, Receipt, Receivable, RevenueRecognition, SalesOrder, SalesOrderCancellation, SalesOrderLine, ShippingLine,
-    ShippingNote, SignedReceiptLine, StockMovement, PresalesCost, PresalesProject,
+    ServiceCharge, ServiceResolution, ShippingNote, SignedReceiptLine, StockMovement, PresalesCost, PresalesProject,
 )
 
 ZERO = Decimal("0")
@@ -97,9 +98,13 @@ def customer_balances() -> dict:
 def order_line_quantities() -> dict:
     """5. Per order line: returned ≤ delivered ≤ ordered; invoiced ≤
     delivered − returned − lost in transit; each running total equals its
-    documents."""
+    documents (delivered: outbound movements, or the after-sales charge of
+    a service line)."""
     delivered = _sums(select(StockMovement.order_line_id, -func.sum(StockMovement.qty))
                       .where(StockMovement.kind == "outbound").group_by(StockMovement.order_line_id))
+    # billable after-sales work is delivered by its charge (the work was done), not from stock
+    for line_id, qty in db.session.execute(select(ServiceCharge.order_line_id, ServiceCharge.qty)):
+        delivered[line_id] = delivered.get(line_id, ZERO) + qty
     returned = _sums(select(SalesOrderLine.original_line_id, -func.sum(SalesOrderLine.qty))
                      .where(SalesOrderLine.original_line_id.is_not(None)).group_by(SalesOrderLine.original_line_id))
     invoiced = _sums(select(InvoiceLine.order_line_id, func.sum(InvoiceLine.qty)).group_by(InvoiceLine.order_line_id))
@@ -317,10 +322,33 @@ def price_rules() -> dict:
     return _result("price_rules", rule_problems())
 
 
+def service_parts_match_stock() -> dict:
+    """Per after-sales resolution: the parts' cost = what its
+    ``service_issue`` movements took out of stock (each to the cent) = the
+    inventory its posting credits; and no such movement without a resolution."""
+    moved: dict = defaultdict(lambda: ZERO)
+    for key, qty, unit_cost in db.session.execute(select(StockMovement.source_key, StockMovement.qty,
+                                                         StockMovement.unit_cost)
+                                                  .where(StockMovement.kind == "service_issue")):
+        moved[key] += round_money(-qty * unit_cost)
+    credited = _sums(select(LedgerEntry.source_id, func.sum(LedgerEntry.credit) - func.sum(LedgerEntry.debit))
+                     .where(LedgerEntry.source_type == "service_resolution", LedgerEntry.account == journal.INVENTORY)
+                     .group_by(LedgerEntry.source_id))
+    violations, known = [], set()
+    for rid, key, cost in db.session.execute(
+            select(ServiceResolution.id, ServiceResolution.source_key, ServiceResolution.parts_cost)):
+        known.add(key)
+        if not cost == moved.get(key, ZERO) == credited.get(rid, ZERO):
+            violations.append({"resolution": rid, "parts_cost": str(cost), "moved": str(moved.get(key, ZERO)),
+                               "credited": str(credited.get(rid, ZERO))})
+    violations += [{"movements": key, "resolution": None} for key in sorted(set(moved) - known)]
+    return _result("service_parts_match_stock", violations)
+
+
 def run_all(month: str | None = None) -> list[dict]:
     """Every invariant; ``month`` (YYYY-MM) narrows the per-month ones."""
     return [entries_balance(month), invoice_outstanding(), receipt_allocations(), customer_balances(),
             order_line_quantities(), shipments_match_stock(month), revenue_and_receivables(month),
             invoices_match_ledger(month), employee_advances(),
             order_line_prices(), order_cancellations(), price_rules(), stock_places(), transfers_balance(),
-            internal_settlements(), stock_loans()]
+            internal_settlements(), stock_loans(), service_parts_match_stock()]

@@ -18,6 +18,7 @@ from app.ledger.money import document_totals, exact_qty, line_amounts, money_str
 from app.ledger.orders import line_by_no, order_by_number
 from app.ledger.ownership import ensure_of_this_request
 from app.ledger.posting import posted_once
+from app.ledger.service_cases import case_for_return
 from app.models import Invoice, Receivable, SalesOrder, SalesOrderLine, StockMovement
 from app.actions import ActionCall, BusinessRuleViolation, action
 
@@ -181,12 +182,17 @@ def return_figures(red: SalesOrder, source_key: str) -> dict:
 
 
 @action("ledger.check_return")
-def check_return(call: ActionCall, *, order: str, lines: list, customer: str | None = None) -> dict:
+def check_return(call: ActionCall, *, order: str, lines: list, customer: str | None = None,
+                 service_case: str | None = None) -> dict:
     """F03: check a return or exchange request before anyone reviews it, and
     price it; posts nothing. Result {"order_no", "customer", "net", "tax",
     "gross", "lines": [{"line_no", "material", "qty", "unit_price",
-    "gross"}]}, amounts positive (what the customer gets back). Raises
-    ``unknown_order``, ``wrong_customer`` (the order is another customer's),
+    "gross"}], "service_case"}, amounts positive (what the customer gets
+    back). A request filed against an after-sales case (``service_case``,
+    F20's goods to come back) must be the case's customer's; the case then
+    remembers the request (service_cases.case_for_return, also raising
+    ``unknown_case``, ``case_not_for_return``, ``case_has_return``). Raises
+    ``unknown_order``, ``wrong_customer`` (the order or the case is another customer's),
     ``red_order``, ``empty_return``, ``unknown_line``, ``invalid_quantity``,
     ``return_exceeds_delivered``, ``return_of_lost_goods``, ``return_price_too_high``,
     ``not_this_request``."""
@@ -194,6 +200,7 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
     ensure_of_this_request(call, found, kind="order", requested=True)
     if customer and found.customer.code != customer:
         raise BusinessRuleViolation("wrong_customer", f"Order {found.number} is not an order of {customer}.", field="order")
+    case = case_for_return(call, service_case, found.customer) if service_case else None
     priced = []
     for original, qty, price in plan_return(found, lines):
         priced.append((original, qty, price, line_amounts(qty, price, original.tax_rate, tax_inclusive=original.tax_inclusive)))
@@ -202,4 +209,5 @@ def check_return(call: ActionCall, *, order: str, lines: list, customer: str | N
             "tax": money_str(totals.tax), "gross": money_str(totals.gross),
             "lines": [{"line_no": original.line_no, "material": original.material.code,
                        "qty": qty_str(qty, original.material.qty_scale), "unit_price": str(price),
-                       "gross": money_str(amounts.gross)} for original, qty, price, amounts in priced]}
+                       "gross": money_str(amounts.gross)} for original, qty, price, amounts in priced],
+            "service_case": case.number if case is not None else None}

@@ -15,7 +15,8 @@ from app import clock
 from app.actions import ActionCall, BusinessRuleViolation, action
 from app.extensions import db
 from app.ledger.journal import next_number, today
-from app.ledger.money import CENT, round_money, to_decimal
+from app.ledger.money import money_str, round_money
+from app.ledger.service_parts import describe, post_parts, read_parts, take_parts, value_of
 from app.ledger.ownership import ensure_of_this_request
 from app.models import Customer, Material, ShippingLine, ShippingNote, StockMovement, User
 from app.models.service_case import CASE_KINDS, OUTCOMES, SEVERITIES, ServiceCase, ServiceResolution
@@ -128,7 +129,7 @@ def case_view(case: ServiceCase) -> dict:
         "warranty_until": case.warranty_until.isoformat() if case.warranty_until else None,
         "in_warranty": case.in_warranty, "status": case.status, "category": case.category,
         "severity": case.severity, "route": case.route,
-        "reopen_count": case.reopen_count, "shipments": shipments_of(case.customer), "open_cases": list(others),
+        "reopen_count": case.reopen_count, "return_request": case.return_instance_id, "shipments": shipments_of(case.customer), "open_cases": list(others),
     }
 
 
@@ -184,51 +185,68 @@ def triage_service_case(call: ActionCall, *, case: str, category: str, severity:
     return case_view(found)
 
 
-def _parts(lines) -> tuple[str, Decimal]:
-    described, cost = [], Decimal("0")
-    for number, line in enumerate(lines or [], start=1):
-        code = (line or {}).get("material") if isinstance(line, dict) else None
-        part = db.session.scalar(select(Material).where(Material.code == code)) if code else None
-        if part is None:
-            _refuse("unknown_material", f"Part line {number}: no material {code}.", "parts")
-        qty = to_decimal(line.get("qty"), "parts")
-        if qty <= 0:
-            _refuse("invalid_qty", f"Part line {number}: the quantity must be above zero.", "parts")
-        described.append(f"{part.code}×{qty.normalize()}")
-        cost += part.standard_cost * qty
-    return "；".join(described), cost.quantize(CENT)
-
-
 @action("ledger.resolve_service_case")
 def resolve_service_case(call: ActionCall, *, case: str, diagnosis: str, action_taken: str, outcome: str,
                          parts: list | None = None, billable_amount=None) -> dict:
-    """Record a resolution: parts at standard cost; warranty work (only for
-    a case in warranty) is an after-sales expense of the parts' cost;
-    billable work carries the amount to charge; a return sends the goods
-    back through the returns flow. Posts one ServiceResolution per step.
-    Raises ``unknown_case``, ``not_this_request``, ``invalid_choice``,
-    ``out_of_warranty``, ``invalid_amount``, ``unknown_material``, ``invalid_qty``."""
+    """Record a resolution: the parts used leave stock at standard cost
+    (service_parts.issue_parts); warranty work (only for a case in
+    warranty) is an after-sales expense of their cost, billable work's parts
+    are cost of sales and it carries the amount to charge (the order clerk
+    orders it, service_orders.py); a return sends the goods back through
+    the returns flow. Posts one ServiceResolution, its ``service_issue``
+    movements and their journal entries per step, once. Raises
+    ``unknown_case``, ``not_this_request``, ``invalid_choice``,
+    ``out_of_warranty``, ``invalid_amount``, ``unknown_material``,
+    ``invalid_qty``, ``insufficient_stock``, ``period_closed``."""
     found = case_of_request(call, case)
     posted = db.session.scalar(select(ServiceResolution).where(ServiceResolution.source_key == call.idempotency_key))
     if posted is None:
         _one_of(outcome, OUTCOMES, "outcome")
         if outcome == "warranty" and not found.in_warranty:
             _refuse("out_of_warranty", f"{found.number} is out of warranty since {found.warranty_until}.", "outcome")
-        described, cost = _parts(parts)
+        used = read_parts(parts)
         amount = round_money(billable_amount, "billable_amount") if outcome == "billable" else Decimal("0")
         if amount < 0 or (outcome == "billable" and amount == 0):
             _refuse("invalid_amount", "Billable work needs the amount to charge, above zero.", "billable_amount")
+        day = today()
+        movements = take_parts(used, source_key=call.idempotency_key, on=day)
+        cost = value_of(movements)
         posted = ServiceResolution(case=found, resolved_by_id=call.actor_id, diagnosis=_text(diagnosis, "diagnosis"),
                                    action_taken=_text(action_taken, "action_taken"), outcome=outcome,
-                                   parts=described, parts_cost=cost,
+                                   parts=describe(used), parts_cost=cost,
                                    warranty_expense=cost if outcome == "warranty" else Decimal("0"),
-                                   billable_amount=amount, resolved_on=today(),
-                                   source_key=call.idempotency_key)
+                                   billable_amount=amount, resolved_on=day, source_key=call.idempotency_key)
         db.session.add(posted)
+        db.session.flush()
+        post_parts(posted, movements)
         found.status, found.resolved_at = "resolved", clock.now()
         db.session.flush()
-    return {**case_view(found), "outcome": posted.outcome, "parts": posted.parts, "parts_cost": str(posted.parts_cost),
-            "warranty_expense": str(posted.warranty_expense), "billable_amount": str(posted.billable_amount)}
+    return {**case_view(found), "outcome": posted.outcome, "parts": posted.parts, "parts_cost": money_str(posted.parts_cost),
+            "warranty_expense": money_str(posted.warranty_expense), "billable_amount": money_str(posted.billable_amount)}
+
+
+def case_for_return(call: ActionCall, number: str, customer: Customer) -> ServiceCase:
+    """The after-sales case a return request (F03) is filed against, which
+    then remembers the request (its instance). The case must have been
+    named by a person of the request, be ``customer``'s, have goods to come
+    back as its latest resolution, and have no other return request (the
+    same request asking again is the same answer). Raises
+    BusinessRuleViolation ``unknown_case``, ``not_this_request``,
+    ``wrong_customer``, ``case_not_for_return``, ``case_has_return``, each
+    naming ``service_case``."""
+    found = db.session.scalar(select(ServiceCase).where(ServiceCase.number == number))
+    if found is None:
+        _refuse("unknown_case", f"No service case {number}.", "service_case")
+    ensure_of_this_request(call, found, kind="service case", requested=True)
+    if found.customer_id != customer.id:
+        _refuse("wrong_customer", f"Service case {number} is not a case of {customer.code}.", "service_case")
+    if not found.resolutions or found.resolutions[-1].outcome != "return":
+        _refuse("case_not_for_return", f"Service case {number} has no goods to come back.", "service_case")
+    if found.return_instance_id not in (None, call.instance_id):
+        _refuse("case_has_return", f"Service case {number} already has a return request.", "service_case")
+    found.return_instance_id = call.instance_id
+    db.session.flush()
+    return found
 
 
 @action("ledger.close_service_case")

@@ -49,7 +49,7 @@ from app.models.sales_return import ReturnInspection, ReturnReceipt, SalesReturn
 from app.models.sales_fact import SalesFactDaily, SalesFactMonthly
 from app.models.sales_plan import SalesPlan, SalesPlanLine
 from app.models.monthly_plan import MonthlyPlan, MonthlyPlanLine
-from app.models.service_case import ServiceCase, ServiceResolution
+from app.models.service_case import ServiceCase, ServiceCharge, ServiceResolution
 from app.models.campaign import (Campaign, CampaignDispatch, CampaignEvaluation, CampaignResult, CampaignTarget,
                                  CampaignTask, SpecialListEntry)
 from app.models.presales import PresalesCost, PresalesKnowledge, PresalesProject, PresalesVersion
@@ -100,6 +100,7 @@ __all__ = [
     "SalesPlan",
     "SalesPlanLine",
     "ServiceCase",
+    "ServiceCharge",
     "ServiceResolution",
     "MonthlyPlan",
     "MonthlyPlanLine",

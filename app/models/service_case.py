@@ -50,6 +50,8 @@ class ServiceCase(db.Model):
     resolved_at: Mapped[object | None] = mapped_column(UTCDateTime)
     closed_at: Mapped[object | None] = mapped_column(UTCDateTime)
     opened_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    # the return request (F03 instance) filed against the case for goods to come back, as that flow recorded it
+    return_instance_id: Mapped[int | None] = mapped_column(Integer)
     source_key: Mapped[str] = mapped_column(String(160), unique=True)
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
@@ -83,3 +85,25 @@ class ServiceResolution(Posted, db.Model):
     created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
 
     case: Mapped[ServiceCase] = relationship(back_populates="resolutions")
+
+
+class ServiceCharge(Posted, db.Model):
+    """The sales order a billable resolution became (有偿维修下单): one
+    service line at the resolution's amount, confirmed by the order clerk,
+    delivered when ordered (the work is done) and invoiced through F04."""
+
+    __tablename__ = "service_charge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("service_case.id"), index=True)
+    resolution_id: Mapped[int] = mapped_column(ForeignKey("service_resolution.id"), unique=True)
+    order_id: Mapped[int] = mapped_column(ForeignKey("sales_order.id"), unique=True)
+    order_line_id: Mapped[int] = mapped_column(ForeignKey("sales_order_line.id"), unique=True)
+    qty: Mapped[Decimal] = mapped_column(Money())  # the service line's quantity counted as delivered
+    amount: Mapped[Decimal] = mapped_column(Money())
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
+    source_key: Mapped[str] = mapped_column(String(160), unique=True)
+    created_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[ServiceCase] = relationship()
+    resolution: Mapped[ServiceResolution] = relationship()

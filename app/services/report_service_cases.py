@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from app.errors import Forbidden
 from app.extensions import db
 from app.ledger.ownership import instance_of
-from app.models import ServiceCase, User
+from app.models import SalesOrder, ServiceCase, ServiceCharge, ServiceResolution, User
 from app.models.service_case import CASE_KINDS
 from app.services.report_access import EVERYTHING
 from app.services.report_returns import month_range
@@ -25,6 +25,7 @@ from app.services.working_calendar import current_calendar
 FILTERS = ("from", "to", "kind")
 READERS = ("service_manager", "service_desk", *EVERYTHING)
 TENTH = Decimal("0.1")
+ZERO = Decimal("0.00")
 
 
 def may_read_service_report(user: User | None) -> bool:
@@ -85,4 +86,28 @@ def service_report(user: User, filters: dict) -> dict:
     for row in rows:
         by_kind[row["kind"]].append(row)
     return {"filters": kept, "rows": rows, "total": _summary(rows),
-            "by_kind": [{"key": kind, **_summary(by_kind[kind])} for kind in CASE_KINDS if by_kind[kind]]}
+            "by_kind": [{"key": kind, **_summary(by_kind[kind])} for kind in CASE_KINDS if by_kind[kind]],
+            "by_month": money_by_month(start, end, kept.get("kind"))}
+
+
+def money_by_month(start, end, kind: str | None) -> list[dict]:
+    """Per month of resolution from ``start`` (inclusive) to ``end``
+    (exclusive), of cases of ``kind`` or all: the warranty cost (the parts
+    warranty work used, at standard cost, posted as after-sales expense) and
+    the billable work ordered, net of VAT and with it (the service orders the
+    order clerks confirmed). Months with neither are left out."""
+    months: dict = defaultdict(lambda: {"warranty_cost": ZERO, "billable_net": ZERO, "billable_gross": ZERO})
+    resolved = (select(ServiceResolution.resolved_on, ServiceResolution.warranty_expense, SalesOrder.net, SalesOrder.gross)
+                .join(ServiceCase, ServiceCase.id == ServiceResolution.case_id)
+                .outerjoin(ServiceCharge, ServiceCharge.resolution_id == ServiceResolution.id)
+                .outerjoin(SalesOrder, SalesOrder.id == ServiceCharge.order_id)
+                .where(ServiceResolution.resolved_on >= start, ServiceResolution.resolved_on < end))
+    if kind:
+        resolved = resolved.where(ServiceCase.kind == kind)
+    for day, warranty, net, gross in db.session.execute(resolved):
+        month = months[f"{day.year:04d}-{day.month:02d}"]
+        month["warranty_cost"] += warranty
+        month["billable_net"] += net or ZERO
+        month["billable_gross"] += gross or ZERO
+    return [{"month": key, **figures} for key, figures in sorted(months.items())
+            if any(figures.values())]

@@ -123,6 +123,7 @@ LABELS = {
     "triage_due": "分诊期限", "resolution_due": "处理期限", "due_at": "到期时间", "hours": "工作小时",
     "due_hours": "时限（工作小时）", "sla_severity": "时限依据", "stage": "环节",
     "triage_escalation": "分诊超时上报", "resolution_escalation": "处理超时上报",
+    "return_request": "退货申请流程编号", "service_case": "售后服务单号", "service_order": "维修服务订单",
     # the monthly plan and plan versus actual (F11)
     "draft": "月度计划草稿", "annual": "年度计划本月指标", "open_orders": "已订未发", "lines_check": "指标校验",
     "achievement": "计划执行情况", "has_targets": "本月有指标", "lowest_pct": "最低达成率（%）",
@@ -176,7 +177,7 @@ LABELS_WITHIN = {
     **{key: {"route": "处理方", "channel": "受理渠道", "status": "服务单状态", "category": "问题类别",
              "kind": "请求类型"} for key in ("case", "triage_result", "resolution", "closing")},
     "follow_up": {"notified": "已通知"}, "triage_escalation": {"notified": "已通知"},
-    "resolution_escalation": {"notified": "已通知"},
+    "resolution_escalation": {"notified": "已通知"}, "service_order": {"notified": "已通知开票的销售代表"},
     "draft": {"lines": "建议指标"},  # a monthly plan's proposed lines
     # a campaign's figures: the orders it brought, the customers on each task's list
     "effect": {"order_count": "归属订单数"}, "evaluation": {"order_count": "归属订单数"},

@@ -139,7 +139,8 @@ LABELS_EN = {
     "open_cases": "Other open cases", "outcome": "Who bears it", "parts": "Parts used", "parts_cost": "Parts cost",
     "warranty_expense": "Warranty expense", "billable_amount": "Amount to charge", "triage_due": "Triage due",
     "resolution_due": "Resolution due", "due_at": "Due at", "hours": "Working hours", "due_hours": "Working hours allowed",
-    "sla_severity": "Severity for the due time", "stage": "Step", "triage_escalation": "Late triage escalated",
+    "sla_severity": "Severity for the due time", "stage": "Step", "return_request": "Return request instance",
+    "service_case": "After-sales case no.", "service_order": "Service order", "triage_escalation": "Late triage escalated",
     "resolution_escalation": "Late resolution escalated",
     # the monthly plan and plan versus actual (F11)
     "draft": "Monthly plan draft", "annual": "Annual plan's month", "open_orders": "Ordered, not yet shipped",
@@ -196,7 +197,7 @@ LABELS_WITHIN_EN = {
     "impact": {"customers": "Customers on the list"},
     **{key: {"route": "Investigated by", "channel": "Received through", "status": "Case status", "category": "Category",
              "kind": "Request type"} for key in ("case", "triage_result", "resolution", "closing")},
-    "follow_up": {"notified": "Told"}, "triage_escalation": {"notified": "Told"}, "resolution_escalation": {"notified": "Told"},
+    "follow_up": {"notified": "Told"}, "triage_escalation": {"notified": "Told"}, "resolution_escalation": {"notified": "Told"}, "service_order": {"notified": "Salesperson told to invoice"},
     "draft": {"lines": "Proposed targets"},  # a monthly plan's proposed lines
     "effect": {"order_count": "Attributed orders"}, "evaluation": {"order_count": "Attributed orders"},
     "target_group": {"count": "Target customers", "targets": "Target customers"},

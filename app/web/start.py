@@ -65,7 +65,17 @@ def start_form(key: str):
     if kept:
         return _render(definition, parse_form(definition.form_schema(definition.start_form), kept, MultiDict(),
                                               AttachmentStore()), kept.get("business_key", ""))
-    return _render(definition, {})
+    return _render(definition, _prefilled(definition.form_schema(definition.start_form)))
+
+
+def _prefilled(schema: dict | None) -> dict:
+    """Start values another flow's notice put in the link (F20 hands goods
+    to come back to F03 so): only the form's own text fields, at most their
+    length; the start checks them like anything typed."""
+    fields = (schema or {}).get("properties") or {}
+    return {name: value for name, value in request.args.items()
+            if (fields.get(name) or {}).get("type") == "string" and "enum" not in fields[name]
+            and len(value) <= fields[name].get("maxLength", 200)}
 
 
 @bp.post("/start/<key>")

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from app.extensions import db
 from app.models import InstanceStatus, Notification, ServiceCase, ServiceResolution, User
-from tests.support.after_sales import (PUMP, REP, follow_up, request, resolve, triage)
+from tests.support.after_sales import (PUMP, REP, confirm_order, follow_up, request, resolve, triage)
 from tests.support.after_sales import shipped_to  # noqa: F401  (fixture)
 from tests.support.ledger_harness import all_invariants_hold
 
@@ -55,6 +55,10 @@ def test_quality_investigates_billable_work_and_the_order_clerk_gets_the_amount(
     resolve(sales, instance, "billable", route="quality", billable_amount=680)
     assert instance.data["resolution"]["billable_amount"] == "680.00"
     assert set(instance.data["follow_up"]["notified"]) == set(_told("service_follow_up")) >= {"order_clerk"}
+    assert sales.ready_elements(instance) == ["Task_ConfirmServiceOrder"]
+    assert sales.task(instance, "Task_ConfirmServiceOrder").candidate_role == "order_clerk"
+    confirm_order(sales, instance)
+    assert instance.data["service_order"]["gross"] == "680.00" and REP in _told("service_follow_up")
     assert all_invariants_hold()
     follow_up(sales, instance, "4")
     assert instance.status is InstanceStatus.completed

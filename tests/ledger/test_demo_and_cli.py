@@ -26,8 +26,10 @@ def test_demo_master_data_is_complete_consistent_and_idempotent(org):
     assert all(m.spec and m.unit for m in db.session.scalars(select(Material)))
     assert pricing.rule_problems() == []
     assert pricing.coverage_gaps(date(2026, 11, 2)) == []
-    # two opening batches per material in the main warehouse, one in the factory's (FAC1)
-    assert _count(StockMovement) == 3 * _count(Material)
+    # two opening batches per stocked material in the main warehouse, one in the factory's (FAC1);
+    # the service work F20 orders (SVC001) is never in stock
+    stocked = db.session.scalar(select(func.count()).select_from(Material).where(Material.saleable.is_(True)))
+    assert _count(StockMovement) == 3 * stocked
     signed = db.session.scalars(select(Contract)).all()
     assert first["contracts"] == len(signed) == 10  # a provincial dealer and a key direct customer per region
     assert {c.customer.customer_class for c in signed} == {"DEALER_PROV", "DIRECT_KA"}

@@ -63,3 +63,7 @@ def resolve(sales, instance, outcome="warranty", route="tech_support", **extra):
 def follow_up(sales, instance, satisfaction="5", reopen=False):
     sales.complete(instance, "Task_FollowUpCall", "service_desk",
                    {"satisfaction": satisfaction, "reopen": reopen, "follow_up_note": "客户确认运行正常"})
+
+
+def confirm_order(sales, instance, user="order_clerk", **extra):
+    sales.complete(instance, "Task_ConfirmServiceOrder", user, {"amount_checked": True, **extra})

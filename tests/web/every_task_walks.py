@@ -251,6 +251,7 @@ def after_sales(w):
     w.complete(instance, "Task_QualityInvestigation", "quality", {
         "diagnosis": "叶轮铸造砂眼", "action_taken": "更换叶轮", "outcome": "billable", "billable_amount": 680,
         "parts": [{"material": "PRT001", "qty": 1}]})
+    w.complete(instance, "Task_ConfirmServiceOrder", "order_clerk", {"amount_checked": True, "order_note": "随发票寄送"})
     w.complete(instance, "Task_FollowUpCall", "service_desk", {"satisfaction": "2", "reopen": True})  # → triage again
     w.complete(instance, "Task_Triage", "service_desk", {"category": "product_fault", "severity": "critical",
                                                          "route": "tech_support"})

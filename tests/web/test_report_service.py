@@ -78,3 +78,27 @@ def test_bad_input_is_a_readable_page_naming_the_field(web, cases, url, field):
     response = web("service_mgr").get(url)
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True) and field in response.get_data(as_text=True)
+
+
+def test_the_months_carry_the_warranty_cost_and_the_billable_work_ordered(web, sales, flow, customer_code):
+    from decimal import Decimal
+
+    from app.models import Customer, Material
+
+    customer = db.session.scalar(select(Customer).where(Customer.code == customer_code(DEALER)))
+    sold(customer, [("PCF001", 2)], "2026-12-01", invoice=False)
+    note = db.session.scalar(select(ShippingNote.number).order_by(ShippingNote.id.desc()).limit(1))
+    for outcome, extra in (("warranty", {"parts": [{"material": "PRT001", "qty": 2}]}),
+                           ("billable", {"billable_amount": 565})):
+        case = flow.start("after_sales", request(customer.code, note=note), "service_desk")
+        flow.complete(case, "Task_Triage", "service_desk", {"category": "product_fault", "severity": "high",
+                                                            "route": "tech_support"})
+        flow.complete(case, "Task_TechSupport", "tech_support", {"diagnosis": "密封磨损", "action_taken": "更换密封",
+                                                                 "outcome": outcome, **extra})
+    flow.complete(case, "Task_ConfirmServiceOrder", "order_clerk", {"amount_checked": True})
+    seal = db.session.scalar(select(Material.standard_cost).where(Material.code == "PRT001"))
+    page = web("service_mgr").page(f"/reports/service?{DECEMBER}")
+    by_month = page.split('id="service-by-month"')[1].split("</table>")[0]
+    cells = [cell.split("<")[0] for cell in by_month.split("2026-12")[1].split('class="num">')[1:]]
+    assert cells == [str((seal * 2).quantize(Decimal("0.01"))), "500.00", "565.00"]
+    assert "No warranty parts" not in page and "没有保修配件" not in by_month

@@ -67,3 +67,13 @@ def test_auditors_cannot_start(web):
     response = web("auditor").post("/start/travel_request", TRIP_FORM, token_from="/start")
     assert response.status_code == 403
     assert "审计人员" in response.get_data(as_text=True)
+
+
+def test_a_link_prefills_only_the_start_forms_own_text_fields(web):
+    page = web("rep_east1").page("/start/return_exchange?service_case=SC202612-0007&customer=D00001"
+                                 "&order_no=SO202612-0003&kind=exchange&requester=boss")
+    assert re.search(r'<input[^>]*name="service_case"[^>]*value="SC202612-0007"', page)
+    assert re.search(r'name="customer"[^>]*value="D00001"', page) or 'value="D00001"' in page
+    assert re.search(r'<input[^>]*name="order_no"[^>]*value="SO202612-0003"', page)
+    # a choice, or a field that is not the form's, is never taken from a link
+    assert not re.search(r'value="exchange"\s*selected', page) and 'name="requester"' not in page
