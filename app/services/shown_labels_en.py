@@ -261,6 +261,8 @@ VALUE_LABELS_EN = {
                  "missing_in_finance": "Not in the finance system", "customer_differs": "Customer differs",
                  "amount_differs": "Amount differs", "statement_missing": "Statement not imported"},
     "name": {"stock_places": "Where stock is", "stock_loans": "Goods on loan",
+             "transfers_balance": "Transfers out, in and lost", "internal_settlements": "Internal balances",
+             "service_parts_match_stock": "After-sales parts and stock",
              "entries_balance": "Entries balance", "invoice_outstanding": "Invoice balances outstanding",
              "receipt_allocations": "Receipt write-offs", "customer_balances": "Customer balances",
              "order_line_quantities": "Order line quantities", "shipments_match_stock": "Shipments match stock outbound",

@@ -6,6 +6,7 @@ direct edits of a live price, which must go through F16."""
 import pytest
 from sqlalchemy import func, select
 
+from app.demo.org_units import INTERNAL_LIST  # the factory's internal list to the head company
 from app.actions import ActionCall, run_action
 from app.extensions import db
 from app.models import AuditEvent, PriceItem, PriceList, PriceRule
@@ -48,11 +49,12 @@ def test_a_keeper_builds_a_new_list_prices_it_and_points_customers_at_it(as_user
 
 def test_a_retried_request_makes_one_list(as_user):
     api = as_user("marketing")
+    lists_before = _count(PriceList)
     headers = {**api.headers, "Idempotency-Key": "k-1"}
     first = api.client.post(PREFIX + "/price-lists", json=NEW_LIST, headers=headers)
     again = api.client.post(PREFIX + "/price-lists", json=NEW_LIST, headers=headers)
     assert first.status_code == again.status_code == 201 and first.get_json() == again.get_json()
-    assert _count(PriceList) == 3
+    assert _count(PriceList) == lists_before + 1
     error_of(api.client.post(PREFIX + "/price-lists", json={**NEW_LIST, "name": "别的"}, headers=headers),
              422, "idempotency_key_reused")
 
@@ -60,7 +62,7 @@ def test_a_retried_request_makes_one_list(as_user):
 @pytest.mark.parametrize("reader", ["finance", "gm", "order_clerk", "auditor"])
 def test_readers_read_but_do_not_keep(as_user, reader):
     api = as_user(reader)
-    assert {entry["code"] for entry in api.ok("get", "/price-lists")} == {"STD", "DEALER"}
+    assert {entry["code"] for entry in api.ok("get", "/price-lists")} == {"STD", "DEALER", INTERNAL_LIST}
     assert api.ok("get", "/price-lists/STD")["in_use"] is True
     error_of(api.post("/price-lists", json=NEW_LIST), 403)
 
@@ -68,11 +70,12 @@ def test_readers_read_but_do_not_keep(as_user, reader):
 @pytest.mark.parametrize("outsider", ["rep_east1", "warehouse", "statistician"])
 def test_other_roles_may_neither_read_nor_keep(as_user, outsider):
     api = as_user(outsider)
+    lists_before = _count(PriceList)
     for path in ["/price-lists", "/price-lists/STD", "/price-items/1", "/price-adjustment-sheets/PS1"]:
         error_of(api.get(path), 403, "forbidden")
     error_of(api.post("/price-lists", json=NEW_LIST), 403, "forbidden")
     error_of(api.post("/price-rules", json=NEW_RULE), 403, "forbidden")
-    assert _count(PriceList) == 2
+    assert _count(PriceList) == lists_before
 
 
 @pytest.mark.parametrize("path, body, field", [
