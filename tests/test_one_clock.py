@@ -165,7 +165,8 @@ def test_the_demo_follows_the_business_date_into_any_year(org, cli, frozen_clock
     frozen_clock.now = datetime(2027, 12, 31, 16, 30, tzinfo=timezone.utc)  # 2028-01-01 00:30 in Shanghai
     load_demo_master_data()
     assert {(c.valid_from, c.valid_to) for c in db.session.scalars(select(Contract))} == {(date(2027, 1, 1), date(2029, 1, 1))}
-    assert {m.batch_no[:5] for m in db.session.scalars(select(StockMovement))} == {"B2612", "B2701"}
+    # the head company's two opening batches and the factory's one, named for the months before and of the year
+    assert {m.batch_no[:5] for m in db.session.scalars(select(StockMovement))} == {"B2612", "B2701", "F2701"}
     result = cli.invoke(args=["ledger", "demo-month"])  # the default month: the one that just ended
     assert result.exit_code == 0 and "reconciliation ok" in result.output, result.output
     assert {i.invoice_date.isoformat()[:7] for i in db.session.scalars(select(Invoice))} == {"2027-12"}
