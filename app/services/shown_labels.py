@@ -153,6 +153,11 @@ LABELS = {
     "plan_version": "调研规划（已批准）", "report_version": "调研报告（已归档）", "proposal_version": "项目方案（已批准）",
     "demo_version": "演示方案（已批准）", "approvals": "审批记录", "step": "审批环节", "approver": "审批人",
     "costs_total": "售前费用合计", "knowledge": "知识库新增条目", "handover": "中标移交", "project_result": "项目结果",
+    # F18 cross-organisation sale and internal settlement
+    "transfer": "调拨订单", "transfer_no": "调拨订单号", "transfer_in_no": "调拨入库单号", "transfer_line_no": "调拨行号",
+    "supplier_org": "供货组织", "buyer_org": "购买组织", "from_warehouse": "调出仓库", "to_warehouse": "调入仓库", "mode": "发货方式",
+    "qty_out": "调出数量", "qty_received": "实收数量", "qty_lost": "途损数量", "order_status": "订单状态", "warehouse": "仓库",
+    "internal_invoice_no": "内部交易发票号", "period": "期间", "rejection_reason": "驳回原因", "settlement_no": "内部结算单号",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -205,7 +210,7 @@ MONEY_KEYS = {
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
-            "capacity"}
+            "capacity", "qty_out", "qty_received", "qty_lost"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",

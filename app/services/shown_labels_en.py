@@ -175,6 +175,14 @@ LABELS_EN = {
     "proposal_version": "Proposal (approved)", "demo_version": "Demo plan (approved)", "approvals": "Approvals",
     "step": "Step", "approver": "Approver", "costs_total": "Presales costs", "knowledge": "Knowledge entries added",
     "handover": "Hand-over of the win", "project_result": "Project outcome",
+    # F18 cross-organisation sale and internal settlement
+    "transfer": "Transfer order", "transfer_no": "Transfer order no.", "transfer_in_no": "Transfer-in no.",
+    "transfer_line_no": "Transfer line no.", "supplier_org": "Supplying organisation",
+    "buyer_org": "Buying organisation", "from_warehouse": "From warehouse", "to_warehouse": "To warehouse",
+    "mode": "Delivery mode", "qty_out": "Quantity sent", "qty_received": "Quantity received",
+    "qty_lost": "Transit loss", "order_status": "Order status", "warehouse": "Warehouse",
+    "internal_invoice_no": "Internal invoice no.", "period": "Period", "rejection_reason": "Reason for rejection",
+    "settlement_no": "Internal settlement no.",
 }
 
 LABELS_WITHIN_EN = {
