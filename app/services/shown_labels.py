@@ -270,4 +270,5 @@ VALUE_LABELS = {
     "why": {"tax_id": "纳税人识别号相同", "name": "名称相近"},
     "customer_channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "rating_outcome": {"approved": "已批准", "rejected": "未批准", "withdrawn": "已撤回", "cancelled": "已取消"},
+    "mode": {"via_buyer": "调入本组织仓库后发货", "direct": "供货组织直运客户"},
 }

@@ -269,4 +269,5 @@ VALUE_LABELS_EN = {
     "why": {"tax_id": "Same tax id", "name": "Similar name"},
     "customer_channel": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
     "rating_outcome": {"approved": "Approved", "rejected": "Not approved", "withdrawn": "Withdrawn", "cancelled": "Cancelled"},
+    "mode": {"via_buyer": "Via the seller's warehouse", "direct": "Direct shipment"},
 }
