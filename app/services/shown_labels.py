@@ -158,9 +158,14 @@ LABELS = {
     "expected_date": "预计归还或转销售日期", "extensions": "延期次数", "goods_out": "仍有货物在客户处",
     "gm_required": "需总经理审批", "loan": "借出单", "loan_days": "借出天数",
     "loan_no": "借出单号", "on_hand": "库存数量", "overdue_loans": "逾期未还的借出", "qty_converted": "已转销售", "qty_lent": "借出数量",
-    "qty_lost": "已损失", "still_out": "仍在客户处", "value": "借出金额（含税）", "warehouse": "仓库", "days_overdue": "逾期天数",
+    "qty_lost": "损失数量", "still_out": "仍在客户处", "value": "借出金额（含税）", "warehouse": "仓库", "days_overdue": "逾期天数",
     "value_out": "未还金额（含税）", "loan_state": "借出余量", "signature": "签收登记", "loan_out": "借出出库", "extension": "延期",
     "conversion": "转销售订单", "backfill": "补单", "unconversion": "撤销转销售", "loan_return": "归还入库", "cost": "成本",
+    # F18 cross-organisation sale and internal settlement
+    "transfer": "调拨订单", "transfer_no": "调拨订单号", "transfer_in_no": "调拨入库单号", "transfer_line_no": "调拨行号",
+    "supplier_org": "供货组织", "buyer_org": "购买组织", "from_warehouse": "调出仓库", "to_warehouse": "调入仓库", "mode": "发货方式",
+    "qty_out": "调出数量", "qty_received": "实收数量", "order_status": "订单状态",
+    "internal_invoice_no": "内部交易发票号", "period": "期间", "rejection_reason": "驳回原因", "settlement_no": "内部结算单号",
 }
 
 # Where a key means something else inside one object: the object's key → {key: title}. The travel
@@ -214,7 +219,7 @@ MONEY_KEYS = {
 PRICE_KEYS = {"unit_price", "old_price", "new_price"}
 RATE_KEYS = {"tax_rate", "collection_rate", "achievement_rate", "returns_ratio"}
 QTY_KEYS = {"qty", "qty_delivered", "qty_invoiced", "qty_returned", "received_qty", "loss_qty", "quantity", "planned",
-            "capacity", "qty_lent", "qty_converted", "qty_lost", "still_out", "on_hand"}
+            "capacity", "qty_lent", "qty_converted", "qty_lost", "still_out", "on_hand", "qty_out", "qty_received"}
 
 # Codes the ledger stores, as a reader says them.
 _KINDS = {"blue": "蓝字", "red": "红字", "payout": "发放", "recovery": "扣回", "none": "无", "reward": "奖励", "penalty": "处罚",
@@ -278,4 +283,5 @@ VALUE_LABELS = {
     "why": {"tax_id": "纳税人识别号相同", "name": "名称相近"},
     "customer_channel": {"direct": "直销客户", "dealer": "经销商", "mail_order": "邮购客户"},
     "rating_outcome": {"approved": "已批准", "rejected": "未批准", "withdrawn": "已撤回", "cancelled": "已取消"},
+    "mode": {"via_buyer": "调入本组织仓库后发货", "direct": "供货组织直运客户"},
 }

@@ -181,11 +181,19 @@ LABELS_EN = {
     "goods_out": "Goods still at the customer",
     "gm_required": "GM's approval required", "loan": "Stock loan", "loan_days": "Days on loan", "loan_no": "Loan no.",
     "on_hand": "On hand", "overdue_loans": "Overdue loans", "qty_converted": "Converted", "qty_lent": "Lent",
-    "qty_lost": "Lost", "still_out": "Still at the customer", "value": "Loan value (incl. VAT)",
+    "qty_lost": "Quantity lost", "still_out": "Still at the customer", "value": "Loan value (incl. VAT)",
     "warehouse": "Warehouse", "days_overdue": "Days overdue", "value_out": "Value still out (incl. VAT)",
     "loan_state": "Loan position", "signature": "Signed receipt", "loan_out": "Loan out of stock",
     "extension": "Extension", "conversion": "Conversion order", "backfill": "Back-filled documents",
     "unconversion": "Conversion undone", "loan_return": "Return into stock", "cost": "Cost",
+    # F18 cross-organisation sale and internal settlement
+    "transfer": "Transfer order", "transfer_no": "Transfer order no.", "transfer_in_no": "Transfer-in no.",
+    "transfer_line_no": "Transfer line no.", "supplier_org": "Supplying organisation",
+    "buyer_org": "Buying organisation", "from_warehouse": "From warehouse", "to_warehouse": "To warehouse",
+    "mode": "Delivery mode", "qty_out": "Quantity sent", "qty_received": "Quantity received",
+    "order_status": "Order status",
+    "internal_invoice_no": "Internal invoice no.", "period": "Period", "rejection_reason": "Reason for rejection",
+    "settlement_no": "Internal settlement no.",
 }
 
 LABELS_WITHIN_EN = {
@@ -277,4 +285,5 @@ VALUE_LABELS_EN = {
     "why": {"tax_id": "Same tax id", "name": "Similar name"},
     "customer_channel": {"direct": "Direct customer", "dealer": "Dealer", "mail_order": "Mail-order customer"},
     "rating_outcome": {"approved": "Approved", "rejected": "Not approved", "withdrawn": "Withdrawn", "cancelled": "Cancelled"},
+    "mode": {"via_buyer": "Via the seller's warehouse", "direct": "Direct shipment"},
 }

@@ -233,3 +233,20 @@ def test_every_employee_gets_an_expense_advance_and_claim_through(sales):
         steps = drive(sales, claim, {})
         assert employee.username not in [who for _, who in steps], (employee, steps)
         assert claim.data["claim_result"]["payable"] == "500.00", (employee, claim.data.get("claim_result"))
+
+
+def test_every_order_taker_gets_a_direct_cross_organisation_sale_delivered(sales, customer_code):
+    """F18: each shape of representative and order clerk sells what the
+    factory ships straight to the customer: the factory's keeper, the
+    first warehouse keeper offered the steps, signs and ships."""
+    for taker in one_per_shape(starters("cross_org_sale")):
+        order = {"customer": customer_code(DEALER), "warehouse": "FAC1", "mode": "direct", "order_date": "2026-12-01",
+                 "lines": [{"material": "MTR001", "qty": 1}]}
+        instance = sales.start("cross_org_sale", order, taker.username)
+        proof = save_bytes("pod.jpg", "image/jpeg", b"\xff\xd8\xff pod " + str(instance.id).encode())
+        steps = drive(sales, instance, {
+            "Task_SignTransfer": {"sign_decision": "sign"}, "Task_ShipToCustomer": {"ship_date": "2026-12-02"},
+            "Task_CustomerSigns": {"signed_by": "王强", "signed_date": "2026-12-03", "proof_of_delivery": proof,
+                                   "received": [{"line_no": 1, "received_qty": 1}]}})
+        assert [element for element, _ in steps] == ["Task_ReviewOrder", "Task_SignTransfer", "Task_ShipToCustomer",
+                                                     "Task_CustomerSigns"], (taker, steps)

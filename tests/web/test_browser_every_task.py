@@ -18,6 +18,7 @@ from app.ledger.shipping import batch_stock
 from app.ledger.stock_places import main_warehouse
 from app.extensions import db
 from tests.support.contract_shipment import TERMS
+from tests.web.every_task_cross_org import cross_org_sale, internal_settlement
 from tests.web.every_task_presales import presales_proposal
 from tests.web.every_task_walks import (DEALER, MAIL, after_sales, borrow_to_sale, campaign, collection_assessment,
                                         credit_rating,
@@ -296,7 +297,7 @@ EXPECTED_GAPS: set = set()
 SCENARIOS = [contract_shipment, mail_order, return_exchange, invoice_request, receipt_writeoff, month_end,
              promotion_expense, collection_assessment, dealer_onboarding, shipment_approval, travel_request,
              credit_rating, price_adjustment, sales_plan, customer_onboarding, after_sales, monthly_plans, expense_advance,
-             expense_claim, presales_proposal,
+             expense_claim, presales_proposal, cross_org_sale, internal_settlement,
              # these move the clock: last
              mail_order_unpaid, lambda w: shipment_approval(w, chase=True), campaign, borrow_to_sale]
 
