@@ -65,25 +65,46 @@ class _Bundle:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _read_form(name: str, text: str, bundle: _Bundle) -> None:
+_FORM_VERDICTS: dict[tuple[str, str], tuple[bool, list[Problem]]] = {}
+_FORM_VERDICTS_MAX = 1024
+
+
+def _form_verdict(name: str, text: str) -> tuple[bool, list[Problem]]:
+    """Whether ``text`` is a usable form schema, and its problems. A deploy
+    reads every stored form again; the meta-schema check costs ~40 ms a form,
+    so verdicts are kept by name and content (the same text always gets the
+    same verdict)."""
+    key = (name, content_hash(text))
+    if key not in _FORM_VERDICTS:
+        if len(_FORM_VERDICTS) >= _FORM_VERDICTS_MAX:
+            _FORM_VERDICTS.pop(next(iter(_FORM_VERDICTS)))
+        _FORM_VERDICTS[key] = _check_form(name, text)
+    usable, problems = _FORM_VERDICTS[key]
+    return usable, list(problems)
+
+
+def _check_form(name: str, text: str) -> tuple[bool, list[Problem]]:
     try:
         schema = json.loads(text)
         if not isinstance(schema, dict):
             raise jsonschema.SchemaError("a form schema must be a JSON object")
         jsonschema.Draft202012Validator.check_schema(schema)
     except json.JSONDecodeError as exc:
-        bundle.problems.append(Problem(name, exc.lineno, None, f"Not valid JSON: {exc.msg}"))
-        bundle.forms[name] = None
+        return False, [Problem(name, exc.lineno, None, f"Not valid JSON: {exc.msg}")]
     except jsonschema.SchemaError as exc:
         where = "/".join(str(p) for p in exc.path) or "(root)"
-        bundle.problems.append(Problem(name, None, where, f"Not a valid JSON Schema: {exc.message}"))
-        bundle.forms[name] = None
-    else:
-        bundle.forms[name] = schema
-        # A figure the server cannot compute would fail every submission: refuse it now.
-        bundle.problems.extend(Problem(name, None, None, f"x-computed: {problem}") for problem in formula_problems(schema))
-        # Words never decide a field's kind: a misspelt or undeclared kind is the analyst's to fix now.
-        bundle.problems.extend(Problem(name, None, field, message) for field, message in form_problems(schema))
+        return False, [Problem(name, None, where, f"Not a valid JSON Schema: {exc.message}")]
+    # A figure the server cannot compute would fail every submission: refuse it now.
+    problems = [Problem(name, None, None, f"x-computed: {problem}") for problem in formula_problems(schema)]
+    # Words never decide a field's kind: a misspelt or undeclared kind is the analyst's to fix now.
+    problems.extend(Problem(name, None, field, message) for field, message in form_problems(schema))
+    return True, problems
+
+
+def _read_form(name: str, text: str, bundle: _Bundle) -> None:
+    usable, problems = _form_verdict(name, text)
+    bundle.forms[name] = json.loads(text) if usable else None
+    bundle.problems.extend(problems)
 
 
 def _read_xml(name: str, kind: str, text: str, bundle: _Bundle) -> None:
