@@ -176,6 +176,17 @@ def sales(flow, frozen_clock, _base):
 
 
 @pytest.fixture
+def master_data(org, deployed, _base):
+    """The demo organisation, every diagram and the demo master data: the
+    shared base ``sales`` stands on, for tests that need the data but not the
+    flow driver or a clock of their own (loading it per test costs ~2 s)."""
+    from app.demo.master_data import load_demo_master_data
+
+    if "sales" not in _base.key:
+        load_demo_master_data()
+
+
+@pytest.fixture
 def customer_code(sales):
     """``customer_code("浙江泵阀总经销有限公司")``: a demo customer's code."""
     from app.models import Customer

@@ -12,12 +12,10 @@ CONTRACT_PDF = b"%PDF-1.4 contract for the API replay"
 
 
 @pytest.fixture
-def approved(api, frozen_clock):
-    from app.demo.master_data import load_demo_master_data
+def approved(api, frozen_clock, master_data):
     from app.extensions import db
     from app.models import Customer
 
-    load_demo_master_data()
     customer = db.session.scalar(db.select(Customer.code).where(Customer.name == "浙江泵阀总经销有限公司"))
     rep = api("rep_east1")
     scan = save_bytes("contract.pdf", "application/pdf", CONTRACT_PDF)

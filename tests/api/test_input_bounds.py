@@ -17,10 +17,7 @@ LONE = '"\\ud800"'  # a lone surrogate, as JSON escapes it
 
 
 @pytest.fixture
-def finance(api, ctx):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
+def finance(api, ctx, master_data):
     db.session.commit()
     return api("finance")
 

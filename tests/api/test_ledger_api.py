@@ -16,11 +16,8 @@ def as_user(client, org):
 
 
 @pytest.fixture
-def business(ctx, org):
+def business(ctx, master_data):
     """Demo master data and one sale to D00001: ordered, shipped, invoiced, partly paid."""
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
     calls = iter(range(1, 100))
 
     def act(operation, **params):

@@ -58,10 +58,7 @@ def test_bad_lookup_queries_are_422(api, query):
     assert "q" in error_of(api("rep_east1").get(f"/lookups/user?{query}"), 422)["details"]["fields"]
 
 
-def test_customer_and_material_options_carry_the_name_a_page_shows_beside_the_code(api, ctx):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
+def test_customer_and_material_options_carry_the_name_a_page_shows_beside_the_code(api, ctx, master_data):
     motor = api("rep_east1").ok("get", "/lookups/material?q=MTR001")[0]
     # six materials may share a name: the spec tells them apart
     assert motor == {"value": "MTR001", "label": "三相异步电机 (MTR001)", "name": "三相异步电机 YE3-80M2-2 1.1kW"}

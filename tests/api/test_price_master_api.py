@@ -15,7 +15,7 @@ from tests.support.price_master import price_world
 
 
 @pytest.fixture
-def as_user(client, org):
+def as_user(client, master_data):
     price_world()
     return lambda username: signed_in(client, username)
 
@@ -153,7 +153,7 @@ def test_an_item_of_an_unused_list_changes_by_closing_and_opening(as_user):
     assert (closed["unit_price"], closed["valid_to"], closed["made_by"]) == ("12.50000000", "2026-12-15", None)
 
 
-def test_an_item_leads_to_the_sheet_that_made_it_and_the_sheet_to_its_items(client, org):
+def test_an_item_leads_to_the_sheet_that_made_it_and_the_sheet_to_its_items(client, master_data):
     """调价单号联查: from the item the sheet and its request, from the sheet its items."""
     made = price_world(with_sheet=True)
     sheet, decided = made["sheet"], made["decided"]

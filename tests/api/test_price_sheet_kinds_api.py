@@ -36,7 +36,7 @@ def _mixed_sheet():
     return sheet, decided
 
 
-def test_the_sheet_shows_every_kind_of_line_and_what_its_approval_made(client, org):
+def test_the_sheet_shows_every_kind_of_line_and_what_its_approval_made(client, master_data):
     sheet, decided = _mixed_sheet()
     api = signed_in(client, "finance")
     body = api.ok("get", f"/price-adjustment-sheets/{sheet['sheet_no']}")
@@ -56,7 +56,7 @@ def test_the_sheet_shows_every_kind_of_line_and_what_its_approval_made(client, o
     assert listed[new_item["new_item_id"]] == sheet["sheet_no"]
 
 
-def test_after_f16_changed_them_the_live_list_and_rules_still_refuse_direct_edits(client, org):
+def test_after_f16_changed_them_the_live_list_and_rules_still_refuse_direct_edits(client, master_data):
     sheet, decided = _mixed_sheet()
     api = signed_in(client, "director")
     rules, items = db.session.scalar(select(func.count(PriceRule.id))), db.session.scalar(select(func.count(PriceItem.id)))

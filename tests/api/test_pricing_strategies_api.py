@@ -17,7 +17,7 @@ STRATEGY_RULE = {"strategy": "DISC10", "customer_class": "ALL", "material_class"
 
 
 @pytest.fixture
-def as_user(client, org):
+def as_user(client, master_data):
     price_world()
     keeper = signed_in(client, "sales_admin")
     keeper.ok("post", "/price-lists", 201, json={"code": "HOSES", "name": "软管价目表"})

@@ -13,10 +13,7 @@ GUANGDONG = "广东泵阀总经销有限公司"  # 华南: another region than r
 
 
 @pytest.fixture
-def handover(api):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
+def handover(api, master_data):
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
     return lambda amount: {"receipts": [{"customer": code, "amount": amount, "bank_reference": "FAKE-0042",
                                          "receipt_date": "2026-12-01", "allocation_basis": "oldest_due"}]}

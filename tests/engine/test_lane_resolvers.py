@@ -9,10 +9,7 @@ DEALER = "浙江泵阀总经销有限公司"  # 华东, served by rep_east1 unde
 
 
 @pytest.fixture
-def customers(org):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
+def customers(master_data):
     from sqlalchemy import select
 
     from app.extensions import db

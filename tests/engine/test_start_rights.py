@@ -22,11 +22,8 @@ def _count(model) -> int:
 
 
 @pytest.fixture
-def receipt(flow):
+def receipt(flow, master_data):
     """The start data of a receipt write-off for a customer of 华南."""
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
 
     def build(amount):

@@ -18,7 +18,7 @@ SOURCE = Source("0:master:test", None)
 
 
 @pytest.fixture
-def hoses(org, frozen_clock):
+def hoses(master_data, frozen_clock):
     price_world()
     price_master.create_price_list_once(SOURCE, "HOSES", "软管价目表")
     price_master.add_item_once(SOURCE, "HOSES", "12.5", "2026-12-01", material="HOS001")
@@ -70,7 +70,7 @@ def test_a_list_a_future_rule_points_at_is_already_live(hoses):
     assert item.valid_to is None
 
 
-def test_taken_over_pairs_names_the_live_rule(org, frozen_clock):
+def test_taken_over_pairs_names_the_live_rule(master_data, frozen_clock):
     price_world()
     material = db.session.scalar(db.select(Material).where(Material.code == "MTR001"))
     live = db.session.scalar(db.select(PriceRule).where(PriceRule.material_class_id == material.class_id))

@@ -29,7 +29,7 @@ def _get(model, code):
 
 
 @pytest.fixture
-def hoses(org, frozen_clock):
+def hoses(master_data, frozen_clock):
     price_world()
     price_master.create_price_list_once(SOURCE, "HOSES", "软管价目表")
     price_master.add_item_once(SOURCE, "HOSES", "12.345", "2026-12-01", material="HOS001")

@@ -11,11 +11,8 @@ from app.models import AuditEvent, Customer
 
 
 @pytest.fixture
-def sales(web, flow):
+def sales(web, flow, master_data):
     """The demo organisation and master data, the real diagrams, signed-in users."""
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
     return flow
 
 

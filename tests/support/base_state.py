@@ -26,7 +26,7 @@ def base_key(request) -> tuple[str, ...]:
     if request.node.get_closest_marker("real_clock"):
         return ()
     names = set(request.fixturenames)
-    if "sales" in names:
+    if "sales" in names or "master_data" in names:
         return LAYERS
     return tuple(name for name in LAYERS if name in names)
 

@@ -10,12 +10,11 @@ from app.models import Material
 
 
 def price_world(*, with_sheet: bool = False) -> dict:
-    """Loads and commits the data; returns {"sheet", "decided"} (the sheet's
-    draft and decision results) or {} without a sheet."""
-    from app.demo.master_data import load_demo_master_data
+    """Over the demo master data (the caller asks for the ``master_data``
+    fixture), adds a hose material and commits; returns {"sheet", "decided"}
+    (the sheet's draft and decision results) or {} without a sheet."""
     from app.ledger import catalogue
 
-    load_demo_master_data()
     node = catalogue.ensure_material_class("HOSE", "软管")
     db.session.add(Material(code="HOS001", name="软管", spec="DN25", material_class=node, unit="米", qty_scale=0,
                             tax_rate=Decimal("0.13"), standard_cost=Decimal("10")))

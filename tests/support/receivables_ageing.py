@@ -76,12 +76,11 @@ def build_book(run) -> Book:
 
 
 def posted_book() -> Book:
-    """The book over the demo master data, posted from outside any flow."""
+    """The book over the demo master data (the caller asks for the
+    ``master_data`` fixture), posted from outside any flow."""
     from app.actions import run_action
-    from app.demo.master_data import load_demo_master_data
     from tests.support.ledger_harness import new_call
 
-    load_demo_master_data()
     return build_book(lambda operation, **params: run_action(new_call(operation), params))
 
 

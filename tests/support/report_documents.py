@@ -3,7 +3,7 @@ diagrams call (as calls from outside any flow, or from a named request):
 sales, returns with their reasons, employee advances and their claims."""
 from sqlalchemy import select
 
-from app.actions import ActionCall, run_action
+from app.actions import run_action
 from app.extensions import db
 from app.models import Customer, User
 from tests.support.ledger_harness import new_call

@@ -13,7 +13,7 @@ from tests.support.price_master import price_world
 
 
 @pytest.fixture
-def made(org):
+def made(master_data):
     return price_world(with_sheet=True)
 
 

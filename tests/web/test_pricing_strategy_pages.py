@@ -17,7 +17,7 @@ RULE = {"customer_class": "ALL", "material_class": "HOSE", "priority": "100", "v
 
 
 @pytest.fixture
-def made(org):
+def made(master_data):
     return price_world()
 
 

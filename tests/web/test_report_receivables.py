@@ -15,7 +15,7 @@ AS_OF = DAY.isoformat()
 
 
 @pytest.fixture
-def book(org, frozen_clock):
+def book(master_data, frozen_clock):
     return posted_book()
 
 

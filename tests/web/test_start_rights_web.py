@@ -18,10 +18,7 @@ def _start_links(page: str) -> set[str]:
     return set(re.findall(r'href="/start/([a-z_]+)"', page))
 
 
-def test_a_rep_posting_a_receipt_write_off_form_gets_a_readable_403_and_nothing_is_posted(web):
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
+def test_a_rep_posting_a_receipt_write_off_form_gets_a_readable_403_and_nothing_is_posted(web, master_data):
     code = db.session.scalar(select(Customer.code).where(Customer.name == GUANGDONG))
     rep = web("rep_east1")
     assert rep.get("/start/receipt_writeoff").status_code == 403

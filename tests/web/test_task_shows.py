@@ -17,11 +17,8 @@ from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.support.flow_driver import ready_task_id
 
 @pytest.fixture
-def sales(web, flow):
+def sales(web, flow, master_data):
     """The demo organisation and master data, the real diagrams, signed-in users."""
-    from app.demo.master_data import load_demo_master_data
-
-    load_demo_master_data()
     return flow
 
 
