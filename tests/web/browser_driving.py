@@ -10,11 +10,11 @@ page in chromium the first time the task is READY). Browser tests run in the SQL
 /usr/bin/chromium they skip unless LANES_REQUIRE_BROWSER is set (CI)."""
 import os
 import re
+import shutil
 import socket
 import threading
 from pathlib import Path
 
-import flask_migrate
 import pytest
 from werkzeug.serving import make_server
 
@@ -38,29 +38,27 @@ def _unavailable(reason: str):
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="module")
-def live_app(request, tmp_path_factory):
-    """The app over its own SQLite file: migrated, the demo organisation and
-    master data loaded, processes/ deployed, the clock frozen."""
-    if request.config.lanes_backend == "postgresql":
-        pytest.skip("browser tests use their own SQLite server; they run in the SQLite pass")
-    from app.services import deployment
-    from app.demo.master_data import load_demo_master_data
-    from app.demo.organisation import load_demo_organisation
+_LIVE_CONFIG = {"TESTING": False, "SECRET_KEY": "browser-test-secret", "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",
+                # the scenarios move the clock by weeks while each person stays signed in
+                "SESSION_LIFETIME_HOURS": 24 * 365}
 
+
+def _live_config(folder: Path) -> dict:
+    return {**_LIVE_CONFIG, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lanes.db'}",
+            "ATTACHMENTS_DIR": str(folder / "attachments")}
+
+
+@pytest.fixture(scope="module")
+def live_app(live_template, tmp_path_factory):
+    """The app over its own SQLite file, a copy of ``live_template``
+    (migrated, the demo organisation and master data loaded, processes/
+    deployed), the clock frozen."""
     folder = tmp_path_factory.mktemp("live")
-    app = create_app({"TESTING": False, "SECRET_KEY": "browser-test-secret",
-                      "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'lanes.db'}",
-                      "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000", "ATTACHMENTS_DIR": str(folder / "attachments"),
-                      # the scenarios move the clock by weeks while each person stays signed in
-                      "SESSION_LIFETIME_HOURS": 24 * 365})
+    shutil.copyfile(live_template / "lanes.db", folder / "lanes.db")
+    if (live_template / "attachments").is_dir():
+        shutil.copytree(live_template / "attachments", folder / "attachments")
+    app = create_app(_live_config(folder))
     clock.set_clock(app, FrozenClock(FROZEN_AT))  # app.extensions["lanes_clock"].advance(days=3) moves it
-    with app.app_context():
-        flask_migrate.upgrade()
-        load_demo_organisation()
-        load_demo_master_data()
-        deployment.deploy(deployment.files_from_paths(list(deployment.DEFAULT_DIRS)))
-        db.session.remove()
     yield app
     with app.app_context():
         db.engine.dispose()
@@ -88,17 +86,15 @@ def live_server(live_app):
 
 
 @pytest.fixture(scope="module")
-def browser(live_server):
-    if not Path(CHROMIUM).is_file():
-        _unavailable(f"no chromium at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("the playwright package is not installed (pip install -e '.[dev]')")
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield launched
-        launched.close()
+def browser(live_server, _chromium):
+    """The run's headless chromium (``_chromium`` in tests/web/conftest.py),
+    once this module's server is up. Every context the module opened in it
+    is closed at the module's end, as closing a browser of its own did."""
+    before = set(_chromium.contexts)
+    yield _chromium
+    for context in _chromium.contexts:
+        if context not in before:
+            context.close()
 
 
 def sign_in(browser, base: str, username: str, *, language: str = "zh", viewport=None, phone: bool = False,
