@@ -36,6 +36,16 @@ def rule_list(rule: PriceRule) -> PriceList:
     return rule.price_list if rule.pricing_strategy_id is None else rule.pricing_strategy.base_price_list
 
 
+def refuse_internal_list(plist: PriceList, field: str | None = "price_list") -> None:
+    """An internal price list (内部价目表) prices transfers between the
+    group's organisations, never a customer's order (seed L116). Raises
+    BusinessRuleViolation ``internal_price_list`` naming ``field``."""
+    if plist is not None and plist.internal:
+        raise BusinessRuleViolation("internal_price_list", f"Price list {plist.code} is an internal one: it prices "
+                                    "transfers between the group's organisations, never a customer's order.",
+                                    {"price_list": plist.code}, field=field)
+
+
 def strategy_price(strategy: PricingStrategy, base: Decimal) -> Decimal:
     """``base`` less the strategy's discount or plus its markup (percent),
     rounded to two decimals half up."""
@@ -112,11 +122,12 @@ def add_price_rule(*, price_list: PriceList | None = None, strategy: PricingStra
     Raises BusinessRuleViolation ``price_rule_target`` (not exactly one
     customer/class and one material/class), ``price_rule_tie`` or
     ``nc_class_rule``, ``price_rule_source`` (not exactly one of a price
-    list and a strategy). Posts nothing."""
+    list and a strategy), ``internal_price_list``. Posts nothing."""
     if (price_list is None) == (strategy is None):
         raise BusinessRuleViolation("price_rule_source", "A rule names one price list or one pricing strategy.", field="price_list")
     if (customer is None) == (customer_class is None) or (material is None) == (material_class is None):
         raise BusinessRuleViolation("price_rule_target", "A rule names one customer or customer class, and one material or material class.", field="customer")
+    refuse_internal_list(price_list)
     if (price_list or strategy).id is None:
         db.session.flush()
     # ids, not relationships: the checks compare ids before the rule is flushed
@@ -206,7 +217,9 @@ def _item_for(rule: PriceRule, customer: Customer, material: Material, on: date,
               items: list[PriceItem]) -> PriceItem:
     """The most specific of ``items`` (the rule's list's, in the material's
     unit, valid on ``on``) with the highest min qty ≤ ``qty``. Raises
-    BusinessRuleViolation ``no_price``."""
+    BusinessRuleViolation ``no_price``, ``internal_price_list`` (a rule
+    made before internal lists were refused, or a list made internal since)."""
+    refuse_internal_list(rule_list(rule), None)
     found = []
     for item in items:
         m = _rank(material_chain, item.material_id, item.material_class_id, material.id)

@@ -20,6 +20,7 @@ from app.ledger.catalogue import price_list_by_code, strategy_by_code
 from app.ledger.journal import today
 from app.ledger.posting import Source
 from app.ledger.price_master import _number, _validity, code_and_name
+from app.ledger.pricing import refuse_internal_list
 from app.models import PriceRule, PricingStrategy
 from app.actions import BusinessRuleViolation
 
@@ -56,6 +57,7 @@ def create_strategy_once(source: Source, code: str, name: str, base_price_list: 
     ``invalid_validity``, ``duplicate_pricing_strategy``."""
     code, name = code_and_name(code, name)
     plist = price_list_by_code(base_price_list or "", "base_price_list")
+    refuse_internal_list(plist, "base_price_list")
     method, rate = _rate(method, rate)
     valid_from, valid_to = _validity(valid_from, valid_to)
     if db.session.scalar(select(PricingStrategy.id).where(PricingStrategy.code == code)) is not None:

@@ -20,7 +20,7 @@ from app.ledger.catalogue import (
 )
 from app.ledger.money import round_price, to_decimal
 from app.ledger.price_master import customer_class_by_code
-from app.ledger.pricing import add_price_item, add_price_rule, problems_among
+from app.ledger.pricing import add_price_item, add_price_rule, problems_among, refuse_internal_list
 from app.models import PriceAdjustmentSheet, PriceAdjustmentSheetLine, PriceItem, PriceList, PriceRule, SalesOrder, SalesOrderLine
 from app.models.price_adjustment_sheet import LINE_KINDS
 from app.actions import BusinessRuleViolation
@@ -111,7 +111,9 @@ def _target(entry: dict, default: PriceList | None, number: int) -> tuple:
                                     field="to_price_list")
     if to_strategy:
         return None, strategy_by_code(to_strategy, "to_strategy")
-    return (price_list_by_code(to_list, "to_price_list") if to_list else default), None
+    chosen = price_list_by_code(to_list, "to_price_list") if to_list else default
+    refuse_internal_list(chosen, "to_price_list" if to_list else "price_list")
+    return chosen, None
 
 
 def rule_live_on(rule: PriceRule, day: date_type) -> bool:

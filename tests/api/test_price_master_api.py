@@ -168,3 +168,14 @@ def test_an_item_leads_to_the_sheet_that_made_it_and_the_sheet_to_its_items(clie
     assert body["request"] == 700 and [line["new_item_id"] for line in body["lines"]] == [new_item]
     listed = {item["id"]: item["sheet_no"] for item in api.ok("get", "/price-lists/STD")["items"]}
     assert listed[new_item] == sheet["sheet_no"]
+
+
+def test_a_keeper_cannot_point_customers_at_the_internal_list(as_user):
+    """The factory's internal list prices transfers to the head company,
+    never a customer's order: a rule naming it is refused, naming the field,
+    and nothing is saved."""
+    api = as_user("sales_admin")
+    before = _count(PriceRule)
+    error = error_of(api.post("/price-rules", json={**NEW_RULE, "price_list": INTERNAL_LIST}), 422, "internal_price_list")
+    assert "price_list" in error["details"]["fields"], error
+    assert _count(PriceRule) == before
