@@ -304,7 +304,8 @@ def shown_items(task: HumanTask, locale: str | None = None) -> list[Shown]:
     """The items ``task``'s diagram declares it shows, resolved against its
     instance's data now, each document read from the ledger. Declarations
     of definitions deployed before ``shows`` existed give nothing. Raises
-    nothing: an absent value is ``missing``, an unknown number shows as text.
+    nothing: an absent value is ``missing`` (an absent ``….error``, a refusal
+    that did not happen, is left out), an unknown number shows as text.
     Titled in ``locale`` (``"en"``: English, else Chinese)."""
     return shown_for(task.instance, task.element_id, task.instance.data or {}, locale)
 
@@ -321,6 +322,8 @@ def shown_for(instance: ProcessInstance, element_id: str, data: dict, locale: st
         path, kind = list(item["path"]), item.get("kind")
         schema = field_schema(schemas, path)
         value = _at(data, path)
+        if value is None and path[-1] == "error":
+            continue  # a refusal's reason, and there is none: no card saying so
         document = ledger_queries.document_for_reader(kind, _number_of(kind, value)) if kind else None
         if document is not None:
             node = _document_node(kind, document, locale)
