@@ -142,7 +142,8 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
     if performer.user_id is not None:
         notify([db.session.get(User, performer.user_id)], "task_assigned", process=process, task=row, instance=instance)
     elif performer.role:
-        notify(holders(performer.role, performer.org_id, MAX_ROLE_RECIPIENTS), "task_available", process=process, task=row, instance=instance)
+        notify(holders(performer.role, performer.org_id, MAX_ROLE_RECIPIENTS), "task_available", process=process,
+               task=row, instance=instance)
 
 
 def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:

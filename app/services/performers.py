@@ -170,9 +170,10 @@ def performer_for(lane: str | None, instance, data: dict, task_name: str, step=N
     an approval obey segregation of duties without ever hanging:
 
     - a role lane stays a role task of an organisation (``task_org``) while
-      one active holder there may act on it; when none may (all barred: the requester, the document's maker, an
-      approver of another step of the stage), it goes to the first eligible
-      manager above the holders, else the general manager;
+      one active holder there may act on it; when none may (all barred: the
+      requester, the document's maker, an approver of another step of the
+      stage), it goes to the first eligible manager above those holders,
+      else the general manager;
     - a resolver lane whose person may not act (already approved another step
       of the stage, e.g. ``@department_head_of_requester`` when the direct
       manager is the department head; the requester; inactive) goes to that

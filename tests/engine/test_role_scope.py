@@ -138,10 +138,12 @@ def test_internal_settlement_sides_go_to_each_sides_finance(sales, customer_code
     instance = sales.start("internal_settlement", {"period": "2026-12", "supplier_org": "FAC", "buyer_org": "HQ",
                                                    "settle_date": "2026-12-05"}, "finance")
     supplier_side = sales.task(instance, "Task_SupplierConfirms")
-    assert supplier_side.id in _listed(sales.user("fac_finance")) and supplier_side.id not in _listed(sales.user("finance"))
+    assert supplier_side.id in _listed(sales.user("fac_finance"))
+    assert supplier_side.id not in _listed(sales.user("finance"))
     with pytest.raises(Forbidden):
         tasks.claim_task(supplier_side.id, sales.user("finance"))
-    sales.complete(instance, "Task_SupplierConfirms", "fac_finance", {"confirm_decision": "confirm", "confirm_reason": "与调拨出入库核对一致"})
+    sales.complete(instance, "Task_SupplierConfirms", "fac_finance",
+                   {"confirm_decision": "confirm", "confirm_reason": "与调拨出入库核对一致"})
     buyer_side = sales.task(instance, "Task_BuyerConfirms")
     assert buyer_side.id in _listed(sales.user("finance")) and buyer_side.id not in _listed(sales.user("fac_finance"))
     with pytest.raises(Forbidden):
