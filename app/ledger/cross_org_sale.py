@@ -32,6 +32,9 @@ def transfer_result(transfer: TransferOrder) -> dict:
     transfer_in = db.session.scalar(select(TransferIn).where(TransferIn.transfer_id == transfer.id))
     return {"transfer_no": transfer.number, "order_no": transfer.order.number, "mode": transfer.mode,
             "status": transfer.status, "supplier_org": transfer.from_org.code, "buyer_org": transfer.to_org.code,
+            # whose warehouse ships to the customer: the seller's once the goods
+            # came over, the supplier's when it ships direct (who takes F18's step)
+            "ships_from_org": (transfer.from_org if transfer.mode == "direct" else transfer.to_org).code,
             "from_warehouse": transfer.from_warehouse.code,
             "to_warehouse": transfer.to_warehouse.code if transfer.to_warehouse else None,
             "transfer_in_no": transfer_in.number if transfer_in else None,

@@ -33,6 +33,9 @@ class HumanTask(db.Model):
     documentation: Mapped[str | None] = mapped_column(Text)
     lane: Mapped[str | None] = mapped_column(String(128))
     candidate_role: Mapped[str | None] = mapped_column(String(64))
+    # Whose holders of ``candidate_role`` take it: only those working for
+    # this organisation (role_scope.py). None on a task given to one person.
+    candidate_org_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     delegated_from_id: Mapped[int | None] = mapped_column(ForeignKey("user.id"))
     form_key: Mapped[str | None] = mapped_column(String(255))

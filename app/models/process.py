@@ -110,6 +110,10 @@ class ProcessInstance(db.Model):
     engine_version: Mapped[str] = mapped_column(String(32))
     version: Mapped[int] = mapped_column(Integer, nullable=False)
     started_by_id: Mapped[int] = mapped_column(ForeignKey("user.id"), index=True)
+    # The organisation the instance belongs to: its starter's, fixed at start.
+    # Its role tasks go to that organisation's holders unless the diagram
+    # names another (``takenByOrg``, role_scope.py).
+    org_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     started_at: Mapped[object] = mapped_column(UTCDateTime, default=utcnow)
     ended_at: Mapped[object | None] = mapped_column(UTCDateTime)
     next_timer_at: Mapped[object | None] = mapped_column(UTCDateTime)

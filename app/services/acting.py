@@ -1,11 +1,13 @@
 """Who may act on a human task, and for whom: the task's holder, a holder of
-its candidate role, or someone a standing delegation lets act for either.
+its candidate role in its organisation (role_scope.py), or someone a standing
+delegation lets act for either.
 The commands (tasks.py) and the work list (work_list.py) both ask here."""
 from sqlalchemy import select
 
 from app import clock
 from app.extensions import db
 from app.models import Delegation, HumanTask, User
+from app.services.role_scope import holds
 from app.services.segregation import may_hold_tasks
 
 
@@ -25,12 +27,12 @@ def acting_as(user: User, task: HumanTask) -> tuple[bool, User | None]:
     """May ``user`` act on ``task``, and on whose behalf (None: their own)."""
     if task.assignee_id == user.id:
         return True, task.delegated_from
-    if task.assignee_id is None and task.candidate_role and user.has_role(task.candidate_role):
+    if task.assignee_id is None and holds(user, task.candidate_role, task.candidate_org_id):
         return True, None
     for delegation in delegations_to(user, task.instance.process_key):
         principal = delegation.from_user
         if task.assignee_id == principal.id:
             return True, principal
-        if task.assignee_id is None and task.candidate_role and principal.has_role(task.candidate_role):
+        if task.assignee_id is None and holds(principal, task.candidate_role, task.candidate_org_id):
             return True, principal
     return False, None

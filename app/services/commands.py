@@ -21,8 +21,9 @@ from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessI
 from app.services.instance_summaries import refresh_summary
 from app.services.task_bars import refresh_bars
 from app.services.customer_notices import tell_customer_contacts
-from app.services.notifications import notify, role_holders
+from app.services.notifications import MAX_ROLE_RECIPIENTS, notify
 from app.services.performers import performer_for
+from app.services.role_scope import holders
 from app.services.working_calendar import current_calendar
 from app.services.unit_of_work import use_case
 from app.actions import ActionCall, BusinessRuleViolation, run_action
@@ -141,7 +142,8 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
     if performer.user_id is not None:
         notify([db.session.get(User, performer.user_id)], "task_assigned", process=process, task=row, instance=instance)
     elif performer.role:
-        notify(role_holders(performer.role), "task_available", process=process, task=row, instance=instance)
+        notify(holders(performer.role, performer.org_id, MAX_ROLE_RECIPIENTS), "task_available", process=process,
+               task=row, instance=instance)
 
 
 def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
@@ -163,6 +165,7 @@ def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
         row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
             "instance_id": instance.id, "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
+            "candidate_org_id": performer.org_id,
             "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
             "is_approval": task.approval, "approval_stage": task.approval_stage, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
             "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
@@ -170,7 +173,8 @@ def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
         }).scalar_one()
         _announce(instance, TaskRef(row_id, task.name), performer)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task.task_id,
-                              data={"role": performer.role, "assignee": performer.username})
+                              data={"role": performer.role, "assignee": performer.username,
+                                    **({"org_unit": performer.org_code} if performer.role else {})})
 
 
 def _sync_subscriptions(instance: ProcessInstance, outcome: Outcome) -> None:

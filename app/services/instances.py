@@ -13,6 +13,7 @@ from app.services.deployment import find_definition, latest_definitions
 from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.permissions import READ_ONLY_ROLE, ensure_may_change, ensure_process_admin, storable_text
+from app.services.role_scope import org_id_of
 
 SYSTEM_USERNAME = "system"
 
@@ -114,6 +115,7 @@ def _start(definition: ProcessDefinition, data: dict, actor: User, business_key:
     instance = ProcessInstance(
         definition=definition, process_key=definition.key, business_key=business_key, status=InstanceStatus.running,
         state="", data={}, engine_version=definition.engine_version, started_by=actor, started_at=now,
+        org_unit_id=org_id_of(actor),  # the starter's organisation, fixed for the instance's life
     )
     db.session.add(instance)
     db.session.flush()

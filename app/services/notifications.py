@@ -59,6 +59,8 @@ def notify(users, kind: str, *, process: str = "", task=None, instance=None, act
 
 
 def role_holders(role_code: str) -> list[User]:
+    """Every active holder of ``role_code`` in the group (notices that are
+    not a role task's; a task's go to its organisation: role_scope.holders)."""
     return list(db.session.scalars(
         select(User).join(user_role).join(Role).where(Role.code == role_code, User.active.is_(True))
         .order_by(User.id).limit(MAX_ROLE_RECIPIENTS)))

@@ -9,11 +9,14 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.actions import BusinessRuleViolation
 from app.errors import LanesError
 from app.extensions import db
+from app.ledger.org_units import org_by_code, org_of
 from app.ledger.plan_inputs import planners
-from app.models import Customer, Level, Role, User, user_role
+from app.models import Customer, Level, OrgUnit, Role, User, user_role
 from app.services.role_catalogue import ROLE_CODES
+from app.services.role_scope import holders
 from app.services.segregation import barred_people, may_hold_tasks
 
 _HEAD_LEVELS = {Level.department_head, Level.director, Level.general_manager}
@@ -24,11 +27,43 @@ class NoPerformer(LanesError):
     code = "no_performer"
 
 
+class UnknownTaskOrganisation(LanesError):
+    """A ``takenByOrg`` path that names no organisation in the task's data:
+    the step cannot be offered, and going to the head company instead would
+    hand one organisation's work to another's staff."""
+    status = 422
+    code = "unknown_task_org"
+
+
 @dataclass(frozen=True)
 class Performer:
     role: str | None = None
     user_id: int | None = None
     username: str | None = None
+    org_id: int | None = None  # a role task: the organisation whose holders take it
+    org_code: str | None = None
+
+
+def task_org(instance, step, data: dict) -> OrgUnit:
+    """The organisation whose role holders take ``step`` of ``instance``: the
+    one its diagram names through ``takenByOrg`` (a dotted path into ``data``
+    holding an organisation code), else the instance's own. Raises
+    UnknownTaskOrganisation when the path holds no known code."""
+    path = getattr(step, "taken_by_org", None)
+    if not path:
+        own = db.session.get(OrgUnit, instance.org_unit_id) if instance.org_unit_id else None
+        return own or org_of(instance.started_by_id)
+    value = data
+    for key in path.split("."):
+        value = value.get(key) if isinstance(value, dict) else None
+    try:
+        return org_by_code(value, field=path)
+    except BusinessRuleViolation:
+        raise UnknownTaskOrganisation(
+            f"The step {step.element_id} is taken by the organisation in {path!r}, "
+            f"but that holds {value!r}, which is no organisation's code.",
+            details={"task": step.element_id, "taken_by_org": path, "value": value if isinstance(value, str) else None},
+        ) from None
 
 
 def _requester(starter: User, data: dict) -> User:
@@ -113,20 +148,20 @@ def _up_from(person: User | None, barred: dict[int, str]) -> User | None:
     return None
 
 
-def _role_holders(role: str) -> list[User]:
+def _general_managers() -> list[User]:
     return list(db.session.scalars(select(User).join(user_role).join(Role)
-                                   .where(Role.code == role, User.active.is_(True)).order_by(User.id)))
+                                   .where(Role.code == "general_manager", User.active.is_(True)).order_by(User.id)))
 
 
-def _above_role(role: str, barred: dict[int, str]) -> User | None:
-    """Whom an approval for ``role`` goes to when no holder may take it: the
-    first eligible manager above its holders (in order of their accounts),
-    else the general manager."""
-    for holder in _role_holders(role):
+def _above_role(role: str, org_id: int, barred: dict[int, str]) -> User | None:
+    """Whom an approval for ``role`` in organisation ``org_id`` goes to when
+    no holder there may take it: the first eligible manager above those
+    holders (in order of their accounts), else the general manager."""
+    for holder in holders(role, org_id):
         person = _up_from(holder.manager, barred)
         if person is not None:
             return person
-    return next((gm for gm in _role_holders("general_manager") if _eligible(gm, barred)), None)
+    return next((gm for gm in _general_managers() if _eligible(gm, barred)), None)
 
 
 def performer_for(lane: str | None, instance, data: dict, task_name: str, step=None) -> Performer:
@@ -134,23 +169,25 @@ def performer_for(lane: str | None, instance, data: dict, task_name: str, step=N
     (the ready task: ``element_id``, ``approval``, ``approval_stage``) makes
     an approval obey segregation of duties without ever hanging:
 
-    - a role lane stays a role task while one active holder may act on it;
-      when none may (all barred: the requester, the document's maker, an
-      approver of another step of the stage), it goes to the first eligible
-      manager above the holders, else the general manager;
+    - a role lane stays a role task of an organisation (``task_org``) while
+      one active holder there may act on it; when none may (all barred: the
+      requester, the document's maker, an approver of another step of the
+      stage), it goes to the first eligible manager above those holders,
+      else the general manager;
     - a resolver lane whose person may not act (already approved another step
       of the stage, e.g. ``@department_head_of_requester`` when the direct
       manager is the department head; the requester; inactive) goes to that
       person's manager, and up the chain until someone may.
 
-    Raises NoPerformer when nobody is found: a resolver finds no one (e.g. the
+    Raises UnknownTaskOrganisation (``task_org``); NoPerformer when nobody is found: a resolver finds no one (e.g. the
     general manager has no manager), or everyone up to the top is barred."""
     approval = step is not None and step.approval
     barred = barred_people(instance, step.element_id, step.approval_stage) if approval else {}
     if lane in ROLE_CODES:
-        if not approval or any(_eligible(holder, barred) for holder in _role_holders(lane)):
-            return Performer(role=lane)
-        person = _above_role(lane, barred)
+        org = task_org(instance, step, data)
+        if not approval or any(_eligible(holder, barred) for holder in holders(lane, org.id)):
+            return Performer(role=lane, org_id=org.id, org_code=org.code)
+        person = _above_role(lane, org.id, barred)
     else:
         resolver = RESOLVERS.get(lane or "")
         person = resolver(instance.started_by, data) if resolver else None

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus, User
 from app.services.accounts import find_user
 from app.services.acting import acting_as
+from app.services.role_scope import holds
 from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.customer_scope import ACKNOWLEDGED, acknowledgement, check_foreign_customers
 from app.services.form_figures import with_computed_figures
@@ -54,7 +55,7 @@ def _may_act(user: User, task: HumanTask) -> User | None:
         raise Forbidden("Integration accounts send messages; they do not work on tasks.", code="not_a_person")
     allowed, principal = acting_as(user, task)
     if not allowed:
-        if task.assignee_id is not None and task.candidate_role and user.has_role(task.candidate_role):
+        if task.assignee_id is not None and holds(user, task.candidate_role, task.candidate_org_id):
             raise Conflict(f"{task.assignee.display_name} has claimed this task.", code="claimed_by_other")
         raise Forbidden("You are not a performer of this task.")
     ensure_may_act(task, user, principal)

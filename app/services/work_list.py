@@ -23,6 +23,7 @@ from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskBar, TaskStatus, User
 from app.services.acting import acting_as, delegations_to
+from app.services.role_scope import may_claim
 from app.services.segregation import barred_for_tasks, involved, may_hold_tasks, refusal
 
 BOXES = ("mine", "claimable", "delegated")
@@ -49,8 +50,7 @@ def _barred(*people: User):
 
 
 def _holds_or_may_claim(person: User):
-    return or_(HumanTask.assignee_id == person.id,
-               HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(person.role_codes))
+    return or_(HumanTask.assignee_id == person.id, may_claim(person))
 
 
 def actionable(grants: Grants, scope: str = "all"):
@@ -74,7 +74,7 @@ def box_of(user: User):
     """SQL expression naming the box of an actionable task."""
     return case((HumanTask.assignee_id == user.id,
                  case((HumanTask.delegated_from_id.is_not(None), "delegated"), else_="mine")),
-                (HumanTask.assignee_id.is_(None) & HumanTask.candidate_role.in_(user.role_codes), "claimable"),
+                (may_claim(user), "claimable"),
                 else_="delegated")
 
 

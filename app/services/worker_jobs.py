@@ -13,7 +13,8 @@ from app.models import (EmailState, HumanTask, Level, Notification, ProcessDefin
 from app.services.events import pause_for_fault_injection, take_one
 from app.services.instances import start_on_schedule
 from app.services.mailer import send_mail
-from app.services.notifications import notify, role_holders
+from app.services.notifications import MAX_ROLE_RECIPIENTS, notify
+from app.services.role_scope import holders
 from app.services.unit_of_work import use_case
 from app.workflow.schedule import next_start
 
@@ -24,7 +25,7 @@ MAX_EMAIL_ATTEMPTS = 8
 def _performers(task: HumanTask) -> list[User]:
     if task.assignee is not None:
         return [task.assignee]
-    return role_holders(task.candidate_role) if task.candidate_role else []
+    return holders(task.candidate_role, task.candidate_org_id, MAX_ROLE_RECIPIENTS) if task.candidate_role else []
 
 
 @use_case

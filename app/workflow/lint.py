@@ -7,6 +7,7 @@ from app.workflow.lint_constructs import lint_constructs
 from app.workflow.lint_names import unavailable_calls
 from app.workflow.lint_start import lint_start_events
 from app.workflow.lint_shows import lint_shows
+from app.workflow.lint_task_org import lint_task_orgs
 from app.workflow.problems import Problem
 from app.workflow.lint_makers import lint_makers
 from app.workflow.sandbox import check_expression
@@ -61,6 +62,7 @@ def lint_bpmn(tree, filename: str, *, lane_names: set[str], actions: frozenset, 
             continue
         _lint_process(process, out, lane_names, actions, forms, decisions)
         lint_shows(process, out, forms)  # what an approver sees: lint_shows.py
+        lint_task_orgs(process, out, forms)  # whose holders take a task: lint_task_org.py
         lint_makers(process, out)  # maker and checker: lint_makers.py
         lint_start_events(process, out, lane_names)  # who may start it: lint_start.py
         lint_constructs(process, out)  # what deploys but could not run: lint_constructs.py

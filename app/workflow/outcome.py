@@ -21,6 +21,9 @@ class ReadyTask:
     due: str | None
     documentation: str | None
     timer_due: datetime | None = None  # a boundary timer on the task fires then
+    # ``takenByOrg``: a dotted path into the task's data naming the code of the
+    # organisation whose role holders take it (none: the instance's own)
+    taken_by_org: str | None = None
     # the task's data, filled in only for a task the command opened (its
     # performer may depend on it, e.g. the customer's regional manager)
     data: dict = field(default_factory=dict, compare=False)

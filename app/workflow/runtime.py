@@ -218,6 +218,7 @@ class Run:
                 approval=is_true(props.get("approval")),
                 approval_stage=(props.get("approvalStage") or "").strip() or None, due=props.get("due"),
                 documentation=getattr(spec, "documentation", None), timer_due=boundary_timer_due(task),
+                taken_by_org=(props.get("takenByOrg") or "").strip() or None,
             )))
         return ready
 

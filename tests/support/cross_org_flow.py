@@ -1,7 +1,7 @@
 """Driving F18 cross_org_sale with the demo: HQ's order clerk sells, the
 factory FAC supplies from its warehouse FAC1 (its keeper fac_keeper signs
-and sends), HQ's keeper ``warehouse`` receives and ships, the driver
-records the signed receipt."""
+and sends, and ships a direct shipment), HQ's keeper ``warehouse`` receives
+and ships what came over, the driver records the signed receipt."""
 from app.services.attachments import save_bytes
 
 DEALER = "浙江泵阀总经销有限公司"

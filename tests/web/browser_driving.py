@@ -250,11 +250,11 @@ def shown_keys(description: dict) -> list[str]:
     return [item["key"] for item in description.get("shows") or []]
 
 
-def _role_users(role: str) -> list[str]:
-    from app.models import Role, User
+def _role_users(role: str, org_id: int | None) -> list[str]:
+    """The usernames offered a role task: its role's holders in its organisation."""
+    from app.services.role_scope import holders
 
-    return list(db.session.scalars(db.select(User.username).join(User.roles).where(
-        Role.code == role, User.active.is_(True)).order_by(User.username)))
+    return sorted(user.username for user in holders(role, org_id))
 
 
 class TaskPageChecker:
@@ -271,7 +271,7 @@ class TaskPageChecker:
             return
         description = self.declared[key]
         db.session.commit()  # nothing of the driver's held open while the server reads
-        users = [task.assignee.username] if task.assignee else _role_users(task.candidate_role)
+        users = [task.assignee.username] if task.assignee else _role_users(task.candidate_role, task.candidate_org_id)
         refused = []
         for username in users:  # segregation of duties may stop some of the role: the next one works on it
             page = self.person(username)

@@ -1,5 +1,5 @@
 """The every-task walks of F18: a cross-organisation sale rejected once and
-revised, signed by the factory's keeper after HQ's keeper was refused, sent,
+revised, signed by the factory's keeper (HQ's keeper is not offered it), sent,
 received with a transit loss, shipped and signed for; then the month's
 internal settlement, first for a month with nothing to settle, both sides
 confirmed and the internal invoice retried after a refusal."""
@@ -15,7 +15,6 @@ def cross_org_sale(w):
     w.reject(instance, "Task_ReviewOrder", "sales_admin", "请核实数量")
     w.complete(instance, "Task_ReviseOrder", "order_clerk", {"revise_action": "resubmit", "lines": ORDER_LINES})
     w.approve(instance, "Task_ReviewOrder", "sales_admin")
-    w.complete(instance, "Task_SignTransfer", "warehouse", {"sign_decision": "sign"})  # not FAC's: refused, back
     w.complete(instance, "Task_SignTransfer", "fac_keeper", {"sign_decision": "sign", "sign_comment": "同意调拨"})
     w.complete(instance, "Task_SendTransfer", "fac_keeper", {"out_date": "2026-12-02"})
     w.complete(instance, "Task_ReceiveTransfer", "warehouse", {"receiver_name": "石仓管", "received_date": "2026-12-03",

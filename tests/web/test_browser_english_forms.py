@@ -45,7 +45,7 @@ class EnglishChecker:
             return
         db.session.commit()
         known = master_data_values() | data_values(task.instance.data or {})
-        users = [task.assignee.username] if task.assignee else _role_users(task.candidate_role)
+        users = [task.assignee.username] if task.assignee else _role_users(task.candidate_role, task.candidate_org_id)
         for username in users:  # segregation of duties may stop some of the role
             page = self.english_page(username)
             assert page.goto(f"{self.base}/tasks/{task.id}").status == 200, key
