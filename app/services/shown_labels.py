@@ -163,7 +163,7 @@ LABELS = {
     "conversion": "转销售订单", "backfill": "补单", "unconversion": "撤销转销售", "loan_return": "归还入库", "cost": "成本",
     # F18 cross-organisation sale and internal settlement
     "transfer": "调拨订单", "transfer_no": "调拨订单号", "transfer_in_no": "调拨入库单号", "transfer_line_no": "调拨行号",
-    "supplier_org": "供货组织", "buyer_org": "购买组织", "from_warehouse": "调出仓库", "to_warehouse": "调入仓库", "mode": "发货方式",
+    "supplier_org": "供货组织", "buyer_org": "购买组织", "ships_from_org": "发货组织", "from_warehouse": "调出仓库", "to_warehouse": "调入仓库", "mode": "发货方式",
     "qty_out": "调出数量", "qty_received": "实收数量", "order_status": "订单状态",
     "internal_invoice_no": "内部交易发票号", "period": "期间", "rejection_reason": "驳回原因", "settlement_no": "内部结算单号",
 }

@@ -189,7 +189,7 @@ LABELS_EN = {
     # F18 cross-organisation sale and internal settlement
     "transfer": "Transfer order", "transfer_no": "Transfer order no.", "transfer_in_no": "Transfer-in no.",
     "transfer_line_no": "Transfer line no.", "supplier_org": "Supplying organisation",
-    "buyer_org": "Buying organisation", "from_warehouse": "From warehouse", "to_warehouse": "To warehouse",
+    "buyer_org": "Buying organisation", "ships_from_org": "Shipping organisation", "from_warehouse": "From warehouse", "to_warehouse": "To warehouse",
     "mode": "Delivery mode", "qty_out": "Quantity sent", "qty_received": "Quantity received",
     "order_status": "Order status",
     "internal_invoice_no": "Internal invoice no.", "period": "Period", "rejection_reason": "Reason for rejection",
