@@ -4,7 +4,7 @@ the item its approval made — in Chinese, no English left on the page."""
 from tests.api.test_price_sheet_kinds_api import _mixed_sheet
 
 
-def test_a_mixed_sheet_reads_line_by_line(web, org):
+def test_a_mixed_sheet_reads_line_by_line(web, master_data):
     sheet, decided = _mixed_sheet()
     page = web("order_clerk").page(f"/prices/sheets/{sheet['sheet_no']}")
     for words in ("新增价格项", "新增价格匹配", "改指价格匹配", "价格匹配变更", "客户或客户分类", "HOS001", "→ DEALER", "→ PRT3"):
