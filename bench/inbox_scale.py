@@ -41,6 +41,7 @@ OPEN = {"rep_east1": 20, "rm_east": 1_000}
 FINANCE_OPEN, OTHER_ROLES_OPEN, ALREADY_ACTED = 13_500, 31_500, 200
 TARGET_MS = 20
 PEOPLE = ("rep_east1", "rm_east", "finance")
+HQ = "(SELECT id FROM org_unit WHERE code = 'HQ')"  # the head company: everyone here works for it
 
 
 def fill() -> None:
@@ -56,27 +57,29 @@ def fill() -> None:
         WITH d AS (SELECT id FROM process_definition WHERE key = 'travel_request' ORDER BY version DESC LIMIT 1),
              reps AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM "user" WHERE username LIKE 'rep\\_%')
         INSERT INTO process_instance (id, definition_id, process_key, business_key, status, state, data,
-                                      engine_version, version, started_by_id, started_at, audit_seq, audit_head)
+                                      engine_version, version, started_by_id, started_at, audit_seq, audit_head,
+                                      org_unit_id)
         SELECT g, (SELECT id FROM d), 'travel_request', 'TR-' || g, 'running', repeat('x', 4096), '{}', 'bench', 1,
-               r.id, timestamptz '2025-01-01' + (g % 700) * interval '1 day', 0, repeat('0', 64)
-        FROM generate_series(1, :instances) g JOIN reps r ON r.i = g % (SELECT count(*) FROM reps)""",
+               r.id, timestamptz '2025-01-01' + (g % 700) * interval '1 day', 0, repeat('0', 64), {HQ}
+        FROM generate_series(1, :instances) g JOIN reps r ON r.i = g % (SELECT count(*) FROM reps)""".replace("{HQ}", HQ),
           instances=INSTANCES)
     _step("sequence", "SELECT setval('process_instance_id_seq', (SELECT max(id) FROM process_instance))")
-    columns = """instance_id, task_guid, element_id, name, form_key, candidate_role, assignee_id, is_approval,
-                 status, default_escalation, created_at, due_at, completed_at, completed_by_id, outcome"""
+    columns = """instance_id, process_key, task_guid, element_id, name, form_key, candidate_role, candidate_org_id, assignee_id,
+                 is_approval, status, default_escalation, created_at, due_at, completed_at, completed_by_id, outcome"""
     open_total = sum(OPEN.values()) + FINANCE_OPEN + OTHER_ROLES_OPEN
     held_by_others = 100_000 - open_total
     _step("human_task done", f"""
         WITH people AS (SELECT id, row_number() OVER (ORDER BY id) - 1 AS i FROM "user")
         INSERT INTO human_task ({columns})
-        SELECT 1 + g % :instances, md5(g::text), 'Task_ManagerApproval', '直接主管审批', 'approval.json', NULL, p.id,
+        SELECT 1 + g % :instances, 'travel_request', md5(g::text), 'Task_ManagerApproval', '直接主管审批', 'approval.json', NULL, NULL, p.id,
                true, 'completed', false, timestamptz '2025-01-01' + (g % 700) * interval '1 day', NULL,
                timestamptz '2025-01-02' + (g % 700) * interval '1 day', p.id, 'approve'
         FROM generate_series(1, :done) g JOIN people p ON p.i = g % (SELECT count(*) FROM people)""",
           instances=INSTANCES, done=TASKS - 100_000 - ALREADY_ACTED)
     ready = f"""INSERT INTO human_task ({columns})
-        SELECT 1 + (g * 7) % :instances, md5('open' || :tag || g), 'Task_ManagerApproval', '直接主管审批',
-               'approval.json', {{role}}, {{assignee}}, {{approval}}, 'ready', false,
+        SELECT 1 + (g * 7) % :instances, 'travel_request', md5('open' || :tag || g), 'Task_ManagerApproval', '直接主管审批',
+               'approval.json', {{role}}, CASE WHEN {{role}} IS NULL THEN NULL ELSE {HQ} END, {{assignee}},
+               {{approval}}, 'ready', false,
                timestamptz '2026-01-01' + (g % 300) * interval '1 hour',
                CASE WHEN g % 3 = 0 THEN timestamptz '2026-11-01' + (g % 90) * interval '1 day' END, NULL, NULL, NULL
         FROM generate_series(1, :count) g"""
@@ -98,8 +101,8 @@ def fill() -> None:
     # finance approved an earlier step of 200 requests that wait on a finance approval now
     _step("finance acted before", f"""
         INSERT INTO human_task ({columns})
-        SELECT t.instance_id, md5('acted' || t.id), 'Task_DepartmentHeadApproval', '部门负责人审批', 'approval.json',
-               'finance', f.id, true, 'completed', false, t.created_at - interval '1 day', NULL, t.created_at, f.id,
+        SELECT t.instance_id, 'travel_request', md5('acted' || t.id), 'Task_DepartmentHeadApproval', '部门负责人审批', 'approval.json',
+               'finance', {HQ}, f.id, true, 'completed', false, t.created_at - interval '1 day', NULL, t.created_at, f.id,
                'approve'
         FROM (SELECT id, instance_id, created_at FROM human_task
               WHERE status = 'ready' AND candidate_role = 'finance' AND is_approval ORDER BY id LIMIT :acted) t

@@ -23,11 +23,15 @@ class HumanTask(db.Model):
         Index("ix_human_task_status_assignee", "status", "assignee_id"),
         Index("ix_human_task_status_remind", "status", "remind_at"),
         Index("ix_human_task_status_due", "status", "due_at"),
+        Index("ix_human_task_status_process", "status", "process_key"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     instance_id: Mapped[int] = mapped_column(ForeignKey("process_instance.id", ondelete="CASCADE"), index=True)
     task_guid: Mapped[str] = mapped_column(String(64), index=True)
+    # The instance's process, kept on the row so the work list counts and
+    # filters by process without joining every task to its instance.
+    process_key: Mapped[str | None] = mapped_column(String(128))
     element_id: Mapped[str] = mapped_column(String(255))
     name: Mapped[str] = mapped_column(String(255))
     documentation: Mapped[str | None] = mapped_column(Text)

@@ -146,14 +146,16 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
                task=row, instance=instance)
 
 
-def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
+def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome, done: str | None) -> None:
     """One row per READY human task. The rows open before this command are
     exactly the tasks that were READY when it loaded the workflow (both are
     saved in the same transaction), so only what the outcome says opened or
-    closed touches the table."""
-    if outcome.closed:
+    closed touches the table; ``done``, the task the command completed, has
+    its row closed already."""
+    closed = outcome.closed - {done}
+    if closed:
         for row in db.session.scalars(select(HumanTask).where(
-                HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(outcome.closed),
+                HumanTask.instance_id == instance.id, HumanTask.task_guid.in_(closed),
                 HumanTask.status == TaskStatus.ready)):
             if row.status == TaskStatus.ready:  # not completed by this very command
                 row.status = TaskStatus.cancelled
@@ -163,7 +165,7 @@ def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome) -> None:
         # Inserted at once (not through the ORM's unit of work): nothing in the
         # command reads the new row back, and its id goes into the notification.
         row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
-            "instance_id": instance.id, "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
+            "instance_id": instance.id, "process_key": instance.process_key, "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
             "candidate_org_id": performer.org_id,
             "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
@@ -202,19 +204,20 @@ def refuse_missing_input(outcome: Outcome, form_schema: dict | None) -> None:
         raise ValidationFailed.for_fields({failure.missing: [f"Step {failure.element_id} needs a value here."]})
 
 
-def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> None:
+def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None, done: str | None = None) -> None:
     """Apply what the command's engine work came to, in one pass: thrown
     messages, status, state, human tasks, subscriptions, with their audit
-    events and notifications (in one flush at the end)."""
+    events and notifications (in one flush at the end). ``done``: the guid
+    of the task the command completed (its row is closed already)."""
     with db.session.no_autoflush:
-        _apply(instance, outcome, actor)
+        _apply(instance, outcome, actor, done)
     db.session.flush()
     refresh_bars(instance)
     refresh_summary(instance)
     db.session.flush()
 
 
-def _apply(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> None:
+def _apply(instance: ProcessInstance, outcome: Outcome, actor: User | None, done: str | None) -> None:
     username = actor.username if actor else None
     for message in outcome.thrown:
         db.session.add(ProcessMessage(name=message.name or "", correlations=jsonable(message.correlations),
@@ -245,7 +248,7 @@ def _apply(instance: ProcessInstance, outcome: Outcome, actor: User | None) -> N
     instance.data = jsonable(outcome.data)
     instance.next_timer_at = outcome.next_timer_due if instance.status == InstanceStatus.running else None
     if instance.status in (InstanceStatus.running, InstanceStatus.error):
-        _sync_human_tasks(instance, outcome)
+        _sync_human_tasks(instance, outcome, done)
     else:
         _close_open_tasks(instance)
     _sync_subscriptions(instance, outcome)

@@ -54,8 +54,7 @@ def _holds_or_may_claim(person: User):
 
 
 def actionable(grants: Grants, scope: str = "all"):
-    """Condition on HumanTask (joined to ProcessInstance when a delegation
-    covers some processes only): READY, theirs to act on as ``acting_as``
+    """Condition on HumanTask: READY, theirs to act on as ``acting_as``
     decides (``scope="mine"``: held by them), and not an approval that bars
     them or, through a delegation, whom they act for (task_bar)."""
     user = grants.user
@@ -65,7 +64,7 @@ def actionable(grants: Grants, scope: str = "all"):
     for delegation in grants.delegations:
         granted = _holds_or_may_claim(delegation.from_user) & ~_barred(user, delegation.from_user)
         if delegation.process_keys:
-            granted = granted & ProcessInstance.process_key.in_(list(delegation.process_keys))
+            granted = granted & HumanTask.process_key.in_(list(delegation.process_keys))
         parts.append(granted)
     return and_(HumanTask.status == TaskStatus.ready, or_(*parts))
 
@@ -78,16 +77,9 @@ def box_of(user: User):
                 else_="delegated")
 
 
-def _by_process(grants: Grants) -> bool:
-    """True when a delegation covers only some processes: the condition
-    then reads the instance's process key."""
-    return any(d.process_keys for d in grants.delegations)
-
-
-def _joined(query, grants: Grants, always: bool = False):
-    """``query`` over HumanTask, joined to its instance when ``always`` or the
-    grants' condition reads the process key."""
-    if always or _by_process(grants):
+def _joined(query, always: bool = False):
+    """``query`` over HumanTask, joined to its instance when ``always``."""
+    if always:
         return query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
     return query
 
@@ -100,11 +92,14 @@ def _refused_ids(grants: Grants, condition) -> set[int]:
     """Ids of actionable approvals that passed through a delegation chain
     someone in it is barred from: involved in acting on a task is its whole
     chain (segregation.involved), which task_bar cannot know for everyone.
-    Only a held task has a chain (releasing clears it), so these are few."""
+    Only a held task has a chain (releasing clears it), so these are few;
+    the one who holds an actionable held task is the person or a principal,
+    which lets the read go by the holder's index."""
+    holders = [grants.user.id, *(delegation.from_user_id for delegation in grants.delegations)]
     suspects = list(db.session.scalars(
-        _joined(select(HumanTask), grants)
-        .where(condition, HumanTask.is_approval.is_(True), HumanTask.assignee_id.is_not(None),
-               _passed_through_delegation())
+        select(HumanTask)
+        .where(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id.in_(holders), condition,
+               HumanTask.is_approval.is_(True), _passed_through_delegation())
         .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
     barred = barred_for_tasks(suspects)
     refused = set()
@@ -142,42 +137,53 @@ class WorkList:
         if refused:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
         self.box = box_of(user)
+        self._counted = None
 
     @property
     def where(self):
-        """The list's condition on HumanTask (and, for delegations by process, its ProcessInstance)."""
+        """The list's condition on HumanTask."""
         return false() if self.empty else self.condition
 
     def _select(self, *columns, instance: bool = False):
-        """The list's rows; joined to their instances when ``instance`` or
-        the condition needs it."""
-        return _joined(select(*columns).select_from(HumanTask), self.grants, instance).where(self.where)
+        """The list's rows; joined to their instances when ``instance``."""
+        return _joined(select(*columns).select_from(HumanTask), instance).where(self.where)
+
+    def _count(self) -> tuple[dict[str, int], set[str]]:
+        """(counts, process keys): one query over the list, grouped by box
+        and process, asked once per work list."""
+        if self._counted is None:
+            counts = {box: 0 for box in BOXES} | {"all": 0, "overdue": 0}
+            keys = set()
+            late = case((HumanTask.due_at < clock.now(), 1), else_=0)
+            for box, key, number, overdue in db.session.execute(
+                    self._select(self.box, HumanTask.process_key, func.count(), func.sum(late))
+                    .group_by(self.box, HumanTask.process_key)):
+                counts[box] += number
+                counts["all"] += number
+                counts["overdue"] += int(overdue or 0)
+                if key:
+                    keys.add(key)
+            self._counted = counts, keys
+        return self._counted
 
     def counts(self) -> dict[str, int]:
-        """READY tasks per box, all of them and the overdue, in one query."""
-        counts = {box: 0 for box in BOXES} | {"all": 0, "overdue": 0}
-        late = case((HumanTask.due_at < clock.now(), 1), else_=0)
-        for box, number, overdue in db.session.execute(
-                self._select(self.box, func.count(), func.sum(late)).group_by(self.box)):
-            counts[box] = number
-            counts["all"] += number
-            counts["overdue"] += int(overdue or 0)
-        return counts
+        """READY tasks per box, all of them and the overdue."""
+        return dict(self._count()[0])
 
     def processes(self) -> list[tuple[str, ProcessDefinition]]:
-        """(key, newest definition seen) of the processes in the list."""
-        rows = db.session.execute(self._select(ProcessInstance.process_key, func.max(ProcessInstance.definition_id),
-                                               instance=True)
-                                  .group_by(ProcessInstance.process_key)).all()
-        definitions = {d.id: d for d in db.session.scalars(
-            select(ProcessDefinition).where(ProcessDefinition.id.in_([d for _, d in rows])))}
-        return [(key, definitions[definition_id]) for key, definition_id in rows]
+        """(key, newest deployed definition) of the processes in the list."""
+        keys = self._count()[1]
+        newest = {}
+        for definition in db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key.in_(sorted(keys)))
+                                             .order_by(ProcessDefinition.key, ProcessDefinition.version)):
+            newest[definition.key] = definition
+        return sorted(newest.items())
 
     def _filtered(self, query, filters: Filters):
         if filters.box in BOXES:
             query = query.where(self.box == filters.box)
         if filters.process_key:
-            query = query.where(ProcessInstance.process_key == filters.process_key)
+            query = query.where(HumanTask.process_key == filters.process_key)
         if filters.overdue:
             query = query.where(HumanTask.due_at < clock.now())
         needle = (filters.q or "").strip().lower()
@@ -197,8 +203,7 @@ class WorkList:
         """Up to ``limit`` (task, box) of the filtered list after the cursor
         ``after``: soonest due first (no due time last), then oldest; and the
         cursor of the next page (None on the last)."""
-        query = self._filtered(self._select(HumanTask, self.box, instance=bool(filters.process_key or filters.q)),
-                               filters)
+        query = self._filtered(self._select(HumanTask, self.box, instance=bool(filters.q)), filters)
         if after:
             query = query.where(_after(decode_cursor(after)))
         query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)

@@ -1,0 +1,30 @@
+"""every task row names its process (human_task.process_key), so the work list counts and filters by process without joining each task to its instance
+
+Existing rows take their instance's process key.
+
+Revision ID: 5e8b1c4d7a92
+Revises: 7c2e9f4a1d36
+Create Date: 2026-12-07 02:10:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '5e8b1c4d7a92'
+down_revision = '7c2e9f4a1d36'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    op.add_column('human_task', sa.Column('process_key', sa.String(length=128), nullable=True))
+    op.execute("UPDATE human_task SET process_key = "
+               "(SELECT process_key FROM process_instance WHERE process_instance.id = human_task.instance_id)")
+    op.create_index('ix_human_task_status_process', 'human_task', ['status', 'process_key'], unique=False)
+
+
+def downgrade():
+    op.drop_index('ix_human_task_status_process', table_name='human_task')
+    with op.batch_alter_table('human_task') as batch_op:
+        batch_op.drop_column('process_key')
