@@ -1,7 +1,13 @@
 """The group's organisations seen from the ledger: looking one up by code,
 and which organisation a person works for (HQ unless a membership says
-otherwise)."""
-from sqlalchemy import select
+otherwise).
+
+Every role check of a task asks whose organisation a person is; the ids
+are kept for the rest of the transaction asking (``session.info``), and
+forgotten when it ends or a membership is added, so a command or a page
+asks the database once per person."""
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
 
 from app.actions import BusinessRuleViolation
 from app.extensions import db
@@ -22,6 +28,37 @@ def head_company() -> OrgUnit:
     return main_warehouse().org_unit
 
 
+_KNOWN = "org_ids"  # session.info key: user id (or HEAD) -> organisation id, this transaction
+_HEAD = "head"
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget(session, transaction) -> None:
+    session.info.pop(_KNOWN, None)
+
+
+def _known() -> dict:
+    return db.session.info.setdefault(_KNOWN, {})
+
+
+def head_company_id() -> int:
+    """The head company's id (asked once per transaction)."""
+    known = _known()
+    if _HEAD not in known:
+        known[_HEAD] = head_company().id
+    return known[_HEAD]
+
+
+def org_id_of(user_id: int) -> int:
+    """The id of the organisation ``user_id`` works for (HQ without a
+    membership), asked once per transaction."""
+    known = _known()
+    if user_id not in known:
+        member = db.session.scalar(select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == user_id))
+        known[user_id] = member if member is not None else head_company_id()
+    return known[user_id]
+
+
 def org_of(user_id: int | None) -> OrgUnit:
     """The organisation ``user_id`` works for (HQ without a membership)."""
     member = db.session.scalar(select(OrgUnitMember).where(OrgUnitMember.user_id == user_id)) if user_id else None
@@ -35,6 +72,7 @@ def join_org(user: User, org: OrgUnit) -> OrgUnitMember:
         member = OrgUnitMember(user_id=user.id, org_unit_id=org.id)
         db.session.add(member)
         db.session.flush()
+        _known().pop(user.id, None)
     return member
 
 

@@ -8,19 +8,19 @@ task asks here, so the inbox, the commands and the notices agree."""
 from sqlalchemy import and_, func, select
 
 from app.extensions import db
-from app.ledger.org_units import head_company, org_of
+from app.ledger import org_units
 from app.models import HumanTask, OrgUnitMember, Role, User, user_role
 
 
 def org_id_of(user: User | None) -> int | None:
     """The id of the organisation ``user`` works for (HQ without a membership)."""
-    return org_of(user.id).id if user is not None else None
+    return org_units.org_id_of(user.id) if user is not None else None
 
 
 def works_for(user_id_column):
     """SQL: the organisation id of the person in ``user_id_column``."""
     member = select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == user_id_column).scalar_subquery()
-    return func.coalesce(member, head_company().id)
+    return func.coalesce(member, org_units.head_company_id())
 
 
 def holders(role: str, org_id: int | None, limit: int | None = None) -> list[User]:
