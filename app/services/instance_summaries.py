@@ -7,7 +7,7 @@ What a row says about a request's data (its customer and amount) is read by
 ``summary_figures`` from the instance data, whose keys vary per flow."""
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 
 from app.audit.chain import appended_since
 from app.extensions import db
@@ -107,43 +107,47 @@ def _new_flags(instance: ProcessInstance, since_seq: int) -> tuple[bool, bool, b
     return exception, admin, error
 
 
-def refresh_summary(instance: ProcessInstance) -> InstanceSummary:
+_SUMMARY = InstanceSummary.__table__
+
+
+def refresh_summary(instance: ProcessInstance) -> None:
     """Bring the instance's summary row up to date with the instance as it
     now is (creating it on the first command). Flags never go back to False.
-    The customer and amount are the last ones the data carried. Raises
-    nothing of its own; flushes nothing (the command's commit does)."""
+    The customer and amount are the last ones the data carried. Read and
+    written through Core on the session's connection: the ORM tracks no
+    summary row, so a step pays no unit-of-work bookkeeping for it. Raises
+    nothing of its own."""
     if instance.id is None:
         db.session.flush()
-    row = db.session.get(InstanceSummary, instance.id)
+    connection = db.session.connection()
+    row = connection.execute(select(_SUMMARY).where(_SUMMARY.c.instance_id == instance.id)).mappings().first()
     code, name, amount = summary_figures(instance.data or {})
-    exception, admin, error = _new_flags(instance, row.revision if row is not None else 0)
+    exception, admin, error = _new_flags(instance, row["revision"] if row is not None else 0)
     if code is not None or name is not None:
-        name = row.customer_name if row is not None and code is not None and code == row.customer_code \
+        name = row["customer_name"] if row is not None and code is not None and code == row["customer_code"] \
             else _customer_name(code, name)
-    if row is None:
-        row = InstanceSummary(instance_id=instance.id, exception=False, admin_action=False, error=False)
-    was_completed = row.status == InstanceStatus.completed.value
-    row.definition_id = instance.definition_id
-    row.process_key = instance.process_key
-    row.status = instance.status.value
-    row.business_key = instance.business_key
-    row.started_by_id = instance.started_by_id
-    row.started_at = instance.started_at
-    row.ended_at = instance.ended_at
+    before = dict(row) if row is not None else {"exception": False, "admin_action": False, "error": False}
+    now = {"definition_id": instance.definition_id, "process_key": instance.process_key,
+           "status": instance.status.value, "business_key": instance.business_key,
+           "started_by_id": instance.started_by_id, "started_at": instance.started_at, "ended_at": instance.ended_at,
+           "exception": bool(before["exception"]) or exception, "admin_action": bool(before["admin_action"]) or admin,
+           "error": bool(before["error"]) or error or instance.status.value == "error",
+           "revision": instance.audit_seq}
     # Data a step no longer carries (a cancelled engine keeps none) leaves
     # the last figures known standing.
     if code is not None or name is not None:
-        row.customer_code, row.customer_name = code, name
+        now["customer_code"], now["customer_name"] = code, name
     if amount is not None:
-        row.amount = amount
-    row.exception = bool(row.exception) or exception
-    row.admin_action = bool(row.admin_action) or admin
-    row.error = bool(row.error) or error or instance.status.value == "error"
-    row.revision = instance.audit_seq
-    db.session.add(row)
+        now["amount"] = amount
+    if row is None:
+        connection.execute(insert(_SUMMARY), {"instance_id": instance.id, **now})
+    else:
+        changed = {key: value for key, value in now.items() if row[key] != value}
+        if changed:
+            connection.execute(update(_SUMMARY).where(_SUMMARY.c.instance_id == instance.id).values(changed))
     # The process analytics' read model changes with the same commands.
     refresh_step_visits(instance)
-    if row.status == InstanceStatus.completed.value and not was_completed and row.ended_at is not None:
-        count_completed_instance(row.definition_id, row.process_key,
-                                 seconds_between(row.started_at, row.ended_at), row.ended_at)
-    return row
+    was_completed = before.get("status") == InstanceStatus.completed.value
+    if now["status"] == InstanceStatus.completed.value and not was_completed and now["ended_at"] is not None:
+        count_completed_instance(now["definition_id"], now["process_key"],
+                                 seconds_between(now["started_at"], now["ended_at"]), now["ended_at"])

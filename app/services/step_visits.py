@@ -10,7 +10,7 @@ Only the instance's open visits and its ready tasks are read, so a step
 costs the same however many visits the instance's history holds."""
 import functools
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
@@ -38,25 +38,33 @@ def visit_figures(status: str, entered_at, claimed_at, closed_at, due_at) -> dic
     }
 
 
-def _apply(row: StepVisit, task: HumanTask) -> None:
-    row.status = task.status.value
-    row.candidate_role = task.candidate_role
-    row.assignee_id = task.assignee_id
-    row.due_at = task.due_at
+# What a visit copies from its task, and what it works out from them.
+_COPIED = ("status", "candidate_role", "assignee_id", "due_at", "claimed_at", "closed_at")
+_FIGURES = ("waiting_seconds", "working_seconds", "breached")
+_VISIT = ("human_task_id", "instance_id", "definition_id", "process_key", "element_id", "visit", "entered_at",
+          *_COPIED, *_FIGURES)
+
+
+def _visit_now(task, visit: dict) -> dict:
+    """The visit's columns as the task now stands: ``visit`` holds its
+    stored ones (``entered_at``, the first ``claimed_at``)."""
+    status = task.status.value if isinstance(task.status, TaskStatus) else task.status
     # The first claim stands: a release, a delegation or a reassignment later
     # is work already begun, not more waiting.
-    row.claimed_at = row.claimed_at or task.claimed_at
-    row.closed_at = task.completed_at if task.status != TaskStatus.ready else None
-    for name, value in visit_figures(row.status, row.entered_at, row.claimed_at, row.closed_at, row.due_at).items():
-        setattr(row, name, value)
+    claimed_at = visit.get("claimed_at") or task.claimed_at
+    closed_at = task.completed_at if status != TaskStatus.ready.value else None
+    return {"status": status, "candidate_role": task.candidate_role, "assignee_id": task.assignee_id,
+            "due_at": task.due_at, "claimed_at": claimed_at, "closed_at": closed_at,
+            **visit_figures(status, visit["entered_at"], claimed_at, closed_at, task.due_at)}
 
 
 @functools.cache
 def _tasks_with_visits():
     """The one read of ``refresh_step_visits``, built once (building it, with
     its aliased count, cost more than running it): the instance's ready
-    tasks and those whose visit is still open, each with its visit row, if
-    any, and the count of its step's visits so far."""
+    tasks and those whose visit is still open, each with its visit's stored
+    columns, if any, and the count of its step's visits so far. Columns,
+    not entities: nothing here needs the ORM to track them."""
     instance_id = bindparam("instance_id")
     open_visits = select(StepVisit.human_task_id).where(StepVisit.instance_id == instance_id,
                                                         StepVisit.status == TaskStatus.ready.value)
@@ -64,11 +72,23 @@ def _tasks_with_visits():
     visits_so_far = (select(func.count()).select_from(earlier)
                      .where(earlier.instance_id == instance_id, earlier.element_id == HumanTask.element_id)
                      .correlate(HumanTask).scalar_subquery())
-    return (select(HumanTask, StepVisit, visits_so_far)
+    return (select(HumanTask.id, HumanTask.element_id, HumanTask.status, HumanTask.candidate_role,
+                   HumanTask.assignee_id, HumanTask.due_at, HumanTask.claimed_at, HumanTask.completed_at,
+                   HumanTask.created_at, StepVisit.human_task_id.label("visit_task_id"),
+                   StepVisit.entered_at.label("visit_entered_at"),
+                   *(getattr(StepVisit, name).label(f"visit_{name}") for name in (*_COPIED, *_FIGURES)),
+                   visits_so_far.label("so_far"))
             .outerjoin(StepVisit, StepVisit.human_task_id == HumanTask.id)
             .where(HumanTask.instance_id == instance_id,
                    or_(HumanTask.status == TaskStatus.ready, HumanTask.id.in_(open_visits)))
             .order_by(HumanTask.id))
+
+
+@functools.cache
+def _update_visit():
+    table = StepVisit.__table__
+    return (update(table).where(table.c.human_task_id == bindparam("task_id"))
+            .values({name: bindparam(name) for name in (*_COPIED, *_FIGURES)}))
 
 
 def refresh_step_visits(instance: ProcessInstance) -> None:
@@ -76,29 +96,36 @@ def refresh_step_visits(instance: ProcessInstance) -> None:
     were open until this command, up to date; a task seen for the first time
     gets its visit number (one more than the step's earlier visits in the
     instance). One read: each task with its visit row, if any, and the count
-    of its step's visits so far. Raises nothing of its own; flushes nothing."""
+    of its step's visits so far; then one insert and one update, written
+    through Core on the session's connection (the ORM tracks no visit rows).
+    Raises nothing of its own."""
     rows = db.session.execute(_tasks_with_visits(), {"instance_id": instance.id}).all()
     if not rows:
         return
     added: dict[str, int] = {}
     changes = SummaryChanges()
-    with db.session.no_autoflush:  # the visits added here are counted in ``added``, not read back
-        for task, row, so_far in rows:
-            _refresh_one(instance, task, row, so_far, added, changes)
+    inserts, updates = [], []
+    for task in rows:
+        if task.visit_task_id is None:
+            added[task.element_id] = added.get(task.element_id, 0) + 1
+            visit = {"human_task_id": task.id, "instance_id": instance.id, "definition_id": instance.definition_id,
+                     "process_key": instance.process_key, "element_id": task.element_id,
+                     "visit": task.so_far + added[task.element_id], "entered_at": task.created_at}
+            visit.update(_visit_now(task, visit))
+            inserts.append(visit)
+            changes.entered(instance.definition_id, task.element_id, visit["visit"])
+            was_completed = False
+        else:
+            visit = _visit_now(task, {"entered_at": task.visit_entered_at, "claimed_at": task.visit_claimed_at})
+            if any(visit[name] != getattr(task, f"visit_{name}") for name in visit):
+                updates.append({"task_id": task.id, **visit})
+            was_completed = task.visit_status == TaskStatus.completed.value
+        if visit["status"] == TaskStatus.completed.value and not was_completed:
+            changes.completed(instance.definition_id, task.element_id, visit["breached"],
+                              {"waiting": visit["waiting_seconds"], "working": visit["working_seconds"]})
+    connection = db.session.connection()
+    if inserts:
+        connection.execute(StepVisit.__table__.insert(), [{name: row[name] for name in _VISIT} for row in inserts])
+    if updates:
+        connection.execute(_update_visit(), updates)
     changes.write()
-
-
-def _refresh_one(instance: ProcessInstance, task: HumanTask, row: StepVisit | None, so_far: int,
-                 added: dict[str, int], changes: SummaryChanges) -> None:
-    was_completed = row is not None and row.status == TaskStatus.completed.value
-    if row is None:
-        added[task.element_id] = added.get(task.element_id, 0) + 1
-        row = StepVisit(human_task_id=task.id, instance_id=instance.id, definition_id=instance.definition_id,
-                        process_key=instance.process_key, element_id=task.element_id,
-                        visit=so_far + added[task.element_id], entered_at=task.created_at)
-        db.session.add(row)
-        changes.entered(row.definition_id, row.element_id, row.visit)
-    _apply(row, task)
-    if row.status == TaskStatus.completed.value and not was_completed:
-        changes.completed(row.definition_id, row.element_id, row.breached,
-                          {"waiting": row.waiting_seconds, "working": row.working_seconds})
