@@ -197,7 +197,7 @@ def complete_task(task_id: int, actor: User, data: dict, confirm_foreign_custome
                instance=instance, actor=actor.display_name, body=str(data.get("comment") or ""))
     outcome = run.settle()
     refuse_missing_input(outcome, instance.definition.form_schema(task.form_key))
-    finish(instance, outcome, actor)
+    finish(instance, outcome, actor, done=task.task_guid)
     return instance
 
 
