@@ -1,7 +1,7 @@
 """One row per user task that is or was READY: what the task list reads."""
 import enum
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -24,6 +24,13 @@ class HumanTask(db.Model):
         Index("ix_human_task_status_remind", "status", "remind_at"),
         Index("ix_human_task_status_due", "status", "due_at"),
         Index("ix_human_task_status_process", "status", "process_key"),
+        # The work list's lanes in page order (work_list.py): open tasks by
+        # holder, and unclaimed ones by role and organisation.
+        Index("ix_human_task_open_held", "assignee_id", "due_at", "created_at", "id",
+              postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
+        Index("ix_human_task_open_unclaimed", "candidate_role", "candidate_org_id", "due_at", "created_at", "id",
+              postgresql_where=text("status = 'ready' AND assignee_id IS NULL"),
+              sqlite_where=text("status = 'ready' AND assignee_id IS NULL")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

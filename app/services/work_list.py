@@ -15,15 +15,15 @@ import binascii
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import String, Text, and_, case, cast, false, func, literal, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import String, Text, and_, case, cast, false, func, literal, literal_column, or_, select, union_all
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import clock
 from app.errors import ValidationFailed
 from app.extensions import db
 from app.models import Delegation, HumanTask, ProcessDefinition, ProcessInstance, TaskBar, TaskStatus, User
 from app.services.acting import acting_as, delegations_to
-from app.services.role_scope import may_claim
+from app.services.role_scope import may_claim, org_id_of
 from app.services.segregation import barred_for_tasks, involved, may_hold_tasks, refusal
 
 BOXES = ("mine", "claimable", "delegated")
@@ -49,8 +49,25 @@ def _barred(*people: User):
                                           TaskBar.user_id.in_([person.id for person in people])).exists())
 
 
-def _holds_or_may_claim(person: User):
-    return or_(HumanTask.assignee_id == person.id, may_claim(person))
+@dataclass(frozen=True)
+class _Part:
+    """One way a task reaches the list: held by or claimable for ``person``
+    (the user, or a principal through a delegation), unless a bar names one
+    of ``barred``, and only in ``keys`` processes when a delegation says so."""
+    person: User
+    barred: tuple[User, ...]
+    keys: tuple[str, ...] = ()
+
+
+def _parts(grants: Grants) -> list[_Part]:
+    return [_Part(grants.user, (grants.user,)),
+            *(_Part(d.from_user, (grants.user, d.from_user), tuple(d.process_keys or ())) for d in grants.delegations)]
+
+
+def _allowed(part: _Part):
+    """The part's condition beyond who holds or may claim the task."""
+    allowed = ~_barred(*part.barred)
+    return allowed & HumanTask.process_key.in_(list(part.keys)) if part.keys else allowed
 
 
 def actionable(grants: Grants, scope: str = "all"):
@@ -60,13 +77,50 @@ def actionable(grants: Grants, scope: str = "all"):
     user = grants.user
     if scope == "mine":
         return and_(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id == user.id, ~_barred(user))
-    parts = [_holds_or_may_claim(user) & ~_barred(user)]
-    for delegation in grants.delegations:
-        granted = _holds_or_may_claim(delegation.from_user) & ~_barred(user, delegation.from_user)
-        if delegation.process_keys:
-            granted = granted & HumanTask.process_key.in_(list(delegation.process_keys))
-        parts.append(granted)
-    return and_(HumanTask.status == TaskStatus.ready, or_(*parts))
+    return and_(HumanTask.status == TaskStatus.ready,
+                or_(*(or_(HumanTask.assignee_id == part.person.id, may_claim(part.person)) & _allowed(part)
+                      for part in _parts(grants))))
+
+
+@dataclass(frozen=True)
+class Lane:
+    """One disjoint part of the list: its condition on HumanTask and the
+    box its tasks fall in (as ``box_of`` says): one box for the whole lane,
+    or an SQL expression choosing per task."""
+    condition: object
+    box: str | object
+
+    def box_column(self):
+        return literal_column(f"'{self.box}'") if isinstance(self.box, str) else self.box
+
+    def grouped(self) -> tuple:
+        return (HumanTask.process_key,) if isinstance(self.box, str) else (self.box, HumanTask.process_key)
+
+
+def lanes(grants: Grants, scope: str = "all") -> list[Lane]:
+    """``actionable`` split into disjoint lanes, each one range of an index
+    in page order (the partial indexes on human_task): the tasks held by
+    each person the grants name, and the unclaimed tasks of each (role,
+    organisation) one of them may claim, each with the bars and processes
+    of the parts it comes from."""
+    user = grants.user
+    own = case((HumanTask.delegated_from_id.is_not(None), "delegated"), else_="mine")
+    if scope == "mine":
+        return [Lane(actionable(grants, scope), own)]
+    held, unclaimed = {}, {}
+    for part in _parts(grants):
+        held.setdefault(part.person.id, []).append(part)
+        org = org_id_of(part.person)
+        for role in part.person.role_codes:
+            unclaimed.setdefault((role, org), []).append(part)
+    ready = HumanTask.status == TaskStatus.ready
+    return [*(Lane(and_(ready, HumanTask.assignee_id == person_id, or_(*map(_allowed, parts))),
+                   own if person_id == user.id else "delegated")
+              for person_id, parts in held.items()),
+            *(Lane(and_(ready, HumanTask.assignee_id.is_(None), HumanTask.candidate_role == role,
+                        HumanTask.candidate_org_id == org, or_(*map(_allowed, parts))),
+                   "claimable" if any(part.person is user for part in parts) else "delegated")
+              for (role, org), parts in unclaimed.items())]
 
 
 def box_of(user: User):
@@ -82,6 +136,11 @@ def _joined(query, always: bool = False):
     if always:
         return query.join(ProcessInstance, ProcessInstance.id == HumanTask.instance_id)
     return query
+
+
+# Page order: soonest due first, no due time last, then oldest. The two
+# partial indexes on human_task (held, unclaimed by role) hold this order.
+_PAGE_ORDER = (HumanTask.due_at.asc().nulls_last(), HumanTask.created_at, HumanTask.id)
 
 
 def _passed_through_delegation():
@@ -110,10 +169,11 @@ def _refused_ids(grants: Grants, condition) -> set[int]:
     return refused
 
 
-# A page's instances (without their engine state), starters and definitions,
-# a query each, held by the tasks (not one lazy load per row).
-_INSTANCE = selectinload(HumanTask.instance)
-_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.selectinload(ProcessInstance.started_by),
+# A page's instances (without their engine state) and starters come joined
+# to its task rows, the few definitions in one more query: never one lazy
+# load per row.
+_INSTANCE = joinedload(HumanTask.instance, innerjoin=True)
+_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True),
                   _INSTANCE.selectinload(ProcessInstance.definition))
 
 
@@ -133,9 +193,12 @@ class WorkList:
         self.empty = not may_hold_tasks(user)  # auditors read, integration accounts send messages
         grants = self.grants = grants_of(user)
         self.condition = actionable(grants, scope)
+        self.lanes = lanes(grants, scope)
         refused = set() if self.empty else _refused_ids(grants, self.condition)
         if refused:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
+            self.lanes = [Lane(and_(lane.condition, HumanTask.id.not_in(sorted(refused))), lane.box)
+                          for lane in self.lanes]
         self.box = box_of(user)
         self._counted = None
 
@@ -149,15 +212,17 @@ class WorkList:
         return _joined(select(*columns).select_from(HumanTask), instance).where(self.where)
 
     def _count(self) -> tuple[dict[str, int], set[str]]:
-        """(counts, process keys): one query over the list, grouped by box
-        and process, asked once per work list."""
+        """(counts, process keys): one query over the list's lanes, each
+        grouped by box and process, asked once per work list."""
         if self._counted is None:
             counts = {box: 0 for box in BOXES} | {"all": 0, "overdue": 0}
             keys = set()
             late = case((HumanTask.due_at < clock.now(), 1), else_=0)
-            for box, key, number, overdue in db.session.execute(
-                    self._select(self.box, HumanTask.process_key, func.count(), func.sum(late))
-                    .group_by(self.box, HumanTask.process_key)):
+            counted = union_all(*(
+                select(lane.box_column().label("box"), HumanTask.process_key, func.count().label("number"),
+                       func.sum(late).label("late")).where(lane.condition).group_by(*lane.grouped())
+                for lane in self.lanes))
+            for box, key, number, overdue in (() if self.empty else db.session.execute(counted)):
                 counts[box] += number
                 counts["all"] += number
                 counts["overdue"] += int(overdue or 0)
@@ -202,14 +267,28 @@ class WorkList:
              limit: int = PAGE) -> tuple[list[tuple[HumanTask, str]], str | None]:
         """Up to ``limit`` (task, box) of the filtered list after the cursor
         ``after``: soonest due first (no due time last), then oldest; and the
-        cursor of the next page (None on the last)."""
-        query = self._filtered(self._select(HumanTask, self.box, instance=bool(filters.q)), filters)
+        cursor of the next page (None on the last).
+
+        The page's ids are read lane by lane (``lanes``): each lane is one
+        index range already in page order, so a lane gives its first
+        ``limit + 1`` rows without sorting all its tasks (13,500 claimable
+        ones for a finance clerk); the lanes' heads are merged, and the
+        page's tasks loaded by id."""
+        if self.empty:
+            return [], None
+        base = self._filtered(_joined(select(HumanTask.id, HumanTask.due_at, HumanTask.created_at)
+                                      .select_from(HumanTask), bool(filters.q)), filters)
         if after:
-            query = query.where(_after(decode_cursor(after)))
-        query = query.order_by(HumanTask.due_at.is_(None), HumanTask.due_at, HumanTask.created_at, HumanTask.id)
-        rows = [tuple(row) for row in db.session.execute(query.limit(limit + 1).options(*_WITH_INSTANCE))]
-        more = len(rows) > limit
-        rows = rows[:limit]
+            base = base.where(_after(decode_cursor(after)))
+        heads = [base.where(lane.condition).order_by(*_PAGE_ORDER).limit(limit + 1).subquery() for lane in self.lanes]
+        merged = union_all(*(select(head.c.id, head.c.due_at, head.c.created_at) for head in heads)).subquery()
+        ids = list(db.session.scalars(select(merged.c.id).order_by(
+            merged.c.due_at.asc().nulls_last(), merged.c.created_at, merged.c.id).limit(limit + 1)))
+        more = len(ids) > limit
+        ids = ids[:limit]
+        found = {task.id: (task, box) for task, box in db.session.execute(
+            select(HumanTask, self.box).where(HumanTask.id.in_(ids)).options(*_WITH_INSTANCE))} if ids else {}
+        rows = [found[task_id] for task_id in ids]
         return rows, (encode_cursor(rows[-1][0]) if more and rows else None)
 
     def every_task(self) -> list[HumanTask]:
