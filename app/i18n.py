@@ -6,11 +6,15 @@ The chosen language lives in the session and, so that it survives signing
 out and in again, in a signed long-lived cookie mapping user ids to locales
 (no database column: a schema migration is not worth a display preference).
 """
-from datetime import datetime, timedelta
+import functools
+from datetime import datetime, timedelta, timezone
 from decimal import Decimal, InvalidOperation
 
+from babel import Locale
+from babel.dates import get_date_format, get_datetime_format, get_time_format, parse_pattern
+
 from flask import current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_timedelta, get_locale
+from flask_babel import Babel, format_date, format_datetime, format_decimal, format_timedelta, get_locale, get_timezone
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -99,9 +103,32 @@ def _as_datetime(value):
     return value
 
 
+_NAMED_FORMATS = ("full", "long", "medium", "short")
+
+
+@functools.lru_cache(maxsize=32)
+def _datetime_parts(locale: str, fmt: str):
+    """(glue, time pattern, date pattern, Locale) of a named date-time
+    format, parsed once per locale: a page of fifty tasks formats a hundred
+    times, and Babel looks every pattern up again on each call."""
+    parsed = Locale.parse(locale)
+    return (str(get_datetime_format(fmt, locale=parsed)).replace("'", ""),
+            parse_pattern(get_time_format(fmt, locale=parsed)), parse_pattern(get_date_format(fmt, locale=parsed)),
+            parsed)
+
+
 def datetime_filter(value, fmt: str = "short") -> str:
+    """``value`` in the reader's time zone and locale, as Babel's
+    format_datetime writes it (a naive value is UTC)."""
     value = _as_datetime(value)
-    return format_datetime(value, fmt) if value else ""
+    if not value:
+        return ""
+    if fmt not in _NAMED_FORMATS:
+        return format_datetime(value, fmt)
+    glue, time_pattern, date_pattern, locale = _datetime_parts(str(get_locale()), fmt)
+    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone())
+    return (glue.replace("{0}", time_pattern.apply(local.timetz(), locale, reference_date=local.date()))
+            .replace("{1}", date_pattern.apply(local, locale)))
 
 
 def date_filter(value, fmt: str = "medium") -> str:
