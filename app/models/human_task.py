@@ -25,10 +25,12 @@ class HumanTask(db.Model):
         Index("ix_human_task_status_due", "status", "due_at"),
         Index("ix_human_task_status_process", "status", "process_key"),
         # The work list's lanes in page order (work_list.py): open tasks by
-        # holder, and unclaimed ones by role and organisation.
+        # holder, and unclaimed ones by role and organisation (with their
+        # process, so a lane is counted from the index alone).
         Index("ix_human_task_open_held", "assignee_id", "due_at", "created_at", "id",
               postgresql_where=text("status = 'ready'"), sqlite_where=text("status = 'ready'")),
         Index("ix_human_task_open_unclaimed", "candidate_role", "candidate_org_id", "due_at", "created_at", "id",
+              "process_key",
               postgresql_where=text("status = 'ready' AND assignee_id IS NULL"),
               sqlite_where=text("status = 'ready' AND assignee_id IS NULL")),
     )

@@ -173,7 +173,8 @@ def _refused_ids(grants: Grants, condition) -> set[int]:
 # to its task rows, the few definitions in one more query: never one lazy
 # load per row.
 _INSTANCE = joinedload(HumanTask.instance, innerjoin=True)
-_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True),
+_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state),
+                  _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True),
                   _INSTANCE.selectinload(ProcessInstance.definition))
 
 

@@ -25,14 +25,23 @@ def upgrade():
                "(SELECT process_key FROM process_instance WHERE process_instance.id = human_task.instance_id)")
     op.create_index('ix_human_task_status_process', 'human_task', ['status', 'process_key'], unique=False)
     op.create_index('ix_human_task_open_held', 'human_task', ['assignee_id', 'due_at', 'created_at', 'id'],
-                    unique=False, postgresql_where=sa.text("status = 'ready'"), sqlite_where=sa.text("status = 'ready'"))
+                    unique=False, postgresql_where=sa.text("status = 'ready'"),
+                    sqlite_where=sa.text("status = 'ready'"))
     op.create_index('ix_human_task_open_unclaimed', 'human_task',
-                    ['candidate_role', 'candidate_org_id', 'due_at', 'created_at', 'id'], unique=False,
+                    ['candidate_role', 'candidate_org_id', 'due_at', 'created_at', 'id', 'process_key'], unique=False,
                     postgresql_where=sa.text("status = 'ready' AND assignee_id IS NULL"),
                     sqlite_where=sa.text("status = 'ready' AND assignee_id IS NULL"))
+    if op.get_bind().dialect.name == "postgresql":
+        # Unclaimed open tasks of a role are nearly all of that role's rows:
+        # without joint statistics the planner reckons a clerk's 13,500 as
+        # 3 and sorts them all instead of reading the lane's index in order.
+        op.execute("CREATE STATISTICS st_human_task_open_role (mcv) "
+                   "ON candidate_role, candidate_org_id, status, (assignee_id IS NULL) FROM human_task")
 
 
 def downgrade():
+    if op.get_bind().dialect.name == "postgresql":
+        op.execute("DROP STATISTICS IF EXISTS st_human_task_open_role")
     op.drop_index('ix_human_task_open_unclaimed', table_name='human_task')
     op.drop_index('ix_human_task_open_held', table_name='human_task')
     op.drop_index('ix_human_task_status_process', table_name='human_task')
