@@ -2,11 +2,9 @@
 before it: an instance belongs to its starter's organisation (HQ without a
 membership), its role tasks to that organisation, a task given to one
 person to none; and it goes down and up again."""
-import flask_migrate
 import sqlalchemy as sa
 
-from app import create_app
-from app.extensions import db
+from tests.support.backfill import upgraded_over
 
 THIS = "7c2e9f4a1d36"  # the migration that added process_instance.org_unit_id and human_task.candidate_org_id
 
@@ -33,19 +31,9 @@ _ROWS = [
 
 
 def test_instances_and_role_tasks_are_backfilled_with_their_organisation(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'backfill.db'}", "SECRET_KEY": "x"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        flask_migrate.downgrade(revision=f"{THIS}-1")
-        assert "org_unit_id" not in {c["name"] for c in sa.inspect(db.engine).get_columns("process_instance")}
-        with db.engine.begin() as connection:
-            for statement in _ROWS:
-                connection.execute(sa.text(statement))
-        flask_migrate.upgrade()
-        with db.engine.connect() as connection:
-            hq = connection.scalar(sa.text("SELECT id FROM org_unit WHERE code = 'HQ'"))
-            instances = dict(connection.execute(sa.text("SELECT id, org_unit_id FROM process_instance")).all())
-            tasks = dict(connection.execute(sa.text("SELECT id, candidate_org_id FROM human_task")).all())
-        assert instances == {11: hq, 12: 50}
-        assert tasks == {21: hq, 22: 50, 23: None}
-        db.engine.dispose()
+    with upgraded_over(tmp_path, THIS, _ROWS, absent=("process_instance", "org_unit_id")) as connection:
+        hq = connection.scalar(sa.text("SELECT id FROM org_unit WHERE code = 'HQ'"))
+        instances = dict(connection.execute(sa.text("SELECT id, org_unit_id FROM process_instance")).all())
+        tasks = dict(connection.execute(sa.text("SELECT id, candidate_org_id FROM human_task")).all())
+    assert instances == {11: hq, 12: 50}
+    assert tasks == {21: hq, 22: 50, 23: None}

@@ -1,11 +1,9 @@
 """The migration that puts the process key on every task row fills it for
 the rows made before it from each row's instance, and goes down and up
 again."""
-import flask_migrate
 import sqlalchemy as sa
 
-from app import create_app
-from app.extensions import db
+from tests.support.backfill import upgraded_over
 
 THIS = "5e8b1c4d7a92"  # the migration that added human_task.process_key
 
@@ -29,16 +27,6 @@ _ROWS = [
 
 
 def test_every_task_row_takes_its_instances_process_key(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'backfill.db'}", "SECRET_KEY": "x"})
-    with app.app_context():
-        flask_migrate.upgrade()
-        flask_migrate.downgrade(revision=f"{THIS}-1")
-        assert "process_key" not in {c["name"] for c in sa.inspect(db.engine).get_columns("human_task")}
-        with db.engine.begin() as connection:
-            for statement in _ROWS:
-                connection.execute(sa.text(statement))
-        flask_migrate.upgrade()
-        with db.engine.connect() as connection:
-            keys = dict(connection.execute(sa.text("SELECT id, process_key FROM human_task")).all())
-        assert keys == {21: "travel_request", 22: "expense_advance", 23: "expense_advance"}
-        db.engine.dispose()
+    with upgraded_over(tmp_path, THIS, _ROWS, absent=("human_task", "process_key")) as connection:
+        keys = dict(connection.execute(sa.text("SELECT id, process_key FROM human_task")).all())
+    assert keys == {21: "travel_request", 22: "expense_advance", 23: "expense_advance"}
