@@ -6,13 +6,14 @@ Every role check of a task asks whose organisation a person is; the ids
 are kept for the rest of the transaction asking (``session.info``), and
 forgotten when it ends or a membership is added, so a command or a page
 asks the database once per person."""
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from app.actions import BusinessRuleViolation
 from app.extensions import db
 from app.ledger.stock_places import main_warehouse
 from app.models import OrgUnit, OrgUnitMember, User
+from app.models.stock_place import MAIN_WAREHOUSE, Warehouse
 
 
 def org_by_code(code, field: str = "org_unit") -> OrgUnit:
@@ -41,21 +42,26 @@ def _known() -> dict:
     return db.session.info.setdefault(_KNOWN, {})
 
 
+def _head_id_sql():
+    """SQL: the head company's id, the organisation of the main warehouse."""
+    return select(Warehouse.org_unit_id).where(Warehouse.code == MAIN_WAREHOUSE).scalar_subquery()
+
+
 def head_company_id() -> int:
     """The head company's id (asked once per transaction)."""
     known = _known()
     if _HEAD not in known:
-        known[_HEAD] = head_company().id
+        known[_HEAD] = db.session.scalar(select(_head_id_sql())) or head_company().id
     return known[_HEAD]
 
 
 def org_id_of(user_id: int) -> int:
     """The id of the organisation ``user_id`` works for (HQ without a
-    membership), asked once per transaction."""
+    membership): one statement, asked once per transaction."""
     known = _known()
     if user_id not in known:
-        member = db.session.scalar(select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == user_id))
-        known[user_id] = member if member is not None else head_company_id()
+        member = select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == user_id).scalar_subquery()
+        known[user_id] = db.session.scalar(select(func.coalesce(member, _head_id_sql()))) or head_company_id()
     return known[user_id]
 
 
