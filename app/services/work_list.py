@@ -147,17 +147,17 @@ def _passed_through_delegation():
     return func.coalesce(cast(HumanTask.delegation_chain, Text), "[]").not_in(["[]", "null"])
 
 
-def _refused_ids(grants: Grants, condition) -> set[int]:
-    """Ids of actionable approvals that passed through a delegation chain
-    someone in it is barred from: involved in acting on a task is its whole
-    chain (segregation.involved), which task_bar cannot know for everyone.
-    Only a held task has a chain (releasing clears it), so these are few;
-    the one who holds an actionable held task is the person or a principal,
-    which lets the read go by the holder's index."""
+def _refused_ids(grants: Grants) -> set[int]:
+    """Ids of approvals held by the person or a principal that passed
+    through a delegation chain someone in it is barred from: involved in
+    acting on a task is its whole chain (segregation.involved), which
+    task_bar cannot know for everyone. Only a held task has a chain
+    (releasing clears it), so these are few, read by the holder's index;
+    naming one the list would not show anyway takes nothing from it."""
     holders = [grants.user.id, *(delegation.from_user_id for delegation in grants.delegations)]
     suspects = list(db.session.scalars(
         select(HumanTask)
-        .where(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id.in_(holders), condition,
+        .where(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id.in_(holders),
                HumanTask.is_approval.is_(True), _passed_through_delegation())
         .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
     barred = barred_for_tasks(suspects)
@@ -195,7 +195,7 @@ class WorkList:
         grants = self.grants = grants_of(user)
         self.condition = actionable(grants, scope)
         self.lanes = lanes(grants, scope)
-        refused = set() if self.empty else _refused_ids(grants, self.condition)
+        refused = set() if self.empty else _refused_ids(grants)
         if refused:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
             self.lanes = [Lane(and_(lane.condition, HumanTask.id.not_in(sorted(refused))), lane.box)
