@@ -194,7 +194,7 @@ class WorkList:
         self.empty = not may_hold_tasks(user)  # auditors read, integration accounts send messages
         grants = self.grants = grants_of(user)
         self.condition = actionable(grants, scope)
-        self.lanes = lanes(grants, scope)
+        self.lanes = [] if self.empty else lanes(grants, scope)
         refused = set() if self.empty else _refused_ids(grants)
         if refused:
             self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
@@ -219,11 +219,10 @@ class WorkList:
             counts = {box: 0 for box in BOXES} | {"all": 0, "overdue": 0}
             keys = set()
             late = case((HumanTask.due_at < clock.now(), 1), else_=0)
-            counted = union_all(*(
-                select(lane.box_column().label("box"), HumanTask.process_key, func.count().label("number"),
-                       func.sum(late).label("late")).where(lane.condition).group_by(*lane.grouped())
-                for lane in self.lanes))
-            for box, key, number, overdue in (() if self.empty else db.session.execute(counted)):
+            per_lane = [select(lane.box_column().label("box"), HumanTask.process_key, func.count().label("number"),
+                               func.sum(late).label("late")).where(lane.condition).group_by(*lane.grouped())
+                        for lane in self.lanes]
+            for box, key, number, overdue in (db.session.execute(union_all(*per_lane)) if per_lane else ()):
                 counts[box] += number
                 counts["all"] += number
                 counts["overdue"] += int(overdue or 0)

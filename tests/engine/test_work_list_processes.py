@@ -50,3 +50,11 @@ def test_a_task_row_carries_its_instances_process(sales):
     for instance in (trip, advance):
         task = sales.task(instance, sales.ready_elements(instance)[0])
         assert task.process_key == instance.process_key
+
+
+def test_an_account_that_holds_no_tasks_has_an_empty_list_whatever_its_roles(sales):
+    _two_processes(sales)
+    auditor = sales.user("auditor")
+    work = WorkList(auditor)
+    assert work.page() == ([], None) and work.processes() == []
+    assert work.counts() == {"mine": 0, "claimable": 0, "delegated": 0, "all": 0, "overdue": 0}
