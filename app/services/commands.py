@@ -165,7 +165,8 @@ def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome, done: str | N
         # Inserted at once (not through the ORM's unit of work): nothing in the
         # command reads the new row back, and its id goes into the notification.
         row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
-            "instance_id": instance.id, "process_key": instance.process_key, "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
+            "instance_id": instance.id, "process_key": instance.process_key, "task_guid": task.task_id,
+            "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
             "candidate_org_id": performer.org_id,
             "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,

@@ -13,8 +13,9 @@ from app.services.task_bars import refresh_bars
 def task_row(instance, n, *, role="sales_director", due=None, created=None, assignee=None, approval=False, **extra):
     # a role task is its instance's organisation's, as the command that opens one makes it
     extra.setdefault("candidate_org_id", instance.org_unit_id if role else None)
-    row = HumanTask(instance_id=instance.id, process_key=instance.process_key, task_guid=f"extra-{instance.id}-{n}", element_id=f"Extra_{n}",
-                    name=f"补充任务 {n}", candidate_role=role, assignee_id=assignee, is_approval=approval,
+    row = HumanTask(instance_id=instance.id, process_key=instance.process_key, task_guid=f"extra-{instance.id}-{n}",
+                    element_id=f"Extra_{n}", name=f"补充任务 {n}", candidate_role=role, assignee_id=assignee,
+                    is_approval=approval,
                     status=TaskStatus.ready, due_at=due, created_at=created or clock.now() - timedelta(minutes=n),
                     **extra)
     db.session.add(row)
