@@ -41,8 +41,6 @@ def visit_figures(status: str, entered_at, claimed_at, closed_at, due_at) -> dic
 # What a visit copies from its task, and what it works out from them.
 _COPIED = ("status", "candidate_role", "assignee_id", "due_at", "claimed_at", "closed_at")
 _FIGURES = ("waiting_seconds", "working_seconds", "breached")
-_VISIT = ("human_task_id", "instance_id", "definition_id", "process_key", "element_id", "visit", "entered_at",
-          *_COPIED, *_FIGURES)
 
 
 def _visit_now(task, visit: dict) -> dict:
@@ -125,7 +123,7 @@ def refresh_step_visits(instance: ProcessInstance) -> None:
                               {"waiting": visit["waiting_seconds"], "working": visit["working_seconds"]})
     connection = db.session.connection()
     if inserts:
-        connection.execute(StepVisit.__table__.insert(), [{name: row[name] for name in _VISIT} for row in inserts])
+        connection.execute(StepVisit.__table__.insert(), inserts)
     if updates:
         connection.execute(_update_visit(), updates)
     changes.write()
