@@ -32,7 +32,8 @@ def diagram_english_names(definition: ProcessDefinition) -> dict[str, str]:
 
 
 def process_name(definition: ProcessDefinition | None, locale: str | None = None) -> str:
-    """The name of a process version in ``locale`` (default: the reader's)."""
+    """The name of a process version in ``locale`` (default: the reader's);
+    ``definition`` may be anything with its name and name_en."""
     if definition is None:
         return ""
     if reads_english(locale) and definition.name_en:

@@ -13,6 +13,7 @@ the command decides, the list never lets anyone act."""
 import base64
 import binascii
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import datetime
 
 from sqlalchemy import String, Text, and_, case, cast, false, func, literal, literal_column, or_, select, union_all
@@ -85,13 +86,21 @@ def actionable(grants: Grants, scope: str = "all"):
 @dataclass(frozen=True)
 class Lane:
     """One disjoint part of the list: its condition on HumanTask and the
-    box its tasks fall in (as ``box_of`` says): one box for the whole lane,
+    box its tasks fall in: one box for the whole lane,
     or an SQL expression choosing per task."""
     condition: object
     box: str | object
 
     def box_column(self):
         return literal_column(f"'{self.box}'") if isinstance(self.box, str) else self.box
+
+    def may_hold(self, box: str) -> bool:
+        """Whether the lane may hold tasks of ``box`` (any box but the three: all)."""
+        return box not in BOXES or not isinstance(self.box, str) or self.box == box
+
+    def in_box(self, box: str) -> tuple:
+        """Conditions keeping the lane's tasks of ``box``."""
+        return (self.box == box,) if box in BOXES and not isinstance(self.box, str) else ()
 
     def grouped(self) -> tuple:
         return (HumanTask.process_key,) if isinstance(self.box, str) else (self.box, HumanTask.process_key)
@@ -121,14 +130,6 @@ def lanes(grants: Grants, scope: str = "all") -> list[Lane]:
                         HumanTask.candidate_org_id == org, or_(*map(_allowed, parts))),
                    "claimable" if any(part.person is user for part in parts) else "delegated")
               for (role, org), parts in unclaimed.items())]
-
-
-def box_of(user: User):
-    """SQL expression naming the box of an actionable task."""
-    return case((HumanTask.assignee_id == user.id,
-                 case((HumanTask.delegated_from_id.is_not(None), "delegated"), else_="mine")),
-                (may_claim(user), "claimable"),
-                else_="delegated")
 
 
 def _joined(query, always: bool = False):
@@ -171,10 +172,10 @@ def _refused_ids(grants: Grants) -> set[int]:
 
 # A page's instances (without their engine state) and starters come joined
 # to its task rows, the few definitions in one more query: never one lazy
-# load per row.
+# load per row. A starter's roles are not read (only if something asks).
 _INSTANCE = joinedload(HumanTask.instance, innerjoin=True)
 _WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state),
-                  _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True),
+                  _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True).lazyload(User.roles),
                   _INSTANCE.selectinload(ProcessInstance.definition))
 
 
@@ -191,22 +192,24 @@ class WorkList:
 
     def __init__(self, user: User, scope: str = "all"):
         self.user = user
+        self.scope = scope
         self.empty = not may_hold_tasks(user)  # auditors read, integration accounts send messages
         grants = self.grants = grants_of(user)
-        self.condition = actionable(grants, scope)
         self.lanes = [] if self.empty else lanes(grants, scope)
-        refused = set() if self.empty else _refused_ids(grants)
-        if refused:
-            self.condition = and_(self.condition, HumanTask.id.not_in(sorted(refused)))
-            self.lanes = [Lane(and_(lane.condition, HumanTask.id.not_in(sorted(refused))), lane.box)
+        self.refused = set() if self.empty else _refused_ids(grants)
+        if self.refused:
+            self.lanes = [Lane(and_(lane.condition, HumanTask.id.not_in(sorted(self.refused))), lane.box)
                           for lane in self.lanes]
-        self.box = box_of(user)
         self._counted = None
 
-    @property
+    @cached_property
     def where(self):
-        """The list's condition on HumanTask."""
-        return false() if self.empty else self.condition
+        """The list's condition on HumanTask (one condition; the pages and
+        counts read it lane by lane instead)."""
+        if self.empty:
+            return false()
+        condition = actionable(self.grants, self.scope)
+        return and_(condition, HumanTask.id.not_in(sorted(self.refused))) if self.refused else condition
 
     def _select(self, *columns, instance: bool = False):
         """The list's rows; joined to their instances when ``instance``."""
@@ -235,18 +238,18 @@ class WorkList:
         """READY tasks per box, all of them and the overdue."""
         return dict(self._count()[0])
 
-    def processes(self) -> list[tuple[str, ProcessDefinition]]:
-        """(key, newest deployed definition) of the processes in the list."""
+    def processes(self) -> list[tuple[str, object]]:
+        """(key, names) of the processes in the list: the name and name_en
+        of each one's newest deployed version (a row, not the definition)."""
         keys = self._count()[1]
         newest = {}
-        for definition in db.session.scalars(select(ProcessDefinition).where(ProcessDefinition.key.in_(sorted(keys)))
-                                             .order_by(ProcessDefinition.key, ProcessDefinition.version)):
-            newest[definition.key] = definition
+        for names in db.session.execute(
+                select(ProcessDefinition.key, ProcessDefinition.name, ProcessDefinition.name_en)
+                .where(ProcessDefinition.key.in_(sorted(keys))).order_by(ProcessDefinition.key, ProcessDefinition.version)):
+            newest[names.key] = names
         return sorted(newest.items())
 
     def _filtered(self, query, filters: Filters):
-        if filters.box in BOXES:
-            query = query.where(self.box == filters.box)
         if filters.process_key:
             query = query.where(HumanTask.process_key == filters.process_key)
         if filters.overdue:
@@ -280,15 +283,20 @@ class WorkList:
                                       .select_from(HumanTask), bool(filters.q)), filters)
         if after:
             base = base.where(_after(decode_cursor(after)))
-        heads = [base.where(lane.condition).order_by(*_PAGE_ORDER).limit(limit + 1).subquery() for lane in self.lanes]
-        merged = union_all(*(select(head.c.id, head.c.due_at, head.c.created_at) for head in heads)).subquery()
-        ids = list(db.session.scalars(select(merged.c.id).order_by(
-            merged.c.due_at.asc().nulls_last(), merged.c.created_at, merged.c.id).limit(limit + 1)))
-        more = len(ids) > limit
-        ids = ids[:limit]
-        found = {task.id: (task, box) for task, box in db.session.execute(
-            select(HumanTask, self.box).where(HumanTask.id.in_(ids)).options(*_WITH_INSTANCE))} if ids else {}
-        rows = [found[task_id] for task_id in ids]
+        heads = [base.add_columns(lane.box_column().label("box")).where(lane.condition, *lane.in_box(filters.box))
+                 .order_by(*_PAGE_ORDER).limit(limit + 1).subquery()
+                 for lane in self.lanes if lane.may_hold(filters.box)]
+        if not heads:
+            return [], None
+        merged = union_all(*(select(head.c.id, head.c.due_at, head.c.created_at, head.c.box) for head in heads)
+                           ).subquery()
+        found = db.session.execute(select(merged.c.id, merged.c.box).order_by(
+            merged.c.due_at.asc().nulls_last(), merged.c.created_at, merged.c.id).limit(limit + 1)).all()
+        more = len(found) > limit
+        boxes = dict(found[:limit])
+        tasks = {task.id: task for task in db.session.scalars(
+            select(HumanTask).where(HumanTask.id.in_(list(boxes))).options(*_WITH_INSTANCE))} if boxes else {}
+        rows = [(tasks[task_id], box) for task_id, box in boxes.items()]
         return rows, (encode_cursor(rows[-1][0]) if more and rows else None)
 
     def every_task(self) -> list[HumanTask]:
