@@ -7,14 +7,16 @@ out and in again, in a signed long-lived cookie mapping user ids to locales
 (no database column: a schema migration is not worth a display preference).
 """
 import functools
-from datetime import datetime, timedelta, timezone
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone, tzinfo
 from decimal import Decimal, InvalidOperation
 
 from babel import Locale
+from babel.dates import format_timedelta as babel_timedelta
 from babel.dates import get_date_format, get_datetime_format, get_time_format, parse_pattern
 
 from flask import current_app, request, session
-from flask_babel import Babel, format_date, format_datetime, format_decimal, format_timedelta, get_locale, get_timezone
+from flask_babel import Babel, format_date, format_datetime, format_decimal, get_locale, get_timezone
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
@@ -117,18 +119,42 @@ def _datetime_parts(locale: str, fmt: str):
             parsed)
 
 
+@dataclass(frozen=True)
+class ReaderFormats:
+    """The reader's locale and time zone, looked up once: a page that writes
+    a hundred dates and ages asks Flask-Babel once, not a hundred times."""
+    locale: str
+    zone: tzinfo
+
+    @classmethod
+    def current(cls) -> "ReaderFormats":
+        return cls(str(get_locale()), get_timezone())
+
+    def datetime(self, value, fmt: str = "short") -> str:
+        """``value`` in this time zone and locale, as Babel's format_datetime
+        writes it (a naive value is UTC)."""
+        value = _as_datetime(value)
+        if not value:
+            return ""
+        if fmt not in _NAMED_FORMATS:
+            return format_datetime(value, fmt)
+        glue, time_pattern, date_pattern, locale = _datetime_parts(self.locale, fmt)
+        local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(self.zone)
+        return (glue.replace("{0}", time_pattern.apply(local.timetz(), locale, reference_date=local.date()))
+                .replace("{1}", date_pattern.apply(local, locale)))
+
+    def age(self, value) -> str:
+        """How long ago ``value`` was, in words: ``3 小时`` / ``3 hours``."""
+        value = _as_datetime(value)
+        if not value:
+            return ""
+        delta = max(clock.now() - value, timedelta(minutes=1))
+        return babel_timedelta(delta, "minute", threshold=1.1, locale=_datetime_parts(self.locale, "short")[3])
+
+
 def datetime_filter(value, fmt: str = "short") -> str:
-    """``value`` in the reader's time zone and locale, as Babel's
-    format_datetime writes it (a naive value is UTC)."""
-    value = _as_datetime(value)
-    if not value:
-        return ""
-    if fmt not in _NAMED_FORMATS:
-        return format_datetime(value, fmt)
-    glue, time_pattern, date_pattern, locale = _datetime_parts(str(get_locale()), fmt)
-    local = (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).astimezone(get_timezone())
-    return (glue.replace("{0}", time_pattern.apply(local.timetz(), locale, reference_date=local.date()))
-            .replace("{1}", date_pattern.apply(local, locale)))
+    """``value`` in the reader's time zone and locale (ReaderFormats.datetime)."""
+    return ReaderFormats.current().datetime(value, fmt)
 
 
 def date_filter(value, fmt: str = "medium") -> str:
@@ -137,14 +163,8 @@ def date_filter(value, fmt: str = "medium") -> str:
 
 
 def age(value) -> str:
-    """How long ago ``value`` was, in words: ``3 小时`` / ``3 hours``."""
-    value = _as_datetime(value)
-    if not value:
-        return ""
-    delta = clock.now() - value
-    if delta < timedelta(minutes=1):
-        delta = timedelta(minutes=1)
-    return format_timedelta(delta, threshold=1.1, granularity="minute")
+    """How long ago ``value`` was, in the reader's words (ReaderFormats.age)."""
+    return ReaderFormats.current().age(value)
 
 
 def init_app(app) -> None:

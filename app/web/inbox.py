@@ -5,10 +5,12 @@ from flask_babel import gettext
 from flask_login import current_user, login_required
 
 from app.errors import LanesError, ValidationFailed
+from app.i18n import current_locale
 from app.services import inbox as inbox_service
 from app.services import tasks
 from app.web import bp
 from app.web.field_messages import error_text, readable_fields
+from app.web.inbox_rows import row_views
 
 
 def _back():
@@ -35,8 +37,9 @@ def home():
         after = None
         view = inbox_service.inbox_for(current_user, box=box, q=query, process_key=process_key, overdue=overdue)
     g.task_counts = view.counts  # the header shows the same counts: counted once per page
-    return render_template("inbox.html", inbox=view, box=box, q=query, process_key=process_key, overdue=overdue,
-                           after=after, user=current_user)
+    user = current_user._get_current_object()
+    return render_template("inbox.html", inbox=view, rows=row_views(view, current_locale()), box=box, q=query,
+                           process_key=process_key, overdue=overdue, after=after, user=user)
 
 
 def _act(action, success: str):
