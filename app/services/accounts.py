@@ -109,8 +109,8 @@ def revoke_token(raw: str) -> None:
 def user_for_token(raw: str) -> User:
     """The active user a bearer token belongs to. Raises AuthenticationFailed
     for an unknown, forged or expired token."""
-    token = db.session.scalar(select(ApiToken).options(joinedload(ApiToken.user))
-                              .where(ApiToken.token_hash == _token_digest(raw or "")))
+    token = db.session.execute(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))  # one statement
+                               .where(ApiToken.token_hash == _token_digest(raw or ""))).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         raise AuthenticationFailed("The token is not valid.")
     if token.expires_at <= clock.now():

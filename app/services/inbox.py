@@ -38,7 +38,7 @@ class Inbox:
     rows: list[InboxRow]
     counts: dict[str, int]
     processes: list[tuple[str, str]]  # (key, name) of the processes in the inbox
-    roles: dict[str, tuple[str, str]]  # role code -> (Chinese name, English name)
+    roles: dict[str, tuple[str, str]]  # the reader's roles: code -> (Chinese name, English name)
     next_after: str | None = None  # cursor of the next page; None on the last
 
 
@@ -62,7 +62,9 @@ def inbox_for(user: User, box: str = "all", q: str | None = None, process_key: s
         principal = acting_as(user, task)[1] if task_box == "delegated" else None
         rows.append(InboxRow(task, task_box, principal, bool(task.due_at and task.due_at < now)))
     processes = sorted((key, process_name(definition)) for key, definition in work.processes())
-    return Inbox(rows, work.counts(), processes, role_names(), next_after)
+    # a claimable task is offered for one of the reader's own roles: their names are at hand
+    return Inbox(rows, work.counts(), processes, {role.code: (role.name_zh, role.name_en) for role in user.roles},
+                 next_after)
 
 
 @dataclass(frozen=True)

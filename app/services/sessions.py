@@ -9,6 +9,7 @@ from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.orm import joinedload
 
 from app import clock
 from app.extensions import db
@@ -37,7 +38,7 @@ def user_for_session(session_id: str, signed_in_at) -> User | None:
     age = clock.now().timestamp() - signed_in_at
     if age < 0 or age > lifetime().total_seconds():
         return None
-    user = db.session.get(User, int(user_id))
+    user = db.session.get(User, int(user_id), options=[joinedload(User.roles)])  # one statement, roles with it
     if user is None or user.session_version != int(version):
         return None
     return user

@@ -170,11 +170,12 @@ def _refused_ids(grants: Grants) -> set[int]:
     return refused
 
 
-# A page's instances (without their engine state) and starters come joined
-# to its task rows, the few definitions in one more query: never one lazy
-# load per row. A starter's roles are not read (only if something asks).
+# A page's instances (without their engine state and data, which no row
+# shows) and starters come joined to its task rows, the few definitions in
+# one more query: never one lazy load per row. A starter's roles are not
+# read (only if something asks).
 _INSTANCE = joinedload(HumanTask.instance, innerjoin=True)
-_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state),
+_WITH_INSTANCE = (_INSTANCE.defer(ProcessInstance.state), _INSTANCE.defer(ProcessInstance.data),
                   _INSTANCE.joinedload(ProcessInstance.started_by, innerjoin=True).lazyload(User.roles),
                   _INSTANCE.selectinload(ProcessInstance.definition))
 

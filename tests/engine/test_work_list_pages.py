@@ -2,6 +2,7 @@
 counts per box in one query, no query per row, and an approval segregation of
 duties would refuse neither listed nor counted, directly or through a
 delegation."""
+import re
 from datetime import timedelta
 
 import pytest
@@ -133,6 +134,17 @@ def test_a_page_costs_the_same_statements_for_3_tasks_or_40(flow, instance):
     db.session.expire_all()
     many = len(_statements(lambda: inbox.inbox_for(director)))
     assert many == few
+
+
+def test_a_page_reads_no_instance_state_or_data(flow, instance):
+    """A row shows the request's reference and starter; the engine state
+    (kilobytes) and the request's data are not read for it."""
+    extra_tasks(instance, 3)
+    db.session.expire_all()
+    selects = [statement for statement, _ in _statements(lambda: inbox.inbox_for(flow.user("director")))
+               if "process_instance" in statement]
+    assert selects
+    assert not any(re.search(r"process_instance(_\d+)?\.(state|data)\b", s) for s in selects)
 
 
 def test_seeing_a_request_binds_no_list_of_every_task(flow, instance):
