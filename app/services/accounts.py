@@ -109,7 +109,8 @@ def revoke_token(raw: str) -> None:
 def user_for_token(raw: str) -> User:
     """The active user a bearer token belongs to. Raises AuthenticationFailed
     for an unknown, forged or expired token."""
-    token = db.session.execute(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))  # one statement
+    # one statement: the token, its user and the user's roles
+    token = db.session.execute(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))
                                .where(ApiToken.token_hash == _token_digest(raw or ""))).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         raise AuthenticationFailed("The token is not valid.")

@@ -244,9 +244,10 @@ class WorkList:
         of each one's newest deployed version (a row, not the definition)."""
         keys = self._count()[1]
         newest = {}
-        for names in db.session.execute(
-                select(ProcessDefinition.key, ProcessDefinition.name, ProcessDefinition.name_en)
-                .where(ProcessDefinition.key.in_(sorted(keys))).order_by(ProcessDefinition.key, ProcessDefinition.version)):
+        versions = (select(ProcessDefinition.key, ProcessDefinition.name, ProcessDefinition.name_en)
+                    .where(ProcessDefinition.key.in_(sorted(keys)))
+                    .order_by(ProcessDefinition.key, ProcessDefinition.version))
+        for names in db.session.execute(versions):
             newest[names.key] = names
         return sorted(newest.items())
 
