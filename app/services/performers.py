@@ -7,7 +7,9 @@ may not act passes it up their manager chain; a role with no eligible holder
 left passes it to the nearest eligible manager above its holders."""
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.actions import BusinessRuleViolation
 from app.errors import LanesError
@@ -66,18 +68,37 @@ def task_org(instance, step, data: dict) -> OrgUnit:
         ) from None
 
 
+def _related(owner, attribute: str) -> User | None:
+    """``owner.<attribute>``, a user, read with their roles in one statement
+    when not loaded yet (the relationship would send two: the user, then
+    the roles), and kept on ``owner`` as the relationship's value. A chain
+    of managers is read hop by hop, and each hop's roles decide whether
+    they may act."""
+    state = inspect(owner, raiseerr=False)  # None: a stand-in that is no mapped row
+    if state is None or attribute not in state.unloaded:
+        return getattr(owner, attribute)
+    user_id = getattr(owner, attribute + "_id")
+    person = db.session.get(User, user_id, options=[joinedload(User.roles)]) if user_id is not None else None
+    set_committed_value(owner, attribute, person)
+    return person
+
+
+def _manager(person: User) -> User | None:
+    return _related(person, "manager")
+
+
 def _requester(starter: User, data: dict) -> User:
     return starter
 
 
 def _manager_of_requester(starter: User, data: dict) -> User | None:
-    return starter.manager
+    return _manager(starter)
 
 
 def _department_head_of_requester(starter: User, data: dict) -> User | None:
-    person = starter.manager
+    person = _manager(starter)
     while person is not None and person.level not in _HEAD_LEVELS:
-        person = person.manager
+        person = _manager(person)
     return person
 
 
@@ -144,7 +165,7 @@ def _up_from(person: User | None, barred: dict[int, str]) -> User | None:
         if _eligible(person, barred):
             return person
         seen.add(person.id)
-        person = person.manager
+        person = _manager(person)
     return None
 
 
@@ -158,7 +179,7 @@ def _above_role(role: str, org_id: int, barred: dict[int, str]) -> User | None:
     no holder there may take it: the first eligible manager above those
     holders (in order of their accounts), else the general manager."""
     for holder in holders(role, org_id):
-        person = _up_from(holder.manager, barred)
+        person = _up_from(_manager(holder), barred)
         if person is not None:
             return person
     return next((gm for gm in _general_managers() if _eligible(gm, barred)), None)
@@ -190,7 +211,7 @@ def performer_for(lane: str | None, instance, data: dict, task_name: str, step=N
         person = _above_role(lane, org.id, barred)
     else:
         resolver = RESOLVERS.get(lane or "")
-        person = resolver(instance.started_by, data) if resolver else None
+        person = resolver(_related(instance, "started_by"), data) if resolver else None
         if approval:
             person = _up_from(person, barred)
     if person is None or not person.active:

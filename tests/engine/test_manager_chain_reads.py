@@ -1,0 +1,32 @@
+"""The next approver up a manager chain is read one statement per person,
+the person with their roles (performers._related): the relationship alone
+sends two (the user, then the roles), and a completion walks the chain
+for every approval that goes to a head."""
+from sqlalchemy import event
+
+from app.extensions import db
+from app.models import TaskStatus
+
+from tests.support.samples import TRIP
+
+
+def test_the_department_head_is_read_with_his_roles_in_one_statement(flow):
+    trip = flow.start("travel_request", TRIP, "rep_east1")
+    task = flow.task(trip, "Task_ManagerApproval")
+    db.session.expire_all()  # a new request: nobody but what it reads is loaded
+    statements = []
+    listener = lambda *args: statements.append((" ".join(args[2].split()), args[3]))  # noqa: E731
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        flow.approve(trip, "Task_ManagerApproval", "rm_east")
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert task.status is TaskStatus.completed
+    head = flow.task(trip, "Task_DepartmentHeadApproval")
+    assert head.assignee.username == "director"  # rep_east1 → rm_east → director, the first head up the chain
+    # the actor's own roles may be read again (the test expired him); the people up the chain are read with theirs
+    chain = {flow.user("rep_east1").id, flow.user("director").id}
+    roles_alone = [params for statement, params in statements
+                   if statement.startswith("SELECT") and " FROM user_role JOIN role" in statement]
+    assert not [params for params in roles_alone if chain & set(params if isinstance(params, (list, tuple))
+                                                                 else params.values())], roles_alone
