@@ -213,17 +213,19 @@ def main() -> int:
         for number in range(args.runs):
             batch = ids[number * args.per_run:(number + 1) * args.per_run]
             workers = _children(server.pid)
-            before = _cpu(workers + _backend_pids(url))
+            before_app, before_db = _cpu(workers), _cpu(_backend_pids(url))
             result = run_once(port, token, batch, args.clients, args.seconds)
-            after = _cpu(workers + _backend_pids(url))
-            result["server_cpu"] = _delta(before, after)
+            result["app_cpu"] = _delta(before_app, _cpu(workers))
+            result["db_cpu"] = _delta(before_db, _cpu(_backend_pids(url)))
+            result["server_cpu"] = result["app_cpu"] + result["db_cpu"]
             results.append(result)
             done = max(result["done"], 1)
             print(f"run {number + 1}: {result['done']} completions in {result['wall']:.1f} s = "
                   f"{result['done'] / result['wall']:.0f}/s; errors {len(result['errors'])}; "
                   f"p50 {result['p50']:.0f} ms, p95 {result['p95']:.0f} ms; "
                   f"server CPU {1000 * result['server_cpu'] / done:.1f} ms per completion "
-                  f"(gunicorn + PostgreSQL); client CPU {1000 * result['client_cpu'] / done:.1f} ms", flush=True)
+                  f"(gunicorn {1000 * result['app_cpu'] / done:.1f} + PostgreSQL {1000 * result['db_cpu'] / done:.1f}); "
+                  f"client CPU {1000 * result['client_cpu'] / done:.1f} ms", flush=True)
             for line in result["errors"][:5]:
                 print("   error: " + line)
     finally:
