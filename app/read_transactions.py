@@ -15,6 +15,7 @@ here, before the session is closed, and the connection keeps its prepared
 statements for the next request; any other is rolled back as before.
 """
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.extensions import db
 
@@ -25,12 +26,16 @@ def _commit_if_nothing_written(exc: BaseException | None) -> None:
     if not db.session.registry.has():  # the request opened no session
         return
     session = db.session()
-    if exc is not None or not session.in_transaction() or session.new or session.dirty or session.deleted:
+    transaction = session.get_transaction()
+    if exc is not None or transaction is None or not transaction.is_active:
         return
-    if session.get_bind().dialect.name != "postgresql":
+    if session.new or session.dirty or session.deleted or session.get_bind().dialect.name != "postgresql":
         return
-    if session.scalar(_NO_WRITE):
-        session.commit()
+    try:
+        if session.scalar(_NO_WRITE):
+            session.commit()
+    except SQLAlchemyError:  # a statement failed and the view went on: the transaction is lost, close rolls back
+        return
 
 
 def init_app(app) -> None:

@@ -4,7 +4,8 @@ prepared statements; one that wrote anything, through the ORM or in SQL,
 flushed or not, is still rolled back when the request ends, as is one
 whose request failed."""
 import pytest
-from sqlalchemy import event, func, insert, select
+from sqlalchemy import event, func, insert, select, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from app.extensions import db
@@ -78,4 +79,13 @@ def test_a_failed_request_is_rolled_back(committed_app, endings):
         with committed_app.app_context():
             db.session.scalar(select(func.count()).select_from(User))
             raise RuntimeError("the view failed")
+    assert "commit" not in endings
+
+
+def test_a_request_that_handled_a_failed_statement_ends_quietly(committed_app, endings):
+    """A view that caught a database error and answered anyway: the
+    transaction is lost; ending it raises nothing and commits nothing."""
+    with committed_app.app_context():
+        with pytest.raises(DBAPIError):
+            db.session.execute(text("SELECT 1 / 0"))
     assert "commit" not in endings
