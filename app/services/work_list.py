@@ -156,11 +156,13 @@ def _refused_ids(grants: Grants) -> set[int]:
     (releasing clears it), so these are few, read by the holder's index;
     naming one the list would not show anyway takes nothing from it."""
     holders = [grants.user.id, *(delegation.from_user_id for delegation in grants.delegations)]
-    suspects = list(db.session.scalars(
-        select(HumanTask)
-        .where(HumanTask.status == TaskStatus.ready, HumanTask.assignee_id.in_(holders),
-               HumanTask.is_approval.is_(True), _passed_through_delegation())
-        .options(selectinload(HumanTask.instance).defer(ProcessInstance.state))))
+    ids = list(db.session.scalars(select(HumanTask.id).where(
+        HumanTask.status == TaskStatus.ready, HumanTask.assignee_id.in_(holders), HumanTask.is_approval.is_(True),
+        _passed_through_delegation())))
+    if not ids:  # most people: nothing held came through a delegation
+        return set()
+    suspects = list(db.session.scalars(select(HumanTask).where(HumanTask.id.in_(ids)).options(
+        selectinload(HumanTask.instance).defer(ProcessInstance.state))))
     barred = barred_for_tasks(suspects)
     refused = set()
     for task in suspects:
