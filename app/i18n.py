@@ -108,12 +108,17 @@ def _as_datetime(value):
 _NAMED_FORMATS = ("full", "long", "medium", "short")
 
 
+@functools.lru_cache(maxsize=8)
+def _parsed_locale(locale: str) -> Locale:
+    return Locale.parse(locale)
+
+
 @functools.lru_cache(maxsize=32)
 def _datetime_parts(locale: str, fmt: str):
     """(glue, time pattern, date pattern, Locale) of a named date-time
     format, parsed once per locale: a page of fifty tasks formats a hundred
     times, and Babel looks every pattern up again on each call."""
-    parsed = Locale.parse(locale)
+    parsed = _parsed_locale(locale)
     return (str(get_datetime_format(fmt, locale=parsed)).replace("'", ""),
             parse_pattern(get_time_format(fmt, locale=parsed)), parse_pattern(get_date_format(fmt, locale=parsed)),
             parsed)
@@ -149,7 +154,7 @@ class ReaderFormats:
         if not value:
             return ""
         delta = max(clock.now() - value, timedelta(minutes=1))
-        return babel_timedelta(delta, "minute", threshold=1.1, locale=_datetime_parts(self.locale, "short")[3])
+        return babel_timedelta(delta, "minute", threshold=1.1, locale=_parsed_locale(self.locale))
 
 
 def datetime_filter(value, fmt: str = "short") -> str:
