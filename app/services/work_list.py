@@ -13,8 +13,8 @@ the command decides, the list never lets anyone act."""
 import base64
 import binascii
 from dataclasses import dataclass
-from functools import cached_property
 from datetime import datetime
+from functools import cached_property
 
 from sqlalchemy import String, Text, and_, case, cast, false, func, literal, literal_column, or_, select, union_all
 from sqlalchemy.orm import joinedload, selectinload
@@ -86,8 +86,8 @@ def actionable(grants: Grants, scope: str = "all"):
 @dataclass(frozen=True)
 class Lane:
     """One disjoint part of the list: its condition on HumanTask and the
-    box its tasks fall in: one box for the whole lane,
-    or an SQL expression choosing per task."""
+    box its tasks fall in: one box for the whole lane, or an SQL expression
+    choosing per task."""
     condition: object
     box: str | object
 
