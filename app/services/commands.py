@@ -10,6 +10,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import delete, select
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
 
 from app import clock
@@ -19,6 +21,7 @@ from app.extensions import db
 from app.models import (HumanTask, InstanceStatus, MessageSubscription, ProcessInstance, ProcessMessage, ServiceCall,
                         TaskStatus, User)
 from app.services.instance_summaries import refresh_summary
+from app.services import task_rows
 from app.services.task_bars import refresh_bars
 from app.services.customer_notices import tell_customer_contacts
 from app.services.notifications import MAX_ROLE_RECIPIENTS, notify
@@ -60,6 +63,7 @@ def lock_instance(instance_id: int) -> ProcessInstance:
     )
     if instance is None:
         raise NotFound(f"Process instance {instance_id} does not exist.")
+    task_rows.load(instance, fresh=True)  # as committed before the lock, whatever the session held
     return instance
 
 
@@ -146,6 +150,26 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
                task=row, instance=instance)
 
 
+def _insert_task_row(instance: ProcessInstance, values: dict) -> HumanTask:
+    """A new READY task row of ``instance``, inserted at once (not through
+    the ORM's unit of work, which would hold the row until the next flush:
+    its id goes into the notification) and kept with the request's rows as
+    the object a query would have loaded: every column is set, so reading
+    it sends nothing."""
+    values = {"instance_id": instance.id, "process_key": instance.process_key, "delegated_from_id": None,
+              "outcome": None, "delegation_chain": [], "status": TaskStatus.ready, "claimed_at": None,
+              "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
+              "reminded_at": None, "escalated_at": None, **values}
+    table = HumanTask.__table__
+    row = HumanTask(id=db.session.connection().execute(table.insert().returning(table.c.id), values).scalar_one(),
+                    **values)
+    make_transient_to_detached(row)
+    db.session.add(row)
+    set_committed_value(row, "instance", instance)
+    task_rows.add(instance, row)
+    return row
+
+
 def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome, done: str | None) -> None:
     """One row per READY human task. The rows open before this command are
     exactly the tasks that were READY when it loaded the workflow (both are
@@ -162,19 +186,13 @@ def _sync_human_tasks(instance: ProcessInstance, outcome: Outcome, done: str | N
                 row.completed_at = clock.now()
     for task in outcome.opened:
         performer = performer_for(task.lane, instance, task.data, task.name, step=task)
-        # Inserted at once (not through the ORM's unit of work): nothing in the
-        # command reads the new row back, and its id goes into the notification.
-        row_id = db.session.connection().execute(HumanTask.__table__.insert().returning(HumanTask.__table__.c.id), {
-            "instance_id": instance.id, "process_key": instance.process_key, "task_guid": task.task_id,
-            "element_id": task.element_id, "name": task.name,
+        row = _insert_task_row(instance, {
+            "task_guid": task.task_id, "element_id": task.element_id, "name": task.name,
             "documentation": task.documentation, "lane": task.lane, "candidate_role": performer.role,
-            "candidate_org_id": performer.org_id,
-            "assignee_id": performer.user_id, "delegated_from_id": None, "form_key": task.form,
-            "is_approval": task.approval, "approval_stage": task.approval_stage, "outcome": None, "status": TaskStatus.ready, "claimed_at": None,
-            "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
-            "reminded_at": None, "escalated_at": None, **_deadlines(task),
-        }).scalar_one()
-        _announce(instance, TaskRef(row_id, task.name), performer)
+            "candidate_org_id": performer.org_id, "assignee_id": performer.user_id, "form_key": task.form,
+            "is_approval": task.approval, "approval_stage": task.approval_stage, **_deadlines(task),
+        })
+        _announce(instance, TaskRef(row.id, task.name), performer)
         record_instance_event(instance, "task_ready", element_id=task.element_id, task_id=task.task_id,
                               data={"role": performer.role, "assignee": performer.username,
                                     **({"org_unit": performer.org_code} if performer.role else {})})

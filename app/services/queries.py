@@ -5,6 +5,7 @@ Nothing here writes; the commands live in instances.py and tasks.py."""
 from dataclasses import dataclass
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm.util import identity_key
 
 from app.errors import Forbidden, NotFound, ValidationFailed
 from app.extensions import db
@@ -12,6 +13,7 @@ from app.models import AuditEvent, HumanTask, InstanceStatus, ProcessInstance, R
 from app.services.accounts import find_user
 from app.services.instances import get_instance
 from app.services.permissions import READ_ONLY_ROLE
+from app.services import task_rows
 from app.services.tasks import get_task
 from app.services.work_list import WorkList
 
@@ -117,17 +119,27 @@ def visible_instances(user: User, *, process_key: str | None = None, status: str
 
 
 def usernames(user_ids) -> dict[int, str]:
-    """User id → username for ``user_ids`` (Nones skipped), in one query
-    that loads neither the people nor their roles."""
-    wanted = {user_id for user_id in user_ids if user_id is not None}
-    if not wanted:
-        return {}
-    return dict(db.session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+    """User id → username for ``user_ids`` (Nones skipped): those the
+    session has loaded already, the rest in one query that loads neither the
+    people nor their roles."""
+    found, wanted = {}, set()
+    for user_id in user_ids:
+        if user_id is None or user_id in found:
+            continue
+        person = db.session.identity_map.get(identity_key(User, user_id))
+        if person is not None and "username" in person.__dict__:
+            found[user_id] = person.username
+        else:
+            wanted.add(user_id)
+    if wanted:
+        found.update(db.session.execute(select(User.id, User.username).where(User.id.in_(wanted))).all())
+    return found
 
 
 def instance_tasks(instance: ProcessInstance) -> list[HumanTask]:
-    """Every human task the instance has had, oldest first."""
-    return list(db.session.scalars(select(HumanTask).where(HumanTask.instance_id == instance.id).order_by(HumanTask.id)))
+    """Every human task the instance has had, oldest first (as the command
+    that just ran on it left them, if one did: task_rows.py)."""
+    return sorted(task_rows.rows_of(instance), key=lambda task: task.id)
 
 
 def instance_history(instance_id: int, user: User) -> list[AuditEvent]:

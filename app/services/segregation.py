@@ -17,11 +17,12 @@ Whoever may hold a task at all (any task, approval or not) is decided here
 too: active, and neither read-only (auditors) nor an integration account."""
 from collections.abc import Iterable
 
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from app.errors import Forbidden
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, TaskStatus, User
+from app.services import task_rows
 from app.services.permissions import READ_ONLY_ROLE
 
 INTEGRATION_ROLE = "integration"
@@ -62,14 +63,13 @@ def people_of(task: HumanTask) -> set[int]:
     return people
 
 
-def _same_stage(stage: str | None):
-    return HumanTask.approval_stage.is_(None) if stage is None else HumanTask.approval_stage == stage
-
-
-def _earlier_condition(element_id: str, stage: str | None, makers: tuple[str, ...]):
-    approved = (HumanTask.is_approval.is_(True) & (HumanTask.outcome == "approve")
-                & (HumanTask.element_id != element_id) & _same_stage(stage))
-    return or_(approved, HumanTask.element_id.in_(makers)) if makers else approved
+def _earlier(row: HumanTask, element_id: str, stage: str | None, makers: tuple[str, ...]) -> bool:
+    """True when ``row`` bars people from the approval step ``element_id`` of
+    approval stage ``stage``: it was completed and either approved another
+    step of that stage or made what the step checks."""
+    return row.status == TaskStatus.completed and (row.element_id in makers or (
+        row.is_approval and row.outcome == "approve" and row.element_id != element_id
+        and row.approval_stage == stage))
 
 
 def _bar(barred: dict[int, str], rows: Iterable[HumanTask], element_id: str, makers: tuple[str, ...]) -> None:
@@ -81,14 +81,13 @@ def _bar(barred: dict[int, str], rows: Iterable[HumanTask], element_id: str, mak
 
 def barred_people(instance: ProcessInstance, element_id: str, stage: str | None) -> dict[int, str]:
     """User id -> why they may not act on the approval step ``element_id``
-    (of approval stage ``stage``) of ``instance``. Reads the completed tasks
-    of the instance, so the caller flushes a task it has just completed."""
+    (of approval stage ``stage``) of ``instance``, from the request's task
+    rows as this transaction holds them (task_rows.py): a task the command
+    has just completed counts, flushed or not."""
     makers = makers_of(instance, element_id)
     barred = {instance.started_by_id: REQUESTER}
-    rows = db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status == TaskStatus.completed,
-        _earlier_condition(element_id, stage, makers)))
-    _bar(barred, rows, element_id, makers)
+    _bar(barred, (row for row in task_rows.rows_of(instance) if _earlier(row, element_id, stage, makers)),
+         element_id, makers)
     return barred
 
 
@@ -118,9 +117,8 @@ def barred_for_tasks(tasks: list[HumanTask], completed: list[HumanTask] | None =
     for task in approvals:
         makers = makers_of(task.instance, task.element_id)
         barred = {task.instance.started_by_id: REQUESTER}
-        earlier = [row for row in done.get(task.instance_id, ()) if row.element_id in makers or (
-            row.is_approval and row.outcome == "approve" and row.element_id != task.element_id
-            and row.approval_stage == task.approval_stage)]
+        earlier = [row for row in done.get(task.instance_id, ())
+                   if _earlier(row, task.element_id, task.approval_stage, makers)]
         _bar(barred, earlier, task.element_id, makers)
         out[task.id] = barred
     return out

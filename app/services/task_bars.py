@@ -7,7 +7,8 @@ a task that the command then refuses, never let anyone act."""
 from sqlalchemy import delete, select, tuple_
 
 from app.extensions import db
-from app.models import HumanTask, ProcessInstance, TaskBar, TaskStatus
+from app.models import ProcessInstance, TaskBar, TaskStatus
+from app.services import task_rows
 from app.services.segregation import barred_for_tasks
 
 
@@ -21,8 +22,7 @@ def refresh_bars(instance: ProcessInstance) -> None:
     No statement at all for a process without approval steps."""
     if not _has_approvals(instance):
         return
-    rows = list(db.session.scalars(select(HumanTask).where(
-        HumanTask.instance_id == instance.id, HumanTask.status.in_((TaskStatus.ready, TaskStatus.completed)))))
+    rows = task_rows.rows_of(instance)
     ready = [task for task in rows if task.status == TaskStatus.ready and task.is_approval]
     if not ready:
         db.session.execute(delete(TaskBar).where(TaskBar.instance_id == instance.id)

@@ -2,7 +2,6 @@
 and (process administrators) reassign. Who may not act on an approval task is
 decided in segregation.py; every command here asks it."""
 from sqlalchemy import select
-from sqlalchemy.orm.attributes import set_committed_value
 
 from app import clock
 from app.audit.chain import record_instance_event
@@ -18,6 +17,7 @@ from app.services.form_figures import with_computed_figures
 from app.services.forms import validate_form
 from app.services.instance_summaries import refresh_summary
 from app.services.step_visits import refresh_step_visits
+from app.services import task_rows
 from app.services.notifications import notify
 from app.services.permissions import ensure_may_change, ensure_process_admin
 from app.services.sod_refusals import recording_refusals
@@ -39,9 +39,9 @@ def _locked_task(task_id: int) -> HumanTask:
     if instance.status == InstanceStatus.suspended:  # a process admin holds it: nobody works on it until resumed
         raise Conflict(f"The request of task {task_id} is suspended by a process administrator.",
                        code="instance_suspended")
-    task = db.session.get(HumanTask, task_id, populate_existing=True)
-    # Read fresh, the task would load its instance again instead of taking the locked one.
-    set_committed_value(task, "instance", instance)
+    # Read fresh with the request's other rows (segregation and the bars ask about them next), each
+    # pointing at the locked instance instead of loading it again.
+    task = next(row for row in task_rows.load(instance, fresh=True) if row.id == task_id)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")
     return task
