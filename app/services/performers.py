@@ -83,6 +83,27 @@ def _related(owner, attribute: str) -> User | None:
     return person
 
 
+def _starter_with_managers(instance) -> User:
+    """The requester, read with everyone up their manager chain and their
+    roles in one statement (a recursive query; UNION stops a loop in the
+    org chart) when not loaded yet: a resolver walks that chain next, and
+    hop by hop it costs a statement a person. Each one read is kept on
+    the one below as ``manager``."""
+    state = inspect(instance, raiseerr=False)
+    if state is None or "started_by" not in state.unloaded:
+        return instance.started_by
+    chain = select(User.id, User.manager_id).where(User.id == instance.started_by_id).cte("chain", recursive=True)
+    chain = chain.union(select(User.id, User.manager_id).join(chain, User.id == chain.c.manager_id))
+    people = {person.id: person for person in db.session.scalars(
+        select(User).where(User.id.in_(select(chain.c.id))).options(joinedload(User.roles))).unique()}
+    for person in people.values():
+        if "manager" in inspect(person).unloaded and (person.manager_id is None or person.manager_id in people):
+            set_committed_value(person, "manager", people.get(person.manager_id))
+    starter = people.get(instance.started_by_id)
+    set_committed_value(instance, "started_by", starter)
+    return starter
+
+
 def _manager(person: User) -> User | None:
     return _related(person, "manager")
 
@@ -211,7 +232,7 @@ def performer_for(lane: str | None, instance, data: dict, task_name: str, step=N
         person = _above_role(lane, org.id, barred)
     else:
         resolver = RESOLVERS.get(lane or "")
-        person = resolver(_related(instance, "started_by"), data) if resolver else None
+        person = resolver(_starter_with_managers(instance), data) if resolver else None
         if approval:
             person = _up_from(person, barred)
     if person is None or not person.active:

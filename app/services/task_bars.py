@@ -4,11 +4,15 @@ Every command on the request calls ``refresh_bars`` once its changes are
 flushed: a step that opens, a parallel step completed beside it, a request
 that ends. The work list reads the rows; a row out of date could only offer
 a task that the command then refuses, never let anyone act."""
-from sqlalchemy import delete, select, tuple_
+import functools
+
+from sqlalchemy import delete, tuple_
+from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
 from app.models import ProcessInstance, TaskBar, TaskStatus
 from app.services import task_rows
+from app.services.percentiles import on_postgresql
 from app.services.segregation import barred_for_tasks
 
 
@@ -18,27 +22,33 @@ def _has_approvals(instance: ProcessInstance) -> bool:
 
 
 def refresh_bars(instance: ProcessInstance) -> None:
-    """Bring ``instance``'s task_bar rows in line with its READY approvals.
-    No statement at all for a process without approval steps."""
+    """Bring ``instance``'s task_bar rows in line with its READY approvals,
+    in two statements whatever changed: delete the rows no longer wanted
+    (a task done or cancelled, or a bar that no longer holds), insert the
+    wanted ones that are not there. No statement at all for a process
+    without approval steps."""
     if not _has_approvals(instance):
         return
     rows = task_rows.rows_of(instance)
     ready = [task for task in rows if task.status == TaskStatus.ready and task.is_approval]
-    if not ready:
-        db.session.execute(delete(TaskBar).where(TaskBar.instance_id == instance.id)
-                           .execution_options(synchronize_session=False))
-        return
     completed = [task for task in rows if task.status == TaskStatus.completed]
     wanted = {(task_id, person): reason for task_id, barred in barred_for_tasks(ready, completed).items()
               for person, reason in barred.items() if person is not None}
-    held = {(task_id, person) for task_id, person in db.session.execute(
-        select(TaskBar.task_id, TaskBar.user_id).where(TaskBar.instance_id == instance.id))}
-    stale = held - wanted.keys()
-    if stale:
-        db.session.execute(delete(TaskBar).where(tuple_(TaskBar.task_id, TaskBar.user_id).in_(sorted(stale)))
-                           .execution_options(synchronize_session=False))
-    new = sorted(wanted.keys() - held)
-    if new:
-        db.session.execute(TaskBar.__table__.insert(), [
-            {"task_id": task_id, "user_id": person, "instance_id": instance.id, "reason": wanted[(task_id, person)]}
-            for task_id, person in new])
+    connection = db.session.connection()
+    stale = delete(_BARS).where(_BARS.c.instance_id == instance.id)
+    if wanted:
+        stale = stale.where(tuple_(_BARS.c.task_id, _BARS.c.user_id).not_in(sorted(wanted)))
+    connection.execute(stale)
+    if wanted:
+        connection.execute(_insert_missing(on_postgresql()), [
+            {"task_id": task_id, "user_id": person, "instance_id": instance.id, "reason": reason}
+            for (task_id, person), reason in sorted(wanted.items())])
+
+
+_BARS = TaskBar.__table__
+
+
+@functools.cache
+def _insert_missing(postgres: bool):
+    return (postgresql.insert if postgres else sqlite.insert)(_BARS).on_conflict_do_nothing(
+        index_elements=["task_id", "user_id"])
