@@ -58,6 +58,7 @@ def test_a_completion_reads_its_requests_task_rows_once_and_answers_without_a_st
     with _Statements() as sent:
         answer = manager.ok("post", f"/tasks/{task_id}/complete", json={"data": {"decision": "approve", "comment": "同意"}})
     assert len(sent.reading("human_task")) == 1, sent.reading("human_task")
+    assert not [s for s in sent.log if s.startswith("SELECT task_bar")]  # the bars are written, not read
     # the command's commit (a savepoint's release under the test harness) is the last thing sent
     assert sent.log[-1] in ("COMMIT", "RELEASE SAVEPOINT " + sent.log[-1].rsplit(" ", 1)[-1]), sent.log[-5:]
     # the answer built from the kept rows and the people the command loaded is what a fresh read gives
