@@ -10,11 +10,13 @@ Only the instance's open visits and its ready tasks are read, so a step
 costs the same however many visits the instance's history holds."""
 import functools
 
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import HumanTask, ProcessInstance, StepVisit, TaskStatus
+from app.services.percentiles import on_postgresql
 from app.services.step_summaries import SummaryChanges
 
 
@@ -73,7 +75,7 @@ def _tasks_with_visits():
     return (select(HumanTask.id, HumanTask.element_id, HumanTask.status, HumanTask.candidate_role,
                    HumanTask.assignee_id, HumanTask.due_at, HumanTask.claimed_at, HumanTask.completed_at,
                    HumanTask.created_at, StepVisit.human_task_id.label("visit_task_id"),
-                   StepVisit.entered_at.label("visit_entered_at"),
+                   StepVisit.entered_at.label("visit_entered_at"), StepVisit.visit.label("visit_number"),
                    *(getattr(StepVisit, name).label(f"visit_{name}") for name in (*_COPIED, *_FIGURES)),
                    visits_so_far.label("so_far"))
             .outerjoin(StepVisit, StepVisit.human_task_id == HumanTask.id)
@@ -82,11 +84,15 @@ def _tasks_with_visits():
             .order_by(HumanTask.id))
 
 
-@functools.cache
-def _update_visit():
+@functools.lru_cache(maxsize=2)
+def _write_visits(postgres: bool):
+    """Insert new visits and update the changed ones in one statement: an
+    existing visit (same task) takes the new copied columns and figures and
+    keeps its number and entry time."""
     table = StepVisit.__table__
-    return (update(table).where(table.c.human_task_id == bindparam("task_id"))
-            .values({name: bindparam(name) for name in (*_COPIED, *_FIGURES)}))
+    statement = (postgresql.insert if postgres else sqlite.insert)(table)
+    return statement.on_conflict_do_update(index_elements=["human_task_id"],
+                                           set_={name: statement.excluded[name] for name in (*_COPIED, *_FIGURES)})
 
 
 def refresh_step_visits(instance: ProcessInstance) -> None:
@@ -102,28 +108,27 @@ def refresh_step_visits(instance: ProcessInstance) -> None:
         return
     added: dict[str, int] = {}
     changes = SummaryChanges()
-    inserts, updates = [], []
+    written = []
     for task in rows:
+        visit = {"human_task_id": task.id, "instance_id": instance.id, "definition_id": instance.definition_id,
+                 "process_key": instance.process_key, "element_id": task.element_id}
         if task.visit_task_id is None:
             added[task.element_id] = added.get(task.element_id, 0) + 1
-            visit = {"human_task_id": task.id, "instance_id": instance.id, "definition_id": instance.definition_id,
-                     "process_key": instance.process_key, "element_id": task.element_id,
-                     "visit": task.so_far + added[task.element_id], "entered_at": task.created_at}
-            visit.update(_visit_now(task, visit))
-            inserts.append(visit)
+            visit.update(visit=task.so_far + added[task.element_id], entered_at=task.created_at)
+            now = _visit_now(task, visit)
             changes.entered(instance.definition_id, task.element_id, visit["visit"])
             was_completed = False
         else:
-            visit = _visit_now(task, {"entered_at": task.visit_entered_at, "claimed_at": task.visit_claimed_at})
-            if any(visit[name] != getattr(task, f"visit_{name}") for name in visit):
-                updates.append({"task_id": task.id, **visit})
+            visit.update(visit=task.visit_number, entered_at=task.visit_entered_at)
+            now = _visit_now(task, {"entered_at": task.visit_entered_at, "claimed_at": task.visit_claimed_at})
+            if all(now[name] == getattr(task, f"visit_{name}") for name in now):
+                now = None  # unchanged: not written
             was_completed = task.visit_status == TaskStatus.completed.value
-        if visit["status"] == TaskStatus.completed.value and not was_completed:
-            changes.completed(instance.definition_id, task.element_id, visit["breached"],
-                              {"waiting": visit["waiting_seconds"], "working": visit["working_seconds"]})
-    connection = db.session.connection()
-    if inserts:
-        connection.execute(StepVisit.__table__.insert(), inserts)
-    if updates:
-        connection.execute(_update_visit(), updates)
+        if now is not None:
+            written.append({**visit, **now})
+            if now["status"] == TaskStatus.completed.value and not was_completed:
+                changes.completed(instance.definition_id, task.element_id, now["breached"],
+                                  {"waiting": now["waiting_seconds"], "working": now["working_seconds"]})
+    if written:
+        db.session.connection().execute(_write_visits(on_postgresql()), written)
     changes.write()
