@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from app.actions import BusinessRuleViolation
 from app.errors import LanesError
@@ -92,6 +93,8 @@ def _starter_with_managers(instance) -> User:
     state = inspect(instance, raiseerr=False)
     if state is None or "started_by" not in state.unloaded:
         return instance.started_by
+    if db.session.identity_map.get(identity_key(User, instance.started_by_id)) is not None:
+        return _related(instance, "started_by")  # loaded already: the chain, if walked, hop by hop
     chain = select(User.id, User.manager_id).where(User.id == instance.started_by_id).cte("chain", recursive=True)
     chain = chain.union(select(User.id, User.manager_id).join(chain, User.id == chain.c.manager_id))
     people = {person.id: person for person in db.session.scalars(

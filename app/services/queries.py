@@ -139,7 +139,7 @@ def usernames(user_ids) -> dict[int, str]:
 def instance_tasks(instance: ProcessInstance) -> list[HumanTask]:
     """Every human task the instance has had, oldest first (as the command
     that just ran on it left them, if one did: task_rows.py)."""
-    return sorted(task_rows.rows_of(instance), key=lambda task: task.id)
+    return task_rows.every_row_of(instance)
 
 
 def instance_history(instance_id: int, user: User) -> list[AuditEvent]:

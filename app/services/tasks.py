@@ -41,7 +41,7 @@ def _locked_task(task_id: int) -> HumanTask:
                        code="instance_suspended")
     # Read fresh with the request's other rows (segregation and the bars ask about them next), each
     # pointing at the locked instance instead of loading it again.
-    task = next(row for row in task_rows.load(instance, fresh=True) if row.id == task_id)
+    task = next(row for row in task_rows.load(instance, fresh=True, task_id=task_id) if row.id == task_id)
     if task.status != TaskStatus.ready:
         raise Conflict(f"Task {task_id} is already {task.status.value}.", code="task_not_ready")
     return task

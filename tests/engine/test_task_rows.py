@@ -158,3 +158,22 @@ def test_a_task_completed_meanwhile_is_refused_though_the_session_held_it_ready(
     with pytest.raises(Conflict) as refused:
         tasks.complete_task(task.id, flow.user("rm_east"), {"decision": "approve", "comment": "同意"})
     assert refused.value.code == "task_not_ready"
+
+
+def test_a_long_history_is_not_read_by_each_step_but_the_answer_lists_it_all(client, flow):
+    """Rejected approvals and revisions are none of segregation's business:
+    a step after many rounds reads only the open rows and the approvals
+    that approved; the API's answer then reads the whole history itself."""
+    trip = flow.start("travel_request", TRIP, "rep_east1")
+    for _ in range(3):
+        flow.reject(trip, "Task_ManagerApproval", "rm_east")
+        flow.complete(trip, "Task_ReviseRequest", "rep_east1", {**TRIP, "action": "resubmit"})
+    db.session.execute(select(1))
+    kept = task_rows.rows_of(trip)
+    assert [(row.element_id, row.status) for row in kept] == [("Task_ManagerApproval", TaskStatus.ready)]
+    assert len(task_rows.every_row_of(trip)) == 7
+    task_id = kept[0].id
+    answer = signed_in(client, "rm_east").ok("post", f"/tasks/{task_id}/complete",
+                                             json={"data": {"decision": "approve", "comment": "同意"}})
+    assert [task["element_id"] for task in answer["tasks"]].count("Task_ReviseRequest") == 3
+    assert len(answer["tasks"]) == 8  # and the department head's step it opened
