@@ -8,6 +8,7 @@ from app.extensions import db
 from app.models import TaskStatus
 
 from tests.support.samples import TRIP
+from tests.support.sql_log import SqlLog
 
 
 def test_the_department_head_is_read_with_his_roles_in_one_statement(flow):
@@ -36,15 +37,10 @@ def test_the_requester_and_his_managers_are_read_in_one_statement(flow):
     trip = flow.start("travel_request", TRIP, "rep_east1")
     flow.task(trip, "Task_ManagerApproval")
     db.session.expire_all()
-    statements = []
-    listener = lambda *args: statements.append(" ".join(args[2].split()))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with SqlLog() as sent:
         flow.approve(trip, "Task_ManagerApproval", "rm_east")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
     assert flow.task(trip, "Task_DepartmentHeadApproval").assignee.username == "director"
-    people = [s for s in statements if s.startswith(("SELECT user.", 'SELECT "user".', "WITH RECURSIVE"))
+    people = [s for s in sent.log if s.startswith(("SELECT user.", 'SELECT "user".', "WITH RECURSIVE"))
               and " FROM api_token" not in s]
     # the approver, whom the test reloaded, and then the requester with his whole chain
     assert len(people) == 2 and people[1].startswith("WITH RECURSIVE"), people

@@ -3,7 +3,7 @@ segregation of duties bars from it, written in two statements by every
 command (task_bars.refresh_bars): whatever the table held before, a bar
 that no longer holds goes, even while its task stays ready, and a missing
 one comes back."""
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, insert, select
 
 from app.extensions import db
 from app.models import TaskBar, TaskStatus
@@ -11,6 +11,7 @@ from app.services import task_rows
 from app.services.segregation import barred_for_tasks
 from app.services.task_bars import refresh_bars
 from tests.support.samples import TRIP
+from tests.support.sql_log import SqlLog
 
 
 def _held(instance) -> dict:
@@ -51,11 +52,6 @@ def test_bars_are_written_without_reading_them_first(flow):
     trip = flow.start("travel_request", TRIP, "rep_east1")
     flow.task(trip, "Task_ManagerApproval")
     task_rows.rows_of(trip), trip.definition  # what the command holds by then
-    sent = []
-    listener = lambda *args: sent.append(" ".join(args[2].split()))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with SqlLog() as sent:
         refresh_bars(trip)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    assert [statement.split()[0] for statement in sent] == ["DELETE", "INSERT"], sent
+    assert [statement.split()[0] for statement in sent.log] == ["DELETE", "INSERT"], sent.log

@@ -4,7 +4,7 @@ than a query: read afresh after the lock, dropped on rollback and when the
 next transaction begins, and a row the command inserts is kept exactly as a
 query would load it."""
 import pytest
-from sqlalchemy import event, inspect, select, text, update
+from sqlalchemy import inspect, select, text, update
 
 from app.errors import Conflict
 from app.extensions import db
@@ -14,6 +14,7 @@ from app.services.commands import lock_instance
 from app.services.segregation import APPROVER, barred_people
 from tests.support.api_client import signed_in
 from tests.support.samples import TRIP
+from tests.support.sql_log import SqlLog
 
 
 @pytest.fixture(autouse=True)
@@ -23,39 +24,12 @@ def _kept_after_commit(ctx):
     db.session().expire_on_commit = False
 
 
-class _Statements:
-    """Every statement sent and every commit, in order, while open."""
-
-    def __init__(self):
-        self.log, self.params = [], []
-
-    def _statement(self, _conn, _cursor, statement, params, *_args):
-        self.log.append(" ".join(statement.split()))
-        self.params.append(tuple(params.values()) if isinstance(params, dict) else tuple(params or ()))
-
-    def _commit(self, _conn):
-        self.log.append("COMMIT")
-
-    def __enter__(self):
-        event.listen(db.engine, "before_cursor_execute", self._statement)
-        event.listen(db.engine, "commit", self._commit)
-        return self
-
-    def __exit__(self, *_exc):
-        event.remove(db.engine, "before_cursor_execute", self._statement)
-        event.remove(db.engine, "commit", self._commit)
-
-    def reading(self, table: str) -> list[str]:
-        """The SELECTs of whole rows of ``table`` (joins included)."""
-        return [s for s in self.log if s.startswith(f"SELECT {table}.id, {table}.instance_id, {table}.task_guid,")]
-
-
 def test_a_completion_reads_its_requests_task_rows_once_and_answers_without_a_statement(client, flow):
     trip = flow.start("travel_request", TRIP, "rep_east1")
     task_id = flow.task(trip, "Task_ManagerApproval").id
     manager = signed_in(client, "rm_east")
     db.session.expire_all()  # a new request: nothing but what it reads is loaded
-    with _Statements() as sent:
+    with SqlLog() as sent:
         answer = manager.ok("post", f"/tasks/{task_id}/complete", json={"data": {"decision": "approve", "comment": "同意"}})
     assert len(sent.reading("human_task")) == 1, sent.reading("human_task")
     assert not [s for s in sent.log if s.startswith("SELECT task_bar")]  # the bars are written, not read
@@ -137,11 +111,11 @@ def test_usernames_come_from_the_people_loaded_and_one_query_for_the_rest(org):
     people = org("rm_east"), org("director")  # held: the session keeps only what someone holds
     rm_east, director = (person.id for person in people)
     db.session.expire(people[1])
-    with _Statements() as sent:
+    with SqlLog() as sent:
         names = queries.usernames([rm_east, None, director, rm_east])
     assert names == {rm_east: "rm_east", director: "director"}
     assert len(sent.log) == 1 and sent.log[0].startswith("SELECT") and sent.params[0] == (director,), sent.log
-    with _Statements() as sent:
+    with SqlLog() as sent:
         assert queries.usernames([rm_east]) == {rm_east: "rm_east"}
     assert sent.log == []
 

@@ -2,11 +2,12 @@
 closed and the one it opened go in one insert that updates a visit already
 there (step_visits.refresh_step_visits); the numbers and figures are those
 of the tasks."""
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from app.extensions import db
 from app.models import HumanTask, StepVisit
 from tests.support.samples import TRIP
+from tests.support.sql_log import SqlLog
 
 
 def _visits(instance) -> dict:
@@ -17,14 +18,9 @@ def _visits(instance) -> dict:
 def test_a_step_closes_one_visit_and_opens_the_next_in_one_statement(flow):
     trip = flow.start("travel_request", TRIP, "rep_east1")
     manager = flow.task(trip, "Task_ManagerApproval")
-    sent = []
-    listener = lambda *args: sent.append(" ".join(args[2].split()))  # noqa: E731
-    event.listen(db.engine, "before_cursor_execute", listener)
-    try:
+    with SqlLog() as sent:
         flow.approve(trip, "Task_ManagerApproval", "rm_east")
-    finally:
-        event.remove(db.engine, "before_cursor_execute", listener)
-    writes = [s for s in sent if s.startswith(("INSERT INTO step_visit", "UPDATE step_visit"))]
+    writes = [s for s in sent.log if s.startswith(("INSERT INTO step_visit", "UPDATE step_visit"))]
     assert len(writes) == 1 and "ON CONFLICT (human_task_id) DO UPDATE" in writes[0], writes
     visits = _visits(trip)
     closed, opened = visits["Task_ManagerApproval#1"], visits["Task_DepartmentHeadApproval#1"]
