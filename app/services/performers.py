@@ -120,8 +120,14 @@ def _manager_of_requester(starter: User, data: dict) -> User | None:
 
 
 def _department_head_of_requester(starter: User, data: dict) -> User | None:
-    person = _manager(starter)
+    """The first head up the requester's chain; None if there is none, or
+    if the chain comes round to someone again (an org chart edited into a
+    loop must not hang the command)."""
+    person, seen = _manager(starter), {starter.id}
     while person is not None and person.level not in _HEAD_LEVELS:
+        if person.id in seen:
+            return None
+        seen.add(person.id)
         person = _manager(person)
     return person
 

@@ -45,3 +45,28 @@ def test_the_requester_and_his_managers_are_read_in_one_statement(flow):
     # the approver, whom the test reloaded, and then the requester with his whole chain
     assert len(people) == 2 and people[1].startswith("WITH RECURSIVE"), people
 
+
+
+class _Person:
+    """A stand-in for a user (no mapped row): walking past ``limit`` hops
+    fails instead of hanging the test."""
+
+    hops = 0
+
+    def __init__(self, user_id, level="staff", limit=50):
+        self.id, self.level, self._manager, self.limit = user_id, level, None, limit
+
+    @property
+    def manager(self):
+        _Person.hops += 1
+        assert _Person.hops < self.limit, "walked the chain in circles"
+        return self._manager
+
+
+def test_a_loop_in_the_org_chart_finds_no_head_instead_of_hanging():
+    from app.services.performers import RESOLVERS
+
+    rep, manager = _Person(1), _Person(2)
+    rep._manager, manager._manager = manager, rep
+    _Person.hops = 0
+    assert RESOLVERS["@department_head_of_requester"](rep, {}) is None
