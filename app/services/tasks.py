@@ -141,7 +141,7 @@ def delegate_task(task_id: int, actor: User, to_username: str) -> HumanTask:
     if target.id == actor.id:
         raise ValidationFailed.for_fields({"to": ["You cannot delegate a task to yourself."]})
     task.delegation_chain = _chain(task.assignee_id, principal.id, actor.id, target.id, start=task.delegation_chain)
-    task.assignee_id = target.id
+    task.assignee = target
     task.delegated_from = principal
     task.claimed_at = clock.now()
     record_instance_event(task.instance, "task_delegated", element_id=task.element_id, task_id=task.task_guid,
@@ -226,7 +226,7 @@ def reassign_task(task_id: int, actor: User, to_username: str, reason: str) -> H
     former = {"assignee": task.assignee.username if task.assignee else None,
               "delegated_from": task.delegated_from.username if task.delegated_from else None,
               "chain": _usernames(task.delegation_chain)}
-    task.assignee_id = target.id
+    task.assignee = target  # the relationship, not only the id: the answer names whoever holds it now
     task.delegated_from = None
     task.delegation_chain = []
     task.claimed_at = clock.now()
