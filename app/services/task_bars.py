@@ -23,7 +23,7 @@ def _has_approvals(instance: ProcessInstance) -> bool:
 
 def refresh_bars(instance: ProcessInstance) -> None:
     """Bring ``instance``'s task_bar rows in line with its READY approvals,
-    in two statements whatever changed: delete the rows no longer wanted
+    in at most two statements: delete the rows no longer wanted
     (a task done or cancelled, or a bar that no longer holds), insert the
     wanted ones that are not there. No statement at all for a process
     without approval steps."""
