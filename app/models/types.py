@@ -2,7 +2,8 @@
 from datetime import datetime, timezone
 from decimal import ROUND_HALF_UP, Decimal
 
-from sqlalchemy import BigInteger, DateTime, Numeric
+from sqlalchemy import BigInteger, DateTime, Numeric, event
+from sqlalchemy.orm import Mapper
 from sqlalchemy.types import TypeDecorator
 
 from app import clock
@@ -77,6 +78,28 @@ class ScaledDecimal(TypeDecorator):
         if dialect.name == "sqlite":
             return Decimal(int(value)).scaleb(-self.scale).quantize(self._unit)
         return Decimal(value).quantize(self._unit)
+
+    def held(self, value):
+        """``value`` as the column will read it back: a figure set on an
+        object shows the same before and after its commit (the product's
+        session keeps objects loaded across commits). What is no number is
+        left for the flush to refuse."""
+        if value is None or isinstance(value, bool):
+            return value
+        try:
+            return Decimal(value).quantize(self._unit, rounding=ROUND_HALF_UP)
+        except (ArithmeticError, TypeError, ValueError):
+            return value
+
+
+@event.listens_for(Mapper, "mapper_configured")
+def _scaled_on_set(mapper, class_) -> None:
+    """Every scaled column of a mapped class holds its figure at its scale."""
+    for prop in mapper.column_attrs:
+        column_type = prop.columns[0].type
+        if isinstance(column_type, ScaledDecimal):
+            event.listen(getattr(class_, prop.key), "set",
+                         lambda target, value, old, initiator, held=column_type.held: held(value), retval=True)
 
 
 def Money():  # noqa: N802  (reads as a type in column definitions)

@@ -64,6 +64,7 @@ def joined_session(app, connection):
         "class_": ConnectionBoundSession,
         "bind": connection,
         "join_transaction_mode": "create_savepoint",
+        "expire_on_commit": False,  # as app/extensions.py sets it: tests take production's path
     })
     try:
         yield
