@@ -26,6 +26,7 @@ from app.services.task_bars import refresh_bars
 from app.services.customer_notices import tell_customer_contacts
 from app.services.notifications import MAX_ROLE_RECIPIENTS, notify
 from app.services.performers import performer_for
+from app.services.row_writes import save_now
 from app.services.role_scope import holders
 from app.services.working_calendar import current_calendar
 from app.services.unit_of_work import use_case
@@ -230,6 +231,7 @@ def finish(instance: ProcessInstance, outcome: Outcome, actor: User | None, done
     of the task the command completed (its row is closed already)."""
     with db.session.no_autoflush:
         _apply(instance, outcome, actor, done)
+    save_now(instance)
     db.session.flush()
     refresh_bars(instance)
     refresh_summary(instance)

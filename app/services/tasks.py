@@ -11,6 +11,7 @@ from app.models import HumanTask, InstanceStatus, ProcessInstance, TaskStatus, U
 from app.services.accounts import find_user
 from app.services.acting import acting_as
 from app.services.role_scope import holds
+from app.services.row_writes import save_now
 from app.services.commands import command, finish, open_run, refuse_missing_input
 from app.services.customer_scope import ACKNOWLEDGED, acknowledgement, check_foreign_customers
 from app.services.form_figures import with_computed_figures
@@ -186,8 +187,8 @@ def complete_task(task_id: int, actor: User, data: dict, confirm_foreign_custome
     if task.assignee_id is None:
         task.assignee_id = actor.id
     # The next steps' performers are chosen in this command, and whoever just
-    # did this one may be barred from them (performers.py reads the table).
-    db.session.flush()
+    # did this one may be barred from them (the bars and visits read the table).
+    save_now(task)
     record_instance_event(instance, "task_completed", element_id=task.element_id, task_id=task.task_guid,
                           actor=actor.username, on_behalf_of=principal.username if principal else None, data=data)
     if foreign:  # the warning the performer confirmed, kept beside the step

@@ -77,11 +77,10 @@ def test_a_completed_task_is_not_reassigned(api, trip):
              409, "task_not_ready")
 
 
-def test_the_answer_names_the_new_holder_with_the_products_session(api, trip, stuck):
-    """The product's session keeps what a commit wrote loaded (the test
-    harness's expires it): a holder read before the change must not be
-    the one the answer names."""
-    db.session().expire_on_commit = False  # as app/extensions.py configures it
+def test_the_answer_names_the_new_holder_not_the_one_read_before(api, trip, stuck):
+    """The session keeps what a commit wrote loaded (app/extensions.py; the
+    test harness too): a holder read before the change must not be the one
+    the answer names."""
     moved = api("process_admin").ok("post", f"/tasks/{stuck}/reassign", json={"to": "assistant", "reason": REASON})
     assert (moved["assignee"], moved["delegated_from"]) == ("assistant", None)
     handed = api("assistant").ok("post", f"/tasks/{stuck}/delegate", json={"to": "rm_north"})

@@ -17,13 +17,6 @@ from tests.support.samples import TRIP
 from tests.support.sql_log import SqlLog
 
 
-@pytest.fixture(autouse=True)
-def _kept_after_commit(ctx):
-    """The session as app/extensions.py configures it: what a commit wrote
-    stays loaded (the test harness's session expires it)."""
-    db.session().expire_on_commit = False
-
-
 def test_a_completion_reads_its_requests_task_rows_once_and_answers_without_a_statement(client, flow):
     trip = flow.start("travel_request", TRIP, "rep_east1")
     task_id = flow.task(trip, "Task_ManagerApproval").id
