@@ -8,7 +8,10 @@ value, nothing is pending, the version counter moved on. Only column
 changes and many-to-one relationships set to another loaded object are
 written; a row the ORM must guard (a posted record, whose flush refuses
 changes) or anything else pending on the object goes through the flush."""
-from sqlalchemy import inspect
+import functools
+from dataclasses import dataclass
+
+from sqlalchemy import bindparam, inspect
 from sqlalchemy.orm import MANYTOONE
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.exc import StaleDataError
@@ -17,29 +20,65 @@ from app.extensions import db
 from app.models.posted import Posted
 
 
-def _related_keys(state, mapper) -> tuple[dict, dict, set] | None:
-    """(column values, relationships set, relationships to expire) of the
-    many-to-one relationships; None when one changed in a way only the
-    flush writes (several objects, a composite key)."""
-    values, related, stale = {}, {}, set()
+@dataclass(frozen=True)
+class _Shape:
+    """What save_now needs to know of a mapped class, worked out once."""
+    columns: frozenset  # column attribute keys
+    many_to_one: dict  # relationship key -> (its key attribute, the related class's attribute it copies)
+    under: dict  # key attribute -> the relationships it is the key of
+
+
+@functools.cache
+def _shape(mapper) -> _Shape:
+    many_to_one, under = {}, {}
     for relationship in mapper.relationships:
         if relationship.direction is not MANYTOONE:
             continue
-        history = state.attrs[relationship.key].history
         pairs = relationship.local_remote_pairs
-        local_keys = {mapper.get_property_by_column(local).key for local, _ in pairs}
-        if history.added or history.deleted:
-            if len(pairs) != 1 or len(history.added) > 1:
-                return None
+        if len(pairs) == 1:
             local, remote = pairs[0]
+            many_to_one[relationship.key] = (mapper.get_property_by_column(local).key,
+                                              relationship.mapper.get_property_by_column(remote).key)
+        for local, _ in pairs:
+            under.setdefault(mapper.get_property_by_column(local).key, []).append(relationship.key)
+    return _Shape(frozenset(prop.key for prop in mapper.column_attrs), many_to_one,
+                  {key: tuple(keys) for key, keys in under.items()})
+
+
+@functools.lru_cache(maxsize=256)
+def _update(mapper, keys: tuple):
+    """UPDATE of ``keys`` of one row, by primary key (and version counter),
+    built once per shape: parameters, not values, so it is compiled once."""
+    table = mapper.local_table
+    where = [column == bindparam(f"pk_{n}") for n, column in enumerate(mapper.primary_key)]
+    if mapper.version_id_col is not None:
+        where.append(mapper.version_id_col == bindparam("version_was"))
+    return table.update().where(*where).values({mapper.get_property(key).columns[0]: bindparam(key) for key in keys})
+
+
+def _changes(state, shape: _Shape) -> tuple[dict, dict, set] | None:
+    """(column values, many-to-ones set, loaded many-to-ones whose key
+    changed under them) of what was set since the row was loaded; None when
+    something only the flush writes was (a collection, a composite key, an
+    object not inserted yet)."""
+    values, related, stale = {}, {}, set()
+    for key in state.committed_state:
+        history = state.attrs[key].history
+        if not history.has_changes():
+            continue  # set to the value it had
+        if key in shape.columns:
+            values[key] = history.added[0] if history.added else None
+        elif key in shape.many_to_one and len(history.added) <= 1:
             other = history.added[0] if history.added else None
-            value = None if other is None else getattr(other, inspect(other).mapper.get_property_by_column(remote).key)
+            local, remote = shape.many_to_one[key]
+            value = None if other is None else getattr(other, remote)
             if other is not None and value is None:
-                return None  # a new object without its key yet: the flush inserts it first
-            values[mapper.get_property_by_column(local).key] = value
-            related[relationship.key] = other
-        elif any(state.attrs[key].history.added for key in local_keys) and relationship.key not in state.unloaded:
-            stale.add(relationship.key)  # its key changed under a loaded value: read again when asked
+                return None
+            related[key], values[local] = other, value
+        else:
+            return None
+    for key in list(values):
+        stale.update(rel for rel in shape.under.get(key, ()) if rel not in related and rel not in state.unloaded)
     return values, related, stale
 
 
@@ -50,35 +89,26 @@ def save_now(obj) -> None:
     (the row changed or went since it was read)."""
     state = inspect(obj)
     mapper = state.mapper
-    found = _related_keys(state, mapper) if state.persistent and not isinstance(obj, Posted) else None
+    found = _changes(state, _shape(mapper)) if state.persistent and not isinstance(obj, Posted) else None
     if found is None:
         db.session.flush()
         return
     values, related, stale = found
-    for prop in mapper.column_attrs:
-        added = state.attrs[prop.key].history.added
-        if added and prop.key not in values:
-            values[prop.key] = added[0]
-    if not values:
-        _settled(state)
-        return
-    table = mapper.local_table
-    version = mapper.version_id_col
-    columns = {mapper.get_property(key).columns[0].name: value for key, value in values.items()}
-    where = [column == state.identity[n] for n, column in enumerate(mapper.primary_key)]
-    if version is not None:
-        version_key = mapper.get_property_by_column(version).key
-        current = state.committed_state.get(version_key, getattr(obj, version_key))
-        where.append(version == current)
-        columns[version.name] = values[version_key] = current + 1
-    if db.session.connection().execute(table.update().where(*where).values(columns)).rowcount != 1:
-        raise StaleDataError(f"{mapper.class_.__name__} {state.identity} changed or went since it was read.")
-    for key, value in values.items():
-        set_committed_value(obj, key, value)
-    for key, other in related.items():
-        set_committed_value(obj, key, other)
-    if stale:
-        db.session.expire(obj, sorted(stale))
+    if values:
+        params = {**values, **{f"pk_{n}": value for n, value in enumerate(state.identity)}}
+        version = mapper.version_id_col
+        if version is not None:
+            version_key = mapper.get_property_by_column(version).key
+            params["version_was"] = state.committed_state.get(version_key, getattr(obj, version_key))
+            values[version_key] = params[version_key] = params["version_was"] + 1
+        if db.session.connection().execute(_update(mapper, tuple(sorted(values))), params).rowcount != 1:
+            raise StaleDataError(f"{mapper.class_.__name__} {state.identity} changed or went since it was read.")
+        for key, value in values.items():
+            set_committed_value(obj, key, value)
+        for key, other in related.items():
+            set_committed_value(obj, key, other)
+        if stale:
+            db.session.expire(obj, sorted(stale))
     _settled(state)
 
 
