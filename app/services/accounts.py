@@ -1,10 +1,11 @@
 """Users, passwords and API tokens."""
+import functools
 import hashlib
 import secrets
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.orm import joinedload
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -106,12 +107,18 @@ def revoke_token(raw: str) -> None:
     db.session.execute(delete(ApiToken).where(ApiToken.token_hash == _token_digest(raw)))
 
 
+@functools.cache
+def _token_with_user():
+    """A token by its digest with its user and the user's roles (built once)."""
+    return (select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))
+            .where(ApiToken.token_hash == bindparam("digest")))
+
+
 def user_for_token(raw: str) -> User:
     """The active user a bearer token belongs to. Raises AuthenticationFailed
     for an unknown, forged or expired token."""
     # one statement: the token, its user and the user's roles
-    token = db.session.execute(select(ApiToken).options(joinedload(ApiToken.user).joinedload(User.roles))
-                               .where(ApiToken.token_hash == _token_digest(raw or ""))).unique().scalar_one_or_none()
+    token = db.session.execute(_token_with_user(), {"digest": _token_digest(raw or "")}).unique().scalar_one_or_none()
     if token is None or not token.user.active:
         raise AuthenticationFailed("The token is not valid.")
     if token.expires_at <= clock.now():

@@ -5,9 +5,10 @@ call ``refresh_summary``. Nothing here commits.
 
 What a row says about a request's data (its customer and amount) is read by
 ``summary_figures`` from the instance data, whose keys vary per flow."""
+import functools
 from decimal import Decimal, InvalidOperation
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, insert, select, update
 
 from app.audit.chain import appended_since
 from app.extensions import db
@@ -108,6 +109,14 @@ def _new_flags(instance: ProcessInstance, since_seq: int) -> tuple[bool, bool, b
 
 
 _SUMMARY = InstanceSummary.__table__
+_READ_SUMMARY = select(_SUMMARY).where(_SUMMARY.c.instance_id == bindparam("instance_id"))
+
+
+@functools.lru_cache(maxsize=64)
+def _summary_update(columns: tuple):
+    """UPDATE of ``columns`` of one summary row, built once per set of columns."""
+    return (update(_SUMMARY).where(_SUMMARY.c.instance_id == bindparam("summary_of"))
+            .values({column: bindparam(column) for column in columns}))
 
 
 def refresh_summary(instance: ProcessInstance) -> None:
@@ -120,7 +129,7 @@ def refresh_summary(instance: ProcessInstance) -> None:
     if instance.id is None:
         db.session.flush()
     connection = db.session.connection()
-    row = connection.execute(select(_SUMMARY).where(_SUMMARY.c.instance_id == instance.id)).mappings().first()
+    row = connection.execute(_READ_SUMMARY, {"instance_id": instance.id}).mappings().first()
     code, name, amount = summary_figures(instance.data or {})
     exception, admin, error = _new_flags(instance, row["revision"] if row is not None else 0)
     if code is not None or name is not None:
@@ -144,7 +153,7 @@ def refresh_summary(instance: ProcessInstance) -> None:
     else:
         changed = {key: value for key, value in now.items() if row[key] != value}
         if changed:
-            connection.execute(update(_SUMMARY).where(_SUMMARY.c.instance_id == instance.id).values(changed))
+            connection.execute(_summary_update(tuple(sorted(changed))), {**changed, "summary_of": instance.id})
     # The process analytics' read model changes with the same commands.
     refresh_step_visits(instance)
     was_completed = before.get("status") == InstanceStatus.completed.value

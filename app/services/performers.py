@@ -5,9 +5,10 @@ No approval can hang: an approval step never goes to someone segregation of
 duties bars (segregation.py) or who cannot hold a task. A resolved person who
 may not act passes it up their manager chain; a role with no eligible holder
 left passes it to the nearest eligible manager above its holders."""
+import functools
 from dataclasses import dataclass
 
-from sqlalchemy import inspect, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.orm import joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -84,6 +85,15 @@ def _related(owner, attribute: str) -> User | None:
     return person
 
 
+@functools.cache
+def _person_with_managers():
+    """A person and everyone up their manager chain, with their roles (built
+    once: the recursive statement cost more to build than to send)."""
+    chain = select(User.id, User.manager_id).where(User.id == bindparam("person_id")).cte("chain", recursive=True)
+    chain = chain.union(select(User.id, User.manager_id).join(chain, User.id == chain.c.manager_id))
+    return select(User).where(User.id.in_(select(chain.c.id))).options(joinedload(User.roles))
+
+
 def _starter_with_managers(instance) -> User:
     """The requester, read with everyone up their manager chain and their
     roles in one statement (a recursive query; UNION stops a loop in the
@@ -95,10 +105,8 @@ def _starter_with_managers(instance) -> User:
         return instance.started_by
     if db.session.identity_map.get(identity_key(User, instance.started_by_id)) is not None:
         return _related(instance, "started_by")  # loaded already: the chain, if walked, hop by hop
-    chain = select(User.id, User.manager_id).where(User.id == instance.started_by_id).cte("chain", recursive=True)
-    chain = chain.union(select(User.id, User.manager_id).join(chain, User.id == chain.c.manager_id))
     people = {person.id: person for person in db.session.scalars(
-        select(User).where(User.id.in_(select(chain.c.id))).options(joinedload(User.roles))).unique()}
+        _person_with_managers(), {"person_id": instance.started_by_id}).unique()}
     for person in people.values():
         if "manager" in inspect(person).unloaded and (person.manager_id is None or person.manager_id in people):
             set_committed_value(person, "manager", people.get(person.manager_id))

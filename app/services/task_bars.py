@@ -6,7 +6,7 @@ that ends. The work list reads the rows; a row out of date could only offer
 a task that the command then refuses, never let anyone act."""
 import functools
 
-from sqlalchemy import delete, tuple_
+from sqlalchemy import bindparam, delete, tuple_
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -35,10 +35,10 @@ def refresh_bars(instance: ProcessInstance) -> None:
     wanted = {(task_id, person): reason for task_id, barred in barred_for_tasks(ready, completed).items()
               for person, reason in barred.items() if person is not None}
     connection = db.session.connection()
-    stale = delete(_BARS).where(_BARS.c.instance_id == instance.id)
     if wanted:
-        stale = stale.where(tuple_(_BARS.c.task_id, _BARS.c.user_id).not_in(sorted(wanted)))
-    connection.execute(stale)
+        connection.execute(_DELETE_UNWANTED, {"instance_id": instance.id, "wanted": sorted(wanted)})
+    else:
+        connection.execute(_DELETE_ALL, {"instance_id": instance.id})
     if wanted:
         connection.execute(_insert_missing(on_postgresql()), [
             {"task_id": task_id, "user_id": person, "instance_id": instance.id, "reason": reason}
@@ -46,6 +46,9 @@ def refresh_bars(instance: ProcessInstance) -> None:
 
 
 _BARS = TaskBar.__table__
+# built once: building them cost more than sending them
+_DELETE_ALL = delete(_BARS).where(_BARS.c.instance_id == bindparam("instance_id"))
+_DELETE_UNWANTED = _DELETE_ALL.where(tuple_(_BARS.c.task_id, _BARS.c.user_id).not_in(bindparam("wanted", expanding=True)))
 
 
 @functools.cache

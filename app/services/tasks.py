@@ -1,7 +1,9 @@
 """What people do with human tasks: see, claim, release, delegate, complete,
 and (process administrators) reassign. Who may not act on an approval task is
 decided in segregation.py; every command here asks it."""
-from sqlalchemy import select
+import functools
+
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.audit.chain import record_instance_event
@@ -27,14 +29,20 @@ from app.services.work_list import WorkList
 from app.workflow.runtime import DataRefused, TaskNotReady
 
 
+@functools.cache
+def _instance_of_task_locked():
+    """The instance of a task, locked, overwriting what the session held
+    (built once: building it cost more than sending it)."""
+    return (select(ProcessInstance).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
+            .where(HumanTask.id == bindparam("task_id")).with_for_update(of=ProcessInstance)
+            .execution_options(populate_existing=True))
+
+
 def _locked_task(task_id: int) -> HumanTask:
     """The task, read after its instance is locked (so its status is the
     one every concurrent command will see). Raises NotFound, Conflict
     (``instance_suspended``, ``task_not_ready``)."""
-    instance = db.session.scalar(
-        select(ProcessInstance).join(HumanTask, HumanTask.instance_id == ProcessInstance.id)
-        .where(HumanTask.id == task_id).with_for_update(of=ProcessInstance)
-        .execution_options(populate_existing=True))
+    instance = db.session.scalar(_instance_of_task_locked(), {"task_id": task_id})
     if instance is None:
         raise NotFound(f"Task {task_id} does not exist.")
     if instance.status == InstanceStatus.suspended:  # a process admin holds it: nobody works on it until resumed
