@@ -81,6 +81,9 @@ def appended_since(instance, since_seq: int) -> list[Appended] | None:
     return events
 
 
+_INSERT_EVENT = AuditEvent.__table__.insert()  # built once: its cache key too
+
+
 def _append(chain: str, seq: int, prev_hash: str, *, kind: str, instance_id=None, element_id=None, task_id=None,
             actor=None, on_behalf_of=None, data=None) -> str:
     """Insert one event at once, through the transaction's connection: the
@@ -91,7 +94,7 @@ def _append(chain: str, seq: int, prev_hash: str, *, kind: str, instance_id=None
         "task_id": task_id, "actor": actor, "on_behalf_of": on_behalf_of, "data": jsonable(data or {}),
     }
     digest = event_hash(prev_hash, fields)
-    db.session.connection().execute(AuditEvent.__table__.insert(),
+    db.session.connection().execute(_INSERT_EVENT,
                                     {**fields, "instance_id": instance_id, "prev_hash": prev_hash, "hash": digest})
     return digest
 

@@ -151,6 +151,9 @@ def _announce(instance: ProcessInstance, row: TaskRef, performer) -> None:
                task=row, instance=instance)
 
 
+_INSERT_TASK = HumanTask.__table__.insert().returning(HumanTask.__table__.c.id)  # built once
+
+
 def _insert_task_row(instance: ProcessInstance, values: dict) -> HumanTask:
     """A new READY task row of ``instance``, inserted at once (not through
     the ORM's unit of work, which would hold the row until the next flush:
@@ -161,9 +164,7 @@ def _insert_task_row(instance: ProcessInstance, values: dict) -> HumanTask:
               "outcome": None, "delegation_chain": [], "status": TaskStatus.ready, "claimed_at": None,
               "created_at": clock.now(), "completed_at": None, "completed_by_id": None, "on_behalf_of_id": None,
               "reminded_at": None, "escalated_at": None, **values}
-    table = HumanTask.__table__
-    row = HumanTask(id=db.session.connection().execute(table.insert().returning(table.c.id), values).scalar_one(),
-                    **values)
+    row = HumanTask(id=db.session.connection().execute(_INSERT_TASK, values).scalar_one(), **values)
     make_transient_to_detached(row)
     db.session.add(row)
     set_committed_value(row, "instance", instance)

@@ -37,6 +37,9 @@ def _email_state(user: User, kind: str, mail_configured: bool) -> EmailState:
     return EmailState.pending
 
 
+_INSERT = Notification.__table__.insert()  # built once: its cache key too
+
+
 def notify(users, kind: str, *, process: str = "", task=None, instance=None, actor: str = "", assignee: str = "",
            body: str = "") -> int:
     """Queue ``kind`` for each of ``users`` in the caller's transaction (its
@@ -54,7 +57,7 @@ def notify(users, kind: str, *, process: str = "", task=None, instance=None, act
         "email_attempts": 0, "next_attempt_at": None, "email_sent_at": None, "last_error": None,
     } for user in {u.id: u for u in users if u is not None and u.active}.values()]
     if rows:  # an append-only outbox: written at once, without the ORM's change tracking
-        db.session.connection().execute(Notification.__table__.insert(), rows)
+        db.session.connection().execute(_INSERT, rows)
     return len(rows)
 
 
