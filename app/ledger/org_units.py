@@ -6,7 +6,9 @@ Every role check of a task asks whose organisation a person is; the ids
 are kept for the rest of the transaction asking (``session.info``), and
 forgotten when it ends or a membership is added, so a command or a page
 asks the database once per person."""
-from sqlalchemy import event, func, select
+import functools
+
+from sqlalchemy import bindparam, event, func, select
 from sqlalchemy.orm import Session
 
 from app.actions import BusinessRuleViolation
@@ -55,13 +57,19 @@ def head_company_id() -> int:
     return known[_HEAD]
 
 
+@functools.cache
+def _org_id_of():
+    """A person's membership, else the head company (built once)."""
+    member = select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == bindparam("user_id")).scalar_subquery()
+    return select(func.coalesce(member, _head_id_sql()))
+
+
 def org_id_of(user_id: int) -> int:
     """The id of the organisation ``user_id`` works for (HQ without a
     membership): one statement, asked once per transaction."""
     known = _known()
     if user_id not in known:
-        member = select(OrgUnitMember.org_unit_id).where(OrgUnitMember.user_id == user_id).scalar_subquery()
-        known[user_id] = db.session.scalar(select(func.coalesce(member, _head_id_sql()))) or head_company_id()
+        known[user_id] = db.session.scalar(_org_id_of(), {"user_id": user_id}) or head_company_id()
     return known[user_id]
 
 

@@ -2,7 +2,7 @@
 its candidate role in its organisation (role_scope.py), or someone a standing
 delegation lets act for either.
 The commands (tasks.py) and the work list (work_list.py) both ask here."""
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from app import clock
 from app.extensions import db
@@ -11,12 +11,16 @@ from app.services.role_scope import holds
 from app.services.segregation import may_hold_tasks
 
 
+# built once: every page and command asks
+_DELEGATIONS_IN_FORCE = select(Delegation).where(Delegation.to_user_id == bindparam("to_user_id"),
+                                                 Delegation.valid_from <= bindparam("now"), Delegation.valid_to > bindparam("now"))
+
+
 def delegations_to(user: User, process_key: str | None = None) -> list[Delegation]:
     """The standing delegations in force now that let ``user`` act for
     someone (for ``process_key``, when given)."""
     now = clock.now()
-    rows = db.session.scalars(select(Delegation).where(
-        Delegation.to_user_id == user.id, Delegation.valid_from <= now, Delegation.valid_to > now))
+    rows = db.session.scalars(_DELEGATIONS_IN_FORCE, {"to_user_id": user.id, "now": now})
     # A standing delegation to someone who may hold no task (an auditor, an
     # integration account) grants nothing, whatever its dates say.
     return [d for d in rows if d.from_user.active and may_hold_tasks(d.to_user)

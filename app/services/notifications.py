@@ -1,6 +1,6 @@
 """The notification outbox: rows written in the command's own transaction,
 shown in the app at once, and e-mailed by the worker after the commit."""
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from app import clock
 from app.extensions import db
@@ -69,9 +69,12 @@ def role_holders(role_code: str) -> list[User]:
         .order_by(User.id).limit(MAX_ROLE_RECIPIENTS)))
 
 
+_UNREAD = select(func.count()).select_from(Notification).where(  # built once: every page asks
+    Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+
+
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+    return db.session.scalar(_UNREAD, {"user_id": user.id}) or 0
 
 
 def recent(user: User, limit: int = 30) -> list[Notification]:

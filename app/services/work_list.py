@@ -280,7 +280,7 @@ class WorkList:
         index range already in page order, so a lane gives its first
         ``limit + 1`` rows without sorting all its tasks (13,500 claimable
         ones for a finance clerk); the lanes' heads are merged, and the
-        page's tasks loaded by id."""
+        page's tasks read with them, joined to the merged ids."""
         if self.empty:
             return [], None
         base = self._filtered(_joined(select(HumanTask.id, HumanTask.due_at, HumanTask.created_at)
@@ -294,13 +294,13 @@ class WorkList:
             return [], None
         merged = union_all(*(select(head.c.id, head.c.due_at, head.c.created_at, head.c.box) for head in heads)
                            ).subquery()
-        found = db.session.execute(select(merged.c.id, merged.c.box).order_by(
-            merged.c.due_at.asc().nulls_last(), merged.c.created_at, merged.c.id).limit(limit + 1)).all()
+        # the page's tasks with their instances and starters, read by the merged ids in the same statement
+        found = db.session.execute(select(HumanTask, merged.c.box).join(merged, merged.c.id == HumanTask.id)
+                                   .options(*_WITH_INSTANCE).order_by(merged.c.due_at.asc().nulls_last(),
+                                                                      merged.c.created_at, merged.c.id)
+                                   .limit(limit + 1)).all()
         more = len(found) > limit
-        boxes = dict(found[:limit])
-        tasks = {task.id: task for task in db.session.scalars(
-            select(HumanTask).where(HumanTask.id.in_(list(boxes))).options(*_WITH_INSTANCE))} if boxes else {}
-        rows = [(tasks[task_id], box) for task_id, box in boxes.items()]
+        rows = [(task, box) for task, box in found[:limit]]
         return rows, (encode_cursor(rows[-1][0]) if more and rows else None)
 
     def every_task(self) -> list[HumanTask]:
