@@ -4,7 +4,8 @@ guarded must hold: the instance's version counter, the refusal to change a
 posted record, a many-to-one set by object, and nothing left for a later
 flush to send again."""
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import event, select, update
+from sqlalchemy.orm import Session
 
 from app.errors import Conflict
 from app.extensions import db
@@ -13,6 +14,7 @@ from app.models.posted import PostedRecordImmutable
 from app.services import accounts
 from app.services.commands import command
 from app.services.row_writes import save_now
+from tests.support.api_client import signed_in
 from tests.support.samples import TRIP
 from tests.support.sql_log import SqlLog
 
@@ -21,11 +23,6 @@ def test_a_completion_sends_its_two_updates_and_runs_no_flush(client, flow):
     """The completed task and the saved instance are one UPDATE each; the
     unit of work never runs (left listed as dirty, it would run at the
     commit to find nothing)."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
-    from tests.support.api_client import signed_in
-
     trip = flow.start("travel_request", TRIP, "rep_east1")
     task_id = flow.task(trip, "Task_ManagerApproval").id
     manager = signed_in(client, "rm_east")
