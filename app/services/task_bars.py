@@ -35,14 +35,13 @@ def refresh_bars(instance: ProcessInstance) -> None:
     wanted = {(task_id, person): reason for task_id, barred in barred_for_tasks(ready, completed).items()
               for person, reason in barred.items() if person is not None}
     connection = db.session.connection()
-    if wanted:
-        connection.execute(_DELETE_UNWANTED, {"instance_id": instance.id, "wanted": sorted(wanted)})
-    else:
+    if not wanted:
         connection.execute(_DELETE_ALL, {"instance_id": instance.id})
-    if wanted:
-        connection.execute(_insert_missing(on_postgresql()), [
-            {"task_id": task_id, "user_id": person, "instance_id": instance.id, "reason": reason}
-            for (task_id, person), reason in sorted(wanted.items())])
+        return
+    connection.execute(_DELETE_UNWANTED, {"instance_id": instance.id, "wanted": sorted(wanted)})
+    connection.execute(_insert_missing(on_postgresql()), [
+        {"task_id": task_id, "user_id": person, "instance_id": instance.id, "reason": reason}
+        for (task_id, person), reason in sorted(wanted.items())])
 
 
 _BARS = TaskBar.__table__
