@@ -30,6 +30,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 30_000  # two cores shared with the rest of the suite
+# Pictures are for a person to look at; LANES_SCREENSHOTS=0 (CI's faketime
+# pass, whose pages the SQLite pass already pictured) takes none: a full-page
+# picture is a third of a page check's time.
+SCREENSHOTS = os.environ.get("LANES_SCREENSHOTS", "1") != "0"
 
 
 def _unavailable(reason: str):
@@ -142,7 +146,10 @@ def person(browser, live_server):
 
 
 def shot(page, folder: str, name: str) -> None:
-    """A full-page picture into test-artifacts/<folder>/ (not committed)."""
+    """A full-page picture into test-artifacts/<folder>/ (not committed),
+    unless LANES_SCREENSHOTS=0."""
+    if not SCREENSHOTS:
+        return
     target = ARTIFACTS / folder
     target.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(target / f"{name}.png"), full_page=True)

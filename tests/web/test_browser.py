@@ -13,7 +13,7 @@ import pytest
 
 from app import create_app
 from app.extensions import db
-from tests.web.browser_driving import PASSWORD, browser, serving  # noqa: F401  (browser: a fixture over this module's live_server)
+from tests.web.browser_driving import PASSWORD, browser, serving, shot as picture  # noqa: F401  (browser: a fixture over this module's live_server)
 
 # real_clock: the live server is its own app, serving on the system clock.
 pytestmark = pytest.mark.real_clock
@@ -70,7 +70,7 @@ def person(browser, live_server):
 
 
 def shot(page, name):
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+    picture(page, "screenshots", name)
 
 
 def switch_language(page, label):

@@ -12,14 +12,11 @@ from app.models import Customer
 from app.services import accounts
 from tests.support.flow_driver import FlowDriver
 from tests.support.incidents import failed_advances, payee_accounts
-from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person  # noqa: F401  (fixtures)
-
-SHOTS = ARTIFACTS / "inc"
+from tests.web.browser_driving import browser, live_app, live_server, person, shot  # noqa: F401  (fixtures)
 
 
 def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, "inc", name)
 
 
 @pytest.fixture

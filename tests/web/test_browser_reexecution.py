@@ -8,9 +8,7 @@ from app.extensions import db
 from app.models import ProcessInstance
 from app.services import accounts
 from tests.support.flow_driver import FlowDriver
-from tests.web.browser_driving import ARTIFACTS, browser, live_app, live_server, person  # noqa: F401  (fixtures)
-
-SHOTS = ARTIFACTS / "reexec"
+from tests.web.browser_driving import browser, live_app, live_server, person, shot  # noqa: F401  (fixtures)
 TRIP = {"purpose": "拜访华东客户", "reason": "客户提出现场需求", "destination": "上海", "start_date": "2026-12-01",
         "end_date": "2026-12-03", "transport": "火车", "estimated_cost": 2500}
 
@@ -28,8 +26,7 @@ def _press(page, base, instance_id):
 
 
 def _shot(page, name):
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    shot(page, "reexec", name)
 
 
 def test_an_auditor_sees_verified_and_diverged(live_app, live_server, person):
