@@ -8,7 +8,6 @@ against it − the cash returned with them (invariant 8: paid = claimed +
 returned + outstanding). The reader's report scope narrows the list: a rep
 reads their own advances, a regional manager their region's people, the
 office, management and finance everyone's."""
-from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 
