@@ -264,6 +264,27 @@ def _role_users(role: str, org_id: int | None) -> list[str]:
     return sorted(user.username for user in holders(role, org_id))
 
 
+# What a task page shows, read in one round trip to the browser: the main
+# text, error flashes, headings, whether it offers its form, whether it fits
+# the screen, and per declared item the sections showing it and their text
+# without the heading (the heading's first occurrence taken out).
+_PAGE_FACTS = """(keys) => {
+  const root = document.documentElement;
+  const sections = {};
+  for (const key of keys) {
+    const found = document.querySelectorAll(`section.card.shows[data-shows="${CSS.escape(key)}"]`);
+    const heading = found.length === 1 ? found[0].querySelector("h2, h3") : null;
+    sections[key] = {count: found.length,
+                     content: found.length === 1 ? found[0].innerText.replace(heading ? heading.innerText : "", "") : ""};
+  }
+  return {main: (document.querySelector("main") || {innerText: ""}).innerText,
+          errors: document.querySelectorAll(".flash.error").length,
+          headings: [...document.querySelectorAll("h1")].map((h1) => h1.innerText),
+          forms: document.querySelectorAll("form[data-lanes-form]").length,
+          fits: root.scrollWidth <= root.clientWidth, sections};
+}"""
+
+
 class TaskPageChecker:
     """Opens a READY task's page in chromium as someone who may work on it
     and checks it renders its form and every item it declares it shows."""
@@ -284,24 +305,21 @@ class TaskPageChecker:
             page = self.person(username)
             response = page.goto(f"{self.base}/tasks/{task.id}")
             assert response.status == 200, (key, username, response.status)
-            body = page.inner_text("main")
-            assert "Traceback" not in body and page.locator(".flash.error").count() == 0, (key, body[:500])
-            assert page.locator("h1").inner_text() == description["name"], key
-            if page.locator("form[data-lanes-form]").count() == 1:
+            facts = page.evaluate(_PAGE_FACTS, shown_keys(description))
+            assert "Traceback" not in facts["main"] and facts["errors"] == 0, (key, facts["main"][:500])
+            assert facts["headings"] == [description["name"]], key
+            if facts["forms"] == 1:
                 break
             refused.append(username)
         else:
             raise AssertionError(f"{key}: nobody of {users} may work on it ({refused})")
         for shown in shown_keys(description):
-            section = page.locator(f'section.card.shows[data-shows="{shown}"]')
-            if shown.endswith(".error") and section.count() == 0:
+            section = facts["sections"][shown]
+            if shown.endswith(".error") and section["count"] == 0:
                 continue  # the ledger's reason for a refusal, shown only after one
-            assert section.count() == 1, f"{key}: no section shows {shown!r}"
-            heading = section.locator("h2, h3").first
-            content = section.inner_text().replace(heading.inner_text() if heading.count() else "", "", 1)
-            assert content.strip(), f"{key}: the section for {shown!r} is empty"
-        assert page.evaluate("document.documentElement.scrollWidth <= document.documentElement.clientWidth"), \
-            f"{key}: the page is wider than the screen"
+            assert section["count"] == 1, f"{key}: no section shows {shown!r}"
+            assert section["content"].strip(), f"{key}: the section for {shown!r} is empty"
+        assert facts["fits"], f"{key}: the page is wider than the screen"
         shot(page, "every-task", f"{key[0]}-{key[1]}")
         self.seen[key] = username
 
