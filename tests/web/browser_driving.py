@@ -16,6 +16,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from flask import has_app_context
 from werkzeug.serving import make_server
 
 from app import clock, create_app
@@ -30,9 +31,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic"
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 TIMEOUT_MS = 30_000  # two cores shared with the rest of the suite
-# Pictures are for a person to look at; LANES_SCREENSHOTS=0 (CI's faketime
-# pass, whose pages the SQLite pass already pictured) takes none: a full-page
-# picture is a third of a page check's time.
+# Pictures are for a person to look at; LANES_SCREENSHOTS=0 (CI's faketime pass, whose
+# pages the SQLite pass pictured) takes none: a picture is a third of a page check's time.
 SCREENSHOTS = os.environ.get("LANES_SCREENSHOTS", "1") != "0"
 
 
@@ -69,8 +69,7 @@ def live_app(live_template, tmp_path_factory):
 
 
 def serving(app):
-    """Serve ``app`` on 127.0.0.1:<free port> from a thread: yields its base
-    URL, stops the server when resumed (a generator a fixture yields from)."""
+    """Serve ``app`` on 127.0.0.1:<free port> from a thread; yield its URL, then stop it."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -165,7 +164,7 @@ def open_task(page, base: str, reference: str, task_name: str):
 
 
 def submit(page, base: str, button: str, done: str):
-    """Click ``button``; the inbox confirms step ``done``."""
+    """Click ``button``; the inbox confirms step ``done``; the test reads afresh."""
     from playwright.sync_api import TimeoutError as Timeout
 
     try:
@@ -178,6 +177,9 @@ def submit(page, base: str, button: str, done: str):
     if page.url != base + "/":  # refused by the server
         raise AssertionError(f"{done}: refused: {page.locator('.error:visible, .flash').all_inner_texts()}")
     assert f"已办理：{done}" in page.inner_text(".flash"), page.inner_text("main")
+    if has_app_context():  # the server committed apart: a row the test read before would come back stale
+        db.session.commit()
+        db.session.expire_all()
 
 
 def labelled(page, label: str):
