@@ -17,7 +17,7 @@ class OptionSchema(Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)
     name = fields.String(metadata={"description": "what the code names, without the code: a customer's name, a material's "
-                                              "name and spec (customer and material lookups)"})
+                                              "name and spec, a person's display name (customer, material and user lookups)"})
 
 
 @blp.get("/lookups/<ref>")

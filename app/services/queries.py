@@ -200,7 +200,8 @@ def _users(q: str | None, limit: int) -> list[dict]:
         User.active.is_(True),
         or_(func.lower(User.username).like(pattern, escape="\\"), func.lower(User.display_name).like(pattern, escape="\\")))
         .order_by(User.username).limit(limit))
-    return [{"value": user.username, "label": f"{user.display_name} ({user.username})"} for user in rows]
+    return [{"value": user.username, "label": f"{user.display_name} ({user.username})", "name": user.display_name}
+            for user in rows]
 
 
 @lookup("role")
@@ -222,10 +223,10 @@ def _regions(q: str | None, limit: int) -> list[dict]:
 
 def lookup_values(ref: str, q: str | None = None, limit: int = LOOKUP_LIMIT) -> list[dict]:
     """Up to ``limit`` ``{"value", "label"}`` pairs of master data ``ref``
-    whose value or label contains ``q`` (case-insensitive); customers and
-    materials also carry ``name`` (a material's with its spec), which a page
-    shows beside the code it fills in. Raises NotFound
-    (code unknown_lookup) for a ref nobody registered."""
+    whose value or label contains ``q`` (case-insensitive); customers,
+    materials and people also carry ``name`` (a material's with its spec, a
+    person's display name), which a page shows beside the code it fills in.
+    Raises NotFound (code unknown_lookup) for a ref nobody registered."""
     if ref not in LOOKUPS:
         raise NotFound(f"No lookup {ref!r}; known: {', '.join(sorted(LOOKUPS))}.", code="unknown_lookup")
     return LOOKUPS[ref](q, limit)

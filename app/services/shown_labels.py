@@ -191,10 +191,13 @@ LABELS_WITHIN = {
 }
 
 # Keys whose values are master-data codes a ledger result or a form holds: shown with the name beside the code
-# (app/services/reference_names.py), as a form field marked x-ref is.
+# (app/services/reference_names.py), as a form field marked x-ref is; people by name, their login beside it.
 REFERENCE_KEYS = {
     "customer": "customer", "customer_code": "customer", "sales_customer": "customer", "finance_customer": "customer",
     "material": "material", "sales_material": "material", "inventory_material": "material",
+    "material_class": "material_class", "customer_class": "customer_class", "segment": "customer_class",
+    **dict.fromkeys(("salesperson", "employee", "traveller", "approved_by", "price_approved_by", "decided_by",
+                     "requested_by", "credited_to", "notified"), "user"),
 }
 
 # What a person does not need to read: the engine's success flag and lists of internal ids.

@@ -169,12 +169,18 @@ def _facts(value: dict, properties: dict, within: str | None = None, locale: str
     if value.get("ok") is False and isinstance(value.get("error"), dict):
         return {"kind": "facts", "items": [{"key": "error", "title": shown_words.label("error", locale),
                                             "node": {"kind": "text", "text": str(value["error"].get("message") or "")}}]}
-    extra = [k for k in value if k not in properties and k not in HIDDEN_KEYS]
+    extra = [k for k in value if k not in properties and k not in HIDDEN_KEYS and not _named_beside(k, value)]
     extra.sort(key=lambda k: isinstance(value[k], (dict, list)))  # plain facts first, then nested figures
     keys = [k for k in properties if k in value] + extra
     return {"kind": "facts", "items": [{"key": k, "title": _title(k, properties.get(k) or {}, within, locale),
                                         "node": _figures(value[k], locale) if not properties.get(k) and _is_grid(value[k])
                                         else describe(k, value[k], properties.get(k), locale)} for k in keys]}
+
+
+def _named_beside(key: str, value: dict) -> bool:
+    """``employee_name`` beside ``employee``: the person is shown by name already."""
+    person = key.removesuffix("_name")
+    return person != key and REFERENCE_KEYS.get(person) == "user" and person in value
 
 
 def _is_grid(value) -> bool:

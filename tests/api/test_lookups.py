@@ -7,7 +7,7 @@ from tests.support.api_client import error_of
 
 def test_user_lookup_matches_username_or_display_name(api):
     options = api("rep_east1").ok("get", "/lookups/user?q=RM_EA")
-    assert options == [{"value": "rm_east", "label": "赵东来 (rm_east)"}]
+    assert options == [{"value": "rm_east", "label": "赵东来 (rm_east)", "name": "赵东来"}]
     assert api("rep_east1").ok("get", "/lookups/user?q=赵东")[0]["value"] == "rm_east"
     assert len(api("rep_east1").ok("get", "/lookups/user")) == queries.LOOKUP_LIMIT
 

@@ -12,7 +12,7 @@ from flask import render_template_string
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import User
+from app.models import Customer, User
 from tests.support.contract_shipment import DEALER, REP, approve_contract, make_order
 from tests.support.contract_shipment import contract  # noqa: F401  (a fixture)
 from tests.support.flow_driver import ready_task_id
@@ -78,3 +78,47 @@ def test_records_of_a_read_only_result_are_one_per_line_without_a_stray_separato
         html = render_template_string('{% from "_form.html" import show %}{{ show({}, value) }}', value=value)
     assert "、" not in html
     assert re.search(r'<ol class="plain records"><li>.*?MTR001.*?</li><li>.*?PRT001.*?</li></ol>', html, re.S), html
+
+
+
+def _named(username: str) -> str:
+    return f"{db.session.scalar(select(User.display_name).where(User.username == username))} ({username})"
+
+
+TRIP = {"purpose": "拜访华东客户", "reason": "客户新生产线验收", "destination": "上海", "start_date": "2026-12-01",
+        "end_date": "2026-12-03", "transport": "火车", "estimated_cost": 2500, "companions": ["rep_east2", "rep_east3"]}
+
+
+def test_a_task_names_the_people_and_classes_a_request_and_a_ledger_result_hold(web, sales, customer_code):
+    trip = sales.start("travel_request", TRIP, "rep_east1")
+    html = web("rm_east").page(f"/tasks/{ready_task_id(trip.id, 'Task_ManagerApproval')}")
+    companions = text(section(html, "companions"))  # form fields marked x-ref user
+    assert _named("rep_east2") in companions and _named("rep_east3") in companions, companions
+    assert "孙海涛 (rep_east2)" == _named("rep_east2")  # the demo's rep_east2 has a name
+
+    rating = sales.start("credit_rating", {"customer": customer_code(DEALER)}, "statistician")
+    profile = text(section(web("statistician").page(f"/tasks/{ready_task_id(rating.id, 'Task_Propose')}"), "profile"))
+    holder = db.session.scalar(select(User.username).join(Customer, Customer.salesperson_id == User.id)
+                               .where(Customer.code == customer_code(DEALER)))
+    assert holder and f"业务员 {_named(holder)}" in profile, profile  # the ledger's answer holds the login
+    assert "客户细分 DEALER_PROV 省级总经销" in profile, profile  # a class code with its name
+
+
+def test_people_lookup_and_a_kept_person_field_carry_the_name(web, sales):
+    people = json.loads(web(REP).page("/lookups/user?q=rep_east2"))
+    assert people == [{"value": "rep_east2", "label": _named("rep_east2"), "name": "孙海涛"}]
+    trip = sales.start("travel_request", TRIP, "rep_east1")
+    sales.reject(trip, "Task_ManagerApproval", "rm_east", "请说明同行必要性")
+    html = web("rep_east1").page(f"/tasks/{ready_task_id(trip.id, 'Task_ReviseRequest')}")
+    kept = re.findall(r'name="companions-\d+" value="([^"]*)".*?<span class="ref-name"[^>]*>([^<]*)</span>', html, re.S)
+    assert kept[:1] == [("rep_east2", "孙海涛")], kept
+
+
+def test_a_ledger_answer_names_its_person_once(web):
+    from app.services.task_view import describe
+
+    answer = {"employee": "rep_east2", "employee_name": "孙海涛", "salesperson": "钱立新", "notified": ["rm_east"]}
+    items = {item["key"]: item["node"] for item in describe("expense_check", answer)["items"]}
+    assert items["employee"] == {"kind": "text", "text": "孙海涛 (rep_east2)"} and "employee_name" not in items
+    assert items["salesperson"] == {"kind": "text", "text": "钱立新"}  # a name the ledger wrote already stays as it is
+    assert items["notified"]["items"] == [{"kind": "text", "text": _named("rm_east")}]

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, Material, Region, User
+from app.models import Customer, CustomerClass, Material, MaterialClass, Region, User
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # CJK punctuation, ideographs, full-width forms
 
@@ -38,11 +38,12 @@ _VISIBLE_TEXTS = """(selector) => {
 
 
 def master_data_values() -> set[str]:
-    """Names a page shows as they are stored: customers, materials (name, spec, unit), users, regions."""
+    """Names a page shows as they are stored: customers, materials (name, spec, unit), their classes, users, regions."""
     values = set(db.session.scalars(select(Customer.name))) | set(db.session.scalars(select(Customer.region)))
     for name, spec, unit in db.session.execute(select(Material.name, Material.spec, Material.unit)):
         values |= {name, spec or "", unit or ""}
     values |= set(db.session.scalars(select(User.display_name))) | set(db.session.scalars(select(Region.name)))
+    values |= set(db.session.scalars(select(CustomerClass.name))) | set(db.session.scalars(select(MaterialClass.name)))
     return {value for value in values if value}
 
 
