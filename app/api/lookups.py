@@ -17,7 +17,8 @@ class OptionSchema(Schema):
     value = fields.String(required=True)
     label = fields.String(required=True)
     name = fields.String(metadata={"description": "what the code names, without the code: a customer's name, a material's "
-                                              "name and spec, a person's display name (customer, material and user lookups)"})
+                                              "name and spec, a person's display name, a class's or a price list's name (every lookup "
+                                              "but role, region and order_line)"})
 
 
 @blp.get("/lookups/<ref>")

@@ -16,7 +16,7 @@ from app.ledger.months import month_bounds
 from app.ledger.uninvoiced import invoiceable_qty, line_ref
 from app.models import (
     Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material, MaterialClass,
-    PriceAdjustment, PriceAdjustmentSheet, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
+    PriceAdjustment, PriceAdjustmentSheet, PriceList, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
     ShippingNote, SignedReceipt,
     User,
 )
@@ -273,6 +273,11 @@ def _materials(q: str | None, limit: int) -> list[dict]:
 @lookup("material_class")
 def _material_classes(q: str | None, limit: int) -> list[dict]:
     return _coded(MaterialClass, q, limit)
+
+
+@lookup("price_list")
+def _price_lists(q: str | None, limit: int) -> list[dict]:
+    return _coded(PriceList, q, limit)
 
 
 def _contract_terms(number: str | None) -> dict:

@@ -223,9 +223,9 @@ def _regions(q: str | None, limit: int) -> list[dict]:
 
 def lookup_values(ref: str, q: str | None = None, limit: int = LOOKUP_LIMIT) -> list[dict]:
     """Up to ``limit`` ``{"value", "label"}`` pairs of master data ``ref``
-    whose value or label contains ``q`` (case-insensitive); customers,
-    materials and people also carry ``name`` (a material's with its spec, a
-    person's display name), which a page shows beside the code it fills in.
+    whose value or label contains ``q`` (case-insensitive); all but roles,
+    regions and order lines also carry ``name`` (a material's with its spec,
+    a person's display name), which a page shows beside the code it fills in.
     Raises NotFound (code unknown_lookup) for a ref nobody registered."""
     if ref not in LOOKUPS:
         raise NotFound(f"No lookup {ref!r}; known: {', '.join(sorted(LOOKUPS))}.", code="unknown_lookup")

@@ -1,19 +1,20 @@
 """Master-data codes as a person reads them: a customer's code with its name
 ("C00001 华东机电有限公司"), a material's with its name and spec ("MTR001
 不锈钢球阀 DN50 PN16": six materials share a name, only the spec tells them
-apart), a class of either with its name ("PUMP_CF 单级离心泵"), a person by
-name with the login beside it ("孙海涛 (rep_east2)", as the people lookup
-lists them: two people may share a name). Forms store and submit the code;
-pages show it with its name."""
+apart), a class of either or a price list with its name ("PUMP_CF
+单级离心泵"), a person by name with the login beside it ("孙海涛
+(rep_east2)", as the people lookup lists them: two people may share a
+name). Forms store and submit the code; pages show it with its name."""
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, CustomerClass, Material, MaterialClass, User
+from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, User
 
 # ref -> (code column, name column); materials are named with their spec, below
 _NAME_COLUMNS = {
     "customer": (Customer.code, Customer.name), "user": (User.username, User.display_name),
     "customer_class": (CustomerClass.code, CustomerClass.name), "material_class": (MaterialClass.code, MaterialClass.name),
+    "price_list": (PriceList.code, PriceList.name),
 }
 NAMED_REFS = ("material", *_NAME_COLUMNS)
 

@@ -196,6 +196,7 @@ REFERENCE_KEYS = {
     "customer": "customer", "customer_code": "customer", "sales_customer": "customer", "finance_customer": "customer",
     "material": "material", "sales_material": "material", "inventory_material": "material",
     "material_class": "material_class", "customer_class": "customer_class", "segment": "customer_class",
+    "price_list": "price_list", "base_price_list": "price_list",
     **dict.fromkeys(("salesperson", "employee", "traveller", "approved_by", "price_approved_by", "decided_by",
                      "requested_by", "credited_to", "notified"), "user"),
 }

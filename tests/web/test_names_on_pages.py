@@ -122,3 +122,12 @@ def test_a_ledger_answer_names_its_person_once(web):
     assert items["employee"] == {"kind": "text", "text": "孙海涛 (rep_east2)"} and "employee_name" not in items
     assert items["salesperson"] == {"kind": "text", "text": "钱立新"}  # a name the ledger wrote already stays as it is
     assert items["notified"]["items"] == [{"kind": "text", "text": _named("rm_east")}]
+
+
+def test_a_price_list_is_picked_and_read_by_name(web, sales):
+    from app.services.task_view import describe
+
+    lists = json.loads(web(REP).page("/lookups/price_list?q=DEALER"))
+    assert lists and lists[0]["value"] == "DEALER" and lists[0]["name"] and lists[0]["name"] in lists[0]["label"]
+    items = {item["key"]: item["node"] for item in describe("assessment", {"base_price_list": "DEALER"})["items"]}
+    assert items["base_price_list"] == {"kind": "text", "text": f"DEALER {lists[0]['name']}"}

@@ -9,7 +9,7 @@ import re
 from sqlalchemy import select
 
 from app.extensions import db
-from app.models import Customer, CustomerClass, Material, MaterialClass, Region, User
+from app.models import Customer, CustomerClass, Material, MaterialClass, PriceList, Region, User
 
 CJK = re.compile(r"[\u3000-\u303f\u3400-\u9fff\uff00-\uffef]")  # CJK punctuation, ideographs, full-width forms
 
@@ -38,12 +38,13 @@ _VISIBLE_TEXTS = """(selector) => {
 
 
 def master_data_values() -> set[str]:
-    """Names a page shows as they are stored: customers, materials (name, spec, unit), their classes, users, regions."""
+    """Names a page shows as they are stored: customers, materials (name, spec, unit), their classes, price lists, users, regions."""
     values = set(db.session.scalars(select(Customer.name))) | set(db.session.scalars(select(Customer.region)))
     for name, spec, unit in db.session.execute(select(Material.name, Material.spec, Material.unit)):
         values |= {name, spec or "", unit or ""}
     values |= set(db.session.scalars(select(User.display_name))) | set(db.session.scalars(select(Region.name)))
-    values |= set(db.session.scalars(select(CustomerClass.name))) | set(db.session.scalars(select(MaterialClass.name)))
+    for model in (CustomerClass, MaterialClass, PriceList):
+        values |= set(db.session.scalars(select(model.name)))
     return {value for value in values if value}
 
 
