@@ -14,7 +14,7 @@ import pytest
 
 from app.config import normalise_database_url
 from app.extensions import db
-from tests.support.base_state import BaseState, base_key
+from tests.support.base_state import BaseState, base_key, in_base_order
 from tests.support.database import empty_tables, joined_session, migrated_app, reset_postgresql
 from tests.support.flow_driver import FlowDriver
 from tests.support.frozen_clock import FROZEN_AT, FrozenClock
@@ -35,6 +35,7 @@ def pytest_report_header(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    items[:] = in_base_order(items)  # fewer rebuilds of the shared base; no test depends on the order
     if config.lanes_backend == "postgresql":
         return
     skip = pytest.mark.skip(reason="runs in the PostgreSQL pass (make test with TEST_DATABASE_URL)")
