@@ -15,9 +15,9 @@ from app.ledger.money import ZERO, money_str
 from app.ledger.months import month_bounds
 from app.ledger.uninvoiced import invoiceable_qty, line_ref
 from app.models import (
-    Allocation, CollectionAssessment, Contract, Customer, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry, Material, MaterialClass,
-    PriceAdjustment, PriceAdjustmentSheet, PriceList, Receipt, ReceiptReversal, Receivable, Reimbursement, SalesOrder, SalesOrderLine,
-    ShippingNote, SignedReceipt,
+    Allocation, CollectionAssessment, Contract, Customer, CustomerClass, EmployeeAdvance, ExpenseClaim, Invoice, LedgerEntry,
+    Material, MaterialClass, PriceAdjustment, PriceAdjustmentSheet, PriceList, Receipt, ReceiptReversal, Receivable, Reimbursement,
+    SalesOrder, SalesOrderLine, ShippingNote, SignedReceipt,
     User,
 )
 from app.services.queries import _like, lookup
@@ -273,6 +273,11 @@ def _materials(q: str | None, limit: int) -> list[dict]:
 @lookup("material_class")
 def _material_classes(q: str | None, limit: int) -> list[dict]:
     return _coded(MaterialClass, q, limit)
+
+
+@lookup("customer_class")
+def _customer_classes(q: str | None, limit: int) -> list[dict]:
+    return _coded(CustomerClass, q, limit)
 
 
 @lookup("price_list")

@@ -124,8 +124,12 @@ def test_a_ledger_answer_names_its_person_once(web):
     assert items["notified"]["items"] == [{"kind": "text", "text": _named("rm_east")}]
 
 
-def test_a_price_list_is_picked_and_read_by_name(web, sales):
+def test_a_price_list_and_the_classes_are_picked_and_read_by_name(web, sales):
     from app.services.task_view import describe
+
+    classes = json.loads(web(REP).page("/lookups/customer_class?q=DEALER_PROV"))
+    assert classes == [{"value": "DEALER_PROV", "label": "省级总经销 (DEALER_PROV)", "name": "省级总经销"}]
+    assert json.loads(web(REP).page("/lookups/material_class?q=PUMP_CF"))[0]["name"] == "单级离心泵"
 
     lists = json.loads(web(REP).page("/lookups/price_list?q=DEALER"))
     assert lists and lists[0]["value"] == "DEALER" and lists[0]["name"] and lists[0]["name"] in lists[0]["label"]
