@@ -3,11 +3,11 @@ keeps the code it submits and shows the name beside it (a material with its
 spec: several share a name); what a task shows names the customer and the
 materials; the timeline names the steps the engine took and the people by
 their display names; a revision form shows the reviewer's comment; records
-of a read-only result stand one per line."""
+of a read-only result stand one per line; people, classes and price lists a
+request or a ledger answer holds read by name."""
 import json
 import re
 
-import pytest
 from flask import render_template_string
 from sqlalchemy import select
 
@@ -78,7 +78,6 @@ def test_records_of_a_read_only_result_are_one_per_line_without_a_stray_separato
         html = render_template_string('{% from "_form.html" import show %}{{ show({}, value) }}', value=value)
     assert "、" not in html
     assert re.search(r'<ol class="plain records"><li>.*?MTR001.*?</li><li>.*?PRT001.*?</li></ol>', html, re.S), html
-
 
 
 def _named(username: str) -> str:
